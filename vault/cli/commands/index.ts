@@ -1,0 +1,39 @@
+// The command table: name → handler and its help text.
+import type { CommandIo, Flags } from '../cli-context.ts';
+import { initCommand, initHelp } from './init.ts';
+import { ingestCommand, ingestHelp } from './ingest.ts';
+import { variantsCommand, variantsHelp, carriersCommand, alleleCountsCommand, cohortHelp } from './variants.ts';
+import { samplesCommand, samplesHelp } from './samples.ts';
+import { keysCommand, keysHelp, eraseSampleCommand, eraseHelp } from './keys.ts';
+
+export interface Command {
+  summary: string;
+  help: string;
+  run(args: string[], flags: Flags, io: CommandIo): Promise<number>;
+}
+
+export const COMMANDS: Record<string, Command> = {
+  init: { summary: 'create a new vault', help: initHelp, run: (_a, f, io) => initCommand(f, io) },
+  ingest: { summary: 'validate and seal a VCF', help: ingestHelp, run: (a, f, io) => ingestCommand(a, f, io) },
+  variants: { summary: "print a patient's variants", help: variantsHelp, run: (_a, f, io) => variantsCommand(f, io) },
+  carriers: { summary: 'samples carrying one variant', help: cohortHelp, run: (_a, f, io) => carriersCommand(f, io) },
+  'allele-counts': { summary: 'allele counts over a region', help: cohortHelp, run: (_a, f, io) => alleleCountsCommand(f, io) },
+  samples: { summary: 'list samples', help: samplesHelp, run: (_a, f, io) => samplesCommand(f, io) },
+  'erase-sample': { summary: 'destroy a sample (crypto-shredding)', help: eraseHelp, run: (_a, f, io) => eraseSampleCommand(f, io) },
+  keys: { summary: 'rotate the master key', help: keysHelp, run: (a, f, io) => keysCommand(a, f, io) },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    'genovault: a genomic data vault with consent-gated access',
+    '',
+    'usage: genovault <command> [options]   (genovault <command> --help for details)',
+    '',
+    ...lines,
+    '',
+    'Common options: --data-dir D (GENOVAULT_DATA_DIR), --master-key-file F (GENOVAULT_MASTER_KEY_FILE);',
+    'the master key may instead be given as GENOVAULT_MASTER_KEY (base64 of 32 bytes). Secrets are never printed.',
+  ].join('\n');
+}

@@ -1,0 +1,31 @@
+import { access } from 'node:fs/promises';
+import { Vault } from '../../store/vault.ts';
+import { masterKeyFromBase64, newMasterKey, readMasterKeyFile, writeMasterKeyFile, type MasterKey } from '../../crypto/master-key.ts';
+import { keyFilePathOf } from '../../crypto/resolve-master-key.ts';
+import { configFrom, type CommandIo, type Flags } from '../cli-context.ts';
+
+export const initHelp = `genovault init --data-dir D [--master-key-file F]
+  Creates a new, empty vault in D. The master key comes from GENOVAULT_MASTER_KEY, or the key
+  file F; when neither exists a new key is written to F (default: D.master-key, beside D).`;
+
+export async function initCommand(flags: Flags, io: CommandIo): Promise<number> {
+  const config = configFrom(flags, io.env);
+  let kek: MasterKey;
+  if (config.masterKey) {
+    kek = masterKeyFromBase64(config.masterKey.reveal(), 'GENOVAULT_MASTER_KEY');
+  } else {
+    const path = keyFilePathOf(config);
+    const present = await access(path).then(() => true, () => false);
+    if (present) {
+      kek = await readMasterKeyFile(path);
+    } else {
+      kek = newMasterKey(path);
+      await writeMasterKeyFile(path, kek);
+      io.err(`wrote a new master key to ${path} (mode 0600). Keep it safe and apart from backups of the data: without it the vault cannot be opened.`);
+    }
+  }
+  const vault = await Vault.init(config.dataDir, kek);
+  io.out(`created vault ${vault.vaultId} in ${config.dataDir}`);
+  await vault.close();
+  return 0;
+}

@@ -1,0 +1,51 @@
+import { masterKeyFromBase64, readMasterKeyFile, type MasterKey } from '../../crypto/master-key.ts';
+import { keyFilePathOf } from '../../crypto/resolve-master-key.ts';
+import { prepareReplacement, rotateMasterKey, eraseSample } from '../../store/key-operations.ts';
+import { configFrom, requireFlag, stringFlag, withVault, type CommandIo, type Flags } from '../cli-context.ts';
+import type { Config } from '../../../schemas/config.ts';
+
+export const keysHelp = `genovault keys rotate --data-dir D [--new-master-key-file F]
+  Re-seals every data key under a new master key; no data file is re-encrypted. With a key file
+  and no new key given, a new key replaces the key file. With GENOVAULT_MASTER_KEY, give the new
+  key in GENOVAULT_NEW_MASTER_KEY or --new-master-key-file.`;
+
+export const eraseHelp = `genovault erase-sample --data-dir D --sample-id S [--new-master-key-file F]
+  Destroys sample S: its data key, files and catalog entries, and rotates the master key so that
+  older copies of the data directory cannot be read once the old key is gone.`;
+
+async function explicitNewKey(flags: Flags, io: CommandIo): Promise<MasterKey | undefined> {
+  const fromEnv = io.env.GENOVAULT_NEW_MASTER_KEY;
+  if (fromEnv) return masterKeyFromBase64(fromEnv, 'GENOVAULT_NEW_MASTER_KEY');
+  const file = stringFlag(flags, 'new-master-key-file');
+  return file ? readMasterKeyFile(file) : undefined;
+}
+
+async function replacementFor(config: Config, flags: Flags, io: CommandIo) {
+  const explicit = await explicitNewKey(flags, io);
+  return prepareReplacement({ currentKeyFile: config.masterKey ? null : keyFilePathOf(config), ...(explicit ? { explicit } : {}) });
+}
+
+export async function keysCommand(args: string[], flags: Flags, io: CommandIo): Promise<number> {
+  if (args[0] !== 'rotate') {
+    io.err(keysHelp);
+    return 2;
+  }
+  const config = configFrom(flags, io.env);
+  await withVault(config, true, async (vault) => {
+    const replacement = await replacementFor(config, flags, io);
+    await rotateMasterKey(vault, replacement);
+    io.out(`master key rotated; the vault now opens only with the new key (${replacement.location})`);
+  });
+  return 0;
+}
+
+export async function eraseSampleCommand(flags: Flags, io: CommandIo): Promise<number> {
+  const config = configFrom(flags, io.env);
+  const sampleId = requireFlag(flags, 'sample-id');
+  await withVault(config, true, async (vault) => {
+    const replacement = await replacementFor(config, flags, io);
+    await eraseSample(vault, sampleId, replacement);
+    io.out(`erased sample ${sampleId}; master key rotated (${replacement.location})`);
+  });
+  return 0;
+}

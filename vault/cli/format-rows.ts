@@ -1,0 +1,18 @@
+// Query results for people and pipes: a JSON array, or TSV with one header line.
+type Row = Record<string, unknown>;
+
+function tsvCell(value: unknown): string {
+  if (value === null || value === undefined) return '.';
+  if (typeof value === 'number' && Number.isNaN(value)) return '.';
+  return String(value as string | number | boolean).replace(/[\t\r\n]/g, ' ');
+}
+
+export function formatRows(rows: readonly object[], format: 'json' | 'tsv'): string {
+  if (format === 'json') return JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'number' && Number.isNaN(v) ? null : v), 2);
+  const first = rows[0] as Row | undefined;
+  if (!first) return '';
+  const columns = Object.keys(first);
+  const lines = [columns.join('\t')];
+  for (const row of rows as Row[]) lines.push(columns.map((c) => tsvCell(row[c])).join('\t'));
+  return lines.join('\n');
+}

@@ -1,0 +1,47 @@
+// The `genovault` command: parses argv, dispatches to one command, prints errors without stacks.
+import { parseArgs } from 'node:util';
+import { UsageError, type CommandIo, type Flags } from './cli-context.ts';
+import { COMMANDS, usage } from './commands/index.ts';
+
+export async function runCli(argv: string[], io: CommandIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: false });
+  } catch (err) {
+    io.err((err as Error).message);
+    return 2;
+  }
+  const [name, ...rest] = parsed.positionals;
+  const flags = parsed.values as Flags;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command || flags.help === true) {
+    if (command) io.out(command.help);
+    else {
+      io.out(usage());
+      if (name && name !== 'help') io.err(`unknown command: ${name}`);
+    }
+    return name && !command && name !== 'help' ? 2 : 0;
+  }
+  try {
+    return await command.run(rest, flags, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`${err.message}\n\n${command.help}`);
+      return 2;
+    }
+    io.err(`error: ${err instanceof Error ? err.message : String(err)}`);
+    if (io.env.GENOVAULT_DEBUG === '1' && err instanceof Error && err.stack) io.err(err.stack);
+    return 1;
+  }
+}
+
+const io: CommandIo = {
+  out: (t) => process.stdout.write(t.endsWith('\n') || t.startsWith('\r') ? t : t + '\n'),
+  err: (t) => process.stderr.write(t.endsWith('\n') || t.startsWith('\r') ? t : t + '\n'),
+  env: process.env,
+  isTty: Boolean(process.stderr.isTTY),
+};
+
+if (process.argv[1] && /(main\.ts|genovault(\.mjs)?)$/.test(process.argv[1])) {
+  process.exitCode = await runCli(process.argv.slice(2), io);
+}

@@ -1,0 +1,70 @@
+// The catalog: which patients, samples and partitions the vault holds. It is sealed as one
+// object per version; queries read it to decrypt only the partitions they need.
+import type { PartitionRef } from './partition-ref.ts';
+import type { Coverage } from '../ingest/call-columns.ts';
+
+export interface CatalogPatient {
+  patientId: string;
+  mrn: string;
+}
+
+export interface CatalogSample {
+  sampleId: string;
+  patientId: string;
+  /** the sample column name in the source VCF */
+  name: string;
+  build: string | null;
+  fileformat: string;
+  ingestedAt: string;
+  /** SHA-256 of the source file, to recognise a re-ingest */
+  sourceSha256: string;
+  coverage: { source: Coverage['source']; partitionId: string | null; intervals: number };
+}
+
+export interface CatalogPartition extends PartitionRef {
+  version: number;
+  /** file path relative to the data directory */
+  file: string;
+  kind: 'calls' | 'coverage';
+}
+
+export interface CatalogData {
+  patients: CatalogPatient[];
+  samples: CatalogSample[];
+  partitions: CatalogPartition[];
+}
+
+export const EMPTY_CATALOG: CatalogData = { patients: [], samples: [], partitions: [] };
+
+/** Read-only queries over one catalog version. */
+export class Catalog {
+  constructor(readonly data: CatalogData) {}
+
+  patientByMrn(mrn: string): CatalogPatient | undefined {
+    return this.data.patients.find((p) => p.mrn === mrn);
+  }
+
+  patient(patientId: string): CatalogPatient | undefined {
+    return this.data.patients.find((p) => p.patientId === patientId);
+  }
+
+  samplesOf(patientId: string): CatalogSample[] {
+    return this.data.samples.filter((s) => s.patientId === patientId);
+  }
+
+  sample(sampleId: string): CatalogSample | undefined {
+    return this.data.samples.find((s) => s.sampleId === sampleId);
+  }
+
+  callPartitions(sampleIds?: ReadonlySet<string>): CatalogPartition[] {
+    return this.data.partitions.filter((p) => p.kind === 'calls' && (!sampleIds || sampleIds.has(p.sampleId)));
+  }
+
+  partitionsOfPatient(patientId: string): CatalogPartition[] {
+    return this.callPartitions(new Set(this.samplesOf(patientId).map((s) => s.sampleId)));
+  }
+
+  partition(partitionId: string): CatalogPartition | undefined {
+    return this.data.partitions.find((p) => p.partitionId === partitionId);
+  }
+}

@@ -1,0 +1,75 @@
+// Master-key rotation and sample erasure. Erasure is crypto-shredding: the sample's data key
+// leaves the manifest and the manifest is re-sealed under a NEW master key, so an older copy of
+// the data directory (whose manifest still holds that data key) can no longer be opened once
+// the old master key is gone. Data files are never re-encrypted.
+import {
+  MasterKeyError,
+  newMasterKey,
+  stageMasterKeyFile,
+  promoteStagedMasterKey,
+  discardStagedMasterKey,
+  type MasterKey,
+} from '../crypto/master-key.ts';
+import type { Vault } from './vault.ts';
+
+export interface KeyReplacement {
+  newKek: MasterKey;
+  /** where the new key lives, for the operator's message */
+  location: string;
+  finish(): Promise<void>;
+  abandon(): Promise<void>;
+}
+
+/**
+ * Chooses the next master key. An explicit new key (env or file) is the operator's to keep.
+ * Otherwise, when the current key is a key file, a new key is staged beside it and replaces it
+ * once the manifest is committed: the old key is overwritten.
+ */
+export async function prepareReplacement(options: { currentKeyFile: string | null; explicit?: MasterKey }): Promise<KeyReplacement> {
+  if (options.explicit) {
+    const newKek = options.explicit;
+    return { newKek, location: newKek.origin, finish: () => Promise.resolve(), abandon: () => Promise.resolve() };
+  }
+  const path = options.currentKeyFile;
+  if (!path) {
+    throw new MasterKeyError(
+      'the master key comes from GENOVAULT_MASTER_KEY: give its replacement in GENOVAULT_NEW_MASTER_KEY or --new-master-key-file',
+    );
+  }
+  const newKek = newMasterKey(path);
+  await stageMasterKeyFile(path, newKek);
+  return { newKek, location: path, finish: () => promoteStagedMasterKey(path), abandon: () => discardStagedMasterKey(path) };
+}
+
+async function commitUnder(vault: Vault, replacement: KeyReplacement, edit: (change: ReturnType<Vault['beginChange']>) => void): Promise<void> {
+  const change = vault.beginChange();
+  edit(change);
+  try {
+    await vault.commit(change, { newKek: replacement.newKek });
+  } catch (err) {
+    await replacement.abandon();
+    throw err;
+  }
+  await replacement.finish();
+}
+
+/** Re-seals the manifest (every data key) under a new master key; data files are untouched. */
+export async function rotateMasterKey(vault: Vault, replacement: KeyReplacement): Promise<void> {
+  await commitUnder(vault, replacement, () => undefined);
+}
+
+export class UnknownSampleError extends Error {
+  constructor(sampleId: string) {
+    super(`no sample ${sampleId} in this vault`);
+    this.name = 'UnknownSampleError';
+  }
+}
+
+/** Destroys a sample: its data key, its catalog entries and its files, under a new master key. */
+export async function eraseSample(vault: Vault, sampleId: string, replacement: KeyReplacement): Promise<void> {
+  if (!vault.catalog.sample(sampleId)) {
+    await replacement.abandon();
+    throw new UnknownSampleError(sampleId);
+  }
+  await commitUnder(vault, replacement, (change) => change.removeSample(sampleId));
+}
