@@ -71,6 +71,11 @@ export class VaultChange {
     return full;
   }
 
+  /** Adds a named data key (e.g. for an event log) unless present. */
+  ensureKey(keyId: string): void {
+    if (!this.keys[keyId]) this.keys[keyId] = newKey().toString('base64');
+  }
+
   /** Forgets a sample: its key (crypto-shredding), its catalog entries and, after commit, its files. */
   removeSample(sampleId: string): void {
     delete this.keys[sampleId];

@@ -102,6 +102,16 @@ export class Vault implements PartitionSource {
     return openObject(this.keyOf(entry.sampleId), this.vaultId, { objectId: entry.partitionId, version: entry.version, keyId: entry.sampleId }, bytes, entry.file);
   }
 
+  /** Returns the named data keys, creating (and committing) any that do not exist yet. */
+  async namedKeys(keyIds: readonly string[]): Promise<Buffer[]> {
+    if (keyIds.some((id) => !this.manifest.body.keys[id])) {
+      const change = this.beginChange();
+      for (const id of keyIds) change.ensureKey(id);
+      await this.commit(change);
+    }
+    return keyIds.map((id) => this.keyOf(id));
+  }
+
   beginChange(): VaultChange {
     if (!this.lock) throw new VaultError('vault was opened read-only');
     return new VaultChange(this.dataDir, this.vaultId, this.catalogData, this.manifest.body.keys);

@@ -1,0 +1,111 @@
+// The genovault command end to end, in child processes, on real public VCFs.
+import { strict as assert } from 'node:assert';
+import { writeFile, chmod, cp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { runCli } from '../helpers/run-cli.ts';
+import { hashTree } from '../helpers/hash-tree.ts';
+
+const fixture = (rel: string) => fileURLToPath(new URL(`../fixtures/${rel}`, import.meta.url));
+const REAL_5 = fixture('vcf/real/1000g-phase1_chr22_5samples_phased.vcf.gz');
+const CLINVAR_LIKE = fixture('conformance/examples/simple.vcf');
+
+describe('genovault CLI', function () {
+  this.timeout(120_000);
+  let dir: { path: string; remove: () => Promise<void> };
+  let data: string;
+  let env: NodeJS.ProcessEnv;
+  beforeEach(async () => {
+    dir = await makeTempDir();
+    data = join(dir.path, 'vault');
+    env = { GENOVAULT_DATA_DIR: data };
+  });
+  afterEach(() => dir.remove());
+
+  it('prints help and refuses unknown commands', async () => {
+    const help = await runCli(['--help']);
+    assert.equal(help.code, 0);
+    for (const c of ['init', 'ingest', 'variants', 'erase-sample', 'keys']) assert.match(help.stdout, new RegExp(`\\b${c}\\b`));
+    const bad = await runCli(['frobnicate']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /unknown command/);
+  });
+
+  it('init writes an owner-only key file beside the data directory and says where', async () => {
+    const r = await runCli(['init'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stderr.includes(`${data}.master-key`));
+    assert.ok(!r.stdout.includes((await import('node:fs')).readFileSync(`${data}.master-key`, 'utf8').trim()), 'the key itself is never printed');
+    const again = await runCli(['init'], { env });
+    assert.notEqual(again.code, 0, 'refuses to init over an existing vault');
+  });
+
+  it('ingests a multi-sample file with a map, then queries one patient by region', async () => {
+    assert.equal((await runCli(['init'], { env })).code, 0);
+    const map = join(dir.path, 'map.tsv');
+    await writeFile(map, ['HG00096\tMRN0000001', 'HG00097\tMRN0000002', 'HG00099\tMRN0000003', 'HG00100\tMRN0000004', 'HG00101\tMRN0000005'].join('\n') + '\n');
+    const ingest = await runCli(['ingest', '--map', map, REAL_5], { env });
+    assert.equal(ingest.code, 0, ingest.stderr);
+    assert.match(ingest.stdout, /10376 records/);
+    assert.match(ingest.stdout, /5 sample\(s\)/);
+    const tsv = await runCli(['variants', '--patient', 'MRN0000001', '--region', '22:16050000-16100000', '--format', 'tsv'], { env });
+    assert.equal(tsv.code, 0, tsv.stderr);
+    const lines = tsv.stdout.trim().split('\n');
+    assert.match(lines[0]!, /^chrom\tpos/);
+    assert.ok(lines.length > 1);
+    for (const line of lines.slice(1)) {
+      const [chrom, pos] = line.split('\t');
+      assert.equal(chrom, 'chr22');
+      assert.ok(Number(pos) >= 16050000 && Number(pos) <= 16100000);
+    }
+    const json = await runCli(['variants', '--patient', 'MRN0000001', '--region', 'chr22:16050000-16100000', '--format', 'json'], { env });
+    assert.equal((JSON.parse(json.stdout) as unknown[]).length, lines.length - 1, 'chr-prefixed and bare regions agree');
+  });
+
+  it('refuses a bad VCF with file, line and column, and leaves the vault byte-for-byte unchanged', async () => {
+    assert.equal((await runCli(['init'], { env })).code, 0);
+    assert.equal((await runCli(['ingest', '--patient', 'MRN0000009', '--sample', 'NA00001', CLINVAR_LIKE], { env })).code, 0);
+    const before = await hashTree(data);
+    const bad = join(dir.path, 'bad.vcf');
+    await writeFile(bad, ['##fileformat=VCFv4.2', '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1', 'chr1\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/1', 'chr1\t200\t.\tA\tG\tabc\tPASS\t.\tGT\t0/1', ''].join('\n'));
+    const r = await runCli(['ingest', '--patient', 'MRN0000010', bad], { env });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /bad\.vcf:4:\d+:/);
+    assert.match(r.stderr, /QUAL/);
+    assert.deepEqual(await hashTree(data), before);
+  });
+
+  it('refuses a wrong key, and a key file others can read', async () => {
+    assert.equal((await runCli(['init'], { env })).code, 0);
+    const other = join(dir.path, 'other.key');
+    await writeFile(other, Buffer.alloc(32, 7).toString('base64') + '\n', { mode: 0o600 });
+    const before = await hashTree(data);
+    const wrong = await runCli(['samples', '--master-key-file', other], { env });
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /wrong master key/);
+    const fromEnv = await runCli(['samples'], { env: { ...env, GENOVAULT_MASTER_KEY: Buffer.alloc(32, 9).toString('base64') } });
+    assert.match(fromEnv.stderr, /wrong master key/);
+    await chmod(other, 0o644);
+    assert.match((await runCli(['samples', '--master-key-file', other], { env })).stderr, /chmod 600/);
+    assert.deepEqual(await hashTree(data), before);
+  });
+
+  it('rotates the key and erases a sample so that an older copy cannot be read', async () => {
+    assert.equal((await runCli(['init'], { env })).code, 0);
+    assert.equal((await runCli(['ingest', '--patient', 'MRN0000007', '--sample', 'NA00002', CLINVAR_LIKE], { env })).code, 0);
+    const rotate = await runCli(['keys', 'rotate'], { env });
+    assert.equal(rotate.code, 0, rotate.stderr);
+    const list = await runCli(['samples'], { env });
+    const sampleId = list.stdout.trim().split('\n')[1]!.split('\t')[0]!;
+    await cp(data, join(dir.path, 'backup'), { recursive: true });
+    const erase = await runCli(['erase-sample', '--sample-id', sampleId], { env });
+    assert.equal(erase.code, 0, erase.stderr);
+    assert.equal((await runCli(['samples'], { env })).stdout.trim().split('\n').length, 1, 'only the header remains');
+    const old = await runCli(['samples', '--data-dir', join(dir.path, 'backup'), '--master-key-file', `${data}.master-key`], { env });
+    assert.equal(old.code, 1);
+    assert.match(old.stderr, /wrong master key/);
+    const gone = await runCli(['variants', '--patient', 'MRN0000007'], { env });
+    assert.equal(gone.stdout.trim(), '');
+  });
+});

@@ -1,0 +1,124 @@
+// The clinical side of the vault: patient records (with history), care teams, proxies and
+// break-glass grants, all appended to a sealed event log and replayed into memory at start.
+import type { SealedAppendLog, LogEntry } from '../log/sealed-append-log.ts';
+import type { PatientRecord, PatientRecordInput, PatientRecordUpdate } from '../../schemas/clinical.ts';
+import type { ClinicalEvent } from './clinical-events.ts';
+import { randomId } from '../store/ids.ts';
+
+export interface BreakGlassGrant {
+  grantId: string;
+  patientId: string;
+  userId: string;
+  reason: string;
+  grantedAt: string;
+  expiresAt: string;
+}
+
+const pairKey = (userId: string, patientId: string) => `${userId}\u0000${patientId}`;
+
+export class ClinicalStore {
+  private readonly records = new Map<string, PatientRecord>();
+  private readonly history = new Map<string, PatientRecord[]>();
+  private readonly careTeam = new Set<string>();
+  private readonly proxies = new Set<string>();
+  private readonly grants: BreakGlassGrant[] = [];
+
+  private constructor(private readonly log: SealedAppendLog<ClinicalEvent>) {}
+
+  static async open(log: SealedAppendLog<ClinicalEvent>): Promise<ClinicalStore> {
+    const store = new ClinicalStore(log);
+    for await (const entry of log.entries()) store.apply(entry);
+    return store;
+  }
+
+  private apply(entry: LogEntry<ClinicalEvent>): void {
+    const e = entry.body;
+    switch (e.type) {
+      case 'patient.recorded': {
+        const previous = this.records.get(e.patientId);
+        const record: PatientRecord = { ...e.record, patientId: e.patientId, version: (previous?.version ?? 0) + 1, updatedAt: entry.at, updatedBy: e.actorId };
+        this.records.set(e.patientId, record);
+        this.history.set(e.patientId, [...(this.history.get(e.patientId) ?? []), record]);
+        break;
+      }
+      case 'care_team.added':
+        this.careTeam.add(pairKey(e.userId, e.patientId));
+        break;
+      case 'care_team.removed':
+        this.careTeam.delete(pairKey(e.userId, e.patientId));
+        break;
+      case 'proxy.linked':
+        this.proxies.add(pairKey(e.userId, e.patientId));
+        break;
+      case 'proxy.unlinked':
+        this.proxies.delete(pairKey(e.userId, e.patientId));
+        break;
+      case 'break_glass.granted':
+        this.grants.push({ grantId: e.grantId, patientId: e.patientId, userId: e.userId, reason: e.reason, grantedAt: entry.at, expiresAt: e.expiresAt });
+        break;
+    }
+  }
+
+  private async append(event: ClinicalEvent): Promise<void> {
+    this.apply(await this.log.append(event));
+  }
+
+  async recordPatient(patientId: string, input: PatientRecordInput, actorId: string): Promise<PatientRecord> {
+    await this.append({ type: 'patient.recorded', patientId, record: input, actorId });
+    return this.get(patientId)!;
+  }
+
+  async updatePatient(patientId: string, update: PatientRecordUpdate, actorId: string): Promise<PatientRecord | undefined> {
+    const current = this.records.get(patientId);
+    if (!current) return undefined;
+    const { patientId: _p, version: _v, updatedAt: _a, updatedBy: _b, ...input } = current;
+    return this.recordPatient(patientId, { ...input, ...update, mrn: current.mrn }, actorId);
+  }
+
+  get(patientId: string): PatientRecord | undefined {
+    return this.records.get(patientId);
+  }
+
+  recordHistory(patientId: string): PatientRecord[] {
+    return [...(this.history.get(patientId) ?? [])];
+  }
+
+  patientIdByMrn(mrn: string): string | undefined {
+    for (const r of this.records.values()) if (r.mrn === mrn) return r.patientId;
+    return undefined;
+  }
+
+  async setCareTeam(patientId: string, userId: string, member: boolean, actorId: string): Promise<void> {
+    await this.append({ type: member ? 'care_team.added' : 'care_team.removed', patientId, userId, actorId });
+  }
+
+  async setProxy(patientId: string, userId: string, linked: boolean, actorId: string): Promise<void> {
+    await this.append({ type: linked ? 'proxy.linked' : 'proxy.unlinked', patientId, userId, actorId });
+  }
+
+  async grantBreakGlass(patientId: string, userId: string, reason: string, durationMs: number, now: number): Promise<BreakGlassGrant> {
+    const grantId = randomId('bg');
+    await this.append({ type: 'break_glass.granted', grantId, patientId, userId, reason, expiresAt: new Date(now + durationMs).toISOString(), actorId: userId });
+    return this.grants.find((g) => g.grantId === grantId)!;
+  }
+
+  isOnCareTeam(userId: string, patientId: string): boolean {
+    return this.careTeam.has(pairKey(userId, patientId));
+  }
+
+  isProxyFor(userId: string, patientId: string): boolean {
+    return this.proxies.has(pairKey(userId, patientId));
+  }
+
+  activeBreakGlass(userId: string, patientId: string, now: number): BreakGlassGrant | undefined {
+    return this.grants.find((g) => g.userId === userId && g.patientId === patientId && Date.parse(g.expiresAt) > now);
+  }
+
+  breakGlassGrants(): BreakGlassGrant[] {
+    return [...this.grants];
+  }
+
+  careTeamOf(patientId: string): string[] {
+    return [...this.careTeam].filter((k) => k.endsWith(`\u0000${patientId}`)).map((k) => k.split('\u0000')[0]!);
+  }
+}
