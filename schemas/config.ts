@@ -21,6 +21,28 @@ export const ConfigSchema = z.object({
   /** worker threads parsing VCF; 0 parses on the main thread */
   ingestWorkers: z.coerce.number().int().min(0).max(64).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** address the service listens on */
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65535).default(8443),
+  /** serve plain HTTP; only behind a TLS-terminating proxy */
+  plainHttp: z
+    .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+    .transform((v) => v === true || v === 'true' || v === '1')
+    .default(false),
+  /** extra DNS names for the server certificate, comma-separated (localhost is always included) */
+  tlsHostnames: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+  /** a session ends after this many minutes without a request */
+  sessionIdleMinutes: positiveInt.default(15),
+  /** and after this many hours in any case */
+  sessionAbsoluteHours: positiveInt.default(12),
+  /** consecutive failed logins before an account locks, and for how long */
+  lockoutThreshold: positiveInt.default(5),
+  lockoutMinutes: positiveInt.default(15),
+  /** how long a break-glass grant lasts */
+  breakGlassMinutes: positiveInt.default(60),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -32,4 +54,13 @@ export const CONFIG_ENV: Record<keyof z.input<typeof ConfigSchema>, string> = {
   cacheBudgetMb: 'GENOVAULT_CACHE_BUDGET_MB',
   ingestWorkers: 'GENOVAULT_INGEST_WORKERS',
   logLevel: 'GENOVAULT_LOG_LEVEL',
+  host: 'GENOVAULT_HOST',
+  port: 'GENOVAULT_PORT',
+  plainHttp: 'GENOVAULT_PLAIN_HTTP',
+  tlsHostnames: 'GENOVAULT_TLS_HOSTNAMES',
+  sessionIdleMinutes: 'GENOVAULT_SESSION_IDLE_MINUTES',
+  sessionAbsoluteHours: 'GENOVAULT_SESSION_ABSOLUTE_HOURS',
+  lockoutThreshold: 'GENOVAULT_LOCKOUT_THRESHOLD',
+  lockoutMinutes: 'GENOVAULT_LOCKOUT_MINUTES',
+  breakGlassMinutes: 'GENOVAULT_BREAK_GLASS_MINUTES',
 };

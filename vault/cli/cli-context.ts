@@ -42,8 +42,16 @@ export function configFrom(flags: Flags, env: NodeJS.ProcessEnv): Config {
     ['cache-budget-mb', 'cacheBudgetMb'],
     ['workers', 'ingestWorkers'],
     ['log-level', 'logLevel'],
+    ['host', 'host'],
+    ['port', 'port'],
+    ['plain-http', 'plainHttp'],
+    ['tls-hostnames', 'tlsHostnames'],
   ];
   for (const [flag, key] of names) {
+    if (flags[flag] === true && flag === 'plain-http') {
+      fromFlags[key] = true;
+      continue;
+    }
     const value = stringFlag(flags, flag);
     if (value !== undefined) fromFlags[key] = value;
   }
