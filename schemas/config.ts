@@ -11,7 +11,7 @@ const secretString = z
 
 export const ConfigSchema = z.object({
   /** folder holding the sealed vault */
-  dataDir: z.string().min(1, 'a data directory is required (--data-dir or GENOVAULT_DATA_DIR)'),
+  dataDir: z.string({ error: 'a data directory is required (--data-dir or GENOVAULT_DATA_DIR)' }).min(1, 'a data directory is required (--data-dir or GENOVAULT_DATA_DIR)'),
   /** base64 of 32 random bytes; takes precedence over masterKeyFile */
   masterKey: secretString.optional(),
   /** file holding the master key (base64); must be readable by its owner only (mode 0600) */

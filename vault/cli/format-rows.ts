@@ -4,7 +4,7 @@ type Row = Record<string, unknown>;
 function tsvCell(value: unknown): string {
   if (value === null || value === undefined) return '.';
   if (typeof value === 'number' && Number.isNaN(value)) return '.';
-  return String(value as string | number | boolean).replace(/[\t\r\n]/g, ' ');
+  return (typeof value === 'object' ? JSON.stringify(value) : String(value)).replace(/[\t\r\n]/g, ' ');
 }
 
 export function formatRows(rows: readonly object[], format: 'json' | 'tsv'): string {

@@ -3,16 +3,26 @@ import { parseArgs } from 'node:util';
 import { UsageError, type CommandIo, type Flags } from './cli-context.ts';
 import { COMMANDS, usage } from './commands/index.ts';
 
+const BOOLEAN_FLAGS = ['help', 'plain-http'];
+const STRING_FLAGS = [
+  'data-dir', 'master-key-file', 'new-master-key-file', 'cache-budget-mb', 'workers', 'log-level', 'host', 'port', 'tls-hostnames',
+  'patient', 'sample', 'map', 'targets', 'region', 'gene', 'significance', 'format', 'variant', 'sample-id',
+  'role', 'username', 'password', 'name', 'out',
+];
+const OPTIONS: Record<string, { type: 'boolean' | 'string' }> = {};
+for (const f of BOOLEAN_FLAGS) OPTIONS[f] = { type: 'boolean' };
+for (const f of STRING_FLAGS) OPTIONS[f] = { type: 'string' };
+
 export async function runCli(argv: string[], io: CommandIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: false });
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
   } catch (err) {
     io.err((err as Error).message);
     return 2;
   }
   const [name, ...rest] = parsed.positionals;
-  const flags = parsed.values as Flags;
+  const flags = parsed.values;
   const command = name ? COMMANDS[name] : undefined;
   if (!command || flags.help === true) {
     if (command) io.out(command.help);
@@ -34,6 +44,12 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
     return 1;
   }
 }
+
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 const io: CommandIo = {
   out: (t) => process.stdout.write(t.endsWith('\n') || t.startsWith('\r') ? t : t + '\n'),

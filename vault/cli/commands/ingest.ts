@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { ingestVcf, type IngestOptions } from '../../ingest/ingest-vcf.ts';
+import type { IngestOptions } from '../../ingest/ingest-vcf.ts';
 import { readSampleMap } from '../../ingest/sample-mapping.ts';
 import { configFrom, stringFlag, withVault, UsageError, type CommandIo, type Flags } from '../cli-context.ts';
 
@@ -38,6 +38,7 @@ export async function ingestCommand(args: string[], flags: Flags, io: CommandIo)
   const progress = progressPrinter(io);
   if (progress) options.onProgress = progress;
   const started = performance.now();
+  const { ingestVcf } = await import('../../ingest/ingest-vcf.ts'); // the VCF reader and Arrow load only here
   const report = await withVault(config, true, (vault) => ingestVcf(vault, file, options));
   const seconds = (performance.now() - started) / 1000;
   if (progress) io.err('\n');

@@ -1,6 +1,10 @@
 import { configFrom, requireFlag, stringFlag, withVault, UsageError, type CommandIo, type Flags } from '../cli-context.ts';
-import { openQueries } from '../../store/patient-queries.ts';
 import { formatRows } from '../format-rows.ts';
+
+import type { openQueries as OpenQueries } from '../../store/patient-queries.ts';
+
+// The query engine (DuckDB) loads only for the commands that query.
+const openQueries: typeof OpenQueries = async (vault, config) => (await import('../../store/patient-queries.ts')).openQueries(vault, config);
 
 export const variantsHelp = `genovault variants --data-dir D --patient MRN [--region chr17:43044295-43125483] [--gene BRCA1]
                    [--significance pathogenic,likely_pathogenic] [--format json|tsv]

@@ -1,0 +1,98 @@
+// The FHIR R4 shapes this exporter emits, and nothing more: a narrow type keeps us from
+// adding a field by accident (every field in the output is one we chose to send).
+
+export interface Coding {
+  system: string;
+  code: string;
+  display?: string;
+}
+
+export interface CodeableConcept {
+  coding?: Coding[];
+  text?: string;
+}
+
+export interface Reference {
+  /** always `urn:uuid:...`, resolved against an entry's fullUrl in the same Bundle */
+  reference: string;
+}
+
+export interface Identifier {
+  use: 'usual' | 'official';
+  type: CodeableConcept;
+  system: string;
+  value: string;
+}
+
+export interface HumanName {
+  use: 'official';
+  family: string;
+  given: string[];
+}
+
+export interface Address {
+  postalCode: string;
+}
+
+export interface Quantity {
+  value: number;
+}
+
+export interface Range {
+  low: Quantity;
+  high: Quantity;
+}
+
+export interface ObservationComponent {
+  code: CodeableConcept;
+  valueCodeableConcept?: CodeableConcept;
+  valueString?: string;
+  valueRange?: Range;
+}
+
+export type AdministrativeGender = 'male' | 'female' | 'other' | 'unknown';
+
+export interface Patient {
+  resourceType: 'Patient';
+  id: string;
+  identifier: Identifier[];
+  name: HumanName[];
+  gender: AdministrativeGender;
+  birthDate: string;
+  address: Address[];
+}
+
+export interface Condition {
+  resourceType: 'Condition';
+  id: string;
+  code: CodeableConcept;
+  subject: Reference;
+}
+
+export interface Observation {
+  resourceType: 'Observation';
+  id: string;
+  meta: { profile: string[] };
+  status: 'final';
+  category: CodeableConcept[];
+  code: CodeableConcept;
+  subject: Reference;
+  valueCodeableConcept?: CodeableConcept;
+  derivedFrom?: Reference[];
+  component: ObservationComponent[];
+}
+
+export type FhirResource = Patient | Condition | Observation;
+
+export interface BundleEntry {
+  fullUrl: string;
+  resource: FhirResource;
+}
+
+export interface Bundle {
+  resourceType: 'Bundle';
+  id: string;
+  type: 'collection';
+  timestamp: string;
+  entry: BundleEntry[];
+}
