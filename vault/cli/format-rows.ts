@@ -4,7 +4,9 @@ type Row = Record<string, unknown>;
 function tsvCell(value: unknown): string {
   if (value === null || value === undefined) return '.';
   if (typeof value === 'number' && Number.isNaN(value)) return '.';
-  return (typeof value === 'object' ? JSON.stringify(value) : String(value)).replace(/[\t\r\n]/g, ' ');
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.replace(/[\t\r\n]/g, ' ');
 }
 
 export function formatRows(rows: readonly object[], format: 'json' | 'tsv'): string {

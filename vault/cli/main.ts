@@ -1,6 +1,6 @@
 // The `genovault` command: parses argv, dispatches to one command, prints errors without stacks.
 import { parseArgs } from 'node:util';
-import { UsageError, type CommandIo, type Flags } from './cli-context.ts';
+import { UsageError, type CommandIo } from './cli-context.ts';
 import { COMMANDS, usage } from './commands/index.ts';
 
 const BOOLEAN_FLAGS = ['help', 'plain-http'];

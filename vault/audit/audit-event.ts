@@ -1,0 +1,69 @@
+// The body of an audit entry. It carries ids and codes only, never PHI: no names, no MRNs, no
+// variant or consent contents. The schema is strict (unknown fields are refused) and limits
+// every field to the shape of an id or a code, so free text cannot slip in by accident.
+import { z } from 'zod';
+
+export interface AuditEvent {
+  /** when the audited thing happened; the entry's own `at` is when it became durable */
+  at?: string;
+  requestId: string | null;
+  actorId: string | null;
+  actorRoles: string[];
+  /** e.g. 'read', 'login', 'logout', 'lockout', 'user.create', 'break_glass' */
+  action: string;
+  /** e.g. 'variants', 'record', 'session', 'account', 'audit' */
+  resource: string;
+  /** internal patient id (never an MRN) */
+  patientId: string | null;
+  /** treatment, research, insurance, family, self, operations */
+  purpose: string | null;
+  decision: 'permit' | 'deny' | 'success' | 'failure';
+  /** the policy line that matched, for an authorization decision */
+  rule: string | null;
+  /** a reason code (break-glass reason, failure code); free text is the caller's responsibility */
+  reason?: string | null;
+  /** marks an entry for review, e.g. break-glass access */
+  flagged?: boolean;
+}
+
+export const AUDIT_DECISIONS = ['permit', 'deny', 'success', 'failure'] as const;
+
+const id = z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/, 'must be an id: 1 to 128 letters, digits or _.:@-');
+const code = z.string().regex(/^[a-z][a-z0-9_.:-]{0,63}$/, 'must be a lowercase code of at most 64 characters');
+// Printable text without control characters: a log line can never be split or forged through it.
+const line = (max: number) => z.string().max(max, `must be at most ${max} characters`).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+
+export const AuditEventSchema = z.strictObject({
+  at: z.iso.datetime({ offset: true, message: 'must be an ISO date-time' }).optional(),
+  requestId: id.nullable(),
+  actorId: id.nullable(),
+  actorRoles: z.array(code).max(20, 'must list at most 20 roles'),
+  action: code,
+  resource: code,
+  patientId: id.nullable(),
+  purpose: code.nullable(),
+  decision: z.enum(AUDIT_DECISIONS, { message: `must be one of ${AUDIT_DECISIONS.join(', ')}` }),
+  rule: line(500).nullable(),
+  reason: line(200).nullable().optional(),
+  flagged: z.boolean().optional(),
+});
+
+export class AuditEventError extends Error {
+  constructor(
+    readonly field: string,
+    detail: string,
+  ) {
+    super(`audit event: ${field}: ${detail}`);
+    this.name = 'AuditEventError';
+  }
+}
+
+/** Checks an event before it is recorded. Messages name the field, never echo its value. */
+export function parseAuditEvent(input: unknown): AuditEvent {
+  const result = AuditEventSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(event)');
+  const detail = issue.code === 'unrecognized_keys' ? 'is not an audit event field' : issue.code === 'invalid_type' ? `must be ${issue.expected}` : issue.message;
+  throw new AuditEventError(field, detail);
+}
