@@ -1,0 +1,95 @@
+// Loading one decoded partition into the engine: the columns queries filter and group on go to
+// a DuckDB table of numbers (text as global dictionary codes, row order = rowid); the columns
+// only ever displayed stay in the decoded arrays, looked up by rowid when rows are returned.
+import { INTEGER, UTINYINT, type DuckDBConnection } from '@duckdb/node-api';
+import { decodePartitionCoded, type CodedPartition, type CodedText } from './partition-codec.ts';
+import type { PartitionRef } from './partition-ref.ts';
+import { loadColumns } from './chunk-loader.ts';
+import type { TextDictionary } from './text-dictionary.ts';
+
+export class PartitionLoadError extends Error {
+  readonly code = 'PARTITION_LOAD';
+  constructor(message: string) {
+    super(message);
+    this.name = 'PartitionLoadError';
+  }
+}
+
+export interface LoadedPartition {
+  /** engine-local number; names the table `p<handle>` */
+  handle: number;
+  ref: PartitionRef;
+  table: string;
+  data: CodedPartition;
+  /** every dictionary reference this partition holds, released on eviction */
+  dictionaryCodes: Int32Array;
+  /** estimated memory held (DuckDB rows + decoded arrays + strings) */
+  bytes: number;
+}
+
+/** Columns of the DuckDB table, in load order. */
+const TABLE_COLUMNS = 'pos INTEGER NOT NULL, ref INTEGER, alt INTEGER, zygosity UTINYINT NOT NULL, gt INTEGER, gene INTEGER, clnsig INTEGER';
+const DICTIONARY_COLUMNS = ['ref', 'alt', 'gt', 'gene', 'clnsig'] as const;
+// Memory estimate, calibrated against RSS growth (bench/store): ~55 B per row over large
+// partitions (DuckDB columns, decoded arrays, cohort copy) and ~64 KiB per DuckDB table, which
+// dominates for partitions of a few hundred rows.
+const BYTES_PER_ROW = 60;
+const BYTES_PER_TABLE = 64 * 1024;
+
+const isMissingCode = (v: number): boolean => v < 0;
+
+function globalCodes(text: CodedText, mapping: Int32Array): Int32Array {
+  const out = new Int32Array(text.codes.length);
+  for (let i = 0; i < out.length; i++) {
+    const local = text.codes[i]!;
+    out[i] = local < 0 ? -1 : mapping[local]!;
+  }
+  return out;
+}
+
+function estimateBytes(data: CodedPartition): number {
+  let strings = 0;
+  for (const column of Object.values(data.text)) for (const v of column.values) strings += 64 + v.length * 2;
+  return BYTES_PER_TABLE + data.rows * BYTES_PER_ROW + strings;
+}
+
+export async function loadPartition(
+  connection: DuckDBConnection, dictionary: TextDictionary, handle: number, ref: PartitionRef, bytes: Uint8Array,
+): Promise<LoadedPartition> {
+  const data = decodePartitionCoded(bytes);
+  if (data.chrom !== ref.chrom || data.rows !== ref.rows) {
+    throw new PartitionLoadError(`partition ${ref.partitionId} does not match its catalog entry (chromosome or row count differs)`);
+  }
+  const table = `p${handle}`;
+  const mappings: Int32Array[] = [];
+  const codes: Int32Array[] = [];
+  for (const name of DICTIONARY_COLUMNS) {
+    const mapping = await dictionary.acquire(data.text[name].values);
+    mappings.push(mapping);
+    codes.push(globalCodes(data.text[name], mapping));
+  }
+  const dictionaryCodes = Int32Array.from(mappings.flatMap((m) => [...m]));
+  try {
+    await connection.run(`CREATE TABLE ${table} (${TABLE_COLUMNS})`);
+    const [refCodes, altCodes, gtCodes, geneCodes, clnsigCodes] = codes as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+    await loadColumns(connection, table, [
+      { type: INTEGER, values: data.pos },
+      { type: INTEGER, values: refCodes, isNull: isMissingCode },
+      { type: INTEGER, values: altCodes, isNull: isMissingCode },
+      { type: UTINYINT, values: data.zygosity },
+      { type: INTEGER, values: gtCodes, isNull: isMissingCode },
+      { type: INTEGER, values: geneCodes, isNull: isMissingCode },
+      { type: INTEGER, values: clnsigCodes, isNull: isMissingCode },
+    ], data.rows);
+  } catch (err) {
+    await connection.run(`DROP TABLE IF EXISTS ${table}`);
+    await dictionary.release(dictionaryCodes);
+    throw err;
+  }
+  return { handle, ref, table, data, dictionaryCodes, bytes: estimateBytes(data) };
+}
+
+export async function unloadPartition(connection: DuckDBConnection, dictionary: TextDictionary, loaded: LoadedPartition): Promise<void> {
+  await connection.run(`DROP TABLE IF EXISTS ${loaded.table}`);
+  await dictionary.release(loaded.dictionaryCodes);
+}

@@ -1,0 +1,69 @@
+// Which partitions are loaded, in least-recently-used order, and what they cost. The engine
+// asks it for victims when the estimated bytes exceed the budget; partitions the running
+// query needs are pinned and never chosen.
+import type { LoadedPartition } from './loaded-partition.ts';
+
+export class PartitionCache {
+  private readonly entries = new Map<string, LoadedPartition>();
+  private totalBytes = 0;
+
+  constructor(readonly budgetBytes: number) {
+    if (!Number.isFinite(budgetBytes) || budgetBytes <= 0) throw new RangeError('cache budget must be a positive number of bytes');
+  }
+
+  get bytes(): number {
+    return this.totalBytes;
+  }
+  get size(): number {
+    return this.entries.size;
+  }
+  get rows(): number {
+    let rows = 0;
+    for (const p of this.entries.values()) rows += p.data.rows;
+    return rows;
+  }
+
+  /** The loaded partition, marked most recently used. */
+  touch(partitionId: string): LoadedPartition | undefined {
+    const entry = this.entries.get(partitionId);
+    if (entry) {
+      this.entries.delete(partitionId);
+      this.entries.set(partitionId, entry);
+    }
+    return entry;
+  }
+
+  add(partition: LoadedPartition): void {
+    this.entries.set(partition.ref.partitionId, partition);
+    this.totalBytes += partition.bytes;
+  }
+
+  remove(partitionId: string): LoadedPartition | undefined {
+    const entry = this.entries.get(partitionId);
+    if (!entry) return undefined;
+    this.entries.delete(partitionId);
+    this.totalBytes -= entry.bytes;
+    return entry;
+  }
+
+  /** Least recently used first, skipping pinned ones, until the rest fits the budget. */
+  victims(pinned: ReadonlySet<string>): LoadedPartition[] {
+    const out: LoadedPartition[] = [];
+    let bytes = this.totalBytes;
+    for (const [id, entry] of this.entries) {
+      if (bytes <= this.budgetBytes) break;
+      if (pinned.has(id)) continue;
+      out.push(entry);
+      bytes -= entry.bytes;
+    }
+    return out;
+  }
+
+  ofSample(sampleId: string): LoadedPartition[] {
+    return [...this.entries.values()].filter((p) => p.ref.sampleId === sampleId);
+  }
+
+  onChromosome(chrom: string): LoadedPartition[] {
+    return [...this.entries.values()].filter((p) => p.ref.chrom === chrom);
+  }
+}
