@@ -1,0 +1,35 @@
+// The events of the account log. Replayed in order they give every account's current state.
+// Secrets travel here as plain strings: the log is sealed, and these bodies are never logged.
+// (In memory they are wrapped in Secret at once.) `at` is the service clock, in ISO 8601.
+import type { AccountKind, Role } from './roles.ts';
+
+interface Attributed {
+  accountId: string;
+  /** account id of the admin who acted, `host` for the CLI on the vault host, or the account itself */
+  actorId: string;
+  at: string;
+}
+
+export type AccountEvent =
+  | (Attributed & {
+      type: 'account.created';
+      username: string;
+      kind: AccountKind;
+      roles: Role[];
+      patientId?: string;
+      passwordHash?: string;
+    })
+  | (Attributed & { type: 'account.password_changed'; passwordHash: string; reason: 'set' | 'rehash' })
+  | (Attributed & { type: 'account.roles_changed'; roles: Role[] })
+  | (Attributed & { type: 'account.disabled' })
+  | (Attributed & { type: 'account.enabled' })
+  /** a new secret, pending until a code from it is confirmed */
+  | (Attributed & { type: 'totp.enrolled'; secret: string })
+  | (Attributed & { type: 'totp.confirmed'; step: number })
+  | { type: 'login.failed'; accountId: string; at: string; lockedUntil?: string }
+  /** resets the failure count; records the TOTP step used so it is never accepted again */
+  | { type: 'login.succeeded'; accountId: string; at: string; totpStep?: number }
+  | (Attributed & { type: 'api_token.issued'; tokenId: string; tokenHash: string; label: string })
+  | (Attributed & { type: 'api_token.revoked'; tokenId: string });
+
+export type AccountEventType = AccountEvent['type'];

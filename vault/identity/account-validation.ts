@@ -1,0 +1,54 @@
+// Checks on account input that do not need the store: username shape, role sets, patient link.
+import { invalid } from './identity-errors.ts';
+import type { AccountKind, Role } from './roles.ts';
+import { ACCOUNT_KINDS, isRole } from './roles.ts';
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+const PATIENT_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** Roles that belong to a person's own data; a service account never holds them. */
+const PERSONAL_ROLES: readonly Role[] = ['patient', 'proxy', 'relative'];
+
+/** Usernames are compared in lower case; 3–64 of a-z, 0-9, '.', '_', '-', starting alphanumeric. */
+export function normalizeUsername(username: string): string {
+  const normalized = username.trim().toLowerCase();
+  if (!USERNAME.test(normalized)) {
+    throw invalid('invalid_username', 'username', "username must be 3-64 characters of a-z, 0-9, '.', '_', '-' and start with a letter or digit");
+  }
+  return normalized;
+}
+
+export function checkKind(kind: string): AccountKind {
+  if (!(ACCOUNT_KINDS as readonly string[]).includes(kind)) throw invalid('wrong_account_kind', 'kind', "kind must be 'human' or 'service'");
+  return kind as AccountKind;
+}
+
+/**
+ * A non-empty set of known roles. Admin stands alone: separation of duties means whoever manages
+ * accounts and keys never also reads patient data or reviews the audit of their own actions.
+ */
+export function checkRoles(roles: readonly string[], kind: AccountKind): Role[] {
+  if (roles.length === 0) throw invalid('invalid_roles', 'roles', 'an account needs at least one role');
+  const seen = new Set<Role>();
+  roles.forEach((role, i) => {
+    if (!isRole(role)) throw invalid('invalid_roles', `roles[${i}]`, 'unknown role');
+    if (seen.has(role)) throw invalid('invalid_roles', `roles[${i}]`, 'role listed twice');
+    seen.add(role);
+  });
+  if (seen.has('admin') && seen.size > 1) throw invalid('role_conflict', 'roles', 'admin cannot be combined with other roles');
+  if (kind === 'service') {
+    const personal = PERSONAL_ROLES.find((role) => seen.has(role));
+    if (personal) throw invalid('invalid_roles', 'roles', `a service account cannot hold the role ${personal}`);
+  }
+  return [...seen];
+}
+
+/** A patient account names the patient it is; no other account may. */
+export function checkPatientLink(roles: readonly Role[], patientId: string | undefined): string | undefined {
+  if (roles.includes('patient')) {
+    if (patientId === undefined) throw invalid('patient_id_required', 'patientId', 'an account with role patient must name its patient');
+    if (!PATIENT_ID.test(patientId)) throw invalid('patient_id_required', 'patientId', 'patientId must be 1-128 characters of A-Z, a-z, 0-9, _ . : -');
+    return patientId;
+  }
+  if (patientId !== undefined) throw invalid('patient_id_not_allowed', 'patientId', 'only an account with role patient links to a patient');
+  return undefined;
+}

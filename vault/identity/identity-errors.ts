@@ -1,0 +1,42 @@
+// The one error type the identity part throws on purpose. `code` is stable and safe to show;
+// `kind` lets the HTTP layer pick a status without knowing every code
+// (invalid → 400, conflict → 409, not_found → 404, forbidden → 403).
+export type IdentityErrorKind = 'invalid' | 'conflict' | 'not_found' | 'forbidden';
+
+export type IdentityErrorCode =
+  | 'invalid_username'
+  | 'username_taken'
+  | 'invalid_roles'
+  | 'role_conflict'
+  | 'patient_id_required'
+  | 'patient_id_not_allowed'
+  | 'password_required'
+  | 'password_not_allowed'
+  | 'password_too_short'
+  | 'password_too_long'
+  | 'password_single_class'
+  | 'password_contains_username'
+  | 'password_too_common'
+  | 'current_password_wrong'
+  | 'unknown_account'
+  | 'unknown_api_token'
+  | 'invalid_label'
+  | 'wrong_account_kind'
+  | 'totp_not_pending'
+  | 'totp_code_invalid'
+  | 'not_permitted';
+
+export class IdentityError extends Error {
+  constructor(
+    readonly code: IdentityErrorCode,
+    readonly kind: IdentityErrorKind,
+    message: string,
+    /** the input field at fault, e.g. `password` or `roles[1]` */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'IdentityError';
+  }
+}
+
+export const invalid = (code: IdentityErrorCode, field: string, message: string) => new IdentityError(code, 'invalid', message, field);

@@ -1,0 +1,280 @@
+// Accounts, logins and tokens composed into the one service the HTTP layer and the CLI use.
+// Every change is an event in the sealed account log; secrets live only there (and in memory,
+// wrapped in Secret) and never leave through a list or a result, except a new API token or
+// TOTP secret, which is handed to its owner exactly once.
+import { SealedAppendLog } from '../log/sealed-append-log.ts';
+import type { AccountEvent } from './account-events.ts';
+import type { AccountState } from './account-store.ts';
+import { ACCOUNT_LOG_ID, AccountStore } from './account-store.ts';
+import { checkKind, checkPatientLink, checkRoles, normalizeUsername } from './account-validation.ts';
+import { IdentityError, invalid } from './identity-errors.ts';
+import { KeyedMutex } from './keyed-mutex.ts';
+import type { LoginContext, LoginCredentials, LoginFailure } from './login-attempt.ts';
+import { attemptLogin, loginFailure } from './login-attempt.ts';
+import { hashToken, isApiToken, newApiToken } from './opaque-token.ts';
+import type { ScryptParams } from './password-hash.ts';
+import { DEFAULT_SCRYPT_PARAMS, DummyPasswordCheck, hashPassword, verifyPassword } from './password-hash.ts';
+import { assertPasswordPolicy } from './password-policy.ts';
+import type { Actor, Principal } from './principal.ts';
+import { actorIdOf } from './principal.ts';
+import { refuseSelf, requireAdmin, requireSelfOrAdmin } from './actor-checks.ts';
+import type { AccountSummary } from './account-summary.ts';
+import { principalOf, summarizeAccount } from './account-summary.ts';
+import type { AccountKind } from './roles.ts';
+import { SessionStore } from './session-store.ts';
+import { matchTotpStep, newTotpSecret, otpauthUri } from './totp.ts';
+import { randomId } from '../store/ids.ts';
+
+export interface IdentityOptions {
+  /** the clock, epoch ms; tests inject one to move time */
+  now?: () => number;
+  /** consecutive failures that lock an account (default 5) */
+  maxFailedLogins?: number;
+  /** how long a lock lasts (default 15 min) */
+  lockoutMs?: number;
+  /** cost for new password hashes; older, weaker hashes are upgraded at the next login */
+  scrypt?: ScryptParams;
+  idleTimeoutMs?: number;
+  absoluteLifetimeMs?: number;
+}
+
+export interface NewAccount {
+  username: string;
+  roles: readonly string[];
+  kind: AccountKind;
+  /** required for humans, refused for services */
+  password?: string;
+  /** required with role patient, refused otherwise */
+  patientId?: string;
+}
+
+export type LoginResult = { ok: true; token: string; expiresAt: string; principal: Principal } | LoginFailure;
+
+/** Opens the account log at `path` with its data key. */
+export function openAccountLog(path: string, key: Uint8Array): Promise<SealedAppendLog<AccountEvent>> {
+  return SealedAppendLog.open<AccountEvent>(path, { key, logId: ACCOUNT_LOG_ID });
+}
+
+export class IdentityService {
+  readonly sessions: SessionStore;
+  private readonly now: () => number;
+  private readonly scrypt: ScryptParams;
+  private readonly loginContext: LoginContext;
+  private readonly locks = new KeyedMutex();
+
+  private constructor(
+    private readonly store: AccountStore,
+    options: IdentityOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.scrypt = options.scrypt ?? DEFAULT_SCRYPT_PARAMS;
+    this.sessions = new SessionStore({ now: this.now, ...pick(options, 'idleTimeoutMs', 'absoluteLifetimeMs') });
+    const policy = { maxFailedLogins: options.maxFailedLogins ?? 5, lockoutMs: options.lockoutMs ?? 15 * 60_000, scrypt: this.scrypt };
+    if (!Number.isInteger(policy.maxFailedLogins) || policy.maxFailedLogins < 1) throw new RangeError('maxFailedLogins must be a positive integer');
+    this.loginContext = { store, policy, now: this.now, dummy: new DummyPasswordCheck(this.scrypt) };
+  }
+
+  /** Replays `log` into the account state. The service does not own the log: the caller closes it. */
+  static async open(log: SealedAppendLog<AccountEvent>, options: IdentityOptions = {}): Promise<IdentityService> {
+    return new IdentityService(await AccountStore.open(log), options);
+  }
+
+  async createAccount(input: NewAccount, actor: Actor): Promise<AccountSummary> {
+    requireAdmin(this.store, actor);
+    const username = normalizeUsername(input.username);
+    const kind = checkKind(input.kind);
+    const roles = checkRoles(input.roles, kind);
+    const patientId = checkPatientLink(roles, input.patientId);
+    if (kind === 'human' && input.password === undefined) throw invalid('password_required', 'password', 'a person needs a password');
+    if (kind === 'service' && input.password !== undefined) throw invalid('password_not_allowed', 'password', 'service accounts use API tokens, not passwords');
+    if (input.password !== undefined) assertPasswordPolicy(input.password, username);
+    const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password, this.scrypt);
+    return this.locks.run(`username:${username}`, async () => {
+      if (this.store.findByUsername(username)) throw new IdentityError('username_taken', 'conflict', 'that username is taken', 'username');
+      const accountId = randomId('acc');
+      await this.store.append({
+        type: 'account.created',
+        accountId,
+        actorId: actorIdOf(actor),
+        at: this.isoNow(),
+        username,
+        kind,
+        roles,
+        ...(patientId !== undefined && { patientId }),
+        ...(passwordHash !== undefined && { passwordHash }),
+      });
+      return summarizeAccount(this.store, this.now(), this.account(accountId));
+    });
+  }
+
+  /** An admin sets a password outright; a person changing their own must give the current one. Ends all sessions. */
+  async changePassword(accountId: string, change: { newPassword: string; currentPassword?: string }, actor: Actor): Promise<void> {
+    const self = requireSelfOrAdmin(this.store, actor, accountId);
+    await this.locks.run(accountId, async () => {
+      const account = this.account(accountId);
+      if (account.kind !== 'human') throw invalid('wrong_account_kind', 'accountId', 'service accounts have no password');
+      if (self && !(await this.currentPasswordMatches(account, change.currentPassword))) {
+        throw invalid('current_password_wrong', 'currentPassword', 'the current password is not correct');
+      }
+      assertPasswordPolicy(change.newPassword, account.username);
+      const passwordHash = await hashPassword(change.newPassword, this.scrypt);
+      await this.store.append({ type: 'account.password_changed', accountId, actorId: actorIdOf(actor), at: this.isoNow(), passwordHash, reason: 'set' });
+      this.sessions.revokeAll(accountId);
+    });
+  }
+
+  async setRoles(accountId: string, roles: readonly string[], actor: Actor): Promise<AccountSummary> {
+    requireAdmin(this.store, actor);
+    refuseSelf(actor, accountId, 'change their own roles');
+    return this.locks.run(accountId, async () => {
+      const account = this.account(accountId);
+      const checked = checkRoles(roles, account.kind);
+      checkPatientLink(checked, account.patientId);
+      await this.store.append({ type: 'account.roles_changed', accountId, actorId: actorIdOf(actor), at: this.isoNow(), roles: checked });
+      return summarizeAccount(this.store, this.now(), account);
+    });
+  }
+
+  /** Disables the account and ends its sessions; its API tokens stop working too. */
+  async disableAccount(accountId: string, actor: Actor): Promise<void> {
+    requireAdmin(this.store, actor);
+    refuseSelf(actor, accountId, 'disable their own account');
+    await this.locks.run(accountId, async () => {
+      this.account(accountId);
+      await this.store.append({ type: 'account.disabled', accountId, actorId: actorIdOf(actor), at: this.isoNow() });
+      this.sessions.revokeAll(accountId);
+    });
+  }
+
+  /** Re-enables an account; also clears a lockout. */
+  async enableAccount(accountId: string, actor: Actor): Promise<void> {
+    requireAdmin(this.store, actor);
+    await this.locks.run(accountId, async () => {
+      this.account(accountId);
+      await this.store.append({ type: 'account.enabled', accountId, actorId: actorIdOf(actor), at: this.isoNow() });
+    });
+  }
+
+  /**
+   * A new TOTP secret, returned once with its otpauth URI. An admin's enrollment replaces any
+   * previous secret (lost phone); a person may enrol themselves only while none is confirmed.
+   */
+  async enrollTotp(accountId: string, actor: Actor): Promise<{ secret: string; uri: string }> {
+    const self = requireSelfOrAdmin(this.store, actor, accountId);
+    return this.locks.run(accountId, async () => {
+      const account = this.account(accountId);
+      if (account.kind !== 'human') throw invalid('wrong_account_kind', 'accountId', 'service accounts do not use TOTP');
+      if (self && account.totpSecret) throw new IdentityError('not_permitted', 'forbidden', 'TOTP is already confirmed; ask an admin to reset it');
+      const secret = newTotpSecret();
+      await this.store.append({ type: 'totp.enrolled', accountId, actorId: actorIdOf(actor), at: this.isoNow(), secret });
+      return { secret, uri: otpauthUri(account.username, secret) };
+    });
+  }
+
+  /** Confirms a pending secret with a current code (a login with it confirms it as well). */
+  async confirmTotp(accountId: string, code: string, actor: Actor): Promise<void> {
+    requireSelfOrAdmin(this.store, actor, accountId);
+    await this.locks.run(accountId, async () => {
+      const account = this.account(accountId);
+      if (!account.pendingTotpSecret) throw new IdentityError('totp_not_pending', 'conflict', 'there is no TOTP enrollment waiting for confirmation');
+      const step = matchTotpStep(account.pendingTotpSecret.reveal(), code, this.now());
+      if (step === undefined || step <= account.lastTotpStep) throw invalid('totp_code_invalid', 'code', 'the code does not match');
+      await this.store.append({ type: 'totp.confirmed', accountId, actorId: actorIdOf(actor), at: this.isoNow(), step });
+    });
+  }
+
+  /** A new API token for a service account: the token is returned once, only its hash is kept. */
+  async issueApiToken(accountId: string, label: string, actor: Actor): Promise<{ tokenId: string; token: string }> {
+    requireAdmin(this.store, actor);
+    if (!/^[\w .:-]{1,64}$/.test(label)) throw invalid('invalid_label', 'label', 'label must be 1-64 letters, digits, spaces or _ . : -');
+    return this.locks.run(accountId, async () => {
+      const account = this.account(accountId);
+      if (account.kind !== 'service') throw invalid('wrong_account_kind', 'accountId', 'API tokens are for service accounts');
+      const token = newApiToken();
+      const tokenId = randomId('tok');
+      await this.store.append({ type: 'api_token.issued', accountId, actorId: actorIdOf(actor), at: this.isoNow(), tokenId, tokenHash: hashToken(token), label });
+      return { tokenId, token };
+    });
+  }
+
+  async revokeApiToken(tokenId: string, actor: Actor): Promise<void> {
+    requireAdmin(this.store, actor);
+    const token = this.store.apiToken(tokenId);
+    if (!token) throw new IdentityError('unknown_api_token', 'not_found', 'no such API token', 'tokenId');
+    await this.locks.run(token.accountId, () =>
+      this.store.append({ type: 'api_token.revoked', accountId: token.accountId, actorId: actorIdOf(actor), at: this.isoNow(), tokenId }),
+    );
+  }
+
+  /** Password + TOTP login. On failure the client sees only `message`; `reason` is for the audit log. */
+  async login(credentials: LoginCredentials): Promise<LoginResult> {
+    let username: string;
+    try {
+      username = normalizeUsername(credentials.username);
+    } catch {
+      username = '';
+    }
+    const found = username ? this.store.findByUsername(username) : undefined;
+    if (!found) {
+      await this.loginContext.dummy.run(credentials.password);
+      return loginFailure('unknown_user');
+    }
+    const outcome = await this.locks.run(found.accountId, () => attemptLogin(this.loginContext, found, credentials));
+    if (!outcome.ok) return outcome;
+    const principal = principalOf(found);
+    const session = this.sessions.create(principal);
+    return { ok: true, token: session.token, expiresAt: new Date(session.expiresAt).toISOString(), principal };
+  }
+
+  /** Ends the session; true if there was one. */
+  logout(token: string): boolean {
+    return this.sessions.revoke(token);
+  }
+
+  /** The principal behind a session token or an API token, fresh from the account state; null if none. */
+  authenticateToken(token: string): Principal | null {
+    if (isApiToken(token)) {
+      const record = this.store.apiTokenByHash(hashToken(token));
+      const account = record && !record.revoked ? this.store.get(record.accountId) : undefined;
+      return account && !account.disabled ? principalOf(account) : null;
+    }
+    const session = this.sessions.authenticate(token);
+    if (!session) return null;
+    const account = this.store.get(session.accountId);
+    if (!account || account.disabled) {
+      this.sessions.revoke(token);
+      return null;
+    }
+    return principalOf(account);
+  }
+
+  listAccounts(): AccountSummary[] {
+    return this.store.list().map((account) => summarizeAccount(this.store, this.now(), account));
+  }
+
+  getAccount(accountId: string): AccountSummary | undefined {
+    const account = this.store.get(accountId);
+    return account && summarizeAccount(this.store, this.now(), account);
+  }
+
+  private account(accountId: string): AccountState {
+    const account = this.store.get(accountId);
+    if (!account) throw new IdentityError('unknown_account', 'not_found', 'no such account', 'accountId');
+    return account;
+  }
+
+  private async currentPasswordMatches(account: AccountState, password: string | undefined): Promise<boolean> {
+    if (password === undefined || !account.passwordHash) return false;
+    return verifyPassword(password, account.passwordHash.reveal());
+  }
+
+  private isoNow(): string {
+    return new Date(this.now()).toISOString();
+  }
+}
+
+function pick<T extends object, K extends keyof T>(source: T, ...keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
+  return out;
+}

@@ -1,0 +1,130 @@
+// One password + TOTP login attempt against one account: the checks in a fixed order, the
+// failure count and lockout, TOTP replay protection. Whatever fails, the caller shows one
+// message; the structured reason is for the audit log only.
+import type { AccountState, AccountStore } from './account-store.ts';
+import { countingFailures } from './account-store.ts';
+import type { DummyPasswordCheck, ScryptParams } from './password-hash.ts';
+import { hashPassword, needsRehash, verifyPassword } from './password-hash.ts';
+import { requiresTotp } from './roles.ts';
+import { matchTotpStep } from './totp.ts';
+
+/** The only thing a client is told about a failed login, whatever the reason. */
+export const LOGIN_FAILED_MESSAGE = 'invalid credentials or account locked';
+
+export type LoginFailureReason =
+  | 'unknown_user'
+  | 'bad_password'
+  | 'locked'
+  | 'disabled'
+  | 'service_account' // services authenticate with API tokens, never passwords
+  | 'totp_not_enrolled'
+  | 'totp_missing'
+  | 'bad_totp'
+  | 'totp_replayed';
+
+export interface LoginFailure {
+  ok: false;
+  /** for the audit log, never for the client */
+  reason: LoginFailureReason;
+  message: typeof LOGIN_FAILED_MESSAGE;
+  /** the account the username named, when it exists (for the audit log) */
+  accountId?: string;
+  /** ISO time the account stays locked until, when it is locked */
+  lockedUntil?: string;
+  /** true when this very attempt locked the account (audit it as a lockout) */
+  lockedNow: boolean;
+}
+
+export interface LoginCredentials {
+  username: string;
+  password: string;
+  totp?: string;
+}
+
+export interface LoginPolicy {
+  maxFailedLogins: number;
+  lockoutMs: number;
+  scrypt: ScryptParams;
+}
+
+export interface LoginContext {
+  store: AccountStore;
+  dummy: DummyPasswordCheck;
+  policy: LoginPolicy;
+  now: () => number;
+}
+
+export function loginFailure(reason: LoginFailureReason, accountId?: string, lockedUntil?: number, lockedNow = false): LoginFailure {
+  return {
+    ok: false,
+    reason,
+    message: LOGIN_FAILED_MESSAGE,
+    ...(accountId !== undefined && { accountId }),
+    ...(lockedUntil !== undefined && { lockedUntil: new Date(lockedUntil).toISOString() }),
+    lockedNow,
+  };
+}
+
+async function recordFailure(ctx: LoginContext, account: AccountState, reason: LoginFailureReason, now: number): Promise<LoginFailure> {
+  const failures = countingFailures(account, now) + 1;
+  const lockedUntil = failures >= ctx.policy.maxFailedLogins ? now + ctx.policy.lockoutMs : undefined;
+  await ctx.store.append({
+    type: 'login.failed',
+    accountId: account.accountId,
+    at: new Date(now).toISOString(),
+    ...(lockedUntil !== undefined && { lockedUntil: new Date(lockedUntil).toISOString() }),
+  });
+  return loginFailure(reason, account.accountId, lockedUntil, lockedUntil !== undefined);
+}
+
+/** The refusals that come before the password is looked at; each still spends a dummy hash. */
+function refusalBeforePassword(account: AccountState, now: number): LoginFailure | undefined {
+  if (account.disabled) return loginFailure('disabled', account.accountId);
+  if (account.kind === 'service') return loginFailure('service_account', account.accountId);
+  if (account.lockedUntil !== undefined && account.lockedUntil > now) return loginFailure('locked', account.accountId, account.lockedUntil);
+  if (!account.passwordHash) return loginFailure('bad_password', account.accountId);
+  return undefined;
+}
+
+type TotpCheck = { ok: true; step?: number; confirmsPending: boolean } | { ok: false; reason: LoginFailureReason; counts: boolean };
+
+function checkTotp(account: AccountState, code: string | undefined, now: number): TotpCheck {
+  if (!requiresTotp(account.kind, account.roles)) return { ok: true, confirmsPending: false };
+  const secret = account.totpSecret ?? account.pendingTotpSecret;
+  // Not the caller's fault, so it does not count towards lockout; an admin must enrol a secret.
+  if (!secret) return { ok: false, reason: 'totp_not_enrolled', counts: false };
+  if (code === undefined || code === '') return { ok: false, reason: 'totp_missing', counts: true };
+  const step = matchTotpStep(secret.reveal(), code, now);
+  if (step === undefined) return { ok: false, reason: 'bad_totp', counts: true };
+  if (step <= account.lastTotpStep) return { ok: false, reason: 'totp_replayed', counts: true };
+  return { ok: true, step, confirmsPending: account.totpSecret === undefined };
+}
+
+/**
+ * Checks `credentials` against `account` and records the outcome durably. The caller holds the
+ * account's lock, so counts and TOTP steps cannot race.
+ */
+export async function attemptLogin(ctx: LoginContext, account: AccountState, credentials: LoginCredentials): Promise<LoginFailure | { ok: true }> {
+  const now = ctx.now();
+  const early = refusalBeforePassword(account, now);
+  if (early) {
+    await ctx.dummy.run(credentials.password);
+    return early;
+  }
+  const passwordHash = account.passwordHash!.reveal();
+  if (!(await verifyPassword(credentials.password, passwordHash))) return recordFailure(ctx, account, 'bad_password', now);
+
+  const totp = checkTotp(account, credentials.totp, now);
+  if (!totp.ok) return totp.counts ? recordFailure(ctx, account, totp.reason, now) : loginFailure(totp.reason, account.accountId);
+
+  const at = new Date(now).toISOString();
+  if (totp.confirmsPending && totp.step !== undefined) {
+    await ctx.store.append({ type: 'totp.confirmed', accountId: account.accountId, actorId: account.accountId, at, step: totp.step });
+  }
+  await ctx.store.append({ type: 'login.succeeded', accountId: account.accountId, at, ...(totp.step !== undefined && { totpStep: totp.step }) });
+  if (needsRehash(passwordHash, ctx.policy.scrypt)) {
+    const rehashed = await hashPassword(credentials.password, ctx.policy.scrypt);
+    await ctx.store.append({ type: 'account.password_changed', accountId: account.accountId, actorId: account.accountId, at, passwordHash: rehashed, reason: 'rehash' });
+  }
+  return { ok: true };
+}
