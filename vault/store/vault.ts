@@ -112,6 +112,16 @@ export class Vault implements PartitionSource {
     return keyIds.map((id) => this.keyOf(id));
   }
 
+  /** The patient's internal id for this MRN, registering the patient if unknown. */
+  async registerPatient(mrn: string): Promise<string> {
+    const known = this.catalog.patientByMrn(mrn);
+    if (known) return known.patientId;
+    const change = this.beginChange();
+    const patientId = change.patientIdFor(mrn);
+    await this.commit(change);
+    return patientId;
+  }
+
   beginChange(): VaultChange {
     if (!this.lock) throw new VaultError('vault was opened read-only');
     return new VaultChange(this.dataDir, this.vaultId, this.catalogData, this.manifest.body.keys);

@@ -1,0 +1,83 @@
+// The composition root: opens the vault and every part the service needs, wired together,
+// from the one Config. The HTTP routes and the CLI get this object; nothing is global.
+import { join } from 'node:path';
+import type { Config } from '../../schemas/config.ts';
+import { resolveMasterKey } from '../crypto/resolve-master-key.ts';
+import { Vault } from '../store/vault.ts';
+import { openQueries, type PatientQueries } from '../store/patient-queries.ts';
+import { SealedAppendLog } from '../log/sealed-append-log.ts';
+import { AuditLog } from '../audit/audit-log.ts';
+import { IdentityService, openAccountLog } from '../identity/identity-service.ts';
+import { ClinicalStore } from '../clinical/clinical-store.ts';
+import type { ClinicalEvent } from '../clinical/clinical-events.ts';
+import { createAuthorizer, type Authorizer } from '../../consent/policy/authorize.ts';
+import type { RelationshipFacts } from '../../consent/policy/relationship-facts.ts';
+
+export const LOG_KEYS = { clinical: 'log:clinical', accounts: 'log:accounts', audit: 'log:audit' } as const;
+
+export function logPath(dataDir: string, name: keyof typeof LOG_KEYS): string {
+  return join(dataDir, 'logs', `${name}.gvl`);
+}
+
+export interface VaultService {
+  config: Config;
+  vault: Vault;
+  queries: PatientQueries;
+  clinical: ClinicalStore;
+  identity: IdentityService;
+  audit: AuditLog;
+  authorizer: Authorizer;
+  now: () => number;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  now?: () => number;
+  /** lower scrypt cost in tests only */
+  scrypt?: { log2N: number; r: number; p: number };
+}
+
+export async function openVaultService(config: Config, options: ServiceOptions = {}): Promise<VaultService> {
+  const now = options.now ?? Date.now;
+  const vault = await Vault.open(config.dataDir, await resolveMasterKey(config), { write: true });
+  const closers: (() => Promise<void>)[] = [() => vault.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const [clinicalKey, accountsKey, auditKey] = await vault.namedKeys([LOG_KEYS.clinical, LOG_KEYS.accounts, LOG_KEYS.audit]);
+    const clinicalLog = await SealedAppendLog.open<ClinicalEvent>(logPath(config.dataDir, 'clinical'), { key: clinicalKey!, logId: 'clinical' });
+    closers.push(() => clinicalLog.close());
+    const accountLog = await openAccountLog(logPath(config.dataDir, 'accounts'), accountsKey!);
+    closers.push(() => accountLog.close());
+    const audit = await AuditLog.open(logPath(config.dataDir, 'audit'), { key: auditKey! });
+    closers.push(() => audit.close());
+    const clinical = await ClinicalStore.open(clinicalLog);
+    const identity = await IdentityService.open(accountLog, {
+      now,
+      maxFailedLogins: config.lockoutThreshold,
+      lockoutMs: config.lockoutMinutes * 60_000,
+      idleTimeoutMs: config.sessionIdleMinutes * 60_000,
+      absoluteLifetimeMs: config.sessionAbsoluteHours * 3_600_000,
+      ...(options.scrypt ? { scrypt: options.scrypt } : {}),
+    });
+    const queries = await openQueries(vault, config);
+    closers.push(() => queries.close());
+    const facts = relationshipFacts(clinical, identity, now);
+    const authorizer = await createAuthorizer({ facts, audit: async (event) => void (await audit.record(event)) });
+    return { config, vault, queries, clinical, identity, audit, authorizer, now, close: closeAll };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+/** Relationship facts, read fresh from the clinical and account state on every decision. */
+function relationshipFacts(clinical: ClinicalStore, identity: IdentityService, now: () => number): RelationshipFacts {
+  return {
+    isOnCareTeam: (userId, patientId) => Promise.resolve(clinical.isOnCareTeam(userId, patientId)),
+    hasActiveBreakGlass: (userId, patientId) => Promise.resolve(clinical.activeBreakGlass(userId, patientId, now()) !== undefined),
+    isSelf: (userId, patientId) => Promise.resolve(identity.getAccount(userId)?.patientId === patientId),
+    isProxyFor: (userId, patientId) => Promise.resolve(clinical.isProxyFor(userId, patientId)),
+  };
+}
