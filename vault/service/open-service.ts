@@ -1,6 +1,7 @@
 // The composition root: opens the vault and every part the service needs, wired together,
 // from the one Config. The HTTP routes and the CLI get this object; nothing is global.
 import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import type { Config } from '../../schemas/config.ts';
 import { resolveMasterKey } from '../crypto/resolve-master-key.ts';
 import { Vault } from '../store/vault.ts';
@@ -35,6 +36,8 @@ export interface ServiceOptions {
   now?: () => number;
   /** lower scrypt cost in tests only */
   scrypt?: { log2N: number; r: number; p: number };
+  /** benchmark baseline only: decisions are not written to the audit log */
+  unauditedForBenchmark?: boolean;
 }
 
 export async function openVaultService(config: Config, options: ServiceOptions = {}): Promise<VaultService> {
@@ -46,6 +49,7 @@ export async function openVaultService(config: Config, options: ServiceOptions =
   };
   try {
     const [clinicalKey, accountsKey, auditKey] = await vault.namedKeys([LOG_KEYS.clinical, LOG_KEYS.accounts, LOG_KEYS.audit]);
+    await mkdir(join(config.dataDir, 'logs'), { recursive: true, mode: 0o700 });
     const clinicalLog = await SealedAppendLog.open<ClinicalEvent>(logPath(config.dataDir, 'clinical'), { key: clinicalKey!, logId: 'clinical' });
     closers.push(() => clinicalLog.close());
     const accountLog = await openAccountLog(logPath(config.dataDir, 'accounts'), accountsKey!);
@@ -64,7 +68,8 @@ export async function openVaultService(config: Config, options: ServiceOptions =
     const queries = await openQueries(vault, config);
     closers.push(() => queries.close());
     const facts = relationshipFacts(clinical, identity, now);
-    const authorizer = await createAuthorizer({ facts, audit: async (event) => void (await audit.record(event)) });
+    const sink = options.unauditedForBenchmark ? () => Promise.resolve() : async (event: Parameters<AuditLog['record']>[0]) => void (await audit.record(event));
+    const authorizer = await createAuthorizer({ facts, audit: sink });
     return { config, vault, queries, clinical, identity, audit, authorizer, now, close: closeAll };
   } catch (err) {
     await closeAll();

@@ -5,6 +5,7 @@ import { ingestCommand, ingestHelp } from './ingest.ts';
 import { variantsCommand, variantsHelp, carriersCommand, alleleCountsCommand, cohortHelp } from './variants.ts';
 import { samplesCommand, samplesHelp } from './samples.ts';
 import { keysCommand, keysHelp, eraseSampleCommand, eraseHelp } from './keys.ts';
+import { serveCommand, serveHelp } from './serve.ts';
 
 export interface Command {
   summary: string;
@@ -21,6 +22,7 @@ export const COMMANDS: Record<string, Command> = {
   samples: { summary: 'list samples', help: samplesHelp, run: (_a, f, io) => samplesCommand(f, io) },
   'erase-sample': { summary: 'destroy a sample (crypto-shredding)', help: eraseHelp, run: (_a, f, io) => eraseSampleCommand(f, io) },
   keys: { summary: 'rotate the master key', help: keysHelp, run: (a, f, io) => keysCommand(a, f, io) },
+  serve: { summary: 'serve the HTTPS API', help: serveHelp, run: (_a, f, io) => serveCommand(f, io) },
 };
 
 export function usage(): string {

@@ -1,0 +1,58 @@
+// The HTTP service: the route tables of every part, composed in this one place, served over
+// HTTPS with the vault's own certificate (or plain HTTP when explicitly configured).
+import type { Logger } from 'pino';
+import { createHttpApp, type HttpApp } from '../http/app.ts';
+import { startServer, type RunningServer } from '../http/start-server.ts';
+import { defineRoute, defineRouteTable, type RouteTable } from '../http/route.ts';
+import { z } from 'zod';
+import type { VaultService } from './open-service.ts';
+import { sessionAuthenticator } from './authenticate.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { patientRoutes } from './routes/patients.ts';
+import { oversightRoutes } from './routes/oversight.ts';
+import { relationshipRoutes } from './routes/relationships.ts';
+import { loadOrCreateCa, serverCertificate } from './tls-material.ts';
+
+function healthRoutes(): RouteTable {
+  return defineRouteTable('health', [
+    defineRoute({
+      method: 'get',
+      path: '/health',
+      summary: 'Liveness: the service answers',
+      tags: ['meta'],
+      auth: 'none',
+      touchesPatientData: false,
+      responses: { 200: { description: 'ok', schema: z.object({ status: z.literal('ok') }) } },
+      handler: () => ({ status: 'ok' as const }),
+    }),
+  ]);
+}
+
+export async function buildVaultApp(service: VaultService, logger: Logger, options: { tls: boolean }): Promise<HttpApp> {
+  const [fhirIdKey] = await service.vault.namedKeys(['fhir:ids']);
+  return createHttpApp({
+    logger,
+    tls: options.tls,
+    authenticate: sessionAuthenticator(service.identity),
+    info: { title: 'GenoVault API', version: '1' },
+    routeTables: [
+      healthRoutes(),
+      sessionRoutes(service, { secureCookie: options.tls }),
+      accountRoutes(service),
+      patientRoutes(service, { fhirIdKey: fhirIdKey! }),
+      relationshipRoutes(service),
+      oversightRoutes(service),
+    ],
+  });
+}
+
+export async function serveVault(service: VaultService, logger: Logger): Promise<RunningServer> {
+  const { config } = service;
+  const tls = !config.plainHttp;
+  const { app } = await buildVaultApp(service, logger, { tls });
+  if (!tls) return startServer(app, { host: config.host, port: config.port, plainHttp: true });
+  const ca = await loadOrCreateCa(service.vault);
+  const server = serverCertificate(ca, config.tlsHostnames);
+  return startServer(app, { host: config.host, port: config.port, tls: { key: server.privateKeyPem, cert: server.certificatePem, ca: ca.certificatePem, requestClientCert: true } });
+}

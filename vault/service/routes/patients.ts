@@ -1,0 +1,148 @@
+// The clinical record and the patient's variants. Every route goes through requireAccess /
+// withPatientAccess, which decides with the policy and audits before anything is read.
+import { z } from 'zod';
+import { defineRoute, defineRouteTable } from '../../http/route.ts';
+import { ApiError } from '../../http/api-error.ts';
+import { PatientIdSchema, PatientRecordInputSchema, PatientRecordUpdateSchema, type PatientRecord } from '../../../schemas/clinical.ts';
+import { VariantsQuerySchema, PurposeQuerySchema, VariantSchema } from '../../../schemas/api.ts';
+import { principalOf } from '../authenticate.ts';
+import { requireAccess, withPatientAccess, defaultPurpose } from '../patient-access.ts';
+import { toFhirBundle } from '../../clinical/fhir/fhir-bundle.ts';
+import { QueryInputError } from '../../store/query-engine.ts';
+import { RegionError } from '../../store/region.ts';
+import type { HttpRouterContext } from '../../http/http-context.ts';
+import type { VaultService } from '../open-service.ts';
+
+const PatientParams = z.object({ id: PatientIdSchema });
+const FHIR_JSON = 'application/fhir+json';
+
+const RecordSchema = PatientRecordInputSchema.extend({ patientId: z.string(), version: z.number(), updatedAt: z.string() });
+
+function recordView(r: PatientRecord) {
+  const { updatedBy: _by, ...view } = r;
+  return view;
+}
+
+function wantsFhir(ctx: HttpRouterContext): boolean {
+  return ctx.accepts('application/json', FHIR_JSON) === FHIR_JSON && (ctx.get('accept') || '').includes(FHIR_JSON);
+}
+
+function badQuery(err: unknown): never {
+  if (err instanceof QueryInputError || err instanceof RegionError) {
+    throw new ApiError({ code: 'validation_failed', status: 400, title: 'Bad Request', detail: err.message, errors: [{ path: 'query', message: err.message }] });
+  }
+  throw err;
+}
+
+export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8Array }) {
+  const buildOf = (patientId: string) => service.vault.catalog.samplesOf(patientId)[0]?.build ?? null;
+  return defineRouteTable('patients', [
+    defineRoute({
+      method: 'post',
+      path: '/patients',
+      summary: 'Create a patient record (clinician or EHR service); the creating clinician joins the care team',
+      tags: ['patients'],
+      auth: 'session',
+      touchesPatientData: true,
+      request: { body: PatientRecordInputSchema },
+      responses: { 201: { description: 'the new record', schema: RecordSchema }, 409: { description: 'a record with that MRN exists' } },
+      async handler({ body }, ctx) {
+        const principal = principalOf(ctx.state);
+        await requireAccess(service, principal, { patientId: null, resource: 'record', action: 'create', purpose: 'treatment' }, ctx.state.requestId);
+        if (service.clinical.patientIdByMrn(body.mrn)) throw new ApiError({ code: 'patient_exists', status: 409, title: 'Conflict', detail: 'a record with that MRN exists' });
+        const patientId = await service.vault.registerPatient(body.mrn);
+        const record = await service.clinical.recordPatient(patientId, body, principal.accountId);
+        if ((principal.roles as string[]).includes('clinician')) await service.clinical.setCareTeam(patientId, principal.accountId, true, principal.accountId);
+        ctx.status = 201;
+        return recordView(record);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/patients/:id',
+      summary: 'Read a patient record (JSON, or a FHIR R4 Bundle with Accept: application/fhir+json)',
+      tags: ['patients'],
+      auth: 'session',
+      touchesPatientData: true,
+      request: { params: PatientParams, query: PurposeQuerySchema },
+      responses: { 200: { description: 'the record', schema: RecordSchema }, 404: { description: 'no such patient, or not permitted' } },
+      async handler({ params, query }, ctx) {
+        const principal = principalOf(ctx.state);
+        const purpose = query.purpose ?? defaultPurpose(principal);
+        return withPatientAccess(service, principal, { patientId: params.id, resource: 'record', action: 'read', purpose }, ctx.state.requestId, () => {
+          const record = service.clinical.get(params.id);
+          if (!record) throw new ApiError({ code: 'not_found', status: 404, title: 'Not Found', detail: 'no such patient' });
+          if (!wantsFhir(ctx)) return recordView(record);
+          ctx.type = FHIR_JSON;
+          return toFhirBundle({ record, variants: [], build: buildOf(params.id), idKey: options.fhirIdKey });
+        });
+      },
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/patients/:id',
+      summary: 'Update a patient record; every version is kept',
+      tags: ['patients'],
+      auth: 'session',
+      touchesPatientData: true,
+      request: { params: PatientParams, body: PatientRecordUpdateSchema },
+      responses: { 200: { description: 'the updated record', schema: RecordSchema } },
+      async handler({ params, body }, ctx) {
+        const principal = principalOf(ctx.state);
+        return withPatientAccess(service, principal, { patientId: params.id, resource: 'record', action: 'update', purpose: 'treatment' }, ctx.state.requestId, async () => {
+          const updated = await service.clinical.updatePatient(params.id, body, principal.accountId);
+          if (!updated) throw new ApiError({ code: 'not_found', status: 404, title: 'Not Found', detail: 'no such patient' });
+          return recordView(updated);
+        });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/patients/:id/variants',
+      summary: "A patient's variants beside the record summary, filtered by gene, region or significance",
+      tags: ['patients'],
+      auth: 'session',
+      touchesPatientData: true,
+      request: { params: PatientParams, query: VariantsQuerySchema },
+      responses: { 200: { description: 'variants', schema: z.object({ patient: z.record(z.string(), z.unknown()), variants: z.array(VariantSchema), breakGlass: z.boolean() }) } },
+      async handler({ params, query }, ctx) {
+        const principal = principalOf(ctx.state);
+        const purpose = query.purpose ?? defaultPurpose(principal);
+        return withPatientAccess(service, principal, { patientId: params.id, resource: 'variants', action: 'read', purpose }, ctx.state.requestId, async (granted) => {
+          const significance = query.significance?.split(',').map((s) => s.trim()).filter(Boolean);
+          const variants = await service.queries.variantsOfPatient(params.id, { region: query.region, gene: query.gene, significance }).catch(badQuery);
+          const record = service.clinical.get(params.id);
+          if (wantsFhir(ctx)) {
+            if (!record) throw new ApiError({ code: 'not_found', status: 404, title: 'Not Found', detail: 'no clinical record for this patient' });
+            ctx.type = FHIR_JSON;
+            return toFhirBundle({ record, variants, build: buildOf(params.id), idKey: options.fhirIdKey });
+          }
+          const patient = record
+            ? { patientId: record.patientId, givenName: record.givenName, familyName: record.familyName, birthDate: record.birthDate, sex: record.sex, conditions: record.conditions }
+            : { patientId: params.id };
+          return { patient, variants, breakGlass: granted.breakGlass };
+        });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/patients/:id/break-glass',
+      summary: 'Emergency access for a clinician outside the care team: time-boxed, flagged for ethics review',
+      tags: ['patients'],
+      auth: 'session',
+      touchesPatientData: true,
+      bodyLimitBytes: 4096,
+      request: { params: PatientParams, body: z.object({ reason: z.string().trim().min(10, 'say why, in at least 10 characters').max(500) }) },
+      responses: { 201: { description: 'the grant', schema: z.object({ grantId: z.string(), expiresAt: z.string() }) } },
+      async handler({ params, body }, ctx) {
+        const principal = principalOf(ctx.state);
+        return withPatientAccess(service, principal, { patientId: params.id, resource: 'break_glass', action: 'create', purpose: 'treatment' }, ctx.state.requestId, async () => {
+          const grant = await service.clinical.grantBreakGlass(params.id, principal.accountId, body.reason, service.config.breakGlassMinutes * 60_000, service.now());
+          await service.audit.record({ requestId: ctx.state.requestId, actorId: principal.accountId, actorRoles: principal.roles, action: 'break_glass', resource: 'break_glass', patientId: params.id, purpose: 'treatment', decision: 'success', rule: null, reason: grant.grantId, flagged: true });
+          ctx.status = 201;
+          return { grantId: grant.grantId, expiresAt: grant.expiresAt };
+        });
+      },
+    }),
+  ]);
+}
