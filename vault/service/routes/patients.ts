@@ -29,7 +29,8 @@ function wantsFhir(ctx: HttpRouterContext): boolean {
 
 function badQuery(err: unknown): never {
   if (err instanceof QueryInputError || err instanceof RegionError) {
-    throw new ApiError({ code: 'validation_failed', status: 400, title: 'Bad Request', detail: err.message, errors: [{ path: 'query', message: err.message }] });
+    const path = err instanceof RegionError ? 'query.region' : 'query';
+    throw new ApiError({ code: 'validation_failed', status: 400, title: 'Bad Request', detail: err.message, errors: [{ path, message: err.message }] });
   }
   throw err;
 }
