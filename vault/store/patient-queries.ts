@@ -11,6 +11,8 @@ export interface PatientVariantQuery {
   significance?: string[] | undefined;
 }
 
+export type ZygosityName = 'het' | 'hom_alt' | 'hemizygous' | 'missing';
+
 /** A variant as a patient's listing shows it: one row per alternate allele carried. */
 export interface PatientVariant {
   chrom: string;
@@ -19,7 +21,7 @@ export interface PatientVariant {
   ref: string;
   alt: string;
   genotype: string;
-  zygosity: string;
+  zygosity: ZygosityName;
   phased: boolean;
   dp: number | null;
   gq: number | null;
@@ -33,7 +35,7 @@ export interface PatientVariant {
 
 function toPatientVariant(r: VariantRow): PatientVariant {
   return {
-    chrom: r.chrom, pos: r.pos, id: r.id, ref: r.ref, alt: r.alt, genotype: r.genotype, zygosity: r.zygosity, phased: r.phased,
+    chrom: r.chrom, pos: r.pos, id: r.id, ref: r.ref, alt: r.alt, genotype: r.genotype, zygosity: r.zygosity as ZygosityName, phased: r.phased,
     dp: r.dp, gq: r.gq, qual: r.qual, filter: r.filter, gene: r.gene, consequence: r.consequence, clnsig: r.clnsig, sampleId: r.sampleId,
   };
 }
