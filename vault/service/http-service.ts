@@ -12,7 +12,7 @@ import { accountRoutes } from './routes/accounts.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { oversightRoutes } from './routes/oversight.ts';
 import { relationshipRoutes } from './routes/relationships.ts';
-import { loadOrCreateCa, serverCertificate } from './tls-material.ts';
+import { loadOrCreateCa, loadOrIssueServerCertificate } from './tls-material.ts';
 
 function healthRoutes(): RouteTable {
   return defineRouteTable('health', [
@@ -53,6 +53,6 @@ export async function serveVault(service: VaultService, logger: Logger): Promise
   const { app } = await buildVaultApp(service, logger, { tls });
   if (!tls) return startServer(app, { host: config.host, port: config.port, plainHttp: true });
   const ca = await loadOrCreateCa(service.vault);
-  const server = serverCertificate(ca, config.tlsHostnames);
+  const server = await loadOrIssueServerCertificate(service.vault, ca, config.tlsHostnames);
   return startServer(app, { host: config.host, port: config.port, tls: { key: server.privateKeyPem, cert: server.certificatePem, ca: ca.certificatePem, requestClientCert: true } });
 }

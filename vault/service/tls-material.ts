@@ -2,6 +2,7 @@
 // from it at each start for the configured names. Only the CA certificate (public) is written
 // in the clear, so clients can be told to trust it.
 import { readFile, access } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { sealObject, openObject } from '../crypto/sealed-object.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
@@ -12,6 +13,8 @@ import type { Vault } from '../store/vault.ts';
 
 const TLS_KEY_ID = 'tls';
 const CA_OBJECT = { objectId: 'tls-ca', version: 1, keyId: TLS_KEY_ID };
+const SERVER_OBJECT = { objectId: 'tls-server', version: 1, keyId: TLS_KEY_ID };
+const RENEW_BEFORE_MS = 30 * 24 * 3_600_000;
 
 export function caFilePath(dataDir: string): string {
   return join(dataDir, 'tls', 'ca.gvs');
@@ -35,6 +38,30 @@ export async function loadOrCreateCa(vault: Vault): Promise<CertificateAuthority
   return ca;
 }
 
-export function serverCertificate(ca: CertificateAuthority, hostnames: string[]): CertificateWithKey {
-  return issueServerCertificate(ca, { hostnames, ips: [] });
+export function serverFilePath(dataDir: string): string {
+  return join(dataDir, 'tls', 'server.gvs');
+}
+
+interface StoredServerCertificate extends CertificateWithKey {
+  hostnames: string[];
+}
+
+function stillGood(stored: StoredServerCertificate, hostnames: string[]): boolean {
+  const cert = new X509Certificate(stored.certificatePem);
+  const covers = hostnames.every((h) => stored.hostnames.includes(h));
+  return covers && Date.parse(cert.validTo) - Date.now() > RENEW_BEFORE_MS;
+}
+
+/** The sealed server certificate, re-issued from the CA when names change or expiry nears. */
+export async function loadOrIssueServerCertificate(vault: Vault, ca: CertificateAuthority, hostnames: string[]): Promise<CertificateWithKey> {
+  const [key] = await vault.namedKeys([TLS_KEY_ID]);
+  const file = serverFilePath(vault.dataDir);
+  const exists = await access(file).then(() => true, () => false);
+  if (exists) {
+    const stored = JSON.parse(openObject(key!, vault.vaultId, SERVER_OBJECT, await readFile(file), 'tls/server.gvs').toString('utf8')) as StoredServerCertificate;
+    if (stillGood(stored, hostnames)) return stored;
+  }
+  const issued: StoredServerCertificate = { ...issueServerCertificate(ca, { hostnames, ips: [] }), hostnames };
+  await writeFileAtomic(file, sealObject(key!, vault.vaultId, SERVER_OBJECT, Buffer.from(JSON.stringify(issued), 'utf8')));
+  return issued;
 }

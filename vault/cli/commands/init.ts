@@ -24,8 +24,16 @@ export async function initCommand(flags: Flags, io: CommandIo): Promise<number> 
       io.err(`wrote a new master key to ${path} (mode 0600). Keep it safe and apart from backups of the data: without it the vault cannot be opened.`);
     }
   }
-  const vault = await Vault.init(config.dataDir, kek);
-  io.out(`created vault ${vault.vaultId} in ${config.dataDir}`);
-  await vault.close();
+  await (await Vault.init(config.dataDir, kek)).close();
+  // The vault's own CA and server certificate (sealed), so `serve` has HTTPS from the start.
+  const vault = await Vault.open(config.dataDir, kek, { write: true });
+  try {
+    const { loadOrCreateCa, loadOrIssueServerCertificate, caCertificatePath } = await import('../../service/tls-material.ts');
+    await loadOrIssueServerCertificate(vault, await loadOrCreateCa(vault), config.tlsHostnames);
+    io.out(`created vault ${vault.vaultId} in ${config.dataDir}`);
+    io.out(`HTTPS: local CA certificate at ${caCertificatePath(config.dataDir)} (server certificate sealed in the vault)`);
+  } finally {
+    await vault.close();
+  }
   return 0;
 }
