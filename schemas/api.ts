@@ -1,11 +1,10 @@
 // Request and response bodies of the vault API (beyond the clinical record in clinical.ts).
 import { z } from 'zod';
+import { RoleSchema } from './roles.ts';
 
 export const PurposeSchema = z.enum(['treatment', 'research', 'insurance', 'family', 'self', 'operations']);
 export const AccountIdSchema = z.string().regex(/^acc_[0-9a-f]{16}$/, 'an account id looks like acc_ followed by 16 hex digits');
-export const RoleSchema = z.enum([
-  'clinician', 'genetic_counselor', 'patient', 'proxy', 'researcher', 'ethics_board', 'insurer', 'relative', 'admin', 'auditor', 'ehr_service',
-]);
+export { RoleSchema };
 
 export const LoginBodySchema = z.object({
   username: z.string().min(1).max(64),

@@ -1,6 +1,7 @@
-// A secret value that refuses to be printed: JSON, string conversion and util.inspect all
-// show a placeholder, so a config object can be logged without leaking keys.
-const REDACTED = '[redacted]';
+// A value that must never be printed or serialised by accident (keys, password hashes, TOTP
+// secrets): JSON, string conversion, templates and util.inspect all show '[redacted]'; only an
+// explicit reveal() hands the value out.
+export const REDACTED = '[redacted]';
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
 export class Secret<T = string> {
@@ -18,7 +19,10 @@ export class Secret<T = string> {
   toString(): string {
     return REDACTED;
   }
-  [inspectSymbol](): string {
+  [Symbol.toPrimitive](): string {
     return REDACTED;
+  }
+  [inspectSymbol](): string {
+    return `Secret(${REDACTED})`;
   }
 }

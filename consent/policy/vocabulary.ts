@@ -2,21 +2,7 @@
 // loads, so a typo in a reviewed line (say `varaints` in a deny) fails loudly instead of
 // silently never matching.
 
-export const ROLES = [
-  'clinician',
-  'genetic_counselor',
-  'patient',
-  'proxy',
-  'researcher',
-  'ethics_board',
-  'insurer',
-  'relative',
-  'admin',
-  'auditor',
-  /** the EHR integration's service account (mutual TLS or API token) */
-  'ehr_service',
-] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../../schemas/roles.ts';
 
 export const RESOURCES = [
   'record',

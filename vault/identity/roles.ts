@@ -1,21 +1,8 @@
 // The roles an account can hold, and which of them need a second factor.
 
-export const ROLES = [
-  'clinician',
-  'genetic_counselor',
-  'patient',
-  'proxy',
-  'researcher',
-  'ethics_board',
-  'insurer',
-  'relative',
-  'admin',
-  'auditor',
-  /** the EHR integration's service account (API token or mutual TLS) */
-  'ehr_service',
-] as const;
+import { ROLES, type Role } from '../../schemas/roles.ts';
 
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 export const ACCOUNT_KINDS = ['human', 'service'] as const;
 /** Humans log in with password + TOTP; services present an API token (or a client certificate). */

@@ -1,5 +1,8 @@
 // A fixed set of parse workers. Chunks go to the least busy worker; results come back as promises
 // that the reader consumes in file order.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ChunkResult } from './chunk-result.ts';
 import type { VcfHeader } from './vcf-header.ts';
@@ -15,13 +18,25 @@ interface Reply {
   failure?: string;
 }
 
+/**
+ * tsx's loader API, resolved from this package rather than from the working directory. createRequire
+ * keeps this working when the module itself was loaded through tsx's CommonJS hook (as mocha does).
+ */
+const TSX_API = ((): string => {
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve('tsx/package.json');
+  const exports = (require('tsx/package.json') as { exports: Record<string, { import: { default: string } }> }).exports;
+  const target = exports['./esm/api']?.import.default ?? './dist/esm/api/index.mjs';
+  return pathToFileURL(join(dirname(manifest), target)).href;
+})();
+
 /** Starts a worker that can load TypeScript: through tsx, resolved from this package. */
 function startWorker(header: VcfHeader): Worker {
   // Node 20 does not apply `--import tsx` to a worker's entry module, so a tiny JS bootstrap
   // registers the TypeScript loader first and then imports the real worker.
-  const loader = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const loader = JSON.stringify(TSX_API);
   const entry = JSON.stringify(new URL('./parse-worker.ts', import.meta.url).href);
-  const bootstrap = `import(${loader}).then(({ register }) => { register(); return import(${entry}); })`;
+  const bootstrap = `import(${loader}).then((m) => { m.register(); return import(${entry}); })`;
   return new Worker(bootstrap, { eval: true, workerData: header });
 }
 

@@ -1,0 +1,71 @@
+// Throughput of our VCF reader (single thread and worker threads) against @gmod/vcf's parseLine over
+// lines from a gunzip stream, on the same BGZF file: a real multi-sample file's records repeated at
+// increasing positions. Prints MB/s (of uncompressed VCF) and records/s for each.
+//   npx tsx bench/vcf-reader/compare-gmod.ts [targetMiB] [source.vcf.gz]
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import VCF from '@gmod/vcf';
+import { readVcf } from '../../vault/ingest/vcf/read-vcf.ts';
+import { bgzf, largeVcfText } from '../../test/vault/ingest/vcf/synthetic-vcf.ts';
+
+const targetMiB = Number(process.argv[2] ?? 200);
+const source = process.argv[3] ?? join(import.meta.dirname, '../../test/fixtures/vcf/real/1000g-nygc30x-grch38_chr22_100samples.vcf.gz');
+
+interface Figure {
+  name: string;
+  seconds: number;
+  records: number;
+}
+
+/** @gmod/vcf: header lines collected, then parseLine per record; `genotypes` also asks for every GT. */
+async function gmod(path: string, genotypes: boolean): Promise<number> {
+  const lines = createInterface({ input: createReadStream(path).pipe(createGunzip()), crlfDelay: Infinity });
+  const header: string[] = [];
+  let parser: VCF | null = null;
+  let records = 0;
+  let sink = 0;
+  for await (const line of lines) {
+    if (parser === null) {
+      header.push(line);
+      if (line.startsWith('#CHROM')) parser = new VCF({ header: header.join('\n') });
+      continue;
+    }
+    if (line === '') continue;
+    const variant = parser.parseLine(line);
+    if (genotypes) sink += Object.keys(variant.GENOTYPES()).length;
+    records++;
+  }
+  return records + sink * 0;
+}
+
+async function time(name: string, run: () => Promise<number>): Promise<Figure> {
+  const start = process.hrtime.bigint();
+  const records = await run();
+  return { name, seconds: Number(process.hrtime.bigint() - start) / 1e9, records };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'genovault-vcf-bench-'));
+try {
+  const text = largeVcfText(source, targetMiB << 20);
+  const path = join(dir, 'bench.vcf.gz');
+  writeFileSync(path, bgzf(text));
+  const mb = text.length / 1e6;
+  const workers = availableParallelism();
+  const figures: Figure[] = [];
+  figures.push(await time('@gmod/vcf parseLine', () => gmod(path, false)));
+  figures.push(await time('@gmod/vcf parseLine + GENOTYPES()', () => gmod(path, true)));
+  figures.push(await time('genovault readVcf, workers 0', async () => (await readVcf(path, { workers: 0 })).records));
+  figures.push(await time(`genovault readVcf, workers ${workers}`, async () => (await readVcf(path, { workers })).records));
+  console.log(`file: ${mb.toFixed(0)} MB uncompressed (BGZF), source ${source.split('/').pop() ?? ''}, ${workers} cores`);
+  for (const f of figures) {
+    console.log(`${f.name.padEnd(40)} ${(mb / f.seconds).toFixed(1).padStart(7)} MB/s ${Math.round(f.records / f.seconds).toString().padStart(9)} records/s  (${f.records} records, ${f.seconds.toFixed(2)} s)`);
+  }
+  const base = figures[0]?.seconds ?? 1;
+  const full = figures[1]?.seconds ?? 1;
+  for (const f of figures.slice(2)) console.log(`${f.name}: ${(base / f.seconds).toFixed(2)}x parseLine, ${(full / f.seconds).toFixed(2)}x parseLine + GENOTYPES()`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,20 @@
+// The roles an account can hold: one list for accounts, the access policy and the API.
+import { z } from 'zod';
+
+export const ROLES = [
+  'clinician',
+  'genetic_counselor',
+  'patient',
+  'proxy',
+  'researcher',
+  'ethics_board',
+  'insurer',
+  'relative',
+  'admin',
+  'auditor',
+  /** the EHR integration's service account (API token or mutual TLS) */
+  'ehr_service',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const RoleSchema = z.enum(ROLES);

@@ -1,0 +1,66 @@
+// Gene symbol and consequence for each ALT allele, from SnpEff ANN, VEP CSQ or ClinVar GENEINFO/MC.
+import type { InfoCapture } from './info-column.ts';
+
+export interface AlleleAnnotation {
+  gene: (string | null)[];
+  consequence: (string | null)[];
+}
+
+function orNull(value: string | undefined): string | null {
+  return value === undefined || value === '' ? null : value;
+}
+
+/** SnpEff: Allele|Annotation|Annotation_Impact|Gene_Name|...; the first entry for the allele wins. */
+function fromAnn(ann: string, alts: string[], out: AlleleAnnotation): void {
+  const entries = ann.split(',').map((entry) => entry.split('|'));
+  alts.forEach((alt, j) => {
+    const entry = entries.find((fields) => fields[0] === alt) ?? (alts.length === 1 ? entries[0] : undefined);
+    if (!entry) return;
+    out.gene[j] = orNull(entry[3]);
+    out.consequence[j] = orNull(entry[1]);
+  });
+}
+
+/** VEP writes indel alleles without the shared first base ('-' when nothing is left). */
+function vepAllele(ref: string, alt: string, alts: string[]): string {
+  const first = ref[0];
+  const trimmed = alts.every((a) => a[0] === first && !a.startsWith('<')) && alts.some((a) => a.length !== ref.length);
+  if (!trimmed) return alt;
+  return alt.slice(1) || '-';
+}
+
+function fromCsq(csq: string, fields: string[], ref: string, alts: string[], out: AlleleAnnotation): void {
+  const alleleAt = fields.indexOf('Allele');
+  const symbolAt = fields.indexOf('SYMBOL');
+  const consequenceAt = fields.indexOf('Consequence');
+  const alleleNumAt = fields.indexOf('ALLELE_NUM');
+  const entries = csq.split(',').map((entry) => entry.split('|'));
+  alts.forEach((alt, j) => {
+    const wanted = vepAllele(ref, alt, alts);
+    const entry =
+      (alleleNumAt >= 0 ? entries.find((e) => e[alleleNumAt] === String(j + 1)) : undefined) ??
+      entries.find((e) => e[alleleAt] === wanted || e[alleleAt] === alt) ??
+      (alts.length === 1 ? entries[0] : undefined);
+    if (!entry) return;
+    out.gene[j] = symbolAt >= 0 ? orNull(entry[symbolAt]) : null;
+    out.consequence[j] = consequenceAt >= 0 ? orNull(entry[consequenceAt]) : null;
+  });
+}
+
+/** ClinVar: GENEINFO=SYMBOL:id|SYMBOL2:id (first symbol); MC=SO:0001583|missense_variant,... */
+function fromClinvar(info: InfoCapture, alts: string[], out: AlleleAnnotation): void {
+  const gene = info.geneinfo ? orNull(info.geneinfo.split('|')[0]?.split(':')[0]) : null;
+  const consequence = info.mc ? orNull(info.mc.split(',')[0]?.split('|')[1]) : null;
+  alts.forEach((_, j) => {
+    out.gene[j] ??= gene;
+    out.consequence[j] ??= consequence;
+  });
+}
+
+export function annotateAlleles(info: InfoCapture, ref: string, alts: string[], csqFields: string[] | null): AlleleAnnotation {
+  const out: AlleleAnnotation = { gene: alts.map(() => null), consequence: alts.map(() => null) };
+  if (info.ann) fromAnn(info.ann, alts, out);
+  else if (info.csq && csqFields) fromCsq(info.csq, csqFields, ref, alts, out);
+  if (info.geneinfo || info.mc) fromClinvar(info, alts, out);
+  return out;
+}

@@ -1,0 +1,336 @@
+// Parses and validates a chunk of whole body lines, byte by byte: fixed columns are checked in place,
+// text is decoded only for what is kept. Cross-record rules (sorting, duplicates) run later, in order.
+import { MISSING_INT } from '../call-columns.ts';
+import { VcfProblemError } from './vcf-format-error.ts';
+import { LineCursor } from './line-cursor.ts';
+import { AlleleKind, checkAlt, checkChrom, checkFilter, checkId, checkRef, readPos, type AlleleKindValue } from './fixed-columns.ts';
+import { checkQual, readInt } from './typed-values.ts';
+import { InfoChecker, type InfoCapture } from './info-column.ts';
+import { FormatChecker, checkSample, type SampleContext } from './sample-columns.ts';
+import { Genotype } from './genotype.ts';
+import { annotateAlleles } from './annotations.ts';
+import { normaliseChrom } from './chrom-names.ts';
+import { alleleKey } from './allele-key.ts';
+import { Grow, int32s, uint8s, type ChunkResult, type SiteTable } from './chunk-result.ts';
+import { isModern, type VcfHeader } from './vcf-header.ts';
+
+const TAB = 9;
+const NL = 10;
+
+export class ChunkParser {
+  private readonly info: InfoChecker;
+  private readonly format: FormatChecker;
+  private readonly cursor: LineCursor;
+  private readonly gt = new Genotype();
+  private readonly slots = new Int32Array(4);
+  private readonly kinds: AlleleKindValue[] = [];
+  private readonly capture: InfoCapture = { end: null, ann: null, csq: null, geneinfo: null, mc: null, clnsig: null };
+  private readonly columns: number;
+  private readonly modern: boolean;
+
+  constructor(private readonly header: VcfHeader) {
+    this.cursor = new LineCursor(header.strict);
+    this.info = new InfoChecker(header);
+    this.format = new FormatChecker(header);
+    this.columns = header.hasFormatColumn ? 9 + header.samples.length : 8;
+    this.modern = isModern(header.version);
+  }
+
+  parse(buf: Uint8Array, firstLine: number): ChunkResult {
+    const state = new ChunkState(this.header.samples.length, this.header.version.minor >= 3);
+    const cursor = this.cursor;
+    cursor.setBuffer(buf);
+    let error = null;
+    try {
+      let lineStart = 0;
+      let lineNo = firstLine;
+      while (lineStart < buf.length) {
+        let lineEnd = buf.indexOf(NL, lineStart);
+        if (lineEnd < 0) lineEnd = buf.length;
+        let contentEnd = lineEnd;
+        if (contentEnd > lineStart && buf[contentEnd - 1] === 13) contentEnd--;
+        cursor.lineStart = lineStart;
+        cursor.lineNo = lineNo;
+        this.parseRecord(lineStart, contentEnd, state);
+        lineStart = lineEnd + 1;
+        lineNo++;
+      }
+    } catch (err) {
+      if (!(err instanceof VcfProblemError)) throw err;
+      error = err.problem;
+    }
+    const result = state.finish(firstLine, error);
+    result.warnings.push(...cursor.warnings.splice(0));
+    return result;
+  }
+
+  private parseRecord(s: number, e: number, state: ChunkState): void {
+    const cursor = this.cursor;
+    const b = cursor.buf;
+    if (s === e) cursor.failAt(s, 'empty line in the body');
+    if (b[s] === 35) cursor.failAt(s, 'header line after the #CHROM line');
+    const tabs = state.tabs;
+    let n = 0;
+    for (let i = s; i < e && n < 9; i++) if (b[i] === TAB) tabs[n++] = i;
+    if (n < 7) cursor.failAt(s, `record has ${n + 1} column(s); at least 8 are required (columns are tab-separated)`);
+    const t = tabs;
+    const chromIdx = state.chromIndex(cursor, s, t[0] ?? 0);
+    const pos = readPos(cursor, (t[0] ?? 0) + 1, t[1] ?? 0);
+    checkId(cursor, (t[1] ?? 0) + 1, t[2] ?? 0);
+    const ref = checkRef(cursor, (t[2] ?? 0) + 1, t[3] ?? 0);
+    const alts = checkAlt(cursor, (t[3] ?? 0) + 1, t[4] ?? 0, this.kinds);
+    const qual = checkQual(cursor, (t[4] ?? 0) + 1, t[5] ?? 0);
+    const filterEnd = t[6] ?? 0;
+    checkFilter(cursor, (t[5] ?? 0) + 1, filterEnd);
+    const infoEnd = n >= 8 ? (t[7] ?? 0) : e;
+    const altMissing = alts.length === 0;
+    this.info.check(cursor, filterEnd + 1, infoEnd, alts.length, altMissing, this.capture);
+    const record = state.addRecord(chromIdx, pos, cursor.lineNo);
+    this.addKeys(state, record, pos, ref, alts);
+    if (this.columns === 8) {
+      if (n > 7) cursor.failAt(infoEnd, 'record has more than the 8 columns of a file without samples');
+      return;
+    }
+    if (n < 9) cursor.failAt(e, `record has 8 columns but the header declares FORMAT and ${this.header.samples.length} sample(s)`);
+    this.parseSamples(state, infoEnd + 1, e, pos, ref, alts, qual);
+  }
+
+  private addKeys(state: ChunkState, record: number, pos: number, ref: string, alts: string[]): void {
+    for (let j = 0; j < alts.length; j++) {
+      if (this.kinds[j] !== AlleleKind.bases) continue;
+      const key = alleleKey(pos, ref, alts[j] ?? '');
+      state.keyRec.push(record);
+      state.keyPos.push(key.pos);
+      state.keyH1.push(key.h1);
+      state.keyH2.push(key.h2);
+    }
+  }
+
+  private parseSamples(state: ChunkState, formatStart: number, e: number, pos: number, ref: string, alts: string[], qual: number): void {
+    const cursor = this.cursor;
+    const b = cursor.buf;
+    const formatEnd = b.indexOf(TAB, formatStart);
+    if (formatEnd < 0 || formatEnd > e) cursor.failAt(e, `record has no sample columns but the header declares ${this.header.samples.length}`);
+    const spec = this.format.spec(cursor, formatStart, formatEnd);
+    const ctx: SampleContext = { altCount: alts.length, altMissing: alts.length === 0, allowEmpty: this.modern, allowLeadingPhase: this.modern };
+    const refBlock = this.isRefBlock(alts.length);
+    const blockEnd = refBlock ? (this.capture.end ?? pos) : pos + ref.length - 1;
+    let site = -1;
+    let start = formatEnd + 1;
+    const sampleCount = this.header.samples.length;
+    for (let sample = 0; sample < sampleCount; sample++) {
+      let end = sample === sampleCount - 1 ? e : b.indexOf(TAB, start);
+      if (end < 0 || end > e) cursor.failAt(e, `record has ${sample} sample column(s) but the header declares ${sampleCount}`);
+      if (sample === sampleCount - 1 && b.indexOf(TAB, start) >= 0 && b.indexOf(TAB, start) < e) {
+        cursor.failAt(b.indexOf(TAB, start), `record has more sample columns than the ${sampleCount} in the header`);
+      }
+      checkSample(cursor, start, end, spec, ctx, this.gt, this.slots);
+      const gt = this.gt;
+      if (gt.ploidy > 0 && gt.anyCalled) {
+        if (refBlock) {
+          if (!gt.anyAlt) state.cover(sample, state.lastChrom, pos, blockEnd);
+        } else {
+          state.cover(sample, state.lastChrom, pos, pos + ref.length - 1);
+        }
+      }
+      if (!refBlock && gt.anyAlt && !ctx.altMissing) site = this.addCalls(state, sample, site, start, end, pos, ref, alts, qual);
+      start = end + 1;
+      end = start;
+    }
+    if (refBlock) state.refBlocks++;
+  }
+
+  private isRefBlock(altCount: number): boolean {
+    if (altCount === 0 || this.capture.end === null) return false;
+    for (let j = 0; j < altCount; j++) if (this.kinds[j] !== AlleleKind.nonRef) return false;
+    return true;
+  }
+
+  private addCalls(state: ChunkState, sample: number, site: number, start: number, end: number, pos: number, ref: string, alts: string[], qual: number): number {
+    const gt = this.gt;
+    const cursor = this.cursor;
+    for (let k = 0; k < gt.ploidy; k++) {
+      const allele = gt.alleles[k] ?? 0;
+      if (allele <= 0 || !gt.firstOccurrence(k)) continue;
+      const kind = this.kinds[allele - 1];
+      if (kind === AlleleKind.nonRef || kind === AlleleKind.star) continue;
+      if (allele > 255) {
+        state.warnOnce(`line ${cursor.lineNo}: a call of ALT allele ${allele} was not stored (allele index above 255)`);
+        continue;
+      }
+      if (site < 0) site = this.addSite(state, pos, ref, alts, qual);
+      state.callSample.push(sample);
+      state.callSite.push(site);
+      state.callAlt.push(allele);
+      state.callZygosity.push(gt.zygosityOf(allele));
+      state.callPhased.push(gt.phased ? 1 : 0);
+      const b = cursor.buf;
+      const slots = this.slots;
+      state.callDp.push((slots[0] ?? -1) >= 0 ? readInt(b, slots[0] ?? 0, slots[1] ?? 0, MISSING_INT) : MISSING_INT);
+      state.callGq.push((slots[2] ?? -1) >= 0 ? readInt(b, slots[2] ?? 0, slots[3] ?? 0, MISSING_INT) : MISSING_INT);
+      state.callGt.push(state.gtIndex(cursor, start, end));
+    }
+    return site;
+  }
+
+  private addSite(state: ChunkState, pos: number, ref: string, alts: string[], qual: number): number {
+    const cursor = this.cursor;
+    const t = state.tabs;
+    const id = cursor.text((t[1] ?? 0) + 1, t[2] ?? 0);
+    const filter = cursor.text((t[5] ?? 0) + 1, t[6] ?? 0);
+    const annotation = annotateAlleles(this.capture, ref, alts, this.header.csqFields);
+    const sites = state.sites;
+    sites.chrom.push(state.lastChromNormalised);
+    sites.pos.push(pos);
+    sites.id.push(id === '.' ? null : id);
+    sites.ref.push(ref);
+    sites.alts.push(alts);
+    sites.filter.push(filter === '.' ? null : filter);
+    sites.qual.push(qual);
+    sites.gene.push(annotation.gene);
+    sites.consequence.push(annotation.consequence);
+    sites.clnsig.push(this.capture.clnsig);
+    return sites.ref.length - 1;
+  }
+}
+
+/** Accumulates one chunk's output. */
+class ChunkState {
+  readonly tabs = new Int32Array(9);
+  readonly chromNames: string[] = [];
+  private readonly chromNormalised: string[] = [];
+  private lastChromBytes: Uint8Array | null = null;
+  lastChrom = -1;
+  lastChromNormalised = '';
+  readonly recChrom = new Grow(int32s);
+  readonly recPos = new Grow(int32s);
+  readonly recLine = new Grow(int32s);
+  readonly keyRec = new Grow(int32s);
+  readonly keyPos = new Grow(int32s);
+  readonly keyH1 = new Grow(int32s);
+  readonly keyH2 = new Grow(int32s);
+  readonly sites: SiteTable = { chrom: [], pos: [], id: [], ref: [], alts: [], filter: [], qual: [], gene: [], consequence: [], clnsig: [] };
+  readonly callSample = new Grow(int32s);
+  readonly callSite = new Grow(int32s);
+  readonly callAlt = new Grow(int32s);
+  readonly callZygosity = new Grow(uint8s);
+  readonly callPhased = new Grow(uint8s);
+  readonly callDp = new Grow(int32s);
+  readonly callGq = new Grow(int32s);
+  readonly callGt = new Grow(int32s);
+  private readonly gtTable: string[] = [];
+  private readonly gtIndexOf = new Map<string, number>();
+  refBlocks = 0;
+  readonly covSample = new Grow(int32s);
+  readonly covChrom = new Grow(int32s);
+  readonly covStart = new Grow(int32s);
+  readonly covEnd = new Grow(int32s);
+  private readonly lastCover: Int32Array;
+  private readonly warnings: string[] = [];
+  private records = 0;
+
+  constructor(sampleCount: number, private readonly noStar: boolean) {
+    this.lastCover = new Int32Array(sampleCount).fill(-1);
+  }
+
+  chromIndex(cursor: LineCursor, s: number, e: number): number {
+    const b = cursor.buf;
+    const last = this.lastChromBytes;
+    if (last && last.length === e - s) {
+      let same = true;
+      for (let i = 0; i < last.length; i++) {
+        if (last[i] !== b[s + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return this.lastChrom;
+    }
+    checkChrom(cursor, s, e, this.noStar);
+    const name = cursor.text(s, e);
+    let index = this.chromNames.indexOf(name);
+    if (index < 0) {
+      index = this.chromNames.length;
+      this.chromNames.push(name);
+      this.chromNormalised.push(normaliseChrom(name));
+    }
+    this.lastChromBytes = b.slice(s, e);
+    this.lastChrom = index;
+    this.lastChromNormalised = this.chromNormalised[index] ?? name;
+    return index;
+  }
+
+  addRecord(chrom: number, pos: number, line: number): number {
+    this.recChrom.push(chrom);
+    this.recPos.push(pos);
+    this.recLine.push(line);
+    return this.records++;
+  }
+
+  gtIndex(cursor: LineCursor, start: number, end: number): number {
+    const b = cursor.buf;
+    let gtEnd = start;
+    while (gtEnd < end && b[gtEnd] !== 58) gtEnd++;
+    const text = cursor.ascii(start, gtEnd);
+    let index = this.gtIndexOf.get(text);
+    if (index === undefined) {
+      index = this.gtTable.length;
+      this.gtTable.push(text);
+      this.gtIndexOf.set(text, index);
+    }
+    return index;
+  }
+
+  /** Adds [start, end] to the sample's coverage, extending its last interval when they touch. */
+  cover(sample: number, chrom: number, start: number, end: number): void {
+    const last = this.lastCover[sample] ?? -1;
+    if (last >= 0 && this.covChrom.data[last] === chrom && start <= (this.covEnd.data[last] ?? 0) + 1) {
+      if (end > (this.covEnd.data[last] ?? 0)) this.covEnd.data[last] = end;
+      return;
+    }
+    this.lastCover[sample] = this.covSample.length;
+    this.covSample.push(sample);
+    this.covChrom.push(chrom);
+    this.covStart.push(start);
+    this.covEnd.push(end);
+  }
+
+  warnOnce(message: string): void {
+    if (this.warnings.length < 20) this.warnings.push(message);
+  }
+
+  finish(firstLine: number, error: ChunkResult['error']): ChunkResult {
+    // Coverage only means something in a gVCF; a chunk without reference blocks keeps none (bounded memory).
+    const keepCoverage = this.refBlocks > 0;
+    const empty = new Int32Array(0);
+    return {
+      firstLine,
+      records: this.records,
+      chromNames: this.chromNames,
+      recChrom: this.recChrom.finish(),
+      recPos: this.recPos.finish(),
+      recLine: this.recLine.finish(),
+      keyRec: this.keyRec.finish(),
+      keyPos: this.keyPos.finish(),
+      keyH1: this.keyH1.finish(),
+      keyH2: this.keyH2.finish(),
+      sites: this.sites,
+      callSample: this.callSample.finish(),
+      callSite: this.callSite.finish(),
+      callAlt: this.callAlt.finish(),
+      callZygosity: this.callZygosity.finish(),
+      callPhased: this.callPhased.finish(),
+      callDp: this.callDp.finish(),
+      callGq: this.callGq.finish(),
+      callGt: this.callGt.finish(),
+      gtTable: this.gtTable,
+      refBlocks: this.refBlocks,
+      covSample: keepCoverage ? this.covSample.finish() : empty,
+      covChrom: keepCoverage ? this.covChrom.finish() : empty.slice(),
+      covStart: keepCoverage ? this.covStart.finish() : empty.slice(),
+      covEnd: keepCoverage ? this.covEnd.finish() : empty.slice(),
+      warnings: this.warnings,
+      error,
+    };
+  }
+}
