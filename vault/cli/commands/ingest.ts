@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import type { IngestOptions } from '../../ingest/ingest-vcf.ts';
 import { readSampleMap } from '../../ingest/sample-mapping.ts';
 import { configFrom, stringFlag, withVault, UsageError, type CommandIo, type Flags } from '../cli-context.ts';
@@ -26,7 +25,8 @@ export async function ingestCommand(args: string[], flags: Flags, io: CommandIo)
   const file = args[0];
   if (!file || args.length > 1) throw new UsageError('ingest takes exactly one VCF file');
   const config = configFrom(flags, io.env);
-  const options: IngestOptions = { workers: config.ingestWorkers ?? Math.max(1, availableParallelism() - 1) };
+  // Without a setting the reader picks: one worker per core for large files, none for small ones.
+  const options: IngestOptions = config.ingestWorkers === undefined ? {} : { workers: config.ingestWorkers };
   const patient = stringFlag(flags, 'patient');
   const sample = stringFlag(flags, 'sample');
   const mapFile = stringFlag(flags, 'map');
