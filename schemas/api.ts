@@ -68,6 +68,7 @@ export const VariantSchema = z.object({
   id: z.string().nullable(),
   ref: z.string(),
   alt: z.string(),
+  altIndex: z.number(),
   genotype: z.string(),
   zygosity: z.string(),
   phased: z.boolean(),

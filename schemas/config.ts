@@ -16,6 +16,9 @@ export const ConfigSchema = z.object({
   masterKey: secretString.optional(),
   /** file holding the master key (base64); must be readable by its owner only (mode 0600) */
   masterKeyFile: z.string().min(1).optional(),
+  /** the replacement master key for `keys rotate` / `erase-sample`, base64 (else newMasterKeyFile, else a new key file) */
+  newMasterKey: secretString.optional(),
+  newMasterKeyFile: z.string().min(1).optional(),
   /** memory the query cache may use for decrypted partitions, in MiB */
   cacheBudgetMb: positiveInt.default(1024),
   /** worker threads parsing VCF; 0 parses on the main thread */
@@ -51,6 +54,8 @@ export const CONFIG_ENV: Record<keyof z.input<typeof ConfigSchema>, string> = {
   dataDir: 'GENOVAULT_DATA_DIR',
   masterKey: 'GENOVAULT_MASTER_KEY',
   masterKeyFile: 'GENOVAULT_MASTER_KEY_FILE',
+  newMasterKey: 'GENOVAULT_NEW_MASTER_KEY',
+  newMasterKeyFile: 'GENOVAULT_NEW_MASTER_KEY_FILE',
   cacheBudgetMb: 'GENOVAULT_CACHE_BUDGET_MB',
   ingestWorkers: 'GENOVAULT_INGEST_WORKERS',
   logLevel: 'GENOVAULT_LOG_LEVEL',

@@ -76,6 +76,24 @@ describe('genovault CLI', function () {
     assert.deepEqual(await hashTree(data), before);
   });
 
+  it('names the file when it is missing or not valid gzip, and records --targets coverage', async () => {
+    assert.equal((await runCli(['init'], { env })).code, 0);
+    const missing = await runCli(['ingest', '--patient', 'MRN0000011', join(dir.path, 'absent.vcf')], { env });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /absent\.vcf: no such file/);
+    const broken = join(dir.path, 'cut.vcf.gz');
+    const { readFile: read } = await import('node:fs/promises');
+    await writeFile(broken, (await read(REAL_5)).subarray(0, 5000));
+    const cut = await runCli(['ingest', '--patient', 'MRN0000011', broken], { env });
+    assert.equal(cut.code, 1);
+    assert.match(cut.stderr, /cut\.vcf\.gz: /);
+    const bed = join(dir.path, 'targets.bed');
+    await writeFile(bed, 'chr20\t14000\t1300000\n');
+    const withTargets = await runCli(['ingest', '--patient', 'MRN0000012', '--sample', 'NA00003', '--targets', bed, CLINVAR_LIKE], { env });
+    assert.equal(withTargets.code, 0, withTargets.stderr);
+    assert.match(withTargets.stdout, /coverage: targets/);
+  });
+
   it('refuses a wrong key, and a key file others can read', async () => {
     assert.equal((await runCli(['init'], { env })).code, 0);
     const other = join(dir.path, 'other.key');
@@ -106,6 +124,8 @@ describe('genovault CLI', function () {
     assert.equal(old.code, 1);
     assert.match(old.stderr, /wrong master key/);
     const gone = await runCli(['variants', '--patient', 'MRN0000007'], { env });
-    assert.equal(gone.stdout.trim(), '');
+    assert.equal(gone.code, 0, gone.stderr);
+    assert.deepEqual(gone.stdout.trim().split('\n'), [gone.stdout.trim().split('\n')[0]], 'only the header line: no variant survives erasure');
+    assert.match(gone.stdout, /^chrom\tpos\tid\tref\talt\taltIndex/);
   });
 });

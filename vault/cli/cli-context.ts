@@ -39,6 +39,7 @@ export function configFrom(flags: Flags, env: NodeJS.ProcessEnv): Config {
   const names: [string, string][] = [
     ['data-dir', 'dataDir'],
     ['master-key-file', 'masterKeyFile'],
+    ['new-master-key-file', 'newMasterKeyFile'],
     ['cache-budget-mb', 'cacheBudgetMb'],
     ['workers', 'ingestWorkers'],
     ['log-level', 'logLevel'],

@@ -9,12 +9,11 @@ function tsvCell(value: unknown): string {
   return text.replace(/[\t\r\n]/g, ' ');
 }
 
-export function formatRows(rows: readonly object[], format: 'json' | 'tsv'): string {
+export function formatRows(rows: readonly object[], format: 'json' | 'tsv', columns?: readonly string[]): string {
   if (format === 'json') return JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'number' && Number.isNaN(v) ? null : v), 2);
-  const first = rows[0] as Row | undefined;
-  if (!first) return '';
-  const columns = Object.keys(first);
-  const lines = [columns.join('\t')];
-  for (const row of rows as Row[]) lines.push(columns.map((c) => tsvCell(row[c])).join('\t'));
+  // An empty result still prints its header line, so scripts see the columns.
+  const names = columns ?? Object.keys((rows[0] as Row | undefined) ?? {});
+  const lines = [names.join('\t')];
+  for (const row of rows as Row[]) lines.push(names.map((c) => tsvCell(row[c])).join('\t'));
   return lines.join('\n');
 }

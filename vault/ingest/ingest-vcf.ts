@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readVcf, readTargetsBed } from './vcf/read-vcf.ts';
+import { VcfFormatError } from './vcf/vcf-format-error.ts';
+import { basename } from 'node:path';
 import type { Coverage, ParsedSample } from './call-columns.ts';
 import { mapSamples, type MappingRequest } from './sample-mapping.ts';
 import { encodePartition } from '../store/partition-codec.ts';
@@ -24,6 +26,23 @@ export interface IngestReport {
   warnings: string[];
 }
 
+export class IngestInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IngestInputError';
+  }
+}
+
+/** Non-VCF failures (missing file, broken compression) named by the file, like VCF errors are. */
+function readFailure(file: string, err: unknown): Error {
+  if (err instanceof VcfFormatError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new IngestInputError(`${basename(file)}: no such file`);
+  if (code === 'EACCES' || code === 'EISDIR') return new IngestInputError(`${basename(file)}: cannot be read (${code})`);
+  const detail = err instanceof Error && /^[\w ,.'-]{1,80}$/.test(err.message) ? err.message : 'unreadable data';
+  return new IngestInputError(`${basename(file)}: not a readable VCF (plain, gzip or BGZF): ${detail}`);
+}
+
 async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
@@ -34,7 +53,9 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
   const readOptions: Parameters<typeof readVcf>[1] = {};
   if (options.workers !== undefined) readOptions.workers = options.workers;
   if (options.onProgress) readOptions.onProgress = options.onProgress;
-  const parsed = await readVcf(file, readOptions);
+  const parsed = await readVcf(file, readOptions).catch((err: unknown) => {
+    throw readFailure(file, err);
+  });
   const mapping = mapSamples(parsed.samples.map((s) => s.name), options);
   const targets = options.targets ? await readTargetsBed(options.targets) : null;
   const sourceSha256 = await sha256File(file);

@@ -3,6 +3,11 @@
 import type { Config } from '../../schemas/config.ts';
 import { QueryEngine, QueryInputError, type VariantFilter, type VariantRow, type VariantKey } from './query-engine.ts';
 import { parseRegion, normaliseChrom } from './region.ts';
+import { geneLocation } from '../genes/gene-table.ts';
+import type { PatientVariant, ZygosityName } from './patient-variant.ts';
+
+export type { PatientVariant, ZygosityName } from './patient-variant.ts';
+export { PATIENT_VARIANT_COLUMNS } from './patient-variant.ts';
 import type { Vault } from './vault.ts';
 
 export interface PatientVariantQuery {
@@ -11,32 +16,11 @@ export interface PatientVariantQuery {
   significance?: string[] | undefined;
 }
 
-export type ZygosityName = 'het' | 'hom_alt' | 'hemizygous' | 'missing';
-
-/** A variant as a patient's listing shows it: one row per alternate allele carried. */
-export interface PatientVariant {
-  chrom: string;
-  pos: number;
-  id: string | null;
-  ref: string;
-  alt: string;
-  genotype: string;
-  zygosity: ZygosityName;
-  phased: boolean;
-  dp: number | null;
-  gq: number | null;
-  qual: number | null;
-  filter: string | null;
-  gene: string | null;
-  consequence: string | null;
-  clnsig: string | null;
-  sampleId: string;
-}
-
 function toPatientVariant(r: VariantRow): PatientVariant {
   return {
-    chrom: r.chrom, pos: r.pos, id: r.id, ref: r.ref, alt: r.alt, genotype: r.genotype, zygosity: r.zygosity as ZygosityName, phased: r.phased,
-    dp: r.dp, gq: r.gq, qual: r.qual, filter: r.filter, gene: r.gene, consequence: r.consequence, clnsig: r.clnsig, sampleId: r.sampleId,
+    chrom: r.chrom, pos: r.pos, id: r.id, ref: r.ref, alt: r.alt, altIndex: r.altIndex, genotype: r.genotype, zygosity: r.zygosity as ZygosityName, phased: r.phased,
+    // QUAL is stored as float32: show it at the precision VCFs write it
+    dp: r.dp, gq: r.gq, qual: r.qual === null ? null : Number(r.qual.toPrecision(7)), filter: r.filter, gene: r.gene, consequence: r.consequence, clnsig: r.clnsig, sampleId: r.sampleId,
   };
 }
 
@@ -67,7 +51,16 @@ export class PatientQueries {
   async variantsOfPatient(patientId: string, query: PatientVariantQuery): Promise<PatientVariant[]> {
     const filter = toVariantFilter(query);
     const refs = this.vault.catalog.partitionsOfPatient(patientId);
-    return (await this.engine.variantsOfPatient(refs, filter)).map(toPatientVariant);
+    const rows = (await this.engine.variantsOfPatient(refs, filter)).map(toPatientVariant);
+    if (filter.gene && rows.length === 0 && !geneLocation(filter.gene, null)) {
+      throw new QueryInputError(`gene ${filter.gene} is not in the gene coordinate table and no variant of this patient is annotated with it`);
+    }
+    return rows;
+  }
+
+  /** Builds of the patient's samples: a gene query on an unknown build uses GRCh38 coordinates. */
+  buildsOf(patientId: string): (string | null)[] {
+    return this.vault.catalog.samplesOf(patientId).map((s) => s.build);
   }
 
   async carriers(variantText: string, sampleIds?: ReadonlySet<string>) {

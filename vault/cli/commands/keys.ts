@@ -1,7 +1,7 @@
 import { masterKeyFromBase64, readMasterKeyFile, type MasterKey } from '../../crypto/master-key.ts';
 import { keyFilePathOf } from '../../crypto/resolve-master-key.ts';
 import { prepareReplacement, rotateMasterKey, eraseSample } from '../../store/key-operations.ts';
-import { configFrom, requireFlag, stringFlag, withVault, type CommandIo, type Flags } from '../cli-context.ts';
+import { configFrom, requireFlag, withVault, type CommandIo, type Flags } from '../cli-context.ts';
 import type { Config } from '../../../schemas/config.ts';
 
 export const keysHelp = `genovault keys rotate --data-dir D [--new-master-key-file F]
@@ -13,15 +13,13 @@ export const eraseHelp = `genovault erase-sample --data-dir D --sample-id S [--n
   Destroys sample S: its data key, files and catalog entries, and rotates the master key so that
   older copies of the data directory cannot be read once the old key is gone.`;
 
-async function explicitNewKey(flags: Flags, io: CommandIo): Promise<MasterKey | undefined> {
-  const fromEnv = io.env.GENOVAULT_NEW_MASTER_KEY;
-  if (fromEnv) return masterKeyFromBase64(fromEnv, 'GENOVAULT_NEW_MASTER_KEY');
-  const file = stringFlag(flags, 'new-master-key-file');
-  return file ? readMasterKeyFile(file) : undefined;
+async function explicitNewKey(config: Config): Promise<MasterKey | undefined> {
+  if (config.newMasterKey) return masterKeyFromBase64(config.newMasterKey.reveal(), 'GENOVAULT_NEW_MASTER_KEY');
+  return config.newMasterKeyFile ? readMasterKeyFile(config.newMasterKeyFile) : undefined;
 }
 
-async function replacementFor(config: Config, flags: Flags, io: CommandIo) {
-  const explicit = await explicitNewKey(flags, io);
+async function replacementFor(config: Config) {
+  const explicit = await explicitNewKey(config);
   return prepareReplacement({ currentKeyFile: config.masterKey ? null : keyFilePathOf(config), ...(explicit ? { explicit } : {}) });
 }
 
@@ -32,7 +30,7 @@ export async function keysCommand(args: string[], flags: Flags, io: CommandIo): 
   }
   const config = configFrom(flags, io.env);
   await withVault(config, true, async (vault) => {
-    const replacement = await replacementFor(config, flags, io);
+    const replacement = await replacementFor(config);
     await rotateMasterKey(vault, replacement);
     io.out(`master key rotated; the vault now opens only with the new key (${replacement.location})`);
   });
@@ -43,7 +41,7 @@ export async function eraseSampleCommand(flags: Flags, io: CommandIo): Promise<n
   const config = configFrom(flags, io.env);
   const sampleId = requireFlag(flags, 'sample-id');
   await withVault(config, true, async (vault) => {
-    const replacement = await replacementFor(config, flags, io);
+    const replacement = await replacementFor(config);
     await eraseSample(vault, sampleId, replacement);
     io.out(`erased sample ${sampleId}; master key rotated (${replacement.location})`);
   });

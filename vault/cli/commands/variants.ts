@@ -2,6 +2,7 @@ import { configFrom, requireFlag, stringFlag, withVault, UsageError, type Comman
 import { formatRows } from '../format-rows.ts';
 
 import type { openQueries as OpenQueries } from '../../store/patient-queries.ts';
+import { PATIENT_VARIANT_COLUMNS } from '../../store/patient-variant.ts';
 
 // The query engine (DuckDB) loads only for the commands that query.
 const openQueries: typeof OpenQueries = async (vault, config) => (await import('../../store/patient-queries.ts')).openQueries(vault, config);
@@ -35,7 +36,10 @@ export async function variantsCommand(flags: Flags, io: CommandIo): Promise<numb
     if (!patient) throw new Error('no patient with that MRN in this vault');
     const queries = await openQueries(vault, config);
     try {
-      io.out(formatRows(await queries.variantsOfPatient(patient.patientId, filter), format));
+      if (filter.gene && queries.buildsOf(patient.patientId).includes(null)) {
+        io.err('warning: a sample of this patient has no reference build in its VCF header; gene coordinates are taken from GRCh38');
+      }
+      io.out(formatRows(await queries.variantsOfPatient(patient.patientId, filter), format, PATIENT_VARIANT_COLUMNS));
     } finally {
       await queries.close();
     }
