@@ -1,0 +1,112 @@
+// `npm run demo` end to end (without serving): it builds the vault from nothing, prints the
+// summary and the logins, and a printed login really works against the vault it built.
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { runCli } from '../helpers/run-cli.ts';
+import { loadConfig } from '../../vault/config/load-config.ts';
+import { openVaultService } from '../../vault/service/open-service.ts';
+import { currentTotp } from '../../vault/identity/totp.ts';
+
+const DEMO = fileURLToPath(new URL('../../vault/demo/run-demo.ts', import.meta.url));
+
+function runDemo(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', DEMO, ...args], {
+      env: { ...process.env, GENOVAULT_MASTER_KEY: '', GENOVAULT_DEMO_NO_SERVE: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+interface PrintedLogin {
+  username: string;
+  password: string;
+  secret: string;
+}
+
+function loginOf(stdout: string, role: string): PrintedLogin {
+  const match = new RegExp(`^  ${role} +(\\S+) +(\\S+) +([A-Z2-7]{32})$`, 'm').exec(stdout);
+  assert.ok(match, `no login printed for ${role}`);
+  return { username: match[1]!, password: match[2]!, secret: match[3]! };
+}
+
+describe('npm run demo', function () {
+  this.timeout(180_000);
+  let dir: { path: string; remove: () => Promise<void> };
+  let out: string;
+  let run: { code: number; stdout: string; stderr: string };
+  before(async () => {
+    dir = await makeTempDir('genovault-demo-');
+    out = join(dir.path, 'demo');
+    run = await runDemo(['--no-serve', '--out', out]);
+  });
+  after(() => dir.remove());
+
+  it('builds the vault and prints the summary, the examples and a login for every role', () => {
+    assert.equal(run.code, 0, run.stderr);
+    const summary = /Demo population: (\d+) patients, (\d+) samples, ([\d,]+) calls in (\d+) sealed partitions/.exec(run.stdout);
+    assert.ok(summary, run.stdout);
+    assert.deepEqual([summary[1], summary[2]], ['29', '29']);
+    assert.ok(Number(summary[3]!.replace(/,/g, '')) > 24 * 15_000, 'about 20,000 calls per synthetic exome');
+    assert.match(run.stdout, /at rest: [\d.]+ MB, all of it encrypted/);
+    assert.match(run.stdout, /^BRCA1 variants of patient p_[0-9a-f]{16} \(\d+\):$/m);
+    assert.match(run.stdout, /^pathogenic or likely pathogenic variants of the same patient, all genes \([1-9]\d*\):$/m);
+    assert.match(run.stdout, /^carriers of chr17:\d+:[ACGT]+:[ACGT]+ in the whole vault \([1-9]\):$/m);
+    assert.match(run.stdout, /^allele counts over BRCA1 \(chr17:43044295-43125483\): [1-9]\d* variant sites across 29 samples/m);
+    for (const role of ['admin', 'clinician', 'genetic_counselor', 'patient', 'proxy', 'researcher', 'ethics_board', 'insurer', 'relative', 'auditor']) loginOf(run.stdout, role);
+    assert.match(run.stdout, /^ {2}ehr_service +demo\.ehr +API token: gvt_\S+$/m);
+    assert.match(run.stdout, /CODE=\$\(npx genovault totp [A-Z2-7]{32}\)/);
+    assert.match(run.stdout, /curl --cacert \S+ca-certificate\.pem -X POST https:\/\/localhost:8443\/v1\/sessions/);
+  });
+
+  it('prints logins that work: the clinician treats the focus patient, the patient account is that patient', async () => {
+    const focus = /\/v1\/patients\/(p_[0-9a-f]{16})\/variants\?gene=BRCA1/.exec(run.stdout)?.[1];
+    assert.ok(focus, 'the curl example names the focus patient');
+    const dataDir = join(out, 'vault');
+    const service = await openVaultService(loadConfig({ dataDir, masterKeyFile: join(out, 'vault.master-key'), logLevel: 'silent' }, {}));
+    try {
+      const clinician = loginOf(run.stdout, 'clinician');
+      const denied = await service.identity.login({ username: clinician.username, password: `${clinician.password}!`, totp: currentTotp(clinician.secret) });
+      assert.equal(denied.ok, false);
+      const login = await service.identity.login({ username: clinician.username, password: clinician.password, totp: currentTotp(clinician.secret) });
+      assert.ok(login.ok, login.ok ? '' : login.reason);
+      const ask = (patientId: string) =>
+        service.authorizer.authorize({ subject: { userId: login.principal.accountId, roles: login.principal.roles }, patientId, resource: 'variants', action: 'read', purpose: 'treatment' }, { requestId: 'demo-test' });
+      assert.equal((await ask(focus)).allowed, true, 'on the focus patient\u2019s care team');
+      const stranger = service.vault.catalog.data.patients.map((p) => p.patientId).find((id) => !service.clinical.isOnCareTeam(login.principal.accountId, id));
+      assert.equal((await ask(stranger!)).allowed, false, 'not on every care team');
+      assert.ok((await service.queries.variantsOfPatient(focus, { gene: 'BRCA1' })).length > 0);
+
+      const patient = loginOf(run.stdout, 'patient');
+      const self = await service.identity.login({ username: patient.username, password: patient.password, totp: currentTotp(patient.secret) });
+      assert.ok(self.ok);
+      assert.equal(self.principal.patientId, focus);
+      const record = service.clinical.get(focus);
+      assert.ok(record && record.mrn === service.vault.catalog.patient(focus)?.mrn, 'records carry the ingested MRNs');
+    } finally {
+      await service.close();
+    }
+    const verify = await runCli(['audit', 'verify', '--data-dir', dataDir], { env: { GENOVAULT_MASTER_KEY_FILE: join(out, 'vault.master-key') } });
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+  });
+
+  it('refuses to wipe a folder it did not make', async () => {
+    const foreign = join(dir.path, 'foreign');
+    await mkdir(foreign);
+    await writeFile(join(foreign, 'keep.txt'), 'mine');
+    const r = await runDemo(['--no-serve', '--out', foreign]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /not empty and was not made by the demo; refusing to wipe it/);
+    assert.equal(await readFile(join(foreign, 'keep.txt'), 'utf8'), 'mine');
+  });
+});

@@ -1,0 +1,74 @@
+// How to log in to the demo as each role, printed for copy and paste. These are demo secrets,
+// printed on purpose: the vault is local, its data synthetic or public, and it exists to be tried.
+import { relative } from 'node:path';
+import { TOTP_STEP_SECONDS } from '../identity/totp.ts';
+import type { DemoAccount, DemoFocus } from './demo-accounts.ts';
+
+export interface LoginContext {
+  accounts: readonly DemoAccount[];
+  focus: DemoFocus;
+  /** the CA certificate clients must trust */
+  caCertificate: string;
+  /** e.g. https://localhost:8443 */
+  baseUrl: string;
+}
+
+/** A path as the reader should type it: relative to where they stand when that is shorter. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
+function accountTable(accounts: readonly DemoAccount[]): string[] {
+  const lines = [`  ${'role'.padEnd(18)} ${'username'.padEnd(23)} ${'password'.padEnd(32)} TOTP secret`];
+  for (const a of accounts) {
+    if (a.apiToken) lines.push(`  ${a.role.padEnd(18)} ${a.username.padEnd(23)} API token: ${a.apiToken}`);
+    else lines.push(`  ${a.role.padEnd(18)} ${a.username.padEnd(23)} ${(a.password ?? '').padEnd(32)} ${a.totpSecret ?? ''}`);
+  }
+  return lines;
+}
+
+function sessionFor(account: DemoAccount, ctx: LoginContext): string[] {
+  const cacert = `--cacert ${shown(ctx.caCertificate)}`;
+  const body = `'{"username":"${account.username}","password":"${account.password}","totp":"'$CODE'"}'`;
+  return [
+    `  CODE=$(npx genovault totp ${account.totpSecret})`,
+    `  curl ${cacert} -X POST ${ctx.baseUrl}/v1/sessions -H 'content-type: application/json' -d ${body}`,
+    `  TOKEN=...   # the "token" field of that answer; or in one go:`,
+    `  TOKEN=$(curl -s ${cacert} -X POST ${ctx.baseUrl}/v1/sessions -H 'content-type: application/json' -d ${body} | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')`,
+  ];
+}
+
+export function loginInstructions(ctx: LoginContext): string[] {
+  const byRole = (role: string) => ctx.accounts.find((a) => a.role === role);
+  const clinician = byRole('clinician')!;
+  const patient = byRole('patient')!;
+  const ehr = byRole('ehr_service');
+  const cacert = `--cacert ${shown(ctx.caCertificate)}`;
+  const focus = ctx.focus.focusPatientId;
+  const lines = [
+    'Demo logins (demo-only secrets: this vault is local and its patients are not real):',
+    ...accountTable(ctx.accounts),
+    '',
+    ...ctx.accounts.map((a) => `  ${a.username.padEnd(23)} ${a.note}`),
+    '',
+    `Each person logs in with password and a TOTP code; the first login confirms the TOTP secret.`,
+    `A code is accepted once: wait ${TOTP_STEP_SECONDS} s for the next one before logging in again as the same user.`,
+    '',
+    `As the clinician, read the focus patient's BRCA1 variants:`,
+    ...sessionFor(clinician, ctx),
+    `  curl ${cacert} -H "authorization: Bearer $TOKEN" '${ctx.baseUrl}/v1/patients/${focus}/variants?gene=BRCA1'`,
+    `  curl ${cacert} -H "authorization: Bearer $TOKEN" -H 'accept: application/fhir+json' '${ctx.baseUrl}/v1/patients/${focus}/variants?significance=pathogenic,likely_pathogenic'`,
+    '',
+    `As the patient, see who accessed your data:`,
+    ...sessionFor(patient, ctx),
+    `  curl ${cacert} -H "authorization: Bearer $TOKEN" ${ctx.baseUrl}/v1/patients/${focus}/access-log`,
+  ];
+  if (ehr?.apiToken) {
+    lines.push('', 'As the EHR integration (API token), put the counsellor on another patient\u2019s care team:');
+    const counselor = byRole('genetic_counselor')!;
+    lines.push(`  curl ${cacert} -X PUT -H "authorization: Bearer ${ehr.apiToken}" ${ctx.baseUrl}/v1/patients/${ctx.focus.untreatedPatientId}/care-team/${counselor.accountId}`);
+  }
+  lines.push('', `The API describes itself: curl ${cacert} ${ctx.baseUrl}/v1/openapi.json`);
+  return lines;
+}
