@@ -1,0 +1,147 @@
+// Cohort queries over many exome-size samples in a real vault: carriers of one allele and allele
+// counts over BRCA1, cold (fresh engine: decrypt every chr17 partition, load, build the
+// position-ordered copy, query) and warm, beside plain DuckDB over the same rows ordered by
+// position. Also the cold load rate and resident memory per million cached calls.
+import { execFile } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { promisify } from 'node:util';
+import { join } from 'node:path';
+import { INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { figure, type Figure } from '../figure.ts';
+import { geneLocation, type GeneSpan } from '../../vault/genes/gene-table.ts';
+import { openQueries, type PatientQueries } from '../../vault/store/patient-queries.ts';
+import { openSecureDuckDB } from '../../vault/store/duckdb-session.ts';
+import type { Vault } from '../../vault/store/vault.ts';
+import { ingestIntoNewVault, openReadOnly, writeCohortVcf, type IngestedVault } from './dataset.ts';
+import type { MemoryProbeResult } from './memory-probe.ts';
+import { buildPlainTable, decryptedBatches } from './plain-table.ts';
+import { coldMedianMs, warmMedianMs } from './timing.ts';
+import type { VaultBenchOptions } from './bench-options.ts';
+
+const execFileAsync = promisify(execFile);
+
+const MiB = 1024 * 1024;
+const CACHE_BUDGET_MB = 8192;
+const PLAIN = 'plain DuckDB, same rows, position order';
+
+interface Site {
+  text: string;
+  chrom: string;
+  pos: number;
+  ref: string;
+  alt: string;
+  carriers: number;
+}
+
+export async function benchCohort(o: VaultBenchOptions, work: string): Promise<{ figures: Figure[]; notes: string[] }> {
+  const span = geneLocation('BRCA1', 'GRCh38');
+  if (!span) throw new Error('BRCA1 is not in the gene table');
+  const vcf = await writeCohortVcf(join(work, 'cohort.vcf.gz'), {
+    samples: o.cohortSamples, seed: o.seed + 1, variantsPerSample: o.cohortVariantsPerSample, chromosomes: o.cohortChromosomes,
+  });
+  const ingested = await ingestIntoNewVault(join(work, 'vault-cohort'), vcf, availableParallelism());
+  const notes = [
+    `cohort: ${o.cohortSamples} samples generated on ${o.cohortChromosomes.join(', ')} only, ~${o.cohortVariantsPerSample} calls each (an exome's share there); `
+    + `${(vcf.report.bytes / 1e6).toFixed(0)} MB VCF generated in ${vcf.report.seconds.toFixed(1)} s, ingested in ${ingested.seconds.toFixed(1)} s`,
+  ];
+  const vault = await openReadOnly(ingested);
+  try {
+    const region = `${span.chrom}:${span.start}-${span.end}`;
+    const open = () => openQueries(vault, { cacheBudgetMb: CACHE_BUDGET_MB });
+    const close = (q: PatientQueries) => q.close();
+    const site = await pickSite(open, region);
+    const memory = await probeMemory(ingested, region);
+    const perMillion = (bytes: number) => (bytes / Math.max(1, memory.cachedRows)) * 1e6 / MiB;
+    const counts = (q: PatientQueries) => q.alleleCounts(region);
+    const carriers = (q: PatientQueries) => q.carriers(site.text);
+    const coldCarriers = await coldMedianMs(open, carriers, close, o.coldRepeats);
+    const coldCounts = await coldMedianMs(open, counts, close, o.coldRepeats);
+    const engine = await open();
+    let warmCarriers: number;
+    let warmCounts: number;
+    let engineRows = 0;
+    try {
+      warmCarriers = await warmMedianMs(() => carriers(engine), o.warmRepeats);
+      warmCounts = await warmMedianMs(() => counts(engine), o.warmRepeats);
+      engineRows = (await counts(engine)).length;
+    } finally {
+      await engine.close();
+    }
+    const plain = await plainBaselines(vault, span, site, o.warmRepeats);
+    const loaded = memory.cachedRows;
+    const note = `${o.cohortSamples} samples, ${loaded} calls on ${span.chrom} decrypted and loaded; ${site.text} has ${site.carriers} carriers; `
+      + `BRCA1 alleles: ${engineRows} (plain: ${plain.countRows})${site.fallback ? '; no allele in BRCA1 at this size: the carriers site is the most carried on the chromosome' : ''}`;
+    const figures = [
+      figure({ section: 'cohort', name: `carriers of one allele, ${o.cohortSamples} samples, cold`, value: coldCarriers.ms, unit: 'ms', baseline: plain.carriersMs, baselineName: PLAIN, note }),
+      figure({ section: 'cohort', name: `carriers of one allele, ${o.cohortSamples} samples, warm`, value: warmCarriers, unit: 'ms', baseline: plain.carriersMs, baselineName: PLAIN, target: '<= 1.5x baseline', note }),
+      figure({ section: 'cohort', name: `allele counts over BRCA1, ${o.cohortSamples} samples, cold`, value: coldCounts.ms, unit: 'ms', baseline: plain.countsMs, baselineName: PLAIN, note }),
+      figure({ section: 'cohort', name: `allele counts over BRCA1, ${o.cohortSamples} samples, warm`, value: warmCounts, unit: 'ms', baseline: plain.countsMs, baselineName: PLAIN, target: '<= 1.5x baseline', note }),
+      figure({ section: 'load', name: 'cold cohort load: decrypt+inflate+decode+load+sort', value: loaded / coldCounts.ms / 1000, unit: 'M rows/s',
+        baseline: plain.rows / plain.appendMs / 1000, baselineName: 'row-by-row appender, same rows already decoded, text as VARCHAR',
+        note: `the cold allele-count time over ${loaded} rows; ratio > 1 is faster than the baseline` }),
+      figure({ section: 'load', name: 'peak RSS growth per million cached calls', value: perMillion(memory.peakBytes), unit: 'MiB',
+        baseline: perMillion(memory.cachedBytes), baselineName: "engine's own estimate (cache budget accounting)",
+        note: `fresh process; ${loaded} calls in ${memory.cachedPartitions} partitions plus the position-ordered copy; held after a full GC: ${perMillion(memory.heldBytes).toFixed(1)} MiB per million` }),
+    ];
+    return { figures, notes };
+  } finally {
+    await vault.close();
+  }
+}
+
+/** Picks the allele the carriers query asks for: the most carried one in BRCA1. */
+async function pickSite(open: () => Promise<PatientQueries>, region: string) {
+  const engine = await open();
+  try {
+    const counts = await engine.alleleCounts(region);
+    const chrom = region.split(':')[0]!;
+    // at smoke size BRCA1 may hold no allele: fall back to the whole chromosome
+    const pool = counts.length > 0 ? counts : await engine.alleleCounts(`${chrom}:1-300000000`);
+    const best = pool.reduce((a, b) => (b.carriers > a.carriers ? b : a), pool[0]!);
+    if (!best) throw new Error('the cohort holds no allele on the cohort chromosome');
+    return { text: `${best.chrom}:${best.pos}:${best.ref}:${best.alt}`, chrom: best.chrom, pos: best.pos, ref: best.ref, alt: best.alt, carriers: best.carriers, fallback: counts.length === 0 };
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Runs memory-probe.ts in a fresh process over the same vault and region. */
+async function probeMemory(v: IngestedVault, region: string): Promise<MemoryProbeResult> {
+  const probe = join(import.meta.dirname, 'memory-probe.ts');
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', probe, v.dataDir, region], {
+    env: { ...process.env, GENOVAULT_MASTER_KEY: v.kek.bytes.toString('base64') }, maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as MemoryProbeResult;
+}
+
+async function plainBaselines(vault: Vault, span: GeneSpan, site: Site, repeats: number) {
+  const refs = vault.catalog.callPartitions().filter((r) => r.chrom === span.chrom);
+  const session = await openSecureDuckDB({ memoryLimitBytes: 8192 * MiB });
+  try {
+    const c = session.connection;
+    const table = await buildPlainTable(c, 'plain', await decryptedBatches(vault, refs), 'pos, ref, alt');
+    const carriers = () => plainCarriers(c, site);
+    const counts = () => plainCounts(c, span);
+    return {
+      rows: table.rows,
+      appendMs: table.appendMs,
+      countRows: (await counts()).length,
+      carriersMs: await warmMedianMs(carriers, repeats),
+      countsMs: await warmMedianMs(counts, repeats),
+    };
+  } finally {
+    session.close();
+  }
+}
+
+function plainCarriers(c: DuckDBConnection, site: Site) {
+  return c.runAndReadAll('SELECT sample, zygosity, gt FROM plain WHERE chrom = $1 AND pos = $2 AND ref = $3 AND alt = $4 ORDER BY sample',
+    [site.chrom, site.pos, site.ref, site.alt], [VARCHAR, INTEGER, VARCHAR, VARCHAR]).then((r) => r.getRowObjectsJS());
+}
+
+function plainCounts(c: DuckDBConnection, span: GeneSpan) {
+  return c.runAndReadAll(
+    `SELECT pos, ref, alt, sum(CASE WHEN zygosity = 2 THEN 2 ELSE 1 END)::INTEGER AS copies, count(DISTINCT sample)::INTEGER AS carriers
+     FROM plain WHERE chrom = $1 AND pos BETWEEN $2 AND $3 GROUP BY pos, ref, alt ORDER BY pos, ref, alt`,
+    [span.chrom, span.start, span.end], [VARCHAR, INTEGER, INTEGER]).then((r) => r.getRowObjectsJS());
+}

@@ -1,0 +1,49 @@
+// Timing and memory helpers shared by the vault-path figures.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { median, timeMs } from '../figure.ts';
+
+/** Median of `repeats` timed runs after one untimed run (warms caches and the JIT). */
+export async function warmMedianMs(run: () => Promise<unknown>, repeats: number): Promise<number> {
+  await run();
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) times.push(await timeMs(run));
+  return median(times);
+}
+
+/**
+ * Median over `repeats` fresh starts: each time `open` makes a new engine, `run` is timed on it
+ * alone, then `close`. One extra start runs first and is discarded: it pays for module loading
+ * and JIT compilation, which a long-running service pays once.
+ */
+export async function coldMedianMs<E>(open: () => Promise<E>, run: (engine: E) => Promise<unknown>, close: (engine: E) => Promise<void>, repeats: number): Promise<{ ms: number; openMs: number }> {
+  const times: number[] = [];
+  const opens: number[] = [];
+  for (let r = 0; r <= repeats; r++) {
+    const opened = performance.now();
+    const engine = await open();
+    const openMs = performance.now() - opened;
+    try {
+      const ms = await timeMs(() => run(engine));
+      if (r > 0) {
+        times.push(ms);
+        opens.push(openMs);
+      }
+    } finally {
+      await close(engine);
+    }
+  }
+  return { ms: median(times), openMs: median(opens) };
+}
+
+let gc: (() => void) | null = null;
+
+/** A full garbage collection, so RSS deltas measure what is held, not what is waiting to be freed. */
+export function collectGarbage(): void {
+  if (!gc) {
+    // the bench runs under plain `tsx`; expose V8's gc without asking for a node flag
+    setFlagsFromString('--expose_gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
+}
