@@ -2,29 +2,19 @@
 // `npm run bench -- --smoke` runs it, must write a record with every section and only finite
 // numbers, and must leave its temporary data behind nowhere. Speed is not asserted here.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeTempDir } from '../helpers/temp-dir.ts';
+import { runNode, type CliResult } from '../helpers/run-cli.ts';
 import { SECTIONS, type BenchResults } from '../../bench/vault-path/results-file.ts';
 import type { Figure } from '../../bench/figure.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-function runBench(args: string[], tmp: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // TMPDIR points the bench's own temporary directory into this test's directory
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run.ts'), ...args], {
-      cwd: ROOT, env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function runBench(args: string[], tmp: string): Promise<CliResult> {
+  // TMPDIR points the bench's own temporary directory into this test's directory
+  return runNode(['--import', 'tsx', join(ROOT, 'bench', 'run.ts'), ...args], { cwd: ROOT, env: { TMPDIR: tmp } });
 }
 
 /** What is left in the directory, minus tsx's compile cache (tsx's, not the bench's). */

@@ -1,31 +1,19 @@
 // `npm run demo` end to end (without serving): it builds the vault from nothing, prints the
 // summary and the logins, and a printed login really works against the vault it built.
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { runCli } from '../helpers/run-cli.ts';
+import { runCli, runNode, type CliResult } from '../helpers/run-cli.ts';
 import { loadConfig } from '../../vault/config/load-config.ts';
 import { openVaultService } from '../../vault/service/open-service.ts';
 import { currentTotp } from '../../vault/identity/totp.ts';
 
 const DEMO = fileURLToPath(new URL('../../vault/demo/run-demo.ts', import.meta.url));
 
-function runDemo(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', DEMO, ...args], {
-      env: { ...process.env, GENOVAULT_MASTER_KEY: '', GENOVAULT_DEMO_NO_SERVE: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function runDemo(args: string[]): Promise<CliResult> {
+  return runNode(['--import', 'tsx', DEMO, ...args], { env: { GENOVAULT_MASTER_KEY: '', GENOVAULT_DEMO_NO_SERVE: '' } });
 }
 
 interface PrintedLogin {

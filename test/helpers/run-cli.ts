@@ -1,4 +1,4 @@
-// Runs the real `genovault` command in a child process, as a user would.
+// Runs the real `genovault` command (or any node script) in a child process, as a user would.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -11,10 +11,15 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return runNode([CLI, ...args], { ...options, env: { GENOVAULT_MASTER_KEY: '', GENOVAULT_DATA_DIR: '', ...options.env } });
+}
+
+/** Runs `node ARGS` to completion, collecting its output; env adds to (or blanks) this process's. */
+export function runNode(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, args, {
       cwd: options.cwd ?? process.cwd(),
-      env: { ...process.env, GENOVAULT_MASTER_KEY: '', GENOVAULT_DATA_DIR: '', ...options.env },
+      env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
