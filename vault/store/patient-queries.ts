@@ -67,7 +67,8 @@ export class PatientQueries {
     const key = parseVariantKey(variantText);
     const catalog = this.vault.catalog;
     const carriers = await this.engine.carriersOfVariant(catalog.callPartitions(sampleIds), key);
-    return carriers.map((c) => ({ ...key, sampleId: c.sampleId, patientId: catalog.sample(c.sampleId)?.patientId ?? null, zygosity: c.zygosity, genotype: c.genotype }));
+    const patientOf = new Map(catalog.data.samples.map((s) => [s.sampleId, s.patientId]));
+    return carriers.map((c) => ({ ...key, sampleId: c.sampleId, patientId: patientOf.get(c.sampleId) ?? null, zygosity: c.zygosity, genotype: c.genotype }));
   }
 
   async alleleCounts(regionText: string, sampleIds?: ReadonlySet<string>) {
