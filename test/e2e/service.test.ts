@@ -201,6 +201,25 @@ describe('vault service over HTTP', function () {
     assert.ok(lockouts.some((e) => e.body.action === 'login' && e.body.decision === 'failure' && e.body.reason === 'bad_password'));
   });
 
+  it('lets the EHR service account (API token) record patients and manage care teams, and never read variants', async () => {
+    const { HOST_ACTOR } = await import('../../vault/identity/principal.ts');
+    const ehr = await w.service.identity.createAccount({ username: 'ehr', roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR);
+    const { token } = await w.service.identity.issueApiToken(ehr.accountId, 'integration', HOST_ACTOR);
+    const body = { mrn: 'MRN-F-0006', givenName: 'Rosalind', familyName: 'Franklin', birthDate: '1920-07-25', sex: 'female', zip: '10001', conditions: [] };
+    const created = await http(`${w.url}/patients`, { method: 'POST', token, body });
+    assert.equal(created.status, 201);
+    const id = created.body.patientId as string;
+    assert.equal((await http(`${w.url}/patients/${id}/care-team/${w.accounts.clin_b!.accountId}`, { method: 'PUT', token })).status, 204);
+    assert.equal((await get('clin_b', `/patients/${id}`)).status, 200, 'the care team it set takes effect');
+    for (const path of [`/patients/${w.patientA}/variants`, `/patients/${w.patientA}`, '/audit/events']) {
+      const r = await http(`${w.url}${path}`, { token });
+      assert.ok(r.status === 404 || r.status === 403, `${path} answered ${r.status}`);
+      assert.equal((await auditDecisions(r.headers.get('x-request-id')!))[0]?.body.decision, 'deny');
+    }
+    await w.service.identity.disableAccount(ehr.accountId, HOST_ACTOR);
+    assert.equal((await http(`${w.url}/patients/${id}/care-team/${w.accounts.clin_b!.accountId}`, { method: 'DELETE', token })).status, 401, 'a disabled account\u2019s token stops working');
+  });
+
   it('every route that touches patient data decides through authorize(): a caller with no rights is refused and audited', async () => {
     const sample: Record<string, string> = { id: w.patientA, accountId: w.accounts.clin_a!.accountId };
     const bodies: Record<string, unknown> = {
