@@ -9,15 +9,16 @@ import { makeTempDir } from '../helpers/temp-dir.ts';
 import { runCli, CLI } from '../helpers/run-cli.ts';
 import { hashTree } from '../helpers/hash-tree.ts';
 
-function httpsGet(url: string, ca: string): Promise<{ status: number; body: string; hsts: string | undefined }> {
+function httpsGet(url: string, ca: string, client: { pfx?: Buffer; passphrase?: string; method?: string; body?: string } = {}): Promise<{ status: number; body: string; hsts: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { ca }, (res) => {
+    const headers = client.body ? { 'content-type': 'application/json' } : undefined;
+    const req = request(url, { ca, method: client.method ?? 'GET', ...(headers ? { headers } : {}), ...(client.pfx ? { pfx: client.pfx, passphrase: client.passphrase } : {}) }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body, hsts: res.headers['strict-transport-security'] }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(client.body);
   });
 }
 
@@ -38,6 +39,11 @@ describe('genovault serve (HTTPS)', function () {
     assert.match(init.stdout, /ca-certificate\.pem/);
     const sealed = await readFile(join(data, 'tls', 'server.gvs'));
     assert.ok(!sealed.includes(Buffer.from('PRIVATE KEY')), 'the server key is sealed');
+    // a service account for the EHR integration, and its client certificate from the vault's CA
+    assert.equal((await runCli(['users', 'add', '--data-dir', data, '--role', 'ehr_service', '--username', 'ehr-gateway'])).code, 0);
+    const p12 = join(dir.path, 'ehr.p12');
+    const issued = await runCli(['certs', 'issue-client', '--data-dir', data, '--name', 'ehr-gateway', '--out', p12], { env: { GENOVAULT_P12_PASSWORD: 'p12-Password-for-tests' } });
+    assert.equal(issued.code, 0, issued.stderr);
     const before = await hashTree(join(data, 'tls'));
 
     child = spawn(process.execPath, [CLI, 'serve', '--data-dir', data, '--port', '0', '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GENOVAULT_MASTER_KEY: '' } });
@@ -57,6 +63,14 @@ describe('genovault serve (HTTPS)', function () {
     assert.match(health.hsts ?? '', /max-age=/);
     await assert.rejects(httpsGet(`${url}/health`, (await import('node:tls')).rootCertificates.join('\n')), /self[- ]signed|unable to verify|certificate/i);
     assert.deepEqual(await hashTree(join(data, 'tls')), before, 'the sealed certificate is reused, not re-issued');
+
+    // mutual TLS: the client certificate alone authenticates the EHR service account
+    const pfx = await readFile(p12);
+    const record = JSON.stringify({ mrn: 'MRN-TLS-1', givenName: 'Mary', familyName: 'Anning', birthDate: '1799-05-21', sex: 'female', zip: '10001', conditions: [] });
+    const created = await httpsGet(`${url}/patients`.replace('127.0.0.1', 'localhost'), ca, { pfx, passphrase: 'p12-Password-for-tests', method: 'POST', body: record });
+    assert.equal(created.status, 201, created.body);
+    const anonymous = await httpsGet(`${url}/patients`.replace('127.0.0.1', 'localhost'), ca, { method: 'POST', body: record });
+    assert.equal(anonymous.status, 401, 'without the certificate (or a token) the same request is refused');
     child.kill('SIGTERM');
     await new Promise((resolve) => child!.once('exit', resolve));
     child = undefined;
