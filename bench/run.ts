@@ -16,21 +16,32 @@ import { benchChunkLoader } from './vault-path/load-bench.ts';
 import { runHttpBench } from './http/http-bench.ts';
 import { bySection, machineInfo, writeResults, type BenchResults } from './vault-path/results-file.ts';
 
+const SECTIONS = ['ingest', 'cohort', 'load', 'http'] as const;
+type Section = (typeof SECTIONS)[number];
+
 interface Args {
   options: VaultBenchOptions;
   out: string;
+  /** run only these sections (ingest includes the one-patient figures, which query its vault) */
+  only: Set<Section> | null;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   let options = FULL;
   let out = join(import.meta.dirname, 'results', 'latest.json');
+  let only: Set<Section> | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--smoke') options = SMOKE;
     else if (arg === '--out' && argv[i + 1]) out = resolve(argv[++i]!);
-    else throw new Error(`unknown argument ${String(arg)}; use --smoke and --out FILE`);
+    else if (arg === '--only' && argv[i + 1]) {
+      const names = argv[++i]!.split(',');
+      const unknown = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
+      if (unknown.length > 0) throw new Error(`unknown section ${unknown.join(', ')}; sections are ${SECTIONS.join(', ')}`);
+      only = new Set(names as Section[]);
+    } else throw new Error(`unknown argument ${String(arg)}; use --smoke, --only ${SECTIONS.join(',')} and --out FILE`);
   }
-  return { options, out };
+  return { options, out, only };
 }
 
 function step(message: string, started: number): void {
@@ -47,22 +58,32 @@ async function run(args: Args, work: string): Promise<BenchResults> {
   const notes: string[] = [];
   if (!bcftools) notes.push('bcftools is not installed (Debian package bcftools): its peer figures are skipped');
   const figures: Figure[] = [];
+  const wanted = (section: Section) => !args.only || args.only.has(section);
 
-  step(`${o.mode} run: ingest (${o.ingestSamples} samples x ${o.variantsPerSample} calls)`, t0);
-  const ingest = await benchIngest(o, work, bcftools);
-  figures.push(...ingest.figures);
-  step('one patient, one gene', t0);
-  figures.push(...(await benchPatient(o, ingest.vault, ingest.vcf, work, bcftools)));
-  await rm(ingest.vault.dataDir, { recursive: true, force: true });
-  step(`cohort (${o.cohortSamples} samples)`, t0);
-  const cohort = await benchCohort(o, work);
-  figures.push(...cohort.figures);
-  notes.push(...cohort.notes);
-  step('chunk loader vs appender', t0);
-  figures.push(await benchChunkLoader(o));
-  step('HTTP: audited vs unaudited variant reads', t0);
-  figures.push(...(await runHttpBench({ smoke: o.mode === 'smoke' })));
+  if (wanted('ingest')) {
+    step(`${o.mode} run: ingest (${o.ingestSamples} samples x ${o.variantsPerSample} calls)`, t0);
+    const ingest = await benchIngest(o, work, bcftools);
+    figures.push(...ingest.figures);
+    step('one patient, one gene', t0);
+    figures.push(...(await benchPatient(o, ingest.vault, ingest.vcf, work, bcftools)));
+    await rm(ingest.vault.dataDir, { recursive: true, force: true });
+  }
+  if (wanted('cohort')) {
+    step(`cohort (${o.cohortSamples} samples)`, t0);
+    const cohort = await benchCohort(o, work);
+    figures.push(...cohort.figures);
+    notes.push(...cohort.notes);
+  }
+  if (wanted('load')) {
+    step('chunk loader vs appender', t0);
+    figures.push(await benchChunkLoader(o));
+  }
+  if (wanted('http')) {
+    step('HTTP: audited vs unaudited variant reads', t0);
+    figures.push(...(await runHttpBench({ smoke: o.mode === 'smoke' })));
+  }
   step('done', t0);
+  if (args.only) notes.push(`partial run: only ${[...args.only].join(', ')}`);
 
   const finishedAt = new Date().toISOString();
   return {

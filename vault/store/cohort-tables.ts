@@ -18,8 +18,11 @@ export class CohortTables {
 
   constructor(private readonly connection: DuckDBConnection) {}
 
-  /** The chromosome's table, holding at least `partitions`, sorted by position. */
-  async ensure(chrom: string, partitions: readonly LoadedPartition[]): Promise<string> {
+  /**
+   * The chromosome's table, holding at least `partitions` (distinct), sorted by position;
+   * `exact` when it holds nothing else, so the caller needs no filter on `part`.
+   */
+  async ensure(chrom: string, partitions: readonly LoadedPartition[]): Promise<{ table: string; exact: boolean }> {
     let entry = this.tables.get(chrom);
     if (!entry) {
       entry = { table: `cohort_${this.nextId++}`, members: new Set(), sorted: true };
@@ -37,7 +40,7 @@ export class CohortTables {
       await this.connection.run(`CREATE OR REPLACE TABLE ${entry.table} AS SELECT * FROM ${entry.table} ORDER BY pos, ref, alt`);
       entry.sorted = true;
     }
-    return entry.table;
+    return { table: entry.table, exact: entry.members.size === partitions.length };
   }
 
   /** Drops the chromosome's table if it holds the partition. */

@@ -122,7 +122,12 @@ export class QueryEngine {
       const pinned = new Set(refs.map((r) => r.partitionId));
       try {
         const loaded: LoadedPartition[] = [];
-        for (const ref of refs) loaded.push(await this.ensureLoaded(ref, pinned));
+        for (const ref of refs) {
+          // cache hits stay synchronous: a cohort query touches ~1,000 cached partitions
+          const hit = this.cache.touch(ref.partitionId);
+          if (hit) this.counters.cacheHits++;
+          loaded.push(hit ?? (await this.load(ref, pinned)));
+        }
         return await work(loaded);
       } finally {
         await this.evict(this.cache.victims(new Set()));
@@ -130,12 +135,7 @@ export class QueryEngine {
     });
   }
 
-  private async ensureLoaded(ref: PartitionRef, pinned: ReadonlySet<string>): Promise<LoadedPartition> {
-    const hit = this.cache.touch(ref.partitionId);
-    if (hit) {
-      this.counters.cacheHits++;
-      return hit;
-    }
+  private async load(ref: PartitionRef, pinned: ReadonlySet<string>): Promise<LoadedPartition> {
     const bytes = await this.source.read(ref);
     const loaded = await loadPartition(this.connection, this.dictionary, this.nextHandle++, ref, bytes);
     this.counters.partitionsLoaded++;
@@ -205,18 +205,23 @@ export class QueryEngine {
       const ref = this.dictionary.code(variant.ref);
       const alt = this.dictionary.code(variant.alt);
       if (loaded.length === 0 || ref === undefined || alt === undefined) return [];
-      const table = await this.cohorts.ensure(chrom, loaded);
+      const { table, exact } = await this.cohorts.ensure(chrom, loaded);
       const byHandle = new Map(loaded.map((p) => [p.handle, p]));
+      const values: DuckDBValue[] = [variant.pos, ref, alt];
+      const types: DuckDBType[] = [INTEGER, INTEGER, INTEGER];
+      if (!exact) {
+        values.push(listValue([...byHandle.keys()]));
+        types.push(LIST(INTEGER));
+      }
       const result = await this.connection.runAndReadAll(
-        `SELECT part, zygosity, gt FROM ${table} WHERE pos = $1 AND ref = $2 AND alt = $3 AND part IN (SELECT unnest($4))`,
-        [variant.pos, ref, alt, listValue([...byHandle.keys()])],
-        [INTEGER, INTEGER, INTEGER, LIST(INTEGER)],
+        `SELECT part, zygosity, gt FROM ${table} WHERE pos = $1 AND ref = $2 AND alt = $3${exact ? '' : ' AND part IN (SELECT unnest($4))'}`,
+        values, types,
       );
       return result.getRowsJS().map(([part, zygosity, gt]) => ({
         sampleId: byHandle.get(Number(part))!.ref.sampleId,
         zygosity: zygosityName(Number(zygosity)),
         genotype: gt === null ? '' : this.dictionary.value(Number(gt)),
-      })).sort((a, b) => a.sampleId.localeCompare(b.sampleId));
+      })).sort((a, b) => compareText(a.sampleId, b.sampleId));
     });
   }
 
@@ -228,13 +233,17 @@ export class QueryEngine {
     const wanted = refs.filter((r) => r.chrom === region.chrom && overlaps(r.minPos, r.maxPos, region.start, region.end));
     return await this.withPartitions(wanted, async (loaded) => {
       if (loaded.length === 0) return { samplesQueried, variants: [] };
-      const table = await this.cohorts.ensure(region.chrom, loaded);
-      const handles = loaded.map((p) => p.handle);
+      const { table, exact } = await this.cohorts.ensure(region.chrom, loaded);
+      const values: DuckDBValue[] = [region.start, region.end];
+      const types: DuckDBType[] = [INTEGER, INTEGER];
+      if (!exact) {
+        values.push(listValue(loaded.map((p) => p.handle)));
+        types.push(LIST(INTEGER));
+      }
       const result = await this.connection.runAndReadAll(
         `SELECT pos, ref, alt, sum(CASE WHEN zygosity = 2 THEN 2 ELSE 1 END)::INTEGER AS copies, count(DISTINCT part)::INTEGER AS carriers
-         FROM ${table} WHERE pos BETWEEN $1 AND $2 AND part IN (SELECT unnest($3)) GROUP BY pos, ref, alt`,
-        [region.start, region.end, listValue(handles)],
-        [INTEGER, INTEGER, LIST(INTEGER)],
+         FROM ${table} WHERE pos BETWEEN $1 AND $2${exact ? '' : ' AND part IN (SELECT unnest($3))'} GROUP BY pos, ref, alt`,
+        values, types,
       );
       const variants = result.getRowsJS().map(([pos, ref, alt, copies, carriers]) => ({
         chrom: region.chrom,

@@ -181,6 +181,13 @@ describe('query engine: cohort', () => {
     assert.deepEqual(outside, { samplesQueried: 2, variants: [] });
   });
 
+  it('counts only the partitions named, even when the cohort table holds more', async () => {
+    await engine.alleleCounts([...pop.a, ...pop.b], { chrom: 'chr17', ...BRCA1 });
+    const onlyA = await engine.alleleCounts(pop.a, { chrom: 'chr17', ...BRCA1 });
+    assert.equal(onlyA.samplesQueried, 1);
+    assert.deepEqual(onlyA.variants.map((v) => [v.pos, v.alt, v.alleleCount, v.carriers]), [[43045712, 'T', 1, 1], [43057062, 'A', 2, 1], [43093449, 'T', 1, 1]]);
+  });
+
   it('sees partitions loaded after the cohort table was built', async () => {
     await engine.alleleCounts(pop.a, { chrom: 'chr17', ...BRCA1 });
     const counts = await engine.alleleCounts([...pop.a, ...pop.b], { chrom: 'chr17', start: 43045712, end: 43045712 });
