@@ -30,11 +30,13 @@ export interface LoadedPartition {
 /** Columns of the DuckDB table, in load order. */
 const TABLE_COLUMNS = 'pos INTEGER NOT NULL, ref INTEGER, alt INTEGER, zygosity UTINYINT NOT NULL, gt INTEGER, gene INTEGER, clnsig INTEGER';
 const DICTIONARY_COLUMNS = ['ref', 'alt', 'gt', 'gene', 'clnsig'] as const;
-// Memory estimate, calibrated against RSS growth (bench/store): ~55 B per row over large
-// partitions (DuckDB columns, decoded arrays, cohort copy) and ~64 KiB per DuckDB table, which
-// dominates for partitions of a few hundred rows.
+// Memory estimate, calibrated against RSS growth: ~55 B per row over large partitions (DuckDB
+// columns, decoded arrays, cohort copy) and ~450 KiB per partition beside that (its DuckDB
+// table's first blocks, its share of the cohort copy, the decoded arrays' headers), measured
+// by the cohort bench's memory probe over 1,000 partitions of ~2,400 rows (a 64 KiB guess
+// underestimated that cohort 2.7x). It dominates for partitions of a few thousand rows.
 const BYTES_PER_ROW = 60;
-const BYTES_PER_TABLE = 64 * 1024;
+const BYTES_PER_TABLE = 448 * 1024;
 
 const isMissingCode = (v: number): boolean => v < 0;
 

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { encodePartition, decodePartition, decodePartitionCoded, PartitionCodecError } from '../../../vault/store/partition-codec.ts';
-import { PARTITION_PRESET, PARTITION_PRESET_SHA256 } from '../../../vault/store/partition-preset.ts';
+import { encodePartition, decodePartition, decodePartitionCoded, partitionIpcV2, PartitionCodecError } from '../../../vault/store/partition-codec.ts';
+import { PARTITION_PRESET, PARTITION_PRESET_SHA256, PARTITION_PRESET_V2, PARTITION_PRESET_V2_SHA256 } from '../../../vault/store/partition-preset.ts';
 import { createHash } from 'node:crypto';
+import { tableFromIPC } from 'apache-arrow';
 import type { CallBatch } from '../../../vault/ingest/call-columns.ts';
 
 const text = fc.string({ unit: 'grapheme', maxLength: 12 });
@@ -20,7 +21,8 @@ const callBatch: fc.Arbitrary<CallBatch> = fc
         phased: fc.integer({ min: 0, max: 255 }),
         dp: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
         gq: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
-        qual: fc.float(),
+        // whole hundredths (as VCFs write QUAL) take the compact coding; any other float32 the exact one
+        qual: fc.oneof(fc.float(), fc.integer({ min: -1e6, max: 1e9 }).map((c) => Math.fround(c / 100))),
         id: maybeText, ref: text, alt: text, filter: maybeText, gt: text, gene: maybeText, consequence: maybeText, clnsig: maybeText,
       }),
       { maxLength: 40 },
@@ -94,7 +96,8 @@ describe('partition codec', () => {
       consequence: Array.from({ length: rows }, () => null), clnsig: Array.from({ length: rows }, () => null),
     };
     const bytes = encodePartition(batch);
-    assert.ok(bytes.length / rows < 4, `${bytes.length / rows} bytes per row`);
+    // format 1 took ~3 bytes per row here; positions as deltas and byte planes take well under 1
+    assert.ok(bytes.length / rows < 0.5, `${bytes.length / rows} bytes per row`);
   });
 
   it('refuses a batch whose columns disagree on the row count, naming the column', () => {
@@ -110,8 +113,34 @@ describe('partition codec', () => {
     assert.throws(() => decodePartition(bytes), PartitionCodecError);
   });
 
-  it('keeps the preset dictionary byte-identical (stored partitions depend on it)', () => {
+  it('keeps the preset dictionaries byte-identical (stored partitions depend on them)', () => {
     assert.equal(createHash('sha256').update(PARTITION_PRESET).digest('hex'), PARTITION_PRESET_SHA256);
     assert.equal(PARTITION_PRESET_SHA256, '17d3f7661adf87213f6096a7ec5b9b8e78013ef309d3d5f92f224e1b9865638c');
+    assert.equal(createHash('sha256').update(PARTITION_PRESET_V2).digest('hex'), PARTITION_PRESET_V2_SHA256);
+    assert.equal(PARTITION_PRESET_V2_SHA256, '02ae0781b2af4ef00f3d2746cfb12b1c2bac97ec21807d27a403c049d4abfa71');
   });
+
+  it('writes format 2, and still reads a partition written in format 1', () => {
+    assert.equal(Buffer.from(encodePartition(sampleBatch()).subarray(0, 4)).toString('ascii'), 'GVP2');
+    // sampleBatch() as the format-1 writer stored it
+    const formatOne = Buffer.from('R1ZQMe1YPUsDQRC9xC6liAh2VlbqKaJgFS0UsQja2GmQ0xxq1FwQBEF/QrDyJ/gTLO2sBMHGnyDYWFrKu513O7fch2K0yjZ7c7M7u28/ZucN6r/gd8Lp/AXxvQN+Z2Je7ccH/C4+igkfG/A7rMeA3/2W3xXFK8Jn44OXjlfw8pt4hbHCmOSioEH8s4YO7FkSrxgbjDvScQviFW2HJhH/0D90Ir8TzRn/fF8Qf+XjGU7iL7SxMVLNy8KlYy/9zbmxLsOV1Zd4wSHqK6tIucXvTj9w2XXMxmX1xfFlGS5th2tBXJANqnJcyEGoouLl9H7ZdewvLuLEHPT81Zxiroc8JUqjvrV15s8sRfPIpPUPn+WT2fgs/p/tm4tP24kByL3FPUPOaWba9y/9qelZUSIeKjqX2n7af6T3z/LNbHz2PhbjI99xa0wXNrQd4sPYy5srdeTIy/AsspOpc88j/RI4VJb/0Pcja805DNePNfLQLHnnEW0npNFxGEVBOwp2zpudsNnu7neax0HUCve7/GMaluE2p5kja96a3kfLW/uLW/uBPNx4d8Zlio1mt3VyELTDvY3wMDi62DlNfsQtgHdySPP0UW9E5TXVQUk4r7uPn5X0WSziv9w/1lxJyjyvzvvEfHLC4/U6wAZl9tfnA3rKHMc5vx5l6vFm60KZ+m1RcrxdkamX1HhigjL114nGfFCmvid62r8Vmfo7pz9l6uGLUNj/QWTqn0Wm/tXRvzn6D0cPEfzXvbP/JdN/fXe8svauPk9+fOpVGy+96nvtJnZdlYrxYJWqvEzSEXcAdwv5IZQ9icXwz/xZX/a8hyvz7eYZ0/4ZJrWf5NzQ174XxpLW6X7uOpWNm2eX8/8C', 'base64');
+    assert.equal(formatOne.subarray(0, 4).toString('ascii'), 'GVP1');
+    assertSameBatch(decodePartition(formatOne), sampleBatch());
+  });
+
+  it('stores QUAL as hundredths only when that is exact, else as float32 bits', () => {
+    const qualCoding = (qual: number[]) => {
+      const batch = { ...sampleBatch(), qual: Float32Array.from(qual) };
+      const coding = tableFromIPC(partitionIpcV2(batch)).schema.metadata.get('qual');
+      assertSameBatch(decodePartition(encodePartition(batch)), batch);
+      return coding;
+    };
+    assert.equal(qualCoding([50.5, NaN, 0]), 'centi');
+    assert.equal(qualCoding([1180.05, 3.1, 99999.99]), 'centi');
+    assert.equal(qualCoding([50.5, 0.001, 1]), 'float32');
+    assert.equal(qualCoding([-0, 1, 2]), 'float32');
+    assert.equal(qualCoding([Infinity, 1, 2]), 'float32');
+    assert.equal(qualCoding([3e9, 1, 2]), 'float32');
+  });
+
 });
