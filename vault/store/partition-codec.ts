@@ -174,31 +174,45 @@ function planesData(words: Uint32Array): Data<Struct> {
   return makeData({ type: new Struct(fields), length: words.length, nullCount: 0, children });
 }
 
-/** The Arrow IPC stream of a batch in format 2 (uncompressed); also makes the preset dictionary. */
-export function partitionIpcV2(batch: CallBatch): Uint8Array {
+/** The batch with its text dictionary-coded: what `encodeCodedPartition` takes (and what decoding gives back). */
+export function codePartition(batch: CallBatch): CodedPartition {
   checkBatch(batch);
   const rows = batch.rows;
-  const centi = qualAsCenti(batch.qual);
-  const qualWords = centi ?? new Uint32Array(batch.qual.buffer.slice(batch.qual.byteOffset, batch.qual.byteOffset + batch.qual.byteLength));
+  const text = Object.fromEntries(TEXT_COLUMNS.map((name) => [name, codeText(batch[name], rows)])) as Record<TextColumnName, CodedText>;
+  return {
+    chrom: batch.chrom, rows, pos: batch.pos, altIndex: batch.altIndex, zygosity: batch.zygosity, phased: batch.phased, dp: batch.dp, gq: batch.gq, qual: batch.qual, text,
+  };
+}
+
+/** The Arrow IPC stream of a coded batch in format 2 (uncompressed); also makes the preset dictionary. */
+export function partitionIpcV2(p: CodedPartition): Uint8Array {
+  const rows = p.rows;
+  const centi = qualAsCenti(p.qual);
+  const qualWords = centi ?? new Uint32Array(p.qual.buffer.slice(p.qual.byteOffset, p.qual.byteOffset + p.qual.byteLength));
   const columns: [string, Data][] = [
-    ['pos', planesData(zigzagDeltas(batch.pos))],
-    ['alt_index', makeData({ type: new Uint8(), length: rows, nullCount: 0, data: batch.altIndex })],
-    ['zygosity', makeData({ type: new Uint8(), length: rows, nullCount: 0, data: batch.zygosity })],
-    ['phased', makeData({ type: new Uint8(), length: rows, nullCount: 0, data: batch.phased })],
-    ['dp', planesData(shiftedUp(batch.dp))],
-    ['gq', planesData(shiftedUp(batch.gq))],
+    ['pos', planesData(zigzagDeltas(p.pos))],
+    ['alt_index', makeData({ type: new Uint8(), length: rows, nullCount: 0, data: p.altIndex })],
+    ['zygosity', makeData({ type: new Uint8(), length: rows, nullCount: 0, data: p.zygosity })],
+    ['phased', makeData({ type: new Uint8(), length: rows, nullCount: 0, data: p.phased })],
+    ['dp', planesData(shiftedUp(p.dp))],
+    ['gq', planesData(shiftedUp(p.gq))],
     ['qual', planesData(qualWords)],
   ];
-  TEXT_COLUMNS.forEach((name, i) => columns.push([name, dictionaryData(codeText(batch[name], rows), rows, i)]));
+  TEXT_COLUMNS.forEach((name, i) => columns.push([name, dictionaryData(p.text[name], rows, i)]));
   const fields = columns.map(([name, data]) => new Field(name, data.type, TEXT_COLUMNS.includes(name as TextColumnName)));
-  const metadata = new Map([['format', FORMATS[2].name], ['chrom', batch.chrom], ['qual', centi ? 'centi' : 'float32']]);
+  const metadata = new Map([['format', FORMATS[2].name], ['chrom', p.chrom], ['qual', centi ? 'centi' : 'float32']]);
   const struct = makeData({ type: new Struct(fields), length: rows, nullCount: 0, children: columns.map(([, data]) => data) });
   return tableToIPC(new Table([new RecordBatch(new Schema(fields, metadata), struct)]), 'stream');
 }
 
-export function encodePartition(batch: CallBatch): Uint8Array {
+/** Arrow IPC + deflate of a coded batch: the CPU-heavy half of encoding, run on ingest's encode workers. */
+export function encodeCodedPartition(p: CodedPartition): Uint8Array {
   const f = FORMATS[2];
-  return Buffer.concat([f.magic, deflateRawSync(partitionIpcV2(batch), { level: 1, dictionary: f.preset })]);
+  return Buffer.concat([f.magic, deflateRawSync(partitionIpcV2(p), { level: 1, dictionary: f.preset })]);
+}
+
+export function encodePartition(batch: CallBatch): Uint8Array {
+  return encodeCodedPartition(codePartition(batch));
 }
 
 function readTable(bytes: Uint8Array): { table: Table; version: 1 | 2 } {

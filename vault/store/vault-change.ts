@@ -14,6 +14,8 @@ export class VaultChange {
   private readonly written: string[] = [];
   private readonly removedFiles: string[] = [];
   private readonly dirs = new Set<string>();
+  /** partitions per sample so far, so numbering needs no scan of the whole catalog per write */
+  private readonly partitionCounts = new Map<string, number>();
 
   constructor(
     private readonly dataDir: string,
@@ -49,15 +51,18 @@ export class VaultChange {
 
   /** Seals and writes one partition (fsynced); registered in the catalog at commit. */
   async writePartition(entry: Omit<CatalogPartition, 'partitionId' | 'version' | 'file'>, plaintext: Uint8Array): Promise<CatalogPartition> {
-    const n = this.catalog.partitions.filter((p) => p.sampleId === entry.sampleId).length;
+    const n = this.partitionCounts.get(entry.sampleId) ?? this.catalog.partitions.filter((p) => p.sampleId === entry.sampleId).length;
+    this.partitionCounts.set(entry.sampleId, n + 1);
     const partitionId = `${entry.sampleId}-p${n}`;
     const version = 1;
     const file = join('samples', entry.sampleId, `${partitionId}.v${version}.gvp`);
     const key = Buffer.from(this.keys[entry.sampleId] ?? '', 'base64');
     const sealed = sealObject(key, this.vaultId, { objectId: partitionId, version, keyId: entry.sampleId }, plaintext);
     const path = join(this.dataDir, file);
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    this.dirs.add(dirname(path));
+    if (!this.dirs.has(dirname(path))) {
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      this.dirs.add(dirname(path));
+    }
     this.written.push(path);
     const handle = await openFile(path, 'wx', 0o600);
     try {
@@ -81,6 +86,7 @@ export class VaultChange {
     delete this.keys[sampleId];
     for (const p of this.catalog.partitions.filter((x) => x.sampleId === sampleId)) this.removedFiles.push(p.file);
     this.catalog.partitions = this.catalog.partitions.filter((p) => p.sampleId !== sampleId);
+    this.partitionCounts.delete(sampleId);
     this.catalog.samples = this.catalog.samples.filter((s) => s.sampleId !== sampleId);
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { encodePartition, decodePartition, decodePartitionCoded, partitionIpcV2, PartitionCodecError } from '../../../vault/store/partition-codec.ts';
+import { encodePartition, decodePartition, decodePartitionCoded, partitionIpcV2, codePartition, PartitionCodecError } from '../../../vault/store/partition-codec.ts';
 import { PARTITION_PRESET, PARTITION_PRESET_SHA256, PARTITION_PRESET_V2, PARTITION_PRESET_V2_SHA256 } from '../../../vault/store/partition-preset.ts';
 import { createHash } from 'node:crypto';
 import { tableFromIPC } from 'apache-arrow';
@@ -131,7 +131,7 @@ describe('partition codec', () => {
   it('stores QUAL as hundredths only when that is exact, else as float32 bits', () => {
     const qualCoding = (qual: number[]) => {
       const batch = { ...sampleBatch(), qual: Float32Array.from(qual) };
-      const coding = tableFromIPC(partitionIpcV2(batch)).schema.metadata.get('qual');
+      const coding = tableFromIPC(partitionIpcV2(codePartition(batch))).schema.metadata.get('qual');
       assertSameBatch(decodePartition(encodePartition(batch)), batch);
       return coding;
     };
