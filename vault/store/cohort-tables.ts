@@ -19,7 +19,7 @@ export class CohortTables {
   constructor(private readonly connection: DuckDBConnection) {}
 
   /**
-   * The chromosome's table, holding at least `partitions` (distinct), sorted by position;
+   * The chromosome's table, holding at least `partitions`, sorted by position;
    * `exact` when it holds nothing else, so the caller needs no filter on `part`.
    */
   async ensure(chrom: string, partitions: readonly LoadedPartition[]): Promise<{ table: string; exact: boolean }> {
@@ -40,7 +40,9 @@ export class CohortTables {
       await this.connection.run(`CREATE OR REPLACE TABLE ${entry.table} AS SELECT * FROM ${entry.table} ORDER BY pos, ref, alt`);
       entry.sorted = true;
     }
-    return { table: entry.table, exact: entry.members.size === partitions.length };
+    // distinct handles: a caller naming one partition twice must not make the table look exact
+    const named = new Set(partitions.map((p) => p.handle));
+    return { table: entry.table, exact: entry.members.size === named.size };
   }
 
   /** Drops the chromosome's table if it holds the partition. */

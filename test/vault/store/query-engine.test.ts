@@ -186,6 +186,10 @@ describe('query engine: cohort', () => {
     const onlyA = await engine.alleleCounts(pop.a, { chrom: 'chr17', ...BRCA1 });
     assert.equal(onlyA.samplesQueried, 1);
     assert.deepEqual(onlyA.variants.map((v) => [v.pos, v.alt, v.alleleCount, v.carriers]), [[43045712, 'T', 1, 1], [43057062, 'A', 2, 1], [43093449, 'T', 1, 1]]);
+    // naming sA's partition twice must not stand in for sB's
+    const twice = [...pop.a, ...pop.a];
+    assert.deepEqual((await engine.alleleCounts(twice, { chrom: 'chr17', ...BRCA1 })).variants.map((v) => v.alleleCount), [1, 2, 1]);
+    assert.deepEqual(await engine.carriersOfVariant(twice, { chrom: 'chr17', pos: 43045712, ref: 'C', alt: 'G' }), []);
   });
 
   it('sees partitions loaded after the cohort table was built', async () => {
