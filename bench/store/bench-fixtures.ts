@@ -2,6 +2,7 @@
 import type { PartitionRef, PartitionSource } from '../../vault/store/partition-ref.ts';
 import { geneLocation } from '../../vault/genes/gene-table.ts';
 import type { CallBatch } from '../../vault/ingest/call-columns.ts';
+import { decodePartitionCoded, type CodedPartition } from '../../vault/store/partition-codec.ts';
 import { cohortModel, type CohortModel } from './synthetic-calls.ts';
 
 export interface StoreBenchOptions {
@@ -23,6 +24,9 @@ export class BytesSource implements PartitionSource {
   read(ref: PartitionRef): Promise<Uint8Array> {
     const b = this.bytes.get(ref.partitionId);
     return b ? Promise.resolve(b) : Promise.reject(new Error(`partition ${ref.partitionId} was read but should have been pruned`));
+  }
+  async readPartition(ref: PartitionRef): Promise<CodedPartition> {
+    return decodePartitionCoded(await this.read(ref));
   }
 }
 

@@ -2,7 +2,7 @@
 // decrypted and in memory, text as VARCHAR, built with DuckDB's row-by-row appender (timed: it
 // is also the baseline of the load-rate figure).
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { decodePartition } from '../../vault/store/partition-codec.ts';
+import { expandPartition } from '../../vault/store/partition-codec.ts';
 import type { PartitionRef } from '../../vault/store/partition-ref.ts';
 import type { Vault } from '../../vault/store/vault.ts';
 import type { CallBatch } from '../../vault/ingest/call-columns.ts';
@@ -21,7 +21,7 @@ export async function decryptedBatches(vault: Vault, refs: readonly PartitionRef
   const out: { sample: number; batch: CallBatch }[] = [];
   for (const ref of refs) {
     if (!samples.has(ref.sampleId)) samples.set(ref.sampleId, samples.size);
-    out.push({ sample: samples.get(ref.sampleId)!, batch: decodePartition(await vault.read(ref)) });
+    out.push({ sample: samples.get(ref.sampleId)!, batch: expandPartition(await vault.readPartition(ref)) });
   }
   return out;
 }

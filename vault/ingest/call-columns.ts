@@ -76,3 +76,21 @@ export interface ParsedVcf {
   /** non-fatal findings, e.g. a lenient acceptance; never patient data */
   warnings: string[];
 }
+
+/**
+ * One sample's calls on one chromosome as ingest stores them: per-sample columns only, each row
+ * pointing at a row of its batch's allele table (where position, alleles, QUAL and annotations
+ * are kept once for every sample that carries them).
+ */
+export interface SampleCalls {
+  chrom: string;
+  rows: number;
+  /** row in the allele table of this batch and chromosome */
+  allele: Uint32Array;
+  zygosity: Uint8Array;
+  phased: Uint8Array;
+  dp: Int32Array;
+  gq: Int32Array;
+  /** the genotype as written: an index into the allele table's genotype strings */
+  gt: Int32Array;
+}

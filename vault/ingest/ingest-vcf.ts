@@ -1,13 +1,15 @@
-// Ingest: parse and validate the whole VCF first, then seal one partition per sample and
-// chromosome and commit them with one manifest swap. A bad file writes nothing.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readVcf, readTargetsBed } from './vcf/read-vcf.ts';
-import { VcfFormatError } from './vcf/vcf-format-error.ts';
+// Ingest: stream the VCF through the validator and seal each chromosome as it completes (one
+// allele table per chromosome for the batch, one calls partition per sample and chromosome),
+// then commit everything with one manifest swap. A bad file aborts the change, which removes
+// every file it wrote: the vault is left exactly as it was.
 import { basename } from 'node:path';
-import type { Coverage, ParsedSample } from './call-columns.ts';
-import { mapSamples, type MappingRequest } from './sample-mapping.ts';
-import { encodePartition } from '../store/partition-codec.ts';
+import { streamVcf, readTargetsBed, type ReadVcfOptions } from './vcf/read-vcf.ts';
+import { VcfFormatError } from './vcf/vcf-format-error.ts';
+import { CoverageAssembler } from './vcf/coverage-assembler.ts';
+import type { VcfHeader } from './vcf/vcf-header.ts';
+import type { Coverage } from './call-columns.ts';
+import { mapSamples, SampleMappingError, type MappingRequest } from './sample-mapping.ts';
+import { BatchWriter } from './batch-writer.ts';
 import { encodeCoverage } from '../store/coverage-codec.ts';
 import type { Vault } from '../store/vault.ts';
 import type { VaultChange } from '../store/vault-change.ts';
@@ -15,6 +17,8 @@ import type { VaultChange } from '../store/vault-change.ts';
 export interface IngestOptions extends MappingRequest {
   targets?: string;
   workers?: number;
+  /** bytes of text per parse chunk; see ReadVcfOptions */
+  chunkBytes?: number;
   onProgress?: (p: { bytes: number; records: number }) => void;
 }
 
@@ -35,7 +39,7 @@ export class IngestInputError extends Error {
 
 /** Non-VCF failures (missing file, broken compression) named by the file, like VCF errors are. */
 function readFailure(file: string, err: unknown): Error {
-  if (err instanceof VcfFormatError) return err;
+  if (err instanceof VcfFormatError || err instanceof SampleMappingError) return err;
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new IngestInputError(`${basename(file)}: no such file`);
   if (code === 'EACCES' || code === 'EISDIR') return new IngestInputError(`${basename(file)}: cannot be read (${code})`);
@@ -43,78 +47,87 @@ function readFailure(file: string, err: unknown): Error {
   return new IngestInputError(`${basename(file)}: not a readable VCF (plain, gzip or BGZF): ${detail}`);
 }
 
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+interface StoredSample {
+  column: number;
+  sampleId: string;
+  patientId: string;
+  name: string;
+}
+
+/** The samples of this file that are ingested, registered in the change (patients by MRN). */
+function registerSamples(change: VaultChange, header: VcfHeader, request: MappingRequest): StoredSample[] {
+  const mapping = mapSamples(header.samples, request);
+  const stored: StoredSample[] = [];
+  header.samples.forEach((name, column) => {
+    const mrn = mapping.get(name);
+    if (mrn === undefined) return;
+    const patientId = change.patientIdFor(mrn);
+    const sampleId = change.addSample({
+      patientId, name, build: header.build, fileformat: header.fileformat, ingestedAt: new Date().toISOString(), sourceSha256: '',
+      coverage: { source: 'assumed_wgs', partitionId: null, intervals: 0 },
+    });
+    stored.push({ column, sampleId, patientId, name });
+  });
+  return stored;
 }
 
 export async function ingestVcf(vault: Vault, file: string, options: IngestOptions): Promise<IngestReport> {
-  const readOptions: Parameters<typeof readVcf>[1] = {};
-  if (options.workers !== undefined) readOptions.workers = options.workers;
-  if (options.onProgress) readOptions.onProgress = options.onProgress;
-  const parsed = await readVcf(file, readOptions).catch((err: unknown) => {
-    throw readFailure(file, err);
-  });
-  const mapping = mapSamples(parsed.samples.map((s) => s.name), options);
   const targets = options.targets ? await readTargetsBed(options.targets) : null;
-  const sourceSha256 = await sha256File(file);
-
+  const readOptions: ReadVcfOptions = {};
+  if (options.workers !== undefined) readOptions.workers = options.workers;
+  if (options.chunkBytes !== undefined) readOptions.chunkBytes = options.chunkBytes;
+  if (options.onProgress) readOptions.onProgress = options.onProgress;
   const change = vault.beginChange();
-  const report: IngestReport = { records: parsed.records, bytesRead: parsed.bytesRead, build: parsed.build, samples: [], warnings: parsed.warnings };
+  const batchId = change.addBatch();
+  let stored: StoredSample[] = [];
+  let writer: BatchWriter | null = null;
+  let coverage: CoverageAssembler | null = null;
+  let build: string | null = null;
   try {
-    for (const sample of parsed.samples) {
-      const mrn = mapping.get(sample.name);
-      if (mrn === undefined) continue;
-      const coverage = sample.coverage.source === 'gvcf' ? sample.coverage : (targets ?? sample.coverage);
-      report.samples.push(await writeSample(change, { sample, mrn, coverage, build: parsed.build, fileformat: parsed.fileformat, sourceSha256 }));
-    }
+    const summary = await streamVcf(file, {
+      begin: (header) => {
+        stored = registerSamples(change, header, options);
+        const ids: (string | null)[] = header.samples.map(() => null);
+        for (const s of stored) ids[s.column] = s.sampleId;
+        build = header.build;
+        writer = new BatchWriter(change, batchId, ids, header.build);
+        coverage = new CoverageAssembler(header.samples.length);
+      },
+      add: async (result) => {
+        coverage?.add(result);
+        await writer?.add(result);
+      },
+    }, readOptions).catch((err: unknown) => {
+      throw readFailure(file, err);
+    });
+    const batch = writer as BatchWriter | null;
+    if (batch) await batch.finish();
+    const report: IngestReport = { records: summary.records, bytesRead: summary.bytesRead, build: summary.build, samples: [], warnings: summary.warnings };
+    // every sample's coverage in one pack, each segment sealed with its sample's key
+    const coverages = stored.map((sample) => {
+      const found = (coverage)?.of(sample.column) ?? { source: 'assumed_wgs' as const, intervals: [] };
+      return found.source === 'gvcf' ? found : (targets ?? found);
+    });
+    const written = stored.length === 0 ? [] : await change.writePack(batchId, stored.map((sample, i) => ({
+      entry: { sampleId: sample.sampleId, chrom: '*', minPos: 0, maxPos: 0, rows: coverages[i]!.intervals.length, build, kind: 'coverage' as const },
+      plaintext: encodeCoverage(coverages[i]!),
+    })));
+    stored.forEach((sample, i) => {
+      const sampleCoverage = coverages[i]!;
+      change.updateSample(sample.sampleId, {
+        sourceSha256: summary.sourceSha256,
+        coverage: { source: sampleCoverage.source, partitionId: written[i]?.partitionId ?? null, intervals: sampleCoverage.intervals.length },
+      });
+      report.samples.push({
+        sampleId: sample.sampleId, patientId: sample.patientId, name: sample.name,
+        calls: batch?.calls[sample.column] ?? 0, partitions: batch?.partitions[sample.column] ?? 0, coverage: sampleCoverage.source,
+      });
+    });
+    if (!change.hasPartitionsOf(batchId)) change.dropKey(batchId);
+    await vault.commit(change);
+    return report;
   } catch (err) {
     await change.abort();
     throw err;
   }
-  await vault.commit(change);
-  return report;
-}
-
-interface SampleInput {
-  sample: ParsedSample;
-  mrn: string;
-  coverage: Coverage;
-  build: string | null;
-  fileformat: string;
-  sourceSha256: string;
-}
-
-async function writeSample(change: VaultChange, input: SampleInput): Promise<IngestReport['samples'][number]> {
-  const { sample, build } = input;
-  const patientId = change.patientIdFor(input.mrn);
-  const sampleId = change.addSample({
-    patientId,
-    name: sample.name,
-    build,
-    fileformat: input.fileformat,
-    ingestedAt: new Date().toISOString(),
-    sourceSha256: input.sourceSha256,
-    coverage: { source: input.coverage.source, partitionId: null, intervals: input.coverage.intervals.length },
-  });
-  let calls = 0;
-  for (const batch of sample.batches) {
-    if (batch.rows === 0) continue;
-    let minPos = Infinity;
-    let maxPos = -Infinity;
-    for (let i = 0; i < batch.rows; i++) {
-      const pos = batch.pos[i] ?? 0;
-      if (pos < minPos) minPos = pos;
-      if (pos > maxPos) maxPos = pos;
-    }
-    await change.writePartition({ sampleId, chrom: batch.chrom, minPos, maxPos, rows: batch.rows, build, kind: 'calls' }, encodePartition(batch));
-    calls += batch.rows;
-  }
-  const cov = await change.writePartition(
-    { sampleId, chrom: '*', minPos: 0, maxPos: 0, rows: input.coverage.intervals.length, build, kind: 'coverage' },
-    encodeCoverage(input.coverage),
-  );
-  change.setSampleCoverage(sampleId, { source: input.coverage.source, partitionId: cov.partitionId, intervals: input.coverage.intervals.length });
-  return { sampleId, patientId, name: sample.name, calls, partitions: sample.batches.filter((b) => b.rows > 0).length, coverage: input.coverage.source };
 }

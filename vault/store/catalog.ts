@@ -21,11 +21,20 @@ export interface CatalogSample {
   coverage: { source: Coverage['source']; partitionId: string | null; intervals: number };
 }
 
+/**
+ * A sealed file. `sampleId` names the key that seals it: the sample's own for its calls and
+ * coverage; for an allele table (kind 'alleles'), the ingest batch whose samples point into it.
+ */
 export interface CatalogPartition extends PartitionRef {
   version: number;
   /** file path relative to the data directory */
   file: string;
-  kind: 'calls' | 'coverage';
+  kind: 'calls' | 'coverage' | 'alleles';
+  /** for calls in format 3: the allele table (partition id) its rows point into */
+  alleles?: string;
+  /** where the sealed bytes sit in a pack file (many partitions, each sealed on its own); absent: the whole file */
+  offset?: number;
+  length?: number;
 }
 
 export interface CatalogData {
@@ -62,6 +71,11 @@ export class Catalog {
 
   partitionsOfPatient(patientId: string): CatalogPartition[] {
     return this.callPartitions(new Set(this.samplesOf(patientId).map((s) => s.sampleId)));
+  }
+
+  /** Every partition that points into this allele table. */
+  callsUsing(alleleTableId: string): CatalogPartition[] {
+    return this.data.partitions.filter((p) => p.kind === 'calls' && p.alleles === alleleTableId);
   }
 
   partition(partitionId: string): CatalogPartition | undefined {

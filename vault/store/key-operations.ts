@@ -11,6 +11,7 @@ import {
   type MasterKey,
 } from '../crypto/master-key.ts';
 import type { Vault } from './vault.ts';
+import { removeFromBatches } from './batch-erasure.ts';
 
 export interface KeyReplacement {
   newKek: MasterKey;
@@ -41,12 +42,13 @@ export async function prepareReplacement(options: { currentKeyFile: string | nul
   return { newKek, location: path, finish: () => promoteStagedMasterKey(path), abandon: () => discardStagedMasterKey(path) };
 }
 
-async function commitUnder(vault: Vault, replacement: KeyReplacement, edit: (change: ReturnType<Vault['beginChange']>) => void): Promise<void> {
+async function commitUnder(vault: Vault, replacement: KeyReplacement, edit: (change: ReturnType<Vault['beginChange']>) => void | Promise<void>): Promise<void> {
   const change = vault.beginChange();
-  edit(change);
   try {
+    await edit(change);
     await vault.commit(change, { newKek: replacement.newKek });
   } catch (err) {
+    await change.abort();
     await replacement.abandon();
     throw err;
   }
@@ -65,11 +67,17 @@ export class UnknownSampleError extends Error {
   }
 }
 
-/** Destroys a sample: its data key, its catalog entries and its files, under a new master key. */
+/**
+ * Destroys a sample: its data key, its catalog entries, its segments of shared pack files and
+ * the allele rows only it carried (batch-erasure.ts), all committed under a new master key.
+ */
 export async function eraseSample(vault: Vault, sampleId: string, replacement: KeyReplacement): Promise<void> {
   if (!vault.catalog.sample(sampleId)) {
     await replacement.abandon();
     throw new UnknownSampleError(sampleId);
   }
-  await commitUnder(vault, replacement, (change) => change.removeSample(sampleId));
+  await commitUnder(vault, replacement, async (change) => {
+    await removeFromBatches(vault, change, sampleId);
+    change.removeSample(sampleId);
+  });
 }

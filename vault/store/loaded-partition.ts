@@ -2,7 +2,7 @@
 // a DuckDB table of numbers (text as global dictionary codes, row order = rowid); the columns
 // only ever displayed stay in the decoded arrays, looked up by rowid when rows are returned.
 import { INTEGER, UTINYINT, type DuckDBConnection } from '@duckdb/node-api';
-import { decodePartitionCoded, type CodedPartition, type CodedText } from './partition-codec.ts';
+import type { CodedPartition, CodedText } from './partition-codec.ts';
 import type { PartitionRef } from './partition-ref.ts';
 import { loadColumns } from './chunk-loader.ts';
 import type { TextDictionary } from './text-dictionary.ts';
@@ -56,9 +56,8 @@ function estimateBytes(data: CodedPartition): number {
 }
 
 export async function loadPartition(
-  connection: DuckDBConnection, dictionary: TextDictionary, handle: number, ref: PartitionRef, bytes: Uint8Array,
+  connection: DuckDBConnection, dictionary: TextDictionary, handle: number, ref: PartitionRef, data: CodedPartition,
 ): Promise<LoadedPartition> {
-  const data = decodePartitionCoded(bytes);
   if (data.chrom !== ref.chrom || data.rows !== ref.rows) {
     throw new PartitionLoadError(`partition ${ref.partitionId} does not match its catalog entry (chromosome or row count differs)`);
   }

@@ -1,4 +1,6 @@
 // What the catalog tells the query engine about one sealed partition (one sample, one chromosome).
+import type { CodedPartition } from './partition-codec.ts';
+
 export interface PartitionRef {
   partitionId: string;
   sampleId: string;
@@ -9,7 +11,7 @@ export interface PartitionRef {
   build: string | null;
 }
 
-/** The seam between the engine and the sealed store: returns a partition's plaintext codec bytes. */
+/** The seam between the engine and the sealed store: a partition decrypted and decoded. */
 export interface PartitionSource {
-  read(ref: PartitionRef): Promise<Uint8Array>;
+  readPartition(ref: PartitionRef): Promise<CodedPartition>;
 }

@@ -136,8 +136,8 @@ export class QueryEngine {
   }
 
   private async load(ref: PartitionRef, pinned: ReadonlySet<string>): Promise<LoadedPartition> {
-    const bytes = await this.source.read(ref);
-    const loaded = await loadPartition(this.connection, this.dictionary, this.nextHandle++, ref, bytes);
+    const data = await this.source.readPartition(ref);
+    const loaded = await loadPartition(this.connection, this.dictionary, this.nextHandle++, ref, data);
     this.counters.partitionsLoaded++;
     this.cache.add(loaded);
     await this.evict(this.cache.victims(pinned));

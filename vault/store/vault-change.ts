@@ -8,12 +8,17 @@ import { fsyncDir } from '../fs/atomic.ts';
 import type { CatalogData, CatalogPartition, CatalogSample } from './catalog.ts';
 import { randomId } from './ids.ts';
 
+/** What a writer says of a new partition; the change numbers it and says where it is stored. */
+export type NewPartition = Omit<CatalogPartition, 'partitionId' | 'version' | 'file' | 'offset' | 'length'>;
+
 export class VaultChange {
   private readonly catalog: CatalogData;
   private readonly keys: Record<string, string>;
   private readonly written: string[] = [];
   private readonly removedFiles: string[] = [];
   private readonly dirs = new Set<string>();
+  /** the top folders (samples/, alleles/) this change created */
+  private readonly tops = new Set<string>();
   /** partitions per sample so far, so numbering needs no scan of the whole catalog per write */
   private readonly partitionCounts = new Map<string, number>();
 
@@ -44,22 +49,132 @@ export class VaultChange {
     return sampleId;
   }
 
-  setSampleCoverage(sampleId: string, coverage: CatalogSample['coverage']): void {
+  updateSample(sampleId: string, fields: Partial<Omit<CatalogSample, 'sampleId' | 'patientId'>>): void {
     const sample = this.catalog.samples.find((s) => s.sampleId === sampleId);
-    if (sample) sample.coverage = coverage;
+    if (sample) Object.assign(sample, fields);
+  }
+
+  /** A new ingest batch: the key its allele tables are sealed with. */
+  addBatch(): string {
+    const batchId = randomId('b');
+    this.keys[batchId] = newKey().toString('base64');
+    return batchId;
+  }
+
+  hasPartitionsOf(keyOwner: string): boolean {
+    return this.catalog.partitions.some((p) => p.sampleId === keyOwner);
   }
 
   /** Seals and writes one partition (fsynced); registered in the catalog at commit. */
-  async writePartition(entry: Omit<CatalogPartition, 'partitionId' | 'version' | 'file'>, plaintext: Uint8Array): Promise<CatalogPartition> {
-    const n = this.partitionCounts.get(entry.sampleId) ?? this.catalog.partitions.filter((p) => p.sampleId === entry.sampleId).length;
+  async writePartition(entry: NewPartition, plaintext: Uint8Array): Promise<CatalogPartition> {
+    const full = this.numbered(entry);
+    full.file = await this.writeSealed(full, plaintext);
+    this.catalog.partitions.push(full);
+    return full;
+  }
+
+  /**
+   * Seals each segment under its owner's key (entry.sampleId) and writes them as one pack file:
+   * creating a file costs more here than sealing a partition, so a chromosome's partitions for a
+   * whole batch share one. Each segment stays separately sealed and separately readable.
+   */
+  async writePack(packOwner: string, segments: readonly { entry: NewPartition; plaintext: Uint8Array }[]): Promise<CatalogPartition[]> {
+    const file = join('packs', packOwner, `${randomId('k')}.gvk`);
+    const entries = segments.map(({ entry }) => this.numbered(entry));
+    await this.writePackFile(file, entries, segments.map((s) => s.plaintext));
+    this.catalog.partitions.push(...entries);
+    return entries;
+  }
+
+  /** Writes `entries` (sealed from `plaintexts`, or copied sealed from `sealed`) into one new pack file, setting their file, offset and length. */
+  async writePackFile(file: string, entries: CatalogPartition[], plaintexts: readonly (Uint8Array | null)[], sealed: readonly (Uint8Array | null)[] = []): Promise<void> {
+    const parts: Uint8Array[] = [];
+    let offset = 0;
+    entries.forEach((entry, i) => {
+      const bytes = sealed[i] ?? this.seal(entry, plaintexts[i] ?? new Uint8Array(0));
+      entry.file = file;
+      entry.offset = offset;
+      entry.length = bytes.length;
+      offset += bytes.length;
+      parts.push(bytes);
+    });
+    await this.writeNewFile(file, Buffer.concat(parts, offset));
+  }
+
+  /** The id the next partition of this key owner will get (so a calls partition can name its allele table before both are written). */
+  nextPartitionId(owner: string): string {
+    return `${owner}-p${this.countOf(owner)}`;
+  }
+
+  private countOf(owner: string): number {
+    return this.partitionCounts.get(owner) ?? this.catalog.partitions.filter((p) => p.sampleId === owner).length;
+  }
+
+  private numbered(entry: NewPartition): CatalogPartition {
+    const n = this.countOf(entry.sampleId);
     this.partitionCounts.set(entry.sampleId, n + 1);
-    const partitionId = `${entry.sampleId}-p${n}`;
-    const version = 1;
-    const file = join('samples', entry.sampleId, `${partitionId}.v${version}.gvp`);
+    return { ...entry, partitionId: `${entry.sampleId}-p${n}`, version: 1, file: '' };
+  }
+
+  private seal(entry: CatalogPartition, plaintext: Uint8Array): Buffer {
     const key = Buffer.from(this.keys[entry.sampleId] ?? '', 'base64');
-    const sealed = sealObject(key, this.vaultId, { objectId: partitionId, version, keyId: entry.sampleId }, plaintext);
+    if (key.length === 0) throw new Error(`no data key ${entry.sampleId} in this change`);
+    return sealObject(key, this.vaultId, { objectId: entry.partitionId, version: entry.version, keyId: entry.sampleId }, plaintext);
+  }
+
+  /**
+   * Replaces a pack file by a new one holding `segments` (new plaintext sealed now, or sealed bytes
+   * copied as they are); the old file goes at commit. Entries not listed leave the catalog.
+   */
+  async rewritePack(oldFile: string, packOwner: string, segments: readonly { entry: CatalogPartition; plaintext?: Uint8Array; sealed?: Uint8Array }[]): Promise<void> {
+    const file = join('packs', packOwner, `${randomId('k')}.gvk`);
+    const entries = segments.map((s) => ({ ...s.entry }));
+    await this.writePackFile(file, entries, segments.map((s) => s.plaintext ?? null), segments.map((s) => s.sealed ?? null));
+    const replaced = new Map(entries.map((e) => [e.partitionId, e]));
+    this.catalog.partitions = this.catalog.partitions
+      .filter((p) => p.file !== oldFile || replaced.has(p.partitionId))
+      .map((p) => replaced.get(p.partitionId) ?? p);
+    this.removedFiles.push(oldFile);
+  }
+
+  /** Drops a whole pack file and every partition in it; the file goes at commit. */
+  removePack(file: string): void {
+    this.catalog.partitions = this.catalog.partitions.filter((p) => p.file !== file);
+    this.removedFiles.push(file);
+  }
+
+  /** The catalog as this change has it so far. */
+  get pending(): CatalogData {
+    return this.catalog;
+  }
+
+  /** A fresh data key for `keyId`, replacing any it had: files sealed under the old one become unreadable once it is gone. */
+  replaceKey(keyId: string): void {
+    this.keys[keyId] = newKey().toString('base64');
+  }
+
+  dropKey(keyId: string): void {
+    delete this.keys[keyId];
+  }
+
+  /** Seals under the entry's key (its sampleId names it), writes and fsyncs; returns the relative path. */
+  private async writeSealed(entry: CatalogPartition, plaintext: Uint8Array): Promise<string> {
+    const file = join(entry.kind === 'alleles' ? 'alleles' : 'samples', entry.sampleId, `${entry.partitionId}.v${entry.version}.gvp`);
+    await this.writeNewFile(file, this.seal(entry, plaintext));
+    return file;
+  }
+
+  /** Creates `file` (relative), writes and fsyncs it; its folder is made (and fsynced at commit) as needed. */
+  private async writeNewFile(file: string, sealed: Uint8Array): Promise<void> {
+    const top = file.split('/')[0] ?? '';
     const path = join(this.dataDir, file);
     if (!this.dirs.has(dirname(path))) {
+      const topDir = join(this.dataDir, top);
+      const madeTop = await mkdir(topDir, { mode: 0o700 }).then(() => true, (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EEXIST') return false;
+        throw err;
+      });
+      if (madeTop) this.tops.add(topDir);
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
       this.dirs.add(dirname(path));
     }
@@ -71,9 +186,6 @@ export class VaultChange {
     } finally {
       await handle.close();
     }
-    const full: CatalogPartition = { ...entry, partitionId, version, file };
-    this.catalog.partitions.push(full);
-    return full;
   }
 
   /** Adds a named data key (e.g. for an event log) unless present. */
@@ -84,7 +196,8 @@ export class VaultChange {
   /** Forgets a sample: its key (crypto-shredding), its catalog entries and, after commit, its files. */
   removeSample(sampleId: string): void {
     delete this.keys[sampleId];
-    for (const p of this.catalog.partitions.filter((x) => x.sampleId === sampleId)) this.removedFiles.push(p.file);
+    // a pack file is shared with other samples: erasure rewrites it without this sample's segments
+    for (const p of this.catalog.partitions.filter((x) => x.sampleId === sampleId && x.offset === undefined)) this.removedFiles.push(p.file);
     this.catalog.partitions = this.catalog.partitions.filter((p) => p.sampleId !== sampleId);
     this.partitionCounts.delete(sampleId);
     this.catalog.samples = this.catalog.samples.filter((s) => s.sampleId !== sampleId);
@@ -92,13 +205,15 @@ export class VaultChange {
 
   async syncWrittenDirs(): Promise<void> {
     for (const dir of this.dirs) await fsyncDir(dir);
-    if (this.dirs.size > 0) await fsyncDir(join(this.dataDir, 'samples'));
+    const parents = new Set([...this.dirs].map((d) => dirname(d)));
+    for (const parent of parents) await fsyncDir(parent);
+    if (this.tops.size > 0) await fsyncDir(this.dataDir);
   }
 
   async abort(): Promise<void> {
     for (const path of this.written) await unlink(path).catch(() => undefined);
     for (const dir of this.dirs) await rmdir(dir).catch(() => undefined);
-    if (this.dirs.size > 0) await rmdir(join(this.dataDir, 'samples')).catch(() => undefined);
+    for (const top of this.tops) await rmdir(top).catch(() => undefined);
   }
 
   async removeEmptySampleDirs(files: string[]): Promise<void> {

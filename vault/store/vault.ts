@@ -1,7 +1,7 @@
 // The sealed store: opens a vault directory with its master key, serves decrypted partitions
 // to the query engine, and applies changes all-or-nothing (new immutable files first, then one
 // manifest swap; a failed change removes what it wrote and leaves the directory as it was).
-import { readFile, mkdir, readdir, rm, unlink } from 'node:fs/promises';
+import { open, readFile, mkdir, readdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomId } from './ids.ts';
 import { newKey } from '../crypto/aead.ts';
@@ -9,13 +9,17 @@ import { sealObject, openObject } from '../crypto/sealed-object.ts';
 import type { MasterKey } from '../crypto/master-key.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import { readManifest, writeManifest, type Manifest } from './vault-manifest.ts';
-import { Catalog, EMPTY_CATALOG, type CatalogData } from './catalog.ts';
+import { Catalog, EMPTY_CATALOG, type CatalogData, type CatalogPartition } from './catalog.ts';
 import type { PartitionRef, PartitionSource } from './partition-ref.ts';
 import { acquireLock, type VaultLock } from './vault-lock.ts';
 import { VaultChange } from './vault-change.ts';
+import { decodePartitionCoded, partitionFormat, type CodedPartition } from './partition-codec.ts';
+import { decodeAlleleTable, type AlleleTable } from './allele-table-codec.ts';
 
 export const VAULT_FILE = 'vault.json';
 const CATALOG_KEY_ID = 'catalog';
+/** allele tables kept decoded: a cohort query on one chromosome of one batch needs one */
+const ALLELE_TABLES_KEPT = 8;
 
 export class VaultError extends Error {
   constructor(message: string) {
@@ -36,6 +40,9 @@ export class Vault implements PartitionSource {
     private catalogData: CatalogData,
     private readonly lock: VaultLock | null,
   ) {}
+
+  /** decoded allele tables, oldest first; cleared at every commit */
+  private readonly alleleTables = new Map<string, AlleleTable>();
 
   get vaultId(): string {
     return this.manifest.vaultId;
@@ -95,11 +102,49 @@ export class Vault implements PartitionSource {
     return Buffer.from(b64, 'base64');
   }
 
-  async read(ref: PartitionRef): Promise<Uint8Array> {
+  /** A sealed file's plaintext (codec bytes), checked against the catalog entry it must be. */
+  async read(ref: Pick<PartitionRef, 'partitionId'>): Promise<Uint8Array> {
     const entry = this.catalog.partition(ref.partitionId);
     if (!entry) throw new VaultError(`partition ${ref.partitionId} is not in the catalog`);
-    const bytes = await readFile(join(this.dataDir, entry.file));
+    const bytes = await this.sealedBytes(entry);
     return openObject(this.keyOf(entry.sampleId), this.vaultId, { objectId: entry.partitionId, version: entry.version, keyId: entry.sampleId }, bytes, entry.file);
+  }
+
+  /** A partition's sealed bytes as stored: its whole file, or its segment of a pack. */
+  async sealedBytes(entry: CatalogPartition): Promise<Buffer> {
+    if (entry.offset === undefined || entry.length === undefined) return readFile(join(this.dataDir, entry.file));
+    const handle = await open(join(this.dataDir, entry.file), 'r');
+    try {
+      const bytes = Buffer.alloc(entry.length);
+      const { bytesRead } = await handle.read(bytes, 0, entry.length, entry.offset);
+      // a short read (a truncated pack) fails authentication in openObject, which names the file
+      return bytesRead === entry.length ? bytes : bytes.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** A calls partition decoded, joined with its batch's allele table when it points into one. */
+  async readPartition(ref: PartitionRef): Promise<CodedPartition> {
+    const bytes = await this.read(ref);
+    if (partitionFormat(bytes) !== 3) return decodePartitionCoded(bytes);
+    const entry = this.catalog.partition(ref.partitionId);
+    if (!entry?.alleles) throw new VaultError(`partition ${ref.partitionId} has no allele table in the catalog`);
+    return decodePartitionCoded(bytes, await this.alleleTable(entry.alleles));
+  }
+
+  /** A batch's allele table for one chromosome, decoded once and kept while it is current. */
+  async alleleTable(partitionId: string): Promise<AlleleTable> {
+    const entry = this.catalog.partition(partitionId);
+    if (!entry || entry.kind !== 'alleles') throw new VaultError(`allele table ${partitionId} is not in the catalog`);
+    const cacheKey = `${entry.partitionId}.v${entry.version}`;
+    const hit = this.alleleTables.get(cacheKey);
+    if (hit) return hit;
+    const table = decodeAlleleTable(await this.read(entry));
+    if (table.chrom !== entry.chrom || table.rows !== entry.rows) throw new VaultError(`${entry.file} does not match its catalog entry (chromosome or row count differs)`);
+    if (this.alleleTables.size >= ALLELE_TABLES_KEPT) this.alleleTables.delete(this.alleleTables.keys().next().value ?? '');
+    this.alleleTables.set(cacheKey, table);
+    return table;
   }
 
   /** Returns the named data keys, creating (and committing) any that do not exist yet. */
@@ -148,6 +193,7 @@ export class Vault implements PartitionSource {
     }
     const previous = catalogFile(version - 1);
     this.catalogData = catalog;
+    this.alleleTables.clear();
     for (const file of [...removedFiles, previous]) await rm(join(this.dataDir, file), { force: true });
     await change.removeEmptySampleDirs(removedFiles);
   }
@@ -156,7 +202,7 @@ export class Vault implements PartitionSource {
   private async removeOrphans(): Promise<void> {
     const referenced = new Set(this.catalogData.partitions.map((p) => p.file));
     referenced.add(catalogFile(this.manifest.body.catalog.version));
-    for (const dir of ['samples', 'catalog']) {
+    for (const dir of ['samples', 'alleles', 'packs', 'catalog']) {
       const entries = await readdir(join(this.dataDir, dir), { recursive: true, withFileTypes: true }).catch(() => []);
       for (const e of entries) {
         if (!e.isFile()) continue;

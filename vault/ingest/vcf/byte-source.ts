@@ -1,5 +1,6 @@
 // Streams a VCF's text as Buffers whatever its compression: plain, gzip or BGZF (a BGZF file is a
 // series of gzip members; multi-member gzip is handled the same way). Detected by magic bytes only.
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
@@ -27,6 +28,8 @@ export interface TextSource {
   chunks: AsyncIterable<Buffer>;
   /** bytes read from the file so far */
   fileBytes: () => number;
+  /** SHA-256 of the file's bytes, once it has been read to the end */
+  sha256: () => string;
   destroy: () => void;
 }
 
@@ -34,8 +37,10 @@ export async function openText(path: string): Promise<TextSource> {
   const compression = await detectCompression(path);
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
   let fileBytes = 0;
+  const hash = createHash('sha256');
   file.on('data', (chunk: Buffer | string) => {
     fileBytes += chunk.length;
+    hash.update(chunk);
   });
   let text: Readable = file;
   if (compression !== 'none') {
@@ -47,6 +52,7 @@ export async function openText(path: string): Promise<TextSource> {
     compression,
     chunks: text as AsyncIterable<Buffer>,
     fileBytes: () => fileBytes,
+    sha256: () => hash.copy().digest('hex'),
     destroy: () => {
       text.destroy();
       file.destroy();

@@ -1,8 +1,8 @@
-// Gathers the calls of every chunk, in file order, into one CallBatch per sample and chromosome,
-// and the coverage intervals into one list per sample.
-import type { CallBatch, Coverage, ParsedSample } from '../call-columns.ts';
+// Gathers the calls of every chunk, in file order, into one CallBatch per sample and chromosome
+// (the whole file in memory: for tests and tools; ingest streams through batch-writer.ts).
+import type { CallBatch, ParsedSample } from '../call-columns.ts';
 import { Grow, int32s, uint8s, type ChunkResult } from './chunk-result.ts';
-import { normaliseChrom } from './chrom-names.ts';
+import { CoverageAssembler } from './coverage-assembler.ts';
 
 const float32s = (n: number): Float32Array => new Float32Array(n);
 
@@ -61,18 +61,16 @@ class BatchBuilder {
 
 export class CallAssembler {
   private readonly batches: Map<string, BatchBuilder>[];
-  private readonly coverage: Coverage['intervals'][];
-  private refBlocks = 0;
+  private readonly coverage: CoverageAssembler;
 
   constructor(private readonly samples: string[]) {
     this.batches = samples.map(() => new Map<string, BatchBuilder>());
-    this.coverage = samples.map(() => []);
+    this.coverage = new CoverageAssembler(samples.length);
   }
 
   add(result: ChunkResult): void {
     this.addCalls(result);
-    this.addCoverage(result);
-    this.refBlocks += result.refBlocks;
+    this.coverage.add(result);
   }
 
   private addCalls(result: ChunkResult): void {
@@ -107,28 +105,11 @@ export class CallAssembler {
     }
   }
 
-  private addCoverage(result: ChunkResult): void {
-    for (let i = 0; i < result.covSample.length; i++) {
-      const list = this.coverage[result.covSample[i] ?? 0];
-      if (!list) continue;
-      const chrom = normaliseChrom(result.chromNames[result.covChrom[i] ?? 0] ?? '');
-      const start = result.covStart[i] ?? 0;
-      const end = result.covEnd[i] ?? 0;
-      const last = list[list.length - 1];
-      if (last && last.chrom === chrom && start <= last.end + 1 && start >= last.start) {
-        last.end = Math.max(last.end, end);
-      } else {
-        list.push({ chrom, start, end });
-      }
-    }
-  }
-
   finish(): ParsedSample[] {
-    const gvcf = this.refBlocks > 0;
     return this.samples.map((name, i) => ({
       name,
       batches: [...(this.batches[i]?.values() ?? [])].map((b) => b.finish()),
-      coverage: gvcf ? { source: 'gvcf', intervals: this.coverage[i] ?? [] } : { source: 'assumed_wgs', intervals: [] },
+      coverage: this.coverage.of(i),
     }));
   }
 }

@@ -64,28 +64,41 @@ export async function chunkText(source: AsyncIterable<Buffer>, chunkBytes: numbe
       parts.push(next.value);
       size += next.value.length;
       if (size < chunkBytes) continue;
-      const joined = Buffer.concat(parts, size);
-      const cut = joined.lastIndexOf(10) + 1;
+      const joined = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size);
       parts.length = 0;
       size = 0;
-      if (cut < joined.length) {
-        parts.push(joined.subarray(cut));
-        size = joined.length - cut;
+      const rest = yield* wholeLines(joined);
+      if (rest.length > 0) {
+        parts.push(rest);
+        size = rest.length;
       }
-      if (cut === 0) continue;
-      const buf = joined.subarray(0, cut);
-      const chunk = { buf, firstLine: nextLine };
-      nextLine += countNewlines(buf);
-      yield chunk;
     }
     if (size === 0) return;
     let buf = Buffer.concat(parts, size);
-    const lines = countNewlines(buf);
     if (buf[buf.length - 1] !== 10) {
-      missingNewline = nextLine + lines;
+      missingNewline = nextLine + countNewlines(buf);
       buf = Buffer.concat([buf, Buffer.from('\n')]);
     }
-    yield { buf, firstLine: nextLine };
+    yield* wholeLines(buf, true);
+  }
+
+  /**
+   * Yields whole lines about chunkBytes at a time (one piece from the decompressor may hold several
+   * chunks) and returns the unfinished tail; `final` text ends with a newline and is yielded whole.
+   */
+  function* wholeLines(joined: Buffer, final = false): Generator<BodyChunk, Buffer> {
+    let rest = joined;
+    while (rest.length >= chunkBytes || (final && rest.length > 0)) {
+      let cut = rest.length <= chunkBytes && final ? rest.length : rest.lastIndexOf(10, chunkBytes - 1) + 1;
+      if (cut === 0) cut = rest.indexOf(10, chunkBytes) + 1; // one line longer than a chunk: take it whole
+      if (cut === 0) break; // no line end yet: wait for more text
+      const buf = rest.subarray(0, cut);
+      const chunk = { buf, firstLine: nextLine };
+      nextLine += countNewlines(buf);
+      yield chunk;
+      rest = rest.subarray(cut);
+    }
+    return rest;
   }
 
   return { headerLines, chunks: chunks(), missingNewlineAt: () => missingNewline };

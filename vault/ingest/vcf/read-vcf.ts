@@ -1,6 +1,6 @@
-// readVcf: streams a VCF (plain, gzip or BGZF), validates all of it, and returns the non-reference
-// calls of every sample as typed columns. Nothing is returned unless the whole file is valid, so
-// ingest can write all or nothing.
+// streamVcf: streams a VCF (plain, gzip or BGZF), validates all of it, and hands each chunk's
+// non-reference calls to a sink in file order; an error stops the stream, so ingest (which
+// commits only after the last chunk) writes all or nothing. readVcf gathers the whole file.
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import type { ParsedVcf } from '../call-columns.ts';
@@ -23,27 +23,50 @@ export interface ReadVcfOptions {
   onProgress?: (p: { bytes: number; records: number }) => void;
   /** refuse reserved INFO/FORMAT keys declared against the spec (default: accept with a warning) */
   strict?: boolean;
+  /** bytes of text per parse chunk (default 4 MiB); tests make it small to cross chunk boundaries */
+  chunkBytes?: number;
 }
 
 const CHUNK_BYTES = 4 << 20;
 const SMALL_FILE = 4 << 20;
 
-export async function readVcf(path: string, options: ReadVcfOptions = {}): Promise<ParsedVcf> {
+/** Receives a VCF as it is read: the header first, then every chunk's result in file order. */
+export interface VcfSink {
+  begin(header: VcfHeader): void | Promise<void>;
+  add(result: ChunkResult): void | Promise<void>;
+}
+
+/** What a whole read tells beside the calls. */
+export interface VcfSummary {
+  fileformat: string;
+  build: string | null;
+  records: number;
+  bytesRead: number;
+  /** SHA-256 of the file as read */
+  sourceSha256: string;
+  warnings: string[];
+}
+
+/**
+ * Streams a VCF into `sink`, validating every line; rejects at the first error, after which
+ * the sink must discard what it was given (ingest aborts its change).
+ */
+export async function streamVcf(path: string, sink: VcfSink, options: ReadVcfOptions = {}): Promise<VcfSummary> {
   const workers = options.workers ?? ((await stat(path)).size > SMALL_FILE ? availableParallelism() : 0);
   const source = await openText(path);
   try {
-    const text = await chunkText(source.chunks, CHUNK_BYTES);
+    const text = await chunkText(source.chunks, options.chunkBytes ?? CHUNK_BYTES);
     const header = withFile(path, () => parseHeader(text.headerLines, options.strict ?? false));
+    await sink.begin(header);
     const sequence = new SequenceChecker(isModern(header.version) || !header.strict);
-    const assembler = new CallAssembler(header.samples);
     const warnings: string[] = [...header.warnings];
     let records = 0;
-    const consume = (result: ChunkResult): void => {
+    const consume = async (result: ChunkResult): Promise<void> => {
       const problem = sequence.check(result) ?? result.error;
       if (problem) throw new VcfFormatError(path, problem, problem.message);
-      assembler.add(result);
       records += result.records;
       warnings.push(...result.warnings);
+      await sink.add(result);
       options.onProgress?.({ bytes: source.fileBytes(), records });
     };
     if (workers > 0) await parseInPool(header, text.chunks, workers, consume);
@@ -60,14 +83,27 @@ export async function readVcf(path: string, options: ReadVcfOptions = {}): Promi
     return {
       fileformat: header.fileformat,
       build: header.build,
-      samples: assembler.finish(),
       records,
       bytesRead: source.fileBytes(),
+      sourceSha256: source.sha256(),
       warnings: uniqueWarnings(warnings),
     };
   } finally {
     source.destroy();
   }
+}
+
+/** The whole file's non-reference calls as one CallBatch per sample and chromosome (tests, tools). */
+export async function readVcf(path: string, options: ReadVcfOptions = {}): Promise<ParsedVcf> {
+  let assembler: CallAssembler | null = null;
+  const summary = await streamVcf(path, {
+    begin: (header) => {
+      assembler = new CallAssembler(header.samples);
+    },
+    add: (result) => assembler?.add(result),
+  }, options);
+  const samples = (assembler as CallAssembler | null)?.finish() ?? [];
+  return { fileformat: summary.fileformat, build: summary.build, samples, records: summary.records, bytesRead: summary.bytesRead, warnings: summary.warnings };
 }
 
 /** Workers each report their own first finding of a kind; keep one per distinct message. */
@@ -94,24 +130,70 @@ function toFormatError(path: string, problem: VcfProblem): VcfFormatError {
   return new VcfFormatError(path, problem, problem.message);
 }
 
-async function parseHere(header: VcfHeader, chunks: AsyncIterable<BodyChunk>, consume: (r: ChunkResult) => void): Promise<void> {
+type Consume = (r: ChunkResult) => Promise<void>;
+
+async function parseHere(header: VcfHeader, chunks: AsyncIterable<BodyChunk>, consume: Consume): Promise<void> {
   const parser = new ChunkParser(header);
-  for await (const chunk of chunks) consume(parser.parse(chunk.buf, chunk.firstLine));
+  for await (const chunk of chunks) await consume(parser.parse(chunk.buf, chunk.firstLine));
 }
 
-/** Keeps up to two chunks per worker in flight and consumes results strictly in file order. */
-async function parseInPool(header: VcfHeader, chunks: AsyncIterable<BodyChunk>, size: number, consume: (r: ChunkResult) => void): Promise<void> {
+/** Chunks parsed ahead of the consumer, per worker: enough to keep workers busy while the consumer seals a chromosome. */
+const AHEAD_PER_WORKER = 4;
+
+/**
+ * Feeds chunks to the workers and consumes results strictly in file order, in two loops that run
+ * side by side: the feeder keeps up to AHEAD_PER_WORKER chunks per worker in flight while the
+ * consumer (which may wait on disk writes) works through finished ones.
+ */
+async function parseInPool(header: VcfHeader, chunks: AsyncIterable<BodyChunk>, size: number, consume: Consume): Promise<void> {
   const pool = new WorkerPool(header, size);
+  const limit = size * AHEAD_PER_WORKER;
   const inFlight: Promise<ChunkResult>[] = [];
-  try {
-    for await (const chunk of chunks) {
-      const next = pool.parse(chunk.buf, chunk.firstLine);
-      next.catch(() => undefined); // observed below, in order
-      inFlight.push(next);
-      if (inFlight.length >= size * 2) consume(await (inFlight.shift() as Promise<ChunkResult>));
+  let fed = false;
+  let stopped = false;
+  let wakeFeeder: (() => void) | null = null;
+  let wakeConsumer: (() => void) | null = null;
+  const wake = (which: 'feeder' | 'consumer'): void => {
+    const fn = which === 'feeder' ? wakeFeeder : wakeConsumer;
+    if (which === 'feeder') wakeFeeder = null;
+    else wakeConsumer = null;
+    fn?.();
+  };
+  const feed = async (): Promise<void> => {
+    try {
+      for await (const chunk of chunks) {
+        if (stopped) return;
+        const next = pool.parse(chunk.buf, chunk.firstLine);
+        next.catch(() => undefined); // observed by the consumer, in order
+        inFlight.push(next);
+        wake('consumer');
+        while (inFlight.length >= limit && !stopped) await new Promise<void>((resolve) => (wakeFeeder = resolve));
+      }
+    } finally {
+      fed = true;
+      wake('consumer');
     }
-    while (inFlight.length > 0) consume(await (inFlight.shift() as Promise<ChunkResult>));
+  };
+  const drain = async (): Promise<void> => {
+    for (;;) {
+      const next = inFlight.shift();
+      if (next === undefined) {
+        if (fed) return;
+        await new Promise<void>((resolve) => (wakeConsumer = resolve));
+        continue;
+      }
+      wake('feeder');
+      await consume(await next);
+    }
+  };
+  const feeding = feed();
+  try {
+    await drain();
+    await feeding;
   } finally {
+    stopped = true;
+    wake('feeder');
+    await feeding.catch(() => undefined);
     await pool.close();
   }
 }

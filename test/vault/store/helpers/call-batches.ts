@@ -2,7 +2,7 @@
 // PartitionSource that records which partitions were read.
 import type { CallBatch } from '../../../../vault/ingest/call-columns.ts';
 import { MISSING_INT } from '../../../../vault/ingest/call-columns.ts';
-import { encodePartition } from '../../../../vault/store/partition-codec.ts';
+import { decodePartitionCoded, encodePartition, type CodedPartition } from '../../../../vault/store/partition-codec.ts';
 import type { PartitionRef, PartitionSource } from '../../../../vault/store/partition-ref.ts';
 
 export interface Call {
@@ -65,6 +65,10 @@ export class MemorySource implements PartitionSource {
 
   replace(partitionId: string, bytes: Uint8Array): void {
     this.bytes.set(partitionId, bytes);
+  }
+
+  async readPartition(ref: PartitionRef): Promise<CodedPartition> {
+    return decodePartitionCoded(await this.read(ref));
   }
 
   read(ref: PartitionRef): Promise<Uint8Array> {

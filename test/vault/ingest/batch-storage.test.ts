@@ -1,0 +1,154 @@
+// Ingest stores a VCF as allele tables (one per chromosome, per file) plus per-sample calls, in one
+// pack file per chromosome. These tests hold the stored form to the reader's own view of the file:
+// every sample and chromosome must decode to exactly the calls readVcf gives, across chunk
+// boundaries and worker threads, and nothing of a sample that was not ingested may be stored.
+import { strict as assert } from 'node:assert';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Vault } from '../../../vault/store/vault.ts';
+import { newMasterKey, type MasterKey } from '../../../vault/crypto/master-key.ts';
+import { ingestVcf, type IngestOptions } from '../../../vault/ingest/ingest-vcf.ts';
+import { readVcf } from '../../../vault/ingest/vcf/read-vcf.ts';
+import { codePartition, type CodedPartition } from '../../../vault/store/partition-codec.ts';
+import { decodeCalls } from '../../../vault/store/calls-codec.ts';
+import { isRemovedAllele } from '../../../vault/store/allele-table-codec.ts';
+import { writeSyntheticVcf } from '../../../vault/demo/synthetic/index.ts';
+import type { CallBatch } from '../../../vault/ingest/call-columns.ts';
+import { prepareReplacement, eraseSample } from '../../../vault/store/key-operations.ts';
+import { makeTempDir } from '../../helpers/temp-dir.ts';
+
+const SAMPLES = ['S01', 'S02', 'S03', 'S04', 'S05', 'S06'];
+
+async function newVault(dir: string): Promise<{ vault: Vault; kek: MasterKey }> {
+  const kek = newMasterKey('test');
+  await (await Vault.init(dir, kek)).close();
+  return { vault: await Vault.open(dir, kek, { write: true }), kek };
+}
+
+function rowsOf(p: CodedPartition): string[] {
+  const text = (name: keyof CodedPartition['text'], i: number): string | null => {
+    const code = p.text[name].codes[i]!;
+    return code < 0 ? null : p.text[name].values[code]!;
+  };
+  return Array.from({ length: p.rows }, (_, i) => JSON.stringify([
+    p.pos[i], p.altIndex[i], p.zygosity[i], p.phased[i], p.dp[i], p.gq[i], Number.isNaN(p.qual[i]) ? 'NaN' : p.qual[i],
+    text('id', i), text('ref', i), text('alt', i), text('filter', i), text('gt', i), text('gene', i), text('consequence', i), text('clnsig', i),
+  ]));
+}
+
+async function assertStoredAsRead(vault: Vault, file: string, names: readonly string[]): Promise<number> {
+  const parsed = await readVcf(file, { workers: 0 });
+  let compared = 0;
+  for (const name of names) {
+    const sample = vault.catalog.data.samples.find((s) => s.name === name);
+    assert.ok(sample, `${name} is stored`);
+    const refs = vault.catalog.callPartitions(new Set([sample.sampleId]));
+    const batches = parsed.samples.find((s) => s.name === name)!.batches.filter((b: CallBatch) => b.rows > 0);
+    assert.deepEqual(refs.map((r) => r.chrom).sort(), batches.map((b) => b.chrom).sort(), `${name}: one partition per chromosome with calls`);
+    for (const batch of batches) {
+      const ref = refs.find((r) => r.chrom === batch.chrom)!;
+      assert.equal(ref.rows, batch.rows);
+      assert.deepEqual(rowsOf(await vault.readPartition(ref)), rowsOf(codePartition(batch)), `${name} ${batch.chrom}`);
+      compared++;
+    }
+  }
+  return compared;
+}
+
+describe('ingest: allele tables, per-sample calls and pack files', function () {
+  this.timeout(120_000);
+  let dir: { path: string; remove: () => Promise<void> };
+  let vcf: string;
+  before(async () => {
+    dir = await makeTempDir();
+    vcf = join(dir.path, 'cohort.vcf.gz');
+    await writeSyntheticVcf(vcf, { samples: SAMPLES, seed: 7, variantsPerSample: 1500, gzip: 'bgzf', chromosomes: ['chr1', 'chr2', 'chr17', 'chrX'] });
+  });
+  after(() => dir.remove());
+
+  for (const [label, options] of [
+    ['on the main thread, many small chunks', { workers: 0, chunkBytes: 16 * 1024 }],
+    ['on two worker threads, chunks cut mid-chromosome', { workers: 2, chunkBytes: 40 * 1024 }],
+  ] as const) {
+    it(`stores every sample exactly as the reader reads it (${label})`, async () => {
+      const { vault } = await newVault(join(dir.path, `v-${options.workers}`));
+      const map = new Map(SAMPLES.map((s, i) => [s, `MRN00000${i + 10}`]));
+      const report = await ingestVcf(vault, vcf, { map, ...options } satisfies IngestOptions);
+      assert.equal(await assertStoredAsRead(vault, vcf, SAMPLES), SAMPLES.length * 4);
+      assert.deepEqual(report.samples.map((s) => s.partitions), SAMPLES.map(() => 4));
+      // one pack per chromosome and one for coverage: a handful of files, not one per sample and chromosome
+      const packs = await readdir(join(vault.dataDir, 'packs'), { recursive: true });
+      assert.equal(packs.filter((f) => f.endsWith('.gvk')).length, 5);
+      await vault.close();
+    });
+  }
+
+  it('stores nothing of a sample that was not chosen: every stored allele is carried by the chosen one', async () => {
+    const { vault } = await newVault(join(dir.path, 'one'));
+    await ingestVcf(vault, vcf, { patient: 'MRN0000099', sample: 'S03', workers: 0, chunkBytes: 32 * 1024 });
+    await assertStoredAsRead(vault, vcf, ['S03']);
+    const catalog = vault.catalog;
+    for (const table of catalog.data.partitions.filter((p) => p.kind === 'alleles')) {
+      const decoded = await vault.alleleTable(table.partitionId);
+      const used = new Uint8Array(decoded.rows);
+      for (const calls of catalog.callsUsing(table.partitionId)) for (const row of decodeCalls(await vault.read(calls)).allele) used[row] = 1;
+      for (let row = 0; row < decoded.rows; row++) {
+        assert.ok(used[row] === 1 && !isRemovedAllele(decoded, row), `${table.chrom} allele row ${row} is carried by the stored sample`);
+      }
+    }
+    await vault.close();
+  });
+
+  it('erasing one sample of a file blanks the alleles only it carried, re-keys the batch, and leaves the others as read', async () => {
+    const { vault } = await newVault(join(dir.path, 'erase'));
+    const map = new Map(SAMPLES.map((s, i) => [s, `MRN00000${i + 10}`]));
+    await ingestVcf(vault, vcf, { map, workers: 0 });
+    const parsed = await readVcf(vcf, { workers: 0 });
+    const alleleKey = (b: CallBatch, i: number) => `${b.chrom}:${b.pos[i]}:${b.ref[i]}:${b.alt[i]}`;
+    const carriers = new Map<string, Set<string>>();
+    for (const sample of parsed.samples) for (const b of sample.batches) for (let i = 0; i < b.rows; i++) {
+      const key = alleleKey(b, i);
+      carriers.set(key, (carriers.get(key) ?? new Set()).add(sample.name));
+    }
+    const privateToS02 = [...carriers].filter(([, who]) => who.size === 1 && who.has('S02')).map(([key]) => key);
+    assert.ok(privateToS02.length > 50, 'the fixture gives S02 alleles of its own');
+    const storedAlleles = async (): Promise<Set<string>> => {
+      const keys = new Set<string>();
+      for (const entry of vault.catalog.data.partitions.filter((p) => p.kind === 'alleles')) {
+        const t = await vault.alleleTable(entry.partitionId);
+        for (let row = 0; row < t.rows; row++) {
+          if (isRemovedAllele(t, row)) continue;
+          const text = (name: 'ref' | 'alt') => t.text[name].values[t.text[name].codes[row]!];
+          keys.add(`${t.chrom}:${t.pos[row]}:${text('ref')}:${text('alt')}`);
+        }
+      }
+      return keys;
+    };
+    const before = await storedAlleles();
+    assert.ok(privateToS02.every((k) => before.has(k)));
+    const s02 = vault.catalog.data.samples.find((s) => s.name === 'S02')!.sampleId;
+    const batchId = vault.catalog.data.partitions.find((p) => p.kind === 'alleles')!.sampleId;
+    const oldBatchKey = vault.keyOf(batchId).toString('base64');
+
+    await eraseSample(vault, s02, await prepareReplacement({ currentKeyFile: null, explicit: newMasterKey('next') }));
+
+    const after = await storedAlleles();
+    assert.deepEqual(privateToS02.filter((k) => after.has(k)), [], 'no allele only S02 carried is left');
+    assert.equal(after.size, before.size - privateToS02.length, 'every allele another sample carries is kept');
+    assert.notEqual(vault.keyOf(batchId).toString('base64'), oldBatchKey, 'the allele tables are sealed under a new batch key');
+    assert.equal(vault.catalog.data.partitions.some((p) => p.sampleId === s02), false);
+    await assertStoredAsRead(vault, vcf, SAMPLES.filter((s) => s !== 'S02'));
+    const referenced = new Set(vault.catalog.data.partitions.map((p) => p.file));
+    const onDisk = (await readdir(join(vault.dataDir, 'packs'), { recursive: true })).filter((f) => f.endsWith('.gvk')).map((f) => join('packs', f));
+    assert.deepEqual(onDisk.sort(), [...referenced].filter((f) => f.startsWith('packs/')).sort(), 'the old pack files are gone');
+
+    for (const name of SAMPLES.filter((s) => s !== 'S02')) {
+      const sampleId = vault.catalog.data.samples.find((s) => s.name === name)!.sampleId;
+      await eraseSample(vault, sampleId, await prepareReplacement({ currentKeyFile: null, explicit: newMasterKey('next') }));
+    }
+    assert.deepEqual(vault.catalog.data.partitions, []);
+    assert.throws(() => vault.keyOf(batchId), /no data key/);
+    assert.deepEqual((await readdir(join(vault.dataDir, 'packs'), { recursive: true })).filter((f) => f.endsWith('.gvk')), []);
+    await vault.close();
+  });
+});

@@ -1,0 +1,97 @@
+// Partition format 3 (magic GVP3): one sample's calls on one chromosome as per-sample numbers
+// only (allele row, zygosity, phasing, DP, GQ, genotype code); everything the VCF says once per
+// site, and the batch's genotype strings, live in the batch's allele table (allele-table-codec.ts). Joining the two gives back
+// the same CodedPartition a self-contained partition decodes to, so the engine is unchanged.
+import { constants, deflateRawSync } from 'node:zlib';
+import { Field, RecordBatch, Schema, Struct, Table, makeData, tableToIPC, type Data } from 'apache-arrow';
+import type { SampleCalls } from '../ingest/call-columns.ts';
+import { undoZigzagDeltas, zigzagDeltas } from './byte-planes.ts';
+import { PARTITION_PRESET_V3 } from './partition-preset.ts';
+import { PartitionCodecError, bytesData, narrowData, narrowWords, readIpc, shiftedDown, shiftedUp, typedColumn } from './arrow-columns.ts';
+import { ALLELE_TEXT_COLUMNS, gatherText, isRemovedAllele, type AlleleTable } from './allele-table-codec.ts';
+import type { CodedPartition } from './partition-codec.ts';
+
+export const CALLS_MAGIC = Buffer.from('GVP3', 'ascii');
+const FORMAT_NAME = 'genovault-calls/3';
+
+export interface DecodedCalls extends SampleCalls {
+  /** rows the allele table had when this partition was written: every allele row is below it */
+  alleleRows: number;
+}
+
+/** The Arrow IPC stream of a calls partition (uncompressed): numbers only, each column as narrow as its values; also makes the preset dictionary. */
+export function callsIpc(calls: SampleCalls, alleleRows: number): Uint8Array {
+  const rows = calls.rows;
+  for (const [name, values] of [['allele', calls.allele], ['zygosity', calls.zygosity], ['phased', calls.phased], ['dp', calls.dp], ['gq', calls.gq], ['gt', calls.gt]] as const) {
+    if (values.length !== rows) throw new PartitionCodecError(`calls for ${calls.chrom}: column ${name} has ${values.length} values, expected ${rows}`);
+  }
+  const allele = new Int32Array(calls.allele.buffer, calls.allele.byteOffset, rows);
+  const columns: [string, Data][] = [
+    ['allele', narrowData(zigzagDeltas(allele))],
+    ['zygosity', bytesData(calls.zygosity)],
+    ['phased', bytesData(calls.phased)],
+    ['dp', narrowData(shiftedUp(calls.dp))],
+    ['gq', narrowData(shiftedUp(calls.gq))],
+    ['gt', narrowData(new Uint32Array(calls.gt.buffer, calls.gt.byteOffset, rows))],
+  ];
+  const fields = columns.map(([name, data]) => new Field(name, data.type, false));
+  const metadata = new Map([['format', FORMAT_NAME], ['chrom', calls.chrom], ['allele_rows', String(alleleRows)]]);
+  const struct = makeData({ type: new Struct(fields), length: rows, nullCount: 0, children: columns.map(([, data]) => data) });
+  return tableToIPC(new Table([new RecordBatch(new Schema(fields, metadata), struct)]), 'stream');
+}
+
+// Huffman coding alone: measured on the bench's calls 1.75x faster than deflate level 1 for 10%
+// more bytes (these columns are small numbers with few repeats, so string matching finds little).
+const DEFLATE = { level: 1, strategy: constants.Z_HUFFMAN_ONLY, dictionary: PARTITION_PRESET_V3 };
+
+export function encodeCalls(calls: SampleCalls, alleleRows: number): Uint8Array {
+  return Buffer.concat([CALLS_MAGIC, deflateRawSync(callsIpc(calls, alleleRows), DEFLATE)]);
+}
+
+export function decodeCalls(bytes: Uint8Array): DecodedCalls {
+  if (!Buffer.from(bytes.subarray(0, CALLS_MAGIC.length)).equals(CALLS_MAGIC)) throw new PartitionCodecError('not a GenoVault calls partition (bad magic bytes)');
+  const table = readIpc(bytes, CALLS_MAGIC.length, PARTITION_PRESET_V3);
+  const meta = table.schema.metadata;
+  if (meta.get('format') !== FORMAT_NAME) throw new PartitionCodecError(`unsupported partition format ${meta.get('format') ?? '(none)'}`);
+  const alleleRows = Number(meta.get('allele_rows'));
+  if (!Number.isSafeInteger(alleleRows) || alleleRows < 0) throw new PartitionCodecError('calls partition lacks its allele row count');
+  const rows = table.numRows;
+  const allele = undoZigzagDeltas(narrowWords(table, 'allele', rows));
+  const gt = narrowWords(table, 'gt', rows);
+  return {
+    chrom: meta.get('chrom') ?? '',
+    rows,
+    allele: new Uint32Array(allele.buffer, allele.byteOffset, rows),
+    zygosity: typedColumn(table, 'zygosity', rows, Uint8Array),
+    phased: typedColumn(table, 'phased', rows, Uint8Array),
+    dp: shiftedDown(narrowWords(table, 'dp', rows)),
+    gq: shiftedDown(narrowWords(table, 'gq', rows)),
+    gt: new Int32Array(gt.buffer, gt.byteOffset, rows),
+    alleleRows,
+  };
+}
+
+/** The calls with their alleles looked up: the engine's CodedPartition. */
+export function joinCalls(calls: DecodedCalls, alleles: AlleleTable): CodedPartition {
+  if (alleles.chrom !== calls.chrom) throw new PartitionCodecError(`calls on ${calls.chrom} point into an allele table of ${alleles.chrom}`);
+  if (alleles.rows !== calls.alleleRows) throw new PartitionCodecError(`calls expect an allele table of ${calls.alleleRows} rows, found ${alleles.rows}`);
+  const rows = calls.rows;
+  const pos = new Int32Array(rows);
+  const altIndex = new Uint8Array(rows);
+  const qual = new Float32Array(rows);
+  const genotypes = alleles.genotypes.length;
+  for (let i = 0; i < rows; i++) {
+    const row = calls.allele[i]!;
+    if (row >= alleles.rows || isRemovedAllele(alleles, row)) throw new PartitionCodecError(`calls on ${calls.chrom} point at allele row ${row}, which the allele table does not hold`);
+    if (calls.gt[i]! >= genotypes) throw new PartitionCodecError(`calls on ${calls.chrom} name genotype ${calls.gt[i]!}, which the allele table does not list`);
+    pos[i] = alleles.pos[row]!;
+    altIndex[i] = alleles.altIndex[row]!;
+    qual[i] = alleles.qual[row]!;
+  }
+  const identity = Uint32Array.from({ length: rows }, (_, i) => i);
+  const text = Object.fromEntries(ALLELE_TEXT_COLUMNS.map((name) => [name, gatherText(alleles.text[name], calls.allele)]));
+  return {
+    chrom: calls.chrom, rows, pos, altIndex, qual, zygosity: calls.zygosity, phased: calls.phased, dp: calls.dp, gq: calls.gq,
+    text: { ...text, gt: gatherText({ values: alleles.genotypes, codes: calls.gt }, identity) } as CodedPartition['text'],
+  };
+}
