@@ -3,7 +3,7 @@
 // every sample and chromosome must decode to exactly the calls readVcf gives, across chunk
 // boundaries and worker threads, and nothing of a sample that was not ingested may be stored.
 import { strict as assert } from 'node:assert';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile, writeFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Vault } from '../../../vault/store/vault.ts';
 import { newMasterKey, type MasterKey } from '../../../vault/crypto/master-key.ts';
@@ -15,6 +15,7 @@ import { isRemovedAllele } from '../../../vault/store/allele-table-codec.ts';
 import { writeSyntheticVcf } from '../../../vault/demo/synthetic/index.ts';
 import type { CallBatch } from '../../../vault/ingest/call-columns.ts';
 import { prepareReplacement, eraseSample } from '../../../vault/store/key-operations.ts';
+import { SealedObjectError } from '../../../vault/crypto/sealed-object.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 const SAMPLES = ['S01', 'S02', 'S03', 'S04', 'S05', 'S06'];
@@ -150,5 +151,37 @@ describe('ingest: allele tables, per-sample calls and pack files', function () {
     assert.throws(() => vault.keyOf(batchId), /no data key/);
     assert.deepEqual((await readdir(join(vault.dataDir, 'packs'), { recursive: true })).filter((f) => f.endsWith('.gvk')), []);
     await vault.close();
+  });
+
+  it('detects an edited, truncated or reordered pack file and names it', async () => {
+    const { vault, kek } = await newVault(join(dir.path, 'tamper'));
+    await ingestVcf(vault, vcf, { map: new Map(SAMPLES.map((s, i) => [s, `MRN00000${i + 10}`])), workers: 0 });
+    const calls = vault.catalog.callPartitions().filter((p) => p.chrom === 'chr17');
+    const [first, second] = [calls[0]!, calls[1]!];
+    assert.equal(first.file, second.file, 'one pack holds the chromosome');
+    await vault.close();
+    const path = join(vault.dataDir, first.file);
+    const original = await readFile(path);
+    const v = await Vault.open(vault.dataDir, kek, { write: false });
+    const refused = (failure: string) => (e: Error) => e instanceof SealedObjectError && e.failure === failure && e.message.includes(first.file);
+
+    const edited = Buffer.from(original);
+    edited[first.offset! + first.length! - 3]! ^= 0x40;
+    await writeFile(path, edited);
+    await assert.rejects(v.readPartition(first), refused('tampered'));
+    await v.readPartition(second); // a neighbour's segment is still whole
+
+    await writeFile(path, original);
+    await truncate(path, first.offset! + first.length! - 10);
+    await assert.rejects(v.readPartition(first), refused('truncated'));
+
+    // the other sample's segment moved into this one's place
+    const swapped = Buffer.concat([original.subarray(0, first.offset), original.subarray(second.offset, second.offset! + second.length!), original.subarray(first.offset! + first.length!)]);
+    await writeFile(path, swapped);
+    await assert.rejects(v.readPartition(first), (e: Error) => e instanceof SealedObjectError && e.message.includes(first.file));
+
+    await writeFile(path, original);
+    assert.equal((await v.readPartition(first)).rows, first.rows);
+    await v.close();
   });
 });
