@@ -47,7 +47,11 @@ export async function benchCohort(o: VaultBenchOptions, work: string): Promise<{
   const vault = await openReadOnly(ingested);
   try {
     const region = `${span.chrom}:${span.start}-${span.end}`;
-    const open = () => openQueries(vault, { cacheBudgetMb: CACHE_BUDGET_MB });
+    // a cold engine decrypts the batch's allele table too (the vault keeps decoded ones otherwise)
+    const open = () => {
+      vault.forgetDecoded();
+      return openQueries(vault, { cacheBudgetMb: CACHE_BUDGET_MB });
+    };
     const close = (q: PatientQueries) => q.close();
     const site = await pickSite(open, region);
     const memory = await probeMemory(ingested, region);

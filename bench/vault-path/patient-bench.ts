@@ -29,7 +29,11 @@ export async function benchPatient(o: VaultBenchOptions, ingested: IngestedVault
     const refs = vault.catalog.partitionsOfPatient(patientId);
     const calls = refs.reduce((n, r) => n + r.rows, 0);
     const query = (q: PatientQueries) => q.variantsOfPatient(patientId, { gene: GENE });
-    const open = () => openQueries(vault, { cacheBudgetMb: CACHE_BUDGET_MB });
+    // a cold engine decrypts the batch's allele table too (the vault keeps decoded ones otherwise)
+    const open = () => {
+      vault.forgetDecoded();
+      return openQueries(vault, { cacheBudgetMb: CACHE_BUDGET_MB });
+    };
     const close = (q: PatientQueries) => q.close();
 
     let decrypted = 0;

@@ -133,6 +133,11 @@ export class Vault implements PartitionSource {
     return decodePartitionCoded(bytes, await this.alleleTable(entry.alleles));
   }
 
+  /** Forgets the decoded allele tables (a truly cold read decrypts them again; benchmarks use it). */
+  forgetDecoded(): void {
+    this.alleleTables.clear();
+  }
+
   /** A batch's allele table for one chromosome, decoded once and kept while it is current. */
   async alleleTable(partitionId: string): Promise<AlleleTable> {
     const entry = this.catalog.partition(partitionId);
