@@ -6,7 +6,8 @@ import { LineCursor } from './line-cursor.ts';
 import { AlleleKind, checkAlt, checkChrom, checkFilter, checkId, checkRef, readPos, type AlleleKindValue } from './fixed-columns.ts';
 import { checkQual, readInt } from './typed-values.ts';
 import { InfoChecker, type InfoCapture } from './info-column.ts';
-import { FormatChecker, checkSample, type SampleContext } from './sample-columns.ts';
+import { FormatChecker, checkSample, type FormatSpec, type SampleContext } from './sample-columns.ts';
+import { FastSampleReader } from './sample-fast.ts';
 import { Genotype } from './genotype.ts';
 import { annotateAlleles } from './annotations.ts';
 import { normaliseChrom } from './chrom-names.ts';
@@ -16,6 +17,14 @@ import { isModern, type VcfHeader } from './vcf-header.ts';
 
 const TAB = 9;
 const NL = 10;
+
+export interface ChunkParserOptions {
+  /**
+   * false: every sample column goes through the general checker. The output is the same either way;
+   * tests use this as the reference the shortcuts are compared with.
+   */
+  shortcuts?: boolean;
+}
 
 export class ChunkParser {
   private readonly info: InfoChecker;
@@ -27,8 +36,11 @@ export class ChunkParser {
   private readonly capture: InfoCapture = { end: null, ann: null, csq: null, geneinfo: null, mc: null, clnsig: null };
   private readonly columns: number;
   private readonly modern: boolean;
+  private readonly shortcuts: boolean;
+  private readonly fast = new Map<FormatSpec, FastSampleReader | null>();
 
-  constructor(private readonly header: VcfHeader) {
+  constructor(private readonly header: VcfHeader, options: ChunkParserOptions = {}) {
+    this.shortcuts = options.shortcuts ?? true;
     this.cursor = new LineCursor(header.strict);
     this.info = new InfoChecker(header);
     this.format = new FormatChecker(header);
@@ -115,17 +127,24 @@ export class ChunkParser {
     const ctx: SampleContext = { altCount: alts.length, altMissing: alts.length === 0, allowEmpty: this.modern, allowLeadingPhase: this.modern };
     const refBlock = this.isRefBlock(alts.length);
     const blockEnd = refBlock ? (this.capture.end ?? pos) : pos + ref.length - 1;
+    const fast = this.fastReader(spec);
+    fast?.startRecord(ctx);
+    const gt = this.gt;
     let site = -1;
     let start = formatEnd + 1;
     const sampleCount = this.header.samples.length;
+    const last = sampleCount - 1;
     for (let sample = 0; sample < sampleCount; sample++) {
-      let end = sample === sampleCount - 1 ? e : b.indexOf(TAB, start);
-      if (end < 0 || end > e) cursor.failAt(e, `record has ${sample} sample column(s) but the header declares ${sampleCount}`);
-      if (sample === sampleCount - 1 && b.indexOf(TAB, start) >= 0 && b.indexOf(TAB, start) < e) {
-        cursor.failAt(b.indexOf(TAB, start), `record has more sample columns than the ${sampleCount} in the header`);
+      let end = fast ? fast.read(b, start, e, gt, this.slots) : -1;
+      // the fast reader stops at the next TAB; a column count off by one is for the general path to word
+      if (end < 0 || (end === e) !== (sample === last)) {
+        end = sample === last ? e : b.indexOf(TAB, start);
+        if (end < 0 || end > e) cursor.failAt(e, `record has ${sample} sample column(s) but the header declares ${sampleCount}`);
+        if (sample === last && b.indexOf(TAB, start) >= 0 && b.indexOf(TAB, start) < e) {
+          cursor.failAt(b.indexOf(TAB, start), `record has more sample columns than the ${sampleCount} in the header`);
+        }
+        checkSample(cursor, start, end, spec, ctx, gt, this.slots);
       }
-      checkSample(cursor, start, end, spec, ctx, this.gt, this.slots);
-      const gt = this.gt;
       if (gt.ploidy > 0 && gt.anyCalled) {
         if (refBlock) {
           if (!gt.anyAlt) state.cover(sample, state.lastChrom, pos, blockEnd);
@@ -135,9 +154,17 @@ export class ChunkParser {
       }
       if (!refBlock && gt.anyAlt && !ctx.altMissing) site = this.addCalls(state, sample, site, start, end, pos, ref, alts, qual);
       start = end + 1;
-      end = start;
     }
     if (refBlock) state.refBlocks++;
+  }
+
+  private fastReader(spec: FormatSpec): FastSampleReader | null {
+    let reader = this.fast.get(spec);
+    if (reader === undefined) {
+      reader = this.shortcuts && spec.keys.length > 0 ? new FastSampleReader(spec) : null;
+      this.fast.set(spec, reader);
+    }
+    return reader;
   }
 
   private isRefBlock(altCount: number): boolean {
