@@ -20,8 +20,8 @@ const NL = 10;
 
 export interface ChunkParserOptions {
   /**
-   * false: every sample column goes through the general checker. The output is the same either way;
-   * tests use this as the reference the shortcuts are compared with.
+   * false: every sample column goes through the general checker and coverage is always tracked. The
+   * output is the same either way; tests use this as the reference the shortcuts are compared with.
    */
   shortcuts?: boolean;
 }
@@ -38,9 +38,12 @@ export class ChunkParser {
   private readonly modern: boolean;
   private readonly shortcuts: boolean;
   private readonly fast = new Map<FormatSpec, FastSampleReader | null>();
+  /** whether coverage is tracked: off until a chunk with reference blocks is seen */
+  private coverage: boolean;
 
   constructor(private readonly header: VcfHeader, options: ChunkParserOptions = {}) {
     this.shortcuts = options.shortcuts ?? true;
+    this.coverage = !this.shortcuts;
     this.cursor = new LineCursor(header.strict);
     this.info = new InfoChecker(header);
     this.format = new FormatChecker(header);
@@ -49,6 +52,19 @@ export class ChunkParser {
   }
 
   parse(buf: Uint8Array, firstLine: number): ChunkResult {
+    let result = this.parseChunk(buf, firstLine);
+    // Coverage is kept only for chunks with reference blocks (a gVCF); skip its bookkeeping until one is
+    // seen, then redo that chunk with it, and keep it on for the chunks that follow.
+    if (!this.coverage && result.refBlocks > 0) {
+      this.coverage = true;
+      result = this.parseChunk(buf, firstLine);
+    }
+    // warnings are taken after any redo: the redo finds the same ones, already reported once by the cursor
+    result.warnings.push(...this.cursor.warnings.splice(0));
+    return result;
+  }
+
+  private parseChunk(buf: Uint8Array, firstLine: number): ChunkResult {
     const state = new ChunkState(this.header.samples.length, this.header.version.minor >= 3);
     const cursor = this.cursor;
     cursor.setBuffer(buf);
@@ -71,9 +87,7 @@ export class ChunkParser {
       if (!(err instanceof VcfProblemError)) throw err;
       error = err.problem;
     }
-    const result = state.finish(firstLine, error);
-    result.warnings.push(...cursor.warnings.splice(0));
-    return result;
+    return state.finish(firstLine, error);
   }
 
   private parseRecord(s: number, e: number, state: ChunkState): void {
@@ -145,7 +159,7 @@ export class ChunkParser {
         }
         checkSample(cursor, start, end, spec, ctx, gt, this.slots);
       }
-      if (gt.ploidy > 0 && gt.anyCalled) {
+      if (this.coverage && gt.ploidy > 0 && gt.anyCalled) {
         if (refBlock) {
           if (!gt.anyAlt) state.cover(sample, state.lastChrom, pos, blockEnd);
         } else {
