@@ -12,7 +12,8 @@ import { Genotype } from './genotype.ts';
 import { annotateAlleles } from './annotations.ts';
 import { normaliseChrom } from './chrom-names.ts';
 import { alleleKey } from './allele-key.ts';
-import { Grow, int32s, uint8s, type ChunkResult, type SiteTable } from './chunk-result.ts';
+import { CallRows } from './call-rows.ts';
+import { Grow, int32s, type ChunkResult, type SiteTable } from './chunk-result.ts';
 import { isModern, type VcfHeader } from './vcf-header.ts';
 
 const TAB = 9;
@@ -40,6 +41,8 @@ export class ChunkParser {
   private readonly fast = new Map<FormatSpec, FastSampleReader | null>();
   /** whether coverage is tracked: off until a chunk with reference blocks is seen */
   private coverage: boolean;
+  /** rows to make room for in the next chunk: a little more than this one had */
+  private callCapacity = 0;
 
   constructor(private readonly header: VcfHeader, options: ChunkParserOptions = {}) {
     this.shortcuts = options.shortcuts ?? true;
@@ -65,7 +68,7 @@ export class ChunkParser {
   }
 
   private parseChunk(buf: Uint8Array, firstLine: number): ChunkResult {
-    const state = new ChunkState(this.header.samples.length, this.header.version.minor >= 3);
+    const state = new ChunkState(this.header.samples.length, this.header.version.minor >= 3, this.callCapacity);
     const cursor = this.cursor;
     cursor.setBuffer(buf);
     let error = null;
@@ -87,6 +90,7 @@ export class ChunkParser {
       if (!(err instanceof VcfProblemError)) throw err;
       error = err.problem;
     }
+    this.callCapacity = state.calls.length + (state.calls.length >> 3);
     return state.finish(firstLine, error);
   }
 
@@ -200,16 +204,11 @@ export class ChunkParser {
         continue;
       }
       if (site < 0) site = this.addSite(state, pos, ref, alts, qual);
-      state.callSample.push(sample);
-      state.callSite.push(site);
-      state.callAlt.push(allele);
-      state.callZygosity.push(gt.zygosityOf(allele));
-      state.callPhased.push(gt.phased ? 1 : 0);
       const b = cursor.buf;
       const slots = this.slots;
-      state.callDp.push((slots[0] ?? -1) >= 0 ? readInt(b, slots[0] ?? 0, slots[1] ?? 0, MISSING_INT) : MISSING_INT);
-      state.callGq.push((slots[2] ?? -1) >= 0 ? readInt(b, slots[2] ?? 0, slots[3] ?? 0, MISSING_INT) : MISSING_INT);
-      state.callGt.push(state.gtIndex(cursor, start, end));
+      const dp = (slots[0] ?? -1) >= 0 ? readInt(b, slots[0] ?? 0, slots[1] ?? 0, MISSING_INT) : MISSING_INT;
+      const gq = (slots[2] ?? -1) >= 0 ? readInt(b, slots[2] ?? 0, slots[3] ?? 0, MISSING_INT) : MISSING_INT;
+      state.calls.add(sample, site, allele, gt.zygosityOf(allele), gt.phased ? 1 : 0, dp, gq, state.gtIndex(cursor, start, end));
     }
     return site;
   }
@@ -251,16 +250,11 @@ class ChunkState {
   readonly keyH1 = new Grow(int32s);
   readonly keyH2 = new Grow(int32s);
   readonly sites: SiteTable = { chrom: [], pos: [], id: [], ref: [], alts: [], filter: [], qual: [], gene: [], consequence: [], clnsig: [] };
-  readonly callSample = new Grow(int32s);
-  readonly callSite = new Grow(int32s);
-  readonly callAlt = new Grow(int32s);
-  readonly callZygosity = new Grow(uint8s);
-  readonly callPhased = new Grow(uint8s);
-  readonly callDp = new Grow(int32s);
-  readonly callGq = new Grow(int32s);
-  readonly callGt = new Grow(int32s);
+  readonly calls: CallRows;
   private readonly gtTable: string[] = [];
   private readonly gtIndexOf = new Map<string, number>();
+  private readonly gtShort = new Map<number, number>();
+  private readonly gtDiploid = new Int32Array(200).fill(-1);
   refBlocks = 0;
   readonly covSample = new Grow(int32s);
   readonly covChrom = new Grow(int32s);
@@ -270,7 +264,8 @@ class ChunkState {
   private readonly warnings: string[] = [];
   private records = 0;
 
-  constructor(sampleCount: number, private readonly noStar: boolean) {
+  constructor(sampleCount: number, private readonly noStar: boolean, callCapacity: number) {
+    this.calls = new CallRows(callCapacity);
     this.lastCover = new Int32Array(sampleCount).fill(-1);
   }
 
@@ -312,7 +307,34 @@ class ChunkState {
     const b = cursor.buf;
     let gtEnd = start;
     while (gtEnd < end && b[gtEnd] !== 58) gtEnd++;
-    const text = cursor.ascii(start, gtEnd);
+    if (gtEnd - start > 3) return this.gtTextIndex(cursor.ascii(start, gtEnd));
+    if (gtEnd - start === 3) {
+      // 'a/b' and 'a|b' with one-digit alleles, the bulk of calls: a table instead of a Map
+      const a0 = (b[start] ?? 0) - 48;
+      const sep = b[start + 1];
+      const a1 = (b[start + 2] ?? 0) - 48;
+      if (a0 >= 0 && a0 <= 9 && a1 >= 0 && a1 <= 9 && (sep === 47 || sep === 124)) {
+        const slot = (a0 * 10 + a1) * 2 + (sep === 124 ? 1 : 0);
+        let index = this.gtDiploid[slot] ?? -1;
+        if (index < 0) {
+          index = this.gtTextIndex(cursor.ascii(start, gtEnd));
+          this.gtDiploid[slot] = index;
+        }
+        return index;
+      }
+    }
+    // short GTs ('0/1', '1') are looked up by their bytes, so no string is made per call
+    let key = gtEnd - start;
+    for (let i = start; i < gtEnd; i++) key = key * 256 + (b[i] ?? 0);
+    let index = this.gtShort.get(key);
+    if (index === undefined) {
+      index = this.gtTextIndex(cursor.ascii(start, gtEnd));
+      this.gtShort.set(key, index);
+    }
+    return index;
+  }
+
+  private gtTextIndex(text: string): number {
     let index = this.gtIndexOf.get(text);
     if (index === undefined) {
       index = this.gtTable.length;
@@ -356,14 +378,7 @@ class ChunkState {
       keyH1: this.keyH1.finish(),
       keyH2: this.keyH2.finish(),
       sites: this.sites,
-      callSample: this.callSample.finish(),
-      callSite: this.callSite.finish(),
-      callAlt: this.callAlt.finish(),
-      callZygosity: this.callZygosity.finish(),
-      callPhased: this.callPhased.finish(),
-      callDp: this.callDp.finish(),
-      callGq: this.callGq.finish(),
-      callGt: this.callGt.finish(),
+      ...this.calls.finish(),
       gtTable: this.gtTable,
       refBlocks: this.refBlocks,
       covSample: keepCoverage ? this.covSample.finish() : empty,

@@ -202,12 +202,14 @@ export function readInt(b: Uint8Array, s: number, e: number, missing: number): n
   let value = 0;
   for (; i < e; i++) {
     const c = (b[i] ?? 0) - 48;
-    if (c < 0 || c > 9) {
-      // a Float-declared GQ/DP (older callers): round the number
-      const parsed = Number(String.fromCharCode(...b.subarray(s, e)));
-      return Number.isFinite(parsed) ? Math.round(parsed) : missing;
-    }
+    if (c < 0 || c > 9) return readRounded(b, s, e, missing);
     value = value * 10 + c;
   }
   return negative ? -value : value;
+}
+
+/** A Float-declared GQ/DP (older callers): round the number. Kept apart so readInt stays small enough to inline. */
+function readRounded(b: Uint8Array, s: number, e: number, missing: number): number {
+  const parsed = Number(String.fromCharCode(...b.subarray(s, e)));
+  return Number.isFinite(parsed) ? Math.round(parsed) : missing;
 }
