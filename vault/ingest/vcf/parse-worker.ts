@@ -23,4 +23,6 @@ if (port) {
       port.postMessage({ id: request.id, failure: err instanceof Error ? err.name : 'Error' });
     }
   });
+  // loading the TypeScript loader and the parser takes a few hundred ms: say when this worker can take work
+  port.postMessage({ ready: true });
 }

@@ -147,6 +147,8 @@ const AHEAD_PER_WORKER = 4;
  */
 async function parseInPool(header: VcfHeader, chunks: AsyncIterable<BodyChunk>, size: number, consume: Consume): Promise<void> {
   const pool = new WorkerPool(header, size);
+  // workers take a few hundred ms to start: until one is ready, this thread parses the first chunks itself
+  const starter = new ChunkParser(header);
   const limit = size * AHEAD_PER_WORKER;
   const inFlight: Promise<ChunkResult>[] = [];
   let fed = false;
@@ -163,7 +165,7 @@ async function parseInPool(header: VcfHeader, chunks: AsyncIterable<BodyChunk>, 
     try {
       for await (const chunk of chunks) {
         if (stopped) return;
-        const next = pool.parse(chunk.buf, chunk.firstLine);
+        const next = pool.ready ? pool.parse(chunk.buf, chunk.firstLine) : Promise.resolve(starter.parse(chunk.buf, chunk.firstLine));
         next.catch(() => undefined); // observed by the consumer, in order
         inFlight.push(next);
         wake('consumer');

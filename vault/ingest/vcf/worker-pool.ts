@@ -13,6 +13,7 @@ interface Pending {
 }
 
 interface Reply {
+  ready?: true;
   id: number;
   result?: ChunkResult;
   failure?: string;
@@ -46,6 +47,7 @@ export class WorkerPool {
   private readonly pending = new Map<number, Pending & { worker: number }>();
   private nextId = 0;
   private broken: Error | null = null;
+  private readyCount = 0;
 
   constructor(header: VcfHeader, size: number) {
     this.workers = Array.from({ length: size }, () => startWorker(header));
@@ -57,6 +59,11 @@ export class WorkerPool {
         if (code !== 0) this.failAll(new Error(`VCF parse worker stopped with code ${code}`));
       });
     });
+  }
+
+  /** True once at least one worker has started (until then a caller may parse on its own thread). */
+  get ready(): boolean {
+    return this.readyCount > 0;
   }
 
   parse(buf: Buffer, firstLine: number): Promise<ChunkResult> {
@@ -73,6 +80,10 @@ export class WorkerPool {
   }
 
   private settle(worker: number, reply: Reply): void {
+    if (reply.ready) {
+      this.readyCount++;
+      return;
+    }
     const entry = this.pending.get(reply.id);
     if (!entry) return;
     this.pending.delete(reply.id);
