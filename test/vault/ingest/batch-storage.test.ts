@@ -3,7 +3,8 @@
 // every sample and chromosome must decode to exactly the calls readVcf gives, across chunk
 // boundaries and worker threads, and nothing of a sample that was not ingested may be stored.
 import { strict as assert } from 'node:assert';
-import { readdir, readFile, writeFile, truncate } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { appendFile, readdir, readFile, writeFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Vault } from '../../../vault/store/vault.ts';
 import { newMasterKey, type MasterKey } from '../../../vault/crypto/master-key.ts';
@@ -17,6 +18,8 @@ import type { CallBatch } from '../../../vault/ingest/call-columns.ts';
 import { prepareReplacement, eraseSample } from '../../../vault/store/key-operations.ts';
 import { SealedObjectError } from '../../../vault/crypto/sealed-object.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
+import { hashTree } from '../../helpers/hash-tree.ts';
+import { VcfFormatError } from '../../../vault/ingest/vcf/vcf-format-error.ts';
 
 const SAMPLES = ['S01', 'S02', 'S03', 'S04', 'S05', 'S06'];
 
@@ -183,5 +186,27 @@ describe('ingest: allele tables, per-sample calls and pack files', function () {
     await writeFile(path, original);
     assert.equal((await v.readPartition(first)).rows, first.rows);
     await v.close();
+  });
+
+  it('a bad line after whole chromosomes were sealed leaves the vault byte-for-byte as it was', async () => {
+    const { vault } = await newVault(join(dir.path, 'late-error'));
+    await ingestVcf(vault, vcf, { patient: 'MRN0000042', sample: 'S01', workers: 0 });
+    const plain = join(dir.path, 'late-error.vcf');
+    await writeSyntheticVcf(plain, { samples: SAMPLES, seed: 8, variantsPerSample: 1500, gzip: false, chromosomes: ['chr1', 'chr2', 'chr17', 'chrX'] });
+    const lines = (await readFile(plain, 'utf8')).split('\n').length;
+    await appendFile(plain, 'chrX\t155000000\t.\tA\tG\tnot-a-number\tPASS\t.\tGT\t0/1\t0/0\t0/0\t0/0\t0/0\t0/0\n');
+    const before = await hashTree(vault.dataDir);
+    const map = new Map(SAMPLES.map((s, i) => [s, `MRN00001${i + 10}`]));
+    const packsNow = () => (readdirSync(join(vault.dataDir, 'packs'), { recursive: true }) as string[]).filter((f) => f.endsWith('.gvk')).length;
+    const packsBefore = packsNow();
+    let packsSeen = 0;
+    const countPacks = () => void (packsSeen = Math.max(packsSeen, packsNow()));
+    await assert.rejects(
+      ingestVcf(vault, plain, { map, workers: 0, chunkBytes: 16 * 1024, onProgress: countPacks }),
+      (e: Error) => e instanceof VcfFormatError && e.line === lines && /QUAL/.test(e.message),
+    );
+    assert.ok(packsSeen >= packsBefore + 3, `the packs of chr1, chr2 and chr17 were written before the bad line (${packsSeen} seen, ${packsBefore} before)`);
+    assert.deepEqual(await hashTree(vault.dataDir), before);
+    await vault.close();
   });
 });
