@@ -1,7 +1,7 @@
 // Column helpers shared by the stored formats (self-contained partitions, calls partitions and
 // allele tables): text as Arrow dictionaries with the narrowest index, 32-bit numbers as byte
 // planes, QUAL as exact hundredths, and the typed errors every decoder raises.
-import { inflateRawSync } from 'node:zlib';
+import { brotliDecompressSync, inflateRawSync } from 'node:zlib';
 import { Dictionary, Field, Int8, Int16, Int32, Struct, Uint8, Utf8, makeData, tableFromIPC, vectorFromArray, type Data, type DataType, type Table, type Vector } from 'apache-arrow';
 import { joinPlanes, splitPlanes } from './byte-planes.ts';
 
@@ -160,6 +160,14 @@ export function readIpc(bytes: Uint8Array, magicLength: number, preset: Buffer |
   try {
     const raw = inflateRawSync(bytes.subarray(magicLength), preset ? { dictionary: preset } : {});
     return tableFromIPC(raw);
+  } catch {
+    throw new PartitionCodecError('partition bytes are corrupt (cannot decompress or parse Arrow IPC)');
+  }
+}
+
+export function readBrotliIpc(bytes: Uint8Array, magicLength: number): Table {
+  try {
+    return tableFromIPC(brotliDecompressSync(bytes.subarray(magicLength)));
   } catch {
     throw new PartitionCodecError('partition bytes are corrupt (cannot decompress or parse Arrow IPC)');
   }

@@ -1,10 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { encodeCalls, decodeCalls, joinCalls } from '../../../vault/store/calls-codec.ts';
 import { encodeAlleleTable, decodeAlleleTable, keepAlleles, isRemovedAllele, type AlleleTable } from '../../../vault/store/allele-table-codec.ts';
 import { PartitionCodecError, codeText } from '../../../vault/store/arrow-columns.ts';
-import { PARTITION_PRESET_V3, PARTITION_PRESET_V3_SHA256 } from '../../../vault/store/partition-preset.ts';
 import type { SampleCalls } from '../../../vault/ingest/call-columns.ts';
 
 const text = fc.option(fc.string({ maxLength: 12 }), { nil: null });
@@ -94,10 +92,5 @@ describe('calls partitions (format 3) and allele tables', () => {
     assert.throws(() => decodeCalls(Buffer.from('GVP3 nothing')), PartitionCodecError);
     assert.throws(() => decodeCalls(bytes.subarray(0, bytes.length - 5)), PartitionCodecError);
     assert.throws(() => decodeAlleleTable(bytes), PartitionCodecError);
-  });
-
-  it('keeps the format-3 preset dictionary byte-identical (stored partitions depend on it)', () => {
-    assert.equal(createHash('sha256').update(PARTITION_PRESET_V3).digest('hex'), PARTITION_PRESET_V3_SHA256);
-    assert.equal(PARTITION_PRESET_V3_SHA256, '71c41d1c0787dff972ad2b8ecb353369365e935865bbea66d0aadd35eb4031d6');
   });
 });
