@@ -3,7 +3,7 @@
 import { MISSING_INT } from '../call-columns.ts';
 import { VcfProblemError } from './vcf-format-error.ts';
 import { LineCursor } from './line-cursor.ts';
-import { AlleleKind, checkAlt, checkChrom, checkFilter, checkId, checkRef, readPos, type AlleleKindValue } from './fixed-columns.ts';
+import { AlleleKind, checkAlt, checkChrom, checkFilter, checkId, checkRef, isPass, readPos, type AlleleKindValue } from './fixed-columns.ts';
 import { checkQual, readInt } from './typed-values.ts';
 import { InfoChecker, type InfoCapture } from './info-column.ts';
 import { FormatChecker, checkSample, type FormatSpec, type SampleContext } from './sample-columns.ts';
@@ -216,22 +216,29 @@ export class ChunkParser {
   private addSite(state: ChunkState, pos: number, ref: string, alts: string[], qual: number): number {
     const cursor = this.cursor;
     const t = state.tabs;
-    const id = cursor.text((t[1] ?? 0) + 1, t[2] ?? 0);
-    const filter = cursor.text((t[5] ?? 0) + 1, t[6] ?? 0);
+    const id = optionalText(cursor, (t[1] ?? 0) + 1, t[2] ?? 0);
+    const filter = optionalText(cursor, (t[5] ?? 0) + 1, t[6] ?? 0);
     const annotation = annotateAlleles(this.capture, ref, alts, this.header.csqFields);
     const sites = state.sites;
     sites.chrom.push(state.lastChromNormalised);
     sites.pos.push(pos);
-    sites.id.push(id === '.' ? null : id);
+    sites.id.push(id);
     sites.ref.push(ref);
     sites.alts.push(alts);
-    sites.filter.push(filter === '.' ? null : filter);
+    sites.filter.push(filter);
     sites.qual.push(qual);
     sites.gene.push(annotation.gene);
     sites.consequence.push(annotation.consequence);
     sites.clnsig.push(this.capture.clnsig);
     return sites.ref.length - 1;
   }
+}
+
+/** ID or FILTER as kept: null for '.', and 'PASS' without decoding it. */
+function optionalText(cursor: LineCursor, s: number, e: number): string | null {
+  const b = cursor.buf;
+  if (e - s === 1 && b[s] === 46) return null;
+  return isPass(b, s, e) ? 'PASS' : cursor.text(s, e);
 }
 
 /** Accumulates one chunk's output. */

@@ -15,6 +15,10 @@ const BREAKEND = new RegExp(
 const CHROM_BAD_BYTE = new Set([...' \t:=,<>[]{}()"\'\\'].map((c) => c.charCodeAt(0)));
 const STAR = 42;
 
+/** The one-base alleles as strings, so the usual REF and ALT need no decoding. */
+const ONE_BASE: (string | undefined)[] = [];
+for (const base of 'ACGTNacgtn') ONE_BASE[base.charCodeAt(0)] = base;
+
 /** CHROM: no whitespace, colon or brackets ('<ctg>' as a whole is allowed); '*' is refused from VCF 4.3 on. */
 export function checkChrom(cursor: LineCursor, s: number, e: number, noStar: boolean): void {
   if (e === s) cursor.failAt(s, 'CHROM is empty');
@@ -63,6 +67,8 @@ export function checkId(cursor: LineCursor, s: number, e: number): void {
 }
 
 export function checkRef(cursor: LineCursor, s: number, e: number): string {
+  const base = e - s === 1 ? ONE_BASE[cursor.buf[s] ?? 0] : undefined;
+  if (base !== undefined) return base;
   const ref = cursor.ascii(s, e);
   if (!BASES.test(ref)) cursor.failAt(s, ref === '.' || ref === '' ? 'REF is missing' : `REF has a base other than A, C, G, T, N: ${shown(ref)}`);
   return ref;
@@ -70,8 +76,13 @@ export function checkRef(cursor: LineCursor, s: number, e: number): string {
 
 /** Parses ALT; an empty list means '.' (no alternate allele). */
 export function checkAlt(cursor: LineCursor, s: number, e: number, kinds: AlleleKindValue[]): string[] {
-  const text = cursor.text(s, e);
   kinds.length = 0;
+  const base = e - s === 1 ? ONE_BASE[cursor.buf[s] ?? 0] : undefined;
+  if (base !== undefined) {
+    kinds.push(AlleleKind.bases);
+    return [base];
+  }
+  const text = cursor.text(s, e);
   if (text === '.') return [];
   const alts = text.split(',');
   let offset = s;
@@ -96,6 +107,9 @@ function alleleKind(cursor: LineCursor, alt: string, offset: number): AlleleKind
 
 /** FILTER: '.', 'PASS', or ';'-separated filter names; returns null for '.'. */
 export function checkFilter(cursor: LineCursor, s: number, e: number): string | null {
+  const b = cursor.buf;
+  if (e - s === 1 && b[s] === 46) return null;
+  if (isPass(b, s, e)) return 'PASS';
   const text = cursor.text(s, e);
   if (text === '.') return null;
   if (text === '') cursor.failAt(s, 'FILTER is empty');
@@ -107,4 +121,9 @@ export function checkFilter(cursor: LineCursor, s: number, e: number): string | 
     if (/\s/.test(name)) cursor.failAt(s, `FILTER contains whitespace: ${shown(text)}`);
   }
   return text;
+}
+
+/** FILTER is 'PASS' (checked on the bytes: most records say so). */
+export function isPass(b: Uint8Array, s: number, e: number): boolean {
+  return e - s === 4 && b[s] === 80 && b[s + 1] === 65 && b[s + 2] === 83 && b[s + 3] === 83;
 }

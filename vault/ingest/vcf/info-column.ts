@@ -4,6 +4,7 @@ import { shown, type LineCursor } from './line-cursor.ts';
 import { VcfProblemError } from './vcf-format-error.ts';
 import { checkTypedList, typeCode, TypeCode, type TypeCodeValue } from './typed-values.ts';
 import { NON_NEGATIVE_INFO, reservedDef } from './reserved-fields.ts';
+import { BytesMap } from './bytes-map.ts';
 import type { FieldDef, VcfHeader } from './vcf-header.ts';
 
 export interface InfoCapture {
@@ -34,11 +35,23 @@ interface KeyRule {
 
 export class InfoChecker {
   private readonly rules = new Map<string, KeyRule>();
+  /** the same rules by the key's bytes, so the usual lookup decodes nothing */
+  private readonly rulesByBytes = new BytesMap<KeyRule>();
   private readonly seen = new Set<string>();
   private readonly keyRule: RegExp;
 
   constructor(private readonly header: VcfHeader) {
     this.keyRule = header.version.minor >= 3 ? KEY_43 : KEY_LEGACY;
+  }
+
+  private ruleAt(cursor: LineCursor, s: number, e: number): KeyRule {
+    const b = cursor.buf;
+    let rule = this.rulesByBytes.get(b, s, e);
+    if (rule === undefined) {
+      rule = this.ruleFor(cursor.text(s, e));
+      this.rulesByBytes.set(b, s, e, rule);
+    }
+    return rule;
   }
 
   private ruleFor(key: string): KeyRule {
@@ -80,7 +93,7 @@ export class InfoChecker {
     const b = cursor.buf;
     let eq = s;
     while (eq < e && b[eq] !== 61) eq++;
-    const rule = this.ruleFor(cursor.text(s, eq));
+    const rule = this.ruleAt(cursor, s, eq);
     const key = rule.key;
     if (!rule.valid) cursor.failAt(s, `INFO key is not valid: ${shown(key)}`);
     if (this.seen.has(key)) cursor.failAt(s, `INFO key ${key} appears twice`);

@@ -4,6 +4,7 @@ import { checkTypedList, typeCode, TypeCode, type TypeCodeValue } from './typed-
 import { NON_NEGATIVE_FORMAT, reservedDef } from './reserved-fields.ts';
 import { countProblem } from './info-column.ts';
 import { genotypeCount, type Genotype } from './genotype.ts';
+import { BytesMap } from './bytes-map.ts';
 import type { VcfHeader } from './vcf-header.ts';
 
 export interface FormatSpec {
@@ -28,6 +29,8 @@ const KEY_LEGACY = /^[A-Za-z_][0-9A-Za-z_.]*$/;
 
 export class FormatChecker {
   private readonly cache = new Map<string, FormatSpec>();
+  /** the same specs by the FORMAT bytes, so the usual lookup decodes nothing */
+  private readonly byBytes = new BytesMap<FormatSpec>();
   private readonly keyRule: RegExp;
 
   constructor(private readonly header: VcfHeader) {
@@ -40,11 +43,15 @@ export class FormatChecker {
   }
 
   spec(cursor: LineCursor, s: number, e: number): FormatSpec {
+    const known = this.byBytes.get(cursor.buf, s, e);
+    if (known) return known;
     const text = cursor.text(s, e);
-    const cached = this.cache.get(text);
-    if (cached) return cached;
-    const spec = this.build(cursor, s, text);
-    this.cache.set(text, spec);
+    let spec = this.cache.get(text);
+    if (!spec) {
+      spec = this.build(cursor, s, text);
+      this.cache.set(text, spec);
+    }
+    this.byBytes.set(cursor.buf, s, e, spec);
     return spec;
   }
 

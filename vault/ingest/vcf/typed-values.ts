@@ -184,10 +184,39 @@ function quote(cursor: LineCursor, s: number, e: number): string {
 export function checkQual(cursor: LineCursor, s: number, e: number): number {
   const b = cursor.buf;
   if (e - s === 1 && b[s] === DOT) return NaN;
+  const plain = plainDecimal(b, s, e);
+  if (plain >= 0) return plain;
   if (!isFloat(b, s, e)) cursor.failAt(s, `QUAL is not a number: ${quote(cursor, s, e)}`);
   const value = Number(cursor.ascii(s, e));
   if (value < 0) cursor.failAt(s, `QUAL cannot be negative: ${quote(cursor, s, e)}`);
   return value;
+}
+
+const POWERS_OF_TEN = [1];
+for (let k = 1; k < 16; k++) POWERS_OF_TEN.push((POWERS_OF_TEN[k - 1] ?? 1) * 10);
+
+/**
+ * Digits with at most one '.' and at least one digit ('80.3', '5.', '.5'), at most 15 digits: m / 10^k is
+ * then exactly what Number() gives, as both are exact doubles and one division rounds once. -1 otherwise.
+ */
+function plainDecimal(b: Uint8Array, s: number, e: number): number {
+  if (e - s > 16) return -1;
+  let m = 0;
+  let digits = 0;
+  let dot = -1;
+  for (let i = s; i < e; i++) {
+    const c = b[i] ?? 0;
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+    } else if (c === DOT && dot < 0) {
+      dot = i;
+    } else {
+      return -1;
+    }
+  }
+  if (digits === 0 || digits > 15) return -1;
+  return dot < 0 ? m : m / (POWERS_OF_TEN[e - dot - 1] ?? 1);
 }
 
 /** Reads an integer already known to be valid, or MISSING for '.'. */
