@@ -27,6 +27,8 @@ export class FastSampleReader {
   private readonly dp: number;
   private readonly gq: number;
   private maxAllele = 0;
+  /** in this record every field after GT is an Integer of one value (DP, GQ, ...): no lists to count */
+  private simple = false;
   private alleles = 0;
 
   constructor(private readonly spec: FormatSpec) {
@@ -44,6 +46,7 @@ export class FastSampleReader {
     this.maxAllele = ctx.altMissing ? 9 : Math.min(ctx.altCount, 9);
     this.alleles = ctx.altCount + 1;
     const counts = this.spec.counts;
+    let simple = true;
     for (let k = 0; k < this.keyCount; k++) {
       const code = counts[k] ?? -4;
       let want: number = ANY_COUNT;
@@ -53,7 +56,9 @@ export class FastSampleReader {
       else if (code === -2) want = ctx.altCount + 1;
       else if (code === -3) want = PER_GENOTYPE;
       this.want[k] = want;
+      if (k > 0 || !this.hasGt) simple &&= this.kinds[k] === Kind.integer && want === 1;
     }
+    this.simple = simple;
   }
 
   /**
@@ -75,6 +80,7 @@ export class FastSampleReader {
     } else {
       gt.ploidy = 0;
     }
+    if (this.simple) return this.singleIntegers(b, i, e, k, slots);
     for (;;) {
       if (k >= this.keyCount) return -1;
       const start = i;
@@ -101,6 +107,31 @@ export class FastSampleReader {
       if (c === TAB) return i;
       i++;
       k++;
+    }
+  }
+
+  /** The rest of the column when every field is one Integer: digits (at most 9) or '.'. */
+  private singleIntegers(b: Uint8Array, i: number, e: number, k: number, slots: Int32Array): number {
+    for (;; k++) {
+      if (k >= this.keyCount) return -1;
+      const start = i;
+      let c = i < e ? (b[i] ?? 0) : TAB;
+      if (c === DOT) {
+        c = ++i < e ? (b[i] ?? 0) : TAB;
+      } else {
+        while (c >= 48 && c <= 57) c = ++i < e ? (b[i] ?? 0) : TAB;
+        if (i === start || i - start > 9) return -1;
+      }
+      if (k === this.dp) {
+        slots[0] = start;
+        slots[1] = i;
+      } else if (k === this.gq) {
+        slots[2] = start;
+        slots[3] = i;
+      }
+      if (c === TAB) return i;
+      if (c !== COLON) return -1;
+      i++;
     }
   }
 

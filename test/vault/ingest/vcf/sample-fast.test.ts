@@ -54,9 +54,13 @@ function gtValue(altCount: number, noisy: boolean): fc.Arbitrary<string> {
     .map(([head, parts]) => head + parts.map(([a, sep], i) => (i === parts.length - 1 ? a : a + sep)).join(''));
 }
 
+/** Numbers of 9 digits and more, either side of the Integer range. */
+const LONG = ['123456789', '999999999', '1234567890', '2147483647', '2147483648', '4294967296', '9999999999', '99999999999'];
+
 function number(noisy: boolean): fc.Arbitrary<string> {
   const clean = fc.oneof({ weight: 8, arbitrary: fc.nat(120).map(String) }, { weight: 1, arbitrary: fc.constantFrom('.', '0', '00', '123456789') });
-  return pick(clean, fc.constantFrom('', '-1', '+3', '-0', '1.5', '.5', '5.', '1e3', '1E-2', 'nan', 'Inf', '..', '.1.', 'x', '1x', '1234567890', '2147483647', '2147483648', '9999999999', '99999999999'), noisy);
+  const odd = fc.constantFrom('', '-1', '+3', '-0', '1.5', '.5', '5.', '1e3', '1E-2', 'nan', 'Inf', '..', '.1.', 'x', '1x');
+  return noisy ? fc.oneof({ weight: 6, arbitrary: clean }, { weight: 1, arbitrary: odd }, { weight: 1, arbitrary: fc.constantFrom(...LONG) }) : clean;
 }
 
 function decimal(noisy: boolean): fc.Arbitrary<string> {
@@ -105,8 +109,11 @@ function valueFor(key: string, altCount: number, noisy: boolean): fc.Arbitrary<s
   }
 }
 
-/** A FORMAT: GT first or absent, then a few other keys. */
-const formatKeys = fc.tuple(fc.boolean(), fc.shuffledSubarray(NAMES.slice(1), { minLength: 0, maxLength: 4 })).map(([gt, rest]) => (gt || rest.length === 0 ? ['GT', ...rest] : rest));
+/** A FORMAT: GT first or absent, then a few other keys; often one real files use. */
+const formatKeys = fc.oneof(
+  fc.constantFrom<string[]>(['GT', 'DP', 'GQ'], ['GT', 'GQ', 'DP'], ['GT', 'DP'], ['GT'], ['DP', 'GQ'], ['GT', 'AD', 'DP', 'GQ', 'PL'], ['GT', 'FT', 'GL']),
+  fc.tuple(fc.boolean(), fc.shuffledSubarray(NAMES.slice(1), { minLength: 0, maxLength: 4 })).map(([gt, rest]) => (gt || rest.length === 0 ? ['GT', ...rest] : rest)),
+);
 
 /** One column for a FORMAT; when noisy, also empty, missing, dropped, extra and edited fields. */
 function column(keys: string[], altCount: number, noisy: boolean): fc.Arbitrary<string> {
