@@ -148,32 +148,42 @@ export class ChunkParser {
     const fast = this.fastReader(spec);
     fast?.startRecord(ctx);
     const gt = this.gt;
+    const slots = this.slots;
+    const coverage = this.coverage;
+    const calls = !refBlock && !ctx.altMissing;
     let site = -1;
     let start = formatEnd + 1;
-    const sampleCount = this.header.samples.length;
-    const last = sampleCount - 1;
-    for (let sample = 0; sample < sampleCount; sample++) {
-      let end = fast ? fast.read(b, start, e, gt, this.slots) : -1;
+    const last = this.header.samples.length - 1;
+    for (let sample = 0; sample <= last; sample++) {
+      let end = fast ? fast.read(b, start, e, gt, slots) : -1;
       // the fast reader stops at the next TAB; a column count off by one is for the general path to word
-      if (end < 0 || (end === e) !== (sample === last)) {
-        end = sample === last ? e : b.indexOf(TAB, start);
-        if (end < 0 || end > e) cursor.failAt(e, `record has ${sample} sample column(s) but the header declares ${sampleCount}`);
-        if (sample === last && b.indexOf(TAB, start) >= 0 && b.indexOf(TAB, start) < e) {
-          cursor.failAt(b.indexOf(TAB, start), `record has more sample columns than the ${sampleCount} in the header`);
-        }
-        checkSample(cursor, start, end, spec, ctx, gt, this.slots);
-      }
-      if (this.coverage && gt.ploidy > 0 && gt.anyCalled) {
+      if (end < 0 || (end === e) !== (sample === last)) end = this.checkColumn(spec, ctx, sample, start, e);
+      if (coverage && gt.ploidy > 0 && gt.anyCalled) {
         if (refBlock) {
           if (!gt.anyAlt) state.cover(sample, state.lastChrom, pos, blockEnd);
         } else {
           state.cover(sample, state.lastChrom, pos, pos + ref.length - 1);
         }
       }
-      if (!refBlock && gt.anyAlt && !ctx.altMissing) site = this.addCalls(state, sample, site, start, end, pos, ref, alts, qual);
+      if (calls && gt.anyAlt) site = this.addCalls(state, sample, site, start, end, pos, ref, alts, qual);
       start = end + 1;
     }
     if (refBlock) state.refBlocks++;
+  }
+
+  /** The general path for one sample column: finds its end, checks the column count, then checkSample. */
+  private checkColumn(spec: FormatSpec, ctx: SampleContext, sample: number, start: number, e: number): number {
+    const cursor = this.cursor;
+    const b = cursor.buf;
+    const sampleCount = this.header.samples.length;
+    const last = sample === sampleCount - 1;
+    const end = last ? e : b.indexOf(TAB, start);
+    if (end < 0 || end > e) cursor.failAt(e, `record has ${sample} sample column(s) but the header declares ${sampleCount}`);
+    if (last && b.indexOf(TAB, start) >= 0 && b.indexOf(TAB, start) < e) {
+      cursor.failAt(b.indexOf(TAB, start), `record has more sample columns than the ${sampleCount} in the header`);
+    }
+    checkSample(cursor, start, end, spec, ctx, this.gt, this.slots);
+    return end;
   }
 
   private fastReader(spec: FormatSpec): FastSampleReader | null {
