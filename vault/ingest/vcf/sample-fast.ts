@@ -26,10 +26,13 @@ export class FastSampleReader {
   private readonly hasGt: boolean;
   private readonly dp: number;
   private readonly gq: number;
+  /** per record: the highest GT allele index taken here, and the allele count (for Number=G) */
   private maxAllele = 0;
+  private alleles = 0;
   /** in this record every field after GT is an Integer of one value (DP, GQ, ...): no lists to count */
   private simple = false;
-  private alleles = 0;
+  /** values counted by the last integers/floats/strings call */
+  private count = 0;
 
   constructor(private readonly spec: FormatSpec) {
     this.keyCount = spec.keys.length;
@@ -110,7 +113,10 @@ export class FastSampleReader {
     }
   }
 
-  /** The rest of the column when every field is one Integer: digits (at most 9) or '.'. */
+  /**
+   * The rest of the column when every field is one Integer: digits or '.'. At most 9 digits, which are
+   * always in the Integer range; longer numbers go to checkSample for the range check.
+   */
   private singleIntegers(b: Uint8Array, i: number, e: number, k: number, slots: Int32Array): number {
     for (;; k++) {
       if (k >= this.keyCount) return -1;
@@ -134,9 +140,6 @@ export class FastSampleReader {
       i++;
     }
   }
-
-  /** Values counted by the last integers/floats/strings call. */
-  private count = 0;
 
   /** Comma-separated values of at most 9 digits, or '.'; returns the end (':', TAB or e), or -1. */
   private integers(b: Uint8Array, i: number, e: number): number {
