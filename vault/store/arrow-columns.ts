@@ -187,7 +187,17 @@ export function decodeText(data: Data, rows: number, name: string): CodedText {
   const values = dictionary.toArray() as string[];
   const codes = new Int32Array(rows);
   const raw = data.values as ArrayLike<number>;
-  for (let i = 0; i < rows; i++) codes[i] = data.getValid(i) ? raw[i]! : -1;
+  const bitmap = data.nullBitmap;
+  if (data.nullCount === 0 || !bitmap || bitmap.length === 0) {
+    for (let i = 0; i < rows; i++) codes[i] = raw[i]!;
+  } else {
+    // the validity bits read directly: Data.getValid per row costs ~10x more (measured on allele tables)
+    const offset = data.offset;
+    for (let i = 0; i < rows; i++) {
+      const bit = offset + i;
+      codes[i] = (bitmap[bit >> 3]! >> (bit & 7)) & 1 ? raw[i]! : -1;
+    }
+  }
   return { values: Array.from(values), codes };
 }
 
