@@ -8,6 +8,8 @@ export interface VaultBenchOptions {
   /** the ingest file: a BGZF multi-sample VCF over every chromosome */
   ingestSamples: number;
   variantsPerSample: number;
+  /** ingest runs per figure (ours and bcftools' in turn; the median is reported) */
+  ingestRuns: number;
   /** the cohort: this many samples, generated on `cohortChromosomes` only */
   cohortSamples: number;
   cohortChromosomes: readonly string[];
@@ -42,6 +44,7 @@ export const FULL: VaultBenchOptions = {
   seed: 20250101,
   ingestSamples: 200,
   variantsPerSample: EXOME_VARIANTS,
+  ingestRuns: 3,
   cohortSamples: 1000,
   cohortChromosomes: COHORT_CHROMOSOMES,
   cohortVariantsPerSample: Math.round(EXOME_VARIANTS * chromosomeShare(COHORT_CHROMOSOMES)),
@@ -55,6 +58,7 @@ export const SMOKE: VaultBenchOptions = {
   seed: 20250101,
   ingestSamples: 10,
   variantsPerSample: 2_000,
+  ingestRuns: 1,
   cohortSamples: 20,
   cohortChromosomes: COHORT_CHROMOSOMES,
   cohortVariantsPerSample: Math.round(2_000 * chromosomeShare(COHORT_CHROMOSOMES)),
