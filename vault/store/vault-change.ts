@@ -17,7 +17,10 @@ export class VaultChange {
   private readonly written: string[] = [];
   private readonly removedFiles: string[] = [];
   private readonly dirs = new Set<string>();
-  /** the top folders (samples/, alleles/) this change created */
+  /** writes not finished yet, and whether abort() has begun */
+  private readonly inFlight = new Set<Promise<void>>();
+  private aborting = false;
+  /** the top folders (samples/, alleles/, packs/) this change created */
   private readonly tops = new Set<string>();
   /** partitions per sample so far, so numbering needs no scan of the whole catalog per write */
   private readonly partitionCounts = new Map<string, number>();
@@ -165,7 +168,16 @@ export class VaultChange {
   }
 
   /** Creates `file` (relative), writes and fsyncs it; its folder is made (and fsynced at commit) as needed. */
-  private async writeNewFile(file: string, sealed: Uint8Array): Promise<void> {
+  private writeNewFile(file: string, sealed: Uint8Array): Promise<void> {
+    if (this.aborting) return Promise.reject(new Error('this change was aborted'));
+    // abort() waits for every write still running, so none can create a file after it cleaned up
+    const write = this.createFile(file, sealed);
+    this.inFlight.add(write);
+    void write.finally(() => this.inFlight.delete(write)).catch(() => undefined);
+    return write;
+  }
+
+  private async createFile(file: string, sealed: Uint8Array): Promise<void> {
     const top = file.split('/')[0] ?? '';
     const path = join(this.dataDir, file);
     if (!this.dirs.has(dirname(path))) {
@@ -211,6 +223,8 @@ export class VaultChange {
   }
 
   async abort(): Promise<void> {
+    this.aborting = true;
+    await Promise.allSettled([...this.inFlight]);
     for (const path of this.written) await unlink(path).catch(() => undefined);
     for (const dir of this.dirs) await rmdir(dir).catch(() => undefined);
     for (const top of this.tops) await rmdir(top).catch(() => undefined);

@@ -138,9 +138,16 @@ describe('IdentityService login', () => {
       return performance.now() - start;
     };
     await time('nobody'); // warm up the dummy hash
-    const known = await time('dr.ada');
-    const unknown = await time('nobody');
-    assert.ok(unknown > known * 0.5, `unknown ${unknown.toFixed(1)} ms vs known ${known.toFixed(1)} ms`);
+    // medians of alternating tries: one try each moves by 2-3x on a busy 2-core machine
+    const knownTimes: number[] = [];
+    const unknownTimes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      knownTimes.push(await time('dr.ada'));
+      unknownTimes.push(await time('nobody'));
+    }
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    const [known, unknown] = [median(knownTimes), median(unknownTimes)];
+    assert.ok(unknown > known * 0.5, `unknown ${unknown.toFixed(1)} ms vs known ${known.toFixed(1)} ms (medians of 4)`);
   });
 
   it('restores accounts, lockouts and the last used TOTP step after a restart', async () => {
