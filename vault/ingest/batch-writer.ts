@@ -49,7 +49,8 @@ export class BatchWriter {
   async add(result: ChunkResult): Promise<void> {
     const n = result.callSample.length;
     if (n === 0) return;
-    const genotype = Int32Array.from(result.gtTable, (g) => this.genotypeCode(g));
+    // coded on first use by a stored sample, so genotypes only other columns carry are never kept
+    const genotype = new Int32Array(result.gtTable.length).fill(-1);
     const allele = new Int32Array(n);
     const gt = new Int32Array(n);
     const touched: number[] = [];
@@ -83,7 +84,13 @@ export class BatchWriter {
         touched.push(alt);
       }
       allele[c] = row;
-      gt[c] = genotype[result.callGt[c]!]!;
+      const local = result.callGt[c]!;
+      let code = genotype[local]!;
+      if (code < 0) {
+        code = this.genotypeCode(result.gtTable[local] ?? '');
+        genotype[local] = code;
+      }
+      gt[c] = code;
     }
     this.pieces.push(pieceOf(result, start, n, allele, gt));
   }

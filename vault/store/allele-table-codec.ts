@@ -70,8 +70,11 @@ export function decodeAlleleTable(bytes: Uint8Array): AlleleTable {
   };
 }
 
-/** The same table with every row not in `keep` blanked: what erasure leaves of a batch's alleles. */
-export function keepAlleles(table: AlleleTable, keep: Uint8Array): AlleleTable {
+/**
+ * The same table with every row not in `keep` blanked, and every genotype string not in
+ * `keepGenotypes` emptied (indices stay stable): what erasure leaves of a batch's alleles.
+ */
+export function keepAlleles(table: AlleleTable, keep: Uint8Array, keepGenotypes?: Uint8Array): AlleleTable {
   const pos = table.pos.slice();
   const altIndex = table.altIndex.slice();
   const qual = table.qual.slice();
@@ -85,7 +88,8 @@ export function keepAlleles(table: AlleleTable, keep: Uint8Array): AlleleTable {
   }
   // values no kept row uses go too, so the blanked alleles leave no text behind
   const text = Object.fromEntries(ALLELE_TEXT_COLUMNS.map((name) => [name, compactValues(table.text[name].values, codes[name])])) as Record<AlleleTextColumn, CodedText>;
-  return { chrom: table.chrom, rows: table.rows, pos, altIndex, qual, text, genotypes: table.genotypes };
+  const genotypes = table.genotypes.map((g, i) => (!keepGenotypes || keepGenotypes[i] ? g : ''));
+  return { chrom: table.chrom, rows: table.rows, pos, altIndex, qual, text, genotypes };
 }
 
 function parseGenotypes(json: string | undefined): string[] {

@@ -1,26 +1,22 @@
-// What erasing one sample does to the ingest batch it came from. Its own segments leave every
-// pack file; each allele table of the batch is rewritten with the rows no remaining sample
-// carries blanked, and re-sealed under a new batch key, so the erased sample's private
-// variants are gone from the current files and the old allele tables can no longer be opened.
-// Other samples' segments are copied sealed as they are (never re-encrypted).
+// What erasing one sample does to the ingest batch (file) it came from. Its own segments leave
+// the batch's pack files; each allele table of the batch is rewritten with the rows and genotype
+// strings no remaining sample uses blanked, re-sealed under a new batch key, so the erased
+// sample's private variants are gone from the current files and the old allele tables can no
+// longer be opened. Other samples' segments are copied sealed as they are (never re-encrypted).
 import type { CatalogPartition } from './catalog.ts';
 import type { Vault } from './vault.ts';
 import type { VaultChange } from './vault-change.ts';
 import { decodeCalls } from './calls-codec.ts';
 import { partitionFormat } from './partition-codec.ts';
-import { encodeAlleleTable, keepAlleles } from './allele-table-codec.ts';
+import { encodeAlleleTable, isRemovedAllele, keepAlleles, type AlleleTable } from './allele-table-codec.ts';
 
 export async function removeFromBatches(vault: Vault, change: VaultChange, sampleId: string): Promise<void> {
-  const partitions = vault.catalog.data.partitions;
-  const own = partitions.filter((p) => p.sampleId === sampleId);
   const batches = new Set<string>();
-  for (const p of own) {
+  for (const p of vault.catalog.data.partitions.filter((x) => x.sampleId === sampleId)) {
     const table = p.alleles ? vault.catalog.partition(p.alleles) : undefined;
     if (table) batches.add(table.sampleId);
-    if (p.offset !== undefined) {
-      const packOwner = packOwnerOf(p.file);
-      if (packOwner) batches.add(packOwner);
-    }
+    const packOwner = packOwnerOf(p.file);
+    if (p.offset !== undefined && packOwner) batches.add(packOwner);
   }
   for (const batchId of batches) await rewriteBatch(vault, change, batchId, sampleId);
 }
@@ -31,46 +27,80 @@ function packOwnerOf(file: string): string | null {
   return parts[0] === 'packs' && parts.length === 3 ? (parts[1] ?? null) : null;
 }
 
+interface Used {
+  rows: Uint8Array;
+  genotypes: Uint8Array;
+}
+
 async function rewriteBatch(vault: Vault, change: VaultChange, batchId: string, erased: string): Promise<void> {
   const partitions = vault.catalog.data.partitions;
-  const files = new Set(partitions.filter((p) => packOwnerOf(p.file) === batchId || (p.kind === 'alleles' && p.sampleId === batchId)).map((p) => p.file));
-  const remaining = partitions.filter((p) => files.has(p.file) && p.sampleId !== erased && p.sampleId !== batchId);
-  if (remaining.length === 0) {
-    for (const file of files) change.removePack(file);
+  const tables = partitions.filter((p) => p.kind === 'alleles' && p.sampleId === batchId);
+  const tableIds = new Set(tables.map((t) => t.partitionId));
+  const packFiles = new Set(partitions.filter((p) => packOwnerOf(p.file) === batchId).map((p) => p.file));
+  // every calls partition that still points into this batch, wherever it is stored
+  const remainingCalls = partitions.filter((p) => p.kind === 'calls' && p.sampleId !== erased && p.alleles !== undefined && tableIds.has(p.alleles));
+  const remainingInPacks = partitions.filter((p) => packFiles.has(p.file) && p.sampleId !== erased && p.sampleId !== batchId);
+  if (remainingCalls.length === 0 && remainingInPacks.length === 0) {
+    for (const file of new Set([...packFiles, ...tables.map((t) => t.file)])) change.removePack(file);
     change.dropKey(batchId);
     return;
   }
   change.replaceKey(batchId);
-  const keptAlleles = await usedAlleleRows(vault, partitions.filter((p) => p.kind === 'calls' && p.sampleId !== erased && p.alleles !== undefined));
-  for (const file of files) {
+  const used = await usedByCalls(vault, remainingCalls);
+  const rewritten = async (entry: CatalogPartition): Promise<{ entry: CatalogPartition; plaintext: Uint8Array } | null> => {
+    const keep = used.get(entry.partitionId);
+    if (!keep) return null;
+    const table = keepAlleles(await vault.alleleTable(entry.partitionId), keep.rows, keep.genotypes);
+    return { entry: { ...entry, ...keptSpan(table), version: entry.version + 1 }, plaintext: encodeAlleleTable(table) };
+  };
+  for (const file of packFiles) {
     const segments: { entry: CatalogPartition; plaintext?: Uint8Array; sealed?: Uint8Array }[] = [];
     for (const entry of partitions.filter((p) => p.file === file && p.sampleId !== erased)) {
-      if (entry.kind === 'alleles' && entry.sampleId === batchId) {
-        const table = await vault.alleleTable(entry.partitionId);
-        const keep = keptAlleles.get(entry.partitionId) ?? new Uint8Array(table.rows);
-        segments.push({ entry: { ...entry, version: entry.version + 1 }, plaintext: encodeAlleleTable(keepAlleles(table, keep)) });
+      if (tableIds.has(entry.partitionId)) {
+        const table = await rewritten(entry);
+        if (table) segments.push(table);
       } else {
         segments.push({ entry, sealed: await vault.sealedBytes(entry) });
       }
     }
-    if (segments.some((s) => s.entry.sampleId !== batchId)) await change.rewritePack(file, batchId, segments);
+    if (segments.length > 0) await change.rewritePack(file, batchId, segments);
     else change.removePack(file);
+  }
+  // allele tables stored as files of their own (not written by ingest, but the store allows them)
+  for (const entry of tables.filter((t) => !packFiles.has(t.file))) {
+    const table = await rewritten(entry);
+    if (table) await change.rewritePartition(entry, table.plaintext, table.entry);
+    else change.removePack(entry.file);
   }
 }
 
-/** For each allele table, which rows the given calls partitions point at. */
-async function usedAlleleRows(vault: Vault, calls: readonly CatalogPartition[]): Promise<Map<string, Uint8Array>> {
-  const used = new Map<string, Uint8Array>();
+/** For each allele table, which rows and genotype strings the given calls partitions use. */
+async function usedByCalls(vault: Vault, calls: readonly CatalogPartition[]): Promise<Map<string, Used>> {
+  const used = new Map<string, Used>();
   for (const entry of calls) {
     const bytes = await vault.read(entry);
     if (partitionFormat(bytes) !== 3 || !entry.alleles) continue;
     const decoded = decodeCalls(bytes);
-    let rows = used.get(entry.alleles);
-    if (!rows) {
-      rows = new Uint8Array(decoded.alleleRows);
-      used.set(entry.alleles, rows);
+    let marks = used.get(entry.alleles);
+    if (!marks) {
+      const table = await vault.alleleTable(entry.alleles);
+      marks = { rows: new Uint8Array(decoded.alleleRows), genotypes: new Uint8Array(table.genotypes.length) };
+      used.set(entry.alleles, marks);
     }
-    for (const row of decoded.allele) rows[row] = 1;
+    for (const row of decoded.allele) marks.rows[row] = 1;
+    for (const gt of decoded.gt) marks.genotypes[gt] = 1;
   }
   return used;
+}
+
+/** The position span of the rows left, so the catalog says no more than the table holds. */
+function keptSpan(table: AlleleTable): { minPos: number; maxPos: number } {
+  let minPos = Infinity;
+  let maxPos = -Infinity;
+  for (let row = 0; row < table.rows; row++) {
+    if (isRemovedAllele(table, row)) continue;
+    minPos = Math.min(minPos, table.pos[row]!);
+    maxPos = Math.max(maxPos, table.pos[row]!);
+  }
+  return minPos <= maxPos ? { minPos, maxPos } : { minPos: 0, maxPos: 0 };
 }

@@ -140,7 +140,18 @@ export class VaultChange {
     this.removedFiles.push(oldFile);
   }
 
-  /** Drops a whole pack file and every partition in it; the file goes at commit. */
+  /** Writes a new version of a single-file partition under its key as it is now in this change; the old file goes at commit. */
+  async rewritePartition(existing: CatalogPartition, plaintext: Uint8Array, fields: Partial<Pick<CatalogPartition, 'minPos' | 'maxPos' | 'rows'>> = {}): Promise<CatalogPartition> {
+    const at = this.catalog.partitions.findIndex((p) => p.partitionId === existing.partitionId);
+    if (at < 0) throw new Error(`partition ${existing.partitionId} is not in this change's catalog`);
+    const next: CatalogPartition = { ...existing, ...fields, version: existing.version + 1, file: '' };
+    next.file = await this.writeSealed(next, plaintext);
+    this.removedFiles.push(existing.file);
+    this.catalog.partitions[at] = next;
+    return next;
+  }
+
+  /** Drops a whole file (a pack, or a single partition's file) and every partition in it; the file goes at commit. */
   removePack(file: string): void {
     this.catalog.partitions = this.catalog.partitions.filter((p) => p.file !== file);
     this.removedFiles.push(file);

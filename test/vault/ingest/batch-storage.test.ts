@@ -91,6 +91,7 @@ describe('ingest: allele tables, per-sample calls and pack files', function () {
     const { vault } = await newVault(join(dir.path, 'one'));
     await ingestVcf(vault, vcf, { patient: 'MRN0000099', sample: 'S03', workers: 0, chunkBytes: 32 * 1024 });
     await assertStoredAsRead(vault, vcf, ['S03']);
+    const parsed = await readVcf(vcf, { workers: 0 });
     const catalog = vault.catalog;
     for (const table of catalog.data.partitions.filter((p) => p.kind === 'alleles')) {
       const decoded = await vault.alleleTable(table.partitionId);
@@ -99,6 +100,8 @@ describe('ingest: allele tables, per-sample calls and pack files', function () {
       for (let row = 0; row < decoded.rows; row++) {
         assert.ok(used[row] === 1 && !isRemovedAllele(decoded, row), `${table.chrom} allele row ${row} is carried by the stored sample`);
       }
+      const ownGenotypes = new Set(parsed.samples.find((x) => x.name === 'S03')!.batches.flatMap((b) => b.gt));
+      assert.deepEqual(decoded.genotypes.filter((g) => !ownGenotypes.has(g)), [], 'only genotypes the stored sample has are kept');
     }
     await vault.close();
   });
@@ -138,6 +141,11 @@ describe('ingest: allele tables, per-sample calls and pack files', function () {
 
     const after = await storedAlleles();
     assert.deepEqual(privateToS02.filter((k) => after.has(k)), [], 'no allele only S02 carried is left');
+    const othersGenotypes = new Set(parsed.samples.filter((x) => x.name !== 'S02').flatMap((x) => x.batches.flatMap((b) => b.gt)));
+    for (const entry of vault.catalog.data.partitions.filter((p) => p.kind === 'alleles')) {
+      const kept = (await vault.alleleTable(entry.partitionId)).genotypes.filter((g) => g !== '');
+      assert.deepEqual(kept.filter((g) => !othersGenotypes.has(g)), [], 'no genotype string only S02 had is left');
+    }
     assert.equal(after.size, before.size - privateToS02.length, 'every allele another sample carries is kept');
     assert.notEqual(vault.keyOf(batchId).toString('base64'), oldBatchKey, 'the allele tables are sealed under a new batch key');
     assert.equal(vault.catalog.data.partitions.some((p) => p.sampleId === s02), false);

@@ -66,7 +66,9 @@ describe('calls partitions (format 3) and allele tables', () => {
     const table = fc.sample(alleleTable.filter((t) => t.rows >= 3), { numRuns: 1, seed: 3 })[0]!;
     const calls: SampleCalls = { chrom: 'chr7', rows: 1, allele: Uint32Array.of(2), zygosity: Uint8Array.of(1), phased: Uint8Array.of(0), dp: Int32Array.of(5), gq: Int32Array.of(9), gt: Int32Array.of(0) };
     const decoded = decodeCalls(encodeCalls(calls, table.rows));
-    assert.throws(() => joinCalls(decoded, { ...table, rows: 2 }), PartitionCodecError);
+    assert.throws(() => joinCalls(decoded, { ...table, rows: 2 }), /expect an allele table of/);
+    const past = decodeCalls(encodeCalls({ ...calls, allele: Uint32Array.of(table.rows) }, table.rows));
+    assert.throws(() => joinCalls(past, table), /point at allele row \d+, which the allele table does not hold/);
     const keep = new Uint8Array(table.rows).fill(1);
     keep[2] = 0;
     const blanked = decodeAlleleTable(encodeAlleleTable(keepAlleles(table, keep)));

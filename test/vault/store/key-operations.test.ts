@@ -8,6 +8,9 @@ import { prepareReplacement, rotateMasterKey, eraseSample, UnknownSampleError } 
 import { writeManifest, readManifest } from '../../../vault/store/vault-manifest.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { hashTree } from '../../helpers/hash-tree.ts';
+import { AlleleTableBuilder } from '../../../vault/ingest/allele-table-builder.ts';
+import { encodeAlleleTable, isRemovedAllele } from '../../../vault/store/allele-table-codec.ts';
+import { encodeCalls } from '../../../vault/store/calls-codec.ts';
 
 async function setup(root: string) {
   const data = join(root, 'vault');
@@ -105,5 +108,32 @@ describe('master key rotation and sample erasure', () => {
     const resolved = await resolveMasterKey({ dataDir: data, masterKeyFile: keyFile });
     assert.equal(resolved.fingerprint, kek.fingerprint);
     await assert.rejects(access(pendingKeyPath(keyFile)));
+  });
+
+  it('erasing a sample whose allele table is a file of its own keeps the table for the samples still pointing into it', async () => {
+    const { vault } = await setup(dir.path);
+    const change = vault.beginChange();
+    const batch = change.addBatch();
+    const base = { build: null, fileformat: 'VCFv4.2', ingestedAt: '', sourceSha256: '', coverage: { source: 'assumed_wgs' as const, partitionId: null, intervals: 0 } };
+    const a = change.addSample({ ...base, patientId: change.patientIdFor('MRN7'), name: 'A' });
+    const b = change.addSample({ ...base, patientId: change.patientIdFor('MRN8'), name: 'B' });
+    const builder = new AlleleTableBuilder('chr1');
+    const sites = { chrom: ['chr1', 'chr1'], pos: [100, 200], id: [null, null], ref: ['A', 'C'], alts: [['G'], ['T']], filter: ['PASS', 'PASS'], qual: [50, 60], gene: [[null], [null]], consequence: [[null], [null]], clnsig: [null, null] };
+    builder.add(sites, 0, 1);
+    builder.add(sites, 1, 1);
+    const table = await change.writePartition({ sampleId: batch, chrom: 'chr1', minPos: 100, maxPos: 200, rows: 2, build: null, kind: 'alleles' }, encodeAlleleTable(builder.finish(['0/1', '1|1'])));
+    const one = (row: number, gt: number) => ({ chrom: 'chr1', rows: 1, allele: Uint32Array.of(row), zygosity: Uint8Array.of(1), phased: Uint8Array.of(0), dp: Int32Array.of(10), gq: Int32Array.of(30), gt: Int32Array.of(gt) });
+    await change.writePartition({ sampleId: a, chrom: 'chr1', minPos: 100, maxPos: 100, rows: 1, build: null, kind: 'calls', alleles: table.partitionId }, encodeCalls(one(0, 1), 2));
+    const kept = await change.writePartition({ sampleId: b, chrom: 'chr1', minPos: 200, maxPos: 200, rows: 1, build: null, kind: 'calls', alleles: table.partitionId }, encodeCalls(one(1, 0), 2));
+    await vault.commit(change);
+    await eraseSample(vault, a, await prepareReplacement({ currentKeyFile: null, explicit: newMasterKey('next') }));
+    assert.deepEqual(Array.from((await vault.readPartition(vault.catalog.partition(kept.partitionId)!)).pos), [200]);
+    const rewritten = vault.catalog.partition(table.partitionId)!;
+    assert.equal(rewritten.version, 2);
+    assert.deepEqual([rewritten.minPos, rewritten.maxPos], [200, 200], 'the catalog no longer spans the erased allele');
+    const left = await vault.alleleTable(table.partitionId);
+    assert.ok(isRemovedAllele(left, 0) && !isRemovedAllele(left, 1));
+    assert.deepEqual(left.genotypes, ['0/1', ''], "A's genotype string is gone");
+    await vault.close();
   });
 });
