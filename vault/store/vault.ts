@@ -1,7 +1,7 @@
 // The sealed store: opens a vault directory with its master key, serves decrypted partitions
 // to the query engine, and applies changes all-or-nothing (new immutable files first, then one
 // manifest swap; a failed change removes what it wrote and leaves the directory as it was).
-import { open, readFile, mkdir, readdir, rm, unlink } from 'node:fs/promises';
+import { open, readFile, mkdir, readdir, rm, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomId } from './ids.ts';
 import { newKey } from '../crypto/aead.ts';
@@ -214,6 +214,8 @@ export class Vault implements PartitionSource {
         const rel = join(dir, ...join(e.parentPath, e.name).slice(join(this.dataDir, dir).length + 1).split('/'));
         if (!referenced.has(rel)) await unlink(join(this.dataDir, rel)).catch(() => undefined);
       }
+      // folders a crashed change made and left empty (rmdir refuses any that still hold files)
+      for (const e of entries.filter((x) => x.isDirectory()).reverse()) await rmdir(join(e.parentPath, e.name)).catch(() => undefined);
     }
   }
 
