@@ -17,6 +17,7 @@ import { writeSyntheticVcf } from '../../../vault/demo/synthetic/index.ts';
 import type { CallBatch } from '../../../vault/ingest/call-columns.ts';
 import { prepareReplacement, eraseSample } from '../../../vault/store/key-operations.ts';
 import { SealedObjectError } from '../../../vault/crypto/sealed-object.ts';
+import { openQueries } from '../../../vault/store/patient-queries.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { hashTree } from '../../helpers/hash-tree.ts';
 import { VcfFormatError } from '../../../vault/ingest/vcf/vcf-format-error.ts';
@@ -244,5 +245,21 @@ describe('ingest: allele tables, per-sample calls and pack files', function () {
       assert.deepEqual(await hashTree(vault.dataDir), before, `run ${run}`);
       await vault.close();
     }
+  });
+
+  it('a chromosome that comes back later in the file (accepted with a warning) gets a second partition, and queries see both', async () => {
+    const file = join(dir.path, 'noncontiguous.vcf');
+    await writeFile(file, ['##fileformat=VCFv4.2', '##contig=<ID=chr1>', '##contig=<ID=chr2>', '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+      '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1',
+      'chr1\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/1', 'chr2\t100\t.\tA\tG\t50\tPASS\t.\tGT\t1/1', 'chr1\t200\t.\tC\tT\t50\tPASS\t.\tGT\t0/1', ''].join('\n'));
+    const { vault } = await newVault(join(dir.path, 'noncontiguous'));
+    const report = await ingestVcf(vault, file, { patient: 'MRN0000077' });
+    assert.equal(report.samples[0]?.partitions, 3);
+    const queries = await openQueries(vault, { cacheBudgetMb: 64 });
+    const patientId = report.samples[0].patientId;
+    assert.deepEqual((await queries.variantsOfPatient(patientId, {})).map((v) => `${v.chrom}:${v.pos}`), ['chr1:100', 'chr1:200', 'chr2:100']);
+    assert.deepEqual((await queries.variantsOfPatient(patientId, { region: 'chr1:1-1000' })).map((v) => `${v.chrom}:${v.pos}`), ['chr1:100', 'chr1:200']);
+    await queries.close();
+    await vault.close();
   });
 });
