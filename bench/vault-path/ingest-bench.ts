@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { figure, type Figure } from '../figure.ts';
+import { figure, median, type Figure } from '../figure.ts';
 import { directoryBytes, ingestIntoNewVault, writeCohortVcf, type CohortVcf, type IngestedVault } from './dataset.ts';
 import { runTool, type PeerTool } from './peer-tools.ts';
 import type { VaultBenchOptions } from './bench-options.ts';
@@ -37,7 +37,7 @@ export async function benchIngest(o: VaultBenchOptions, work: string, bcftools: 
     await rm(singleRun.dataDir, { recursive: true, force: true });
     if (run > 0) await rm(threadedRun.dataDir, { recursive: true, force: true });
   }
-  const peer = peerRuns.length > 0 ? { seconds: medianOf(peerRuns.map((r) => r.seconds)), bytes: peerRuns[0]!.bytes } : null;
+  const peer = peerRuns.length > 0 ? { seconds: median(peerRuns.map((r) => r.seconds)), bytes: peerRuns[0]!.bytes } : null;
   const threaded = { ...threadedRuns[0]!, ...medianRun(threadedRuns) };
   const single = medianRun(singleRuns);
 
@@ -59,15 +59,10 @@ export async function benchIngest(o: VaultBenchOptions, work: string, bcftools: 
   return { figures, vcf, vault: threaded };
 }
 
-function medianOf(values: readonly number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 /** The run with the median time (its own phase split), keeping the first run's vault for the later figures. */
 function medianRun(runs: readonly IngestedVault[]): { seconds: number; parseSeconds: number } {
-  const median = medianOf(runs.map((r) => r.seconds));
-  const run = runs.find((r) => r.seconds === median)!;
+  const middle = median(runs.map((r) => r.seconds));
+  const run = runs.reduce((best, r) => (Math.abs(r.seconds - middle) < Math.abs(best.seconds - middle) ? r : best));
   return { seconds: run.seconds, parseSeconds: run.parseSeconds };
 }
 

@@ -82,14 +82,12 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
   let stored: StoredSample[] = [];
   let writer: BatchWriter | null = null;
   let coverage: CoverageAssembler | null = null;
-  let build: string | null = null;
   try {
     const summary = await streamVcf(file, {
       begin: (header) => {
         stored = registerSamples(change, header, options);
         const ids: (string | null)[] = header.samples.map(() => null);
         for (const s of stored) ids[s.column] = s.sampleId;
-        build = header.build;
         writer = new BatchWriter(change, batchId, ids, header.build);
         coverage = new CoverageAssembler(header.samples.length);
       },
@@ -109,7 +107,7 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
       return found.source === 'gvcf' ? found : (targets ?? found);
     });
     const written = stored.length === 0 ? [] : await change.writePack(batchId, stored.map((sample, i) => ({
-      entry: { sampleId: sample.sampleId, chrom: '*', minPos: 0, maxPos: 0, rows: coverages[i]!.intervals.length, build, kind: 'coverage' as const },
+      entry: { sampleId: sample.sampleId, chrom: '*', minPos: 0, maxPos: 0, rows: coverages[i]!.intervals.length, build: summary.build, kind: 'coverage' as const },
       plaintext: encodeCoverage(coverages[i]!),
     })));
     stored.forEach((sample, i) => {

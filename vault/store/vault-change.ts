@@ -157,11 +157,6 @@ export class VaultChange {
     this.removedFiles.push(file);
   }
 
-  /** The catalog as this change has it so far. */
-  get pending(): CatalogData {
-    return this.catalog;
-  }
-
   /** A fresh data key for `keyId`, replacing any it had: files sealed under the old one become unreadable once it is gone. */
   replaceKey(keyId: string): void {
     this.keys[keyId] = newKey().toString('base64');

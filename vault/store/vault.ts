@@ -104,8 +104,16 @@ export class Vault implements PartitionSource {
 
   /** A sealed file's plaintext (codec bytes), checked against the catalog entry it must be. */
   async read(ref: Pick<PartitionRef, 'partitionId'>): Promise<Uint8Array> {
-    const entry = this.catalog.partition(ref.partitionId);
-    if (!entry) throw new VaultError(`partition ${ref.partitionId} is not in the catalog`);
+    return this.openEntry(this.entryOf(ref.partitionId));
+  }
+
+  private entryOf(partitionId: string): CatalogPartition {
+    const entry = this.catalog.partition(partitionId);
+    if (!entry) throw new VaultError(`partition ${partitionId} is not in the catalog`);
+    return entry;
+  }
+
+  private async openEntry(entry: CatalogPartition): Promise<Uint8Array> {
     const bytes = await this.sealedBytes(entry);
     return openObject(this.keyOf(entry.sampleId), this.vaultId, { objectId: entry.partitionId, version: entry.version, keyId: entry.sampleId }, bytes, entry.file);
   }
@@ -126,10 +134,10 @@ export class Vault implements PartitionSource {
 
   /** A calls partition decoded, joined with its batch's allele table when it points into one. */
   async readPartition(ref: PartitionRef): Promise<CodedPartition> {
-    const bytes = await this.read(ref);
+    const entry = this.entryOf(ref.partitionId);
+    const bytes = await this.openEntry(entry);
     if (partitionFormat(bytes) !== 3) return decodePartitionCoded(bytes);
-    const entry = this.catalog.partition(ref.partitionId);
-    if (!entry?.alleles) throw new VaultError(`partition ${ref.partitionId} has no allele table in the catalog`);
+    if (!entry.alleles) throw new VaultError(`partition ${ref.partitionId} has no allele table in the catalog`);
     return decodePartitionCoded(bytes, await this.alleleTable(entry.alleles));
   }
 
@@ -145,7 +153,7 @@ export class Vault implements PartitionSource {
     const cacheKey = `${entry.partitionId}.v${entry.version}`;
     const hit = this.alleleTables.get(cacheKey);
     if (hit) return hit;
-    const table = decodeAlleleTable(await this.read(entry));
+    const table = decodeAlleleTable(await this.openEntry(entry));
     if (table.chrom !== entry.chrom || table.rows !== entry.rows) throw new VaultError(`${entry.file} does not match its catalog entry (chromosome or row count differs)`);
     if (this.alleleTables.size >= ALLELE_TABLES_KEPT) this.alleleTables.delete(this.alleleTables.keys().next().value ?? '');
     this.alleleTables.set(cacheKey, table);
