@@ -3,11 +3,11 @@
 // sample's key) are encoded and written, so sealing overlaps parsing and memory holds one
 // chromosome's calls at a time. Nothing is visible until the change commits; on an error the
 // change is aborted and every file written here is removed.
-import type { SampleCalls } from './call-columns.ts';
 import { AlleleTableBuilder } from './allele-table-builder.ts';
+import { joinPieces, positionSpan } from './chromosome-calls.ts';
+import type { CallsEncoder } from './calls-encoder.ts';
 import type { ChunkResult } from './vcf/chunk-result.ts';
-import { encodeAlleleTable, type AlleleTable } from '../store/allele-table-codec.ts';
-import { encodeCalls } from '../store/calls-codec.ts';
+import { encodeAlleleTable } from '../store/allele-table-codec.ts';
 import type { NewPartition, VaultChange } from '../store/vault-change.ts';
 
 /** One chunk's calls on one chromosome, as views into the chunk's arrays. */
@@ -41,6 +41,7 @@ export class BatchWriter {
     private readonly batchId: string,
     private readonly sampleIds: readonly (string | null)[],
     private readonly build: string | null,
+    private readonly encoder: CallsEncoder,
   ) {
     this.calls = new Int32Array(sampleIds.length);
     this.partitions = new Int32Array(sampleIds.length);
@@ -53,34 +54,49 @@ export class BatchWriter {
     const genotype = new Int32Array(result.gtTable.length).fill(-1);
     const allele = new Int32Array(n);
     const gt = new Int32Array(n);
-    const touched: number[] = [];
-    this.rowOfAlt.fill(-1);
     let start = 0;
+    while (start < n) {
+      const chrom = result.sites.chrom[result.callSite[start]!] ?? '';
+      if (chrom !== this.chrom) {
+        await this.flush();
+        this.chrom = chrom;
+        this.alleles = new AlleleTableBuilder(chrom);
+      }
+      const end = this.numberCalls(result, start, genotype, allele, gt);
+      this.pieces.push(pieceOf(result, start, end, allele, gt));
+      start = end;
+    }
+  }
+
+  /**
+   * Numbers the calls from `start` while the chromosome stays the same (allele rows, genotype
+   * codes); returns where it changes. Kept apart from the async add() so this hot loop is
+   * optimised once, not re-entered on stack replacement after every await.
+   */
+  private numberCalls(result: ChunkResult, start: number, genotype: Int32Array, allele: Int32Array, gt: Int32Array): number {
+    const n = result.callSample.length;
+    const alleles = this.alleles as AlleleTableBuilder;
+    const rowOfAlt = this.rowOfAlt;
+    const touched: number[] = [];
+    rowOfAlt.fill(-1);
     let lastSite = -1;
-    for (let c = 0; c < n; c++) {
+    for (let c = start; c < n; c++) {
       const site = result.callSite[c]!;
       if (site !== lastSite) {
+        if (lastSite >= 0 && result.sites.chrom[site] !== this.chrom) return c;
         lastSite = site;
-        for (const alt of touched) this.rowOfAlt[alt] = -1;
+        for (const alt of touched) rowOfAlt[alt] = -1;
         touched.length = 0;
-        const chrom = result.sites.chrom[site] ?? '';
-        if (chrom !== this.chrom) {
-          if (c > start) this.pieces.push(pieceOf(result, start, c, allele, gt));
-          start = c;
-          await this.flush();
-          this.chrom = chrom;
-          this.alleles = new AlleleTableBuilder(chrom);
-        }
       }
       if (this.sampleIds[result.callSample[c]!] === null) {
         allele[c] = -1;
         continue;
       }
       const alt = result.callAlt[c]!;
-      let row = this.rowOfAlt[alt]!;
+      let row = rowOfAlt[alt]!;
       if (row < 0) {
-        row = (this.alleles as AlleleTableBuilder).add(result.sites, site, alt);
-        this.rowOfAlt[alt] = row;
+        row = alleles.add(result.sites, site, alt);
+        rowOfAlt[alt] = row;
         touched.push(alt);
       }
       allele[c] = row;
@@ -92,7 +108,7 @@ export class BatchWriter {
       }
       gt[c] = code;
     }
-    this.pieces.push(pieceOf(result, start, n, allele, gt));
+    return n;
   }
 
   /** Writes what is left and waits for every write; rejects with the first failure. */
@@ -112,8 +128,10 @@ export class BatchWriter {
   }
 
   /**
-   * Seals the current chromosome as one pack: its allele table first, then each sample's calls.
-   * The pack is written while the next chromosome is parsed; one write is in flight at a time.
+   * Seals the current chromosome as one pack: its allele table first, then each sample's calls
+   * (encoded by the encoder, possibly on another thread). The pack is written while the next
+   * chromosome is parsed; flush returns once the previous chromosome's pack is written, so one
+   * chromosome waits at most.
    */
   private async flush(): Promise<void> {
     const builder = this.alleles;
@@ -122,28 +140,35 @@ export class BatchWriter {
     this.pieces = [];
     if (!builder || builder.rows === 0) return;
     const table = builder.finish(this.genotypes);
+    const tableBytes = encodeAlleleTable(table);
     const span = positionSpan(table.pos, null);
-    const alleleTableId = this.change.nextPartitionId(this.batchId);
-    const segments: { entry: NewPartition; plaintext: Uint8Array }[] = [{
-      entry: { sampleId: this.batchId, chrom: table.chrom, minPos: span.min, maxPos: span.max, rows: table.rows, build: this.build, kind: 'alleles' },
-      plaintext: encodeAlleleTable(table),
-    }];
-    for (const [sample, calls] of bySample(pieces, this.sampleIds.length, table.chrom)) {
-      const sampleId = this.sampleIds[sample];
-      if (!sampleId) continue;
-      const rowSpan = positionSpan(table.pos, calls.allele);
-      this.calls[sample]! += calls.rows;
-      this.partitions[sample]! += 1;
-      segments.push({
-        entry: { sampleId, chrom: table.chrom, minPos: rowSpan.min, maxPos: rowSpan.max, rows: calls.rows, build: this.build, kind: 'calls', alleles: alleleTableId },
-        plaintext: encodeCalls(calls, table.rows),
-      });
-    }
-    await this.writing;
-    this.writing = this.change.writePack(this.batchId, segments).then((entries) => {
+    // table.pos is handed over (a worker encoder takes the arrays): nothing below reads the table's positions
+    const encoding = this.encoder.encode({ chrom: table.chrom, alleleRows: table.rows, rowPos: table.pos, sampleCount: this.sampleIds.length, ...joinPieces(pieces) });
+    encoding.catch(() => undefined); // observed in the write below
+    const previous = this.writing;
+    this.writing = (async () => {
+      await previous;
+      const encoded = await encoding;
+      const alleleTableId = this.change.nextPartitionId(this.batchId);
+      const segments: { entry: NewPartition; plaintext: Uint8Array }[] = [{
+        entry: { sampleId: this.batchId, chrom: table.chrom, minPos: span.min, maxPos: span.max, rows: table.rows, build: this.build, kind: 'alleles' },
+        plaintext: tableBytes,
+      }];
+      for (const calls of encoded) {
+        const sampleId = this.sampleIds[calls.sample];
+        if (!sampleId) continue;
+        this.calls[calls.sample]! += calls.rows;
+        this.partitions[calls.sample]! += 1;
+        segments.push({
+          entry: { sampleId, chrom: table.chrom, minPos: calls.minPos, maxPos: calls.maxPos, rows: calls.rows, build: this.build, kind: 'calls', alleles: alleleTableId },
+          plaintext: calls.plaintext,
+        });
+      }
+      const entries = await this.change.writePack(this.batchId, segments);
       if (entries[0]?.partitionId !== alleleTableId) throw new Error('allele table numbered out of turn');
-    });
+    })();
     this.writing.catch(() => undefined); // observed by the next flush or by finish()
+    await previous;
   }
 }
 
@@ -157,61 +182,4 @@ function pieceOf(result: ChunkResult, start: number, end: number, allele: Int32A
     gq: result.callGq.subarray(start, end),
     gt: gt.subarray(start, end),
   };
-}
-
-/** Regroups a chromosome's calls by sample (a counting sort, so each sample keeps file order). */
-function* bySample(pieces: readonly Piece[], sampleCount: number, chrom: string): Generator<[number, SampleCalls]> {
-  const counts = new Int32Array(sampleCount);
-  let total = 0;
-  for (const p of pieces) {
-    for (let i = 0; i < p.sample.length; i++) {
-      if (p.allele[i]! < 0) continue;
-      counts[p.sample[i]!]!++;
-      total++;
-    }
-  }
-  const offsets = new Int32Array(sampleCount + 1);
-  for (let s = 0; s < sampleCount; s++) offsets[s + 1] = offsets[s]! + counts[s]!;
-  const next = offsets.slice(0, sampleCount);
-  const allele = new Uint32Array(total);
-  const zygosity = new Uint8Array(total);
-  const phased = new Uint8Array(total);
-  const dp = new Int32Array(total);
-  const gq = new Int32Array(total);
-  const gt = new Int32Array(total);
-  for (const p of pieces) {
-    for (let i = 0; i < p.sample.length; i++) {
-      const row = p.allele[i]!;
-      if (row < 0) continue;
-      const at = next[p.sample[i]!]!++;
-      allele[at] = row;
-      zygosity[at] = p.zygosity[i]!;
-      phased[at] = p.phased[i]!;
-      dp[at] = p.dp[i]!;
-      gq[at] = p.gq[i]!;
-      gt[at] = p.gt[i]!;
-    }
-  }
-  for (let s = 0; s < sampleCount; s++) {
-    const from = offsets[s]!;
-    const to = offsets[s + 1]!;
-    if (to === from) continue;
-    yield [s, {
-      chrom, rows: to - from,
-      allele: allele.subarray(from, to), zygosity: zygosity.subarray(from, to), phased: phased.subarray(from, to),
-      dp: dp.subarray(from, to), gq: gq.subarray(from, to), gt: gt.subarray(from, to),
-    }];
-  }
-}
-
-function positionSpan(pos: AlleleTable['pos'], rows: Uint32Array | null): { min: number; max: number } {
-  let min = Infinity;
-  let max = -Infinity;
-  const n = rows ? rows.length : pos.length;
-  for (let i = 0; i < n; i++) {
-    const p = pos[rows ? rows[i]! : i]!;
-    if (p < min) min = p;
-    if (p > max) max = p;
-  }
-  return { min, max };
 }

@@ -3,13 +3,14 @@
 // then commit everything with one manifest swap. A bad file aborts the change, which removes
 // every file it wrote: the vault is left exactly as it was.
 import { basename } from 'node:path';
-import { streamVcf, readTargetsBed, type ReadVcfOptions } from './vcf/read-vcf.ts';
+import { parseWorkers, streamVcf, readTargetsBed, type ReadVcfOptions } from './vcf/read-vcf.ts';
 import { VcfFormatError } from './vcf/vcf-format-error.ts';
 import { CoverageAssembler } from './vcf/coverage-assembler.ts';
 import type { VcfHeader } from './vcf/vcf-header.ts';
 import type { Coverage } from './call-columns.ts';
 import { mapSamples, SampleMappingError, type MappingRequest } from './sample-mapping.ts';
 import { BatchWriter } from './batch-writer.ts';
+import { inlineEncoder, WorkerEncoder, type CallsEncoder } from './calls-encoder.ts';
 import { encodeCoverage } from '../store/coverage-codec.ts';
 import type { Vault } from '../store/vault.ts';
 import type { VaultChange } from '../store/vault-change.ts';
@@ -82,13 +83,16 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
   let stored: StoredSample[] = [];
   let writer: BatchWriter | null = null;
   let coverage: CoverageAssembler | null = null;
+  let encoder: CallsEncoder = inlineEncoder;
   try {
     const summary = await streamVcf(file, {
-      begin: (header) => {
+      begin: async (header) => {
         stored = registerSamples(change, header, options);
         const ids: (string | null)[] = header.samples.map(() => null);
         for (const s of stored) ids[s.column] = s.sampleId;
-        writer = new BatchWriter(change, batchId, ids, header.build);
+        // a file parsed on worker threads is encoded on one too
+        if ((await parseWorkers(file, options.workers)) > 0) encoder = new WorkerEncoder();
+        writer = new BatchWriter(change, batchId, ids, header.build, encoder);
         coverage = new CoverageAssembler(header.samples.length);
       },
       add: async (result) => {
@@ -127,5 +131,7 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
   } catch (err) {
     await change.abort();
     throw err;
+  } finally {
+    await encoder.close();
   }
 }

@@ -30,6 +30,11 @@ export interface ReadVcfOptions {
 const CHUNK_BYTES = 4 << 20;
 const SMALL_FILE = 4 << 20;
 
+/** The parse threads streamVcf uses for this file: `requested`, else one per core for files over 4 MiB, else 0. */
+export async function parseWorkers(path: string, requested: number | undefined): Promise<number> {
+  return requested ?? ((await stat(path)).size > SMALL_FILE ? availableParallelism() : 0);
+}
+
 /** Receives a VCF as it is read: the header first, then every chunk's result in file order. */
 export interface VcfSink {
   begin(header: VcfHeader): void | Promise<void>;
@@ -52,7 +57,7 @@ export interface VcfSummary {
  * the sink must discard what it was given (ingest aborts its change).
  */
 export async function streamVcf(path: string, sink: VcfSink, options: ReadVcfOptions = {}): Promise<VcfSummary> {
-  const workers = options.workers ?? ((await stat(path)).size > SMALL_FILE ? availableParallelism() : 0);
+  const workers = await parseWorkers(path, options.workers);
   const source = await openText(path);
   try {
     const text = await chunkText(source.chunks, options.chunkBytes ?? CHUNK_BYTES);

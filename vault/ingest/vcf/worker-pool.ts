@@ -1,8 +1,7 @@
 // A fixed set of parse workers. Chunks go to the least busy worker; results come back as promises
 // that the reader consumes in file order.
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { buildSync } from 'esbuild';
+import type { Worker } from 'node:worker_threads';
+import { startBundledWorker } from './worker-bundle.ts';
 import type { ChunkResult } from './chunk-result.ts';
 import type { VcfHeader } from './vcf-header.ts';
 
@@ -18,25 +17,8 @@ interface Reply {
   failure?: string;
 }
 
-/**
- * The parse worker's code as one JavaScript bundle, built once per process with esbuild (the
- * transpiler tsx itself runs on). Loading the TypeScript loader inside each worker instead cost
- * ~400 ms and ~0.5 s of CPU per worker (measured on the bench's 300 MB ingest), time both cores
- * would otherwise spend parsing.
- */
-let workerBundle: string | null = null;
-
-function workerSource(): string {
-  workerBundle ??= buildSync({
-    entryPoints: [fileURLToPath(new URL('./parse-worker.ts', import.meta.url))],
-    bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent',
-  }).outputFiles[0]?.text ?? '';
-  return workerBundle;
-}
-
-/** Starts a worker; a larger young generation than the default halves its garbage collection here (allocation-heavy chunks). */
 function startWorker(header: VcfHeader): Worker {
-  return new Worker(workerSource(), { eval: true, workerData: header, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+  return startBundledWorker(new URL('./parse-worker.ts', import.meta.url), header);
 }
 
 export class WorkerPool {
