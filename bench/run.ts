@@ -13,6 +13,7 @@ import { benchIngest } from './vault-path/ingest-bench.ts';
 import { benchPatient } from './vault-path/patient-bench.ts';
 import { benchCohort } from './vault-path/cohort-bench.ts';
 import { benchChunkLoader } from './vault-path/load-bench.ts';
+import { benchCallsIpc } from './store/ipc-writer-bench.ts';
 import { runHttpBench } from './http/http-bench.ts';
 import { bySection, machineInfo, writeResults, type BenchResults } from './vault-path/results-file.ts';
 
@@ -77,6 +78,7 @@ async function run(args: Args, work: string): Promise<BenchResults> {
   if (wanted('load')) {
     step('chunk loader vs appender', t0);
     figures.push(await benchChunkLoader(o));
+    figures.push(benchCallsIpc(o.mode === 'smoke'));
   }
   if (wanted('http')) {
     step('HTTP: audited vs unaudited variant reads', t0);

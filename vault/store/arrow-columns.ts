@@ -4,6 +4,7 @@
 import { brotliDecompressSync, inflateRawSync } from 'node:zlib';
 import { Dictionary, Field, Int8, Int16, Int32, Struct, Uint8, Utf8, makeData, tableFromIPC, vectorFromArray, type Data, type DataType, type Table, type Vector } from 'apache-arrow';
 import { joinPlanes, splitPlanes } from './byte-planes.ts';
+import type { ByteColumn } from './byte-columns-ipc.ts';
 
 export class PartitionCodecError extends Error {
   readonly code = 'PARTITION_CODEC';
@@ -141,14 +142,14 @@ export function planesData(words: Uint32Array, count: 2 | 4 = 4): Data<Struct> {
  * 32-bit words in as few byte planes as their largest value needs: one Uint8 column when all fit
  * a byte (the common case for depths, qualities, genotype codes), else two or four planes.
  */
-export function narrowData(words: Uint32Array): Data {
+export function narrowColumn(name: string, words: Uint32Array): ByteColumn {
   let max = 0;
   for (let i = 0; i < words.length; i++) if (words[i]! > max) max = words[i]!;
-  if (max <= 0xff) return bytesData(Uint8Array.from(words));
-  return planesData(words, max <= 0xffff ? 2 : 4);
+  if (max <= 0xff) return { name, planes: [Uint8Array.from(words)], struct: false };
+  return { name, planes: splitPlanes(words).slice(0, max <= 0xffff ? 2 : 4), struct: true };
 }
 
-/** Reads a column written by narrowData. */
+/** Reads a column written by narrowColumn. */
 export function narrowWords(table: Table, name: string, rows: number): Uint32Array {
   const data = column(table, name);
   if (data.values instanceof Uint8Array && data.children.length === 0) return Uint32Array.from(data.values.subarray(0, rows));
