@@ -25,32 +25,35 @@ interface Reply {
 
 /** One encode worker; jobs are handed over by transfer (the caller must not touch a job's arrays after). */
 export class WorkerEncoder implements CallsEncoder {
-  private readonly worker: Worker;
+  private readonly worker: Promise<Worker>;
   private readonly pending = new Map<number, { resolve: (e: EncodedCalls[]) => void; reject: (err: Error) => void }>();
   private nextId = 0;
   private broken: Error | null = null;
 
   constructor() {
     this.worker = startBundledWorker(new URL('./encode-worker.ts', import.meta.url), null);
-    this.worker.on('message', (reply: Reply) => {
-      const entry = this.pending.get(reply.id);
-      if (!entry) return;
-      this.pending.delete(reply.id);
-      if (reply.encoded) entry.resolve(reply.encoded);
-      else entry.reject(new Error(`calls encode worker failed (${reply.failure ?? 'unknown'})`));
-    });
-    this.worker.on('error', (err) => this.failAll(err));
-    this.worker.on('exit', (code) => {
-      if (code !== 0) this.failAll(new Error(`calls encode worker stopped with code ${code}`));
-    });
+    this.worker.then((worker) => {
+      worker.on('message', (reply: Reply) => {
+        const entry = this.pending.get(reply.id);
+        if (!entry) return;
+        this.pending.delete(reply.id);
+        if (reply.encoded) entry.resolve(reply.encoded);
+        else entry.reject(new Error(`calls encode worker failed (${reply.failure ?? 'unknown'})`));
+      });
+      worker.on('error', (err) => this.failAll(err));
+      worker.on('exit', (code) => {
+        if (code !== 0) this.failAll(new Error(`calls encode worker stopped with code ${code}`));
+      });
+    }, (err: unknown) => this.failAll(err instanceof Error ? err : new Error('calls encode worker could not start')));
   }
 
-  encode(job: ChromosomeCalls): Promise<EncodedCalls[]> {
-    if (this.broken) return Promise.reject(this.broken);
+  async encode(job: ChromosomeCalls): Promise<EncodedCalls[]> {
+    const worker = await this.worker;
+    if (this.broken) throw this.broken;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, job }, buffersOf(job));
+      worker.postMessage({ id, job }, buffersOf(job));
     });
   }
 
@@ -62,6 +65,6 @@ export class WorkerEncoder implements CallsEncoder {
 
   async close(): Promise<void> {
     this.broken ??= new Error('calls encoder closed');
-    await this.worker.terminate();
+    await (await this.worker.catch(() => null))?.terminate();
   }
 }

@@ -170,7 +170,7 @@ async function parseInPool(header: VcfHeader, chunks: AsyncIterable<BodyChunk>, 
     try {
       for await (const chunk of chunks) {
         if (stopped) return;
-        const next = pool.ready ? pool.parse(chunk.buf, chunk.firstLine) : Promise.resolve(starter.parse(chunk.buf, chunk.firstLine));
+        const next = pool.ready || pool.failed ? pool.parse(chunk.buf, chunk.firstLine) : Promise.resolve(starter.parse(chunk.buf, chunk.firstLine));
         next.catch(() => undefined); // observed by the consumer, in order
         inFlight.push(next);
         wake('consumer');

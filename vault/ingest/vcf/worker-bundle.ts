@@ -4,17 +4,21 @@
 // spend on the file.
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { buildSync } from 'esbuild';
+import { build } from 'esbuild';
 
-const bundles = new Map<string, string>();
+const bundles = new Map<string, Promise<string>>();
 
-function bundleOf(entry: URL): string {
+/**
+ * The bundle of `entry`, built once per process. esbuild builds in its own process, so calling this
+ * early (as ingest does) overlaps the ~50 ms build with opening the file and reading its header.
+ */
+export function workerBundle(entry: URL): Promise<string> {
   const path = fileURLToPath(entry);
   let code = bundles.get(path);
   if (code === undefined) {
-    code = buildSync({
-      entryPoints: [path], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent',
-    }).outputFiles[0]?.text ?? '';
+    code = build({ entryPoints: [path], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent' })
+      .then((result) => result.outputFiles[0]?.text ?? '');
+    code.catch(() => bundles.delete(path)); // a failed build is retried by the next caller
     bundles.set(path, code);
   }
   return code;
@@ -24,6 +28,6 @@ function bundleOf(entry: URL): string {
  * A worker running `entry`. Ingest workers allocate a lot of short-lived memory: a 64 MB young
  * generation instead of the default halves their garbage collection (measured on parse chunks).
  */
-export function startBundledWorker(entry: URL, workerData: unknown): Worker {
-  return new Worker(bundleOf(entry), { eval: true, workerData, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+export async function startBundledWorker(entry: URL, workerData: unknown): Promise<Worker> {
+  return new Worker(await workerBundle(entry), { eval: true, workerData, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
 }

@@ -17,28 +17,34 @@ interface Reply {
   failure?: string;
 }
 
-function startWorker(header: VcfHeader): Worker {
-  return startBundledWorker(new URL('./parse-worker.ts', import.meta.url), header);
-}
+const PARSE_WORKER = new URL('./parse-worker.ts', import.meta.url);
 
 export class WorkerPool {
-  private readonly workers: Worker[];
-  private readonly load: number[];
+  private readonly workers: Worker[] = [];
+  private readonly load: number[] = [];
   private readonly pending = new Map<number, Pending & { worker: number }>();
   private nextId = 0;
   private broken: Error | null = null;
   private readyCount = 0;
+  private readonly starting: Promise<void>;
 
+  /** Starts `size` workers once their bundle is built; until one is ready, callers parse on their own thread. */
   constructor(header: VcfHeader, size: number) {
-    this.workers = Array.from({ length: size }, () => startWorker(header));
-    this.load = this.workers.map(() => 0);
-    this.workers.forEach((worker, index) => {
-      worker.on('message', (reply: Reply) => this.settle(index, reply));
-      worker.on('error', (err) => this.failAll(err));
-      worker.on('exit', (code) => {
-        if (code !== 0) this.failAll(new Error(`VCF parse worker stopped with code ${code}`));
-      });
+    this.starting = Promise.all(Array.from({ length: size }, () => startBundledWorker(PARSE_WORKER, header))).then((workers) => {
+      for (const worker of workers) this.attach(worker);
+    }, (err: unknown) => this.failAll(err instanceof Error ? err : new Error('VCF parse workers could not start')));
+  }
+
+  private attach(worker: Worker): void {
+    const index = this.workers.length;
+    this.workers.push(worker);
+    this.load.push(0);
+    worker.on('message', (reply: Reply) => this.settle(index, reply));
+    worker.on('error', (err) => this.failAll(err));
+    worker.on('exit', (code) => {
+      if (code !== 0) this.failAll(new Error(`VCF parse worker stopped with code ${code}`));
     });
+    if (this.broken) void worker.terminate(); // closed while starting
   }
 
   /** True once at least one worker has started (until then a caller may parse on its own thread). */
@@ -46,8 +52,14 @@ export class WorkerPool {
     return this.readyCount > 0;
   }
 
+  /** True once the pool cannot parse (a worker failed to start or stopped): parse() then rejects with why. */
+  get failed(): boolean {
+    return this.broken !== null;
+  }
+
   parse(buf: Buffer, firstLine: number): Promise<ChunkResult> {
     if (this.broken) return Promise.reject(this.broken);
+    if (this.workers.length === 0) return Promise.reject(new Error('VCF parse workers have not started'));
     const worker = this.load.indexOf(Math.min(...this.load));
     const id = this.nextId++;
     // A private copy: the chunk may share memory with other buffers, and transfer detaches it.
@@ -80,6 +92,7 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.broken ??= new Error('worker pool closed');
+    await this.starting;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
