@@ -6,7 +6,7 @@ import { INTEGER, VARCHAR, LIST, listValue, type DuckDBConnection, type DuckDBTy
 import type { PartitionRef, PartitionSource } from './partition-ref.ts';
 import { openSecureDuckDB, type DuckDBSession } from './duckdb-session.ts';
 import { TextDictionary, DICTIONARY_TABLE } from './text-dictionary.ts';
-import { loadPartition, unloadPartition, type LoadedPartition } from './loaded-partition.ts';
+import { annotationCodesNaming, loadPartition, unloadPartition, type LoadedPartition } from './loaded-partition.ts';
 import { PartitionCache } from './partition-cache.ts';
 import { CohortTables } from './cohort-tables.ts';
 import { variantRow, compareVariantRows, zygosityName, type VariantRow } from './variant-rows.ts';
@@ -181,11 +181,17 @@ export class QueryEngine {
     if (gene) {
       const span = geneLocation(gene, partition.ref.build);
       const inSpan = span && span.chrom === partition.ref.chrom ? [span.start, span.end] : [1, 0];
-      values.push(gene.toUpperCase(), inSpan[0]!, inSpan[1]!);
-      types.push(VARCHAR, INTEGER, INTEGER);
+      const named = annotationCodesNaming(partition, gene.toUpperCase());
+      values.push(inSpan[0]!, inSpan[1]!);
+      types.push(INTEGER, INTEGER);
       // annotation wins; the coordinate table only speaks for rows without one
-      where += ` AND (gene IN (SELECT code FROM ${DICTIONARY_TABLE} WHERE list_contains(list_transform(string_split_regex(upper(value), '[|,&;]'), g -> trim(split_part(g, ':', 1))), $3))
-        OR (gene IS NULL AND pos BETWEEN $4 AND $5))`;
+      const unannotated = `(gene IS NULL AND pos BETWEEN $3 AND $4)`;
+      if (named.length === 0) where += ` AND ${unannotated}`;
+      else {
+        values.push(listValue(named));
+        types.push(LIST(INTEGER));
+        where += ` AND (list_contains($5, gene) OR ${unannotated})`;
+      }
     }
     if (terms) {
       values.push(listValue(terms));

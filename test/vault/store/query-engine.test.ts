@@ -67,6 +67,32 @@ describe('query engine: one patient', () => {
     assert.deepEqual(await engine.variantsOfPatient(pop.a, { gene: 'MSH2' }), []);
   });
 
+  it('reads annotations that list several genes (GENEINFO ids, | , & ; separators) and matches symbols whole', async () => {
+    // symbols the gene coordinate table does not know, so only the annotations can find them
+    const source = new MemorySource();
+    const refs = [source.add('sC', makeBatch('chr7', [
+      { pos: 100, ref: 'A', alt: 'G', gene: 'GVTESTB:10230|GVTESTA:672' },
+      { pos: 200, ref: 'A', alt: 'C', gene: 'gvtestc, gvtestd' },
+      { pos: 300, ref: 'A', alt: 'T', gene: 'GVTESTE&GVTESTF;GVTESTG' },
+      { pos: 400, ref: 'C', alt: 'T', gene: 'GVTESTA1' },
+    ]))];
+    const own = await QueryEngine.open(source, { cacheBudgetBytes: 64 * 1024 * 1024 });
+    try {
+      const byGene = async (gene: string) => positions(await own.variantsOfPatient(refs, { gene }));
+      assert.deepEqual(await byGene('GVTESTA'), [100]);
+      assert.deepEqual(await byGene('gvtestb'), [100]);
+      assert.deepEqual(await byGene('GVTESTC'), [200]);
+      assert.deepEqual(await byGene('GVTESTD'), [200]);
+      assert.deepEqual(await byGene('GVTESTF'), [300]);
+      assert.deepEqual(await byGene('GVTESTG'), [300]);
+      assert.deepEqual(await byGene('GVTEST'), []);
+      assert.deepEqual(await byGene('GVTESTA1'), [400]);
+      assert.deepEqual(await byGene('GVTESTA'), [100], 'asked again: the remembered match is the same');
+    } finally {
+      await own.close();
+    }
+  });
+
   it('matches significance terms whole and case-insensitively', async () => {
     const sig = async (...terms: string[]) => positions(await engine.variantsOfPatient(pop.a, { significance: terms }));
     assert.deepEqual(await sig('pathogenic'), [7674220, 43045712]);
