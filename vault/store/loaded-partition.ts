@@ -23,10 +23,10 @@ export interface LoadedPartition {
   data: CodedPartition;
   /** every dictionary reference this partition holds, released on eviction */
   dictionaryCodes: Int32Array;
-  /** global code of each of the partition's distinct gene annotations (data.text.gene.values) */
-  geneValueCodes: Int32Array;
-  /** gene symbol (upper case) to the codes of annotations naming it, filled as genes are asked for */
-  geneMatches: Map<string, number[]>;
+  /** global code of each distinct value of the text columns queries filter on (data.text[column].values) */
+  valueCodes: { gene: Int32Array; clnsig: Int32Array };
+  /** a text filter (column and what it asks) to the codes of the values it matches, filled as filters are asked for */
+  matches: Map<string, number[]>;
   /** estimated memory held (DuckDB rows + decoded arrays + strings) */
   bytes: number;
 }
@@ -69,7 +69,7 @@ export async function loadPartition(
   const mappings: Int32Array[] = [];
   const codes: Int32Array[] = [];
   for (const name of DICTIONARY_COLUMNS) {
-    const mapping = await dictionary.acquire(data.text[name].values);
+    const mapping = dictionary.acquire(data.text[name].values);
     mappings.push(mapping);
     codes.push(globalCodes(data.text[name], mapping));
   }
@@ -88,36 +88,39 @@ export async function loadPartition(
     ], data.rows);
   } catch (err) {
     await connection.run(`DROP TABLE IF EXISTS ${table}`);
-    await dictionary.release(dictionaryCodes);
+    dictionary.release(dictionaryCodes);
     throw err;
   }
-  return { handle, ref, table, data, dictionaryCodes, geneValueCodes: mappings[3]!, geneMatches: new Map(), bytes: estimateBytes(data) };
+  return { handle, ref, table, data, dictionaryCodes, valueCodes: { gene: mappings[3]!, clnsig: mappings[4]! }, matches: new Map(), bytes: estimateBytes(data) };
 }
 
 /**
- * Codes of the partition's gene annotations that name `gene` (upper case): an annotation lists
- * genes separated by | , & or ; and may follow a symbol with ':' and an id (GENEINFO's
- * BRCA1:672|NBR2:10230). Worked out once per partition and gene, over its own distinct
- * annotations: matching them in SQL against the whole engine dictionary cost ~1 ms per query.
+ * Codes of the partition's values in `column` that `matches` accepts, worked out once per
+ * partition and filter (`key` names the filter) over the partition's own distinct values:
+ * resolving text filters in SQL against every dictionary string cost ~1 ms per query.
  */
-export function annotationCodesNaming(partition: LoadedPartition, gene: string): number[] {
-  let codes = partition.geneMatches.get(gene);
+export function matchingCodes(partition: LoadedPartition, column: 'gene' | 'clnsig', key: string, matches: (value: string) => boolean): number[] {
+  const memo = `${column}\u0000${key}`;
+  let codes = partition.matches.get(memo);
   if (codes === undefined) {
     codes = [];
-    const values = partition.data.text.gene.values;
-    for (let i = 0; i < values.length; i++) {
-      if (namesGene(values[i]!, gene)) codes.push(partition.geneValueCodes[i]!);
-    }
-    partition.geneMatches.set(gene, codes);
+    const values = partition.data.text[column].values;
+    const global = partition.valueCodes[column];
+    for (let i = 0; i < values.length; i++) if (matches(values[i]!)) codes.push(global[i]!);
+    partition.matches.set(memo, codes);
   }
   return codes;
 }
 
-function namesGene(annotation: string, gene: string): boolean {
+/**
+ * Whether a gene annotation names `gene` (upper case): an annotation lists genes separated by
+ * | , & or ; and may follow a symbol with ':' and an id (GENEINFO's BRCA1:672|NBR2:10230).
+ */
+export function namesGene(annotation: string, gene: string): boolean {
   return annotation.toUpperCase().split(/[|,&;]/).some((part) => (part.split(':')[0] ?? '').trim() === gene);
 }
 
 export async function unloadPartition(connection: DuckDBConnection, dictionary: TextDictionary, loaded: LoadedPartition): Promise<void> {
   await connection.run(`DROP TABLE IF EXISTS ${loaded.table}`);
-  await dictionary.release(loaded.dictionaryCodes);
+  dictionary.release(loaded.dictionaryCodes);
 }

@@ -2,15 +2,15 @@
 // in-memory DuckDB that never spills, cached LRU under a byte budget. Every query first prunes
 // by the catalog (chromosome and position range) so it decrypts only what it needs. All user
 // input reaches SQL as typed bind parameters; table names are engine-generated integers.
-import { INTEGER, VARCHAR, LIST, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { INTEGER, LIST, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { PartitionRef, PartitionSource } from './partition-ref.ts';
 import { openSecureDuckDB, type DuckDBSession } from './duckdb-session.ts';
-import { TextDictionary, DICTIONARY_TABLE } from './text-dictionary.ts';
-import { annotationCodesNaming, loadPartition, unloadPartition, type LoadedPartition } from './loaded-partition.ts';
+import { TextDictionary } from './text-dictionary.ts';
+import { loadPartition, matchingCodes, namesGene, unloadPartition, type LoadedPartition } from './loaded-partition.ts';
 import { PartitionCache } from './partition-cache.ts';
 import { CohortTables } from './cohort-tables.ts';
 import { variantRow, compareVariantRows, zygosityName, type VariantRow } from './variant-rows.ts';
-import { significanceMatchSql, normaliseSignificanceTerms } from './significance.ts';
+import { matchesSignificance, normaliseSignificanceTerms } from './significance.ts';
 import { MAX_POSITION, normaliseChrom, overlaps, type Region } from './region.ts';
 import { geneLocation } from '../genes/gene-table.ts';
 
@@ -100,7 +100,7 @@ export class QueryEngine {
       memoryLimitBytes: options.memoryLimitBytes ?? options.cacheBudgetBytes + 512 * MiB,
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
     });
-    const dictionary = await TextDictionary.create(session.connection);
+    const dictionary = new TextDictionary();
     return new QueryEngine(source, session, dictionary, options.cacheBudgetBytes);
   }
 
@@ -178,25 +178,27 @@ export class QueryEngine {
     const values: DuckDBValue[] = [region?.start ?? 1, region?.end ?? MAX_POSITION];
     const types: DuckDBType[] = [INTEGER, INTEGER];
     let where = 'pos BETWEEN $1 AND $2';
+    // text filters become the codes of this partition's matching values, bound as an INTEGER[]
+    const codesIn = (column: 'gene' | 'clnsig', codes: number[]): string => {
+      values.push(listValue(codes));
+      types.push(LIST(INTEGER));
+      return `list_contains($${values.length}, ${column})`;
+    };
     if (gene) {
+      const symbol = gene.toUpperCase();
       const span = geneLocation(gene, partition.ref.build);
       const inSpan = span && span.chrom === partition.ref.chrom ? [span.start, span.end] : [1, 0];
-      const named = annotationCodesNaming(partition, gene.toUpperCase());
+      const named = matchingCodes(partition, 'gene', symbol, (value) => namesGene(value, symbol));
       values.push(inSpan[0]!, inSpan[1]!);
       types.push(INTEGER, INTEGER);
       // annotation wins; the coordinate table only speaks for rows without one
-      const unannotated = `(gene IS NULL AND pos BETWEEN $3 AND $4)`;
-      if (named.length === 0) where += ` AND ${unannotated}`;
-      else {
-        values.push(listValue(named));
-        types.push(LIST(INTEGER));
-        where += ` AND (list_contains($5, gene) OR ${unannotated})`;
-      }
+      const unannotated = '(gene IS NULL AND pos BETWEEN $3 AND $4)';
+      where += named.length === 0 ? ` AND ${unannotated}` : ` AND (${codesIn('gene', named)} OR ${unannotated})`;
     }
     if (terms) {
-      values.push(listValue(terms));
-      types.push(LIST(VARCHAR));
-      where += ` AND clnsig IN (SELECT code FROM ${DICTIONARY_TABLE} WHERE ${significanceMatchSql('value', `$${values.length}`)})`;
+      const matching = matchingCodes(partition, 'clnsig', terms.join('\u0000'), (value) => matchesSignificance(value, terms));
+      if (matching.length === 0) return [];
+      where += ` AND ${codesIn('clnsig', matching)}`;
     }
     const result = await this.connection.runAndReadAll(`SELECT rowid::INTEGER AS r FROM ${partition.table} WHERE ${where} ORDER BY rowid`, values, types);
     return result.getColumnsJS()[0]?.map(Number) ?? [];

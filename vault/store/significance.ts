@@ -5,12 +5,12 @@
 // 'Pathogenic/Likely_pathogenic' but neither 'Likely_pathogenic' nor
 // 'Conflicting_classifications_of_pathogenicity'; ask for 'likely_pathogenic' as well to get both.
 
-/** SQL predicate over a VARCHAR expression holding a CLNSIG value; `$param` is a VARCHAR[] of normalised terms. */
-export function significanceMatchSql(valueExpr: string, param: string): string {
-  return `list_has_any(list_transform(string_split_regex(lower(${valueExpr}), '[/|,]'), t -> trim(replace(t, ' ', '_'), '_')), ${param})`;
+/** True when the CLNSIG value holds one of `terms` (normalised by normaliseSignificanceTerms). */
+export function matchesSignificance(value: string, terms: readonly string[]): boolean {
+  return value.toLowerCase().split(/[/|,]/).some((part) => terms.includes(part.replace(/ /g, '_').replace(/^_+|_+$/g, '')));
 }
 
-/** Normalises requested terms the way the SQL side normalises stored ones; drops empty terms. */
+/** Normalises requested terms the way stored ones are read; drops empty terms. */
 export function normaliseSignificanceTerms(terms: readonly string[]): string[] {
   const out = new Set<string>();
   for (const term of terms) {

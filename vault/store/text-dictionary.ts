@@ -2,22 +2,14 @@
 // gene, significance): DuckDB tables hold integer codes, so loads stay numeric and the same
 // allele has the same code in every sample. Codes are reference-counted per loaded partition;
 // a string no loaded partition uses any more leaves the dictionary (erasure reaches it too).
-import { listValue, LIST, INTEGER, type DuckDBConnection } from '@duckdb/node-api';
-
-export const DICTIONARY_TABLE = 'dict';
+// It lives in JS only: text filters are resolved to codes before the SQL runs (loaded-partition.ts),
+// so DuckDB never needs the strings, and a load costs no dictionary insert (~2 ms per cold query here).
 
 export class TextDictionary {
   private readonly codes = new Map<string, number>();
   private readonly values = new Map<number, string>();
   private readonly refs = new Map<number, number>();
   private nextCode = 0;
-
-  private constructor(private readonly connection: DuckDBConnection) {}
-
-  static async create(connection: DuckDBConnection): Promise<TextDictionary> {
-    await connection.run(`CREATE TABLE ${DICTIONARY_TABLE} (code INTEGER NOT NULL, value VARCHAR NOT NULL)`);
-    return new TextDictionary(connection);
-  }
 
   get size(): number {
     return this.codes.size;
@@ -34,27 +26,23 @@ export class TextDictionary {
   }
 
   /** Returns the global code of each value (by index), taking one reference on each. */
-  async acquire(values: readonly string[]): Promise<Int32Array> {
+  acquire(values: readonly string[]): Int32Array {
     const out = new Int32Array(values.length);
-    const added: [number, string][] = [];
     values.forEach((value, i) => {
       let code = this.codes.get(value);
       if (code === undefined) {
         code = this.nextCode++;
         this.codes.set(value, code);
         this.values.set(code, value);
-        added.push([code, value]);
       }
       this.refs.set(code, (this.refs.get(code) ?? 0) + 1);
       out[i] = code;
     });
-    if (added.length > 0) await this.insert(added);
     return out;
   }
 
   /** Drops one reference on each code; codes left unreferenced are deleted. */
-  async release(codes: Int32Array): Promise<void> {
-    const dead: number[] = [];
+  release(codes: Int32Array): void {
     for (const code of codes) {
       const left = (this.refs.get(code) ?? 0) - 1;
       if (left > 0) {
@@ -65,24 +53,6 @@ export class TextDictionary {
       const value = this.values.get(code);
       if (value !== undefined) this.codes.delete(value);
       this.values.delete(code);
-      dead.push(code);
-    }
-    if (dead.length > 0) {
-      await this.connection.run(`DELETE FROM ${DICTIONARY_TABLE} WHERE code IN (SELECT unnest($1))`, [listValue(dead)], [LIST(INTEGER)]);
-    }
-  }
-
-  private async insert(entries: [number, string][]): Promise<void> {
-    const appender = await this.connection.createAppender(DICTIONARY_TABLE);
-    try {
-      for (const [code, value] of entries) {
-        appender.appendInteger(code);
-        appender.appendVarchar(value);
-        appender.endRow();
-      }
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
     }
   }
 }
