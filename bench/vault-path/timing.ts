@@ -12,6 +12,23 @@ export async function warmMedianMs(run: () => Promise<unknown>, repeats: number)
 }
 
 /**
+ * Medians of `a` and `b` timed in turn (a, b, a, b, ...) after one untimed run of each: on a
+ * virtual machine whose speed drifts within a minute, a figure and its baseline then see the
+ * same machine (timed one after the other, a sub-5 ms ratio moved between 0.9x and 2x).
+ */
+export async function interleavedMedians(a: () => Promise<unknown>, b: () => Promise<unknown>, repeats: number): Promise<[number, number]> {
+  await a();
+  await b();
+  const as: number[] = [];
+  const bs: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    as.push(await timeMs(a));
+    bs.push(await timeMs(b));
+  }
+  return [median(as), median(bs)];
+}
+
+/**
  * Median over `repeats` fresh starts: each time `open` makes a new engine, `run` is timed on it
  * alone, then `close`. One extra start runs first and is discarded: it pays for module loading
  * and JIT compilation, which a long-running service pays once.

@@ -4,7 +4,10 @@
 import type { LoadedPartition } from './loaded-partition.ts';
 
 export class PartitionCache {
+  /** in insertion order; recency is a use stamp, so a hit writes a number instead of re-inserting a map entry */
   private readonly entries = new Map<string, LoadedPartition>();
+  private readonly lastUsed = new Map<LoadedPartition, number>();
+  private clock = 0;
   private totalBytes = 0;
 
   constructor(readonly budgetBytes: number) {
@@ -26,15 +29,13 @@ export class PartitionCache {
   /** The loaded partition, marked most recently used. */
   touch(partitionId: string): LoadedPartition | undefined {
     const entry = this.entries.get(partitionId);
-    if (entry) {
-      this.entries.delete(partitionId);
-      this.entries.set(partitionId, entry);
-    }
+    if (entry) this.lastUsed.set(entry, ++this.clock);
     return entry;
   }
 
   add(partition: LoadedPartition): void {
     this.entries.set(partition.ref.partitionId, partition);
+    this.lastUsed.set(partition, ++this.clock);
     this.totalBytes += partition.bytes;
   }
 
@@ -42,6 +43,7 @@ export class PartitionCache {
     const entry = this.entries.get(partitionId);
     if (!entry) return undefined;
     this.entries.delete(partitionId);
+    this.lastUsed.delete(entry);
     this.totalBytes -= entry.bytes;
     return entry;
   }
@@ -50,9 +52,11 @@ export class PartitionCache {
   victims(pinned: ReadonlySet<string>): LoadedPartition[] {
     const out: LoadedPartition[] = [];
     let bytes = this.totalBytes;
-    for (const [id, entry] of this.entries) {
+    if (bytes <= this.budgetBytes) return out;
+    const byAge = [...this.entries.values()].sort((a, b) => (this.lastUsed.get(a) ?? 0) - (this.lastUsed.get(b) ?? 0));
+    for (const entry of byAge) {
       if (bytes <= this.budgetBytes) break;
-      if (pinned.has(id)) continue;
+      if (pinned.has(entry.ref.partitionId)) continue;
       out.push(entry);
       bytes -= entry.bytes;
     }

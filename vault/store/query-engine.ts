@@ -225,11 +225,18 @@ export class QueryEngine {
         `SELECT part, zygosity, gt FROM ${table} WHERE pos = $1 AND ref = $2 AND alt = $3${exact ? '' : ' AND part IN (SELECT unnest($4))'}`,
         values, types,
       );
-      return result.getRowsJS().map(([part, zygosity, gt]) => ({
-        sampleId: byHandle.get(Number(part))!.ref.sampleId,
-        zygosity: zygosityName(Number(zygosity)),
-        genotype: gt === null ? '' : this.dictionary.value(Number(gt)),
-      })).sort((a, b) => compareText(a.sampleId, b.sampleId));
+      // read by column: converting rows measured ~0.3 ms more for the bench's 726 carriers
+      const [parts = [], zygosities = [], genotypes = []] = result.getColumnsJS();
+      const carriers: Carrier[] = new Array<Carrier>(parts.length);
+      for (let i = 0; i < parts.length; i++) {
+        const gt = genotypes[i];
+        carriers[i] = {
+          sampleId: byHandle.get(Number(parts[i]))!.ref.sampleId,
+          zygosity: zygosityName(Number(zygosities[i])),
+          genotype: gt === null || gt === undefined ? '' : this.dictionary.value(Number(gt)),
+        };
+      }
+      return carriers.sort((a, b) => compareText(a.sampleId, b.sampleId));
     });
   }
 

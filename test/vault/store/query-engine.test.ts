@@ -237,6 +237,26 @@ describe('query engine: cohort', () => {
 });
 
 describe('query engine: cache budget', () => {
+  it('a cache hit makes the partition the most recently used: the next eviction takes the other one', async () => {
+    const source = new MemorySource();
+    const calls = Array.from({ length: 2000 }, (_, i) => ({ pos: 1000 + i * 10, ref: 'A', alt: 'G' }));
+    const [s1, s2, s3] = ['s1', 's2', 's3'].map((s) => source.add(s, makeBatch('chr1', calls)));
+    const engine = await QueryEngine.open(source, { cacheBudgetBytes: 1_200_000, threads: 1 }); // holds two
+    try {
+      await engine.variantsOfPatient([s1!]);
+      await engine.variantsOfPatient([s2!]);
+      await engine.variantsOfPatient([s1!]); // hit: s1 is now more recent than s2
+      await engine.variantsOfPatient([s3!]); // evicts s2
+      const before = engine.stats();
+      await engine.variantsOfPatient([s1!]);
+      assert.equal(engine.stats().partitionsLoaded, before.partitionsLoaded, 's1 stayed cached');
+      await engine.variantsOfPatient([s2!]);
+      assert.equal(engine.stats().partitionsLoaded, before.partitionsLoaded + 1, 's2 was the one evicted');
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('evicts least recently used partitions beyond the budget, and reloads them on demand', async () => {
     const source = new MemorySource();
     const calls = Array.from({ length: 2000 }, (_, i) => ({ pos: 1000 + i * 10, ref: 'A', alt: 'G' }));
