@@ -44,7 +44,7 @@ export const FULL: VaultBenchOptions = {
   seed: 20250101,
   ingestSamples: 200,
   variantsPerSample: EXOME_VARIANTS,
-  ingestRuns: 3,
+  ingestRuns: 5,
   cohortSamples: 1000,
   cohortChromosomes: COHORT_CHROMOSOMES,
   cohortVariantsPerSample: Math.round(EXOME_VARIANTS * chromosomeShare(COHORT_CHROMOSOMES)),
