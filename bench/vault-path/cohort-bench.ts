@@ -60,8 +60,12 @@ export async function benchCohort(o: VaultBenchOptions, work: string): Promise<{
     const carriers = (q: PatientQueries) => q.carriers(site.text);
     const coldCarriers = await coldMedianMs(open, carriers, close, o.coldRepeats);
     const coldCounts = await coldMedianMs(open, counts, close, o.coldRepeats);
-    const engine = await open();
     const plain = await plainCohort(vault, span, site);
+    // opened after the baseline and closed with it: a failure on either side leaks neither
+    const engine = await open().catch((err: unknown) => {
+      plain.close();
+      throw err;
+    });
     let warmCarriers: number;
     let warmCounts: number;
     let plainCarriersMs: number;

@@ -41,8 +41,12 @@ export async function benchPatient(o: VaultBenchOptions, ingested: IngestedVault
       await query(q);
       decrypted = q.engine.stats().partitionsLoaded;
     }, close, o.coldRepeats);
-    const engine = await open();
     const plain = await plainPatient(vault, span);
+    // opened after the baseline and closed with it: a failure on either side leaks neither
+    const engine = await open().catch((err: unknown) => {
+      plain.close();
+      throw err;
+    });
     let found = 0;
     let warm: number;
     let plainMs: number;

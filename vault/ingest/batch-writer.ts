@@ -1,7 +1,7 @@
 // Writes one ingest batch (one VCF) as it is parsed: when a chromosome ends, its allele table
 // (sealed with the batch key) and one calls partition per stored sample (sealed with that
-// sample's key) are encoded and written, so sealing overlaps parsing and memory holds one
-// chromosome's calls at a time. Nothing is visible until the change commits; on an error the
+// sample's key) are encoded and written, so sealing overlaps parsing and memory holds at most
+// three chromosomes' calls (one being written, one being encoded, one being parsed). Nothing is visible until the change commits; on an error the
 // change is aborted and every file written here is removed.
 import { AlleleTableBuilder } from './allele-table-builder.ts';
 import { joinPieces, positionSpan } from './chromosome-calls.ts';

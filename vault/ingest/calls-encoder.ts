@@ -41,6 +41,7 @@ export class WorkerEncoder implements CallsEncoder {
         else entry.reject(new Error(`calls encode worker failed (${reply.failure ?? 'unknown'})`));
       });
       worker.on('error', (err) => this.failAll(err));
+      worker.on('messageerror', () => this.failAll(new Error('calls encode worker sent a reply that could not be read')));
       worker.on('exit', (code) => {
         if (code !== 0) this.failAll(new Error(`calls encode worker stopped with code ${code}`));
       });
@@ -53,7 +54,12 @@ export class WorkerEncoder implements CallsEncoder {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, job }, buffersOf(job));
+      try {
+        worker.postMessage({ id, job }, buffersOf(job));
+      } catch (err) {
+        this.pending.delete(id);
+        reject(err instanceof Error ? err : new Error('calls encode job could not be sent'));
+      }
     });
   }
 

@@ -62,6 +62,25 @@ export function buffersOf(job: ChromosomeCalls): ArrayBuffer[] {
   return [job.rowPos, job.sample, job.allele, job.zygosity, job.phased, job.dp, job.gq, job.gt].map((a) => a.buffer as ArrayBuffer);
 }
 
+/**
+ * The same partitions, each plaintext owning its whole buffer, and those buffers for a transfer
+ * list. A small Buffer lives in Node's shared pool, which cannot be transferred: Node 20 copies it
+ * silently, later versions refuse the whole message.
+ */
+export function forTransfer(encoded: readonly EncodedCalls[]): { encoded: EncodedCalls[]; buffers: ArrayBuffer[] } {
+  const buffers: ArrayBuffer[] = [];
+  const seen = new Set<ArrayBufferLike>();
+  const owned = encoded.map((e) => {
+    const p = e.plaintext;
+    const whole = p.byteOffset === 0 && p.byteLength === p.buffer.byteLength && !seen.has(p.buffer) && p.buffer instanceof ArrayBuffer;
+    const plaintext = whole ? p : new Uint8Array(p);
+    seen.add(plaintext.buffer);
+    buffers.push(plaintext.buffer as ArrayBuffer);
+    return { ...e, plaintext };
+  });
+  return { encoded: owned, buffers };
+}
+
 /** One calls partition per sample with calls, in sample column order. */
 export function encodeChromosomeCalls(job: ChromosomeCalls): EncodedCalls[] {
   const encoded: EncodedCalls[] = [];

@@ -2,14 +2,14 @@
 // brotli) while the ingest thread numbers alleles, seals and writes. Plaintext stays in memory:
 // the job and its result move between threads by transfer, never through a file.
 import { parentPort } from 'node:worker_threads';
-import { encodeChromosomeCalls, type ChromosomeCalls } from './chromosome-calls.ts';
+import { encodeChromosomeCalls, forTransfer, type ChromosomeCalls } from './chromosome-calls.ts';
 
 const port = parentPort;
 if (port) {
   port.on('message', (request: { id: number; job: ChromosomeCalls }) => {
     try {
-      const encoded = encodeChromosomeCalls(request.job);
-      port.postMessage({ id: request.id, encoded }, encoded.map((e) => e.plaintext.buffer as ArrayBuffer));
+      const { encoded, buffers } = forTransfer(encodeChromosomeCalls(request.job));
+      port.postMessage({ id: request.id, encoded }, buffers);
     } catch (err) {
       // only a bug reaches here (the calls were validated when parsed); report it without content
       port.postMessage({ id: request.id, failure: err instanceof Error ? err.name : 'Error' });

@@ -84,6 +84,7 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
   let writer: BatchWriter | null = null;
   let coverage: CoverageAssembler | null = null;
   let encoder: CallsEncoder = inlineEncoder;
+  let writeFailure: unknown = null;
   try {
     const summary = await streamVcf(file, {
       begin: async (header) => {
@@ -97,10 +98,14 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
       },
       add: async (result) => {
         coverage?.add(result);
-        await writer?.add(result);
+        await writer?.add(result).catch((err: unknown) => {
+          writeFailure = err;
+          throw err;
+        });
       },
     }, readOptions).catch((err: unknown) => {
-      throw readFailure(file, err);
+      // a failure to write or encode is the vault's, not the file's: not reported as bad input
+      throw err === writeFailure ? err : readFailure(file, err);
     });
     const batch = writer as BatchWriter | null;
     if (batch) await batch.finish();

@@ -1,9 +1,9 @@
 // Writes an Arrow IPC stream (format V5) of byte columns directly: each column is one Uint8 array,
-// or a Struct of Uint8 byte planes (b0, b1[, b2, b3]) as narrowData makes them, none nullable,
+// or a Struct of Uint8 byte planes (b0, b1[, b2, b3]) as narrowColumn makes them, none nullable,
 // with schema metadata. This is the shape of every calls partition; apache-arrow reads the
-// stream back (decodeCalls). apache-arrow's tableToIPC builds the same bytes through generic
-// visitors at ~120 µs per partition, most of the encode cost of an ingest (4,700 partitions
-// per 200-sample file); this writer takes a few µs (bench/store/ipc-writer-bench.ts).
+// stream back (decodeCalls). apache-arrow's tableToIPC builds the same stream through generic
+// visitors at ~85–120 µs per partition, most of the encode cost of an ingest (4,700 partitions
+// per 200-sample file); this writer takes ~11–16 µs (the bench's `load` section).
 // The messages are flatbuffers, built with the flatbuffers library apache-arrow itself uses,
 // following Arrow's Schema.fbs and Message.fbs.
 import { Builder, type Offset } from 'flatbuffers';

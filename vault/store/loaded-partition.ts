@@ -100,9 +100,11 @@ export async function loadPartition(
  * resolving text filters in SQL against every dictionary string cost ~1 ms per query.
  */
 export function matchingCodes(partition: LoadedPartition, column: 'gene' | 'clnsig', key: string, matches: (value: string) => boolean): number[] {
-  const memo = `${column}\u0000${key}`;
+  const memo = `${column}:${key}`;
   let codes = partition.matches.get(memo);
   if (codes === undefined) {
+    // keys are what users ask for: keep the memo small rather than let a hot partition collect them all
+    if (partition.matches.size >= FILTER_MEMO_LIMIT) partition.matches.clear();
     codes = [];
     const values = partition.data.text[column].values;
     const global = partition.valueCodes[column];
@@ -112,12 +114,20 @@ export function matchingCodes(partition: LoadedPartition, column: 'gene' | 'clns
   return codes;
 }
 
+const FILTER_MEMO_LIMIT = 64;
+
 /**
  * Whether a gene annotation names `gene` (upper case): an annotation lists genes separated by
- * | , & or ; and may follow a symbol with ':' and an id (GENEINFO's BRCA1:672|NBR2:10230).
+ * | , & or ; and may follow a symbol with ':' and an id (GENEINFO's BRCA1:672|NBR2:10230). Spaces
+ * around a symbol do not count (only spaces, as DuckDB's trim did when this rule ran in SQL). Case
+ * is folded with JavaScript's Unicode mapping: gene symbols are ASCII, outside it DuckDB's upper() differed.
  */
 export function namesGene(annotation: string, gene: string): boolean {
-  return annotation.toUpperCase().split(/[|,&;]/).some((part) => (part.split(':')[0] ?? '').trim() === gene);
+  return annotation.toUpperCase().split(/[|,&;]/).some((part) => trimSpaces(part.split(':')[0] ?? '') === gene);
+}
+
+function trimSpaces(text: string): string {
+  return text.replace(/^ +| +$/g, '');
 }
 
 export async function unloadPartition(connection: DuckDBConnection, dictionary: TextDictionary, loaded: LoadedPartition): Promise<void> {

@@ -53,6 +53,9 @@ export class PartitionCache {
     const out: LoadedPartition[] = [];
     let bytes = this.totalBytes;
     if (bytes <= this.budgetBytes) return out;
+    // the usual case, one load over budget: the single oldest unpinned entry, found in one pass
+    const oldest = this.oldestUnpinned(pinned);
+    if (oldest && bytes - oldest.bytes <= this.budgetBytes) return [oldest];
     const byAge = [...this.entries.values()].sort((a, b) => (this.lastUsed.get(a) ?? 0) - (this.lastUsed.get(b) ?? 0));
     for (const entry of byAge) {
       if (bytes <= this.budgetBytes) break;
@@ -61,6 +64,19 @@ export class PartitionCache {
       bytes -= entry.bytes;
     }
     return out;
+  }
+
+  private oldestUnpinned(pinned: ReadonlySet<string>): LoadedPartition | null {
+    let oldest: LoadedPartition | null = null;
+    let stamp = Infinity;
+    for (const entry of this.entries.values()) {
+      const used = this.lastUsed.get(entry) ?? 0;
+      if (used < stamp && !pinned.has(entry.ref.partitionId)) {
+        oldest = entry;
+        stamp = used;
+      }
+    }
+    return oldest;
   }
 
   ofSample(sampleId: string): LoadedPartition[] {

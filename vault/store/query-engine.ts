@@ -196,7 +196,7 @@ export class QueryEngine {
       where += named.length === 0 ? ` AND ${unannotated}` : ` AND (${codesIn('gene', named)} OR ${unannotated})`;
     }
     if (terms) {
-      const matching = matchingCodes(partition, 'clnsig', terms.join('\u0000'), (value) => matchesSignificance(value, terms));
+      const matching = matchingCodes(partition, 'clnsig', JSON.stringify([...terms].sort()), (value) => matchesSignificance(value, terms));
       if (matching.length === 0) return [];
       where += ` AND ${codesIn('clnsig', matching)}`;
     }

@@ -4,6 +4,8 @@
 // case-insensitively (spaces read as '_'). So 'pathogenic' matches 'Pathogenic' and
 // 'Pathogenic/Likely_pathogenic' but neither 'Likely_pathogenic' nor
 // 'Conflicting_classifications_of_pathogenicity'; ask for 'likely_pathogenic' as well to get both.
+// Case is folded with JavaScript's Unicode mapping (ClinVar's terms are ASCII; outside ASCII it can
+// differ from DuckDB's lower(), which applied this rule in SQL before).
 
 /** True when the CLNSIG value holds one of `terms` (normalised by normaliseSignificanceTerms). */
 export function matchesSignificance(value: string, terms: readonly string[]): boolean {

@@ -8,7 +8,7 @@ import { appendFile, readdir, readFile, writeFile, truncate } from 'node:fs/prom
 import { join } from 'node:path';
 import { Vault } from '../../../vault/store/vault.ts';
 import { newMasterKey, type MasterKey } from '../../../vault/crypto/master-key.ts';
-import { ingestVcf, type IngestOptions } from '../../../vault/ingest/ingest-vcf.ts';
+import { IngestInputError, ingestVcf, type IngestOptions } from '../../../vault/ingest/ingest-vcf.ts';
 import { readVcf } from '../../../vault/ingest/vcf/read-vcf.ts';
 import { codePartition, type CodedPartition } from '../../../vault/store/partition-codec.ts';
 import { decodeCalls } from '../../../vault/store/calls-codec.ts';
@@ -246,6 +246,22 @@ describe('ingest: allele tables, per-sample calls and pack files', function () {
       assert.deepEqual(await hashTree(vault.dataDir), before, `run ${run} (workers=${workers})`);
       await vault.close();
     }
+  });
+
+  it('a failure to write the vault is reported as what it is, not as a bad VCF, and leaves nothing behind', async () => {
+    const { vault } = await newVault(join(dir.path, 'write-failure'));
+    // a file where the packs folder belongs: creating a pack fails, whatever the user's rights
+    await writeFile(join(vault.dataDir, 'packs'), '');
+    const before = await hashTree(vault.dataDir);
+    for (const workers of [0, 2]) {
+      await assert.rejects(ingestVcf(vault, vcf, { patient: 'MRN0000043', sample: 'S01', workers }), (e: Error) => {
+        assert.ok(!(e instanceof IngestInputError) && !(e instanceof VcfFormatError), `workers=${workers}: ${e.name}: ${e.message}`);
+        assert.doesNotMatch(e.message, /not a readable VCF/);
+        return true;
+      });
+      assert.deepEqual(await hashTree(vault.dataDir), before);
+    }
+    await vault.close();
   });
 
   it('a chromosome that comes back later in the file (accepted with a warning) gets a second partition, and queries see both', async () => {

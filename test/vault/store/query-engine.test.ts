@@ -102,6 +102,12 @@ describe('query engine: one patient', () => {
     assert.deepEqual(positions(await engine.variantsOfPatient(pop.a, { gene: 'BRCA1', significance: ['pathogenic'] })), [43045712]);
   });
 
+  it('remembers each filter apart: a term that joins two others is not taken for them', async () => {
+    assert.deepEqual(positions(await engine.variantsOfPatient(pop.a, { significance: ['pathogenic', 'benign'] })), [7674220, 43045712, 43093449]);
+    assert.deepEqual(await engine.variantsOfPatient(pop.a, { significance: ['pathogenic\u0000benign'] }), []);
+    assert.deepEqual(positions(await engine.variantsOfPatient(pop.a, { significance: ['benign', 'pathogenic'] })), [7674220, 43045712, 43093449]);
+  });
+
   it('refuses an empty gene or significance list with a typed error', async () => {
     await assert.rejects(engine.variantsOfPatient(pop.a, { gene: '  ' }), QueryInputError);
     await assert.rejects(engine.variantsOfPatient(pop.a, { significance: [' '] }), QueryInputError);

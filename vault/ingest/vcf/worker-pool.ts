@@ -30,9 +30,12 @@ export class WorkerPool {
 
   /** Starts `size` workers once their bundle is built; until one is ready, callers parse on their own thread. */
   constructor(header: VcfHeader, size: number) {
-    this.starting = Promise.all(Array.from({ length: size }, () => startBundledWorker(PARSE_WORKER, header))).then((workers) => {
-      for (const worker of workers) this.attach(worker);
-    }, (err: unknown) => this.failAll(err instanceof Error ? err : new Error('VCF parse workers could not start')));
+    this.starting = Promise.allSettled(Array.from({ length: size }, () => startBundledWorker(PARSE_WORKER, header))).then((started) => {
+      const failed = started.find((s) => s.status === 'rejected');
+      if (failed) this.failAll(failed.reason instanceof Error ? failed.reason : new Error('VCF parse workers could not start'));
+      // attached even after a failure, so close() terminates every worker that did start
+      for (const s of started) if (s.status === 'fulfilled') this.attach(s.value);
+    });
   }
 
   private attach(worker: Worker): void {
