@@ -4,24 +4,14 @@
 // three chromosomes' calls (one being written, one being encoded, one being parsed). Nothing is visible until the change commits; on an error the
 // change is aborted and every file written here is removed.
 import { AlleleTableBuilder } from './allele-table-builder.ts';
-import { joinPieces, positionSpan } from './chromosome-calls.ts';
+import { joinPieces, positionSpan, type CallPiece } from './chromosome-calls.ts';
 import type { CallsEncoder } from './calls-encoder.ts';
 import type { ChunkResult } from './vcf/chunk-result.ts';
 import { encodeAlleleTable } from '../store/allele-table-codec.ts';
 import type { NewPartition, VaultChange } from '../store/vault-change.ts';
 
 /** One chunk's calls on one chromosome, as views into the chunk's arrays. */
-interface Piece {
-  sample: Int32Array;
-  /** row in the chromosome's allele table; -1 for a sample that is not stored */
-  allele: Int32Array;
-  zygosity: Uint8Array;
-  phased: Uint8Array;
-  dp: Int32Array;
-  gq: Int32Array;
-  /** index into the batch's genotype strings */
-  gt: Int32Array;
-}
+type Piece = CallPiece;
 
 export class BatchWriter {
   private chrom: string | null = null;

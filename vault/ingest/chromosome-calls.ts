@@ -34,7 +34,8 @@ export interface EncodedCalls {
   plaintext: Uint8Array;
 }
 
-type CallPiece = Omit<ChromosomeCalls, 'chrom' | 'alleleRows' | 'rowPos' | 'sampleCount'>;
+/** Calls without the chromosome's context: one parsed chunk's share (the batch writer's pieces), or all of them joined. */
+export type CallPiece = Omit<ChromosomeCalls, 'chrom' | 'alleleRows' | 'rowPos' | 'sampleCount'>;
 
 /** The pieces (one per parsed chunk) joined into one set of columns. */
 export function joinPieces(pieces: readonly CallPiece[]): CallPiece {
