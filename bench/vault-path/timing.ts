@@ -3,14 +3,6 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { median, timeMs } from '../figure.ts';
 
-/** Median of `repeats` timed runs after one untimed run (warms caches and the JIT). */
-export async function warmMedianMs(run: () => Promise<unknown>, repeats: number): Promise<number> {
-  await run();
-  const times: number[] = [];
-  for (let r = 0; r < repeats; r++) times.push(await timeMs(run));
-  return median(times);
-}
-
 /**
  * Medians of `a` and `b` timed in turn (a, b, a, b, ...) after one untimed run of each: on a
  * virtual machine whose speed drifts within a minute, a figure and its baseline then see the

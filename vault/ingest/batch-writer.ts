@@ -7,6 +7,7 @@ import { AlleleTableBuilder } from './allele-table-builder.ts';
 import { joinPieces, positionSpan, type CallPiece } from './chromosome-calls.ts';
 import type { CallsEncoder } from './calls-encoder.ts';
 import type { ChunkResult } from './vcf/chunk-result.ts';
+import { StringIndex } from './vcf/string-index.ts';
 import { encodeAlleleTable } from '../store/allele-table-codec.ts';
 import type { NewPartition, VaultChange } from '../store/vault-change.ts';
 
@@ -17,8 +18,8 @@ export class BatchWriter {
   private chrom: string | null = null;
   private alleles: AlleleTableBuilder | null = null;
   private pieces: Piece[] = [];
-  private readonly genotypes: string[] = [];
-  private readonly genotypeCodes = new Map<string, number>();
+  /** the batch's genotype strings, numbered as its calls name them */
+  private readonly genotypes = new StringIndex();
   /** allele row of each ALT index at the current site; reset per site */
   private readonly rowOfAlt = new Int32Array(256).fill(-1);
   private writing: Promise<void> = Promise.resolve();
@@ -93,7 +94,7 @@ export class BatchWriter {
       const local = result.callGt[c]!;
       let code = genotype[local]!;
       if (code < 0) {
-        code = this.genotypeCode(result.gtTable[local] ?? '');
+        code = this.genotypes.numberOf(result.gtTable[local] ?? '');
         genotype[local] = code;
       }
       gt[c] = code;
@@ -105,16 +106,6 @@ export class BatchWriter {
   async finish(): Promise<void> {
     await this.flush();
     await this.writing;
-  }
-
-  private genotypeCode(text: string): number {
-    let code = this.genotypeCodes.get(text);
-    if (code === undefined) {
-      code = this.genotypes.length;
-      this.genotypes.push(text);
-      this.genotypeCodes.set(text, code);
-    }
-    return code;
   }
 
   /**
@@ -129,7 +120,7 @@ export class BatchWriter {
     this.alleles = null;
     this.pieces = [];
     if (!builder || builder.rows === 0) return;
-    const table = builder.finish(this.genotypes);
+    const table = builder.finish(this.genotypes.values);
     const tableBytes = encodeAlleleTable(table);
     const span = positionSpan(table.pos, null);
     // table.pos is handed over (a worker encoder takes the arrays): nothing below reads the table's positions

@@ -4,6 +4,7 @@
 // the parse workers idled ~45% of the run.
 import type { Worker } from 'node:worker_threads';
 import { startBundledWorker } from './vcf/worker-bundle.ts';
+import { PendingReplies } from './vcf/worker-replies.ts';
 import { buffersOf, encodeChromosomeCalls, type ChromosomeCalls, type EncodedCalls } from './chromosome-calls.ts';
 
 export interface CallsEncoder {
@@ -26,51 +27,23 @@ interface Reply {
 /** One encode worker; jobs are handed over by transfer (the caller must not touch a job's arrays after). */
 export class WorkerEncoder implements CallsEncoder {
   private readonly worker: Promise<Worker>;
-  private readonly pending = new Map<number, { resolve: (e: EncodedCalls[]) => void; reject: (err: Error) => void }>();
-  private nextId = 0;
-  private broken: Error | null = null;
+  private readonly replies = new PendingReplies<EncodedCalls[]>('calls encode worker');
 
   constructor() {
     this.worker = startBundledWorker(new URL('./encode-worker.ts', import.meta.url), null);
     this.worker.then((worker) => {
-      worker.on('message', (reply: Reply) => {
-        const entry = this.pending.get(reply.id);
-        if (!entry) return;
-        this.pending.delete(reply.id);
-        if (reply.encoded) entry.resolve(reply.encoded);
-        else entry.reject(new Error(`calls encode worker failed (${reply.failure ?? 'unknown'})`));
-      });
-      worker.on('error', (err) => this.failAll(err));
-      worker.on('messageerror', () => this.failAll(new Error('calls encode worker sent a reply that could not be read')));
-      worker.on('exit', (code) => {
-        if (code !== 0) this.failAll(new Error(`calls encode worker stopped with code ${code}`));
-      });
-    }, (err: unknown) => this.failAll(err instanceof Error ? err : new Error('calls encode worker could not start')));
+      worker.on('message', (reply: Reply) => void this.replies.settle(reply.id, reply.encoded, reply.failure));
+      this.replies.watch(worker);
+    }, (err: unknown) => this.replies.failAll(err instanceof Error ? err : new Error('calls encode worker could not start')));
   }
 
   async encode(job: ChromosomeCalls): Promise<EncodedCalls[]> {
     const worker = await this.worker;
-    if (this.broken) throw this.broken;
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      try {
-        worker.postMessage({ id, job }, buffersOf(job));
-      } catch (err) {
-        this.pending.delete(id);
-        reject(err instanceof Error ? err : new Error('calls encode job could not be sent'));
-      }
-    });
-  }
-
-  private failAll(err: Error): void {
-    this.broken ??= err;
-    for (const entry of this.pending.values()) entry.reject(err);
-    this.pending.clear();
+    return this.replies.request((id) => worker.postMessage({ id, job }, buffersOf(job)));
   }
 
   async close(): Promise<void> {
-    this.broken ??= new Error('calls encoder closed');
+    this.replies.failAll(new Error('calls encoder closed'));
     await (await this.worker.catch(() => null))?.terminate();
   }
 }

@@ -74,8 +74,11 @@ function registerSamples(change: VaultChange, header: VcfHeader, request: Mappin
 
 export async function ingestVcf(vault: Vault, file: string, options: IngestOptions): Promise<IngestReport> {
   const targets = options.targets ? await readTargetsBed(options.targets) : null;
-  const readOptions: ReadVcfOptions = {};
-  if (options.workers !== undefined) readOptions.workers = options.workers;
+  // decided once here, for the parse workers and the encoder alike
+  const workers = await parseWorkers(file, options.workers).catch((err: unknown) => {
+    throw readFailure(file, err);
+  });
+  const readOptions: ReadVcfOptions = { workers };
   if (options.chunkBytes !== undefined) readOptions.chunkBytes = options.chunkBytes;
   if (options.onProgress) readOptions.onProgress = options.onProgress;
   const change = vault.beginChange();
@@ -87,12 +90,12 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
   let writeFailure: unknown = null;
   try {
     const summary = await streamVcf(file, {
-      begin: async (header) => {
+      begin: (header) => {
         stored = registerSamples(change, header, options);
         const ids: (string | null)[] = header.samples.map(() => null);
         for (const s of stored) ids[s.column] = s.sampleId;
         // a file parsed on worker threads is encoded on one too
-        if ((await parseWorkers(file, options.workers)) > 0) encoder = new WorkerEncoder();
+        if (workers > 0) encoder = new WorkerEncoder();
         writer = new BatchWriter(change, batchId, ids, header.build, encoder);
         coverage = new CoverageAssembler(header.samples.length);
       },

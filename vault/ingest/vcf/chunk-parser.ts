@@ -14,6 +14,7 @@ import { normaliseChrom } from './chrom-names.ts';
 import { alleleKey } from './allele-key.ts';
 import { CallRows } from './call-rows.ts';
 import { Grow, int32s, type ChunkResult, type SiteTable } from './chunk-result.ts';
+import { StringIndex } from './string-index.ts';
 import { isModern, type VcfHeader } from './vcf-header.ts';
 
 const TAB = 9;
@@ -288,8 +289,7 @@ class ChunkState {
     qual: doubleColumn(), gene: objectColumn(), consequence: objectColumn(), clnsig: objectColumn(),
   };
   readonly calls: CallRows;
-  private readonly gtTable: string[] = [];
-  private readonly gtIndexOf = new Map<string, number>();
+  private readonly gtTexts = new StringIndex();
   private readonly gtShort = new Map<number, number>();
   private readonly gtDiploid = new Int32Array(200).fill(-1);
   refBlocks = 0;
@@ -344,7 +344,7 @@ class ChunkState {
     const b = cursor.buf;
     let gtEnd = start;
     while (gtEnd < end && b[gtEnd] !== 58) gtEnd++;
-    if (gtEnd - start > 3) return this.gtTextIndex(cursor.ascii(start, gtEnd));
+    if (gtEnd - start > 3) return this.gtTexts.numberOf(cursor.ascii(start, gtEnd));
     if (gtEnd - start === 3) {
       // 'a/b' and 'a|b' with one-digit alleles, the bulk of calls: a table instead of a Map
       const a0 = (b[start] ?? 0) - 48;
@@ -354,7 +354,7 @@ class ChunkState {
         const slot = (a0 * 10 + a1) * 2 + (sep === 124 ? 1 : 0);
         let index = this.gtDiploid[slot] ?? -1;
         if (index < 0) {
-          index = this.gtTextIndex(cursor.ascii(start, gtEnd));
+          index = this.gtTexts.numberOf(cursor.ascii(start, gtEnd));
           this.gtDiploid[slot] = index;
         }
         return index;
@@ -365,18 +365,8 @@ class ChunkState {
     for (let i = start; i < gtEnd; i++) key = key * 256 + (b[i] ?? 0);
     let index = this.gtShort.get(key);
     if (index === undefined) {
-      index = this.gtTextIndex(cursor.ascii(start, gtEnd));
+      index = this.gtTexts.numberOf(cursor.ascii(start, gtEnd));
       this.gtShort.set(key, index);
-    }
-    return index;
-  }
-
-  private gtTextIndex(text: string): number {
-    let index = this.gtIndexOf.get(text);
-    if (index === undefined) {
-      index = this.gtTable.length;
-      this.gtTable.push(text);
-      this.gtIndexOf.set(text, index);
     }
     return index;
   }
@@ -416,7 +406,7 @@ class ChunkState {
       keyH2: this.keyH2.finish(),
       sites: this.sites,
       ...this.calls.finish(),
-      gtTable: this.gtTable,
+      gtTable: this.gtTexts.values,
       refBlocks: this.refBlocks,
       covSample: keepCoverage ? this.covSample.finish() : empty,
       covChrom: keepCoverage ? this.covChrom.finish() : empty.slice(),

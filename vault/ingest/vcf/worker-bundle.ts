@@ -9,10 +9,10 @@ import { build } from 'esbuild';
 const bundles = new Map<string, Promise<string>>();
 
 /**
- * The bundle of `entry`, built once per process. esbuild builds in its own process, so calling this
- * early (as ingest does) overlaps the ~50 ms build with opening the file and reading its header.
+ * The bundle of `entry`, built once per process. esbuild builds in its own process, so the ~50 ms
+ * build overlaps the ingest thread's own work (it parses the first chunks meanwhile).
  */
-export function workerBundle(entry: URL): Promise<string> {
+function workerBundle(entry: URL): Promise<string> {
   const path = fileURLToPath(entry);
   let code = bundles.get(path);
   if (code === undefined) {

@@ -2,13 +2,9 @@
 // that the reader consumes in file order.
 import type { Worker } from 'node:worker_threads';
 import { startBundledWorker } from './worker-bundle.ts';
+import { PendingReplies } from './worker-replies.ts';
 import type { ChunkResult } from './chunk-result.ts';
 import type { VcfHeader } from './vcf-header.ts';
-
-interface Pending {
-  resolve: (result: ChunkResult) => void;
-  reject: (err: Error) => void;
-}
 
 interface Reply {
   ready?: true;
@@ -22,9 +18,7 @@ const PARSE_WORKER = new URL('./parse-worker.ts', import.meta.url);
 export class WorkerPool {
   private readonly workers: Worker[] = [];
   private readonly load: number[] = [];
-  private readonly pending = new Map<number, Pending & { worker: number }>();
-  private nextId = 0;
-  private broken: Error | null = null;
+  private readonly replies = new PendingReplies<ChunkResult>('VCF parse worker');
   private readyCount = 0;
   private readonly starting: Promise<void>;
 
@@ -32,7 +26,7 @@ export class WorkerPool {
   constructor(header: VcfHeader, size: number) {
     this.starting = Promise.allSettled(Array.from({ length: size }, () => startBundledWorker(PARSE_WORKER, header))).then((started) => {
       const failed = started.find((s) => s.status === 'rejected');
-      if (failed) this.failAll(failed.reason instanceof Error ? failed.reason : new Error('VCF parse workers could not start'));
+      if (failed) this.replies.failAll(failed.reason instanceof Error ? failed.reason : new Error('VCF parse workers could not start'));
       // attached even after a failure, so close() terminates every worker that did start
       for (const s of started) if (s.status === 'fulfilled') this.attach(s.value);
     });
@@ -43,11 +37,8 @@ export class WorkerPool {
     this.workers.push(worker);
     this.load.push(0);
     worker.on('message', (reply: Reply) => this.settle(index, reply));
-    worker.on('error', (err) => this.failAll(err));
-    worker.on('exit', (code) => {
-      if (code !== 0) this.failAll(new Error(`VCF parse worker stopped with code ${code}`));
-    });
-    if (this.broken) void worker.terminate(); // closed while starting
+    this.replies.watch(worker);
+    if (this.replies.failed) void worker.terminate(); // closed while starting
   }
 
   /** True once at least one worker has started (until then a caller may parse on its own thread). */
@@ -57,20 +48,17 @@ export class WorkerPool {
 
   /** True once the pool cannot parse (a worker failed to start or stopped): parse() then rejects with why. */
   get failed(): boolean {
-    return this.broken !== null;
+    return this.replies.failed;
   }
 
   parse(buf: Buffer, firstLine: number): Promise<ChunkResult> {
-    if (this.broken) return Promise.reject(this.broken);
-    if (this.workers.length === 0) return Promise.reject(new Error('VCF parse workers have not started'));
+    if (this.workers.length === 0 && !this.replies.failed) return Promise.reject(new Error('VCF parse workers have not started'));
     const worker = this.load.indexOf(Math.min(...this.load));
-    const id = this.nextId++;
-    // A private copy: the chunk may share memory with other buffers, and transfer detaches it.
-    const own = new Uint8Array(buf);
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, worker });
-      this.load[worker] = (this.load[worker] ?? 0) + 1;
+    return this.replies.request((id) => {
+      // a private copy: the chunk may share memory with other buffers, and transfer detaches it
+      const own = new Uint8Array(buf);
       this.workers[worker]?.postMessage({ id, buf: own, firstLine }, [own.buffer]);
+      this.load[worker] = (this.load[worker] ?? 0) + 1;
     });
   }
 
@@ -79,22 +67,11 @@ export class WorkerPool {
       this.readyCount++;
       return;
     }
-    const entry = this.pending.get(reply.id);
-    if (!entry) return;
-    this.pending.delete(reply.id);
-    this.load[worker] = (this.load[worker] ?? 1) - 1;
-    if (reply.result) entry.resolve(reply.result);
-    else entry.reject(new Error(`VCF parse worker failed (${reply.failure ?? 'unknown'})`));
-  }
-
-  private failAll(err: Error): void {
-    this.broken ??= err;
-    for (const entry of this.pending.values()) entry.reject(err);
-    this.pending.clear();
+    if (this.replies.settle(reply.id, reply.result, reply.failure)) this.load[worker] = (this.load[worker] ?? 1) - 1;
   }
 
   async close(): Promise<void> {
-    this.broken ??= new Error('worker pool closed');
+    this.replies.failAll(new Error('worker pool closed'));
     await this.starting;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
