@@ -45,8 +45,10 @@ export interface CatalogData {
 
 export const EMPTY_CATALOG: CatalogData = { patients: [], samples: [], partitions: [] };
 
-/** Read-only queries over one catalog version. */
+/** Read-only queries over one catalog version (a committed catalog is never changed in place). */
 export class Catalog {
+  private byId: Map<string, CatalogPartition> | null = null;
+
   constructor(readonly data: CatalogData) {}
 
   patientByMrn(mrn: string): CatalogPatient | undefined {
@@ -78,7 +80,9 @@ export class Catalog {
     return this.data.partitions.filter((p) => p.kind === 'calls' && p.alleles === alleleTableId);
   }
 
+  /** By id, through an index built on first use: every cold read looks its partition up. */
   partition(partitionId: string): CatalogPartition | undefined {
-    return this.data.partitions.find((p) => p.partitionId === partitionId);
+    this.byId ??= new Map(this.data.partitions.map((p) => [p.partitionId, p]));
+    return this.byId.get(partitionId);
   }
 }

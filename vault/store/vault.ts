@@ -41,6 +41,8 @@ export class Vault implements PartitionSource {
     private readonly lock: VaultLock | null,
   ) {}
 
+  private catalogView: Catalog | null = null;
+
   /** decoded allele tables, oldest first; cleared at every commit */
   private readonly alleleTables = new Map<string, AlleleTable>();
 
@@ -50,8 +52,10 @@ export class Vault implements PartitionSource {
   get generation(): number {
     return this.manifest.generation;
   }
+  /** The current catalog; one view per version, so its partition index is built once. */
   get catalog(): Catalog {
-    return new Catalog(this.catalogData);
+    if (this.catalogView?.data !== this.catalogData) this.catalogView = new Catalog(this.catalogData);
+    return this.catalogView;
   }
   get masterKeyFingerprint(): string {
     return this.kek.fingerprint;
