@@ -80,7 +80,11 @@ const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 export const CountryCodeSchema = z
   .string()
   .regex(/^[A-Z]{2}$/, 'a country as two capital letters (ISO 3166-1 alpha-2)')
-  .refine((c) => { const name = regionNames.of(c); return name !== undefined && name !== c && name !== 'Unknown Region'; }, 'not a known country code');
+  .refine((c) => {
+    if (!/^[A-Z]{2}$/.test(c)) return true; // the regex has already said what is wrong
+    const name = regionNames.of(c);
+    return name !== undefined && name !== c && name !== 'Unknown Region';
+  }, 'not a known country code');
 
 /** An ISO 8601 duration in years, months and days (P2Y, P18M, P1Y6M, P90D), more than zero. */
 export const DurationSchema = z

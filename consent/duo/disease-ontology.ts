@@ -40,6 +40,11 @@ export class DiseaseOntology {
     return this.labels.has(doid);
   }
 
+  /** Every term's DOID, the root included. */
+  doids(): string[] {
+    return [...this.labels.keys()];
+  }
+
   /**
    * The Disease Ontology terms a disease id stands for: itself for a DOID, its exact matches for a
    * MONDO id (usually one; a few MONDO ids match several). Throws for an id it cannot place.
