@@ -54,9 +54,7 @@ function populationFindings(profile: PurposeProfile): DuoFinding[] {
   const only = 'The consent allows population origins or ancestry research only (POA)';
   if (profile.general) return [deny(`${only}, and the purpose is general research: ${profile.generalBecause}.`)];
   if (!profile.population) return [deny(`${only}, and the purpose is not such research.`)];
-  if (profile.health) {
-    return [{ rule: 'permission', outcome: 'review', reason: `${only}; the purpose is such research but also health or disease research: a person decides whether it goes beyond the population study.` }];
-  }
+  if (profile.health) return [deny(`${only}, and the purpose is also health or disease research, which POA does not cover.`)];
   return [permit(`${only}, and the purpose is such research.`)];
 }
 

@@ -67,8 +67,10 @@ describe('DUO permission terms', () => {
     ['POA', 'HMB', 'deny', 'permission', /not such research/],
     ['POA', 'DS DOID:162', 'deny', 'permission', /not such research/],
     ['POA', 'GRU', 'deny', 'permission', /general research/],
-    ['POA', 'POA DS DOID:162', 'review', 'permission', /also health or disease research/],
-    ['POA', 'HMB', 'review', 'permission', /also health/, { sensitive: ['population'] }],
+    ['POA', 'POA DS DOID:162', 'deny', 'permission', /also health or disease research, which POA does not cover/],
+    ['POA', 'DUO:0000033 DUO:0000038', 'deny', 'permission', /also health/],
+    ['POA', 'HMB', 'deny', 'permission', /also health/, { sensitive: ['population'] }],
+    ['POA', 'DUO:0000031', 'permit', 'permission', /POA/, { sensitive: ['population'] }],
   ]));
 
   describe('purposes with several diseases: every one must be covered', () => {
