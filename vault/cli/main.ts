@@ -3,11 +3,12 @@ import { parseArgs } from 'node:util';
 import { UsageError, type CommandIo } from './cli-context.ts';
 import { COMMANDS, usage } from './commands/index.ts';
 
-const BOOLEAN_FLAGS = ['help', 'plain-http'];
+const BOOLEAN_FLAGS = ['help', 'plain-http', 'for-profit', 'commercial'];
 const STRING_FLAGS = [
   'data-dir', 'master-key-file', 'new-master-key-file', 'cache-budget-mb', 'workers', 'log-level', 'host', 'port', 'tls-hostnames',
   'patient', 'sample', 'map', 'targets', 'region', 'gene', 'significance', 'format', 'variant', 'sample-id',
   'role', 'username', 'password', 'password-file', 'name', 'out',
+  'consent', 'purpose', 'consented', 'consent-text', 'sensitive', 'commitments', 'irb', 'country', 'publish-after', 'project', 'at',
 ];
 const OPTIONS: Record<string, { type: 'boolean' | 'string' }> = {};
 for (const f of BOOLEAN_FLAGS) OPTIONS[f] = { type: 'boolean' };

@@ -34,7 +34,7 @@ const modifierArb: fc.Arbitrary<DuoModifier> = fc.oneof(
   fc.constantFrom('P1Y', 'P6M', 'P90D', 'P2Y').map((duration) => ({ term: M.TS, duration })),
   someOf(COUNTRIES, 1).map((countries) => ({ term: M.GS, countries })),
   maybe(fc.constantFrom(...PROJECTS)).map((project) => (project ? { term: M.PS, project } : { term: M.PS })),
-  fc.constantFrom(M.RS, M.COL, M.US, M.IS, M.NMDS, M.GSO, M.NPUNCU, M.PUB, M.IRB, M.RTN, M.CC, M.NPOA, M.NPU, M.NCU).map((term) => ({ term }) as DuoModifier),
+  fc.constantFrom(M.RS, M.COL, M.US, M.IS, M.NMDS, M.GSO, M.NPUNCU, M.PUB, M.IRB, M.RTN, M.CC, M.NPOA, M.NPU, M.NCU).map((term) => ({ term })),
 );
 
 const modifiersArb = fc.uniqueArray(modifierArb, { selector: (m) => m.term, maxLength: 5 });
