@@ -51,11 +51,10 @@ export const DUO_PURPOSE = {
 type ValuesOf<T> = T[keyof T];
 export type DuoPermissionId = ValuesOf<typeof DUO_PERMISSION>;
 export type DuoModifierId = ValuesOf<typeof DUO_MODIFIER>;
-/** A purpose names investigation types, or the permission classes GRU, HMB, DS, POA as purposes. */
-export type DuoPurposeTermId = ValuesOf<typeof DUO_PURPOSE> | Exclude<DuoPermissionId, 'DUO:0000004'>;
 
 const valuesOf = <T extends Record<string, string>>(o: T) => Object.values(o) as [ValuesOf<T>, ...ValuesOf<T>[]];
 export const DuoPermissionIdSchema = z.enum(valuesOf(DUO_PERMISSION));
+/** A purpose names investigation types, or the permission classes GRU, HMB, DS, POA as purposes. */
 export const DuoPurposeTermIdSchema = z.enum([
   ...valuesOf(DUO_PURPOSE),
   DUO_PERMISSION.GRU,
@@ -63,6 +62,7 @@ export const DuoPurposeTermIdSchema = z.enum([
   DUO_PERMISSION.DS,
   DUO_PERMISSION.POA,
 ]);
+export type DuoPurposeTermId = z.infer<typeof DuoPurposeTermIdSchema>;
 
 /** A Human Disease Ontology id (DOID:162) or a MONDO id (MONDO:0004992). */
 export const DiseaseIdSchema = z.string().regex(/^(DOID:\d{1,8}|MONDO:\d{7})$/, 'a disease id: DOID:<digits> or MONDO:<7 digits>');

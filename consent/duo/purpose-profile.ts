@@ -26,10 +26,12 @@ export interface PurposeProfile {
 const POPULATION_TERMS = new Set<string>([P.POA, U.populationResearch, U.ancestryResearch]);
 const HEALTH_TERMS = new Set<string>([P.HMB, P.DS, U.biomedicalResearch, U.geneticResearch, U.drugDevelopmentResearch, U.diseaseCategoryResearch]);
 
-const ASPECT_WORDS: Readonly<Record<Exclude<SensitiveAspect, 'population'>, string>> = {
+/** Each sensitive aspect in words (age categories come from DUO:0000034 only). */
+const ASPECT_WORDS: Readonly<Record<Exclude<SensitiveAspect, 'population'> | 'age-category', string>> = {
   controls: 'The project uses the data as controls (reference material)',
   gender: 'The project studies one gender',
   children: 'The project studies children',
+  'age-category': 'The project studies a specific age category',
   vulnerable: 'The project studies a vulnerable group',
   'illegal-behaviour': 'The project studies illegal behaviour',
   'sexual-disease': 'The project studies sexual or sexually transmitted diseases',
@@ -37,25 +39,23 @@ const ASPECT_WORDS: Readonly<Record<Exclude<SensitiveAspect, 'population'>, stri
   'non-health': 'The project studies something other than health',
   stigmatising: 'The project studies stigmatising conditions',
 };
+type Aspect = keyof typeof ASPECT_WORDS;
 
 /** Purpose terms that name a sensitive aspect themselves. */
-const ASPECT_TERMS: readonly [term: string, aspect: keyof typeof ASPECT_WORDS | 'age-category'][] = [
+const ASPECT_TERMS: readonly [term: string, aspect: Aspect][] = [
   [U.researchControl, 'controls'],
   [U.genderCategoryResearch, 'gender'],
   [U.ageCategoryResearch, 'age-category'],
 ];
 
-const review = (rule: string, what: string): ReviewNote => ({ rule, reason: `${what}: a sensitive use, so a person on the ethics board decides.` });
-
 function sensitiveNotes(purpose: ResearchPurpose): ReviewNote[] {
-  const aspects = new Set<string>(purpose.sensitive.filter((a) => a !== 'population'));
-  for (const [term, aspect] of ASPECT_TERMS) if (purpose.terms.includes(term as never)) aspects.add(aspect);
-  const notes: ReviewNote[] = [];
-  for (const aspect of aspects) {
-    const words = aspect === 'age-category' ? 'The project studies a specific age category' : ASPECT_WORDS[aspect as keyof typeof ASPECT_WORDS];
-    notes.push(review(`sensitive:${aspect}`, words));
-  }
-  return notes;
+  const aspects = new Set<Aspect>(purpose.sensitive.filter((a) => a !== 'population'));
+  const terms = new Set<string>(purpose.terms);
+  for (const [term, aspect] of ASPECT_TERMS) if (terms.has(term)) aspects.add(aspect);
+  return [...aspects].map((aspect) => ({
+    rule: `sensitive:${aspect}`,
+    reason: `${ASPECT_WORDS[aspect]}: a sensitive use, so a person on the ethics board decides.`,
+  }));
 }
 
 export function profilePurpose(purpose: ResearchPurpose): PurposeProfile {
