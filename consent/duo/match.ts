@@ -1,11 +1,12 @@
 // The DUO matcher: a research purpose against consent scopes. Every rule gives a finding; any
 // deny makes the decision deny, else any review makes it review, else it is permit. So a rule
 // that cannot decide never lets a match through on its own.
-import type { ConsentScope, DuoDecision, DuoFinding, DuoModifier, DuoOutcome, ResearchPurpose } from '../../schemas/duo.ts';
+import type { ConsentScope, DuoDecision, DuoFinding, DuoOutcome, ResearchPurpose } from '../../schemas/duo.ts';
 import { todayUtc } from './dates.ts';
 import { DiseaseCoverage } from './disease-coverage.ts';
 import { diseaseOntology, type DiseaseOntology } from './disease-ontology.ts';
 import { modifierFindings } from './modifier-rules.ts';
+import { modifierValue } from './parse-terms.ts';
 import { permissionFindings } from './permission-rules.ts';
 import { profilePurpose, type PurposeProfile } from './purpose-profile.ts';
 import { DUO_VERSIONS } from './versions.ts';
@@ -69,22 +70,17 @@ export function matchPurpose(scope: ConsentScope, purpose: ResearchPurpose, opti
   return new PreparedPurpose(purpose, options.ontology).match(scope, options.on);
 }
 
-/** A modifier as `term=value`, its country list sorted. */
-function modifierKey(m: DuoModifier): string {
-  if ('until' in m) return `${m.term}=${m.until}`;
-  if ('duration' in m) return `${m.term}=${m.duration}`;
-  if ('countries' in m) return `${m.term}=${[...m.countries].sort().join(',')}`;
-  if ('project' in m && m.project !== undefined) return `${m.term}=${m.project}`;
-  if ('note' in m && m.note !== undefined) return `${m.term}=${m.note}`;
-  return m.term;
-}
-
 /**
  * A canonical text for a scope: equal scopes (however their lists are ordered) give equal keys,
  * so a cohort is decided once per distinct scope, and a store may group consents by it.
  */
 export function scopeKey(scope: ConsentScope): string {
-  const modifiers = scope.modifiers.map(modifierKey).sort();
+  const modifiers = scope.modifiers
+    .map((m) => {
+      const value = modifierValue('countries' in m ? { ...m, countries: [...m.countries].sort() } : m);
+      return value === undefined ? m.term : `${m.term}=${value}`;
+    })
+    .sort();
   return JSON.stringify([scope.permission, [...scope.diseases].sort(), modifiers, scope.consentedOn ?? null, scope.restrictionsText ?? null]);
 }
 

@@ -1,6 +1,7 @@
 // Reads consent scopes and research purposes written as space-separated terms, as reviewers
-// type them: DUO ids or shorthands (a modifier's value after `=`) and disease ids (DOID, MONDO).
-// A bad term is an error naming it; the result has passed its schema in schemas/duo.ts.
+// type them: DUO ids or shorthands (a modifier's value after `=`) and disease ids (DOID, MONDO),
+// and writes them back the same way. A bad term is an error naming it; what is read has passed
+// its schema in schemas/duo.ts.
 import type { z } from 'zod';
 import {
   ConsentScopeSchema,
@@ -15,7 +16,7 @@ import {
   type ResearchPurpose,
 } from '../../schemas/duo.ts';
 import { diseaseOntology, UnknownDiseaseError, type DiseaseOntology } from './disease-ontology.ts';
-import { findDuoTerm, UNUSABLE_DUO_IDS, type DuoTerm } from './duo-terms.ts';
+import { findDuoTerm, ruleCode, UNUSABLE_DUO_IDS, type DuoTerm } from './duo-terms.ts';
 
 /** A bad term or attribute; `subject` names it (the term as written, or the attribute's name). */
 export class DuoInputError extends Error {
@@ -96,6 +97,9 @@ function readModifier(raw: string, id: DuoModifier['term'], value: string | unde
   return parsed.data;
 }
 
+/** The object without its undefined fields, so what is read equals what JSON gives back. */
+const definedOnly = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
 function checked<T>(schema: z.ZodType<T>, input: unknown, subjectOf: (path: PropertyKey[]) => string): T {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
@@ -135,7 +139,7 @@ export function parseConsentTerms(text: string, extras: ConsentExtras = {}, onto
   if (permission.id === P.DS && diseases.length === 0) throw new DuoInputError(permission.shorthand!, 'needs at least one disease id (DOID or MONDO)');
   if (permission.id !== P.DS && diseases.length > 0) throw new DuoInputError(diseases[0]!, 'disease ids belong to DS (DUO:0000007) only');
   if (modifiers.some((m) => m.term === M.TS) && !extras.consentedOn) throw new DuoInputError('TS', 'counts from the day consent was given, and that date is missing');
-  const scope = { permission: permission.id, diseases, modifiers, ...extras };
+  const scope = { permission: permission.id, diseases, modifiers, ...definedOnly(extras) };
   return checked(ConsentScopeSchema, scope, (path) => String(path[0] ?? 'consent'));
 }
 
@@ -157,5 +161,30 @@ export function parsePurposeTerms(text: string, attributes: PurposeAttributes, o
     list.push(id);
   }
   if (terms.length === 0) throw new DuoInputError('(purpose)', 'needs at least one DUO term (for research on a disease: DS and the disease id)');
-  return checked(ResearchPurposeSchema, { ...attributes, terms, diseases }, (path) => (path[0] === 'diseases' || path[0] === 'terms' ? 'DS' : String(path[0] ?? 'purpose')));
+  return checked(ResearchPurposeSchema, { ...definedOnly(attributes), terms, diseases }, (path) => (path[0] === 'diseases' || path[0] === 'terms' ? 'DS' : String(path[0] ?? 'purpose')));
+}
+
+/** A modifier's value as written after `=`, if it has one. */
+export function modifierValue(m: DuoModifier): string | undefined {
+  if ('until' in m) return m.until;
+  if ('duration' in m) return m.duration;
+  if ('countries' in m) return m.countries.join(',');
+  if ('project' in m) return m.project;
+  if ('note' in m) return m.note;
+  return undefined;
+}
+
+function writeModifier(m: DuoModifier): string {
+  const value = modifierValue(m);
+  return value === undefined ? ruleCode(m.term) : `${ruleCode(m.term)}=${value}`;
+}
+
+/** A scope written as terms ("DS DOID:162 NPU MOR=2027-01-31"); the consent date and free text are not terms. */
+export function writeConsentTerms(scope: ConsentScope): string {
+  return [ruleCode(scope.permission), ...scope.diseases, ...scope.modifiers.map(writeModifier)].join(' ');
+}
+
+/** A purpose's terms and diseases written as terms ("DUO:0000040 DOID:10155"). */
+export function writePurposeTerms(purpose: ResearchPurpose): string {
+  return [...purpose.terms.map(ruleCode), ...purpose.diseases].join(' ');
 }

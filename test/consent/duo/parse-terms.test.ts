@@ -1,7 +1,9 @@
 // Reading consents and purposes written as terms: what is accepted, and errors that name the term.
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { ConsentScopeSchema, ResearchPurposeSchema } from '../../../schemas/duo.ts';
-import { DuoInputError, parseConsentTerms, parsePurposeTerms } from '../../../consent/duo/parse-terms.ts';
+import { DuoInputError, parseConsentTerms, parsePurposeTerms, writeConsentTerms, writePurposeTerms } from '../../../consent/duo/parse-terms.ts';
+import { purposeArb, scopeArb } from './duo-arbitraries.ts';
 
 const ATTRS = { forProfit: false, commercial: false };
 
@@ -97,5 +99,25 @@ describe('DUO terms reader', () => {
     for (const [text, attributes, subject, problem] of cases) {
       it(`${JSON.stringify(text)} ${JSON.stringify(attributes)}`, () => rejects(() => parsePurposeTerms(text, { ...ATTRS, ...attributes }), subject, problem));
     }
+  });
+
+  describe('writing terms back', () => {
+    it('writes shorthands, disease ids and values', () => {
+      const scope = parseConsentTerms('DUO:0000007 DOID:162 DUO:0000045 DUO:0000022=US,CA DUO:0000025=P2Y', { consentedOn: '2025-01-10' });
+      assert.equal(writeConsentTerms(scope), 'DS DOID:162 NPU GS=US,CA TS=P2Y');
+      assert.equal(writePurposeTerms(parsePurposeTerms('DUO:0000040 DOID:10155 HMB', ATTRS)), 'DUO:0000040 HMB DOID:10155');
+    });
+
+    it('reads back exactly what it wrote, for any scope and purpose', () => {
+      fc.assert(
+        fc.property(scopeArb(), purposeArb, (scope, purpose) => {
+          const { consentedOn, restrictionsText } = scope;
+          assert.deepEqual(parseConsentTerms(writeConsentTerms(scope), { consentedOn, restrictionsText }), scope);
+          const { terms: _t, diseases: _d, ...attributes } = purpose;
+          assert.deepEqual(parsePurposeTerms(writePurposeTerms(purpose), attributes), purpose);
+        }),
+        { numRuns: 300 },
+      );
+    });
   });
 });
