@@ -7,7 +7,7 @@
 // keeps the record consistent.
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { ConsentEventSchema, type Evidence, type RecordedBy } from '../../schemas/consent/events.ts';
+import { ConsentEventSchema, type ConsentEvent, type Evidence, type RecordedBy } from '../../schemas/consent/events.ts';
 import type { DirectiveSchema } from '../../schemas/consent/directive.ts';
 import type { REVOCATION_REASONS } from '../../schemas/consent/events.ts';
 import type { ConsentEventStore } from './consent-event-store.ts';
@@ -122,8 +122,11 @@ export class ConsentLedger {
       if (!parsed.success) throw invalidEvent(parsed.error);
       const refusal = this.state.refusalOf(parsed.data);
       if (refusal) throw refusal;
-      const stored = await this.store.append(parsed.data);
-      return this.state.apply({ ...stored, body: parsed.data });
+      // Applied as it will read back on replay (JSON drops keys zod left as undefined), so the
+      // state derived now and the state derived at the next start are the same.
+      const event = JSON.parse(JSON.stringify(parsed.data)) as ConsentEvent;
+      const stored = await this.store.append(event);
+      return this.state.apply({ ...stored, body: event });
     };
     const result = this.tail.then(run, run);
     this.tail = result.catch(() => undefined);
