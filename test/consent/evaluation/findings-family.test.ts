@@ -27,6 +27,9 @@ describe('findings preferences', () => {
     // CFTR is a carrier-screening gene and a CPIC gene: declining carrier status hides it.
     assert.deepEqual(declinedCategoriesOf(declined, 'cftr'), ['carrier_status']);
     assert.deepEqual(declinedCategoriesOf(declined, ['BRCA1', 'NBR2']), []);
+    // RYR1 is an ACMG secondary finding and a CPIC pharmacogene: declining either hides it.
+    assert.deepEqual(declinedCategoriesOf(['pharmacogenomic'], 'RYR1'), ['pharmacogenomic']);
+    assert.deepEqual(declinedCategoriesOf(['acmg_secondary'], 'RYR1'), ['acmg_secondary']);
     assert.deepEqual(declinedCategoriesOf(declined, 'GBA'), ['carrier_status'], 'a previous HGNC symbol is recognised');
     assert.deepEqual(declinedCategoriesOf(declined, 'NOT_A_GENE'), []);
   });

@@ -53,6 +53,8 @@ describe('proxy verdict', () => {
     assert.equal(proxyVerdict(parent, { permission: 'view_record', at: at('2026-03-01'), patientBirthDate: '2015-05-05' }).valid, true);
     const recorded = viewOf(proxyDirective({ proxyKind: 'parent_of_minor', patientBirthDate: '2015-05-05' }));
     assert.deepEqual(proxyVerdict(recorded, { permission: 'view_record', at: at('2026-03-01'), patientBirthDate: '2001-05-05' }).defects, ['patient_reached_majority']);
+    const recordedEarlier = viewOf(proxyDirective({ proxyKind: 'parent_of_minor', patientBirthDate: '2001-05-05' }));
+    assert.deepEqual(proxyVerdict(recordedEarlier, { permission: 'view_record', at: at('2026-03-01'), patientBirthDate: '2015-05-05' }).defects, ['patient_reached_majority']);
     assert.equal(proxyVerdict(recorded, { permission: 'view_record', at: at('2026-03-01'), ageOfMajority: 19, patientBirthDate: '2007-05-05' }).valid, true);
   });
 
