@@ -1,7 +1,12 @@
 // The consent ledger: directives granted, amended and revoked as events in an append-only,
 // hash-chained store, with the current state derived by replay. Each entry is checked against
-// the rules (transition-rules.ts) before it is appended; entries are appended one at a time, so
-// two concurrent requests cannot both amend the same version.
+// the rules (transition-rules.ts) before it is appended.
+//
+// Two states: `pending` holds every accepted entry, durable or not, and is what new entries are
+// checked against (so two concurrent amendments of one version cannot both pass, while their
+// appends can still share one fsync in the store); `committed` holds only durable entries and is
+// all a reader ever sees. If an append fails, the ledger refuses entries until reopened: the
+// store must likewise refuse appends after a failed one (the sealed log does).
 //
 // Who may record what for whom is decided by authorize() before a call gets here; the ledger
 // keeps the record consistent.
@@ -13,7 +18,7 @@ import type { REVOCATION_REASONS } from '../../schemas/consent/events.ts';
 import type { ConsentEventStore } from './consent-event-store.ts';
 import type { DirectiveRecord, PatientConsents } from './directive-view.ts';
 import { LedgerState, applyStored, replayConsentEvents, type ConsentHistoryEntry } from './ledger-state.ts';
-import { ConsentLedgerError } from './ledger-errors.ts';
+import { ConsentLedgerError, ConsentLedgerUnavailableError } from './ledger-errors.ts';
 
 export type DirectiveInput = z.input<typeof DirectiveSchema>;
 
@@ -52,19 +57,25 @@ function invalidEvent(error: z.ZodError): ConsentLedgerError {
 }
 
 export class ConsentLedger {
-  private tail: Promise<unknown> = Promise.resolve();
+  private commits: Promise<unknown> = Promise.resolve();
+  private failure: ConsentLedgerUnavailableError | null = null;
 
   private constructor(
     private readonly store: ConsentEventStore,
-    private readonly state: LedgerState,
+    private readonly pending: LedgerState,
+    private readonly committed: LedgerState,
     private readonly nextDirectiveId: () => string,
   ) {}
 
   /** Replays the store; refuses to open (ConsentLogError) if an entry breaks the rules. */
   static async open(store: ConsentEventStore, options: { newDirectiveId?: () => string } = {}): Promise<ConsentLedger> {
-    const state = new LedgerState();
-    for await (const stored of store.entries()) applyStored(state, stored);
-    return new ConsentLedger(store, state, options.newDirectiveId ?? newDirectiveId);
+    const pending = new LedgerState();
+    const committed = new LedgerState();
+    for await (const stored of store.entries()) {
+      applyStored(committed, stored);
+      pending.apply(stored);
+    }
+    return new ConsentLedger(store, pending, committed, options.newDirectiveId ?? newDirectiveId);
   }
 
   grant(input: GrantInput): Promise<DirectiveRecord> {
@@ -85,51 +96,63 @@ export class ConsentLedger {
 
   /** The patient's directives in force now (frozen). */
   current(patientId: string): PatientConsents {
-    return this.state.current(patientId);
+    return this.committed.current(patientId);
   }
 
   /** One directive of this patient, in force or revoked; undefined for another patient's. */
   directive(patientId: string, directiveId: string): DirectiveRecord | undefined {
-    const record = this.state.record(directiveId);
+    const record = this.committed.record(directiveId);
     return record?.patientId === patientId ? record : undefined;
   }
 
   /** Every directive the patient ever had, in force or revoked, latest versions. */
   directives(patientId: string): readonly DirectiveRecord[] {
-    return this.state.all(patientId);
+    return this.committed.all(patientId);
   }
 
   /** Every event about the patient, oldest first. */
   history(patientId: string): readonly ConsentHistoryEntry[] {
-    return this.state.history(patientId);
+    return this.committed.history(patientId);
   }
 
   /** The patient's directives as they stood at `at` (ISO time): for reviewing past decisions. */
   asOf(patientId: string, at: string): PatientConsents {
-    const entries = this.state.history(patientId).map(({ seq, at: when, hash, event }) => ({ seq, at: when, hash, body: event }));
+    const entries = this.committed.history(patientId).map(({ seq, at: when, hash, event }) => ({ seq, at: when, hash, body: event }));
     return replayConsentEvents(entries, { until: at }).current(patientId);
   }
 
   patientIds(): string[] {
-    return this.state.patientIds();
+    return this.committed.patientIds();
   }
 
   private submit(candidate: Record<string, unknown>): Promise<DirectiveRecord> {
+    if (this.failure) return Promise.reject(this.failure);
     // Absent optional fields are left out, not stored as undefined: the event reads back the same.
     const entry = Object.fromEntries(Object.entries(candidate).filter(([, value]) => value !== undefined));
-    const run = async (): Promise<DirectiveRecord> => {
-      const parsed = ConsentEventSchema.safeParse(entry);
-      if (!parsed.success) throw invalidEvent(parsed.error);
-      const refusal = this.state.refusalOf(parsed.data);
-      if (refusal) throw refusal;
-      // Applied as it will read back on replay (JSON drops keys zod left as undefined), so the
-      // state derived now and the state derived at the next start are the same.
-      const event = JSON.parse(JSON.stringify(parsed.data)) as ConsentEvent;
-      const stored = await this.store.append(event);
-      return this.state.apply({ ...stored, body: event });
-    };
-    const result = this.tail.then(run, run);
-    this.tail = result.catch(() => undefined);
-    return result;
+    const parsed = ConsentEventSchema.safeParse(entry);
+    if (!parsed.success) return Promise.reject(invalidEvent(parsed.error));
+    const refusal = this.pending.refusalOf(parsed.data);
+    if (refusal) return Promise.reject(refusal);
+    // Applied as it will read back on replay (JSON drops keys zod left as undefined), so the
+    // state derived now and the state derived at the next start are the same.
+    const event = JSON.parse(JSON.stringify(parsed.data)) as ConsentEvent;
+    this.pending.apply({ seq: 0, at: new Date().toISOString(), hash: '', body: event });
+    const appended = this.store.append(event);
+    // Committed in the order accepted, whatever order the store's promises settle in.
+    const committed = this.commits.then(
+      () => appended,
+      () => appended,
+    ).then(
+      (stored) => {
+        if (this.failure) throw this.failure;
+        return this.committed.apply({ ...stored, body: event });
+      },
+      (err: unknown) => {
+        this.failure ??= new ConsentLedgerUnavailableError();
+        throw err;
+      },
+    );
+    this.commits = committed.catch(() => undefined);
+    return committed;
   }
 }

@@ -35,3 +35,11 @@ export class ConsentLogError extends Error {
     super(`consent log entry ${seq} breaks the ledger's rules (${code}); the log was not written by this ledger`);
   }
 }
+
+/** An earlier append failed: the ledger refuses entries until it is reopened from its store. */
+export class ConsentLedgerUnavailableError extends Error {
+  override readonly name = 'ConsentLedgerUnavailableError';
+  constructor() {
+    super('an append to the consent log failed; reopen the ledger to continue');
+  }
+}

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ConsentLedgerError, ConsentLogError } from '../../../consent/ledger/ledger-errors.ts';
+import { ConsentLedgerError, ConsentLedgerUnavailableError, ConsentLogError } from '../../../consent/ledger/ledger-errors.ts';
 import { COUNSELOR, OTHER_PATIENT, PATIENT, PATIENT_ACCOUNT, RELATIVE_ACCOUNT, openLedgerWorld, type LedgerWorld } from './ledger-kit.ts';
 
 const permit = { kind: 'clinical_use', decision: 'permit' } as const;
@@ -139,6 +139,30 @@ describe('ConsentLedger', () => {
     ]);
     assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected']);
     assert.equal(world.ledger.directive(PATIENT, v1.directiveId)?.version, 2);
+  });
+
+  it('lets concurrent entries share the log\'s fsyncs, and shows a reader only what is durable', async () => {
+    const before = world.log.groupCommits;
+    const inFlight = Array.from({ length: 50 }, (_, i) =>
+      world.ledger.grant({ patientId: `p_${(0xa000 + i).toString(16).padStart(16, '0')}`, directive: permit, recordedBy: PATIENT_ACCOUNT }),
+    );
+    assert.deepEqual(world.ledger.current('p_000000000000a000').directives, [], 'not durable yet, not visible');
+    const records = await Promise.all(inFlight);
+    assert.ok(world.log.groupCommits - before <= 3, `50 concurrent grants took ${world.log.groupCommits - before} commits`);
+    assert.deepEqual(world.ledger.current('p_000000000000a000').directives.map((d) => d.directiveId), [records[0]!.directiveId]);
+    assert.deepEqual(records.map((r) => world.ledger.history(r.patientId)[0]!.seq), records.map((_, i) => i + 1), 'committed in the order accepted');
+  });
+
+  it('refuses every entry after an append fails, and keeps the failed one out of the state', async () => {
+    await world.ledger.grant({ patientId: PATIENT, directive: permit, recordedBy: PATIENT_ACCOUNT });
+    await world.log.close();
+    await assert.rejects(world.ledger.grant({ patientId: OTHER_PATIENT, directive: permit, recordedBy: PATIENT_ACCOUNT }), /closed/);
+    await assert.rejects(world.ledger.grant({ patientId: OTHER_PATIENT, directive: deny, recordedBy: PATIENT_ACCOUNT }), ConsentLedgerUnavailableError);
+    assert.deepEqual(world.ledger.current(OTHER_PATIENT).directives, []);
+    assert.equal(world.ledger.current(PATIENT).directives.length, 1);
+    const reopened = await world.reopen();
+    assert.deepEqual(reopened.current(OTHER_PATIENT).directives, []);
+    await reopened.grant({ patientId: OTHER_PATIENT, directive: deny, recordedBy: PATIENT_ACCOUNT });
   });
 
   it('shows the consents as they stood at an earlier moment', async () => {
