@@ -71,10 +71,7 @@ export class ConsentLedger {
   static async open(store: ConsentEventStore, options: { newDirectiveId?: () => string } = {}): Promise<ConsentLedger> {
     const pending = new LedgerState();
     const committed = new LedgerState();
-    for await (const stored of store.entries()) {
-      applyStored(committed, stored);
-      pending.apply(stored);
-    }
+    for await (const stored of store.entries()) pending.apply(applyStored(committed, stored));
     return new ConsentLedger(store, pending, committed, options.newDirectiveId ?? newDirectiveId);
   }
 

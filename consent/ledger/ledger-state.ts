@@ -113,12 +113,14 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** Checks a stored event as it was read back (shape, then rules) and applies it; throws ConsentLogError. */
-export function applyStored(state: LedgerState, stored: StoredConsentEvent): void {
+export function applyStored(state: LedgerState, stored: StoredConsentEvent): StoredConsentEvent {
   const parsed = ConsentEventSchema.safeParse(stored.body);
   if (!parsed.success) throw new ConsentLogError(stored.seq, 'invalid_event');
   const refusal = state.refusalOf(parsed.data);
   if (refusal) throw new ConsentLogError(stored.seq, refusal.code);
-  state.apply({ ...stored, body: parsed.data });
+  const checked = { ...stored, body: parsed.data };
+  state.apply(checked);
+  return checked;
 }
 
 /**
