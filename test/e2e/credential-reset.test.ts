@@ -3,31 +3,20 @@
 // the person redeeming the new one-time code gets back in. Admins reset staff only; an account
 // linked to a patient is reset by registration staff or a counsellor on the care team.
 import { strict as assert } from 'node:assert';
-import { makeTempDir } from '../helpers/temp-dir.ts';
-import { currentTotp } from '../../vault/identity/totp.ts';
-import { buildWorld, PASSWORD, type World } from './service-world.ts';
+import type { HttpResult } from '../helpers/http-client.ts';
+import { PASSWORD, worldForSuite, type World } from './service-world.ts';
 
 const NEW_PASSWORD = 'Fresh-start-Passphrase-9';
 type Issued = { enrolmentId: string; code: string; expiresAt: string };
 
 describe('credential resets (HTTPS)', function () {
   this.timeout(120_000);
-  let dir: { path: string; remove: () => Promise<void> };
+  const suite = worldForSuite({ https: true });
   let w: World;
-  before(async () => {
-    dir = await makeTempDir();
-    w = await buildWorld(dir.path, { https: true });
-  });
-  after(async () => {
-    await w.close();
-    await dir.remove();
-  });
+  before(() => (w = suite.w));
 
-  const loginWith = (username: string, password: string, secret: string) => {
-    w.clock.now += 31_000;
-    return w.http<{ token: string }>('/sessions', { method: 'POST', body: { username, password, totp: currentTotp(secret, w.clock.now) } });
-  };
-  const entryOf = async (requestId: string | null, action: string) => (await w.service.audit.query({ limit: 10_000 })).find((e) => e.body.requestId === requestId && e.body.action === action);
+  const loginWith = (username: string, password: string, secret: string) => w.attemptLogin(username, password, secret);
+  const entryOf = async (response: HttpResult<unknown>, action: string) => (await w.auditOf(response)).find((e) => e.body.action === action);
 
   it('an admin reset of a staff account ends its sessions, and only the person\u2019s redemption restores access', async () => {
     const clinician = await w.login('clin_a');
@@ -35,7 +24,7 @@ describe('credential resets (HTTPS)', function () {
     const reset = await w.http<Issued>(`/users/${w.accounts.clin_a!.accountId}/reset`, { method: 'POST', token: await w.login('admin'), body: { credentials: 'both' } });
     assert.equal(reset.status, 201, reset.text);
     assert.doesNotMatch(reset.text, /password|secret|otpauth/i);
-    assert.equal((await entryOf(reset.headers.get('x-request-id'), 'credentials.reset'))?.body.decision, 'success');
+    assert.equal((await entryOf(reset, 'credentials.reset'))?.body.decision, 'success');
     assert.equal((await w.http(`/patients/${w.patientA}`, { token: clinician })).status, 401, 'the session ended at once');
     assert.equal((await loginWith('clin_a', PASSWORD, w.accounts.clin_a!.secret)).status, 401, 'the old password and TOTP no longer work');
 
@@ -57,7 +46,7 @@ describe('credential resets (HTTPS)', function () {
     const refused = await w.http(`/users/${w.accounts.pat_a!.accountId}/reset`, { method: 'POST', token: await w.login('admin'), body: { credentials: 'totp' } });
     assert.equal(refused.status, 403);
     assert.equal(refused.body.code, 'patient_linked_account');
-    const entry = await entryOf(refused.headers.get('x-request-id'), 'credentials.reset');
+    const entry = await entryOf(refused, 'credentials.reset');
     assert.equal(entry?.body.decision, 'failure');
     assert.equal(entry?.body.flagged, true, 'an admin\u2019s try at a patient\u2019s account is flagged');
     assert.equal((await w.http(`/patients/${w.patientA}`, { token: patientToken })).status, 200, 'nothing changed for the patient');
@@ -72,7 +61,7 @@ describe('credential resets (HTTPS)', function () {
     assert.equal((await w.http(path, { method: 'POST', token: await w.login('clin_b'), body: {} })).status, 404, 'a clinician may not');
     const reset = await w.http<Issued>(path, { method: 'POST', token: await w.login('registrar'), body: { credentials: 'totp' } });
     assert.equal(reset.status, 201, reset.text);
-    const entry = await entryOf(reset.headers.get('x-request-id'), 'credentials.reset');
+    const entry = await entryOf(reset, 'credentials.reset');
     assert.equal(entry?.body.flagged, true);
     assert.equal(entry?.body.patientId, w.patientA);
     assert.equal((await w.http(`/patients/${w.patientA}`, { token: patientToken })).status, 401, 'the session ended');

@@ -5,9 +5,8 @@
 // themselves with one-time codes that registration staff or a counsellor issue after proofing
 // their identity; each such step is flagged for the privacy officer and the ethics board.
 import { strict as assert } from 'node:assert';
-import { makeTempDir } from '../helpers/temp-dir.ts';
-import { currentTotp } from '../../vault/identity/totp.ts';
-import { buildWorld, type World } from './service-world.ts';
+import type { HttpResult } from '../helpers/http-client.ts';
+import { worldForSuite, type World } from './service-world.ts';
 
 const NEW_PASSWORD = 'My-own-Passphrase-2026';
 type Issued = { enrolmentId: string; code: string; expiresAt: string };
@@ -15,24 +14,13 @@ type Redeemed = { account: { accountId: string; username: string; roles: string[
 
 describe('enrolment instead of admin-made credentials (HTTPS)', function () {
   this.timeout(120_000);
-  let dir: { path: string; remove: () => Promise<void> };
+  const suite = worldForSuite({ https: true });
   let w: World;
-  before(async () => {
-    dir = await makeTempDir();
-    w = await buildWorld(dir.path, { https: true });
-  });
-  after(async () => {
-    await w.close();
-    await dir.remove();
-  });
+  before(() => (w = suite.w));
 
   const redeem = (body: Record<string, unknown>) => w.http<Redeemed & Record<string, unknown>>('/enrolments', { method: 'POST', body });
-  /** Logs in with a code from `secret` at a fresh TOTP step. */
-  const loginWith = (username: string, password: string, secret: string) => {
-    w.clock.now += 31_000;
-    return w.http<{ token: string }>('/sessions', { method: 'POST', body: { username, password, totp: currentTotp(secret, w.clock.now) } });
-  };
-  const flaggedEntries = async (requestId: string | null) => (await w.service.audit.query({ flagged: true, limit: 10_000 })).filter((e) => e.body.requestId === requestId);
+  const loginWith = (username: string, password: string, secret: string) => w.attemptLogin(username, password, secret);
+  const flaggedEntries = async (response: HttpResult<unknown>) => (await w.auditOf(response)).filter((e) => e.body.flagged === true);
 
   it('refuses an admin creating a patient, proxy or relative account, audited and flagged', async () => {
     const admin = await w.login('admin');
@@ -40,7 +28,7 @@ describe('enrolment instead of admin-made credentials (HTTPS)', function () {
       const r = await w.http('/users', { method: 'POST', token: admin, body: { username: `fake.${role}`, roles: [role] } });
       assert.equal(r.status, 403, role);
       assert.equal(r.body.code, 'patient_link_requires_enrolment');
-      const [entry] = await flaggedEntries(r.headers.get('x-request-id'));
+      const [entry] = await flaggedEntries(r);
       assert.equal(entry?.body.action, 'user.create');
       assert.equal(entry?.body.decision, 'failure');
     }
@@ -93,7 +81,7 @@ describe('enrolment instead of admin-made credentials (HTTPS)', function () {
       assert.equal(r.body.detail, refusals[0]!.body.detail, 'one message for every refusal');
     }
     const reasons = await Promise.all(
-      refusals.map(async (r) => (await w.service.audit.query({ limit: 10_000 })).find((e) => e.body.requestId === r.headers.get('x-request-id') && e.body.action === 'enrolment.redeem')?.body.reason?.split(' ')[0]),
+      refusals.map(async (r) => (await w.auditOf(r)).find((e) => e.body.action === 'enrolment.redeem')?.body.reason?.split(' ')[0]),
     );
     assert.deepEqual(reasons, ['redeemed', 'wrong_code', 'wrong_code', 'wrong_code', 'wrong_code', 'wrong_code', 'voided', 'unknown_code', 'expired']);
     const voided = (await w.service.audit.query({ limit: 10_000 })).filter((e) => e.body.action === 'enrolment.void');
@@ -106,7 +94,7 @@ describe('enrolment instead of admin-made credentials (HTTPS)', function () {
     for (const user of ['admin', 'clin_a', 'auditor', 'pat_a', 'privacy']) {
       const r = await w.http(`/patients/${w.patientA}/enrolments`, { method: 'POST', token: await w.login(user), body });
       assert.equal(r.status, 404, user);
-      assert.equal((await w.service.audit.query({ limit: 10_000 })).find((e) => e.body.requestId === r.headers.get('x-request-id'))?.body.decision, 'deny');
+      assert.equal((await w.auditOf(r))[0]?.body.decision, 'deny');
     }
     const counselor = await w.login('counselor');
     assert.equal((await w.http(`/patients/${w.patientA}/enrolments`, { method: 'POST', token: counselor, body })).status, 201, 'on the care team of A');
@@ -157,6 +145,6 @@ describe('enrolment instead of admin-made credentials (HTTPS)', function () {
     const removed = await w.http(path, { method: 'DELETE', token: registrar });
     assert.equal(removed.status, 204);
     assert.equal((await w.http(`/patients/${w.patientB}`, { token: proxyToken })).status, 404);
-    assert.equal((await flaggedEntries(removed.headers.get('x-request-id')))[0]?.body.action, 'proxy.remove');
+    assert.equal((await flaggedEntries(removed))[0]?.body.action, 'proxy.remove');
   });
 });

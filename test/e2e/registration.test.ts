@@ -5,11 +5,10 @@
 // at (a refusal says nothing about whether it exists), and never grants access to anyone.
 import { strict as assert } from 'node:assert';
 import { fileURLToPath } from 'node:url';
-import { makeTempDir } from '../helpers/temp-dir.ts';
 import { ingestVcf } from '../../vault/ingest/ingest-vcf.ts';
 import { HOST_ACTOR } from '../../vault/identity/principal.ts';
 import { enrolStaff } from '../helpers/enrol-accounts.ts';
-import { buildWorld, PASSWORD, type World } from './service-world.ts';
+import { PASSWORD, worldForSuite, type World } from './service-world.ts';
 
 const SIMPLE_VCF = fileURLToPath(new URL('../fixtures/conformance/examples/simple.vcf', import.meta.url));
 const INGESTED_MRN = 'MRN-I-0009';
@@ -22,19 +21,14 @@ const sameParts = (body: unknown) => {
 
 describe('registration cannot take over an existing patient (HTTPS)', function () {
   this.timeout(120_000);
-  let dir: { path: string; remove: () => Promise<void> };
+  const suite = worldForSuite({ https: true });
   let w: World;
   let ingested: string;
   before(async () => {
-    dir = await makeTempDir();
-    w = await buildWorld(dir.path, { https: true });
+    w = suite.w;
     // a patient whose VCF came before any clinical record: in the catalog only
     await ingestVcf(w.service.vault, SIMPLE_VCF, { patient: INGESTED_MRN, sample: 'NA00002', workers: 0 });
     ingested = w.service.vault.catalog.patientByMrn(INGESTED_MRN)!.patientId;
-  });
-  after(async () => {
-    await w.close();
-    await dir.remove();
   });
 
   it('serves the replay over TLS with the vault CA', () => {
@@ -52,7 +46,7 @@ describe('registration cannot take over an existing patient (HTTPS)', function (
     assert.equal((await w.http(`/patients/${ingested}/variants`, { token })).status, 404, 'the next variants read is still refused');
     assert.equal(w.service.clinical.get(ingested), undefined, 'the chosen demographics were not recorded');
     assert.deepEqual(w.service.clinical.careTeamOf(ingested), []);
-    const [audit] = (await w.service.audit.query({ limit: 100 })).filter((e) => e.body.requestId === takeover.headers.get('x-request-id'));
+    const [audit] = await w.auditOf(takeover);
     assert.equal(audit?.body.decision, 'deny');
     assert.equal(audit?.body.patientId, null, 'decided before the MRN was looked at');
   });

@@ -18,8 +18,11 @@ import { startServer, type RunningServer } from '../../vault/http/start-server.t
 import { currentTotp } from '../../vault/identity/totp.ts';
 import type { Role } from '../../vault/identity/roles.ts';
 import type { MountedRoute } from '../../vault/http/mount-routes.ts';
+import type { AuditEvent } from '../../vault/audit/audit-event.ts';
+import type { LogEntry } from '../../vault/log/log-format.ts';
 import { http, type HttpOptions, type HttpResult } from '../helpers/http-client.ts';
 import { enrolPatientLinked, enrolStaff, principalOfAccount } from '../helpers/enrol-accounts.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
 
 export const PASSWORD = 'correct-Horse-battery-9';
 const SIMPLE_VCF = fileURLToPath(new URL('../fixtures/conformance/examples/simple.vcf', import.meta.url));
@@ -39,7 +42,12 @@ export interface World {
   clock: { now: number };
   /** a request to `path` under the API root, over this world's transport */
   http<T = Record<string, unknown>>(path: string, options?: Omit<HttpOptions, 'ca'>): Promise<HttpResult<T>>;
+  /** POST /sessions with a code from `secret` at a fresh TOTP step; the answer as it came */
+  attemptLogin(username: string, password: string, secret: string): Promise<HttpResult<{ token: string }>>;
+  /** logs in as one of `accounts` (throws unless 201) and returns the session token */
   login(username: string, password?: string): Promise<string>;
+  /** the audit entries a response's request caused */
+  auditOf(response: HttpResult<unknown>): Promise<LogEntry<AuditEvent>[]>;
   close(): Promise<void>;
 }
 
@@ -90,18 +98,44 @@ export async function buildWorld(root: string, options: { https?: boolean } = {}
   const { server, routes, ca } = await serve(service, options.https === true);
   const url = `${server.url}/v1`;
   const request = <T = Record<string, unknown>>(path: string, opts: Omit<HttpOptions, 'ca'> = {}) => http<T>(`${url}${path}`, { ...opts, ...(ca !== undefined && { ca }) });
-  const login = async (username: string, password = PASSWORD) => {
+  const attemptLogin = (username: string, password: string, secret: string) => {
     clock.now += 31_000; // a fresh TOTP step for every login
-    const secret = accounts[username]?.secret ?? 'AAAAAAAAAAAAAAAA';
-    const r = await request<{ token: string }>('/sessions', { method: 'POST', body: { username, password, totp: currentTotp(secret, clock.now) } });
+    return request<{ token: string }>('/sessions', { method: 'POST', body: { username, password, totp: currentTotp(secret, clock.now) } });
+  };
+  const login = async (username: string, password = PASSWORD) => {
+    const r = await attemptLogin(username, password, accounts[username]?.secret ?? 'AAAAAAAAAAAAAAAA');
     if (r.status !== 201) throw new Error(`login ${username}: ${r.status} ${r.text}`);
     return r.body.token;
   };
+  const auditOf = async (response: HttpResult<unknown>) => {
+    const requestId = response.headers.get('x-request-id');
+    return (await service.audit.query({ limit: 10_000 })).filter((e) => e.body.requestId === requestId);
+  };
   return {
-    service, server, url, ...(ca !== undefined && { ca }), routes, patientA, patientB, accounts, clock, http: request, login,
+    service, server, url, ...(ca !== undefined && { ca }), routes, patientA, patientB, accounts, clock, http: request, attemptLogin, login, auditOf,
     close: async () => {
       await server.close(1000);
       await service.close();
+    },
+  };
+}
+
+/** A world built before the suite's tests (mocha `before`) and removed after them. */
+export function worldForSuite(options: { https?: boolean } = {}): { readonly w: World } {
+  let dir: { path: string; remove: () => Promise<void> } | undefined;
+  let world: World | undefined;
+  before(async () => {
+    dir = await makeTempDir();
+    world = await buildWorld(dir.path, options);
+  });
+  after(async () => {
+    await world?.close();
+    await dir?.remove();
+  });
+  return {
+    get w() {
+      if (!world) throw new Error('the world is built in before(): use it inside a test');
+      return world;
     },
   };
 }

@@ -7,8 +7,10 @@ import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { ApiError, notFound } from '../../http/api-error.ts';
 import { PatientIdSchema } from '../../../schemas/clinical.ts';
 import { AccountIdSchema } from '../../../schemas/api.ts';
-import { CredentialResetBodySchema, IssuedEnrolmentSchema, PatientEnrolmentBodySchema, RedeemEnrolmentBodySchema, RedeemedEnrolmentSchema } from '../../../schemas/enrolment.ts';
+import { CredentialResetBodySchema, IssuedEnrolmentSchema, type CredentialReset, PatientEnrolmentBodySchema, RedeemEnrolmentBodySchema, RedeemedEnrolmentSchema } from '../../../schemas/enrolment.ts';
 import { underReview } from '../../identity/roles.ts';
+import type { IssuedEnrolment } from '../../identity/enrolment-service.ts';
+import type { Principal } from '../../identity/principal.ts';
 import { principalOf } from '../authenticate.ts';
 import { requireAccess, withPatientAccess } from '../patient-access.ts';
 import { mapIdentityErrors } from '../identity-errors-http.ts';
@@ -17,6 +19,24 @@ import { isLinkedTo, issuePatientEnrolment, redeemEnrolment } from '../enrolment
 import type { VaultService } from '../open-service.ts';
 
 const issuedResponse = { 201: { description: 'the one-time code, shown once: hand it to the person', schema: IssuedEnrolmentSchema } };
+
+interface ResetAudit {
+  requestId: string;
+  actor: Principal;
+  accountId: string;
+  credentials: CredentialReset;
+  resource: 'account' | 'patient_account';
+  patientId?: string;
+  flagged: boolean;
+}
+
+/** A reset, audited with the account, the new enrolment and what was cleared; refusals as problems. */
+function auditedReset(service: VaultService, about: ResetAudit, reset: () => Promise<IssuedEnrolment>): Promise<IssuedEnrolment> {
+  const { requestId, actor, resource, patientId, flagged } = about;
+  return mapIdentityErrors(() =>
+    auditedStep(service.audit, { requestId, actor, action: 'credentials.reset', resource, patientId: patientId ?? null, flagged }, reset, (e) => `${about.accountId} ${e.enrolmentId} ${about.credentials}`),
+  );
+}
 
 function enrolmentFailed(message: string): ApiError {
   return new ApiError({ code: 'enrolment_failed', status: 400, title: 'Bad Request', detail: message, errors: [{ path: 'body.code', message }] });
@@ -76,14 +96,8 @@ export function enrolmentRoutes(service: VaultService) {
         const intent = { patientId: params.id, resource: 'patient_account' as const, action: 'update' as const, purpose: 'operations' };
         const issued = await withPatientAccess(service, principal, intent, requestId, () => {
           if (!isLinkedTo(service, params.accountId, params.id)) throw notFound('no such account for this patient');
-          return mapIdentityErrors(() =>
-            auditedStep(
-              service.audit,
-              { requestId, actor: principal, action: 'credentials.reset', resource: 'patient_account', patientId: params.id, flagged: true },
-              () => service.identity.enrolments.resetPatientLinkedCredentials(params.accountId, params.id, body.credentials, principal),
-              (e) => `${params.accountId} ${e.enrolmentId} ${body.credentials}`,
-            ),
-          );
+          const about = { requestId, actor: principal, accountId: params.accountId, credentials: body.credentials, resource: 'patient_account' as const, patientId: params.id, flagged: true };
+          return auditedReset(service, about, () => service.identity.enrolments.resetPatientLinkedCredentials(params.accountId, params.id, body.credentials, principal));
         });
         ctx.status = 201;
         return issued;
@@ -105,14 +119,8 @@ export function enrolmentRoutes(service: VaultService) {
         const target = service.identity.getAccount(params.accountId);
         // resets of those who can link accounts to patients, and attempts on patient-linked ones, are reviewed
         const flagged = target !== undefined && (target.patientId !== undefined || underReview(target.roles));
-        const issued = await mapIdentityErrors(() =>
-          auditedStep(
-            service.audit,
-            { requestId, actor: principal, action: 'credentials.reset', resource: 'account', flagged },
-            () => service.identity.enrolments.resetStaffCredentials(params.accountId, body.credentials, principal),
-            (e) => `${params.accountId} ${e.enrolmentId} ${body.credentials}`,
-          ),
-        );
+        const about = { requestId, actor: principal, accountId: params.accountId, credentials: body.credentials, resource: 'account' as const, flagged };
+        const issued = await auditedReset(service, about, () => service.identity.enrolments.resetStaffCredentials(params.accountId, body.credentials, principal));
         ctx.status = 201;
         return issued;
       },

@@ -15,6 +15,14 @@ import type { VaultService } from '../open-service.ts';
 
 const Params = z.object({ id: PatientIdSchema, accountId: AccountIdSchema });
 const CARE_ROLES = ['clinician', 'genetic_counselor'];
+/** What every route here shares: a patient and an account in the path, 204 when done. */
+const RELATIONSHIP_ROUTE = {
+  tags: ['relationships'],
+  auth: 'session' as const,
+  touchesPatientData: true,
+  request: { params: Params },
+  responses: { 204: { description: 'done' } },
+};
 
 export function relationshipRoutes(service: VaultService) {
   const careTeam = (member: boolean) =>
@@ -22,11 +30,7 @@ export function relationshipRoutes(service: VaultService) {
       method: member ? 'put' : 'delete',
       path: '/patients/:id/care-team/:accountId',
       summary: `${member ? 'Add a clinician or counselor to' : 'Remove an account from'} the patient\u2019s care team (registration staff, EHR service)`,
-      tags: ['relationships'],
-      auth: 'session',
-      touchesPatientData: true,
-      request: { params: Params },
-      responses: { 204: { description: 'done' } },
+      ...RELATIONSHIP_ROUTE,
       async handler({ params }, ctx) {
         const principal = principalOf(ctx.state);
         const { requestId } = ctx.state;
@@ -50,11 +54,7 @@ export function relationshipRoutes(service: VaultService) {
     method: 'delete',
     path: '/patients/:id/proxies/:accountId',
     summary: 'Remove a proxy (registration staff; a genetic counselor on the care team); proxies are added only by patient enrolment',
-    tags: ['relationships'],
-    auth: 'session',
-    touchesPatientData: true,
-    request: { params: Params },
-    responses: { 204: { description: 'done' } },
+    ...RELATIONSHIP_ROUTE,
     async handler({ params }, ctx) {
       const principal = principalOf(ctx.state);
       const { requestId } = ctx.state;
