@@ -110,8 +110,16 @@ function assertNewPassword(password: string, username: string): void {
 export class EnrolmentService {
   constructor(private readonly ctx: EnrolmentContext) {}
 
+  /** The first code of a new staff account (`createAccount`, under its username lock). */
+  issueForNewAccount(accountId: string, actor: Actor): Promise<IssuedEnrolment> {
+    requireAdmin(this.ctx.store, actor);
+    const account = this.humanAccount(accountId);
+    if (account.passwordHash || account.totpSecret || isPatientLinked(account)) throw new IdentityError('not_permitted', 'forbidden', 'only a new staff account gets its first code this way');
+    return this.issue({ accountId }, { password: true, totp: true }, actor);
+  }
+
   /** A new enrolment; the caller holds the lock of the account or patient it is for. */
-  async issue(target: { accountId?: string; patientId?: string; link?: PatientLink }, sets: { password: boolean; totp: boolean }, actor: Actor): Promise<IssuedEnrolment> {
+  private async issue(target: { accountId?: string; patientId?: string; link?: PatientLink }, sets: { password: boolean; totp: boolean }, actor: Actor): Promise<IssuedEnrolment> {
     let fresh = newEnrolmentCode();
     while (this.ctx.store.enrolments.get(fresh.enrolmentId)) fresh = newEnrolmentCode();
     const now = this.ctx.now();

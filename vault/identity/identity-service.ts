@@ -110,7 +110,7 @@ export class IdentityService {
       if (this.store.findByUsername(username)) throw new IdentityError('username_taken', 'conflict', 'that username is taken', 'username');
       const accountId = randomId('acc');
       await this.store.append({ type: 'account.created', accountId, actorId: actorIdOf(actor), at: this.isoNow(), username, kind, roles });
-      const enrolment = kind === 'human' ? await this.enrolments.issue({ accountId }, { password: true, totp: true }, actor) : undefined;
+      const enrolment = kind === 'human' ? await this.enrolments.issueForNewAccount(accountId, actor) : undefined;
       return { account: summarizeAccount(this.store, this.now(), this.account(accountId)), ...(enrolment && { enrolment }) };
     });
   }
