@@ -18,12 +18,15 @@ export const SessionSchema = z.object({
   account: z.object({ accountId: z.string(), username: z.string(), roles: z.array(z.string()) }),
 });
 
-export const NewAccountBodySchema = z.object({
+/**
+ * A staff or service account. No password and no patient link: the person sets their own
+ * password by redeeming the enrolment code, and patient-linked accounts come only from a
+ * patient enrolment. Strict, so a client still sending `password` is told, not ignored.
+ */
+export const NewAccountBodySchema = z.strictObject({
   username: z.string().min(3).max(64),
   roles: z.array(RoleSchema).min(1).max(4),
   kind: z.enum(['human', 'service']).default('human'),
-  password: z.string().min(1).max(256).optional(),
-  patientId: z.string().optional(),
 });
 
 export const AccountSummarySchema = z.object({
@@ -35,6 +38,8 @@ export const AccountSummarySchema = z.object({
   disabled: z.boolean(),
   locked: z.boolean(),
   totp: z.enum(['none', 'pending', 'confirmed']),
+  /** an enrolment code (new account or reset) waits to be redeemed */
+  enrolmentPending: z.boolean(),
   createdAt: z.string(),
 });
 

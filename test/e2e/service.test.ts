@@ -11,7 +11,7 @@ describe('vault service over HTTP', function () {
   let w: World;
   const tokens: Record<string, string> = {};
   const refreshTokens = async () => {
-    for (const u of ['admin', 'clin_a', 'clin_b', 'counselor', 'pat_a', 'proxy_a', 'researcher', 'insurer', 'relative', 'auditor', 'ethics']) tokens[u] = await w.login(u);
+    for (const u of ['admin', 'registrar', 'clin_a', 'clin_b', 'counselor', 'pat_a', 'proxy_a', 'researcher', 'insurer', 'relative', 'auditor', 'ethics']) tokens[u] = await w.login(u);
   };
   before(async () => {
     dir = await makeTempDir();
@@ -99,14 +99,12 @@ describe('vault service over HTTP', function () {
     assert.equal((await get('clin_a', `/patients/${w.patientA}/access-log`)).status, 404, 'the access log is the patient\u2019s');
   });
 
-  it('lets a proxy read only once linked, and only that patient', async () => {
-    assert.equal((await get('proxy_a', `/patients/${w.patientA}`)).status, 404);
-    const link = await http(`${w.url}/patients/${w.patientA}/proxies/${w.accounts.proxy_a!.accountId}`, { method: 'PUT', token: tokens.admin! });
-    assert.equal(link.status, 204);
+  it('lets a proxy read only the patient their enrolment linked them to; nobody links proxies by hand', async () => {
     assert.equal((await get('proxy_a', `/patients/${w.patientA}`)).status, 200);
     assert.equal((await get('proxy_a', `/patients/${w.patientB}`)).status, 404);
-    const wrongRole = await http(`${w.url}/patients/${w.patientA}/proxies/${w.accounts.researcher!.accountId}`, { method: 'PUT', token: tokens.admin! });
-    assert.equal(wrongRole.status, 400);
+    const byHand = await http(`${w.url}/patients/${w.patientB}/proxies/${w.accounts.proxy_a!.accountId}`, { method: 'PUT', token: tokens.admin! });
+    assert.equal(byHand.status, 405, 'proxies come only from a patient enrolment');
+    assert.equal((await get('proxy_a', `/patients/${w.patientB}`)).status, 404);
   });
 
   it('refuses record and variants to admin, auditor, ethics board, researcher, insurer and relative, and audits each refusal', async () => {
@@ -134,32 +132,39 @@ describe('vault service over HTTP', function () {
   });
 
   it('lets admins manage accounts, and nobody else', async () => {
-    const created = await http(`${w.url}/users`, { method: 'POST', token: tokens.admin!, body: { username: 'newclin', roles: ['clinician'], password: 'another-Strong-pass-7' } });
+    const created = await http(`${w.url}/users`, { method: 'POST', token: tokens.admin!, body: { username: 'newclin', roles: ['clinician'] } });
     assert.equal(created.status, 201);
-    assert.match((created.body.totp as { uri: string }).uri, /^otpauth:\/\/totp\/GenoVault:newclin\?secret=/);
-    const weak = await http(`${w.url}/users`, { method: 'POST', token: tokens.admin!, body: { username: 'weak', roles: ['clinician'], password: 'password' } });
-    assert.equal(weak.status, 400);
-    for (const user of ['clin_a', 'auditor', 'pat_a']) {
-      assert.equal((await http(`${w.url}/users`, { method: 'POST', token: tokens[user]!, body: { username: `x${user}`, roles: ['admin'], password: 'another-Strong-pass-7' } })).status, 403, user);
+    assert.match((created.body.enrolment as { code: string }).code, /^([A-Z2-7]{4}-){7}[A-Z2-7]{4}$/);
+    assert.equal(created.body.totp, undefined, 'no TOTP secret for the admin');
+    const withPassword = await http(`${w.url}/users`, { method: 'POST', token: tokens.admin!, body: { username: 'weak', roles: ['clinician'], password: 'password' } });
+    assert.equal(withPassword.status, 400, 'an admin no longer sets a password');
+    for (const user of ['clin_a', 'auditor', 'pat_a', 'registrar']) {
+      assert.equal((await http(`${w.url}/users`, { method: 'POST', token: tokens[user]!, body: { username: `x${user}`, roles: ['admin'] } })).status, 403, user);
     }
     const list = await get('admin', '/users');
     assert.ok(!list.text.includes('scrypt') && !list.text.toLowerCase().includes('secret'), 'no hashes or secrets in listings');
   });
 
-  it('creates records for clinicians (who then join the care team) and refuses others', async () => {
+  it('registers patients by registration staff, granting nobody access, and refuses clinicians and admins', async () => {
     const body = { mrn: 'MRN-C-0003', givenName: 'Alan', familyName: 'Turing', birthDate: '1954-06-07', sex: 'male', zip: '94305', conditions: [] };
-    const created = await http(`${w.url}/patients`, { method: 'POST', token: tokens.clin_a!, body });
+    const created = await http(`${w.url}/patients`, { method: 'POST', token: tokens.registrar!, body });
     assert.equal(created.status, 201);
     const id = created.body.patientId as string;
-    assert.equal((await get('clin_a', `/patients/${id}`)).status, 200);
-    assert.equal((await http(`${w.url}/patients`, { method: 'POST', token: tokens.clin_a!, body })).status, 409);
+    assert.equal(created.body.givenName, undefined, 'the answer is the id, not the record');
+    assert.equal((await get('registrar', `/patients/${id}`)).status, 404, 'registering grants no access');
+    assert.equal((await http(`${w.url}/patients`, { method: 'POST', token: tokens.registrar!, body })).status, 409);
+    assert.equal((await http(`${w.url}/patients`, { method: 'POST', token: tokens.clin_a!, body: { ...body, mrn: 'MRN-D-4' } })).status, 403);
     assert.equal((await http(`${w.url}/patients`, { method: 'POST', token: tokens.admin!, body: { ...body, mrn: 'MRN-D-4' } })).status, 403);
+    assert.equal((await get('clin_a', `/patients/${id}`)).status, 404);
+    const assign = await http(`${w.url}/patients/${id}/care-team/${w.accounts.clin_a!.accountId}`, { method: 'PUT', token: tokens.registrar! });
+    assert.equal(assign.status, 204, 'registration staff assign the care team');
+    assert.equal((await get('clin_a', `/patients/${id}`)).status, 200);
     const update = await http(`${w.url}/patients/${id}`, { method: 'PATCH', token: tokens.clin_a!, body: { zip: '94306' } });
     assert.equal(update.status, 200);
     assert.equal(update.body.version, 2);
     assert.equal(w.service.clinical.recordHistory(id).length, 2, 'history is kept');
     assert.equal((await http(`${w.url}/patients/${id}`, { method: 'PATCH', token: tokens.clin_b!, body: { zip: '00000' } })).status, 404);
-    const bad = await http(`${w.url}/patients`, { method: 'POST', token: tokens.clin_a!, body: { ...body, mrn: 'MRN-E-5', birthDate: '1954-13-40' } });
+    const bad = await http(`${w.url}/patients`, { method: 'POST', token: tokens.registrar!, body: { ...body, mrn: 'MRN-E-5', birthDate: '1954-13-40' } });
     assert.equal(bad.status, 400);
     assert.equal((bad.body.errors as { path: string }[])[0]?.path, 'body.birthDate');
   });
@@ -203,7 +208,7 @@ describe('vault service over HTTP', function () {
 
   it('lets the EHR service account (API token) record patients and manage care teams, and never read variants', async () => {
     const { HOST_ACTOR } = await import('../../vault/identity/principal.ts');
-    const ehr = await w.service.identity.createAccount({ username: 'ehr', roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR);
+    const { account: ehr } = await w.service.identity.createAccount({ username: 'ehr', roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR);
     const { token } = await w.service.identity.issueApiToken(ehr.accountId, 'integration', HOST_ACTOR);
     const body = { mrn: 'MRN-F-0006', givenName: 'Rosalind', familyName: 'Franklin', birthDate: '1920-07-25', sex: 'female', zip: '10001', conditions: [] };
     const created = await http(`${w.url}/patients`, { method: 'POST', token, body });
@@ -226,6 +231,8 @@ describe('vault service over HTTP', function () {
       'POST /v1/patients': { mrn: 'MRN-Z-9', givenName: 'Z', familyName: 'Z', birthDate: '2000-01-01', sex: 'unknown', zip: '12345', conditions: [] },
       'PATCH /v1/patients/:id': { zip: '12345' },
       'POST /v1/patients/:id/break-glass': { reason: 'testing the route table' },
+      'POST /v1/patients/:id/enrolments': { role: 'proxy', evidence: 'testing the route table' },
+      'POST /v1/patients/:id/accounts/:accountId/reset': { credentials: 'both' },
     };
     const patientRoutes = w.routes.filter((r) => r.route.touchesPatientData);
     assert.ok(patientRoutes.length >= 10);

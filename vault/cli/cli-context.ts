@@ -18,6 +18,8 @@ export interface CommandIo {
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
   isTty: boolean;
+  /** asks the person at the terminal without echo; absent when nobody is there to answer */
+  askHidden?: (question: string) => Promise<string>;
 }
 
 export function stringFlag(flags: Flags, name: string): string | undefined {

@@ -12,6 +12,7 @@ import { accountRoutes } from './routes/accounts.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { oversightRoutes } from './routes/oversight.ts';
 import { relationshipRoutes } from './routes/relationships.ts';
+import { enrolmentRoutes } from './routes/enrolments.ts';
 import { loadOrCreateCa, loadOrIssueServerCertificate } from './tls-material.ts';
 
 function healthRoutes(): RouteTable {
@@ -42,6 +43,7 @@ export async function buildVaultApp(service: VaultService, logger: Logger, optio
       accountRoutes(service),
       patientRoutes(service, { fhirIdKey: fhirIdKey! }),
       relationshipRoutes(service),
+      enrolmentRoutes(service),
       oversightRoutes(service),
     ],
   });

@@ -63,6 +63,7 @@ export async function openVaultService(config: Config, options: ServiceOptions =
       lockoutMs: config.lockoutMinutes * 60_000,
       idleTimeoutMs: config.sessionIdleMinutes * 60_000,
       absoluteLifetimeMs: config.sessionAbsoluteHours * 3_600_000,
+      enrolmentTtlMs: config.enrolmentCodeHours * 3_600_000,
       ...(options.scrypt ? { scrypt: options.scrypt } : {}),
     });
     const queries = await openQueries(vault, config);

@@ -12,11 +12,14 @@ import { QueryInputError } from '../../store/query-engine.ts';
 import { RegionError } from '../../store/region.ts';
 import type { HttpRouterContext } from '../../http/http-context.ts';
 import type { VaultService } from '../open-service.ts';
+import { KeyedMutex } from '../../identity/keyed-mutex.ts';
+import { recordOutcome } from '../audit-outcome.ts';
 
 const PatientParams = z.object({ id: PatientIdSchema });
 const FHIR_JSON = 'application/fhir+json';
 
 const RecordSchema = PatientRecordInputSchema.extend({ patientId: z.string(), version: z.number(), updatedAt: z.string() });
+const RegisteredSchema = z.object({ patientId: z.string(), version: z.number(), updatedAt: z.string() });
 
 function recordView(r: PatientRecord) {
   const { updatedBy: _by, ...view } = r;
@@ -36,26 +39,35 @@ function badQuery(err: unknown): never {
 }
 
 export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8Array }) {
+  const registrations = new KeyedMutex();
   const buildOf = (patientId: string) => service.vault.catalog.samplesOf(patientId)[0]?.build ?? null;
   return defineRouteTable('patients', [
     defineRoute({
       method: 'post',
       path: '/patients',
-      summary: 'Create a patient record (clinician or EHR service); the creating clinician joins the care team',
+      summary: 'Register a patient (registration staff, EHR service): a new record, or the record of a patient whose VCF came first; grants nobody access',
+      description:
+        'The caller is authorized before the MRN is looked at, so whoever may not register learns nothing about which MRNs exist. ' +
+        'Registering never adds anyone to a care team.',
       tags: ['patients'],
       auth: 'session',
       touchesPatientData: true,
       request: { body: PatientRecordInputSchema },
-      responses: { 201: { description: 'the new record', schema: RecordSchema }, 409: { description: 'a record with that MRN exists' } },
+      responses: { 201: { description: 'the patient id of the registered record', schema: RegisteredSchema }, 409: { description: 'a record with that MRN exists' } },
       async handler({ body }, ctx) {
         const principal = principalOf(ctx.state);
-        await requireAccess(service, principal, { patientId: null, resource: 'record', action: 'create', purpose: 'treatment' }, ctx.state.requestId);
-        if (service.clinical.patientIdByMrn(body.mrn)) throw new ApiError({ code: 'patient_exists', status: 409, title: 'Conflict', detail: 'a record with that MRN exists' });
-        const patientId = await service.vault.registerPatient(body.mrn);
-        const record = await service.clinical.recordPatient(patientId, body, principal.accountId);
-        if ((principal.roles as string[]).includes('clinician')) await service.clinical.setCareTeam(patientId, principal.accountId, true, principal.accountId);
-        ctx.status = 201;
-        return recordView(record);
+        const { requestId } = ctx.state;
+        await requireAccess(service, principal, { patientId: null, resource: 'record', action: 'create', purpose: 'operations' }, requestId);
+        // one registration at a time: two for the same MRN must not both pass the check below
+        return registrations.run('registration', async () => {
+          if (service.clinical.patientIdByMrn(body.mrn)) throw new ApiError({ code: 'patient_exists', status: 409, title: 'Conflict', detail: 'a record with that MRN exists' });
+          const { patientId, created } = await service.vault.registerPatient(body.mrn);
+          const record = await service.clinical.recordPatient(patientId, body, principal.accountId);
+          const reason = created ? 'new_patient' : 'record_for_ingested_patient';
+          await recordOutcome(service.audit, { requestId, actor: principal, action: 'record.register', resource: 'record', patientId, decision: 'success', reason });
+          ctx.status = 201;
+          return { patientId, version: record.version, updatedAt: record.updatedAt };
+        });
       },
     }),
     defineRoute({
