@@ -28,7 +28,7 @@ export function accountRoutes(service: VaultService) {
       responses: { 201: { description: 'the new account', schema: z.object({ account: AccountSummarySchema, totp: z.object({ secret: z.string(), uri: z.string() }).optional() }) } },
       async handler({ body }, ctx) {
         const principal = principalOf(ctx.state);
-        await requireAccess(service, principal, operations('create'), ctx.state.requestId);
+        await requireAccess(service, principal, operations('create'), ctx.state);
         const created = await mapIdentityErrors(() => service.identity.createAccount({ ...body }, principal));
         const totp = body.kind === 'human' ? await mapIdentityErrors(() => service.identity.enrollTotp(created.accountId, principal)) : undefined;
         await service.audit.record({ requestId: ctx.state.requestId, actorId: principal.accountId, actorRoles: principal.roles, action: 'user.create', resource: 'account', patientId: null, purpose: 'operations', decision: 'success', rule: null, reason: created.accountId });
@@ -45,7 +45,7 @@ export function accountRoutes(service: VaultService) {
       touchesPatientData: false,
       responses: { 200: { description: 'accounts', schema: z.object({ items: z.array(AccountSummarySchema) }) } },
       async handler(_input, ctx) {
-        await requireAccess(service, principalOf(ctx.state), operations('read'), ctx.state.requestId);
+        await requireAccess(service, principalOf(ctx.state), operations('read'), ctx.state);
         return { items: service.identity.listAccounts().map(publicSummary) };
       },
     }),
@@ -60,7 +60,7 @@ export function accountRoutes(service: VaultService) {
       responses: { 201: { description: 'the token', schema: z.object({ tokenId: z.string(), token: z.string() }) } },
       async handler({ params, body }, ctx) {
         const principal = principalOf(ctx.state);
-        await requireAccess(service, principal, operations('update'), ctx.state.requestId);
+        await requireAccess(service, principal, operations('update'), ctx.state);
         const issued = await mapIdentityErrors(() => service.identity.issueApiToken(params.accountId, body.label, principal));
         await service.audit.record({ requestId: ctx.state.requestId, actorId: principal.accountId, actorRoles: principal.roles, action: 'token.issue', resource: 'account', patientId: null, purpose: 'operations', decision: 'success', rule: null, reason: params.accountId });
         ctx.status = 201;

@@ -21,11 +21,12 @@ export function relationshipRoutes(service: VaultService) {
       tags: ['relationships'],
       auth: 'session',
       touchesPatientData: true,
+      patientParam: 'id',
       request: { params: Params },
       responses: { 204: { description: 'done' } },
       async handler({ params }, ctx) {
         const principal = principalOf(ctx.state);
-        await requireAccess(service, principal, { patientId: params.id, resource: 'care_team', action: member ? 'create' : 'delete', purpose: 'operations' }, ctx.state.requestId);
+        await requireAccess(service, principal, { patientId: params.id, resource: 'care_team', action: member ? 'create' : 'delete', purpose: 'operations' }, ctx.state);
         if (!service.vault.catalog.patient(params.id) && !service.clinical.get(params.id)) throw new ApiError({ code: 'not_found', status: 404, title: 'Not Found', detail: 'no such patient' });
         const account = service.identity.getAccount(params.accountId);
         const role = kind === 'care-team' ? ['clinician', 'genetic_counselor'] : ['proxy'];
