@@ -1,5 +1,7 @@
 // A whole service on loopback with one account per role, a patient with variants, and a test
-// clock (TOTP steps move with it, so every login gets a fresh code).
+// clock (TOTP steps move with it, so every login gets a fresh code). With `tls`, it is served over
+// HTTPS with the vault's own CA and server certificate, as `genovault serve` does, and `call`
+// trusts that CA only.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
@@ -13,7 +15,8 @@ import { startServer, type RunningServer } from '../../vault/http/start-server.t
 import { HOST_ACTOR } from '../../vault/identity/principal.ts';
 import { currentTotp } from '../../vault/identity/totp.ts';
 import type { MountedRoute } from '../../vault/http/mount-routes.ts';
-import { http } from '../helpers/http-client.ts';
+import { http, type HttpOptions, type HttpResult } from '../helpers/http-client.ts';
+import { loadOrCreateCa, loadOrIssueServerCertificate } from '../../vault/service/tls-material.ts';
 
 export const PASSWORD = 'correct-Horse-battery-9';
 const SIMPLE_VCF = fileURLToPath(new URL('../fixtures/conformance/examples/simple.vcf', import.meta.url));
@@ -28,13 +31,27 @@ export interface World {
   patientB: string;
   accounts: Record<string, { accountId: string; secret: string }>;
   clock: { now: number };
+  /** the vault CA's certificate (PEM) when served over HTTPS */
+  ca?: string;
   login(username: string, password?: string): Promise<string>;
+  /** a request to `url + path`, over HTTPS trusting the vault CA when the world has one */
+  call<T = Record<string, unknown>>(path: string, options?: Omit<HttpOptions, 'ca'>): Promise<HttpResult<T>>;
   close(): Promise<void>;
 }
 
 export const USERS = ['admin', 'clin_a', 'clin_b', 'counselor', 'pat_a', 'proxy_a', 'researcher', 'insurer', 'relative', 'auditor', 'ethics'] as const;
 
-export async function buildWorld(root: string): Promise<World> {
+async function serve(service: VaultService, tls: boolean) {
+  const logger = pino({ level: 'silent' });
+  const { app, routes } = await buildVaultApp(service, logger, { tls });
+  if (!tls) return { routes, server: await startServer(app, { host: '127.0.0.1', port: 0, plainHttp: true }) };
+  const ca = await loadOrCreateCa(service.vault);
+  const certificate = await loadOrIssueServerCertificate(service.vault, ca, service.config.tlsHostnames);
+  const server = await startServer(app, { host: '127.0.0.1', port: 0, tls: { key: certificate.privateKeyPem, cert: certificate.certificatePem, ca: ca.certificatePem, requestClientCert: true } });
+  return { routes, server, ca: ca.certificatePem };
+}
+
+export async function buildWorld(root: string, options: { tls?: boolean } = {}): Promise<World> {
   const clock = { now: Date.parse('2026-06-01T08:00:00Z') };
   const dataDir = join(root, 'vault');
   const kek = newMasterKey('test');
@@ -66,19 +83,18 @@ export async function buildWorld(root: string): Promise<World> {
   await service.clinical.setCareTeam(patientA, accounts.clin_a!.accountId, true, 'setup');
   await service.clinical.setCareTeam(patientA, accounts.counselor!.accountId, true, 'setup');
 
-  const logger = pino({ level: 'silent' });
-  const { app, routes } = await buildVaultApp(service, logger, { tls: false });
-  const server = await startServer(app, { host: '127.0.0.1', port: 0, plainHttp: true });
+  const { routes, server, ca } = await serve(service, options.tls === true);
   const url = `${server.url}/v1`;
+  const call = <T = Record<string, unknown>>(path: string, callOptions: Omit<HttpOptions, 'ca'> = {}) => http<T>(`${url}${path}`, { ...callOptions, ...(ca ? { ca } : {}) });
   const login = async (username: string, password = PASSWORD) => {
     clock.now += 31_000; // a fresh TOTP step for every login
     const secret = accounts[username]?.secret ?? 'AAAAAAAAAAAAAAAA';
-    const r = await http<{ token: string }>(`${url}/sessions`, { method: 'POST', body: { username, password, totp: currentTotp(secret, clock.now) } });
+    const r = await call<{ token: string }>('/sessions', { method: 'POST', body: { username, password, totp: currentTotp(secret, clock.now) } });
     if (r.status !== 201) throw new Error(`login ${username}: ${r.status} ${r.text}`);
     return r.body.token;
   };
   return {
-    service, server, url, routes, patientA, patientB, accounts, clock, login,
+    service, server, url, routes, patientA, patientB, accounts, clock, login, call, ...(ca ? { ca } : {}),
     close: async () => {
       await server.close(1000);
       await service.close();

@@ -93,7 +93,10 @@ export function parseAuditEvent(input: unknown): AuditEvent {
   const result = AuditEventSchema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const field = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(event)');
-  const detail = issue.code === 'unrecognized_keys' ? 'is not an audit event field' : issue.code === 'invalid_type' ? `must be ${issue.expected}` : issue.message;
+  // a bad key of a record (counts) is itself the value: name the record, not the key
+  const path = issue.code === 'invalid_key' ? issue.path.slice(0, -1) : issue.path;
+  const field = path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(event)');
+  const detail =
+    issue.code === 'unrecognized_keys' ? 'is not an audit event field' : issue.code === 'invalid_type' ? `must be ${issue.expected}` : issue.code === 'invalid_key' ? 'keys must be lowercase codes' : issue.message;
   throw new AuditEventError(field, detail);
 }

@@ -57,6 +57,11 @@ export class AuditLog {
     }
   }
 
+  /** One patient's (or actor's) entries, newest first, from seq `atOrBefore` down: for paging. */
+  newestFirst(scope: Pick<AuditFilter, 'patientId' | 'actorId'>, atOrBefore?: number): Iterable<LogEntry<AuditEvent>> {
+    return this.index.newestFirst(scope, atOrBefore);
+  }
+
   /** Number of recorded events. */
   get length(): number {
     return this.log.length;
