@@ -1,6 +1,8 @@
-// The audit log: every authorization decision, login, lockout and administrative action,
-// appended to a sealed, hash-chained log and durable before `record` resolves. Concurrent
-// requests share fsyncs through the log's group commit. Queries read an in-memory index.
+// The audit log: every authorization decision, login, lockout and administrative action, and
+// every command run on the vault host, appended to one sealed, hash-chained log and durable
+// before `record` resolves. Concurrent requests share fsyncs through the log's group commit;
+// several processes may append (each append takes the log's lock and first reads what the others
+// wrote). Queries read an in-memory index, which also takes in the other processes' entries.
 import { SealedAppendLog } from '../log/sealed-append-log.ts';
 import type { LogEntry, LogRecovery } from '../log/sealed-append-log.ts';
 import { parseAuditEvent } from './audit-event.ts';
@@ -16,6 +18,8 @@ export interface AuditLogOptions {
   /** defaults to 'audit' */
   logId?: string;
   groupCommitMs?: number;
+  /** how long an append waits while another process appends (default 10 s) */
+  lockWaitMs?: number;
 }
 
 export class AuditLog {
@@ -25,13 +29,17 @@ export class AuditLog {
   ) {}
 
   static async open(path: string, options: AuditLogOptions): Promise<AuditLog> {
+    const index = new AuditIndex();
+    // The service and host commands (genovault variants, ingest...) append to the same chain.
     const log = await SealedAppendLog.open<AuditEvent>(path, {
       key: options.key,
       logId: options.logId ?? DEFAULT_AUDIT_LOG_ID,
       groupCommitMs: options.groupCommitMs ?? 0,
+      sharedWriters: true,
+      onForeignEntries: (entries) => entries.forEach((entry) => index.add(entry)),
+      ...(options.lockWaitMs !== undefined ? { lockWaitMs: options.lockWaitMs } : {}),
     });
     try {
-      const index = new AuditIndex();
       for await (const entry of log.entries()) index.add(entry);
       return new AuditLog(log, index);
     } catch (err) {
