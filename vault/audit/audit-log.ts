@@ -22,6 +22,38 @@ export interface AuditLogOptions {
   lockWaitMs?: number;
 }
 
+/** Checks an event and appends it, stamped with its time; resolves once it is durable. */
+export function appendAuditEvent(log: SealedAppendLog<AuditEvent>, event: AuditEvent): Promise<LogEntry<AuditEvent>> {
+  const checked = parseAuditEvent(event);
+  return log.append({ ...checked, at: checked.at ?? new Date().toISOString() });
+}
+
+/**
+ * Only appends, for a short-lived process such as a host command: it builds no index (the
+ * service, the log's reader, takes the entries in at its next append).
+ */
+export class AuditAppender {
+  private constructor(private readonly log: SealedAppendLog<AuditEvent>) {}
+
+  static async open(path: string, options: Pick<AuditLogOptions, 'key' | 'logId' | 'lockWaitMs'>): Promise<AuditAppender> {
+    const log = await SealedAppendLog.open<AuditEvent>(path, {
+      key: options.key,
+      logId: options.logId ?? DEFAULT_AUDIT_LOG_ID,
+      sharedWriters: true,
+      ...(options.lockWaitMs !== undefined ? { lockWaitMs: options.lockWaitMs } : {}),
+    });
+    return new AuditAppender(log);
+  }
+
+  record(event: AuditEvent): Promise<LogEntry<AuditEvent>> {
+    return appendAuditEvent(this.log, event);
+  }
+
+  close(): Promise<void> {
+    return this.log.close();
+  }
+}
+
 export class AuditLog {
   private constructor(
     private readonly log: SealedAppendLog<AuditEvent>,
@@ -50,8 +82,7 @@ export class AuditLog {
 
   /** Records one event; resolves once it is durable. Throws AuditEventError for a malformed event, recording nothing. */
   async record(event: AuditEvent): Promise<LogEntry<AuditEvent>> {
-    const checked = parseAuditEvent(event);
-    const entry = await this.log.append({ ...checked, at: checked.at ?? new Date().toISOString() });
+    const entry = await appendAuditEvent(this.log, event);
     this.index.add(entry);
     return entry;
   }
