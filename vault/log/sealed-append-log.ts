@@ -193,7 +193,7 @@ export class SealedAppendLog<T> {
     this.headSeq = caught.head.seq;
     this.headHash = caught.head.hash;
     this.end = caught.head.end;
-    this.anchor.follow(caught.anchorSlot);
+    if (caught.anchorSlot !== null) this.anchor.follow(caught.anchorSlot);
     if (caught.entries.length > 0) this.options.onForeignEntries?.(caught.entries);
   }
 

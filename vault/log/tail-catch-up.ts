@@ -22,8 +22,8 @@ export interface CaughtUp<T> {
   head: LogHead;
   /** entries other writers appended, in order */
   entries: LogEntry<T>[];
-  /** the anchor slot holding the newest commit: the next commit writes the other */
-  anchorSlot: 0 | 1;
+  /** the anchor slot holding the newest commit (the next commit writes the other); null when nothing changed */
+  anchorSlot: 0 | 1 | null;
   /** bytes of a dead writer's half-done append, now cut off */
   tornBytes: number;
 }
@@ -32,6 +32,8 @@ export async function catchUpWithLog<T>(handle: FileHandle, path: string, key: U
   const file = basename(path);
   const size = (await handle.stat()).size;
   if (size < known.end) throw new LogIntegrityError(file, known.seq, 'truncated', 'the log is shorter than what was committed to it while it was open');
+  // Appends only ever grow the file: the same size means nobody else appended, and the anchor is ours.
+  if (size === known.end) return { head: known, entries: [], anchorSlot: null, tornBytes: 0 };
   let head = known;
   const entries: LogEntry<T>[] = [];
   let failure: { reason: LogFailure; detail: string } | undefined;
