@@ -52,7 +52,7 @@ const code = z.string().regex(/^[a-z][a-z0-9_.:-]{0,63}$/, 'must be a lowercase 
 const line = (max: number) => z.string().max(max, `must be at most ${max} characters`).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
 
 const sourceAddress = z.string().max(64).refine((value) => isIP(value) !== 0, 'must be an IP address');
-const route = z.string().regex(/^[A-Z]{3,10} \/[A-Za-z0-9_/:.{}-]{0,200}$/, 'must be a method and a route pattern');
+const route = z.string().regex(/^[A-Z][A-Z-]{2,15} \/[A-Za-z0-9_/:.{}-]{0,200}$/, 'must be a method and a route pattern');
 const counts = z.record(code, z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)).refine((value) => Object.keys(value).length <= 16, 'must hold at most 16 counts');
 
 export const AuditEventSchema = z.strictObject({

@@ -35,6 +35,7 @@ describe('audit event origin and outcome fields', () => {
     };
     assert.deepEqual(parseAuditEvent(full), full);
     assert.equal(parseAuditEvent({ ...base, sourceAddress: '10.0.0.7' }).sourceAddress, '10.0.0.7');
+    assert.equal(parseAuditEvent({ ...base, route: 'M-SEARCH /v1/patients/:id' }).route, 'M-SEARCH /v1/patients/:id', 'any method node accepts');
   });
 
   it('refuses anything else there, naming the field without its value', () => {
