@@ -67,6 +67,12 @@ export const AuditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
+/** A page of a patient's access log: `cursor` is the `nextCursor` of the page before. */
+export const AccessLogQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().regex(/^[1-9][0-9]{0,14}$/, 'the nextCursor of a previous page').optional(),
+});
+
 export const VariantSchema = z.object({
   chrom: z.string(),
   pos: z.number(),

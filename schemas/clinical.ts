@@ -12,18 +12,24 @@ export const ConditionSchema = z.object({
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
 
-export const PatientRecordInputSchema = z.object({
+// The record's fields without defaults: a default would also fill an omitted field of an update.
+const PatientRecordFieldsSchema = z.object({
   mrn: MrnSchema,
   givenName: z.string().min(1).max(100),
   familyName: z.string().min(1).max(100),
   birthDate: isoDate,
   sex: z.enum(['female', 'male', 'other', 'unknown']),
   zip: z.string().regex(/^\d{5}$/, 'a 5-digit ZIP code'),
-  conditions: z.array(ConditionSchema).max(200).default([]),
+  conditions: z.array(ConditionSchema).max(200),
 });
+
+export const PatientRecordInputSchema = PatientRecordFieldsSchema.extend({ conditions: PatientRecordFieldsSchema.shape.conditions.default([]) });
 export type PatientRecordInput = z.infer<typeof PatientRecordInputSchema>;
 
-export const PatientRecordUpdateSchema = PatientRecordInputSchema.omit({ mrn: true }).partial();
+/** A partial update: the fields given replace the stored ones, every omitted field stays as it was. */
+export const PatientRecordUpdateSchema = PatientRecordFieldsSchema.omit({ mrn: true })
+  .partial()
+  .refine((update) => Object.values(update).some((value) => value !== undefined), 'give at least one field to change');
 export type PatientRecordUpdate = z.infer<typeof PatientRecordUpdateSchema>;
 
 export interface PatientRecord extends PatientRecordInput {

@@ -5,6 +5,7 @@ import type { Role } from '../../vault/identity/roles.ts';
 import { HOST_ACTOR, type Principal } from '../../vault/identity/principal.ts';
 import type { VaultService } from '../../vault/service/open-service.ts';
 import { issuePatientEnrolment, redeemEnrolment } from '../../vault/service/enrolments.ts';
+import { internalRequest } from '../../vault/service/patient-access.ts';
 import type { PatientEnrolmentBody } from '../../schemas/enrolment.ts';
 
 export interface EnrolledAccount {
@@ -28,7 +29,7 @@ export async function enrolStaff(service: VaultService, username: string, roles:
 
 /** A patient, proxy or relative of `patientId`, enrolled through `registrar` (who must be allowed by the policy). */
 export async function enrolPatientLinked(service: VaultService, registrar: Principal, patientId: string, body: PatientEnrolmentBody, username: string, password: string): Promise<EnrolledAccount> {
-  const issued = await issuePatientEnrolment(service, registrar, patientId, body, 'test-setup');
+  const issued = await issuePatientEnrolment(service, registrar, patientId, body, internalRequest('test-setup'));
   return redeemAs(service, username, issued.code, password);
 }
 

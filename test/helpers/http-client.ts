@@ -1,5 +1,5 @@
-// A tiny HTTP client for tests against the real server on loopback. With `ca` it speaks HTTPS
-// through node:https, trusting only that CA (fetch cannot be given a CA without undici's Agent).
+// A tiny HTTP client for tests against the real server on loopback. Given `ca` (the vault's CA
+// certificate) it speaks HTTPS through node:https, trusting that CA only: fetch cannot take a CA.
 import { request as httpsRequest } from 'node:https';
 
 export interface HttpResult<T = unknown> {
@@ -28,19 +28,17 @@ function parsed<T>(status: number, headers: Headers, text: string): HttpResult<T
   return { status, headers, body: body as T, text };
 }
 
-function httpsCall(url: string, method: string, headers: Record<string, string>, payload: string | undefined, ca: string): Promise<{ status: number; headers: Headers; text: string }> {
+function overHttps(url: string, method: string, headers: Record<string, string>, payload: string | undefined, ca: string): Promise<{ status: number; headers: Headers; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { method, headers, ca }, (res) => {
+    const req = httpsRequest(url, { method, headers, ca, agent: false }, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const out = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) {
-          for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) out.append(name, v);
-        }
-        resolve({ status: res.statusCode ?? 0, headers: out, text: Buffer.concat(chunks).toString('utf8') });
-      });
+      res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
+      res.on('end', () => {
+        const answered = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) answered.set(name, Array.isArray(value) ? value.join(', ') : value);
+        resolve({ status: res.statusCode ?? 0, headers: answered, text: Buffer.concat(chunks).toString('utf8') });
+      });
     });
     req.on('error', reject);
     req.end(payload);
@@ -50,12 +48,12 @@ function httpsCall(url: string, method: string, headers: Record<string, string>,
 export async function http<T = Record<string, unknown>>(url: string, options: HttpOptions = {}): Promise<HttpResult<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+  if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+  const payload = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   const method = options.method ?? 'GET';
   if (options.ca !== undefined) {
-    const answer = await httpsCall(url, method, headers, payload, options.ca);
-    return parsed<T>(answer.status, answer.headers, answer.text);
+    const reply = await overHttps(url, method, headers, payload, options.ca);
+    return parsed<T>(reply.status, reply.headers, reply.text);
   }
   const response = await fetch(url, { method, headers, body: payload });
   return parsed<T>(response.status, response.headers, await response.text());

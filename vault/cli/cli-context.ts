@@ -11,6 +11,17 @@ export class UsageError extends Error {
   }
 }
 
+/** A command's own refusal, with a stable code for the audit log; the message is for the terminal only. */
+export class CommandFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CommandFailure';
+  }
+}
+
 export type Flags = Record<string, string | boolean | undefined>;
 
 export interface CommandIo {

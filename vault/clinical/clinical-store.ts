@@ -77,7 +77,9 @@ export class ClinicalStore {
     const current = this.records.get(patientId);
     if (!current) return undefined;
     const { patientId: _p, version: _v, updatedAt: _a, updatedBy: _b, ...input } = current;
-    return this.recordPatient(patientId, { ...input, ...update, mrn: current.mrn }, actorId);
+    // only the fields given change; a field present but undefined is not a change
+    const given = Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined));
+    return this.recordPatient(patientId, { ...input, ...given, mrn: current.mrn }, actorId);
   }
 
   get(patientId: string): PatientRecord | undefined {

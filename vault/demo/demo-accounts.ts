@@ -10,6 +10,7 @@ import type { Role } from '../identity/roles.ts';
 import type { PatientEnrolmentBody } from '../../schemas/enrolment.ts';
 import type { VaultService } from '../service/open-service.ts';
 import { issuePatientEnrolment, redeemEnrolment } from '../service/enrolments.ts';
+import { internalRequest } from '../service/patient-access.ts';
 import { recordOutcome } from '../service/audit-outcome.ts';
 import type { DemoPatient } from './demo-population.ts';
 
@@ -131,7 +132,7 @@ async function enrolPatientLinked(service: VaultService, registrar: Principal, r
     role === 'relative'
       ? { role, evidence: 'demo: synthetic person, no document', relationship: 'sibling' }
       : { role, evidence: 'demo: synthetic person, no document' };
-  const issued = await issuePatientEnrolment(service, registrar, patientId, body, DEMO_REQUEST);
+  const issued = await issuePatientEnrolment(service, registrar, patientId, body, internalRequest(DEMO_REQUEST));
   return redeemAsThePerson(service, role, issued.code);
 }
 

@@ -9,20 +9,20 @@ import { parseEnrolmentCode } from '../identity/enrolment-code.ts';
 import { IdentityError } from '../identity/identity-errors.ts';
 import { auditedStep, recordOutcome } from './audit-outcome.ts';
 import { mapIdentityErrors } from './identity-errors-http.ts';
-import { withPatientAccess } from './patient-access.ts';
+import { withPatientAccess, type AuditedRequest } from './patient-access.ts';
 import type { VaultService } from './open-service.ts';
 
 /** What redemption needs: it runs on the host too, where no query engine is open. */
 export type EnrolmentParts = Pick<VaultService, 'identity' | 'clinical' | 'audit'>;
 
 /** Registration staff or a genetic counselor (the policy decides, for this patient) issue a one-time code. */
-export async function issuePatientEnrolment(service: VaultService, principal: Principal, patientId: string, body: PatientEnrolmentBody, requestId: string): Promise<IssuedEnrolment> {
+export async function issuePatientEnrolment(service: VaultService, principal: Principal, patientId: string, body: PatientEnrolmentBody, request: AuditedRequest): Promise<IssuedEnrolment> {
   const intent = { patientId, resource: 'patient_account' as const, action: 'create' as const, purpose: 'operations' };
-  return withPatientAccess(service, principal, intent, requestId, () =>
+  return withPatientAccess(service, principal, intent, request, () =>
     mapIdentityErrors(() =>
       auditedStep(
         service.audit,
-        { requestId, actor: principal, action: 'enrolment.issue', resource: 'patient_account', patientId, flagged: true },
+        { requestId: request.requestId, actor: principal, action: 'enrolment.issue', resource: 'patient_account', patientId, flagged: true },
         () => service.identity.enrolments.issuePatientEnrolment({ patientId, ...body }, principal),
         (issued) => `${issued.enrolmentId} ${body.role}`,
       ),

@@ -7,6 +7,7 @@ import { defineRoute, defineRouteTable, type RouteTable } from '../http/route.ts
 import { z } from 'zod';
 import type { VaultService } from './open-service.ts';
 import { sessionAuthenticator } from './authenticate.ts';
+import { patientRequestAuditor } from './request-audit.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { patientRoutes } from './routes/patients.ts';
@@ -36,6 +37,7 @@ export async function buildVaultApp(service: VaultService, logger: Logger, optio
     logger,
     tls: options.tls,
     authenticate: sessionAuthenticator(service.identity),
+    auditPatientRequest: patientRequestAuditor(service.audit),
     info: { title: 'GenoVault API', version: '1' },
     routeTables: [
       healthRoutes(),

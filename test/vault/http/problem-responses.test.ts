@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { createHttpApp } from '../../../vault/http/app.ts';
 import { startServer } from '../../../vault/http/start-server.ts';
 import type { RunningServer } from '../../../vault/http/start-server.ts';
-import { bearerAuthenticator, GOOD_TOKEN, logSink, send, testRoutes } from './http-test-kit.ts';
+import { bearerAuthenticator, discardOutcomes, GOOD_TOKEN, logSink, send, testRoutes } from './http-test-kit.ts';
 import type { LogSink, Reply } from './http-test-kit.ts';
 import type { Problem } from '../../../schemas/http/problem.ts';
 
@@ -28,7 +28,7 @@ describe('HTTP problem responses', () => {
 
   before(async () => {
     sink = logSink();
-    const { app } = createHttpApp({ logger: sink.logger, routeTables: [testRoutes], tls: false, authenticate: bearerAuthenticator });
+    const { app } = createHttpApp({ logger: sink.logger, routeTables: [testRoutes], tls: false, authenticate: bearerAuthenticator, auditPatientRequest: discardOutcomes });
     server = await startServer(app, { host: '127.0.0.1', port: 0, plainHttp: true });
   });
   after(() => server?.close());

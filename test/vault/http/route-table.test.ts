@@ -9,7 +9,7 @@ import { parseQueryString } from '../../../vault/http/query-string.ts';
 import { ApiError } from '../../../vault/http/api-error.ts';
 import { startServer } from '../../../vault/http/start-server.ts';
 import type { RunningServer } from '../../../vault/http/start-server.ts';
-import { bearerAuthenticator, logSink, send, testRoutes } from './http-test-kit.ts';
+import { bearerAuthenticator, discardOutcomes, logSink, send, testRoutes } from './http-test-kit.ts';
 
 // The parts of the generated document these tests read.
 interface Parameter {
@@ -45,7 +45,7 @@ const noop = defineRoute({
 
 describe('route tables', () => {
   it('lists every route with its full path, auth mode and patient-data flag', () => {
-    const { routes } = createHttpApp({ logger: logSink().logger, routeTables: [testRoutes], tls: false, authenticate: bearerAuthenticator });
+    const { routes } = createHttpApp({ logger: logSink().logger, routeTables: [testRoutes], tls: false, authenticate: bearerAuthenticator, auditPatientRequest: discardOutcomes });
     const listed = routes.map((r) => `${r.route.method.toUpperCase()} ${r.fullPath}`);
     assert.ok(listed.includes('GET /v1/things/:id'));
     assert.ok(listed.includes('POST /v1/things'));
@@ -56,7 +56,7 @@ describe('route tables', () => {
 
   it('refuses the same method and path declared by two tables', () => {
     assert.throws(
-      () => createHttpApp({ logger: logSink().logger, routeTables: [testRoutes, defineRouteTable('other', [noop])], tls: false, authenticate: bearerAuthenticator }),
+      () => createHttpApp({ logger: logSink().logger, routeTables: [testRoutes, defineRouteTable('other', [noop])], tls: false, authenticate: bearerAuthenticator, auditPatientRequest: discardOutcomes }),
       /GET \/v1\/things\/:id is declared twice \(tables test and other\)/,
     );
   });
@@ -110,7 +110,7 @@ describe('query strings', () => {
 describe('GET /v1/openapi.json', () => {
   let server: RunningServer;
   before(async () => {
-    const { app } = createHttpApp({ logger: logSink().logger, routeTables: [testRoutes], tls: false, authenticate: bearerAuthenticator });
+    const { app } = createHttpApp({ logger: logSink().logger, routeTables: [testRoutes], tls: false, authenticate: bearerAuthenticator, auditPatientRequest: discardOutcomes });
     server = await startServer(app, { host: '127.0.0.1', port: 0, plainHttp: true });
   });
   after(() => server?.close());

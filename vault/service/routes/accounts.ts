@@ -33,7 +33,7 @@ export function accountRoutes(service: VaultService) {
       async handler({ body }, ctx) {
         const principal = principalOf(ctx.state);
         const { requestId } = ctx.state;
-        await requireAccess(service, principal, operations('create'), requestId);
+        await requireAccess(service, principal, operations('create'), ctx.state);
         // attempts at patient-linked accounts, and accounts that may link others to patients, are reviewed
         const flagged = underReview(body.roles);
         const created = await mapIdentityErrors(() =>
@@ -57,7 +57,7 @@ export function accountRoutes(service: VaultService) {
       touchesPatientData: false,
       responses: { 200: { description: 'accounts', schema: z.object({ items: z.array(AccountSummarySchema) }) } },
       async handler(_input, ctx) {
-        await requireAccess(service, principalOf(ctx.state), operations('read'), ctx.state.requestId);
+        await requireAccess(service, principalOf(ctx.state), operations('read'), ctx.state);
         return { items: service.identity.listAccounts().map(publicSummary) };
       },
     }),
@@ -72,7 +72,7 @@ export function accountRoutes(service: VaultService) {
       responses: { 201: { description: 'the token', schema: z.object({ tokenId: z.string(), token: z.string() }) } },
       async handler({ params, body }, ctx) {
         const principal = principalOf(ctx.state);
-        await requireAccess(service, principal, operations('update'), ctx.state.requestId);
+        await requireAccess(service, principal, operations('update'), ctx.state);
         const issued = await mapIdentityErrors(() => service.identity.issueApiToken(params.accountId, body.label, principal));
         await service.audit.record({ requestId: ctx.state.requestId, actorId: principal.accountId, actorRoles: principal.roles, action: 'token.issue', resource: 'account', patientId: null, purpose: 'operations', decision: 'success', rule: null, reason: params.accountId });
         ctx.status = 201;

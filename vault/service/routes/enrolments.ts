@@ -72,11 +72,12 @@ export function enrolmentRoutes(service: VaultService) {
       tags: ['accounts', 'patients'],
       auth: 'session',
       touchesPatientData: true,
+      patientParam: 'id',
       bodyLimitBytes: 4096,
       request: { params: z.object({ id: PatientIdSchema }), body: PatientEnrolmentBodySchema },
       responses: issuedResponse,
       async handler({ params, body }, ctx) {
-        const issued = await issuePatientEnrolment(service, principalOf(ctx.state), params.id, body, ctx.state.requestId);
+        const issued = await issuePatientEnrolment(service, principalOf(ctx.state), params.id, body, ctx.state);
         ctx.status = 201;
         return issued;
       },
@@ -88,13 +89,14 @@ export function enrolmentRoutes(service: VaultService) {
       tags: ['accounts', 'patients'],
       auth: 'session',
       touchesPatientData: true,
+      patientParam: 'id',
       request: { params: z.object({ id: PatientIdSchema, accountId: AccountIdSchema }), body: CredentialResetBodySchema },
       responses: issuedResponse,
       async handler({ params, body }, ctx) {
         const principal = principalOf(ctx.state);
         const { requestId } = ctx.state;
         const intent = { patientId: params.id, resource: 'patient_account' as const, action: 'update' as const, purpose: 'operations' };
-        const issued = await withPatientAccess(service, principal, intent, requestId, () => {
+        const issued = await withPatientAccess(service, principal, intent, ctx.state, () => {
           if (!isLinkedTo(service, params.accountId, params.id)) throw notFound('no such account for this patient');
           const about = { requestId, actor: principal, accountId: params.accountId, credentials: body.credentials, resource: 'patient_account' as const, patientId: params.id, flagged: true };
           return auditedReset(service, about, () => service.identity.enrolments.resetPatientLinkedCredentials(params.accountId, params.id, body.credentials, principal));
@@ -115,7 +117,7 @@ export function enrolmentRoutes(service: VaultService) {
       async handler({ params, body }, ctx) {
         const principal = principalOf(ctx.state);
         const { requestId } = ctx.state;
-        await requireAccess(service, principal, { patientId: null, resource: 'account', action: 'update', purpose: 'operations' }, requestId);
+        await requireAccess(service, principal, { patientId: null, resource: 'account', action: 'update', purpose: 'operations' }, ctx.state);
         const target = service.identity.getAccount(params.accountId);
         // resets of those who can link accounts to patients, and attempts on patient-linked ones, are reviewed
         const flagged = target !== undefined && (target.patientId !== undefined || underReview(target.roles));

@@ -20,6 +20,7 @@ const RELATIONSHIP_ROUTE = {
   tags: ['relationships'],
   auth: 'session' as const,
   touchesPatientData: true,
+  patientParam: 'id',
   request: { params: Params },
   responses: { 204: { description: 'done' } },
 };
@@ -34,7 +35,7 @@ export function relationshipRoutes(service: VaultService) {
       async handler({ params }, ctx) {
         const principal = principalOf(ctx.state);
         const { requestId } = ctx.state;
-        await requireAccess(service, principal, { patientId: params.id, resource: 'care_team', action: member ? 'create' : 'delete', purpose: 'operations' }, requestId);
+        await requireAccess(service, principal, { patientId: params.id, resource: 'care_team', action: member ? 'create' : 'delete', purpose: 'operations' }, ctx.state);
         if (!service.vault.catalog.patient(params.id) && !service.clinical.get(params.id)) throw notFound('no such patient');
         if (params.accountId === principal.accountId) {
           await recordOutcome(service.audit, { requestId, actor: principal, action: 'care_team.change', resource: 'care_team', patientId: params.id, decision: 'failure', reason: 'own_membership', flagged: true });
@@ -59,7 +60,7 @@ export function relationshipRoutes(service: VaultService) {
       const principal = principalOf(ctx.state);
       const { requestId } = ctx.state;
       const intent = { patientId: params.id, resource: 'patient_account' as const, action: 'delete' as const, purpose: 'operations' };
-      await withPatientAccess(service, principal, intent, requestId, async () => {
+      await withPatientAccess(service, principal, intent, ctx.state, async () => {
         if (!service.clinical.isProxyFor(params.accountId, params.id)) throw notFound('no such proxy for this patient');
         await service.clinical.unlinkProxy(params.id, params.accountId, principal.accountId);
         await recordOutcome(service.audit, { requestId, actor: principal, action: 'proxy.remove', resource: 'patient_account', patientId: params.id, decision: 'success', reason: params.accountId, flagged: true });
