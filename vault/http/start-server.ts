@@ -1,6 +1,7 @@
 // Serves a koa app over HTTPS (the default) or, only when explicitly asked, plain HTTP for
 // running behind a TLS-terminating proxy. With requestClientCert the server asks for a
 // client certificate and verifies it against `ca`; the app decides what an unverified one means.
+// TLS 1.2 is limited to ECDHE key exchange with AEAD ciphers: forward secrecy, no CBC, no SHA-1.
 import { createServer as createHttpServer } from 'node:http';
 import type { RequestListener, Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -33,6 +34,19 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
+/** TLS 1.3 suites (all forward secret and AEAD), then TLS 1.2 ECDHE suites with AES-GCM or ChaCha20-Poly1305. */
+export const TLS_CIPHERS = [
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'TLS_AES_128_GCM_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
 function makeServer(app: ServableApp, options: StartServerOptions): Server {
   const handler = app.callback();
   if (options.tls) {
@@ -44,6 +58,8 @@ function makeServer(app: ServableApp, options: StartServerOptions): Server {
         cert,
         ...(ca ? { ca } : {}),
         minVersion: 'TLSv1.2',
+        ciphers: TLS_CIPHERS,
+        honorCipherOrder: true,
         requestCert: requestClientCert === true,
         // verified per request instead, so clients without a certificate can still use sessions
         rejectUnauthorized: false,
