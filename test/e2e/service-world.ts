@@ -1,5 +1,7 @@
 // A whole service on loopback with one account per role, a patient with variants, and a test
-// clock (TOTP steps move with it, so every login gets a fresh code).
+// clock (TOTP steps move with it, so every login gets a fresh code). Plain HTTP by default; with
+// `tls` it is served as `genovault serve` serves it, over HTTPS with the vault's own CA.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
@@ -8,12 +10,14 @@ import { newMasterKey } from '../../vault/crypto/master-key.ts';
 import { ingestVcf } from '../../vault/ingest/ingest-vcf.ts';
 import { loadConfig } from '../../vault/config/load-config.ts';
 import { openVaultService, type VaultService } from '../../vault/service/open-service.ts';
-import { buildVaultApp } from '../../vault/service/http-service.ts';
+import { buildVaultApp, serveVault } from '../../vault/service/http-service.ts';
+import { caCertificatePath } from '../../vault/service/tls-material.ts';
 import { startServer, type RunningServer } from '../../vault/http/start-server.ts';
 import { HOST_ACTOR } from '../../vault/identity/principal.ts';
 import { currentTotp } from '../../vault/identity/totp.ts';
 import type { MountedRoute } from '../../vault/http/mount-routes.ts';
 import { http } from '../helpers/http-client.ts';
+import { httpsClient, type HttpsClient } from '../helpers/https-client.ts';
 
 export const PASSWORD = 'correct-Horse-battery-9';
 const SIMPLE_VCF = fileURLToPath(new URL('../fixtures/conformance/examples/simple.vcf', import.meta.url));
@@ -28,13 +32,17 @@ export interface World {
   patientB: string;
   accounts: Record<string, { accountId: string; secret: string }>;
   clock: { now: number };
+  /** requests to `url`: plain fetch, or HTTPS trusting only the vault's CA */
+  request: HttpsClient;
+  /** the vault CA's certificate (PEM), when served over TLS */
+  ca?: string;
   login(username: string, password?: string): Promise<string>;
   close(): Promise<void>;
 }
 
 export const USERS = ['admin', 'clin_a', 'clin_b', 'counselor', 'pat_a', 'proxy_a', 'researcher', 'insurer', 'relative', 'auditor', 'ethics'] as const;
 
-export async function buildWorld(root: string): Promise<World> {
+export async function buildWorld(root: string, options: { tls?: boolean } = {}): Promise<World> {
   const clock = { now: Date.parse('2026-06-01T08:00:00Z') };
   const dataDir = join(root, 'vault');
   const kek = newMasterKey('test');
@@ -42,7 +50,7 @@ export async function buildWorld(root: string): Promise<World> {
   const writer = await Vault.open(dataDir, kek, { write: true });
   await ingestVcf(writer, SIMPLE_VCF, { patient: 'MRN-A-0001', sample: 'NA00001', workers: 0 });
   await writer.close();
-  const config = loadConfig({ dataDir, masterKey: kek.bytes.toString('base64'), plainHttp: 'true', host: '127.0.0.1', port: '0' }, {});
+  const config = loadConfig({ dataDir, masterKey: kek.bytes.toString('base64'), plainHttp: options.tls ? 'false' : 'true', host: '127.0.0.1', port: '0' }, {});
   const service = await openVaultService(config, { now: () => clock.now, scrypt: { log2N: 10, r: 8, p: 1 } });
   const patientA = service.vault.catalog.patientByMrn('MRN-A-0001')!.patientId;
   const patientB = await service.vault.registerPatient('MRN-B-0002');
@@ -67,18 +75,21 @@ export async function buildWorld(root: string): Promise<World> {
   await service.clinical.setCareTeam(patientA, accounts.counselor!.accountId, true, 'setup');
 
   const logger = pino({ level: 'silent' });
-  const { app, routes } = await buildVaultApp(service, logger, { tls: false });
-  const server = await startServer(app, { host: '127.0.0.1', port: 0, plainHttp: true });
+  const { app, routes } = await buildVaultApp(service, logger, { tls: options.tls === true });
+  // over TLS, the service's own serve path (CA, server certificate, mutual TLS) builds its app
+  const server = options.tls ? await serveVault(service, logger) : await startServer(app, { host: '127.0.0.1', port: 0, plainHttp: true });
   const url = `${server.url}/v1`;
+  const ca = options.tls ? await readFile(caCertificatePath(dataDir), 'utf8') : undefined;
+  const request: HttpsClient = ca ? httpsClient(ca) : http;
   const login = async (username: string, password = PASSWORD) => {
     clock.now += 31_000; // a fresh TOTP step for every login
     const secret = accounts[username]?.secret ?? 'AAAAAAAAAAAAAAAA';
-    const r = await http<{ token: string }>(`${url}/sessions`, { method: 'POST', body: { username, password, totp: currentTotp(secret, clock.now) } });
+    const r = await request<{ token: string }>(`${url}/sessions`, { method: 'POST', body: { username, password, totp: currentTotp(secret, clock.now) } });
     if (r.status !== 201) throw new Error(`login ${username}: ${r.status} ${r.text}`);
     return r.body.token;
   };
   return {
-    service, server, url, routes, patientA, patientB, accounts, clock, login,
+    service, server, url, routes, patientA, patientB, accounts, clock, request, ...(ca ? { ca } : {}), login,
     close: async () => {
       await server.close(1000);
       await service.close();
