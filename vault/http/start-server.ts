@@ -6,6 +6,8 @@ import { createServer as createHttpServer } from 'node:http';
 import type { RequestListener, Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { answerRequestsOutsideTheApp, MAX_HEADER_BYTES } from './client-error.ts';
 
 export interface ServerTlsOptions {
   /** PEM private key of the server certificate */
@@ -17,7 +19,13 @@ export interface ServerTlsOptions {
   requestClientCert?: boolean;
 }
 
-export type StartServerOptions = { host: string; port: number; requestTimeoutMs?: number } & (
+export type StartServerOptions = {
+  host: string;
+  port: number;
+  requestTimeoutMs?: number;
+  /** logs requests refused before they reach the app (oversized headers, unparseable requests) */
+  logger?: Logger;
+} & (
   | { tls: ServerTlsOptions; plainHttp?: never }
   | { tls?: never; plainHttp: true }
 );
@@ -63,12 +71,13 @@ function makeServer(app: ServableApp, options: StartServerOptions): Server {
         requestCert: requestClientCert === true,
         // verified per request instead, so clients without a certificate can still use sessions
         rejectUnauthorized: false,
+        maxHeaderSize: MAX_HEADER_BYTES,
       },
       handler,
     );
   }
   if (options.plainHttp !== true) throw new Error('plain HTTP must be asked for explicitly (plainHttp: true)');
-  return createHttpServer(handler);
+  return createHttpServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler);
 }
 
 function urlOf(server: Server, tls: boolean): string {
@@ -79,6 +88,7 @@ function urlOf(server: Server, tls: boolean): string {
 
 export async function startServer(app: ServableApp, options: StartServerOptions): Promise<RunningServer> {
   const server = makeServer(app, options);
+  answerRequestsOutsideTheApp(server, { tls: options.tls !== undefined, logger: options.logger });
   server.requestTimeout = options.requestTimeoutMs ?? 30_000;
   server.headersTimeout = Math.min(server.requestTimeout, 20_000);
   await new Promise<void>((resolve, reject) => {
