@@ -12,6 +12,8 @@ export interface HttpsRequestOptions {
   token?: string;
   /** serialized as JSON */
   body?: unknown;
+  /** sent exactly as given (malformed JSON, say), with whatever content-type `headers` names */
+  rawBody?: string;
   headers?: Record<string, string>;
 }
 
@@ -31,8 +33,8 @@ export function httpsClient(ca: string, servername = 'localhost'): HttpsClient {
     new Promise<HttpResult<T>>((resolve, reject) => {
       const headers: Record<string, string> = { ...options.headers };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
-      const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-      if (payload !== undefined) headers['content-type'] = 'application/json';
+      const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+      if (options.body !== undefined) headers['content-type'] = 'application/json';
       // agent: false, so no pooled socket outlives the test
       const req = request(url, { method: options.method ?? 'GET', headers, ca, servername, agent: false }, (res) => {
         const chunks: Buffer[] = [];

@@ -29,7 +29,7 @@ function wantsFhir(ctx: HttpRouterContext): boolean {
 
 function badQuery(err: unknown): never {
   if (err instanceof QueryInputError || err instanceof RegionError) {
-    const path = err instanceof RegionError ? 'query.region' : 'query';
+    const path = err instanceof RegionError ? 'query.region' : err.field ? `query.${err.field}` : 'query';
     throw new ApiError({ code: 'validation_failed', status: 400, title: 'Bad Request', detail: err.message, errors: [{ path, message: err.message }] });
   }
   throw err;
