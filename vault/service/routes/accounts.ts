@@ -1,7 +1,7 @@
 // Account management, for admins only (and never a way into patient data).
 import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
-import { AccountIdSchema, AccountSummarySchema, NewAccountBodySchema } from '../../../schemas/api.ts';
+import { AccountIdSchema, AccountSummarySchema, ApiTokenRequestSchema, NewAccountBodySchema } from '../../../schemas/api.ts';
 import { principalOf } from '../authenticate.ts';
 import { requireAccess } from '../patient-access.ts';
 import { mapIdentityErrors } from '../identity-errors-http.ts';
@@ -56,7 +56,7 @@ export function accountRoutes(service: VaultService) {
       tags: ['accounts'],
       auth: 'session',
       touchesPatientData: false,
-      request: { params: AccountParams, body: z.object({ label: z.string().min(1).max(64) }) },
+      request: { params: AccountParams, body: ApiTokenRequestSchema },
       responses: { 201: { description: 'the token', schema: z.object({ tokenId: z.string(), token: z.string() }) } },
       async handler({ params, body }, ctx) {
         const principal = principalOf(ctx.state);

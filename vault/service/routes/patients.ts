@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { ApiError } from '../../http/api-error.ts';
 import { PatientIdSchema, PatientRecordInputSchema, PatientRecordUpdateSchema, type PatientRecord } from '../../../schemas/clinical.ts';
-import { VariantsQuerySchema, PurposeQuerySchema, VariantSchema } from '../../../schemas/api.ts';
+import { BreakGlassBodySchema, VariantsQuerySchema, PurposeQuerySchema, VariantSchema } from '../../../schemas/api.ts';
 import { principalOf } from '../authenticate.ts';
 import { requireAccess, withPatientAccess, defaultPurpose } from '../patient-access.ts';
 import { toFhirBundle } from '../../clinical/fhir/fhir-bundle.ts';
@@ -133,7 +133,7 @@ export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8
       auth: 'session',
       touchesPatientData: true,
       bodyLimitBytes: 4096,
-      request: { params: PatientParams, body: z.object({ reason: z.string().trim().min(10, 'say why, in at least 10 characters').max(500) }) },
+      request: { params: PatientParams, body: BreakGlassBodySchema },
       responses: { 201: { description: 'the grant', schema: z.object({ grantId: z.string(), expiresAt: z.string() }) } },
       async handler({ params, body }, ctx) {
         const principal = principalOf(ctx.state);
