@@ -3,9 +3,8 @@
 // body field or credential of any route, no problem+json answer contains the marker.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { makeTempDir } from '../helpers/temp-dir.ts';
 import type { HttpsRequestOptions } from '../helpers/https-client.ts';
-import { buildWorld, type World } from './service-world.ts';
+import { worldForSuite, type World } from './service-world.ts';
 
 /** Percent-encodes UTF-8 bytes; an unpaired surrogate goes as U+FFFD instead of throwing like encodeURIComponent. */
 const urlPart = (text: string) => [...Buffer.from(text, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
@@ -54,26 +53,17 @@ function probes(w: World): Probe[] {
 
 describe('errors never repeat the input (security review, item 10), over HTTPS', function () {
   this.timeout(300_000);
-  let dir: { path: string; remove: () => Promise<void> };
-  let w: World;
-  const tokens: Record<string, string> = {};
-  before(async () => {
-    dir = await makeTempDir();
-    w = await buildWorld(dir.path, { tls: true });
-    for (const user of ['clin_a', 'clin_b', 'admin', 'auditor']) tokens[user] = await w.login(user);
-  });
-  after(async () => {
-    await w?.close();
-    await dir?.remove();
-  });
+  const suite = worldForSuite({ tls: true, users: ['clin_a', 'clin_b', 'admin', 'auditor'] });
+  const { tokens } = suite;
 
   const send = (probe: Probe, input: string) => {
     const options = probe.options?.(input) ?? {};
     const token = probe.user ? tokens[probe.user] : undefined;
-    return w.request(`${w.url}${probe.path(input)}`, { ...options, ...(token && !options.headers?.authorization ? { token } : {}) });
+    return suite.world.request(`${suite.world.url}${probe.path(input)}`, { ...options, ...(token && !options.headers?.authorization ? { token } : {}) });
   };
 
   it('replays the review: a region with SQL in it and a NUL byte are refused without being repeated', async () => {
+    const w = suite.world;
     for (const region of ["17:1-2' OR 1=1--", '17:1-2\u0000', 'chr17\u0000:1-2', '17:43044295-43125483x']) {
       const r = await w.request(`${w.url}/patients/${w.patientA}/variants?region=${urlPart(region)}`, { token: tokens.clin_a! });
       assert.equal(r.status, 400, region);
@@ -87,6 +77,7 @@ describe('errors never repeat the input (security review, item 10), over HTTPS',
   });
 
   it('no problem+json answer contains a marker sent anywhere (property)', async () => {
+    const w = suite.world;
     const all = probes(w);
     let problems = 0;
     await fc.assert(

@@ -3,10 +3,9 @@
 // challenge on every 401, and problem+json even for what node answers before the app (431, an
 // unparseable request, CONNECT) and for methods the API does not implement (TRACE).
 import { strict as assert } from 'node:assert';
-import { makeTempDir } from '../helpers/temp-dir.ts';
 import { rawHttps } from '../helpers/https-client.ts';
 import type { HttpResult } from '../helpers/http-client.ts';
-import { buildWorld, type World } from './service-world.ts';
+import { worldForSuite } from './service-world.ts';
 
 const CHALLENGE = 'Bearer realm="genovault"';
 const INVALID_TOKEN = 'Bearer realm="genovault", error="invalid_token"';
@@ -24,40 +23,32 @@ const fromResult = (r: HttpResult) => ({ status: r.status, text: r.text, content
 
 describe('HTTP edges over HTTPS (security review, item 12)', function () {
   this.timeout(120_000);
-  let dir: { path: string; remove: () => Promise<void> };
-  let w: World;
-  let token: string;
-  before(async () => {
-    dir = await makeTempDir();
-    w = await buildWorld(dir.path, { tls: true });
-    token = await w.login('clin_a');
-  });
-  after(async () => {
-    await w?.close();
-    await dir?.remove();
-  });
+  const suite = worldForSuite({ tls: true, users: ['clin_a'] });
 
   it('matches a path only as written: other letter cases and a trailing slash are not found', async () => {
-    assert.equal((await w.request(`${w.url}/patients/${w.patientA}`, { token })).status, 200);
+    const w = suite.world;
+    assert.equal((await w.request(`${w.url}/patients/${w.patientA}`, { token: suite.tokens.clin_a! })).status, 200);
     const origin = w.url.replace(/\/v1$/, '');
     for (const path of [`/V1/PATIENTS/${w.patientA}`, `/v1/Patients/${w.patientA}`, `/v1/patients/${w.patientA}/`, `/v1/patients/${w.patientA}/VARIANTS`, '/v1/HEALTH']) {
-      const r = await w.request(`${origin}${path}`, { token });
+      const r = await w.request(`${origin}${path}`, { token: suite.tokens.clin_a! });
       assertProblem(fromResult(r), 404, 'not_found');
     }
   });
 
   it('accepts the bearer scheme in any letter case, as RFC 9110 says auth schemes are', async () => {
+    const w = suite.world;
     for (const scheme of ['bearer', 'BEARER', 'BeArEr']) {
-      const r = await w.request(`${w.url}/patients/${w.patientA}`, { headers: { authorization: `${scheme} ${token}` } });
+      const r = await w.request(`${w.url}/patients/${w.patientA}`, { headers: { authorization: `${scheme} ${suite.tokens.clin_a!}` } });
       assert.equal(r.status, 200, scheme);
     }
-    const logout = await w.request(`${w.url}/sessions/current`, { method: 'DELETE', headers: { authorization: `bearer ${token}` } });
+    const logout = await w.request(`${w.url}/sessions/current`, { method: 'DELETE', headers: { authorization: `bearer ${suite.tokens.clin_a!}` } });
     assert.equal(logout.status, 204);
-    assert.equal((await w.request(`${w.url}/patients/${w.patientA}`, { token })).status, 401, 'a lower-case scheme ends the same session');
-    token = await w.login('clin_a');
+    assert.equal((await w.request(`${w.url}/patients/${w.patientA}`, { token: suite.tokens.clin_a! })).status, 401, 'a lower-case scheme ends the same session');
+    suite.tokens.clin_a = await w.login('clin_a');
   });
 
   it('sends a Bearer challenge with every 401, naming invalid_token when a token was refused', async () => {
+    const w = suite.world;
     const none = await w.request(`${w.url}/patients/${w.patientA}`);
     assertProblem(fromResult(none), 401, 'unauthenticated');
     assert.equal(none.headers.get('www-authenticate'), CHALLENGE);
@@ -74,22 +65,25 @@ describe('HTTP edges over HTTPS (security review, item 12)', function () {
   });
 
   it('answers headers over the size limit with 431 problem+json', async () => {
-    const r = await w.request(`${w.url}/patients/${w.patientA}`, { token, headers: { 'x-padding': 'a'.repeat(20_000) } });
+    const w = suite.world;
+    const r = await w.request(`${w.url}/patients/${w.patientA}`, { token: suite.tokens.clin_a!, headers: { 'x-padding': 'a'.repeat(20_000) } });
     assertProblem(fromResult(r), 431, 'headers_too_large');
     assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
     assert.match(r.headers.get('strict-transport-security') ?? '', /max-age=/);
-    assert.equal((await w.request(`${w.url}/patients/${w.patientA}`, { token, headers: { 'x-padding': 'a'.repeat(8_000) } })).status, 200, 'below the limit is fine');
+    assert.equal((await w.request(`${w.url}/patients/${w.patientA}`, { token: suite.tokens.clin_a!, headers: { 'x-padding': 'a'.repeat(8_000) } })).status, 200, 'below the limit is fine');
   });
 
   it('answers TRACE and other methods the API does not implement with 501 problem+json', async () => {
+    const w = suite.world;
     for (const method of ['TRACE', 'PROPFIND', 'LOCK']) {
-      const r = await w.request(`${w.url}/patients/${w.patientA}`, { method, token });
+      const r = await w.request(`${w.url}/patients/${w.patientA}`, { method, token: suite.tokens.clin_a! });
       assertProblem(fromResult(r), 501, 'method_not_implemented');
-      assert.doesNotMatch(r.text, new RegExp(token), 'TRACE never reflects the request');
+      assert.doesNotMatch(r.text, new RegExp(suite.tokens.clin_a!), 'TRACE never reflects the request');
     }
   });
 
   it('answers what node refuses before the app (an unknown method, CONNECT) with problem+json', async () => {
+    const w = suite.world;
     const asReply = (r: Awaited<ReturnType<typeof rawHttps>>) => ({ status: r.status, text: r.text, contentType: r.headers['content-type'] ?? null, requestId: r.headers['x-request-id'] ?? null });
     assertProblem(asReply(await rawHttps(w.url, w.ca!, `FROB /v1/patients/${w.patientA} HTTP/1.1`)), 400, 'malformed_request');
     assertProblem(asReply(await rawHttps(w.url, w.ca!, 'GET /v1/health HTTP/9.9')), 400, 'malformed_request');

@@ -3,9 +3,8 @@
 // stored, for the review's own inputs and for any name with a forbidden character in it.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { makeTempDir } from '../helpers/temp-dir.ts';
 import type { HttpResult } from '../helpers/http-client.ts';
-import { buildWorld, type World } from './service-world.ts';
+import { worldForSuite } from './service-world.ts';
 
 const record = { mrn: 'MRN-TI-0001', givenName: 'Ada', familyName: 'Lovelace', birthDate: '1980-02-03', sex: 'female', zip: '02139', conditions: [] };
 
@@ -24,21 +23,11 @@ const name = fc.stringMatching(/^[A-Z][a-z]{1,12}$/);
 
 describe('typed input over HTTPS (security review, item 11)', function () {
   this.timeout(180_000);
-  let dir: { path: string; remove: () => Promise<void> };
-  let w: World;
-  const tokens: Record<string, string> = {};
-  before(async () => {
-    dir = await makeTempDir();
-    w = await buildWorld(dir.path, { tls: true });
-    for (const user of ['clin_a', 'clin_b']) tokens[user] = await w.login(user);
-  });
-  after(async () => {
-    await w?.close();
-    await dir?.remove();
-  });
+  const suite = worldForSuite({ tls: true, users: ['clin_a', 'clin_b'] });
+  const { tokens } = suite;
 
-  const create = (body: Record<string, unknown>) => w.request(`${w.url}/patients`, { method: 'POST', token: tokens.clin_a!, body: { ...record, ...body } });
-  const stored = (mrn: string) => w.service.clinical.patientIdByMrn(mrn) ?? w.service.vault.catalog.patientByMrn(mrn)?.patientId;
+  const create = (body: Record<string, unknown>) => suite.world.request(`${suite.world.url}/patients`, { method: 'POST', token: tokens.clin_a!, body: { ...record, ...body } });
+  const stored = (mrn: string) => suite.world.service.clinical.patientIdByMrn(mrn) ?? suite.world.service.vault.catalog.patientByMrn(mrn)?.patientId;
 
   it('refuses the review\u2019s birth date of 2999-02-30, a future one and one before 1900, storing nothing', async () => {
     const tomorrowPlusOne = new Date(Date.now() + 2 * 86_400_000 + 14 * 3_600_000).toISOString().slice(0, 10);
@@ -68,6 +57,7 @@ describe('typed input over HTTPS (security review, item 11)', function () {
   });
 
   it('refuses a break-glass reason of ten NULs, or of no real text, and grants nothing', async () => {
+    const w = suite.world;
     const grants = w.service.clinical.breakGlassGrants().length;
     for (const reason of ['\u0000'.repeat(10), ' '.repeat(12), '.'.repeat(12), '\u202E'.repeat(10) + 'emergency']) {
       const r = await w.request(`${w.url}/patients/${w.patientA}/break-glass`, { method: 'POST', token: tokens.clin_b!, body: { reason } });
@@ -77,6 +67,7 @@ describe('typed input over HTTPS (security review, item 11)', function () {
   });
 
   it('refuses an update with a hidden character and keeps the record as it was', async () => {
+    const w = suite.world;
     const before = w.service.clinical.get(w.patientA)!;
     const r = await w.request(`${w.url}/patients/${w.patientA}`, { method: 'PATCH', token: tokens.clin_a!, body: { familyName: 'Love\u202Dlace' } });
     assertRefused(r, 'body.familyName');

@@ -17,6 +17,7 @@ import { HOST_ACTOR } from '../../vault/identity/principal.ts';
 import { currentTotp } from '../../vault/identity/totp.ts';
 import type { MountedRoute } from '../../vault/http/mount-routes.ts';
 import { http } from '../helpers/http-client.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
 import { httpsClient, type HttpsClient } from '../helpers/https-client.ts';
 
 export const PASSWORD = 'correct-Horse-battery-9';
@@ -94,5 +95,32 @@ export async function buildWorld(root: string, options: { tls?: boolean } = {}):
       await server.close(1000);
       await service.close();
     },
+  };
+}
+
+/**
+ * For a describe block: builds one world before its tests, logs `users` in, and closes it after.
+ * Read `world` inside the tests (it exists once the before hook has run).
+ */
+export function worldForSuite(options: { tls?: boolean; users?: readonly string[] } = {}): { readonly world: World; tokens: Record<string, string> } {
+  let built: World | undefined;
+  let dir: { path: string; remove: () => Promise<void> } | undefined;
+  const tokens: Record<string, string> = {};
+  before(async function () {
+    this.timeout(120_000);
+    dir = await makeTempDir();
+    built = await buildWorld(dir.path, options);
+    for (const user of options.users ?? []) tokens[user] = await built.login(user);
+  });
+  after(async () => {
+    await built?.close();
+    await dir?.remove();
+  });
+  return {
+    get world() {
+      if (!built) throw new Error('the world is built in the before hook');
+      return built;
+    },
+    tokens,
   };
 }

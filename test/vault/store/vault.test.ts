@@ -13,6 +13,19 @@ async function readSealedHeaderOf(file: string) {
   return readSealedHeader(await readFile(file), file).header;
 }
 
+/** A vault whose catalog is at version 2 (one patient registered), and its version-1 catalog file. */
+async function vaultAtCatalogV2(dataDir: string) {
+  const kek = newMasterKey('test');
+  await (await Vault.init(dataDir, kek)).close();
+  const v1Catalog = await readFile(join(dataDir, 'catalog', 'catalog.v1.gvs'));
+  const vault = await Vault.open(dataDir, kek, { write: true });
+  const change = vault.beginChange();
+  change.patientIdFor('MRN0000009');
+  await vault.commit(change);
+  await vault.close();
+  return { kek, v1Catalog };
+}
+
 async function vaultWithTwoSamples(dataDir: string) {
   const kek = newMasterKey('test');
   await (await Vault.init(dataDir, kek)).close();
@@ -82,14 +95,7 @@ describe('sealed vault store', () => {
 
   it('detects a rolled-back catalog (an older sealed version put in place of the current one)', async () => {
     const data = join(dir.path, 'v');
-    const kek = newMasterKey('test');
-    await (await Vault.init(data, kek)).close();
-    const v1Catalog = await readFile(join(data, 'catalog', 'catalog.v1.gvs'));
-    const vault = await Vault.open(data, kek, { write: true });
-    const change = vault.beginChange();
-    change.patientIdFor('MRN0000009');
-    await vault.commit(change);
-    await vault.close();
+    const { kek, v1Catalog } = await vaultAtCatalogV2(data);
     assert.deepEqual(await readdir(join(data, 'catalog')), ['catalog.v2.gvs']);
     await writeFile(join(data, 'catalog', 'catalog.v2.gvs'), v1Catalog);
     await assert.rejects(Vault.open(data, kek, { write: false }), (e: Error) => e instanceof SealedObjectError && e.failure === 'rolled_back' && e.message.includes('catalog.v2.gvs'));
@@ -97,14 +103,7 @@ describe('sealed vault store', () => {
 
   it('refuses an older catalog whose header was edited to the current version (only the AAD can tell)', async () => {
     const data = join(dir.path, 'v');
-    const kek = newMasterKey('test');
-    await (await Vault.init(data, kek)).close();
-    const v1Catalog = await readFile(join(data, 'catalog', 'catalog.v1.gvs'));
-    const vault = await Vault.open(data, kek, { write: true });
-    const change = vault.beginChange();
-    change.patientIdFor('MRN0000009');
-    await vault.commit(change);
-    await vault.close();
+    const { kek, v1Catalog } = await vaultAtCatalogV2(data);
     await writeFile(join(data, 'catalog', 'catalog.v2.gvs'), editSealedHeader(v1Catalog, (h) => ({ ...h, version: 2 })));
     await assert.rejects(Vault.open(data, kek, { write: false }), (e: Error) => e instanceof SealedObjectError && e.failure === 'tampered' && e.message.includes('catalog.v2.gvs'));
   });
