@@ -3,7 +3,7 @@
 // body field or credential of any route, no problem+json answer contains the marker.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import type { HttpsRequestOptions } from '../helpers/https-client.ts';
+import type { HttpOptions } from '../helpers/http-client.ts';
 import { worldForSuite, type World } from './service-world.ts';
 
 /** Percent-encodes UTF-8 bytes; an unpaired surrogate goes as U+FFFD instead of throwing like encodeURIComponent. */
@@ -13,7 +13,7 @@ interface Probe {
   name: string;
   user: string;
   path: (input: string) => string;
-  options?: (input: string) => HttpsRequestOptions;
+  options?: (input: string) => Omit<HttpOptions, 'ca'>;
 }
 
 const record = { mrn: 'MRN-NE-0001', givenName: 'Ada', familyName: 'Lovelace', birthDate: '1980-02-03', sex: 'female', zip: '02139', conditions: [] };
@@ -47,37 +47,39 @@ function probes(w: World): Probe[] {
     { name: 'a new account', user: 'admin', path: () => '/users', options: (x) => body('POST', { username: x, roles: [x], kind: x, password: x, patientId: x }) },
     { name: 'an API token label', user: 'admin', path: () => `/users/${w.accounts.clin_a!.accountId}/api-tokens`, options: (x) => body('POST', { label: x }) },
     { name: 'a bearer token', user: '', path: () => `/patients/${a}`, options: (x) => ({ headers: { authorization: `Bearer ${x.replace(/[^A-Za-z0-9]/g, '')}` } }) },
-    { name: 'a JSON body that is not JSON', user: 'clin_a', path: () => `/patients/${a}/break-glass`, options: (x) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, rawBody: `{"reason": "${x}` }) },
   ];
 }
 
 describe('errors never repeat the input (security review, item 10), over HTTPS', function () {
   this.timeout(300_000);
-  const suite = worldForSuite({ tls: true, users: ['clin_a', 'clin_b', 'admin', 'auditor'] });
-  const { tokens } = suite;
+  const suite = worldForSuite({ https: true });
+  const tokens: Record<string, string> = {};
+  before(async () => {
+    for (const user of ['clin_a', 'clin_b', 'admin', 'auditor']) tokens[user] = await suite.w.login(user);
+  });
 
   const send = (probe: Probe, input: string) => {
     const options = probe.options?.(input) ?? {};
     const token = probe.user ? tokens[probe.user] : undefined;
-    return suite.world.request(`${suite.world.url}${probe.path(input)}`, { ...options, ...(token && !options.headers?.authorization ? { token } : {}) });
+    return suite.w.http(probe.path(input), { ...options, ...(token && !options.headers?.authorization ? { token } : {}) });
   };
 
   it('replays the review: a region with SQL in it and a NUL byte are refused without being repeated', async () => {
-    const w = suite.world;
+    const { w } = suite;
     for (const region of ["17:1-2' OR 1=1--", '17:1-2\u0000', 'chr17\u0000:1-2', '17:43044295-43125483x']) {
-      const r = await w.request(`${w.url}/patients/${w.patientA}/variants?region=${urlPart(region)}`, { token: tokens.clin_a! });
+      const r = await w.http(`/patients/${w.patientA}/variants?region=${urlPart(region)}`, { token: tokens.clin_a! });
       assert.equal(r.status, 400, region);
       assert.equal((r.body.errors as { path: string }[])[0]?.path, 'query.region');
       assert.doesNotMatch(r.text, /OR 1=1|\\u0000|43125483x/, r.text);
     }
-    const gene = await w.request(`${w.url}/patients/${w.patientA}/variants?gene=NOTAGENE7`, { token: tokens.clin_a! });
+    const gene = await w.http(`/patients/${w.patientA}/variants?gene=NOTAGENE7`, { token: tokens.clin_a! });
     assert.equal(gene.status, 400);
     assert.equal((gene.body.errors as { path: string }[])[0]?.path, 'query.gene');
     assert.doesNotMatch(gene.text, /NOTAGENE7/);
   });
 
   it('no problem+json answer contains a marker sent anywhere (property)', async () => {
-    const w = suite.world;
+    const { w } = suite;
     const all = probes(w);
     let problems = 0;
     await fc.assert(

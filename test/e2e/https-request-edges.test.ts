@@ -4,7 +4,7 @@
 // unparseable request, CONNECT) and for methods the API does not implement (TRACE).
 import { strict as assert } from 'node:assert';
 import { rawHttps } from '../helpers/https-client.ts';
-import type { HttpResult } from '../helpers/http-client.ts';
+import { http, type HttpResult } from '../helpers/http-client.ts';
 import { worldForSuite } from './service-world.ts';
 
 const CHALLENGE = 'Bearer realm="genovault"';
@@ -23,67 +23,69 @@ const fromResult = (r: HttpResult) => ({ status: r.status, text: r.text, content
 
 describe('HTTP edges over HTTPS (security review, item 12)', function () {
   this.timeout(120_000);
-  const suite = worldForSuite({ tls: true, users: ['clin_a'] });
+  const suite = worldForSuite({ https: true });
+  let token: string;
+  before(async () => (token = await suite.w.login('clin_a')));
 
   it('matches a path only as written: other letter cases and a trailing slash are not found', async () => {
-    const w = suite.world;
-    assert.equal((await w.request(`${w.url}/patients/${w.patientA}`, { token: suite.tokens.clin_a! })).status, 200);
+    const { w } = suite;
+    assert.equal((await w.http(`/patients/${w.patientA}`, { token })).status, 200);
     const origin = w.url.replace(/\/v1$/, '');
     for (const path of [`/V1/PATIENTS/${w.patientA}`, `/v1/Patients/${w.patientA}`, `/v1/patients/${w.patientA}/`, `/v1/patients/${w.patientA}/VARIANTS`, '/v1/HEALTH']) {
-      const r = await w.request(`${origin}${path}`, { token: suite.tokens.clin_a! });
+      const r = await http(`${origin}${path}`, { token, ca: w.ca! });
       assertProblem(fromResult(r), 404, 'not_found');
     }
   });
 
   it('accepts the bearer scheme in any letter case, as RFC 9110 says auth schemes are', async () => {
-    const w = suite.world;
+    const { w } = suite;
     for (const scheme of ['bearer', 'BEARER', 'BeArEr']) {
-      const r = await w.request(`${w.url}/patients/${w.patientA}`, { headers: { authorization: `${scheme} ${suite.tokens.clin_a!}` } });
+      const r = await w.http(`/patients/${w.patientA}`, { headers: { authorization: `${scheme} ${token}` } });
       assert.equal(r.status, 200, scheme);
     }
-    const logout = await w.request(`${w.url}/sessions/current`, { method: 'DELETE', headers: { authorization: `bearer ${suite.tokens.clin_a!}` } });
+    const logout = await w.http(`/sessions/current`, { method: 'DELETE', headers: { authorization: `bearer ${token}` } });
     assert.equal(logout.status, 204);
-    assert.equal((await w.request(`${w.url}/patients/${w.patientA}`, { token: suite.tokens.clin_a! })).status, 401, 'a lower-case scheme ends the same session');
-    suite.tokens.clin_a = await w.login('clin_a');
+    assert.equal((await w.http(`/patients/${w.patientA}`, { token })).status, 401, 'a lower-case scheme ends the same session');
+    token = await w.login('clin_a');
   });
 
   it('sends a Bearer challenge with every 401, naming invalid_token when a token was refused', async () => {
-    const w = suite.world;
-    const none = await w.request(`${w.url}/patients/${w.patientA}`);
+    const { w } = suite;
+    const none = await w.http(`/patients/${w.patientA}`);
     assertProblem(fromResult(none), 401, 'unauthenticated');
     assert.equal(none.headers.get('www-authenticate'), CHALLENGE);
     for (const authorization of ['Bearer forged-token-value', 'bearer forged-token-value', 'Bearer', 'Bearer !!not-a-token!!']) {
-      const refused = await w.request(`${w.url}/patients/${w.patientA}`, { headers: { authorization } });
+      const refused = await w.http(`/patients/${w.patientA}`, { headers: { authorization } });
       assertProblem(fromResult(refused), 401, 'unauthenticated');
       assert.equal(refused.headers.get('www-authenticate'), INVALID_TOKEN, authorization);
     }
-    const cookie = await w.request(`${w.url}/patients/${w.patientA}`, { headers: { cookie: 'genovault_session=forged-token-value' } });
+    const cookie = await w.http(`/patients/${w.patientA}`, { headers: { cookie: 'genovault_session=forged-token-value' } });
     assert.equal(cookie.headers.get('www-authenticate'), INVALID_TOKEN);
-    const login = await w.request(`${w.url}/sessions`, { method: 'POST', body: { username: 'clin_b', password: 'wrong-Password-123', totp: '000000' } });
+    const login = await w.http(`/sessions`, { method: 'POST', body: { username: 'clin_b', password: 'wrong-Password-123', totp: '000000' } });
     assert.equal(login.status, 401);
     assert.equal(login.headers.get('www-authenticate'), CHALLENGE, 'a failed login is a 401 too');
   });
 
   it('answers headers over the size limit with 431 problem+json', async () => {
-    const w = suite.world;
-    const r = await w.request(`${w.url}/patients/${w.patientA}`, { token: suite.tokens.clin_a!, headers: { 'x-padding': 'a'.repeat(20_000) } });
+    const { w } = suite;
+    const r = await w.http(`/patients/${w.patientA}`, { token, headers: { 'x-padding': 'a'.repeat(20_000) } });
     assertProblem(fromResult(r), 431, 'headers_too_large');
     assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
     assert.match(r.headers.get('strict-transport-security') ?? '', /max-age=/);
-    assert.equal((await w.request(`${w.url}/patients/${w.patientA}`, { token: suite.tokens.clin_a!, headers: { 'x-padding': 'a'.repeat(8_000) } })).status, 200, 'below the limit is fine');
+    assert.equal((await w.http(`/patients/${w.patientA}`, { token, headers: { 'x-padding': 'a'.repeat(8_000) } })).status, 200, 'below the limit is fine');
   });
 
   it('answers TRACE and other methods the API does not implement with 501 problem+json', async () => {
-    const w = suite.world;
+    const { w } = suite;
     for (const method of ['TRACE', 'PROPFIND', 'LOCK']) {
-      const r = await w.request(`${w.url}/patients/${w.patientA}`, { method, token: suite.tokens.clin_a! });
+      const r = await w.http(`/patients/${w.patientA}`, { method, token: token });
       assertProblem(fromResult(r), 501, 'method_not_implemented');
-      assert.doesNotMatch(r.text, new RegExp(suite.tokens.clin_a!), 'TRACE never reflects the request');
+      assert.doesNotMatch(r.text, new RegExp(token), 'TRACE never reflects the request');
     }
   });
 
   it('answers what node refuses before the app (an unknown method, CONNECT) with problem+json', async () => {
-    const w = suite.world;
+    const { w } = suite;
     const asReply = (r: Awaited<ReturnType<typeof rawHttps>>) => ({ status: r.status, text: r.text, contentType: r.headers['content-type'] ?? null, requestId: r.headers['x-request-id'] ?? null });
     assertProblem(asReply(await rawHttps(w.url, w.ca!, `FROB /v1/patients/${w.patientA} HTTP/1.1`)), 400, 'malformed_request');
     assertProblem(asReply(await rawHttps(w.url, w.ca!, 'GET /v1/health HTTP/9.9')), 400, 'malformed_request');

@@ -23,11 +23,14 @@ const name = fc.stringMatching(/^[A-Z][a-z]{1,12}$/);
 
 describe('typed input over HTTPS (security review, item 11)', function () {
   this.timeout(180_000);
-  const suite = worldForSuite({ tls: true, users: ['clin_a', 'clin_b'] });
-  const { tokens } = suite;
+  const suite = worldForSuite({ https: true });
+  const tokens: Record<string, string> = {};
+  before(async () => {
+    for (const user of ['clin_a', 'clin_b']) tokens[user] = await suite.w.login(user);
+  });
 
-  const create = (body: Record<string, unknown>) => suite.world.request(`${suite.world.url}/patients`, { method: 'POST', token: tokens.clin_a!, body: { ...record, ...body } });
-  const stored = (mrn: string) => suite.world.service.clinical.patientIdByMrn(mrn) ?? suite.world.service.vault.catalog.patientByMrn(mrn)?.patientId;
+  const create = (body: Record<string, unknown>) => suite.w.http('/patients', { method: 'POST', token: tokens.clin_a!, body: { ...record, ...body } });
+  const stored = (mrn: string) => suite.w.service.clinical.patientIdByMrn(mrn) ?? suite.w.service.vault.catalog.patientByMrn(mrn)?.patientId;
 
   it('refuses the review\u2019s birth date of 2999-02-30, a future one and one before 1900, storing nothing', async () => {
     const tomorrowPlusOne = new Date(Date.now() + 2 * 86_400_000 + 14 * 3_600_000).toISOString().slice(0, 10);
@@ -57,19 +60,19 @@ describe('typed input over HTTPS (security review, item 11)', function () {
   });
 
   it('refuses a break-glass reason of ten NULs, or of no real text, and grants nothing', async () => {
-    const w = suite.world;
+    const { w } = suite;
     const grants = w.service.clinical.breakGlassGrants().length;
     for (const reason of ['\u0000'.repeat(10), ' '.repeat(12), '.'.repeat(12), '\u202E'.repeat(10) + 'emergency']) {
-      const r = await w.request(`${w.url}/patients/${w.patientA}/break-glass`, { method: 'POST', token: tokens.clin_b!, body: { reason } });
+      const r = await w.http(`/patients/${w.patientA}/break-glass`, { method: 'POST', token: tokens.clin_b!, body: { reason } });
       assertRefused(r, 'body.reason');
     }
     assert.equal(w.service.clinical.breakGlassGrants().length, grants);
   });
 
   it('refuses an update with a hidden character and keeps the record as it was', async () => {
-    const w = suite.world;
+    const { w } = suite;
     const before = w.service.clinical.get(w.patientA)!;
-    const r = await w.request(`${w.url}/patients/${w.patientA}`, { method: 'PATCH', token: tokens.clin_a!, body: { familyName: 'Love\u202Dlace' } });
+    const r = await w.http(`/patients/${w.patientA}`, { method: 'PATCH', token: tokens.clin_a!, body: { familyName: 'Love\u202Dlace' } });
     assertRefused(r, 'body.familyName');
     assert.deepEqual(w.service.clinical.get(w.patientA), before);
   });

@@ -1,6 +1,7 @@
 // A whole service on loopback with one account per role, a patient with variants, and a test
 // clock (TOTP steps move with it, so every login gets a fresh code). Plain HTTP by default; with
-// `tls` it is served as `genovault serve` serves it, over HTTPS with the vault's own CA.
+// `https: true` it is served as `genovault serve` serves it, over HTTPS with the vault's own CA,
+// and `w.http` trusts that CA alone.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +17,8 @@ import { startServer, type RunningServer } from '../../vault/http/start-server.t
 import { HOST_ACTOR } from '../../vault/identity/principal.ts';
 import { currentTotp } from '../../vault/identity/totp.ts';
 import type { MountedRoute } from '../../vault/http/mount-routes.ts';
-import { http } from '../helpers/http-client.ts';
+import { http, type HttpOptions, type HttpResult } from '../helpers/http-client.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { httpsClient, type HttpsClient } from '../helpers/https-client.ts';
 
 export const PASSWORD = 'correct-Horse-battery-9';
 const SIMPLE_VCF = fileURLToPath(new URL('../fixtures/conformance/examples/simple.vcf', import.meta.url));
@@ -33,9 +33,9 @@ export interface World {
   patientB: string;
   accounts: Record<string, { accountId: string; secret: string }>;
   clock: { now: number };
-  /** requests to `url`: plain fetch, or HTTPS trusting only the vault's CA */
-  request: HttpsClient;
-  /** the vault CA's certificate (PEM), when served over TLS */
+  /** a request to `path` under the API root, over this world's transport */
+  http<T = Record<string, unknown>>(path: string, options?: Omit<HttpOptions, 'ca'>): Promise<HttpResult<T>>;
+  /** PEM of the vault's CA, when serving HTTPS */
   ca?: string;
   login(username: string, password?: string): Promise<string>;
   close(): Promise<void>;
@@ -43,7 +43,7 @@ export interface World {
 
 export const USERS = ['admin', 'clin_a', 'clin_b', 'counselor', 'pat_a', 'proxy_a', 'researcher', 'insurer', 'relative', 'auditor', 'ethics'] as const;
 
-export async function buildWorld(root: string, options: { tls?: boolean } = {}): Promise<World> {
+export async function buildWorld(root: string, options: { https?: boolean } = {}): Promise<World> {
   const clock = { now: Date.parse('2026-06-01T08:00:00Z') };
   const dataDir = join(root, 'vault');
   const kek = newMasterKey('test');
@@ -51,7 +51,7 @@ export async function buildWorld(root: string, options: { tls?: boolean } = {}):
   const writer = await Vault.open(dataDir, kek, { write: true });
   await ingestVcf(writer, SIMPLE_VCF, { patient: 'MRN-A-0001', sample: 'NA00001', workers: 0 });
   await writer.close();
-  const config = loadConfig({ dataDir, masterKey: kek.bytes.toString('base64'), plainHttp: options.tls ? 'false' : 'true', host: '127.0.0.1', port: '0' }, {});
+  const config = loadConfig({ dataDir, masterKey: kek.bytes.toString('base64'), plainHttp: options.https ? 'false' : 'true', host: '127.0.0.1', port: '0' }, {});
   const service = await openVaultService(config, { now: () => clock.now, scrypt: { log2N: 10, r: 8, p: 1 } });
   const patientA = service.vault.catalog.patientByMrn('MRN-A-0001')!.patientId;
   const patientB = await service.vault.registerPatient('MRN-B-0002');
@@ -76,21 +76,21 @@ export async function buildWorld(root: string, options: { tls?: boolean } = {}):
   await service.clinical.setCareTeam(patientA, accounts.counselor!.accountId, true, 'setup');
 
   const logger = pino({ level: 'silent' });
-  const { app, routes } = await buildVaultApp(service, logger, { tls: options.tls === true });
+  const { app, routes } = await buildVaultApp(service, logger, { tls: options.https === true });
   // over TLS, the service's own serve path (CA, server certificate, mutual TLS) builds its app
-  const server = options.tls ? await serveVault(service, logger) : await startServer(app, { host: '127.0.0.1', port: 0, plainHttp: true });
+  const server = options.https ? await serveVault(service, logger) : await startServer(app, { host: '127.0.0.1', port: 0, plainHttp: true });
   const url = `${server.url}/v1`;
-  const ca = options.tls ? await readFile(caCertificatePath(dataDir), 'utf8') : undefined;
-  const request: HttpsClient = ca ? httpsClient(ca) : http;
+  const ca = options.https ? await readFile(caCertificatePath(dataDir), 'utf8') : undefined;
+  const request = <T = Record<string, unknown>>(path: string, opts: Omit<HttpOptions, 'ca'> = {}) => http<T>(`${url}${path}`, { ...opts, ...(ca !== undefined && { ca }) });
   const login = async (username: string, password = PASSWORD) => {
     clock.now += 31_000; // a fresh TOTP step for every login
     const secret = accounts[username]?.secret ?? 'AAAAAAAAAAAAAAAA';
-    const r = await request<{ token: string }>(`${url}/sessions`, { method: 'POST', body: { username, password, totp: currentTotp(secret, clock.now) } });
+    const r = await request<{ token: string }>('/sessions', { method: 'POST', body: { username, password, totp: currentTotp(secret, clock.now) } });
     if (r.status !== 201) throw new Error(`login ${username}: ${r.status} ${r.text}`);
     return r.body.token;
   };
   return {
-    service, server, url, routes, patientA, patientB, accounts, clock, request, ...(ca ? { ca } : {}), login,
+    service, server, url, routes, patientA, patientB, accounts, clock, http: request, ...(ca !== undefined && { ca }), login,
     close: async () => {
       await server.close(1000);
       await service.close();
@@ -98,29 +98,22 @@ export async function buildWorld(root: string, options: { tls?: boolean } = {}):
   };
 }
 
-/**
- * For a describe block: builds one world before its tests, logs `users` in, and closes it after.
- * Read `world` inside the tests (it exists once the before hook has run).
- */
-export function worldForSuite(options: { tls?: boolean; users?: readonly string[] } = {}): { readonly world: World; tokens: Record<string, string> } {
-  let built: World | undefined;
+/** A world built before the suite's tests (mocha `before`) and removed after them. */
+export function worldForSuite(options: { https?: boolean } = {}): { readonly w: World } {
   let dir: { path: string; remove: () => Promise<void> } | undefined;
-  const tokens: Record<string, string> = {};
-  before(async function () {
-    this.timeout(120_000);
+  let world: World | undefined;
+  before(async () => {
     dir = await makeTempDir();
-    built = await buildWorld(dir.path, options);
-    for (const user of options.users ?? []) tokens[user] = await built.login(user);
+    world = await buildWorld(dir.path, options);
   });
   after(async () => {
-    await built?.close();
+    await world?.close();
     await dir?.remove();
   });
   return {
-    get world() {
-      if (!built) throw new Error('the world is built in the before hook');
-      return built;
+    get w() {
+      if (!world) throw new Error('the world is built in before(): use it inside a test');
+      return world;
     },
-    tokens,
   };
 }
