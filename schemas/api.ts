@@ -1,6 +1,8 @@
 // Request and response bodies of the vault API (beyond the clinical record in clinical.ts).
 import { z } from 'zod';
 import { RoleSchema } from './roles.ts';
+import { isoDateTime } from './dates.ts';
+import { freeText, identifierText, lineText } from './text.ts';
 
 export const PurposeSchema = z.enum(['treatment', 'research', 'insurance', 'family', 'self', 'operations']);
 export const AccountIdSchema = z.string().regex(/^acc_[0-9a-f]{16}$/, 'an account id looks like acc_ followed by 16 hex digits');
@@ -45,25 +47,27 @@ export const AccountSummarySchema = z.object({
 
 export const VariantsQuerySchema = z.object({
   gene: z.string().regex(/^[A-Za-z0-9-]{1,30}$/, 'a gene symbol such as BRCA1').optional(),
-  region: z.string().max(64).optional(),
-  significance: z.string().max(200).optional(),
+  region: z.string().max(64).regex(/^[A-Za-z0-9_.*:, -]+$/, 'a region such as 17:43044295-43125483 or chr17').optional(),
+  significance: z.string().max(200).regex(/^[A-Za-z0-9_ ,/|-]+$/, 'ClinVar significance terms separated by commas').optional(),
   purpose: PurposeSchema.optional(),
 });
 
 export const PurposeQuerySchema = z.object({ purpose: PurposeSchema.optional() });
 
 export const BreakGlassBodySchema = z.object({
-  reason: z.string().trim().min(10, 'say why, in at least 10 characters').max(500),
+  reason: freeText(500, { min: 10, minMessage: 'say why, in at least 10 characters' }),
 });
 
+export const ApiTokenRequestSchema = z.object({ label: lineText(64) });
+
 export const AuditQuerySchema = z.object({
-  patientId: z.string().max(64).optional(),
-  actorId: z.string().max(64).optional(),
+  patientId: identifierText(64).optional(),
+  actorId: identifierText(64).optional(),
   decision: z.enum(['permit', 'deny', 'success', 'failure']).optional(),
-  resource: z.string().max(32).optional(),
+  resource: identifierText(32).optional(),
   flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  from: z.iso.datetime().optional(),
-  to: z.iso.datetime().optional(),
+  from: isoDateTime().optional(),
+  to: isoDateTime().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 

@@ -55,8 +55,8 @@ export async function serveVault(service: VaultService, logger: Logger): Promise
   const { config } = service;
   const tls = !config.plainHttp;
   const { app } = await buildVaultApp(service, logger, { tls });
-  if (!tls) return startServer(app, { host: config.host, port: config.port, plainHttp: true });
+  if (!tls) return startServer(app, { host: config.host, port: config.port, logger, plainHttp: true });
   const ca = await loadOrCreateCa(service.vault);
   const server = await loadOrIssueServerCertificate(service.vault, ca, config.tlsHostnames);
-  return startServer(app, { host: config.host, port: config.port, tls: { key: server.privateKeyPem, cert: server.certificatePem, ca: ca.certificatePem, requestClientCert: true } });
+  return startServer(app, { host: config.host, port: config.port, logger, tls: { key: server.privateKeyPem, cert: server.certificatePem, ca: ca.certificatePem, requestClientCert: true } });
 }

@@ -2,7 +2,7 @@
 // secret reaches the admin, and accounts linked to a patient are refused here).
 import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
-import { AccountIdSchema, AccountSummarySchema, NewAccountBodySchema } from '../../../schemas/api.ts';
+import { AccountIdSchema, AccountSummarySchema, ApiTokenRequestSchema, NewAccountBodySchema } from '../../../schemas/api.ts';
 import { IssuedEnrolmentSchema } from '../../../schemas/enrolment.ts';
 import { principalOf } from '../authenticate.ts';
 import { requireAccess } from '../patient-access.ts';
@@ -68,7 +68,7 @@ export function accountRoutes(service: VaultService) {
       tags: ['accounts'],
       auth: 'session',
       touchesPatientData: false,
-      request: { params: AccountParams, body: z.object({ label: z.string().min(1).max(64) }) },
+      request: { params: AccountParams, body: ApiTokenRequestSchema },
       responses: { 201: { description: 'the token', schema: z.object({ tokenId: z.string(), token: z.string() }) } },
       async handler({ params, body }, ctx) {
         const principal = principalOf(ctx.state);

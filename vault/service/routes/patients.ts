@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { ApiError } from '../../http/api-error.ts';
 import { PatientIdSchema, PatientRecordInputSchema, PatientRecordUpdateSchema, type PatientRecord } from '../../../schemas/clinical.ts';
-import { VariantsQuerySchema, PurposeQuerySchema, VariantSchema } from '../../../schemas/api.ts';
+import { BreakGlassBodySchema, VariantsQuerySchema, PurposeQuerySchema, VariantSchema } from '../../../schemas/api.ts';
 import { principalOf } from '../authenticate.ts';
 import { mayAccess, requireAccess, requestOrigin, withPatientAccess, defaultPurpose } from '../patient-access.ts';
 import { toFhirBundle } from '../../clinical/fhir/fhir-bundle.ts';
@@ -32,7 +32,7 @@ function wantsFhir(ctx: HttpRouterContext): boolean {
 
 function badQuery(err: unknown): never {
   if (err instanceof QueryInputError || err instanceof RegionError) {
-    const path = err instanceof RegionError ? 'query.region' : 'query';
+    const path = err instanceof RegionError ? 'query.region' : err.field ? `query.${err.field}` : 'query';
     throw new ApiError({ code: 'validation_failed', status: 400, title: 'Bad Request', detail: err.message, errors: [{ path, message: err.message }] });
   }
   throw err;
@@ -155,7 +155,7 @@ export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8
       touchesPatientData: true,
       patientParam: 'id',
       bodyLimitBytes: 4096,
-      request: { params: PatientParams, body: z.object({ reason: z.string().trim().min(10, 'say why, in at least 10 characters').max(500) }) },
+      request: { params: PatientParams, body: BreakGlassBodySchema },
       responses: { 201: { description: 'the grant', schema: z.object({ grantId: z.string(), expiresAt: z.string() }) } },
       async handler({ params, body }, ctx) {
         const principal = principalOf(ctx.state);
