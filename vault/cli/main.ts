@@ -6,7 +6,7 @@ import { COMMANDS, usage } from './commands/index.ts';
 const BOOLEAN_FLAGS = ['help', 'plain-http'];
 const STRING_FLAGS = [
   'data-dir', 'master-key-file', 'new-master-key-file', 'cache-budget-mb', 'workers', 'log-level', 'host', 'port', 'tls-hostnames',
-  'patient', 'sample', 'map', 'targets', 'region', 'gene', 'significance', 'format', 'variant', 'sample-id',
+  'patient', 'sample', 'map', 'targets', 'build', 'region', 'gene', 'significance', 'format', 'variant', 'sample-id',
   'role', 'username', 'password', 'password-file', 'name', 'out',
 ];
 const OPTIONS: Record<string, { type: 'boolean' | 'string' }> = {};
