@@ -73,7 +73,7 @@ describe('npm run demo', function () {
       assert.equal((await ask(focus)).allowed, true, 'on the focus patient\u2019s care team');
       const stranger = service.vault.catalog.data.patients.map((p) => p.patientId).find((id) => !service.clinical.isOnCareTeam(login.principal.accountId, id));
       assert.equal((await ask(stranger!)).allowed, false, 'not on every care team');
-      assert.ok((await service.queries.variantsOfPatient(focus, { gene: 'BRCA1' })).length > 0);
+      assert.ok((await service.queries.variantsOfPatient(focus, { gene: 'BRCA1' })).variants.length > 0);
 
       const patient = loginOf(run.stdout, 'patient');
       const self = await service.identity.login({ username: patient.username, password: patient.password, totp: currentTotp(patient.secret) });

@@ -82,7 +82,21 @@ export interface Observation {
   component: ObservationComponent[];
 }
 
-export type FhirResource = Patient | Condition | Observation;
+export interface DiagnosticReport {
+  resourceType: 'DiagnosticReport';
+  id: string;
+  meta: { profile: string[] };
+  status: 'final';
+  category: CodeableConcept[];
+  code: CodeableConcept;
+  subject: Reference;
+  /** when the report was produced (this export) */
+  issued: string;
+  result: Reference[];
+  conclusion: string;
+}
+
+export type FhirResource = Patient | Condition | Observation | DiagnosticReport;
 
 export interface BundleEntry {
   fullUrl: string;
