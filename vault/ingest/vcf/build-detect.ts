@@ -35,7 +35,7 @@ export interface BuildEvidence {
 
 export interface DetectedBuild {
   build: GenomeBuildName | null;
-  /** which header lines said so, for messages: '##reference', '##contig assembly=', '##contig lengths' */
+  /** which header lines said so, for messages: '##reference/##assembly lines', '##contig assembly= values', '##contig lengths' */
   source: string | null;
   /** disagreements found in the header, as warnings */
   conflicts: string[];
@@ -43,8 +43,8 @@ export interface DetectedBuild {
 
 export function detectBuild(evidence: BuildEvidence): DetectedBuild {
   const kinds: [string, (GenomeBuildName | null)[]][] = [
-    ['##reference', evidence.referenceTexts.map(buildFromText)],
-    ['##contig assembly=', evidence.contigAssemblies.map(buildFromText)],
+    ['##reference/##assembly lines', evidence.referenceTexts.map(buildFromText)],
+    ['##contig assembly= values', evidence.contigAssemblies.map(buildFromText)],
     ['##contig lengths', evidence.contigLengths.map((c) => buildFromContigLength(c.name, c.length))],
   ];
   const conflicts: string[] = [];
