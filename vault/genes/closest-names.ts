@@ -5,15 +5,17 @@
 export function closestNames(word: string, names: Iterable<string>, limit = 3): string[] {
   const target = word.toUpperCase();
   const budget = Math.min(3, Math.max(1, Math.floor(target.length / 3)));
-  const found: { name: string; distance: number }[] = [];
+  const found: { name: string; distance: number; unlike: number }[] = [];
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name) || Math.abs(name.length - target.length) > budget) continue;
     seen.add(name);
-    const distance = editDistance(target, name.toUpperCase(), budget);
-    if (distance <= budget) found.push({ name, distance });
+    const upper = name.toUpperCase();
+    const distance = editDistance(target, upper, budget);
+    if (distance <= budget) found.push({ name, distance, unlike: classChanges(target, upper) });
   }
-  found.sort((a, b) => a.distance - b.distance || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // at equal distance, a letter for a letter reads closer than a digit for a letter (chrZ: chrX before chr1)
+  found.sort((a, b) => a.distance - b.distance || a.unlike - b.unlike || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return found.slice(0, limit).map((f) => f.name);
 }
 
@@ -37,3 +39,12 @@ export function editDistance(a: string, b: string, budget = Infinity): number {
   }
   return previous[b.length]!;
 }
+
+/** Positions where one word has a digit and the other a letter (or the other way round). */
+function classChanges(a: string, b: string): number {
+  let n = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (isDigit(a.charCodeAt(i)) !== isDigit(b.charCodeAt(i))) n++;
+  return n;
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
