@@ -121,13 +121,13 @@ export class GeneTable {
   }
 
   private symbolOf(row: number): string {
-    return this.text.slice(this.lineAt[row]!, this.tab1[row]!);
+    return this.text.slice(this.lineAt[row], this.tab1[row]);
   }
 
   private span(row: number): GeneSpan {
-    const hgnc = this.text.slice(this.tab1[row]! + 1, this.tab2[row]!);
+    const hgnc = this.text.slice(this.tab1[row]! + 1, this.tab2[row]);
     return {
-      symbol: this.symbolOf(row), hgncId: hgnc || null, build: this.build, chrom: this.text.slice(this.tab2[row]! + 1, this.tab3[row]!),
+      symbol: this.symbolOf(row), hgncId: hgnc || null, build: this.build, chrom: this.text.slice(this.tab2[row]! + 1, this.tab3[row]),
       start: this.starts[row]!, end: this.ends[row]!,
     };
   }
@@ -166,7 +166,7 @@ export class GeneTable {
     const previous = new Map<string, number[]>();
     const alias = new Map<string, number[]>();
     for (let row = 0; row < this.rows; row++) {
-      const [prev = '', aliases = ''] = this.text.slice(this.tab5[row]! + 1, this.lineEnd[row]!).split('\t');
+      const [prev = '', aliases = ''] = this.text.slice(this.tab5[row]! + 1, this.lineEnd[row]).split('\t');
       for (const [map, list] of [[previous, prev], [alias, aliases]] as const) {
         for (const name of list.split(';')) {
           const key = name.trim().toUpperCase();
