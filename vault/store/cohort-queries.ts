@@ -10,6 +10,7 @@ import { checkContig } from './query-contigs.ts';
 import type { CoverageIndex, SampleCoverage } from './coverage-index.ts';
 import { note, samplesText, type QueryNote } from './query-notes.ts';
 import type { CatalogSample } from './catalog.ts';
+import type { PartitionRef } from './partition-ref.ts';
 import type { Vault } from './vault.ts';
 import { parseVariantKey } from './variant-key.ts';
 
@@ -71,6 +72,14 @@ export interface AlleleCountsAnswer extends CohortAnswer {
 
 const spelling = (text: string): string => text.trim().split(/[:-]/)[0] ?? '';
 
+interface Scope {
+  choice: BuildChoice;
+  refs: PartitionRef[];
+  /** each sample's coverage, in choice.samples order */
+  coverages: SampleCoverage[];
+  empty?: never;
+}
+
 export class CohortQueries {
   constructor(
     private readonly vault: Vault,
@@ -80,13 +89,11 @@ export class CohortQueries {
 
   async carriers(variantText: string, options: CohortOptions): Promise<CarriersAnswer> {
     const key = parseVariantKey(variantText);
-    const scope = this.scope(options);
+    const scope = await this.scope(options, 'variant', key.chrom, key.pos);
     if (!scope.choice) return { ...scope.empty, carriers: [] };
-    const { choice, refs } = scope;
-    checkContig('variant', key.chrom, key.pos, choice.build, refs.map((r) => r.chrom));
+    const { choice, refs, coverages } = scope;
     const found = await this.engine.carriersOfVariant(refs, key);
     const carrying = new Set(found.map((c) => c.sampleId));
-    const coverages = await this.coverages(choice.samples);
     const covering = choice.samples.filter((s, i) => carrying.has(s.sampleId) || coverages[i]!.covers(key.chrom, key.pos));
     const patientOf = new Map(choice.samples.map((s) => [s.sampleId, s.patientId]));
     const chrom = spelling(variantText);
@@ -99,11 +106,9 @@ export class CohortQueries {
 
   async alleleCounts(regionText: string, options: CohortOptions): Promise<AlleleCountsAnswer> {
     const region = parseRegion(regionText);
-    const scope = this.scope(options);
+    const scope = await this.scope(options, 'region', region.chrom, region.start);
     if (!scope.choice) return { ...scope.empty, variants: [] };
-    const { choice, refs } = scope;
-    checkContig('region', region.chrom, region.start, choice.build, refs.map((r) => r.chrom));
-    const coverages = await this.coverages(choice.samples);
+    const { choice, refs, coverages } = scope;
     const allWhole = coverages.every((c) => c.wholeGenome);
     const counts = await this.engine.alleleCounts(refs, region, { carrierSamples: !allWhole });
     const end = Math.min(region.end, CHROMOSOME_LENGTHS[choice.build][region.chrom] ?? region.end);
@@ -119,19 +124,20 @@ export class CohortQueries {
     return { ...answer(choice, queried, `${region.chrom}:${region.start}-${Math.min(region.end, end)}`), variants };
   }
 
-  /** The samples in scope and the build chosen for them; an empty answer when there are none. */
-  private scope(options: CohortOptions): { choice: BuildChoice; refs: ReturnType<Vault['catalog']['callPartitions']>; empty?: never } | { choice?: never; empty: CohortAnswer } {
+  /**
+   * The samples in scope, the build chosen for them, their partitions and coverage, once the
+   * contig and position asked for are checked against that build; an empty answer when there are none.
+   */
+  private async scope(options: CohortOptions, field: 'variant' | 'region', chrom: string, start: number): Promise<Scope | { choice?: never; empty: CohortAnswer }> {
     const samples = this.vault.catalog.data.samples.filter((s) => !options.sampleIds || options.sampleIds.has(s.sampleId));
     if (samples.length === 0) {
       const build = options.build !== undefined ? parseBuildParameter(options.build) : null;
       return { empty: { build, samplesQueried: 0, samplesLeftOut: { otherBuild: 0, noRecordedBuild: 0, notCovering: 0 }, notes: [note('no_samples', 'no samples in scope: nothing was queried')] } };
     }
     const choice = chooseBuild(samples, options.build, 'vault');
-    return { choice, refs: this.vault.catalog.callPartitions(new Set(choice.samples.map((s) => s.sampleId))) };
-  }
-
-  private coverages(samples: readonly CatalogSample[]): Promise<SampleCoverage[]> {
-    return Promise.all(samples.map((s) => this.coverage.of(s)));
+    const refs = this.vault.catalog.callPartitions(new Set(choice.samples.map((s) => s.sampleId)));
+    checkContig(field, chrom, start, choice.build, refs.map((r) => r.chrom));
+    return { choice, refs, coverages: await Promise.all(choice.samples.map((s) => this.coverage.of(s))) };
   }
 }
 

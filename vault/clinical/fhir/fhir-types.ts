@@ -69,27 +69,25 @@ export interface Condition {
   subject: Reference;
 }
 
-export interface Observation {
-  resourceType: 'Observation';
+/** What the Observations and the DiagnosticReport share: a profile, a code, a category, a subject. */
+interface ProfiledFinding {
   id: string;
   meta: { profile: string[] };
   status: 'final';
   category: CodeableConcept[];
   code: CodeableConcept;
   subject: Reference;
+}
+
+export interface Observation extends ProfiledFinding {
+  resourceType: 'Observation';
   valueCodeableConcept?: CodeableConcept;
   derivedFrom?: Reference[];
   component: ObservationComponent[];
 }
 
-export interface DiagnosticReport {
+export interface DiagnosticReport extends ProfiledFinding {
   resourceType: 'DiagnosticReport';
-  id: string;
-  meta: { profile: string[] };
-  status: 'final';
-  category: CodeableConcept[];
-  code: CodeableConcept;
-  subject: Reference;
   /** when the report was produced (this export) */
   issued: string;
   result: Reference[];
