@@ -110,6 +110,7 @@ export class PatientQueries {
   private async coverageNotes(samples: readonly CatalogSample[], span: Region): Promise<QueryNote[]> {
     const uncovered: string[] = [];
     for (const sample of samples) {
+      if (sample.coverage.source === 'assumed_wgs') continue;
       if ((await this.coverage.of(sample)).coveredBases(span.chrom, span.start, span.end) === 0) uncovered.push(`${sample.sampleId} (${sample.coverage.source})`);
     }
     if (uncovered.length === 0) return [];

@@ -48,9 +48,15 @@ export function chooseBuild(samples: readonly CatalogSample[], requested: string
     }
     build = parseBuildParameter(known[0]!);
   }
-  const matching = samples.filter((s) => s.build !== null && genomeBuildOf(s.build) === build);
-  const otherBuild = samples.filter((s) => s.build !== null && genomeBuildOf(s.build) !== build);
-  const unknownBuild = samples.filter((s) => s.build === null);
+  const matching: CatalogSample[] = [];
+  const otherBuild: CatalogSample[] = [];
+  const unknownBuild: CatalogSample[] = [];
+  for (const s of samples) {
+    // ingest records the canonical name; the lookup only serves names written otherwise
+    if (s.build === null) unknownBuild.push(s);
+    else if (s.build === build || genomeBuildOf(s.build) === build) matching.push(s);
+    else otherBuild.push(s);
+  }
   const readUnknown = scope === 'patient' && requested !== undefined;
   const notes: QueryNote[] = [];
   if (readUnknown && unknownBuild.length > 0) {
