@@ -66,13 +66,15 @@ async function serve(service: VaultService, https: boolean): Promise<{ server: R
   return { server, routes, ca: ca.certificatePem };
 }
 
-export async function buildWorld(root: string, options: { https?: boolean } = {}): Promise<World> {
+/** `moreData` ingests more files before the service opens (the writer is closed after it). */
+export async function buildWorld(root: string, options: { https?: boolean; moreData?: (writer: Vault) => Promise<void> } = {}): Promise<World> {
   const clock = { now: Date.parse('2026-06-01T08:00:00Z') };
   const dataDir = join(root, 'vault');
   const kek = newMasterKey('test');
   await (await Vault.init(dataDir, kek)).close();
   const writer = await Vault.open(dataDir, kek, { write: true });
   await ingestVcf(writer, SIMPLE_VCF, { patient: 'MRN-A-0001', sample: 'NA00001', workers: 0 });
+  await options.moreData?.(writer);
   await writer.close();
   const config = loadConfig({ dataDir, masterKey: kek.bytes.toString('base64'), plainHttp: options.https ? 'false' : 'true', host: '127.0.0.1', port: '0' }, {});
   const service = await openVaultService(config, { now: () => clock.now, scrypt: { log2N: 10, r: 8, p: 1 } });
