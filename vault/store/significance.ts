@@ -6,10 +6,11 @@
 // 'Conflicting_classifications_of_pathogenicity'; ask for 'likely_pathogenic' as well to get both.
 // Case is folded with JavaScript's Unicode mapping (ClinVar's terms are ASCII; outside ASCII it can
 // differ from DuckDB's lower(), which applied this rule in SQL before).
+import { CLINVAR_SIGNIFICANCE_TERMS, significanceTermsOf } from '../../schemas/clinvar-significance.ts';
 
 /** True when the CLNSIG value holds one of `terms` (normalised by normaliseSignificanceTerms). */
 export function matchesSignificance(value: string, terms: readonly string[]): boolean {
-  return value.toLowerCase().split(/[/|,]/).some((part) => terms.includes(part.replace(/ /g, '_').replace(/^_+|_+$/g, '')));
+  return significanceTermsOf(value).some((term) => terms.includes(term));
 }
 
 /** Normalises requested terms the way stored ones are read; drops empty terms. */
@@ -22,19 +23,7 @@ export function normaliseSignificanceTerms(terms: readonly string[]): string[] {
   return [...out];
 }
 
-/**
- * Every term a ClinVar CLNSIG value is made of, normalised as above: the ACMG/AMP five tiers,
- * ClinGen's low-penetrance and risk-allele terms, the other terms ClinVar uses, and the names the
- * older VCF releases wrote (conflicting_interpretations_..., no_interpretation_...).
- * See https://www.ncbi.nlm.nih.gov/clinvar/docs/clinsig/.
- */
-export const CLINVAR_SIGNIFICANCE_TERMS: readonly string[] = [
-  'pathogenic', 'likely_pathogenic', 'uncertain_significance', 'likely_benign', 'benign',
-  'low_penetrance', 'established_risk_allele', 'likely_risk_allele', 'uncertain_risk_allele',
-  'conflicting_classifications_of_pathogenicity', 'conflicting_interpretations_of_pathogenicity', 'conflicting_data_from_submitters',
-  'drug_response', 'association', 'association_not_found', 'risk_factor', 'protective', 'affects', 'confers_sensitivity', 'other', 'not_provided',
-  'no_classification_for_the_single_variant', 'no_classifications_from_unflagged_records', 'no_interpretation_for_the_single_variant',
-];
+export { CLINVAR_SIGNIFICANCE_TERMS };
 
 /** The terms (normalised) that are not ClinVar's, by their position in the list asked for (1-based). */
 export function unknownSignificanceTerms(terms: readonly string[]): { position: number; term: string }[] {
