@@ -48,6 +48,13 @@ export const ConfigSchema = z.object({
   breakGlassMinutes: positiveInt.default(60),
   /** how long a one-time enrolment code (new account or credential reset) stays redeemable */
   enrolmentCodeHours: positiveInt.default(72),
+  /** research answers: a count below this, zero included, is shown as "<N"; variants carried by fewer patients are withheld */
+  researchThreshold: z.coerce.number().int().min(2).max(1000).default(20),
+  /** a research project's privacy budget (total epsilon) unless the ethics board sets another when it approves */
+  researchBudget: z.coerce.number().positive().max(1000).default(50),
+  /** the same query asked this many times by one project within researchRepeatHours is refused until the window passes */
+  researchRepeatLimit: positiveInt.default(3),
+  researchRepeatHours: positiveInt.default(24),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -71,4 +78,8 @@ export const CONFIG_ENV: Record<keyof z.input<typeof ConfigSchema>, string> = {
   lockoutMinutes: 'GENOVAULT_LOCKOUT_MINUTES',
   breakGlassMinutes: 'GENOVAULT_BREAK_GLASS_MINUTES',
   enrolmentCodeHours: 'GENOVAULT_ENROLMENT_CODE_HOURS',
+  researchThreshold: 'GENOVAULT_RESEARCH_THRESHOLD',
+  researchBudget: 'GENOVAULT_RESEARCH_BUDGET',
+  researchRepeatLimit: 'GENOVAULT_RESEARCH_REPEAT_LIMIT',
+  researchRepeatHours: 'GENOVAULT_RESEARCH_REPEAT_HOURS',
 };

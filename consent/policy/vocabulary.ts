@@ -17,6 +17,10 @@ export const RESOURCES = [
   'key',
   /** accounts linked to the patient (their own, a proxy's, a relative's): enrolment, reset, removal */
   'patient_account',
+  /** research projects: proposals, the ethics board's decisions, reports */
+  'research_project',
+  /** de-identified answers about a project's consented cohort (counts, aggregates, records, Beacon) */
+  'cohort',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 

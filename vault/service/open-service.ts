@@ -13,6 +13,10 @@ import { ClinicalStore } from '../clinical/clinical-store.ts';
 import type { ClinicalEvent } from '../clinical/clinical-events.ts';
 import { createAuthorizer, type Authorizer } from '../../consent/policy/authorize.ts';
 import type { RelationshipFacts } from '../../consent/policy/relationship-facts.ts';
+import { ConsentLedger } from '../../consent/ledger/consent-ledger.ts';
+import type { ConsentEvent } from '../../schemas/consent/events.ts';
+import type { ResearchGateway } from '../../research-gateway/gateway.ts';
+import { openResearch } from './research-service.ts';
 
 import { LOG_KEYS, logPath } from '../log/log-files.ts';
 
@@ -26,6 +30,10 @@ export interface VaultService {
   identity: IdentityService;
   audit: AuditLog;
   authorizer: Authorizer;
+  /** the consent ledger: directives as events, current state derived */
+  consents: ConsentLedger;
+  /** research projects, cohort queries and the Beacon */
+  research: ResearchGateway;
   now: () => number;
   close(): Promise<void>;
 }
@@ -69,7 +77,13 @@ export async function openVaultService(config: Config, options: ServiceOptions =
     const facts = relationshipFacts(clinical, identity, now);
     const sink = options.unauditedForBenchmark ? () => Promise.resolve() : async (event: Parameters<AuditLog['record']>[0]) => void (await audit.record(event));
     const authorizer = await createAuthorizer({ facts, audit: sink });
-    return { config, vault, queries, clinical, identity, audit, authorizer, now, close: closeAll };
+    const [consentKey] = await vault.namedKeys([LOG_KEYS.consent]);
+    const consentLog = await SealedAppendLog.open<ConsentEvent>(logPath(config.dataDir, 'consent'), { key: consentKey!, logId: 'consent' });
+    closers.push(() => consentLog.close());
+    const consents = await ConsentLedger.open(consentLog);
+    const research = await openResearch({ config, vault, engine: queries.engine, clinical, identity, consents, audit, authorizer, now });
+    closers.push(() => research.close());
+    return { config, vault, queries, clinical, identity, audit, authorizer, consents, research: research.gateway, now, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

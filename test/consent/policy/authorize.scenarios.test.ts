@@ -134,9 +134,15 @@ const TABLE: Row[] = [
   row('privacy-pat', ['privacy_officer'], null, 'audit', 'read', 'operations', 'permit', 'privacy-officer-reads-audit-events'),
   row('privacy-pat', ['privacy_officer'], ALICE, 'record', 'read', 'operations', 'deny', 'privacy-officer-never-touches-records'),
   row('privacy-pat', ['privacy_officer'], ALICE, 'variants', 'read', 'operations', 'deny', 'privacy-officer-never-touches-variants'),
-  // researchers, insurers, relatives: nothing on this path yet
+  // researchers: projects and de-identified cohort answers, never a patient's record or variants
   row('researcher-judy', ['researcher'], ALICE, 'variants', 'read', 'research', 'deny', null),
   row('researcher-judy', ['researcher'], ALICE, 'record', 'read', 'research', 'deny', null),
+  row('researcher-judy', ['researcher'], null, 'cohort', 'read', 'research', 'permit', 'researcher-queries-project-cohorts'),
+  row('researcher-judy', ['researcher'], null, 'research_project', 'create', 'research', 'permit', 'researcher-proposes-projects'),
+  row('researcher-judy', ['researcher'], null, 'research_project', 'update', 'research', 'deny', null),
+  row('ethics-ivan', ['ethics_board'], null, 'research_project', 'update', 'operations', 'permit', 'ethics-board-decides-projects'),
+  row('ethics-ivan', ['ethics_board'], null, 'cohort', 'read', 'research', 'deny', null),
+  // insurers, relatives: nothing on this path yet
   row('insurer-ken', ['insurer'], ALICE, 'variants', 'read', 'insurance', 'deny', null),
   row('insurer-ken', ['insurer'], ALICE, 'record', 'read', 'insurance', 'deny', null),
   row('relative-lee', ['relative'], ALICE, 'variants', 'read', 'family', 'deny', null),

@@ -1,0 +1,111 @@
+// GET or POST /v1/beacon/g_variants: the Beacon v2 genomic-variation query over the consented
+// cohort of one of the caller's projects, at boolean or count granularity (a request for records
+// is answered as counts, as Beacon allows). The same pipeline as cohort queries: the project's
+// approval, the repeat lockout, differencing, the budget, the audit. Only alleles carried by at
+// least the threshold of patients (true and noisy) exist for the beacon: a rarer allele gets
+// exactly the answer an absent one gets, `exists` included.
+import type { BeaconVariantParameters } from '../../schemas/beacon.ts';
+import type { CohortVariant } from '../../schemas/research.ts';
+import type { ResearchCaller, ResearchGatewayDeps } from '../ports.ts';
+import { ResearchError } from '../research-error.ts';
+import { dayOf } from '../clock.ts';
+import type { ProjectBook } from '../projects/project-book.ts';
+import { statusOf } from '../projects/project-state.ts';
+import type { QueryPipeline } from '../query-pipeline.ts';
+import { runProjectCohort } from '../cohort/cohort-runner.ts';
+import type { CohortRun } from '../cohort/run-cohort.ts';
+import { specOf } from '../cohort-queries.ts';
+import { carriersOf, freshCost, type AnswerContext, type DisclosureResult } from '../answers/disclosure-result.ts';
+import { measure, releaseDigest } from '../disclosure/seeded-noise.ts';
+import { ANSWER_COST, COUNT_NOISE_SCALE, type DisclosureSettings } from '../disclosure/settings.ts';
+import { beaconResponse, type BeaconSummary } from './beacon-documents.ts';
+
+export interface BeaconRequest {
+  parameters: BeaconVariantParameters;
+  requestedGranularity: 'boolean' | 'count' | 'record';
+}
+
+const unsupported = (message: string) => new ResearchError('unsupported_query', message);
+
+/** Beacon's 0-based, half-open coordinates as a cohort query's variant (1-based, inclusive). */
+export function variantOf(p: BeaconVariantParameters): CohortVariant {
+  if (p.start && p.start.length > 1) throw unsupported('bracket queries (two start or end values) are not supported');
+  if (p.end && p.end.length > 1) throw unsupported('bracket queries (two start or end values) are not supported');
+  const start = p.start?.[0];
+  const end = p.end?.[0];
+  if (p.geneId !== undefined) {
+    if (p.referenceName !== undefined || start !== undefined) throw unsupported('ask by geneId or by referenceName and start, not both');
+    return { gene: p.geneId };
+  }
+  if (p.referenceName === undefined || start === undefined) throw unsupported('give geneId, or referenceName with start (and end, or referenceBases and alternateBases)');
+  if (p.referenceBases !== undefined && p.alternateBases !== undefined && end === undefined) {
+    return { chrom: p.referenceName, pos: start + 1, ref: p.referenceBases, alt: p.alternateBases };
+  }
+  if (end === undefined) throw unsupported('a query by start alone needs referenceBases and alternateBases');
+  if (end <= start) throw unsupported('end must be greater than start (0-based, half-open)');
+  if (p.referenceBases !== undefined || p.alternateBases !== undefined) throw unsupported('a range query (start and end) takes no bases; ask for one allele with start, referenceBases and alternateBases');
+  return { region: `${p.referenceName}:${start + 1}-${end}` };
+}
+
+export function beaconAnswer(run: CohortRun, granularity: 'boolean' | 'count', ctx: AnswerContext): DisclosureResult<BeaconSummary> {
+  const k = ctx.threshold;
+  const visible = run.alleles.filter((a) => a.carriers.size >= k && a.carriers.size + measure(ctx.noiseKey, 'count', a.carriers.keys(), COUNT_NOISE_SCALE).noise >= k);
+  const carriers = carriersOf(visible);
+  const exists = carriers.length > 0;
+  if (granularity === 'boolean') {
+    const digest = releaseDigest(ctx.noiseKey, 'beacon-exists', carriers);
+    return { kind: 'beacon_boolean', body: { exists }, trueSize: carriers.length, cohort: null, statistics: [digest], cost: freshCost([digest], ctx.released, ANSWER_COST.beacon) };
+  }
+  const m = measure(ctx.noiseKey, 'count', carriers, COUNT_NOISE_SCALE);
+  return {
+    kind: 'beacon_count',
+    body: { exists, numTotalResults: exists ? Math.max(k, carriers.length + m.noise) : 0, countPrecision: 'imprecise' },
+    trueSize: carriers.length,
+    cohort: carriers,
+    statistics: [m.digest],
+    cost: freshCost([m.digest], ctx.released, ANSWER_COST.beacon),
+  };
+}
+
+export class BeaconQueries {
+  constructor(
+    private readonly deps: ResearchGatewayDeps,
+    private readonly book: ProjectBook,
+    private readonly pipeline: QueryPipeline,
+    private readonly settings: DisclosureSettings,
+  ) {}
+
+  /** The dataset asked for, or the caller's one approved project when none is named. */
+  private datasetOf(caller: ResearchCaller, datasetIds: readonly string[] | undefined): string {
+    if (datasetIds && datasetIds.length > 1) throw unsupported('one dataset per query: name one project in datasetIds');
+    if (datasetIds?.[0] !== undefined) return datasetIds[0];
+    const today = dayOf(this.deps.now());
+    const mine = this.book.all().filter((p) => p.proposal.members.includes(caller.accountId) && statusOf(p, today) === 'approved');
+    if (mine.length === 0) throw new ResearchError('not_found', 'you belong to no approved project: no dataset to query');
+    if (mine.length > 1) throw new ResearchError('dataset_required', 'you belong to several projects: name one in datasetIds');
+    return mine[0]!.projectId;
+  }
+
+  async ask(caller: ResearchCaller, request: BeaconRequest) {
+    const { parameters } = request;
+    const projectId = this.datasetOf(caller, parameters.datasetIds);
+    const variant = variantOf(parameters);
+    const granularity = request.requestedGranularity === 'boolean' ? 'boolean' : 'count';
+    const query = { variant, ...(parameters.assemblyId !== undefined && { assembly: parameters.assemblyId }) };
+    const ctx = await this.pipeline.queryable(caller, projectId, { kind: `beacon_${granularity}`, level: 'count', query, action: 'beacon.query' });
+    const spec = specOf(query);
+    let build = '';
+    const answered = await this.pipeline.answer(ctx, async (released) => {
+      const run = await runProjectCohort(this.deps, ctx.project, spec);
+      build = run.build;
+      return beaconAnswer(run, granularity, { threshold: this.settings.threshold, noiseKey: this.deps.keys.noise, released });
+    });
+    return beaconResponse({
+      requestedGranularity: request.requestedGranularity,
+      returnedGranularity: granularity,
+      requestParameters: { ...parameters, datasetIds: [projectId] },
+      summary: answered.result.body,
+      info: { datasetId: projectId, assemblyId: build, queryId: answered.queryId, threshold: this.settings.threshold, privacy: answered.privacy },
+    });
+  }
+}

@@ -1,0 +1,86 @@
+// Runs one compiled cohort query: loads the query tables from the consent decisions, the
+// demographics and the calls the data source read, runs the statements, and hands back patient
+// ids only (the base cohort, each allele's carriers, who did not cover what). Everything the
+// answers then show is computed from these sets by the disclosure rules.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { significanceTermsOf } from '../../schemas/clinvar-significance.ts';
+import type { CohortCalls, CoverageMethod, PatientDemographics } from '../ports.ts';
+import { ageGroup } from '../disclosure/safe-harbor.ts';
+import type { ConsentDecision } from './consent-decisions.ts';
+import { loadCohortTables, textList, type CohortTableRows } from './cohort-tables.ts';
+import { compileCohortQuery, type CohortFilters, type CompiledStatement } from './compile-query.ts';
+
+export interface Carrier {
+  copies: number;
+  zygosity: string;
+}
+
+export interface AlleleCarriers {
+  pos: number;
+  ref: string;
+  alt: string;
+  carriers: Map<string, Carrier>;
+}
+
+export interface CohortRun {
+  build: string;
+  chrom: string | null;
+  /** consented patients with a sample read who match the clinical filters, sorted */
+  base: string[];
+  /** alleles matching the variant filters, in position order, with their carriers among the base */
+  alleles: AlleleCarriers[];
+  /** position → base patients none of whose samples covered it */
+  notCovering: Map<number, Set<string>>;
+  otherBuildsLeftOut: boolean;
+  coverageMethods: CoverageMethod[];
+  demographics: Map<string, PatientDemographics>;
+}
+
+export interface CohortRunInput {
+  decisions: readonly ConsentDecision[];
+  filters: CohortFilters;
+  calls: CohortCalls;
+  demographics: readonly PatientDemographics[];
+  thisYear: number;
+}
+
+async function rows(connection: DuckDBConnection, statement: CompiledStatement): Promise<unknown[][]> {
+  return (await connection.runAndReadAll(statement.sql, statement.values, statement.types)).getRowsJS();
+}
+
+function tableRows(input: CohortRunInput): CohortTableRows {
+  const { decisions, calls, demographics, thisYear } = input;
+  return {
+    rc_consent: decisions.map((d) => ({ patient_id: d.patientId, decision: d.outcome, review_group: d.reviewGroup })),
+    rc_patient: demographics.map((d) => ({ patient_id: d.patientId, sex: d.sex, age: ageGroup(d.birthYear, thisYear), conditions: textList(d.conditions) })),
+    rc_sample: calls.samples.map((s) => ({ sample_id: s.sampleId, patient_id: s.patientId })),
+    rc_call: calls.calls.map((c) => ({
+      sample_id: c.sampleId, pos: c.pos, ref: c.ref, alt: c.alt, zygosity: c.zygosity, copies: c.zygosity === 'hom_alt' ? 2 : 1,
+      significance: textList(c.clnsig === null ? [] : significanceTermsOf(c.clnsig)),
+    })),
+    rc_uncovered: calls.notCovering.flatMap(({ pos, sampleIds }) => sampleIds.map((sampleId) => ({ sample_id: sampleId, pos }))),
+  };
+}
+
+export async function runCohort(connection: DuckDBConnection, input: CohortRunInput): Promise<CohortRun> {
+  await loadCohortTables(connection, tableRows(input));
+  const compiled = compileCohortQuery(input.filters);
+  const base = (await rows(connection, compiled.base)).map(([id]) => String(id));
+  const alleles: AlleleCarriers[] = [];
+  let current: AlleleCarriers | undefined;
+  for (const [patientId, pos, ref, alt, copies, zygosity] of await rows(connection, compiled.hits)) {
+    if (!current || current.pos !== Number(pos) || current.ref !== ref || current.alt !== alt) {
+      current = { pos: Number(pos), ref: String(ref), alt: String(alt), carriers: new Map() };
+      alleles.push(current);
+    }
+    current.carriers.set(String(patientId), { copies: Number(copies), zygosity: String(zygosity) });
+  }
+  const notCovering = new Map<number, Set<string>>();
+  for (const [pos, patientId] of await rows(connection, compiled.notCovering)) {
+    let set = notCovering.get(Number(pos));
+    if (!set) notCovering.set(Number(pos), (set = new Set()));
+    set.add(String(patientId));
+  }
+  const { build, chrom, otherBuildsLeftOut, coverageMethods } = input.calls;
+  return { build, chrom, base, alleles, notCovering, otherBuildsLeftOut, coverageMethods, demographics: new Map(input.demographics.map((d) => [d.patientId, d])) };
+}

@@ -1,0 +1,71 @@
+// The project log's events. A project is proposed, then decided on by the ethics board (approve,
+// reject, suspend, reinstate; each with a reason); every query it makes is recorded with the true
+// size and exact membership of its cohort (what differencing checks against) and the epsilon it
+// cost; every record-level release is frozen as a manifest. Nothing is overwritten: a project's
+// state is derived by replaying its events.
+import type { ProjectDecisionKind, ProjectProposal, ResearchLevel } from '../../schemas/research.ts';
+
+export type QueryKind = 'count' | 'aggregate' | 'records' | 'beacon_boolean' | 'beacon_count';
+
+export interface ProjectProposed {
+  type: 'project.proposed';
+  projectId: string;
+  by: string;
+  at: string;
+  proposal: ProjectProposal;
+}
+
+export interface ProjectDecided {
+  type: 'project.decided';
+  projectId: string;
+  by: string;
+  at: string;
+  decision: ProjectDecisionKind;
+  reason: string;
+  /** approve: whether each group of review consents takes part */
+  reviewGroups?: Record<string, 'include' | 'exclude'>;
+  /** approve: the budget (total epsilon) of this approval */
+  budget?: number;
+  /** approve: the last day of this approval (a renewal moves it) */
+  end?: string;
+}
+
+export interface QueryRecorded {
+  type: 'query.recorded';
+  projectId: string;
+  queryId: string;
+  by: string;
+  at: string;
+  kind: QueryKind;
+  level: ResearchLevel;
+  /** a keyed hash of the query as asked: what the repeat lockout counts */
+  fingerprint: string;
+  /** `answered`, or the refusal's code */
+  outcome: string;
+  /** the true number of patients the answer rests on; null when refused before the data was read */
+  trueSize: number | null;
+  /** answered only: the patients the answer rests on, sorted (what later cohorts are compared with) */
+  cohort?: string[];
+  /** answered only: the keyed hashes of the statistics released (re-releasing one costs nothing) */
+  statistics?: string[];
+  epsilon: number;
+}
+
+export interface ReleaseManifest {
+  releaseId: string;
+  projectId: string;
+  queryId: string;
+  by: string;
+  at: string;
+  /** what was released: the query as asked, the number of records and the columns */
+  what: { query: unknown; records: number; columns: string[] };
+  /** SHA-256 of the records as canonical JSON (the same for a JSON and an Arrow answer) */
+  sha256: string;
+}
+
+export interface ReleaseFrozen {
+  type: 'release.frozen';
+  manifest: ReleaseManifest;
+}
+
+export type ProjectEvent = ProjectProposed | ProjectDecided | QueryRecorded | ReleaseFrozen;

@@ -1,0 +1,112 @@
+// A project's state, derived from its events: the proposal, the board's decisions, the approval in
+// force (with its budget and review-group choices), the queries made and the releases frozen. The
+// status is a function of the state and the day: an approval ends by itself at its end date.
+import type { ProjectProposal } from '../../schemas/research.ts';
+import type { ProjectDecided, ProjectEvent, QueryRecorded, ReleaseManifest } from './project-events.ts';
+
+export type ProjectStatus = 'proposed' | 'rejected' | 'approved' | 'not_started' | 'suspended' | 'expired';
+
+export interface Approval {
+  at: string;
+  by: string;
+  reason: string;
+  budget: number;
+  reviewGroups: Readonly<Record<string, 'include' | 'exclude'>>;
+  start: string;
+  end: string;
+}
+
+export interface ProjectState {
+  projectId: string;
+  proposal: ProjectProposal;
+  proposedBy: string;
+  proposedAt: string;
+  decisions: ProjectDecided[];
+  /** the latest approval; null before the first or after a rejection */
+  approval: Approval | null;
+  suspended: boolean;
+  rejected: boolean;
+  queries: QueryRecorded[];
+  releases: ReleaseManifest[];
+  /** epsilon spent under the current approval */
+  spent: number;
+  /** every statistic this project has been given (keyed hashes) */
+  released: Set<string>;
+}
+
+export function statusOf(state: ProjectState, today: string): ProjectStatus {
+  if (state.rejected) return 'rejected';
+  const approval = state.approval;
+  if (!approval) return 'proposed';
+  if (state.suspended) return 'suspended';
+  if (today < approval.start) return 'not_started';
+  if (today > approval.end) return 'expired';
+  return 'approved';
+}
+
+/** Applies one event to the map of projects (events of unknown projects are ignored: the log is checked on write). */
+export function applyProjectEvent(projects: Map<string, ProjectState>, event: ProjectEvent, defaultBudget: number): void {
+  if (event.type === 'project.proposed') {
+    projects.set(event.projectId, {
+      projectId: event.projectId, proposal: event.proposal, proposedBy: event.by, proposedAt: event.at,
+      decisions: [], approval: null, suspended: false, rejected: false, queries: [], releases: [], spent: 0, released: new Set(),
+    });
+    return;
+  }
+  const projectId = event.type === 'release.frozen' ? event.manifest.projectId : event.projectId;
+  const state = projects.get(projectId);
+  if (!state) return;
+  switch (event.type) {
+    case 'project.decided':
+      applyDecision(state, event, defaultBudget);
+      break;
+    case 'query.recorded':
+      state.queries.push(event);
+      state.spent += event.epsilon;
+      for (const s of event.statistics ?? []) state.released.add(s);
+      break;
+    case 'release.frozen':
+      state.releases.push(event.manifest);
+      break;
+  }
+}
+
+function applyDecision(state: ProjectState, event: ProjectDecided, defaultBudget: number): void {
+  state.decisions.push(event);
+  switch (event.decision) {
+    case 'approve':
+      // renewal is a new approval: a new budget, new review-group choices, a new end date
+      state.approval = {
+        at: event.at, by: event.by, reason: event.reason, budget: event.budget ?? defaultBudget, reviewGroups: { ...event.reviewGroups },
+        start: state.proposal.start, end: event.end ?? state.proposal.end,
+      };
+      state.rejected = false;
+      state.spent = 0;
+      break;
+    case 'reject':
+      state.rejected = true;
+      state.approval = null;
+      break;
+    case 'suspend':
+      state.suspended = true;
+      break;
+    case 'reinstate':
+      state.suspended = false;
+      break;
+  }
+}
+
+/** Why the board may not take this decision now, or null. */
+export function decisionRefusal(state: ProjectState, decision: ProjectDecided['decision'], today: string): string | null {
+  const status = statusOf(state, today);
+  switch (decision) {
+    case 'approve':
+      return status === 'suspended' ? 'a suspended project is reinstated first' : null;
+    case 'reject':
+      return status === 'proposed' ? null : 'only a proposed project can be rejected (suspend an approved one)';
+    case 'suspend':
+      return status === 'approved' || status === 'not_started' ? null : 'only an approved, unsuspended, unexpired project can be suspended';
+    case 'reinstate':
+      return status === 'suspended' ? null : 'only a suspended project can be reinstated';
+  }
+}
