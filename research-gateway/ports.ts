@@ -41,15 +41,11 @@ export interface CohortCalls {
   build: string;
   /** the locus's chromosome, normalised (chr17); null without a locus */
   chrom: string | null;
-  /** the samples read: the asked patients' samples on the build */
-  samples: { sampleId: string; patientId: string }[];
-  /** whether any of the asked patients has samples on another build (left out) */
-  otherBuildsLeftOut: boolean;
+  /** the samples read: the asked patients' samples on the build, and how each records its coverage */
+  samples: { sampleId: string; patientId: string; coverage: CoverageMethod }[];
   calls: CohortCall[];
   /** per position of a call, the samples read whose assay did not cover it (a carrier always covers) */
   notCovering: { pos: number; sampleIds: string[] }[];
-  /** the ways the samples read record their coverage */
-  coverageMethods: CoverageMethod[];
 }
 
 /** The cohort's genomic data: the vault's partitions today, a research index later. */

@@ -42,8 +42,8 @@ export const ProjectProposalSchema = z
     irb: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/, 'a reference of 1 to 64 letters, digits or . _ / -').optional(),
     /** where the data will be used (DUO GS) */
     country: CountryCodeSchema,
-    /** the accounts that may query (researchers) */
-    members: z.array(AccountIdSchema).min(1).max(50),
+    /** the accounts that may query (researchers); the proposer is always one */
+    members: z.array(AccountIdSchema).max(50).default([]),
     level: z.enum(RESEARCH_LEVELS),
     start: IsoDateSchema,
     end: IsoDateSchema,

@@ -38,6 +38,8 @@ export interface CohortRun {
 
 export interface CohortRunInput {
   decisions: readonly ConsentDecision[];
+  /** whether patients taking part have samples on builds other than the query's */
+  otherBuildsLeftOut: boolean;
   filters: CohortFilters;
   calls: CohortCalls;
   demographics: readonly PatientDemographics[];
@@ -81,6 +83,9 @@ export async function runCohort(connection: DuckDBConnection, input: CohortRunIn
     if (!set) notCovering.set(Number(pos), (set = new Set()));
     set.add(String(patientId));
   }
-  const { build, chrom, otherBuildsLeftOut, coverageMethods } = input.calls;
-  return { build, chrom, base, alleles, notCovering, otherBuildsLeftOut, coverageMethods, demographics: new Map(input.demographics.map((d) => [d.patientId, d])) };
+  const { build, chrom, samples } = input.calls;
+  // what the answer says of coverage is about the cohort only
+  const inBase = new Set(base);
+  const coverageMethods = [...new Set(samples.filter((s) => inBase.has(s.patientId)).map((s) => s.coverage))].sort();
+  return { build, chrom, base, alleles, notCovering, otherBuildsLeftOut: input.otherBuildsLeftOut, coverageMethods, demographics: new Map(input.demographics.map((d) => [d.patientId, d])) };
 }

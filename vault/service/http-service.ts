@@ -14,6 +14,8 @@ import { patientRoutes } from './routes/patients.ts';
 import { oversightRoutes } from './routes/oversight.ts';
 import { relationshipRoutes } from './routes/relationships.ts';
 import { enrolmentRoutes } from './routes/enrolments.ts';
+import { researchRoutes } from './routes/research.ts';
+import { beaconRoutes } from './routes/beacon.ts';
 import { loadOrCreateCa, loadOrIssueServerCertificate } from './tls-material.ts';
 
 function healthRoutes(): RouteTable {
@@ -47,6 +49,8 @@ export async function buildVaultApp(service: VaultService, logger: Logger, optio
       relationshipRoutes(service),
       enrolmentRoutes(service),
       oversightRoutes(service),
+      researchRoutes(service),
+      beaconRoutes(service),
     ],
   });
 }

@@ -48,11 +48,9 @@ export function vaultCohortData(vault: Vault, engine: QueryEngine): CohortDataSo
     buildsOf: (patientIds) => [...new Set(samplesOf(patientIds).flatMap((s) => (s.build === null ? [] : [s.build])))],
     canonicalBuild: (name) => genomeBuildOf(name),
     async calls({ assembly, locus, patientIds }): Promise<CohortCalls> {
-      const asked = samplesOf(patientIds);
-      const read = asked.filter((s) => s.build !== null && genomeBuildOf(s.build) === assembly);
-      const coverageMethods = [...new Set(read.map((s) => METHOD[s.coverage.source]))].sort();
-      const samples = read.map((s) => ({ sampleId: s.sampleId, patientId: s.patientId }));
-      const answer = { build: assembly, samples, otherBuildsLeftOut: read.length < asked.length, coverageMethods };
+      const read = samplesOf(patientIds).filter((s) => s.build !== null && genomeBuildOf(s.build) === assembly);
+      const samples = read.map((s) => ({ sampleId: s.sampleId, patientId: s.patientId, coverage: METHOD[s.coverage.source] }));
+      const answer = { build: assembly, samples };
       if (!locus || read.length === 0) return { ...answer, chrom: null, calls: [], notCovering: [] };
       const refs = vault.catalog.callPartitions(new Set(read.map((s) => s.sampleId)));
       const { filter, chrom } = filterOf(locus, assembly, refs.map((r) => r.chrom));
@@ -101,7 +99,9 @@ export function ledgerResearchConsents(ledger: Pick<ConsentLedger, 'patientIds' 
         if (!research || research.directive.status !== 'consented') continue;
         let scope = null;
         try {
-          scope = parseConsentTerms(research.directive.scope.join(' '), { consentedOn: research.grantedAt.slice(0, 10) });
+          // the day a TS term counts from; a live query always comes after the grant, so no other term needs it
+          const timeLimited = research.directive.scope.some((term) => /^(DUO:0000025|TS)(=|$)/i.test(term));
+          scope = parseConsentTerms(research.directive.scope.join(' '), timeLimited ? { consentedOn: research.grantedAt.slice(0, 10) } : {});
         } catch {
           scope = null;
         }

@@ -1,0 +1,179 @@
+// Properties over generated populations, consents and queries:
+// - the SQL consent filter lets through exactly the patients per-patient DUO matching permits
+//   (or sends to a review group the board included);
+// - no patient without a matching current research consent contributes to any answer: every
+//   answer (count, aggregate, records, Beacon) is the same whether such patients are in the vault
+//   (served by a source that ignores whom it was asked for, so the SQL filter alone keeps them
+//   out) or absent altogether;
+// - no count, and no cell derivable from the cells shown, lies between 0 and threshold-1.
+// (Consent is compared with matchPurpose() here; authorize() has no research fact yet.)
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { matchPurpose } from '../../consent/duo/match.ts';
+import { CohortQuerySchema, type CohortQuery } from '../../schemas/research.ts';
+import { ResearchError } from '../../research-gateway/research-error.ts';
+import { decideConsents, includedGroups } from '../../research-gateway/cohort/consent-decisions.ts';
+import { loadCohortTables } from '../../research-gateway/cohort/cohort-tables.ts';
+import { compileConsentFilter } from '../../research-gateway/cohort/compile-query.ts';
+import type { BeaconVariantParameters } from '../../schemas/beacon.ts';
+import { openSecureDuckDB, type DuckDBSession } from '../../vault/store/duckdb-session.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { ALLELES, PURPOSES, SCOPES, cohortSource, consentSource, demographicsSource, populationArbitrary, purposeForMatching, type TestPatient } from './helpers/population.ts';
+import { KEYS, RESEARCHER, approvedProject, openHarness, proposal, type Harness } from './helpers/gateway-harness.ts';
+import { assertNoSmallCells, assertShownAsSmall } from './helpers/small-cells.ts';
+
+const THRESHOLD = 5;
+const ON = '2026-06-01';
+
+/** Whether the patient takes part in a project with this purpose, decided for this patient alone. */
+function takesPart(p: TestPatient, purposeIndex: number, projectId: string, includeReviews: boolean): boolean {
+  if (typeof p.consent !== 'number') return false;
+  const { decision } = matchPurpose(SCOPES[p.consent]!, purposeForMatching(purposeIndex, projectId), { on: ON });
+  return decision === 'permit' || (decision === 'review' && includeReviews);
+}
+
+const variantArbitrary = fc.oneof(
+  fc.constant({ gene: 'BRCA1' }),
+  fc.constant({ region: '17:43044295-43065000' }),
+  fc.integer({ min: 0, max: ALLELES.length - 1 }).map((i) => ({ chrom: '17', pos: ALLELES[i]!.pos, ref: ALLELES[i]!.ref, alt: ALLELES[i]!.alt })),
+);
+
+/** Mostly absent: most queries should reach cohorts large enough to show numbers. */
+const sometimes = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary, weight: 1 });
+
+const queryArbitrary: fc.Arbitrary<CohortQuery> = fc
+  .record({
+    level: fc.constantFrom('count' as const, 'aggregate' as const, 'records' as const),
+    variant: fc.oneof({ arbitrary: variantArbitrary, weight: 4 }, { arbitrary: fc.constant(undefined), weight: 1 }),
+    sex: sometimes(fc.constantFrom('female' as const, 'male' as const)),
+    age: sometimes(fc.record({ min: fc.integer({ min: 20, max: 60 }), max: fc.integer({ min: 61, max: 95 }) })),
+    conditions: sometimes(fc.constantFrom(['C50'], ['E11.9', 'I10'])),
+    significance: sometimes(fc.constantFrom(['pathogenic'], ['benign', 'likely_benign'])),
+    zygosity: sometimes(fc.constantFrom(['het'], ['hom_alt'])),
+  })
+  .map((q) => ({ ...Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)), assembly: 'GRCh38' }))
+  .filter((q) => CohortQuerySchema.safeParse(q).success)
+  .map((q) => CohortQuerySchema.parse(q));
+
+const beaconArbitrary: fc.Arbitrary<{ parameters: BeaconVariantParameters; requestedGranularity: 'boolean' | 'count' }> = fc.record({
+  parameters: fc.oneof(
+    fc.integer({ min: 0, max: ALLELES.length - 1 }).map((i) => ({ referenceName: '17', start: [ALLELES[i]!.pos - 1], referenceBases: ALLELES[i]!.ref, alternateBases: ALLELES[i]!.alt, assemblyId: 'GRCh38' })),
+    fc.constant(null).map(() => ({ referenceName: '17', start: [43044294], end: [43125483], assemblyId: 'GRCh38' })),
+    fc.constant(null).map(() => ({ geneId: 'BRCA1', assemblyId: 'GRCh38' })),
+  ),
+  requestedGranularity: fc.constantFrom('boolean' as const, 'count' as const),
+});
+
+type Outcome = { answer: unknown; raw: Record<string, unknown> } | { refused: string };
+
+/** What must not depend on patients outside the cohort: everything but ids, times and the release's own id. */
+function comparable(json: Record<string, unknown>): unknown {
+  if ('responseSummary' in json) {
+    const { meta, responseSummary, info } = json as { meta: { returnedGranularity: string }; responseSummary: unknown; info: { assemblyId: string } };
+    return { returnedGranularity: meta.returnedGranularity, responseSummary, assemblyId: info.assemblyId };
+  }
+  const { queryId: _q, release: _r, privacy: _p, projectId: _id, ...rest } = json;
+  if (Array.isArray(rest.records)) {
+    rest.records = (rest.records as Record<string, unknown>[]).map(({ pseudonym: _ps, ...r }) => JSON.stringify(r)).sort();
+  }
+  return rest;
+}
+
+async function outcome(ask: () => Promise<Record<string, unknown>>): Promise<Outcome> {
+  try {
+    const raw = await ask();
+    return { answer: comparable(raw), raw };
+  } catch (err) {
+    if (err instanceof ResearchError) return { refused: err.code };
+    throw err;
+  }
+}
+
+describe('research gateway: consented cohorts, over generated populations', function () {
+  this.timeout(600_000);
+  let session: DuckDBSession;
+  let dir: { path: string; remove: () => Promise<void> };
+  before(async () => {
+    session = await openSecureDuckDB({ memoryLimitBytes: 256 * 1024 * 1024, threads: 1 });
+    dir = await makeTempDir();
+  });
+  after(async () => {
+    session.close();
+    await dir.remove();
+  });
+
+  it('the SQL consent filter agrees with per-patient DUO matching for every patient', async () => {
+    await fc.assert(
+      fc.asyncProperty(populationArbitrary(0, 40), fc.integer({ min: 0, max: PURPOSES.length - 1 }), fc.boolean(), async (patients, purposeIndex, includeReviews) => {
+        const projectId = 'rp_0000000000000001';
+        const decisions = decideConsents(purposeForMatching(purposeIndex, projectId), consentSource(patients).currentResearchConsents(), ON, KEYS.noise);
+        const reviewGroups = Object.fromEntries(decisions.flatMap((d) => (d.reviewGroup ? [[d.reviewGroup, includeReviews ? 'include' : 'exclude'] as const] : [])));
+        await loadCohortTables(session.connection, {
+          rc_consent: decisions.map((d) => ({ patient_id: d.patientId, decision: d.outcome, review_group: d.reviewGroup })),
+          rc_patient: [], rc_sample: [], rc_call: [], rc_uncovered: [],
+        });
+        const filter = compileConsentFilter(includedGroups(reviewGroups));
+        const viaSql = (await session.connection.runAndReadAll(filter.sql, filter.values, filter.types)).getRowsJS().map(([id]) => id as string);
+        const expected = patients.filter((p) => takesPart(p, purposeIndex, projectId, includeReviews)).map((p) => p.patientId).sort();
+        assert.deepEqual(viaSql, expected);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('no patient without a matching current research consent changes any answer, and no small cell is shown', async () => {
+    let answered = 0;
+    let shownNumbers = 0;
+    let smallTrue = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        populationArbitrary(15, 70),
+        fc.integer({ min: 0, max: PURPOSES.length - 1 }),
+        fc.boolean(),
+        fc.array(fc.oneof(queryArbitrary.map((q) => ({ cohort: q })), beaconArbitrary.map((b) => ({ beacon: b }))), { minLength: 1, maxLength: 6 }),
+        async (patients, purposeIndex, includeReviews, asks) => {
+          const open = (population: TestPatient[], honourPatientIds: boolean): Promise<Harness> =>
+            openHarness({
+              dir: dir.path, sql: session.connection, threshold: THRESHOLD,
+              cohortData: cohortSource(population, { honourPatientIds }), consents: consentSource(population), demographics: demographicsSource(population),
+            });
+          const everyone = await open(patients, false);
+          const input = proposal(PURPOSES[purposeIndex]!.terms, { forProfit: PURPOSES[purposeIndex]!.forProfit, commercial: PURPOSES[purposeIndex]!.commercial, sensitive: PURPOSES[purposeIndex]!.sensitive });
+          const fullProject = await approvedProject(everyone, input, { includeReviews });
+          const cohortOnly = await open(patients.filter((p) => takesPart(p, purposeIndex, fullProject, includeReviews)), true);
+          const onlyProject = await approvedProject(cohortOnly, input, { includeReviews });
+          try {
+            for (const ask of asks) {
+              const run = (h: Harness, projectId: string) =>
+                outcome(async () =>
+                  'cohort' in ask
+                    ? (await h.gateway.cohortQuery(RESEARCHER, projectId, ask.cohort, 'json')).json
+                    : await h.gateway.beaconQuery(RESEARCHER, { ...ask.beacon, parameters: { ...ask.beacon.parameters, datasetIds: [projectId] } }),
+                );
+              const full = await run(everyone, fullProject);
+              const only = await run(cohortOnly, onlyProject);
+              assert.deepEqual('answer' in full ? full.answer : full, 'answer' in only ? only.answer : only);
+              if ('raw' in full) {
+                answered++;
+                shownNumbers += assertNoSmallCells(full.raw, THRESHOLD);
+                // a true count below the threshold, zero included, is never shown as a number
+                const trueSize = everyone.audit.findLast((e) => e.outcome === 'answered')?.counts?.true_cohort;
+                if (trueSize !== undefined && trueSize < THRESHOLD) {
+                  smallTrue++;
+                  assertShownAsSmall(full.raw, THRESHOLD);
+                }
+              }
+            }
+          } finally {
+            await everyone.close();
+            await cohortOnly.close();
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+    assert.ok(answered > 60, `the generated queries were mostly answered (${answered})`);
+    assert.ok(smallTrue > 20, `and many rested on fewer patients than the threshold (${smallTrue})`);
+    assert.ok(shownNumbers > 50, `and many showed numbers at or above the threshold (${shownNumbers})`);
+  });
+});
