@@ -69,7 +69,7 @@ export class CohortQueries {
     let run: CohortRun | undefined;
     const answered = await this.pipeline.answer<Body>(ctx, async (released) => {
       run = await runProjectCohort(this.deps, ctx.project, spec);
-      return this.build(run, query, projectId, released);
+      return { ...this.build(run, query, projectId, released), universe: run.takingPart };
     });
     const { body } = answered.result;
     const release = 'records' in body && body.records.length > 0 ? await this.freeze(caller, projectId, answered.queryId, query, body) : undefined;

@@ -87,19 +87,31 @@ export class QueryPipeline {
     }
     const budget = project.approval!.budget;
     const remaining = budget - project.spent;
-    if (result.cohort && differsByFew(project, result.cohort, this.settings.threshold)) {
+    const universe = result.universe ?? new Set<string>();
+    if (result.cohort && differsByFew(project, result.cohort, universe, this.settings.threshold)) {
       const charge = Math.min(ANSWER_COST.differencingRefusal, Math.max(0, remaining));
       await this.refuse(ctx, 'differencing_refused', `the cohort differs from one this project was already answered on by fewer than ${this.settings.threshold} patients`, result.trueSize, { epsilon: charge });
     }
     if (result.cost > remaining + 1e-9) {
       await this.refuse(ctx, 'budget_exhausted', 'the project\u2019s privacy budget does not cover this answer; the ethics board may renew the approval with a new budget', result.trueSize);
     }
+    const universeNumber = await this.recordUniverse(project, universe);
     await this.book.append({
       type: 'query.recorded', projectId: project.projectId, queryId: ctx.queryId, by: ctx.caller.accountId, at: isoOf(this.deps.now()), kind: ctx.kind, level: ctx.level,
-      fingerprint: ctx.fingerprint, outcome: 'answered', trueSize: result.trueSize, ...(result.cohort && { cohort: result.cohort }), statistics: result.statistics, epsilon: result.cost,
+      fingerprint: ctx.fingerprint, outcome: 'answered', trueSize: result.trueSize, ...(result.cohort && { cohort: result.cohort }), statistics: result.statistics,
+      universe: universeNumber, epsilon: result.cost,
     });
     await this.audit(ctx, project.projectId, 'answered', { true_cohort: result.trueSize, epsilon_milli: Math.round(result.cost * 1000) });
     return { result, queryId: ctx.queryId, privacy: { epsilonCharged: result.cost, budget: budgetOf(this.book.get(project.projectId)!)! } };
+  }
+
+  /** The number of the project's universe equal to these patients, recorded first if it is new. */
+  private async recordUniverse(project: ProjectState, patients: ReadonlySet<string>): Promise<number> {
+    const latest = Math.max(0, ...project.universes.keys());
+    const last = project.universes.get(latest);
+    if (last && last.size === patients.size && [...patients].every((id) => last.has(id))) return latest;
+    await this.book.append({ type: 'cohort.universe', projectId: project.projectId, universe: latest + 1, patients: [...patients].sort() });
+    return latest + 1;
   }
 
   /** Records and audits a refusal, then throws it. */

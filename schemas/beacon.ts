@@ -52,7 +52,8 @@ export const BeaconRequestBodySchema = z
     meta: z.looseObject({ apiVersion: z.string().max(32).optional() }).optional(),
     query: z
       .looseObject({
-        requestParameters: BeaconVariantParametersSchema.optional(),
+        /** flat, as most Beacon clients send them, or under `g_variant` as the framework schema keys them */
+        requestParameters: z.union([BeaconVariantParametersSchema, z.strictObject({ g_variant: BeaconVariantParametersSchema })]).optional(),
         requestedGranularity: z.enum(BEACON_GRANULARITIES).optional(),
         filters: z.array(z.unknown()).max(0, 'filters are not supported: ask by variant, region or gene').optional(),
       })

@@ -20,6 +20,8 @@ export interface DisclosureResult<B> {
   statistics: string[];
   /** epsilon, counting only statistics not released before */
   cost: number;
+  /** the patients taking part in the project when it was built */
+  universe?: ReadonlySet<string>;
 }
 
 /** Patients carrying any of the alleles, sorted. */

@@ -44,7 +44,8 @@ export interface BeaconSummary {
 export function beaconResponse(input: {
   requestedGranularity: string;
   returnedGranularity: 'boolean' | 'count';
-  requestParameters: Record<string, unknown>;
+  /** keyed by entry type, as the framework's requestParameters schema wants: { g_variant: {...} } */
+  requestParameters: Record<string, Record<string, unknown>>;
   summary: BeaconSummary;
   info: Record<string, unknown>;
 }) {

@@ -47,6 +47,11 @@ export function variantOf(p: BeaconVariantParameters): CohortVariant {
   return { region: `${p.referenceName}:${start + 1}-${end}` };
 }
 
+function withoutDatasets(parameters: BeaconVariantParameters): Omit<BeaconVariantParameters, 'datasetIds'> {
+  const { datasetIds: _datasets, ...rest } = parameters;
+  return rest;
+}
+
 export function beaconAnswer(run: CohortRun, granularity: 'boolean' | 'count', ctx: AnswerContext): DisclosureResult<BeaconSummary> {
   const k = ctx.threshold;
   const visible = run.alleles.filter((a) => a.carriers.size >= k && a.carriers.size + measure(ctx.noiseKey, 'count', a.carriers.keys(), COUNT_NOISE_SCALE).noise >= k);
@@ -98,12 +103,12 @@ export class BeaconQueries {
     const answered = await this.pipeline.answer(ctx, async (released) => {
       const run = await runProjectCohort(this.deps, ctx.project, spec);
       build = run.build;
-      return beaconAnswer(run, granularity, { threshold: this.settings.threshold, noiseKey: this.deps.keys.noise, released });
+      return { ...beaconAnswer(run, granularity, { threshold: this.settings.threshold, noiseKey: this.deps.keys.noise, released }), universe: run.takingPart };
     });
     return beaconResponse({
       requestedGranularity: request.requestedGranularity,
       returnedGranularity: granularity,
-      requestParameters: { ...parameters, datasetIds: [projectId] },
+      requestParameters: { g_variant: withoutDatasets(parameters), datasets: { datasetIds: [projectId] } },
       summary: answered.result.body,
       info: { datasetId: projectId, assemblyId: build, queryId: answered.queryId, threshold: this.settings.threshold, privacy: answered.privacy },
     });

@@ -43,5 +43,5 @@ export async function runProjectCohort(deps: ResearchGatewayDeps, project: Proje
   const otherBuildsLeftOut = deps.cohortData.buildsOf(patients).some((b) => (deps.cohortData.canonicalBuild(b) ?? b) !== assembly);
   const calls = await deps.cohortData.calls({ assembly, patientIds: patients, ...(spec.locus && { locus: spec.locus }) });
   const demographics = deps.demographics.demographics(new Set(calls.samples.map((s) => s.patientId)));
-  return runCohort(deps.sql, { decisions, otherBuildsLeftOut, filters: { ...spec.filters, includedReviewGroups: included }, calls, demographics, thisYear: yearOf(now) });
+  return runCohort(deps.sql, { decisions, otherBuildsLeftOut, takingPart: patients, filters: { ...spec.filters, includedReviewGroups: included }, calls, demographics, thisYear: yearOf(now) });
 }

@@ -34,12 +34,15 @@ export interface CohortRun {
   otherBuildsLeftOut: boolean;
   coverageMethods: CoverageMethod[];
   demographics: Map<string, PatientDemographics>;
+  /** the patients taking part in the project now (consent permits, or review included) */
+  takingPart: ReadonlySet<string>;
 }
 
 export interface CohortRunInput {
   decisions: readonly ConsentDecision[];
   /** whether patients taking part have samples on builds other than the query's */
   otherBuildsLeftOut: boolean;
+  takingPart: ReadonlySet<string>;
   filters: CohortFilters;
   calls: CohortCalls;
   demographics: readonly PatientDemographics[];
@@ -87,5 +90,5 @@ export async function runCohort(connection: DuckDBConnection, input: CohortRunIn
   // what the answer says of coverage is about the cohort only
   const inBase = new Set(base);
   const coverageMethods = [...new Set(samples.filter((s) => inBase.has(s.patientId)).map((s) => s.coverage))].sort();
-  return { build, chrom, base, alleles, notCovering, otherBuildsLeftOut: input.otherBuildsLeftOut, coverageMethods, demographics: new Map(input.demographics.map((d) => [d.patientId, d])) };
+  return { build, chrom, base, alleles, notCovering, otherBuildsLeftOut: input.otherBuildsLeftOut, takingPart: input.takingPart, coverageMethods, demographics: new Map(input.demographics.map((d) => [d.patientId, d])) };
 }

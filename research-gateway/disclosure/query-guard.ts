@@ -6,6 +6,8 @@
 //   the same project by 1 to threshold-1 patients is refused: the two answers together would
 //   describe those few patients. Cohorts that are both below the threshold are left alone (both
 //   answers say only "<threshold"), and so is the very same cohort (it gets the very same answer).
+//   Patients who gave or withdrew consent in between are left out of the comparison: that change
+//   is theirs, not the researcher's, and would otherwise refuse every repeated question.
 import type { ProjectState } from '../projects/project-state.ts';
 import type { DisclosureSettings } from './settings.ts';
 
@@ -21,14 +23,19 @@ export function repeatLockout(state: ProjectState, fingerprint: string, now: num
   return Math.max(1, Math.ceil((freedAt - now) / 1000));
 }
 
-/** Whether the cohort differs from an earlier answered one of the project by 1 to threshold-1 patients. */
-export function differsByFew(state: ProjectState, cohort: readonly string[], threshold: number): boolean {
-  const mine = new Set(cohort);
+/**
+ * Whether the cohort differs from an earlier answered one of the project by 1 to threshold-1
+ * patients, both counted over the patients taking part at both times (`universe`: now).
+ */
+export function differsByFew(state: ProjectState, cohort: readonly string[], universe: ReadonlySet<string>, threshold: number): boolean {
   for (const q of state.queries) {
     if (q.outcome !== 'answered' || !q.cohort) continue;
-    const other = q.cohort;
-    if (Math.max(other.length, mine.size) < threshold || Math.abs(other.length - mine.size) >= threshold) continue;
-    const difference = symmetricDifference(mine, other, threshold);
+    const then = q.universe !== undefined ? state.universes.get(q.universe) : undefined;
+    const common = (id: string) => universe.has(id) && (!then || then.has(id));
+    const mine = cohort.filter(common);
+    const other = q.cohort.filter(common);
+    if (Math.max(other.length, mine.length) < threshold || Math.abs(other.length - mine.length) >= threshold) continue;
+    const difference = symmetricDifference(new Set(mine), other, threshold);
     if (difference > 0 && difference < threshold) return true;
   }
   return false;

@@ -48,7 +48,22 @@ export interface QueryRecorded {
   cohort?: string[];
   /** answered only: the keyed hashes of the statistics released (re-releasing one costs nothing) */
   statistics?: string[];
+  /** answered only: the patients taking part when it was answered (a CohortUniverse of this project) */
+  universe?: number;
   epsilon: number;
+}
+
+/**
+ * The patients taking part in a project (consent matching its purpose), recorded whenever it has
+ * changed since the project's last query. Differencing compares cohorts only over the patients
+ * taking part at both times: a consent given or withdrawn in between changes a cohort, but it is
+ * the patient's doing, not the researcher's.
+ */
+export interface CohortUniverse {
+  type: 'cohort.universe';
+  projectId: string;
+  universe: number;
+  patients: string[];
 }
 
 export interface ReleaseManifest {
@@ -68,4 +83,4 @@ export interface ReleaseFrozen {
   manifest: ReleaseManifest;
 }
 
-export type ProjectEvent = ProjectProposed | ProjectDecided | QueryRecorded | ReleaseFrozen;
+export type ProjectEvent = ProjectProposed | ProjectDecided | QueryRecorded | CohortUniverse | ReleaseFrozen;

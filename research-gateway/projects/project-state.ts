@@ -32,6 +32,8 @@ export interface ProjectState {
   spent: number;
   /** every statistic this project has been given (keyed hashes) */
   released: Set<string>;
+  /** the patients taking part, by universe number; the last one is the latest */
+  universes: Map<number, ReadonlySet<string>>;
 }
 
 export function statusOf(state: ProjectState, today: string): ProjectStatus {
@@ -49,7 +51,7 @@ export function applyProjectEvent(projects: Map<string, ProjectState>, event: Pr
   if (event.type === 'project.proposed') {
     projects.set(event.projectId, {
       projectId: event.projectId, proposal: event.proposal, proposedBy: event.by, proposedAt: event.at,
-      decisions: [], approval: null, suspended: false, rejected: false, queries: [], releases: [], spent: 0, released: new Set(),
+      decisions: [], approval: null, suspended: false, rejected: false, queries: [], releases: [], spent: 0, released: new Set(), universes: new Map(),
     });
     return;
   }
@@ -67,6 +69,9 @@ export function applyProjectEvent(projects: Map<string, ProjectState>, event: Pr
       break;
     case 'release.frozen':
       state.releases.push(event.manifest);
+      break;
+    case 'cohort.universe':
+      state.universes.set(event.universe, new Set(event.patients));
       break;
   }
 }

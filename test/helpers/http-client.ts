@@ -7,6 +7,8 @@ export interface HttpResult<T = unknown> {
   headers: Headers;
   body: T;
   text: string;
+  /** the body as received (binary answers such as Arrow streams) */
+  bytes: Buffer;
 }
 
 export interface HttpOptions {
@@ -18,17 +20,18 @@ export interface HttpOptions {
   ca?: string;
 }
 
-function parsed<T>(status: number, headers: Headers, text: string): HttpResult<T> {
+function parsed<T>(status: number, headers: Headers, bytes: Buffer): HttpResult<T> {
+  const text = bytes.toString('utf8');
   let body: unknown = text;
   try {
     body = text ? JSON.parse(text) : null;
   } catch {
     /* not JSON */
   }
-  return { status, headers, body: body as T, text };
+  return { status, headers, body: body as T, text, bytes };
 }
 
-function overHttps(url: string, method: string, headers: Record<string, string>, payload: string | undefined, ca: string): Promise<{ status: number; headers: Headers; text: string }> {
+function overHttps(url: string, method: string, headers: Record<string, string>, payload: string | undefined, ca: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(url, { method, headers, ca, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -37,7 +40,7 @@ function overHttps(url: string, method: string, headers: Record<string, string>,
       res.on('end', () => {
         const answered = new Headers();
         for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) answered.set(name, Array.isArray(value) ? value.join(', ') : value);
-        resolve({ status: res.statusCode ?? 0, headers: answered, text: Buffer.concat(chunks).toString('utf8') });
+        resolve({ status: res.statusCode ?? 0, headers: answered, bytes: Buffer.concat(chunks) });
       });
     });
     req.on('error', reject);
@@ -53,8 +56,8 @@ export async function http<T = Record<string, unknown>>(url: string, options: Ht
   const method = options.method ?? 'GET';
   if (options.ca !== undefined) {
     const reply = await overHttps(url, method, headers, payload, options.ca);
-    return parsed<T>(reply.status, reply.headers, reply.text);
+    return parsed<T>(reply.status, reply.headers, reply.bytes);
   }
   const response = await fetch(url, { method, headers, body: payload });
-  return parsed<T>(response.status, response.headers, await response.text());
+  return parsed<T>(response.status, response.headers, Buffer.from(await response.arrayBuffer()));
 }

@@ -65,7 +65,8 @@ export function beaconRoutes(service: VaultService) {
       request: { body: BeaconRequestBodySchema },
       responses: answers,
       async handler({ body }, ctx) {
-        const parameters = body.query?.requestParameters ?? {};
+        const given = body.query?.requestParameters ?? {};
+        const parameters = 'g_variant' in given ? given.g_variant : given;
         const requestedGranularity = body.query?.requestedGranularity ?? 'boolean';
         return withResearchErrors(() => gateway.beaconQuery(researchCaller(principalOf(ctx.state), ctx.state), { parameters, requestedGranularity }));
       },
