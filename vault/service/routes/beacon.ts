@@ -39,7 +39,8 @@ export function beaconRoutes(service: VaultService) {
       auth: 'none',
       touchesPatientData: false,
       responses: { 200: { description: 'beaconMapResponse', schema: BeaconDocumentSchema } },
-      handler: (_input, ctx) => gateway.beaconMap(`${ctx.origin}${API_PREFIX}`),
+      // the address the client reached us by; without a Host header, the configured port on localhost
+      handler: (_input, ctx) => gateway.beaconMap(`${ctx.protocol}://${ctx.host || `localhost:${service.config.port}`}${API_PREFIX}`),
     }),
     defineRoute({
       method: 'get',
