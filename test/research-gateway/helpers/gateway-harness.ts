@@ -27,6 +27,8 @@ export interface Harness {
 
 export interface HarnessOptions {
   dir: string;
+  /** the project log's file name in `dir`; a new one by default */
+  logFile?: string;
   sql: DuckDBConnection;
   cohortData: CohortDataSource;
   consents: ResearchConsentSource;
@@ -39,7 +41,8 @@ export interface HarnessOptions {
 const no = () => Promise.resolve(false);
 
 export async function openHarness(options: HarnessOptions): Promise<Harness> {
-  const log = await SealedAppendLog.open<ProjectEvent>(join(options.dir, `research-${Math.random().toString(16).slice(2)}.gvl`), { key: Buffer.alloc(32, 3), logId: 'research' });
+  const file = options.logFile ?? `research-${Math.random().toString(16).slice(2)}.gvl`;
+  const log = await SealedAppendLog.open<ProjectEvent>(join(options.dir, file), { key: Buffer.alloc(32, 3), logId: 'research' });
   const audit: ResearchAuditEntry[] = [];
   const authorizer = await createAuthorizer({
     facts: { isOnCareTeam: no, hasActiveBreakGlass: no, isSelf: no, isProxyFor: no },

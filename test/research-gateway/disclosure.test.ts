@@ -1,0 +1,73 @@
+// The disclosure rules on their own: Safe Harbor generalisation, small counts, seeded noise and
+// per-project pseudonyms.
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { LOW_POPULATION_ZIP3, NINETY_PLUS, ageGroup, birthYearShown, zip3 } from '../../research-gateway/disclosure/safe-harbor.ts';
+import { showCount } from '../../research-gateway/disclosure/small-counts.ts';
+import { measure } from '../../research-gateway/disclosure/seeded-noise.ts';
+import { pseudonym } from '../../research-gateway/disclosure/pseudonyms.ts';
+
+const KEY = Buffer.alloc(32, 1);
+
+describe('Safe Harbor', () => {
+  it('reports the 17 low-population ZIP prefixes (HHS, 2000 Census) as 000, and any other as its first three digits', () => {
+    const listed = ['036', '059', '063', '102', '203', '556', '692', '790', '821', '823', '830', '831', '878', '879', '884', '890', '893'];
+    assert.deepEqual([...LOW_POPULATION_ZIP3].sort(), listed);
+    for (const prefix of listed) assert.equal(zip3(`${prefix}42`), '000');
+    assert.equal(zip3('02139'), '021');
+    assert.equal(zip3('89401'), '894');
+    assert.equal(zip3(null), null);
+    assert.equal(zip3('0213'), null, 'not a ZIP code: nothing shown');
+  });
+
+  it('shows a year of birth only while the person cannot be over 89, and 90+ after', () => {
+    assert.equal(birthYearShown(1937, 2026), 1937, 'aged 88 or 89');
+    assert.equal(birthYearShown(1936, 2026), NINETY_PLUS, 'aged 89 or 90: may be over 89');
+    assert.equal(birthYearShown(1901, 2026), NINETY_PLUS);
+    assert.equal(birthYearShown(null, 2026), null);
+    assert.equal(ageGroup(1920, 2026), 90, 'everyone 90 or older is one age group for filters too');
+    assert.equal(ageGroup(1980, 2026), 46);
+  });
+});
+
+describe('small counts', () => {
+  it('shows 0 to threshold-1 alike, whatever the noise, and never a number below the threshold', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 60 }), fc.integer({ min: -20, max: 20 }), fc.integer({ min: 2, max: 30 }), (count, noise, k) => {
+        const shown = showCount(count, noise, k);
+        if (count < k) assert.deepEqual(shown, { value: `<${k}`, precision: 'below_threshold' });
+        if (typeof shown.value === 'number') assert.ok(shown.value >= k && count >= k);
+      }),
+    );
+  });
+});
+
+describe('seeded noise', () => {
+  it('is the same for the same set in any order, and depends on the key and the label', () => {
+    const a = measure(KEY, 'count', ['p_1', 'p_2', 'p_3'], 2);
+    assert.deepEqual(measure(KEY, 'count', ['p_3', 'p_1', 'p_2'], 2), a);
+    assert.notEqual(measure(Buffer.alloc(32, 2), 'count', ['p_1', 'p_2', 'p_3'], 2).digest, a.digest);
+    assert.notEqual(measure(KEY, 'ac:chr17:1:A:G', ['p_1', 'p_2', 'p_3'], 2).digest, a.digest);
+  });
+
+  it('is Laplace noise of the stated scale over many sets, centred on zero, independent of the set size', () => {
+    const draws = Array.from({ length: 4000 }, (_, i) => measure(KEY, 'count', Array.from({ length: (i % 50) + 1 }, (_, j) => `p_${i}_${j}`), 2).noise);
+    const mean = draws.reduce((s, x) => s + x, 0) / draws.length;
+    const meanAbsolute = draws.reduce((s, x) => s + Math.abs(x), 0) / draws.length;
+    assert.ok(Math.abs(mean) < 0.2, `mean ${mean}`);
+    // E|X| = b for Laplace(b); rounding to integers shifts it a little
+    assert.ok(meanAbsolute > 1.7 && meanAbsolute < 2.3, `mean absolute ${meanAbsolute}`);
+    assert.ok(draws.some((x) => x >= 6) && draws.some((x) => x <= -6), 'heavy tails on both sides');
+  });
+});
+
+describe('pseudonyms', () => {
+  it('are stable within a project, differ across projects and patients, and carry nothing of the id', () => {
+    const one = pseudonym(KEY, 'rp_0000000000000001', 'p_00000000000000aa');
+    assert.equal(pseudonym(KEY, 'rp_0000000000000001', 'p_00000000000000aa'), one);
+    assert.notEqual(pseudonym(KEY, 'rp_0000000000000002', 'p_00000000000000aa'), one);
+    assert.notEqual(pseudonym(KEY, 'rp_0000000000000001', 'p_00000000000000ab'), one);
+    assert.match(one, /^ps_[0-9a-f]{20}$/);
+    assert.ok(!one.includes('aa00'));
+  });
+});
