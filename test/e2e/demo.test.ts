@@ -44,18 +44,23 @@ describe('npm run demo', function () {
     assert.equal(run.code, 0, run.stderr);
     const summary = /Demo population: (\d+) patients, (\d+) samples, ([\d,]+) calls in (\d+) sealed partitions/.exec(run.stdout);
     assert.ok(summary, run.stdout);
-    assert.deepEqual([summary[1], summary[2]], ['29', '29']);
+    assert.deepEqual([summary[1], summary[2]], ['229', '229'], '24 synthetic exomes, 5 real genomes, a research cohort of 200');
     assert.ok(Number(summary[3]!.replace(/,/g, '')) > 24 * 15_000, 'about 20,000 calls per synthetic exome');
     assert.match(run.stdout, /at rest: [\d.]+ MB, all of it encrypted/);
     assert.match(run.stdout, /^BRCA1 variants of patient p_[0-9a-f]{16} \(\d+\):$/m);
     assert.match(run.stdout, /^pathogenic or likely pathogenic variants of the same patient, all genes \([1-9]\d*\):$/m);
-    assert.match(run.stdout, /^carriers of chr17:\d+:[ACGT]+:[ACGT]+ among the vault's 24 GRCh38 samples covering it \([1-9]\):$/m);
-    assert.match(run.stdout, /^allele counts over BRCA1 \(chr17:43044295-43125483, GRCh38\): [1-9]\d* variant sites across 24 samples \(left out: 5 on GRCh37, 0 not covering it\)/m);
+    assert.match(run.stdout, /^carriers of chr17:\d+:[ACGT]+:[ACGT]+ among the vault's \d+ GRCh38 samples covering it \([1-9]\):$/m);
+    assert.match(run.stdout, /^allele counts over BRCA1 \(chr17:43044295-43125483, GRCh38\): [1-9]\d* variant sites across 224 samples \(left out: 5 on GRCh37, 0 not covering it\)/m);
     for (const role of ['admin', 'registrar', 'clinician', 'genetic_counselor', 'patient', 'proxy', 'relative', 'researcher', 'ethics_board', 'privacy_officer', 'insurer', 'auditor']) loginOf(run.stdout, role);
     assert.match(run.stdout, /^The demo enrolled every person itself: each account got a one-time enrolment code/m, 'the demo says it did each person\u2019s enrolment step');
     assert.match(run.stdout, /^ {2}ehr_service +demo\.ehr +API token: gvt_\S+$/m);
     assert.match(run.stdout, /CODE=\$\(npx genovault totp [A-Z2-7]{32}\)/);
     assert.match(run.stdout, /curl --cacert \S+ca-certificate\.pem -X POST https:\/\/localhost:8443\/v1\/sessions/);
+    const project = /^Research project (rp_[0-9a-f]{16}) .*\n^approved by demo\.ethics_board for records answers/m.exec(run.stdout)?.[1];
+    assert.ok(project, 'the demo research project is printed as approved');
+    assert.match(run.stdout, new RegExp(`-d '\\{"level":"count",.*/v1/projects/${project}/cohort-queries$`, 'm'), 'a count to try');
+    assert.match(run.stdout, new RegExp(`-d '\\{"level":"aggregate",.*/v1/projects/${project}/cohort-queries$`, 'm'), 'an aggregate to try');
+    assert.match(run.stdout, new RegExp(`/v1/beacon/g_variants\\?geneId=BRCA1&assemblyId=GRCh38&datasetIds=${project}&`), 'a Beacon query to try');
   });
 
   it('prints logins that work: the clinician treats the focus patient, the patient account is that patient', async () => {

@@ -3,6 +3,7 @@
 import { relative } from 'node:path';
 import { TOTP_STEP_SECONDS } from '../identity/totp.ts';
 import type { DemoAccount, DemoFocus } from './demo-accounts.ts';
+import type { DemoProject } from './demo-research.ts';
 
 export interface LoginContext {
   accounts: readonly DemoAccount[];
@@ -86,4 +87,35 @@ export function loginInstructions(ctx: LoginContext): string[] {
   }
   lines.push('', `The API describes itself: curl ${cacert} ${ctx.baseUrl}/v1/openapi.json`);
   return lines;
+}
+
+/** How the researcher asks the demo project a count, an aggregate, records and a Beacon question; how the board reads its report. */
+export function researchInstructions(ctx: LoginContext, research: DemoProject): string[] {
+  const researcher = ctx.accounts.find((a) => a.role === 'researcher')!;
+  const board = ctx.accounts.find((a) => a.role === 'ethics_board')!;
+  const { project, awaitingReview } = research;
+  const cacert = `--cacert ${shown(ctx.caCertificate)}`;
+  const auth = '-H "authorization: Bearer $TOKEN"';
+  const query = (body: string) => `  curl ${cacert} -X POST ${auth} -H 'content-type: application/json' -d '${body}' ${ctx.baseUrl}/v1/projects/${project.projectId}/cohort-queries`;
+  return [
+    `Research project ${project.projectId} ("${project.title}", ${project.purpose.join(' ')}), proposed by demo.researcher and`,
+    `approved by demo.ethics_board for ${project.level} answers until ${project.end}, with a privacy budget of ${project.budget?.epsilon ?? 0} (epsilon).`,
+    `Its cohort is the research cohort's patients whose research consent matches the purpose; ${awaitingReview} more have a consent`,
+    'DUO matching sends to review (collaboration required): the board has not included them, so they take no part.',
+    'Counts below 20 read "<20"; counts carry seeded noise; each new answer costs epsilon from the budget.',
+    '',
+    'As the researcher, ask a count, aggregates, records, and the same through Beacon v2:',
+    ...sessionFor(researcher, ctx),
+    query('{"level":"count","variant":{"gene":"BRCA1"},"sex":"female","assembly":"GRCh38"}'),
+    query('{"level":"aggregate","variant":{"gene":"TP53"},"assembly":"GRCh38"}'),
+    `${query('{"level":"aggregate","variant":{"gene":"TP53"},"assembly":"GRCh38"}')} -H 'accept: application/vnd.apache.arrow.stream' -o tp53.arrows`,
+    query('{"level":"records","variant":{"gene":"BRCA1"},"significance":["pathogenic","likely_pathogenic"],"assembly":"GRCh38"}'),
+    `  curl ${cacert} ${auth} '${ctx.baseUrl}/v1/beacon/g_variants?geneId=BRCA1&assemblyId=GRCh38&datasetIds=${project.projectId}&requestedGranularity=count'`,
+    `  curl ${cacert} ${ctx.baseUrl}/v1/beacon/info   # the published mechanism: threshold, noise, epsilon per answer, budget`,
+    '',
+    'As the ethics board, read the project (with its review groups) and its report (every query, its true cohort size, budget use):',
+    ...sessionFor(board, ctx),
+    `  curl ${cacert} ${auth} ${ctx.baseUrl}/v1/projects/${project.projectId}`,
+    `  curl ${cacert} ${auth} ${ctx.baseUrl}/v1/projects/${project.projectId}/report`,
+  ];
 }

@@ -1,11 +1,13 @@
 // The demo population: synthetic patients with a generated multi-sample exome VCF (GRCh38, BGZF,
 // with its target BED), and a real 1000 Genomes chr22 extract mapped to five more synthetic
-// patients. Deterministic: the same seed always gives the same people and the same calls.
+// patients, and the research cohort (demo-research.ts). Deterministic: the same seed always gives
+// the same people and the same calls.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generatePatients, sexBySample, writeSyntheticVcf, writeTargetsBed, type SyntheticPatient } from './synthetic/index.ts';
 import { ingestVcf, type IngestReport } from '../ingest/ingest-vcf.ts';
 import type { Vault } from '../store/vault.ts';
+import { ingestResearchCohort, RESEARCH_COHORT_PATIENTS } from './demo-research.ts';
 
 export const DEMO_SEED = 20_250_101;
 export const SYNTHETIC_PATIENTS = 24;
@@ -18,7 +20,7 @@ export const REAL_SAMPLES = ['HG00096', 'HG00097', 'HG00099', 'HG00100', 'HG0010
 export interface DemoPatient {
   person: SyntheticPatient;
   /** which file the genome came from */
-  source: 'synthetic' | '1000 Genomes';
+  source: 'synthetic' | '1000 Genomes' | 'research cohort';
   /** the sample column name in that file */
   sampleName: string;
 }
@@ -33,9 +35,10 @@ const since = (start: number) => (performance.now() - start) / 1000;
 
 /** Generates the files under `workDir` and ingests them into `vault` (opened for writing). */
 export async function buildPopulation(vault: Vault, workDir: string): Promise<DemoPopulation> {
-  const people = generatePatients(SYNTHETIC_PATIENTS + REAL_SAMPLES.length, DEMO_SEED);
+  const people = generatePatients(SYNTHETIC_PATIENTS + REAL_SAMPLES.length + RESEARCH_COHORT_PATIENTS, DEMO_SEED);
   const synthetic = people.slice(0, SYNTHETIC_PATIENTS);
-  const forReal = people.slice(SYNTHETIC_PATIENTS);
+  const forReal = people.slice(SYNTHETIC_PATIENTS, SYNTHETIC_PATIENTS + REAL_SAMPLES.length);
+  const researchCohort = people.slice(SYNTHETIC_PATIENTS + REAL_SAMPLES.length);
 
   let start = performance.now();
   const vcf = join(workDir, 'demo-exomes.vcf.gz');
@@ -49,10 +52,15 @@ export async function buildPopulation(vault: Vault, workDir: string): Promise<De
   start = performance.now();
   const syntheticMap = new Map(synthetic.map((p) => [p.sampleName, p.mrn]));
   const realMap = new Map(REAL_SAMPLES.map((sample, i) => [sample, forReal[i]!.mrn]));
-  const reports = [await ingestVcf(vault, vcf, { map: syntheticMap, targets: bed }), await ingestVcf(vault, REAL_VCF, { map: realMap, build: 'GRCh37' })];
+  const reports = [
+    await ingestVcf(vault, vcf, { map: syntheticMap, targets: bed }),
+    await ingestVcf(vault, REAL_VCF, { map: realMap, build: 'GRCh37' }),
+    await ingestResearchCohort(vault, workDir, researchCohort, DEMO_SEED + 1),
+  ];
   const patients: DemoPatient[] = [
     ...synthetic.map((person) => ({ person, source: 'synthetic' as const, sampleName: person.sampleName })),
     ...forReal.map((person, i) => ({ person, source: '1000 Genomes' as const, sampleName: REAL_SAMPLES[i]! })),
+    ...researchCohort.map((person) => ({ person, source: 'research cohort' as const, sampleName: person.sampleName })),
   ];
   return { patients, reports, seconds: { generate, ingest: since(start) } };
 }

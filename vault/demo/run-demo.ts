@@ -11,9 +11,10 @@ import { caCertificatePath, loadOrCreateCa } from '../service/tls-material.ts';
 import { createLogger } from '../http/logger.ts';
 import { DEMO_HELP, DemoUsageError, parseDemoArgs, prepareOutDir, type DemoOptions } from './demo-options.ts';
 import { buildPopulation, SYNTHETIC_PATIENTS, type DemoPopulation } from './demo-population.ts';
-import { createDemoPeople, patientIdsOf, type DemoPeople } from './demo-accounts.ts';
-import { chooseFocus, exampleQueries, summarize } from './demo-report.ts';
-import { loginInstructions } from './demo-instructions.ts';
+import { exampleQueries, summarize } from './demo-report.ts';
+import { loginInstructions, researchInstructions } from './demo-instructions.ts';
+import { RESEARCH_COHORT_PATIENTS } from './demo-research.ts';
+import { populateService } from './demo-service.ts';
 
 const say = (line = '') => void process.stdout.write(`${line}\n`);
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -40,7 +41,8 @@ async function ingestPopulation(dataDir: string, keyFile: string, workDir: strin
 
 function printSummary(population: DemoPopulation, summary: Awaited<ReturnType<typeof summarize>>): void {
   say(`Demo population: ${summary.patients} patients, ${summary.samples} samples, ${summary.calls.toLocaleString('en-US')} calls in ${summary.partitions} sealed partitions`);
-  say(`  ${SYNTHETIC_PATIENTS} synthetic exomes (GRCh38) and 5 real 1000 Genomes chr22 genomes (GRCh37), all under synthetic identities`);
+  say(`  ${SYNTHETIC_PATIENTS} synthetic exomes (GRCh38) and 5 real 1000 Genomes chr22 genomes (GRCh37), all under synthetic identities;`);
+  say(`  a research cohort of ${RESEARCH_COHORT_PATIENTS} synthetic exomes (GRCh38, chr17 only), most with a research consent`);
   say(`  at rest: ${megabytes(summary.bytesAtRest)}, all of it encrypted (AES-256-GCM, one data key per sample)`);
   const records = population.reports.reduce((n, r) => n + r.records, 0);
   say(`  generated in ${population.seconds.generate.toFixed(1)} s; ingested ${records.toLocaleString('en-US')} VCF records in ${population.seconds.ingest.toFixed(1)} s`);
@@ -58,13 +60,6 @@ async function serveUntilInterrupted(service: VaultService): Promise<void> {
   await server.close(5000);
 }
 
-async function populateService(service: VaultService, population: DemoPopulation): Promise<{ people: DemoPeople; focus: Awaited<ReturnType<typeof chooseFocus>> }> {
-  const syntheticIds = patientIdsOf(service, population.patients).slice(0, SYNTHETIC_PATIENTS);
-  const focus = await chooseFocus(service, syntheticIds);
-  const people = await createDemoPeople(service, population.patients, focus);
-  return { people, focus };
-}
-
 export async function runDemo(options: DemoOptions): Promise<void> {
   const started = performance.now();
   await prepareOutDir(options.outDir);
@@ -78,14 +73,17 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const service = await openVaultService(config);
   try {
     await loadOrCreateCa(service.vault);
-    const { people, focus } = await populateService(service, population);
+    const { people, focus, research } = await populateService(service, population);
     say();
     printSummary(population, await summarize(service));
     say();
     for (const line of await exampleQueries(service, focus.focusPatientId)) say(line);
     say();
     const baseUrl = `https://localhost:${config.port}`;
-    for (const line of loginInstructions({ accounts: people.accounts, focus, caCertificate: caCertificatePath(dataDir), baseUrl })) say(line);
+    const login = { accounts: people.accounts, focus, caCertificate: caCertificatePath(dataDir), baseUrl };
+    for (const line of loginInstructions(login)) say(line);
+    say();
+    for (const line of researchInstructions(login, research)) say(line);
     say();
     say(`Demo ready in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
     if (options.serve) await serveUntilInterrupted(service);

@@ -1,0 +1,120 @@
+// The demo's research project as `npm run demo` builds it (same population, consents and
+// approval), and the measurement the research gateway owes: how often a researcher's typical
+// questions on it are refused. The questions go through the gateway as the routes call it; every
+// one must be answered or refused for a protective reason, audited with its true cohort size and
+// shown in the ethics board's report. The refusal rate is printed.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { newMasterKey } from '../../vault/crypto/master-key.ts';
+import { Vault } from '../../vault/store/vault.ts';
+import { loadConfig } from '../../vault/config/load-config.ts';
+import { openVaultService, type VaultService } from '../../vault/service/open-service.ts';
+import { buildPopulation } from '../../vault/demo/demo-population.ts';
+import { populateService, type DemoService } from '../../vault/demo/demo-service.ts';
+import { typicalQuestions, type TypicalQuestion } from '../../vault/demo/demo-research.ts';
+import { ResearchError } from '../../research-gateway/research-error.ts';
+import { BeaconQueryStringSchema } from '../../schemas/beacon.ts';
+
+/** Refusals that protect the cohort; any other refusal of a typical question is a defect. */
+const PROTECTIVE = ['differencing_refused', 'repeat_lockout', 'budget_exhausted'];
+
+interface Outcome {
+  question: TypicalQuestion;
+  requestId: string;
+  outcome: string;
+  answer?: Record<string, unknown>;
+}
+
+async function ask(service: VaultService, demo: DemoService, question: TypicalQuestion, requestId: string): Promise<Outcome> {
+  const caller = demo.callerOf('researcher', requestId);
+  const projectId = demo.research.project.projectId;
+  try {
+    if (question.kind === 'cohort') {
+      const answer = await service.research.cohortQuery(caller, projectId, question.query, 'json');
+      return { question, requestId, outcome: 'answered', answer: answer.json };
+    }
+    const { requestedGranularity = 'boolean', ...parameters } = BeaconQueryStringSchema.parse(Object.fromEntries(new URLSearchParams(`${question.search}&datasetIds=${projectId}`)));
+    const answer = await service.research.beaconQuery(caller, { parameters, requestedGranularity });
+    return { question, requestId, outcome: 'answered', answer: answer as unknown as Record<string, unknown> };
+  } catch (err) {
+    if (err instanceof ResearchError) return { question, requestId, outcome: err.code };
+    throw err;
+  }
+}
+
+describe('the demo research project', function () {
+  this.timeout(300_000);
+  let dir: { path: string; remove: () => Promise<void> };
+  let service: VaultService;
+  let demo: DemoService;
+  let outcomes: Outcome[];
+  const questions = typicalQuestions();
+  before(async () => {
+    dir = await makeTempDir('genovault-demo-research-');
+    const dataDir = join(dir.path, 'vault');
+    const kek = newMasterKey('test');
+    await (await Vault.init(dataDir, kek)).close();
+    const writer = await Vault.open(dataDir, kek, { write: true });
+    let population;
+    try {
+      population = await buildPopulation(writer, dir.path);
+    } finally {
+      await writer.close();
+    }
+    service = await openVaultService(loadConfig({ dataDir, masterKey: kek.bytes.toString('base64'), logLevel: 'silent' }, {}), { scrypt: { log2N: 10, r: 8, p: 1 } });
+    demo = await populateService(service, population);
+    outcomes = [];
+    for (const [i, question] of questions.entries()) outcomes.push(await ask(service, demo, question, `typical-${i}`));
+  });
+  after(async () => {
+    await service?.close();
+    await dir?.remove();
+  });
+
+  it('is approved for its researcher, with the consents DUO matching sent to review left out until the board decides', () => {
+    assert.equal(demo.research.project.status, 'approved');
+    assert.deepEqual(demo.research.project.members, [demo.callerOf('researcher').accountId]);
+    assert.equal(demo.research.awaitingReview, 20, 'the 2 in 20 cohort patients whose consent requires collaboration');
+  });
+
+  it('answers most typical questions, refuses the rest only to protect the cohort, and reports the refusal rate', () => {
+    const refused = outcomes.filter((o) => o.outcome !== 'answered');
+    for (const o of refused) assert.ok(PROTECTIVE.includes(o.outcome), `${JSON.stringify(o.question)} refused: ${o.outcome}`);
+    const rate = refused.length / outcomes.length;
+    process.stdout.write(`      refusal rate of the demo's typical questions: ${refused.length} of ${outcomes.length} (${(rate * 100).toFixed(1)}%)`
+      + `${refused.length ? `; ${refused.map((o) => `${o.outcome}: ${JSON.stringify(o.question.kind === 'cohort' ? o.question.query : o.question.search)}`).join('; ')}` : ''}\n`);
+    assert.ok(rate <= 0.2, `at most one typical question in five refused (${(rate * 100).toFixed(1)}%)`);
+    const counts = outcomes.filter((o) => o.outcome === 'answered' && o.question.kind === 'cohort' && o.question.query.level === 'count');
+    assert.ok(counts.some((o) => typeof o.answer!.count === 'number'), 'some counts are above the threshold: the cohort is large enough to be useful');
+  });
+
+  it('gives a question asked again the very same answer, for no epsilon', () => {
+    const firstOf = (q: TypicalQuestion) => outcomes[questions.indexOf(q)]!;
+    const repeats = outcomes.filter((o, i) => questions.indexOf(o.question) !== i);
+    assert.equal(repeats.length, 3);
+    for (const again of repeats) {
+      const first = firstOf(again.question);
+      assert.equal(again.outcome, first.outcome);
+      if (again.outcome !== 'answered') continue;
+      assert.deepEqual({ ...again.answer, queryId: null, privacy: null }, { ...first.answer, queryId: null, privacy: null });
+      assert.equal((again.answer!.privacy as { epsilonCharged: number }).epsilonCharged, 0);
+    }
+  });
+
+  it('audits every question with its true cohort size, and shows each in the ethics board\u2019s report', async () => {
+    const entries = await service.audit.query({ resource: 'cohort', limit: 10_000 });
+    for (const o of outcomes) {
+      const audited = entries.filter((e) => e.body.requestId === o.requestId && ['research.query', 'beacon.query'].includes(e.body.action));
+      assert.equal(audited.length, 1, `one audit entry for ${o.requestId}`);
+      assert.equal(audited[0]!.body.outcome, o.outcome);
+      if (o.outcome !== 'repeat_lockout') assert.equal(typeof audited[0]!.body.counts?.true_cohort, 'number', `${o.requestId}: true cohort size audited`);
+    }
+    const report = await service.research.report(demo.callerOf('ethics_board'), demo.research.project.projectId);
+    assert.equal(report.queries.total, outcomes.length);
+    assert.equal(report.queries.answered, outcomes.filter((o) => o.outcome === 'answered').length);
+    assert.ok(report.log.every((q) => q.outcome === 'repeat_lockout' || typeof q.trueSize === 'number'));
+    assert.ok(report.budget!.spent > 0 && report.budget!.spent <= report.budget!.epsilon);
+    await assert.rejects(service.research.report(demo.callerOf('researcher'), demo.research.project.projectId), (err: ResearchError) => err.code === 'forbidden');
+  });
+});
