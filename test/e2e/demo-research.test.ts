@@ -114,6 +114,8 @@ describe('the demo research project', function () {
     assert.equal(report.queries.total, outcomes.length);
     assert.equal(report.queries.answered, outcomes.filter((o) => o.outcome === 'answered').length);
     assert.ok(report.log.every((q) => q.outcome === 'repeat_lockout' || typeof q.trueSize === 'number'));
+    // the first question counts the whole cohort: the 16 in 20 with general or health research consent (not DS breast cancer, not review, not none)
+    assert.equal(report.log.at(-1)!.trueSize, 160);
     assert.ok(report.budget!.spent > 0 && report.budget!.spent <= report.budget!.epsilon);
     await assert.rejects(service.research.report(demo.callerOf('researcher'), demo.research.project.projectId), (err: ResearchError) => err.code === 'forbidden');
   });
