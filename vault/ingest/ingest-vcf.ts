@@ -149,6 +149,8 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
     });
     if (!change.hasPartitionsOf(batchId)) change.dropKey(batchId);
     await vault.commit(change);
+    // a patient this file named may have been registered by another process while it was read
+    for (const sample of report.samples) sample.patientId = change.committedPatientId(sample.patientId);
     return report;
   } catch (err) {
     await change.abort();

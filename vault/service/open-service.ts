@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { Config } from '../../schemas/config.ts';
-import { resolveMasterKey } from '../crypto/resolve-master-key.ts';
-import { Vault } from '../store/vault.ts';
+import { masterKeyFinder, resolveMasterKey } from '../crypto/resolve-master-key.ts';
+import { Vault, readVaultInfo } from '../store/vault.ts';
 import { openQueries, type PatientQueries } from '../store/patient-queries.ts';
 import { SealedAppendLog } from '../log/sealed-append-log.ts';
 import { AuditLog } from '../audit/audit-log.ts';
@@ -40,7 +40,8 @@ export interface ServiceOptions {
 
 export async function openVaultService(config: Config, options: ServiceOptions = {}): Promise<VaultService> {
   const now = options.now ?? Date.now;
-  const vault = await Vault.open(config.dataDir, await resolveMasterKey(config), { write: true });
+  await readVaultInfo(config.dataDir);
+  const vault = await Vault.open(config.dataDir, await resolveMasterKey(config), { write: true, findKey: masterKeyFinder(config) });
   const closers: (() => Promise<void>)[] = [() => vault.close()];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
