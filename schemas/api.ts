@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { RoleSchema } from './roles.ts';
 import { isoDateTime } from './dates.ts';
 import { freeText, identifierText, lineText } from './text.ts';
+import { MrnSchema } from './clinical.ts';
 
 export const PurposeSchema = z.enum(['treatment', 'research', 'insurance', 'family', 'self', 'operations']);
 export const AccountIdSchema = z.string().regex(/^acc_[0-9a-f]{16}$/, 'an account id looks like acc_ followed by 16 hex digits');
@@ -54,6 +55,29 @@ export const VariantsQuerySchema = z.object({
 });
 
 export const PurposeQuerySchema = z.object({ purpose: PurposeSchema.optional() });
+
+/** POST /v1/ingests: whose VCF the body is (the patient by MRN), which of its samples, on which build. */
+export const IngestQuerySchema = z.object({
+  patient: MrnSchema,
+  sample: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'a sample column name of the VCF (printable, no spaces)').optional(),
+  build: z.string().regex(/^[A-Za-z0-9._-]{1,20}$/, 'a reference build: GRCh37 or GRCh38 (hg19, hg38)').optional(),
+});
+
+export const IngestReceiptSchema = z.object({
+  build: z.string(),
+  records: z.number(),
+  bytesRead: z.number(),
+  samples: z.array(z.object({
+    sampleId: z.string(), patientId: z.string(), name: z.string(), calls: z.number(), partitions: z.number(), coverage: z.string(),
+  })),
+  warnings: z.array(z.string()),
+});
+
+/** GET /v1/patients?mrn=: the patient with this MRN, when the caller may read their record. */
+export const PatientLookupQuerySchema = z.object({
+  mrn: MrnSchema,
+  purpose: PurposeSchema.optional(),
+});
 
 export const BreakGlassBodySchema = z.object({
   reason: freeText(500, { min: 10, minMessage: 'say why, in at least 10 characters' }),

@@ -48,6 +48,10 @@ export const ConfigSchema = z.object({
   breakGlassMinutes: positiveInt.default(60),
   /** how long a one-time enrolment code (new account or credential reset) stays redeemable */
   enrolmentCodeHours: positiveInt.default(72),
+  /** the largest VCF accepted by POST /v1/ingests, in MiB (as sent: compressed if it is) */
+  uploadMaxMb: positiveInt.default(2048),
+  /** how long one request may take to arrive whole (an upload's body included), in minutes */
+  requestTimeoutMinutes: positiveInt.default(30),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -71,4 +75,6 @@ export const CONFIG_ENV: Record<keyof z.input<typeof ConfigSchema>, string> = {
   lockoutMinutes: 'GENOVAULT_LOCKOUT_MINUTES',
   breakGlassMinutes: 'GENOVAULT_BREAK_GLASS_MINUTES',
   enrolmentCodeHours: 'GENOVAULT_ENROLMENT_CODE_HOURS',
+  uploadMaxMb: 'GENOVAULT_UPLOAD_MAX_MB',
+  requestTimeoutMinutes: 'GENOVAULT_REQUEST_TIMEOUT_MINUTES',
 };

@@ -18,6 +18,8 @@ export const ROLES = [
   'privacy_officer',
   /** the EHR integration's service account (API token or mutual TLS) */
   'ehr_service',
+  /** the sequencing laboratory's service account: uploads VCFs, reads nothing */
+  'lab_service',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -16,6 +16,7 @@ const ROLE_NAMES: Readonly<Record<string, string>> = {
   admin: 'an administrator',
   auditor: 'an auditor',
   ehr_service: 'the EHR service account',
+  lab_service: "the laboratory's service account",
   registrar: 'registration staff',
   privacy_officer: 'the privacy officer',
 };

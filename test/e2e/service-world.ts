@@ -6,9 +6,9 @@
 // through the registrar's patient enrolment.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { Vault } from '../../vault/store/vault.ts';
-import { newMasterKey } from '../../vault/crypto/master-key.ts';
+import { newMasterKey, writeMasterKeyFile } from '../../vault/crypto/master-key.ts';
 import { ingestVcf } from '../../vault/ingest/ingest-vcf.ts';
 import { loadConfig } from '../../vault/config/load-config.ts';
 import { openVaultService, type VaultService } from '../../vault/service/open-service.ts';
@@ -29,6 +29,9 @@ const SIMPLE_VCF = fileURLToPath(new URL('../fixtures/conformance/examples/simpl
 
 export interface World {
   service: VaultService;
+  /** the vault's folder, and how a command-line process finds its master key (env, or the key file) */
+  dataDir: string;
+  keyEnv: NodeJS.ProcessEnv;
   server: RunningServer;
   /** the API root, e.g. https://127.0.0.1:PORT/v1 */
   url: string;
@@ -57,8 +60,8 @@ const STAFF: Partial<Record<(typeof USERS)[number], Role>> = {
   researcher: 'researcher', insurer: 'insurer', auditor: 'auditor', ethics: 'ethics_board', privacy: 'privacy_officer',
 };
 
-async function serve(service: VaultService, https: boolean): Promise<{ server: RunningServer; routes: readonly MountedRoute[]; ca?: string }> {
-  const { app, routes } = await buildVaultApp(service, pino({ level: 'silent' }), { tls: https });
+async function serve(service: VaultService, https: boolean, logger: Logger): Promise<{ server: RunningServer; routes: readonly MountedRoute[]; ca?: string }> {
+  const { app, routes } = await buildVaultApp(service, logger, { tls: https });
   if (!https) return { server: await startServer(app, { host: '127.0.0.1', port: 0, plainHttp: true }), routes };
   const ca = await loadOrCreateCa(service.vault);
   const cert = await loadOrIssueServerCertificate(service.vault, ca, []);
@@ -66,17 +69,30 @@ async function serve(service: VaultService, https: boolean): Promise<{ server: R
   return { server, routes, ca: ca.certificatePem };
 }
 
-/** `moreData` ingests more files before the service opens (the writer is closed after it). */
-export async function buildWorld(root: string, options: { https?: boolean; moreData?: (writer: Vault) => Promise<void> } = {}): Promise<World> {
+export interface WorldOptions {
+  https?: boolean;
+  /** ingests more files before the service opens (the writer is closed after it) */
+  moreData?: (writer: Vault) => Promise<void>;
+  /** the master key in a key file beside the vault (as `genovault init` makes it) instead of the environment */
+  keyFile?: boolean;
+  /** where the service logs (silent by default) */
+  logger?: Logger;
+}
+
+export async function buildWorld(root: string, options: WorldOptions = {}): Promise<World> {
   const clock = { now: Date.parse('2026-06-01T08:00:00Z') };
   const dataDir = join(root, 'vault');
   const kek = newMasterKey('test');
+  const keyFile = `${dataDir}.master-key`;
+  if (options.keyFile) await writeMasterKeyFile(keyFile, kek);
+  const keyConfig = options.keyFile ? { masterKeyFile: keyFile } : { masterKey: kek.bytes.toString('base64') };
+  const keyEnv = options.keyFile ? { GENOVAULT_MASTER_KEY_FILE: keyFile } : { GENOVAULT_MASTER_KEY: kek.bytes.toString('base64') };
   await (await Vault.init(dataDir, kek)).close();
   const writer = await Vault.open(dataDir, kek, { write: true });
   await ingestVcf(writer, SIMPLE_VCF, { patient: 'MRN-A-0001', sample: 'NA00001', workers: 0 });
   await options.moreData?.(writer);
   await writer.close();
-  const config = loadConfig({ dataDir, masterKey: kek.bytes.toString('base64'), plainHttp: options.https ? 'false' : 'true', host: '127.0.0.1', port: '0' }, {});
+  const config = loadConfig({ dataDir, ...keyConfig, plainHttp: options.https ? 'false' : 'true', host: '127.0.0.1', port: '0' }, {});
   const service = await openVaultService(config, { now: () => clock.now, scrypt: { log2N: 10, r: 8, p: 1 } });
   const patientA = service.vault.catalog.patientByMrn('MRN-A-0001')!.patientId;
   const { patientId: patientB } = await service.vault.registerPatient('MRN-B-0002');
@@ -97,7 +113,7 @@ export async function buildWorld(root: string, options: { https?: boolean; moreD
   await service.clinical.setCareTeam(patientA, accounts.clin_a!.accountId, true, 'setup');
   await service.clinical.setCareTeam(patientA, accounts.counselor!.accountId, true, 'setup');
 
-  const { server, routes, ca } = await serve(service, options.https === true);
+  const { server, routes, ca } = await serve(service, options.https === true, options.logger ?? pino({ level: 'silent' }));
   const url = `${server.url}/v1`;
   const request = <T = Record<string, unknown>>(path: string, opts: Omit<HttpOptions, 'ca'> = {}) => http<T>(`${url}${path}`, { ...opts, ...(ca !== undefined && { ca }) });
   const attemptLogin = (username: string, password: string, secret: string) => {
@@ -114,7 +130,7 @@ export async function buildWorld(root: string, options: { https?: boolean; moreD
     return (await service.audit.query({ limit: 10_000 })).filter((e) => e.body.requestId === requestId);
   };
   return {
-    service, server, url, ...(ca !== undefined && { ca }), routes, patientA, patientB, accounts, clock, http: request, attemptLogin, login, auditOf,
+    service, dataDir, keyEnv, server, url, ...(ca !== undefined && { ca }), routes, patientA, patientB, accounts, clock, http: request, attemptLogin, login, auditOf,
     close: async () => {
       await server.close(1000);
       await service.close();
@@ -123,7 +139,7 @@ export async function buildWorld(root: string, options: { https?: boolean; moreD
 }
 
 /** A world built before the suite's tests (mocha `before`) and removed after them. */
-export function worldForSuite(options: { https?: boolean } = {}): { readonly w: World } {
+export function worldForSuite(options: Omit<WorldOptions, 'moreData'> = {}): { readonly w: World } {
   let dir: { path: string; remove: () => Promise<void> } | undefined;
   let world: World | undefined;
   before(async () => {

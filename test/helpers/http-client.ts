@@ -12,6 +12,7 @@ export interface HttpResult<T = unknown> {
 export interface HttpOptions {
   method?: string;
   token?: string;
+  /** JSON unless a string or bytes, which are sent as they are */
   body?: unknown;
   headers?: Record<string, string>;
   /** PEM of the CA to trust: the request goes over HTTPS with node:https */
@@ -28,7 +29,7 @@ function parsed<T>(status: number, headers: Headers, text: string): HttpResult<T
   return { status, headers, body: body as T, text };
 }
 
-function overHttps(url: string, method: string, headers: Record<string, string>, payload: string | undefined, ca: string): Promise<{ status: number; headers: Headers; text: string }> {
+function overHttps(url: string, method: string, headers: Record<string, string>, payload: string | Uint8Array | undefined, ca: string): Promise<{ status: number; headers: Headers; text: string }> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(url, { method, headers, ca, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -49,7 +50,7 @@ export async function http<T = Record<string, unknown>>(url: string, options: Ht
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] ??= 'application/json';
-  const payload = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  const payload = options.body === undefined ? undefined : typeof options.body === 'string' || options.body instanceof Uint8Array ? options.body : JSON.stringify(options.body);
   const method = options.method ?? 'GET';
   if (options.ca !== undefined) {
     const reply = await overHttps(url, method, headers, payload, options.ca);

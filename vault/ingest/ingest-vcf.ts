@@ -4,6 +4,7 @@
 // every file it wrote: the vault is left exactly as it was.
 import { basename } from 'node:path';
 import { parseWorkers, streamVcf, readTargetsBed, type ReadVcfOptions } from './vcf/read-vcf.ts';
+import { sourceName, type VcfSource } from './vcf/byte-source.ts';
 import { VcfFormatError } from './vcf/vcf-format-error.ts';
 import { CoverageAssembler } from './vcf/coverage-assembler.ts';
 import type { VcfHeader } from './vcf/vcf-header.ts';
@@ -78,10 +79,12 @@ function registerSamples(change: VaultChange, header: VcfHeader, request: Mappin
   return stored;
 }
 
-export async function ingestVcf(vault: Vault, file: string, options: IngestOptions): Promise<IngestReport> {
+/** `input`: a file path, or a stream with a name (an upload, read as it arrives). */
+export async function ingestVcf(vault: Vault, input: VcfSource, options: IngestOptions): Promise<IngestReport> {
+  const file = sourceName(input);
   const targets = options.targets ? await readTargetsBed(options.targets) : null;
   // decided once here, for the parse workers and the encoder alike
-  const workers = await parseWorkers(file, options.workers).catch((err: unknown) => {
+  const workers = await parseWorkers(input, options.workers).catch((err: unknown) => {
     throw readFailure(file, err);
   });
   const readOptions: ReadVcfOptions = { workers };
@@ -97,7 +100,7 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
   let build: GenomeBuildName | null = null;
   const contigs = new SourceContigs();
   try {
-    const summary = await streamVcf(file, {
+    const summary = await streamVcf(input, {
       begin: (header) => {
         build = decideBuild(basename(file), header, options.build);
         stored = registerSamples(change, header, options, build);

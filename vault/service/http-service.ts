@@ -14,6 +14,7 @@ import { patientRoutes } from './routes/patients.ts';
 import { oversightRoutes } from './routes/oversight.ts';
 import { relationshipRoutes } from './routes/relationships.ts';
 import { enrolmentRoutes } from './routes/enrolments.ts';
+import { ingestRoutes } from './routes/ingests.ts';
 import { loadOrCreateCa, loadOrIssueServerCertificate } from './tls-material.ts';
 
 function healthRoutes(): RouteTable {
@@ -46,6 +47,7 @@ export async function buildVaultApp(service: VaultService, logger: Logger, optio
       patientRoutes(service, { fhirIdKey: fhirIdKey! }),
       relationshipRoutes(service),
       enrolmentRoutes(service),
+      ingestRoutes(service),
       oversightRoutes(service),
     ],
   });
@@ -55,8 +57,10 @@ export async function serveVault(service: VaultService, logger: Logger): Promise
   const { config } = service;
   const tls = !config.plainHttp;
   const { app } = await buildVaultApp(service, logger, { tls });
-  if (!tls) return startServer(app, { host: config.host, port: config.port, logger, plainHttp: true });
+  // a request may take this long to arrive whole: an uploaded VCF of a genome takes minutes
+  const requestTimeoutMs = config.requestTimeoutMinutes * 60_000;
+  if (!tls) return startServer(app, { host: config.host, port: config.port, logger, plainHttp: true, requestTimeoutMs });
   const ca = await loadOrCreateCa(service.vault);
   const server = await loadOrIssueServerCertificate(service.vault, ca, config.tlsHostnames);
-  return startServer(app, { host: config.host, port: config.port, logger, tls: { key: server.privateKeyPem, cert: server.certificatePem, ca: ca.certificatePem, requestClientCert: true } });
+  return startServer(app, { host: config.host, port: config.port, logger, requestTimeoutMs, tls: { key: server.privateKeyPem, cert: server.certificatePem, ca: ca.certificatePem, requestClientCert: true } });
 }

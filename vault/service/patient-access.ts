@@ -3,6 +3,7 @@
 // so a caller learns nothing about who is in the vault.
 import type { Resource, Action } from '../../consent/policy/vocabulary.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
+import { MasterKeyError } from '../crypto/master-key.ts';
 import type { HttpState } from '../http/http-context.ts';
 import type { Principal } from '../identity/principal.ts';
 import type { VaultService } from './open-service.ts';
@@ -64,6 +65,21 @@ export async function mayAccess(service: VaultService, principal: Principal, int
   return { allowed: decision.allowed, breakGlass: decision.breakGlass, rule: decision.rule };
 }
 
+/**
+ * The vault as committed now: what another process (a command-line ingest or erasure, a key
+ * rotation) committed is taken in first. A change this process cannot follow (a rotated key it
+ * cannot find) answers 503 rather than serving what may no longer be true.
+ */
+export async function currentVault(service: VaultService): Promise<VaultService['vault']> {
+  try {
+    await service.vault.refresh();
+  } catch (err) {
+    if (!(err instanceof MasterKeyError)) throw err;
+    throw new ApiError({ code: 'vault_key_replaced', status: 503, title: 'Service unavailable', detail: 'the vault was changed under a master key this service does not hold; it must be restarted' });
+  }
+  return service.vault;
+}
+
 /** Authorizes, then runs `read` only if permitted and the patient exists. */
 export async function withPatientAccess<T>(
   service: VaultService,
@@ -73,6 +89,20 @@ export async function withPatientAccess<T>(
   read: (granted: Granted) => Promise<T> | T,
 ): Promise<T> {
   const granted = await requireAccess(service, principal, intent, request);
-  if (!service.clinical.get(intent.patientId) && !service.vault.catalog.patient(intent.patientId)) throw notFound('no such patient');
+  const vault = await currentVault(service);
+  if (!service.clinical.get(intent.patientId) && !vault.catalog.patient(intent.patientId)) throw notFound('no such patient');
   return read(granted);
+}
+
+/**
+ * The patient with this MRN, when `intent` (without the patient) is permitted for them. An unknown
+ * MRN and a refusal answer the same 404, and each leaves one audit entry (the refusal, or the
+ * request's outcome), so neither the answer nor its timing tells whether the MRN exists.
+ */
+export async function patientByMrn(service: VaultService, principal: Principal, mrn: string, intent: Omit<AccessIntent, 'patientId'>, request: AuditedRequest): Promise<string> {
+  const vault = await currentVault(service);
+  const patientId = service.clinical.patientIdByMrn(mrn) ?? vault.catalog.patientByMrn(mrn)?.patientId;
+  if (patientId === undefined) throw notFound('no such patient');
+  await requireAccess(service, principal, { ...intent, patientId }, request);
+  return patientId;
 }

@@ -79,6 +79,11 @@ export class CoverageIndex {
   /** `read` returns a sealed partition's plaintext (Vault.read). */
   constructor(private readonly read: (partitionId: string) => Promise<Uint8Array>) {}
 
+  /** Forgets the coverage of samples the catalog no longer holds (erased). */
+  retainOnly(partitionIds: ReadonlySet<string>): void {
+    for (const id of [...this.kept.keys()]) if (!partitionIds.has(id)) this.kept.delete(id);
+  }
+
   async of(sample: CatalogSample): Promise<SampleCoverage> {
     const { source, partitionId } = sample.coverage;
     if (source === 'assumed_wgs' || partitionId === null) return WHOLE_GENOME;

@@ -70,6 +70,7 @@ const NO_SAMPLES = note('no_samples', 'this patient has no stored samples (none 
 export class PatientQueries {
   private readonly coverage: CoverageIndex;
   private readonly cohort: CohortQueries;
+  private readonly stopFollowing: () => void;
 
   constructor(
     private readonly vault: Vault,
@@ -77,9 +78,20 @@ export class PatientQueries {
   ) {
     this.coverage = new CoverageIndex((partitionId) => vault.read({ partitionId }));
     this.cohort = new CohortQueries(vault, engine, this.coverage);
+    // an erasure (here or in another process) takes the sample's decrypted rows out of memory at once
+    this.stopFollowing = vault.onCatalogChange((catalog) => {
+      const present = new Set(catalog.data.partitions.map((p) => p.partitionId));
+      this.coverage.retainOnly(present);
+      engine.retainOnly(present).catch(() => undefined);
+    });
   }
 
+  /**
+   * Each query first takes in what other processes committed (an ingest, an erasure): one stat of
+   * the manifest when nothing changed. A query running meanwhile keeps the partitions it chose.
+   */
   async variantsOfPatient(patientId: string, query: PatientVariantQuery): Promise<PatientVariantsAnswer> {
+    await this.vault.refresh();
     const significance = checkSignificance(query.significance);
     const region = query.region !== undefined ? parseRegion(query.region) : undefined;
     const samples = this.vault.catalog.samplesOf(patientId);
@@ -117,15 +129,18 @@ export class PatientQueries {
     return [note('region_not_covered', `the assay of ${uncovered.length === 1 ? 'sample' : 'samples'} ${uncovered.join(', ')} did not cover any base of the region asked for: no rows there means not tested, not absent`)];
   }
 
-  carriers(variantText: string, options: CohortOptions = {}): Promise<CarriersAnswer> {
+  async carriers(variantText: string, options: CohortOptions = {}): Promise<CarriersAnswer> {
+    await this.vault.refresh();
     return this.cohort.carriers(variantText, options);
   }
 
-  alleleCounts(regionText: string, options: CohortOptions = {}): Promise<AlleleCountsAnswer> {
+  async alleleCounts(regionText: string, options: CohortOptions = {}): Promise<AlleleCountsAnswer> {
+    await this.vault.refresh();
     return this.cohort.alleleCounts(regionText, options);
   }
 
   close(): Promise<void> {
+    this.stopFollowing();
     return this.engine.close();
   }
 }

@@ -28,6 +28,8 @@ const INTENDED: [string, string, string, string, Relation][] = [
   ['ehr_service', 'record', 'create', 'operations', 'any'],
   ['ehr_service', 'record', 'update', 'treatment', 'any'],
   ['ehr_service', 'care_team', ALL, 'operations', 'any'],
+  ['ehr_service', 'variants', 'create', 'operations', 'any'],
+  ['lab_service', 'variants', 'create', 'operations', 'any'],
   ['patient', 'record', 'read', 'self', 'self'],
   ['patient', 'variants', 'read', 'self', 'self'],
   ['patient', 'access_log', 'read', 'self', 'self'],

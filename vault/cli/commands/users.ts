@@ -10,6 +10,8 @@ import { withHostIdentity } from './host-identity.ts';
 import { enrolUser, printEnrolmentCode, resetUser } from './users-enrolment.ts';
 
 const STAFF_ROLES = ROLES.filter((role) => !PERSONAL_ROLES.includes(role));
+/** roles held by systems, which get an API token instead of an enrolment code */
+const SERVICE_ROLES: readonly Role[] = ['ehr_service', 'lab_service'];
 
 export const usersHelp = `genovault users add --data-dir D --role ROLE --username NAME
 genovault users enrol --data-dir D --username NAME [--code-file F] [--password-file F]
@@ -19,7 +21,7 @@ genovault users list --data-dir D
   ${STAFF_ROLES.join(', ')} (several: a,b). A person's account gets a one-time
   enrolment code, printed once, never a password: hand it to the person, who redeems it with
   'users enrol' (here) or POST /v1/enrolments. It expires after GENOVAULT_ENROLMENT_CODE_HOURS
-  (72 by default). Role ehr_service makes a service account and prints its API token once.
+  (72 by default). Roles ehr_service and lab_service make a service account and print its API token once.
   Accounts of patients, proxies and relatives are made only by a patient enrolment, issued by
   registration staff or a genetic counselor (POST /v1/patients/{id}/enrolments).
   enrol: the person redeems their code. The code is the first line of --code-file, else
@@ -44,7 +46,7 @@ async function addUser(flags: Flags, io: CommandIo): Promise<number> {
   // Checked before the vault is opened: refused input leaves nothing behind, not even a new log.
   const username = normalizeUsername(requireFlag(flags, 'username'));
   const roles = rolesFrom(flags);
-  const kind = roles.includes('ehr_service') ? 'service' : 'human';
+  const kind = roles.some((role) => SERVICE_ROLES.includes(role)) ? 'service' : 'human';
   await withHostIdentity(config, async ({ identity, audit }) => {
     const { auditedStep, recordOutcome } = await import('../../service/audit-outcome.ts');
     const { account, enrolment } = await auditedStep(

@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import type { ParsedVcf } from '../call-columns.ts';
-import { openText } from './byte-source.ts';
+import { openText, sourceName, type VcfSource } from './byte-source.ts';
 import { chunkText, type BodyChunk } from './line-chunker.ts';
 import { parseHeader, isModern, type VcfHeader } from './vcf-header.ts';
 import { ChunkParser } from './chunk-parser.ts';
@@ -32,8 +32,10 @@ const CHUNK_BYTES = 2 << 20;
 const SMALL_FILE = 4 << 20;
 
 /** The parse threads streamVcf uses for this file: `requested`, else one per core for files over 4 MiB, else 0. */
-export async function parseWorkers(path: string, requested: number | undefined): Promise<number> {
-  return requested ?? ((await stat(path)).size > SMALL_FILE ? availableParallelism() : 0);
+export async function parseWorkers(source: VcfSource, requested: number | undefined): Promise<number> {
+  if (requested !== undefined) return requested;
+  const size = typeof source === 'string' ? (await stat(source)).size : (source.sizeHint ?? 0);
+  return size > SMALL_FILE ? availableParallelism() : 0;
 }
 
 /** Receives a VCF as it is read: the header first, then every chunk's result in file order. */
@@ -57,9 +59,10 @@ export interface VcfSummary {
  * Streams a VCF into `sink`, validating every line; rejects at the first error, after which
  * the sink must discard what it was given (ingest aborts its change).
  */
-export async function streamVcf(path: string, sink: VcfSink, options: ReadVcfOptions = {}): Promise<VcfSummary> {
-  const workers = await parseWorkers(path, options.workers);
-  const source = await openText(path);
+export async function streamVcf(input: VcfSource, sink: VcfSink, options: ReadVcfOptions = {}): Promise<VcfSummary> {
+  const path = sourceName(input);
+  const workers = await parseWorkers(input, options.workers);
+  const source = await openText(input);
   try {
     const text = await chunkText(source.chunks, options.chunkBytes ?? CHUNK_BYTES);
     const header = withFile(path, () => parseHeader(text.headerLines, options.strict ?? false));

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { ApiError } from '../../http/api-error.ts';
 import { PatientIdSchema, PatientRecordInputSchema, PatientRecordUpdateSchema, type PatientRecord } from '../../../schemas/clinical.ts';
-import { BreakGlassBodySchema, VariantsQuerySchema, PurposeQuerySchema, VariantSchema, QueryNoteSchema } from '../../../schemas/api.ts';
+import { BreakGlassBodySchema, VariantsQuerySchema, PurposeQuerySchema, VariantSchema, QueryNoteSchema, PatientLookupQuerySchema } from '../../../schemas/api.ts';
 import { principalOf } from '../authenticate.ts';
-import { mayAccess, requireAccess, requestOrigin, withPatientAccess, defaultPurpose } from '../patient-access.ts';
+import { mayAccess, requireAccess, requestOrigin, withPatientAccess, defaultPurpose, patientByMrn } from '../patient-access.ts';
 import { toFhirBundle } from '../../clinical/fhir/fhir-bundle.ts';
 import { QueryInputError } from '../../store/query-engine.ts';
 import { RegionError } from '../../store/region.ts';
@@ -67,6 +67,26 @@ export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8
           ctx.status = 201;
           return { patientId, version: record.version, updatedAt: record.updatedAt };
         });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/patients',
+      summary: 'Find a patient by MRN: the record of a patient the caller may read (a clinician: one on their care team), else 404',
+      description:
+        'An unknown MRN and a patient the caller may not read get the same 404. The decision is audited with the patient id; the MRN is ' +
+        'never logged or audited (the access log holds the route pattern, not the query string).',
+      tags: ['patients'],
+      auth: 'session',
+      touchesPatientData: true,
+      request: { query: PatientLookupQuerySchema },
+      responses: { 200: { description: 'the record (or only the patient id, for a patient with variants and no record yet)', schema: z.union([RecordSchema, z.object({ patientId: z.string() })]) }, 404: { description: 'no such patient, or not permitted' } },
+      async handler({ query }, ctx) {
+        const principal = principalOf(ctx.state);
+        const purpose = query.purpose ?? defaultPurpose(principal);
+        const patientId = await patientByMrn(service, principal, query.mrn, { resource: 'record', action: 'read', purpose }, ctx.state);
+        const record = service.clinical.get(patientId);
+        return record ? recordView(record) : { patientId };
       },
     }),
     defineRoute({
