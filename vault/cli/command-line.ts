@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { closestNames } from '../genes/closest-names.ts';
 import type { Flags } from './cli-context.ts';
 
-const BOOLEAN_FLAGS = ['help', 'version', 'plain-http', 'for-profit', 'commercial'];
+const BOOLEAN_FLAGS = ['help', 'version', 'plain-http', 'for-profit', 'commercial', 'yes'];
 const STRING_FLAGS = [
   'data-dir', 'master-key-file', 'new-master-key-file', 'cache-budget-mb', 'workers', 'log-level', 'host', 'port', 'tls-hostnames',
   'patient', 'sample', 'map', 'targets', 'build', 'region', 'gene', 'significance', 'format', 'variant', 'sample-id',

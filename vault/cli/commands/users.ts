@@ -30,7 +30,8 @@ genovault users list --data-dir D
   reset: clears a staff account's password, TOTP or both (default), ends its sessions and prints
   a new enrolment code. Accounts linked to a patient are reset by registration staff or a
   genetic counselor through the API.
-  list: prints the accounts (no secrets). All need the service stopped (they take the log locks).`;
+  list: prints the accounts (no secrets). All refuse while the service runs (it owns the account
+  log): use the API then (POST /v1/users, GET /v1/users, POST /v1/enrolments).`;
 
 function rolesFrom(flags: Flags): Role[] {
   const given = requireFlag(flags, 'role').split(',').map((r) => r.trim()).filter(Boolean);
