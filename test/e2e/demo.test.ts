@@ -56,6 +56,7 @@ describe('npm run demo', function () {
     assert.match(run.stdout, /^ {2}ehr_service +demo\.ehr +API token: gvt_\S+$/m);
     assert.match(run.stdout, /CODE=\$\(npx genovault totp [A-Z2-7]{32}\)/);
     assert.match(run.stdout, /curl --cacert \S+ca-certificate\.pem -X POST https:\/\/localhost:8443\/v1\/sessions/);
+    assert.match(run.stdout, /^Not served \(--no-serve\)\. To serve it: npx genovault serve --data-dir \S+\/vault /m, 'says how to serve what it built');
   });
 
   it('prints logins that work: the clinician treats the focus patient, the patient account is that patient', async () => {

@@ -247,12 +247,15 @@ describe('vault service over HTTP', function () {
       'POST /v1/patients/:id/enrolments': { role: 'proxy', evidence: 'testing the route table' },
       'POST /v1/patients/:id/accounts/:accountId/reset': { credentials: 'both' },
     };
+    // routes that name the patient in the query, or take a file: what a caller would send
+    const queries: Record<string, string> = { 'GET /v1/patients': '?mrn=MRN-A-0001', 'POST /v1/ingests': '?patient=MRN-A-0001&sample=NA00001' };
+    const files: Record<string, { body: string; headers: Record<string, string> }> = { 'POST /v1/ingests': { body: '##fileformat=VCFv4.2\n', headers: { 'content-type': 'text/vcf' } } };
     const patientRoutes = w.routes.filter((r) => r.route.touchesPatientData);
     assert.ok(patientRoutes.length >= 10);
     for (const { route, fullPath } of patientRoutes) {
       const key = `${route.method.toUpperCase()} ${fullPath}`;
       const path = fullPath.replace(/^\/v1/, '').replace(/:([A-Za-z]+)/g, (_m, name: string) => sample[name] ?? 'x');
-      const r = await http(`${w.url}${path}`, { method: route.method.toUpperCase(), token: tokens.relative ?? (await w.login('researcher')), ...(bodies[key] ? { body: bodies[key] } : {}) });
+      const r = await http(`${w.url}${path}${queries[key] ?? ''}`, { method: route.method.toUpperCase(), token: tokens.relative ?? (await w.login('researcher')), ...(bodies[key] ? { body: bodies[key] } : {}), ...files[key] });
       assert.ok(r.status === 404 || r.status === 403, `${key} answered ${r.status}`);
       const entries = await auditDecisions(r.headers.get('x-request-id')!);
       assert.ok(entries.some((e) => e.body.decision === 'deny'), `${key} must be decided by authorize() and audited`);

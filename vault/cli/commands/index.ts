@@ -126,7 +126,8 @@ export function usage(): string {
     ...lines,
     '',
     'Common options: --data-dir D (GENOVAULT_DATA_DIR), --master-key-file F (GENOVAULT_MASTER_KEY_FILE);',
-    'the master key may instead be given as GENOVAULT_MASTER_KEY (base64 of 32 bytes). Secrets are never',
-    'printed, except one-time enrolment codes, API tokens and TOTP secrets, each once, to the person they are for.',
+    'the master key may instead be given as GENOVAULT_MASTER_KEY (base64 of 32 bytes). Master keys and',
+    'passwords are never printed; a credential a command has just made for someone (a one-time enrolment',
+    "code, a service account's API token, your own TOTP secret when you enrol) is printed once, to hand over or keep.",
   ].join('\n');
 }

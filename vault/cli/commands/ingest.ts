@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { IngestOptions } from '../../ingest/ingest-vcf.ts';
 import { readSampleMap } from '../../ingest/sample-mapping.ts';
 import { parseBuildOption } from '../../ingest/ingest-build.ts';
@@ -13,16 +14,34 @@ genovault ingest --data-dir D --map SAMPLES.tsv [--targets FILE.bed] [--build GR
   a file whose header does not say needs --build, and a --build the header contradicts is refused. The audit log records
   the run as the operating-system user: one entry per stored sample (internal ids and counts).`;
 
-function progressPrinter(io: CommandIo): IngestOptions['onProgress'] {
+/** `1 min 05 s`, `42 s` */
+function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
+
+/** The progress line: records, megabytes read and speed, and with the file's size the share done and the time left. */
+export function progressLine(p: { bytes: number; records: number }, elapsedSeconds: number, fileBytes: number | null): string {
+  const rate = p.bytes / Math.max(elapsedSeconds, 1e-3);
+  const parts = [`${p.records.toLocaleString('en-US')} records`, `${(p.bytes / 1e6).toFixed(1)} MB`, `${(rate / 1e6).toFixed(1)} MB/s`];
+  if (fileBytes !== null && fileBytes > 0) {
+    const share = Math.min(p.bytes / fileBytes, 1);
+    parts.unshift(`${(share * 100).toFixed(0).padStart(3)}%`);
+    // bytes are read ahead of sealing: the estimate runs a little early, and says so by rounding up
+    if (p.bytes > 0 && share < 1) parts.push(`about ${duration(Math.ceil((fileBytes - p.bytes) / rate))} left`);
+  }
+  return parts.join(', ');
+}
+
+function progressPrinter(io: CommandIo, fileBytes: number | null): IngestOptions['onProgress'] {
   if (!io.isTty) return undefined;
   const started = performance.now();
   let last = 0;
-  return ({ bytes, records }) => {
+  return (p) => {
     const now = performance.now();
     if (now - last < 250) return;
     last = now;
-    const mbps = bytes / 1e6 / Math.max((now - started) / 1000, 1e-3);
-    io.err(`\r${records.toLocaleString('en-US')} records, ${(bytes / 1e6).toFixed(1)} MB, ${mbps.toFixed(1)} MB/s   `);
+    io.err(`\r${progressLine(p, (now - started) / 1000, fileBytes)}   `);
   };
 }
 
@@ -42,7 +61,7 @@ export async function ingestCommand(args: string[], flags: Flags, io: CommandIo)
   if (sample) options.sample = sample;
   if (mapFile) options.map = await readSampleMap(mapFile);
   if (targets) options.targets = targets;
-  const progress = progressPrinter(io);
+  const progress = progressPrinter(io, await stat(file).then((s) => (s.isFile() ? s.size : null), () => null));
   if (progress) options.onProgress = progress;
   const started = performance.now();
   const { ingestVcf } = await import('../../ingest/ingest-vcf.ts'); // the VCF reader and Arrow load only here

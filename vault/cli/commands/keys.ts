@@ -5,16 +5,27 @@ import { configFrom, requireFlag, withVault, type CommandIo, type Flags } from '
 import { withHostAudit } from '../host-audit.ts';
 import type { Config } from '../../../schemas/config.ts';
 
+/**
+ * What a new master key means for backups: said by keys rotate and erase-sample alike (after
+ * doing it), from this one place.
+ */
+export const BACKUP_WARNING =
+  'warning: backups of the data directory made before now open only with the master key they were made under, ' +
+  'which this replaced: they cannot be restored once that key is destroyed (keep it, apart from the data, for as ' +
+  'long as those backups must stay readable; an erased sample is gone from them only once it is destroyed). Back up now.';
+
 export const keysHelp = `genovault keys rotate --data-dir D [--new-master-key-file F]
   Re-seals every data key under a new master key; no data file is re-encrypted. With a key file
   and no new key given, a new key replaces the key file. With GENOVAULT_MASTER_KEY, give the new
-  key in GENOVAULT_NEW_MASTER_KEY or --new-master-key-file. Recorded in the audit log as the
-  operating-system user.`;
+  key in GENOVAULT_NEW_MASTER_KEY or --new-master-key-file. Works while the service serves (it
+  follows a new key file without a restart). Older backups of the data directory then open only
+  with the old key. Recorded in the audit log as the operating-system user.`;
 
 export const eraseHelp = `genovault erase-sample --data-dir D --sample-id S [--new-master-key-file F]
   Destroys sample S: its data key, files and catalog entries, and rotates the master key so that
-  older copies of the data directory cannot be read once the old key is gone. Recorded in the
-  audit log as the operating-system user (patient and sample ids, never the MRN).`;
+  older copies of the data directory (backups) cannot be read once the old key is gone. Works while
+  the service serves: its next answer no longer holds the sample. Recorded in the audit log as the
+  operating-system user (patient and sample ids, never the MRN).`;
 
 async function explicitNewKey(config: Config): Promise<MasterKey | undefined> {
   if (config.newMasterKey) return masterKeyFromBase64(config.newMasterKey.reveal(), 'GENOVAULT_NEW_MASTER_KEY');
@@ -35,11 +46,12 @@ export async function keysCommand(args: string[], flags: Flags, io: CommandIo): 
   await withVault(config, true, (vault) =>
     withHostAudit(config, vault, true, async (audit) => {
       const location = await audit.attempt({ command: 'keys.rotate', action: 'update', resource: 'key' }, async () => {
-        const replacement = await replacementFor(config);
-        await rotateMasterKey(vault, replacement);
+        // the key is staged under the writer lock, once no other change can commit
+        const replacement = await rotateMasterKey(vault, () => replacementFor(config));
         return { value: replacement.location, entries: [] };
       });
       io.out(`master key rotated; the vault now opens only with the new key (${location})`);
+      io.err(BACKUP_WARNING);
     }),
   );
   return 0;
@@ -54,11 +66,11 @@ export async function eraseSampleCommand(flags: Flags, io: CommandIo): Promise<n
       const sample = vault.catalog.sample(sampleId);
       const act = { command: 'erase-sample', action: 'delete', resource: 'variants', patientId: sample?.patientId ?? null, targetId: sample ? sampleId : null } as const;
       const location = await audit.attempt(act, async () => {
-        const replacement = await replacementFor(config);
-        await eraseSample(vault, sampleId, replacement);
+        const replacement = await eraseSample(vault, sampleId, () => replacementFor(config));
         return { value: replacement.location, entries: [] };
       });
       io.out(`erased sample ${sampleId}; master key rotated (${location})`);
+      io.err(BACKUP_WARNING);
     }),
   );
   return 0;
