@@ -7,7 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { worldForSuite, type World } from './service-world.ts';
 import { runCli } from '../helpers/run-cli.ts';
-import { withWriterLock } from '../../vault/store/vault-lock.ts';
+import { holdWriterLock } from '../helpers/hold-writer-lock.ts';
 import { readMasterKeyFile } from '../../vault/crypto/master-key.ts';
 
 const SIMPLE_VCF = fileURLToPath(new URL('../fixtures/conformance/examples/simple.vcf', import.meta.url));
@@ -38,16 +38,8 @@ describe('the command line while the service serves the same vault', function ()
     const token = await w.login('clin_a');
     const before = await variantsAs(w, token);
     assert.equal(before.samplesQueried, 1);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const holding = new Promise<void>((resolve) => (locked = resolve));
     // another change committing here: the command reads and seals the whole file, then waits to commit
-    const lock = withWriterLock(w.dataDir, async () => {
-      locked();
-      await held;
-    });
-    await holding;
+    const lock = await holdWriterLock(w.dataDir);
     const ingest = cli(w, ['ingest', '--patient', 'MRN-A-0001', '--sample', 'NA00002', SIMPLE_VCF]);
     for (let i = 0; i < 400 && (await othersPreparing(w)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal((await othersPreparing(w)).length, 1, 'the command has written its sealed files');
@@ -55,8 +47,7 @@ describe('the command line while the service serves the same vault', function ()
     const query = await cli(w, ['variants', '--patient', 'MRN-A-0001', '--format', 'json']);
     assert.equal(query.code, 0, query.stderr);
     assert.equal((JSON.parse(query.stdout) as Variants).samplesQueried, 1, 'and so does a command-line query');
-    release();
-    await lock;
+    await lock.release();
     const done = await ingest;
     assert.equal(done.code, 0, done.stderr);
     const sampleId = /sample (s_[0-9a-f]+)/.exec(done.stdout)?.[1];

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { worldForSuite, type World } from './service-world.ts';
 import { HOST_ACTOR } from '../../vault/identity/principal.ts';
-import { withWriterLock } from '../../vault/store/vault-lock.ts';
+import { holdWriterLock } from '../helpers/hold-writer-lock.ts';
 import { hashTree } from '../helpers/hash-tree.ts';
 
 const SIMPLE_VCF = fileURLToPath(new URL('../fixtures/conformance/examples/simple.vcf', import.meta.url));
@@ -164,23 +164,14 @@ describe('POST /v1/ingests: VCFs into the running vault', function () {
     const variants = async () => (await w.http<{ samplesQueried: number; variants: { sampleId: string }[] }>(`/patients/${w.patientA}/variants`, { token: clinician })).body;
     const before = await variants();
     assert.equal(before.samplesQueried, 1);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const holding = new Promise<void>((resolve) => (locked = resolve));
     // another change committing: the upload is read and sealed meanwhile, and waits to commit
-    const lock = withWriterLock(w.dataDir, async () => {
-      locked();
-      await held;
-    });
-    await holding;
+    const lock = await holdWriterLock(w.dataDir);
     const upload = w.http<Receipt>('/ingests?patient=MRN-A-0001&sample=NA00002', { method: 'POST', token: lab, body: vcf, headers: { 'content-type': 'text/vcf' } });
     // its sealed files are written (named in its marker) before it commits
     for (let i = 0; i < 200 && (await readdir(`${w.dataDir}/.changes`).catch(() => [])).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
     assert.ok((await readdir(`${w.dataDir}/.changes`)).length > 0, 'the upload is under way');
     assert.deepEqual(await variants(), before, 'nothing of it before the commit');
-    release();
-    await lock;
+    await lock.release();
     const r = await upload;
     assert.equal(r.status, 201, r.text);
     assert.equal(r.body.samples[0]!.patientId, w.patientA, 'a known MRN is the known patient');

@@ -4,6 +4,7 @@
 import type { Resource, Action } from '../../consent/policy/vocabulary.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
 import { MasterKeyError } from '../crypto/master-key.ts';
+import { VaultLockedError } from '../store/vault-lock.ts';
 import type { HttpState } from '../http/http-context.ts';
 import type { Principal } from '../identity/principal.ts';
 import type { VaultService } from './open-service.ts';
@@ -78,6 +79,14 @@ export async function currentVault(service: VaultService): Promise<VaultService[
     throw new ApiError({ code: 'vault_key_replaced', status: 503, title: 'Service unavailable', detail: 'the vault was changed under a master key this service does not hold; it must be restarted' });
   }
   return service.vault;
+}
+
+/** A commit that waited too long for another change (a large erasure): 503, to be sent again. */
+export function vaultBusyAsUnavailable(err: unknown): never {
+  if (err instanceof VaultLockedError) {
+    throw new ApiError({ code: 'vault_busy', status: 503, title: 'Service unavailable', detail: 'another change to the vault is being committed; send the request again shortly' });
+  }
+  throw err;
 }
 
 /** Authorizes, then runs `read` only if permitted and the patient exists. */

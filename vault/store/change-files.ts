@@ -5,6 +5,7 @@
 import { appendFile, mkdir, readdir, readFile, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomId } from './ids.ts';
+import { isRunning } from '../fs/pid-lock.ts';
 
 const MARKERS = '.changes';
 
@@ -33,15 +34,6 @@ export class ChangeMarker {
     this.path = null;
     // leave the data directory as it was before the change (rmdir refuses while other markers remain)
     await rmdir(join(this.dataDir, MARKERS)).catch(() => undefined);
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -13,105 +13,29 @@ export interface CommandEntry {
   load(): Promise<Command>;
 }
 
+/** An entry whose module loads when the command runs; `pick` takes its help and handler from it. */
+function lazy<M>(summary: string, load: () => Promise<M>, pick: (m: M) => Command): CommandEntry {
+  return { summary, load: async () => pick(await load()) };
+}
+
+const variants = () => import('./variants.ts');
+const keys = () => import('./keys.ts');
+
 export const COMMANDS: Record<string, CommandEntry> = {
-  init: {
-    summary: 'create a new vault',
-    load: async () => {
-      const m = await import('./init.ts');
-      return { help: m.initHelp, run: (_a, f, io) => m.initCommand(f, io) };
-    },
-  },
-  ingest: {
-    summary: 'validate and seal a VCF',
-    load: async () => {
-      const m = await import('./ingest.ts');
-      return { help: m.ingestHelp, run: (a, f, io) => m.ingestCommand(a, f, io) };
-    },
-  },
-  variants: {
-    summary: "print a patient's variants",
-    load: async () => {
-      const m = await import('./variants.ts');
-      return { help: m.variantsHelp, run: (_a, f, io) => m.variantsCommand(f, io) };
-    },
-  },
-  carriers: {
-    summary: 'samples carrying one variant',
-    load: async () => {
-      const m = await import('./variants.ts');
-      return { help: m.cohortHelp, run: (_a, f, io) => m.carriersCommand(f, io) };
-    },
-  },
-  'allele-counts': {
-    summary: 'allele counts over a region',
-    load: async () => {
-      const m = await import('./variants.ts');
-      return { help: m.cohortHelp, run: (_a, f, io) => m.alleleCountsCommand(f, io) };
-    },
-  },
-  samples: {
-    summary: 'list samples',
-    load: async () => {
-      const m = await import('./samples.ts');
-      return { help: m.samplesHelp, run: (_a, f, io) => m.samplesCommand(f, io) };
-    },
-  },
-  'erase-sample': {
-    summary: 'destroy a sample (crypto-shredding)',
-    load: async () => {
-      const m = await import('./keys.ts');
-      return { help: m.eraseHelp, run: (_a, f, io) => m.eraseSampleCommand(f, io) };
-    },
-  },
-  keys: {
-    summary: 'rotate the master key',
-    load: async () => {
-      const m = await import('./keys.ts');
-      return { help: m.keysHelp, run: (a, f, io) => m.keysCommand(a, f, io) };
-    },
-  },
-  serve: {
-    summary: 'serve the HTTPS API',
-    load: async () => {
-      const m = await import('./serve.ts');
-      return { help: m.serveHelp, run: (_a, f, io) => m.serveCommand(f, io) };
-    },
-  },
-  users: {
-    summary: 'staff accounts on the host: add (the first admin), enrol, reset, list',
-    load: async () => {
-      const m = await import('./users.ts');
-      return { help: m.usersHelp, run: (a, f, io) => m.usersCommand(a, f, io) };
-    },
-  },
-  totp: {
-    summary: 'print the current TOTP code for a secret',
-    load: async () => {
-      const m = await import('./totp.ts');
-      return { help: m.totpHelp, run: (a, f, io) => m.totpCommand(a, f, io) };
-    },
-  },
-  certs: {
-    summary: 'issue client certificates (mutual TLS); show the CA',
-    load: async () => {
-      const m = await import('./certs.ts');
-      return { help: m.certsHelp, run: (a, f, io) => m.certsCommand(a, f, io) };
-    },
-  },
-  audit: {
-    summary: 'verify the audit, clinical and account logs',
-    load: async () => {
-      const m = await import('./audit.ts');
-      return { help: m.auditHelp, run: (a, f, io) => m.auditCommand(a, f, io) };
-    },
-  },
-  duo: {
-    summary: 'match a research purpose against a consent (GA4GH DUO)',
-    load: async () => {
-      const m = await import('./duo.ts');
-      return { help: m.duoHelp, run: (a, f, io) => m.duoCommand(a, f, io) };
-    },
-  },
+  init: lazy('create a new vault', () => import('./init.ts'), (m) => ({ help: m.initHelp, run: (_a, f, io) => m.initCommand(f, io) })),
+  ingest: lazy('validate and seal a VCF', () => import('./ingest.ts'), (m) => ({ help: m.ingestHelp, run: (a, f, io) => m.ingestCommand(a, f, io) })),
+  variants: lazy("print a patient's variants", variants, (m) => ({ help: m.variantsHelp, run: (_a, f, io) => m.variantsCommand(f, io) })),
+  carriers: lazy('samples carrying one variant', variants, (m) => ({ help: m.cohortHelp, run: (_a, f, io) => m.carriersCommand(f, io) })),
+  'allele-counts': lazy('allele counts over a region', variants, (m) => ({ help: m.cohortHelp, run: (_a, f, io) => m.alleleCountsCommand(f, io) })),
+  samples: lazy('list samples', () => import('./samples.ts'), (m) => ({ help: m.samplesHelp, run: (_a, f, io) => m.samplesCommand(f, io) })),
+  'erase-sample': lazy('destroy a sample (crypto-shredding)', keys, (m) => ({ help: m.eraseHelp, run: (_a, f, io) => m.eraseSampleCommand(f, io) })),
+  keys: lazy('rotate the master key', keys, (m) => ({ help: m.keysHelp, run: (a, f, io) => m.keysCommand(a, f, io) })),
+  serve: lazy('serve the HTTPS API', () => import('./serve.ts'), (m) => ({ help: m.serveHelp, run: (_a, f, io) => m.serveCommand(f, io) })),
+  users: lazy('staff accounts on the host: add (the first admin), enrol, reset, list', () => import('./users.ts'), (m) => ({ help: m.usersHelp, run: (a, f, io) => m.usersCommand(a, f, io) })),
+  totp: lazy('print the current TOTP code for a secret', () => import('./totp.ts'), (m) => ({ help: m.totpHelp, run: (a, f, io) => m.totpCommand(a, f, io) })),
+  certs: lazy('issue client certificates (mutual TLS); show the CA', () => import('./certs.ts'), (m) => ({ help: m.certsHelp, run: (a, f, io) => m.certsCommand(a, f, io) })),
+  audit: lazy('verify the audit, clinical and account logs', () => import('./audit.ts'), (m) => ({ help: m.auditHelp, run: (a, f, io) => m.auditCommand(a, f, io) })),
+  duo: lazy('match a research purpose against a consent (GA4GH DUO)', () => import('./duo.ts'), (m) => ({ help: m.duoHelp, run: (a, f, io) => m.duoCommand(a, f, io) })),
 };
 
 export function usage(): string {

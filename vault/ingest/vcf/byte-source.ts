@@ -51,20 +51,23 @@ function compressionOf(head: Buffer): Compression {
 
 export async function openText(source: VcfSource): Promise<TextSource> {
   if (typeof source !== 'string') return openStream(source);
-  const path = source;
-  const compression = await detectCompression(path);
-  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  const compression = await detectCompression(source);
+  return textOf(createReadStream(source, { highWaterMark: 1 << 20 }), compression, () => undefined);
+}
+
+/** The text of `raw` (counted and hashed as it is read), inflated when compressed. */
+function textOf(raw: Readable, compression: Compression, onDestroy: () => void): TextSource {
   let fileBytes = 0;
   const hash = createHash('sha256');
-  file.on('data', (chunk: Buffer | string) => {
+  raw.on('data', (chunk: Buffer | string) => {
     fileBytes += chunk.length;
     hash.update(chunk);
   });
-  let text: Readable = file;
+  let text: Readable = raw;
   if (compression !== 'none') {
     const gunzip = createGunzip({ chunkSize: 1 << 20 });
-    file.on('error', (err) => gunzip.destroy(err));
-    text = file.pipe(gunzip);
+    raw.on('error', (err) => gunzip.destroy(err));
+    text = raw.pipe(gunzip);
   }
   return {
     compression,
@@ -73,7 +76,8 @@ export async function openText(source: VcfSource): Promise<TextSource> {
     sha256: () => hash.copy().digest('hex'),
     destroy: () => {
       text.destroy();
-      file.destroy();
+      raw.destroy();
+      onDestroy();
     },
   };
 }
@@ -93,37 +97,13 @@ async function openStream(source: VcfStream): Promise<TextSource> {
     head.push(next.value);
     headBytes += next.value.length;
   }
-  const compression = compressionOf(Buffer.concat(head));
-  let fileBytes = 0;
-  const hash = createHash('sha256');
-  const counted = (chunk: Buffer): Buffer => {
-    fileBytes += chunk.length;
-    hash.update(chunk);
-    return chunk;
-  };
   const raw = Readable.from((async function* () {
-    for (const chunk of head) yield counted(chunk);
+    yield* head;
     while (!ended) {
       const next = await pieces.next();
       if (next.done) return;
-      yield counted(next.value);
+      yield next.value;
     }
   })(), { objectMode: false });
-  let text: Readable = raw;
-  if (compression !== 'none') {
-    const gunzip = createGunzip({ chunkSize: 1 << 20 });
-    raw.on('error', (err) => gunzip.destroy(err));
-    text = raw.pipe(gunzip);
-  }
-  return {
-    compression,
-    chunks: text as AsyncIterable<Buffer>,
-    fileBytes: () => fileBytes,
-    sha256: () => hash.copy().digest('hex'),
-    destroy: () => {
-      text.destroy();
-      raw.destroy();
-      void pieces.return?.();
-    },
-  };
+  return textOf(raw, compressionOf(Buffer.concat(head)), () => void pieces.return?.());
 }

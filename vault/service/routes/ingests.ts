@@ -9,14 +9,13 @@ import { ApiError, payloadTooLarge, unsupportedMediaType, validationFailed } fro
 import type { HttpRouterContext } from '../../http/http-context.ts';
 import { IngestQuerySchema, IngestReceiptSchema } from '../../../schemas/api.ts';
 import { principalOf } from '../authenticate.ts';
-import { requestOrigin, requireAccess } from '../patient-access.ts';
+import { requestOrigin, requireAccess, vaultBusyAsUnavailable } from '../patient-access.ts';
 import { REQUEST_OUTCOME_ACTION, REQUEST_OUTCOME_RESOURCE } from '../request-audit.ts';
 import { ingestVcf, type IngestOptions, type IngestReport } from '../../ingest/ingest-vcf.ts';
 import { parseBuildOption } from '../../ingest/ingest-build.ts';
 import { VcfFormatError } from '../../ingest/vcf/vcf-format-error.ts';
 import { SampleMappingError } from '../../ingest/sample-mapping.ts';
 import { IngestBuildError } from '../../ingest/ingest-build.ts';
-import { VaultLockedError } from '../../store/vault-lock.ts';
 import type { Principal } from '../../identity/principal.ts';
 import type { VaultService } from '../open-service.ts';
 
@@ -54,11 +53,8 @@ function badUpload(err: unknown): never {
     throw validationFailed([{ path: 'query.sample', message: "the VCF's samples do not match: name the sample column to store (sample), which a file with several samples needs" }]);
   }
   if (err instanceof IngestBuildError) throw validationFailed([{ path: 'query.build', message: withoutQuotedText(err.message).replace(/--build/g, 'build') }]);
-  if (err instanceof VaultLockedError) {
-    throw new ApiError({ code: 'vault_busy', status: 503, title: 'Service unavailable', detail: 'another change to the vault is being committed; send the file again shortly' });
-  }
   if (err instanceof Error && err.name === 'IngestInputError') throw validationFailed([{ path: 'body', message: 'not a readable VCF (plain, gzip or BGZF)' }]);
-  throw err;
+  vaultBusyAsUnavailable(err);
 }
 
 function checkMediaType(ctx: HttpRouterContext): void {

@@ -6,7 +6,7 @@ import { ApiError } from '../../http/api-error.ts';
 import { PatientIdSchema, PatientRecordInputSchema, PatientRecordUpdateSchema, type PatientRecord } from '../../../schemas/clinical.ts';
 import { BreakGlassBodySchema, VariantsQuerySchema, PurposeQuerySchema, VariantSchema, QueryNoteSchema, PatientLookupQuerySchema } from '../../../schemas/api.ts';
 import { principalOf } from '../authenticate.ts';
-import { mayAccess, requireAccess, requestOrigin, withPatientAccess, defaultPurpose, patientByMrn } from '../patient-access.ts';
+import { mayAccess, requireAccess, requestOrigin, withPatientAccess, defaultPurpose, patientByMrn, vaultBusyAsUnavailable } from '../patient-access.ts';
 import { toFhirBundle } from '../../clinical/fhir/fhir-bundle.ts';
 import { QueryInputError } from '../../store/query-engine.ts';
 import { RegionError } from '../../store/region.ts';
@@ -60,7 +60,7 @@ export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8
         // one registration at a time: two for the same MRN must not both pass the check below
         return registrations.run('registration', async () => {
           if (service.clinical.patientIdByMrn(body.mrn)) throw new ApiError({ code: 'patient_exists', status: 409, title: 'Conflict', detail: 'a record with that MRN exists' });
-          const { patientId, created } = await service.vault.registerPatient(body.mrn);
+          const { patientId, created } = await service.vault.registerPatient(body.mrn).catch(vaultBusyAsUnavailable);
           const record = await service.clinical.recordPatient(patientId, body, principal.accountId);
           const reason = created ? 'new_patient' : 'record_for_ingested_patient';
           await recordOutcome(service.audit, { requestId, actor: principal, action: 'record.register', resource: 'record', patientId, decision: 'success', reason });
