@@ -66,7 +66,7 @@ describe('authorize(): auditing every decision', () => {
     });
   }
 
-  it('records the request id, actor, roles, patient, resource, action, purpose, decision and rule', async () => {
+  it('records the request id, actor, roles, patient, resource, action, purpose, decision, rule, policy version and facts', async () => {
     const recorded: AuthorizationAuditEvent[] = [];
     const authorizer = await createAuthorizer({ facts: facts(), audit: (event) => Promise.resolve(void recorded.push(event)) });
     const decision = await authorizer.authorize(refused, { requestId: 'req-3' });
@@ -82,9 +82,27 @@ describe('authorize(): auditing every decision', () => {
         decision: 'deny',
         rule: 'p, admin-never-touches-variants, admin, variants, *, *, any, deny',
         flagged: false,
+        policyVersion: 1,
+        relations: { care_team: false, break_glass: false, self: false, proxy_for: false },
       },
     ]);
     assert.equal(decision.rule, recorded[0]?.rule);
+    assert.equal(decision.policyVersion, 1);
+  });
+
+  it('records the facts the decision was taken on, as they were looked up for this request', async () => {
+    const recorded: AuthorizationAuditEvent[] = [];
+    const relationships = facts().grantBreakGlass('dr-a', 'p-2');
+    const authorizer = await createAuthorizer({ facts: relationships, audit: (event) => Promise.resolve(void recorded.push(event)) });
+    await authorizer.authorize(permitted, { requestId: 'req-4' });
+    await authorizer.authorize({ ...permitted, patientId: 'p-2' }, { requestId: 'req-5' });
+    assert.deepEqual(
+      recorded.map((event) => event.relations),
+      [
+        { care_team: true, break_glass: false, self: false, proxy_for: false },
+        { care_team: false, break_glass: true, self: false, proxy_for: false },
+      ],
+    );
   });
 
   const malformed: [string, AccessRequest, string][] = [

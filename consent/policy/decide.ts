@@ -1,0 +1,40 @@
+// The decision itself, for one request and one snapshot of relationship facts under one policy
+// version. authorize() calls it for live requests; the what-if replay and explain call the very
+// same function, so what they report is what authorize() would decide.
+import type { Verdict } from './explain.ts';
+import type { CompiledPolicy } from './compiled-policy.ts';
+import type { EnforcementSubject } from './matcher-functions.ts';
+import type { RelationSnapshot } from './relationship-facts.ts';
+
+/** What a decision depends on besides the facts: who asks (id, roles), about whom, what, why. */
+export interface DecisionInput {
+  userId: string;
+  roles: readonly string[];
+  patientId: string | null;
+  resource: string;
+  action: string;
+  purpose: string;
+}
+
+/**
+ * Decides first as if the user held no break-glass grant; only if that refuses and a grant is
+ * active does it decide again with the grant. So `breakGlass` means "the grant was needed",
+ * whatever order the rules stand in, and a clinician on the care team is never flagged.
+ */
+export function decideUnder(policy: CompiledPolicy, input: DecisionInput, relations: RelationSnapshot): Verdict {
+  const ordinary = enforce(policy, input, { ...relations, break_glass: false });
+  if (ordinary.allowed || !relations.break_glass) return ordinary;
+  const withGrant = enforce(policy, input, relations);
+  return withGrant.allowed ? { ...withGrant, breakGlass: true } : ordinary;
+}
+
+function enforce(policy: CompiledPolicy, input: DecisionInput, relations: RelationSnapshot): Verdict {
+  const subject: EnforcementSubject = { userId: input.userId, roles: [...input.roles], patientId: input.patientId, relations };
+  // The matcher functions are synchronous (the facts are already in the request), so the
+  // synchronous enforce applies; measured twice the throughput of the async one.
+  const [allowed, matched] = policy.enforcer.enforceExSync(subject, input.patientId, input.resource, input.action, input.purpose);
+  const rule = matched[0] === undefined ? null : (policy.rulesById.get(matched[0]) ?? null);
+  // casbin reports the deciding line; a refusal is only ever explained by a deny line.
+  const deciding = rule !== null && (rule.effect === 'allow') === allowed ? rule : null;
+  return { allowed: allowed && deciding !== null, rule: deciding, breakGlass: false };
+}
