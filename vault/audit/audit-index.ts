@@ -129,6 +129,15 @@ export class AuditIndex {
     }
   }
 
+  /** Every entry stamped at or after `fromMs`, newest first (entries are stamped in seq order). */
+  *newestSince(fromMs: number): Generator<LogEntry<AuditEvent>> {
+    for (let i = this.all.length - 1; i >= 0; i--) {
+      const { entry, atMs } = this.all[i]!;
+      if (atMs < fromMs) return;
+      yield entry;
+    }
+  }
+
   private narrowest(filter: AuditFilter): Indexed[] {
     const lists: Indexed[][] = [];
     if (filter.patientId !== undefined) lists.push(this.byPatient.get(filter.patientId) ?? []);

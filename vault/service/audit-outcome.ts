@@ -17,6 +17,10 @@ export interface Outcome {
   reason: string;
   /** for the privacy officer's and ethics board's review (patient-linked accounts) */
   flagged?: boolean;
+  /** an internal id the step was about besides the patient (an account, a policy proposal) */
+  targetId?: string | null;
+  /** numbers that say what the step did, e.g. { version: 2 } */
+  counts?: Record<string, number>;
 }
 
 export async function recordOutcome(audit: AuditLog, outcome: Outcome): Promise<void> {
@@ -33,6 +37,8 @@ export async function recordOutcome(audit: AuditLog, outcome: Outcome): Promise<
     rule: null,
     reason: outcome.reason,
     ...(outcome.flagged && { flagged: true }),
+    ...(outcome.targetId !== undefined && { targetId: outcome.targetId }),
+    ...(outcome.counts !== undefined && { counts: outcome.counts }),
   });
 }
 

@@ -13,6 +13,8 @@ import { ClinicalStore } from '../clinical/clinical-store.ts';
 import type { ClinicalEvent } from '../clinical/clinical-events.ts';
 import { createAuthorizer, type Authorizer } from '../../consent/policy/authorize.ts';
 import type { RelationshipFacts } from '../../consent/policy/relationship-facts.ts';
+import type { PolicyGovernance } from '../../consent/governance/policy-governance.ts';
+import { openPolicyGovernance } from './policy-log.ts';
 
 import { LOG_KEYS, logPath } from '../log/log-files.ts';
 
@@ -26,6 +28,8 @@ export interface VaultService {
   identity: IdentityService;
   audit: AuditLog;
   authorizer: Authorizer;
+  /** the policy's versions, proposals and the board's decisions; swaps the authorizer's version on approval */
+  governance: PolicyGovernance;
   now: () => number;
   close(): Promise<void>;
 }
@@ -36,6 +40,8 @@ export interface ServiceOptions {
   scrypt?: { log2N: number; r: number; p: number };
   /** benchmark baseline only: decisions are not written to the audit log */
   unauditedForBenchmark?: boolean;
+  /** tests only: the policy file this release ships, instead of consent/policy/policy.csv */
+  shippedPolicyPath?: string;
 }
 
 export async function openVaultService(config: Config, options: ServiceOptions = {}): Promise<VaultService> {
@@ -46,7 +52,7 @@ export async function openVaultService(config: Config, options: ServiceOptions =
     for (const close of closers.reverse()) await close().catch(() => undefined);
   };
   try {
-    const [clinicalKey, accountsKey, auditKey] = await vault.namedKeys([LOG_KEYS.clinical, LOG_KEYS.accounts, LOG_KEYS.audit]);
+    const [clinicalKey, accountsKey, auditKey, policyKey] = await vault.namedKeys([LOG_KEYS.clinical, LOG_KEYS.accounts, LOG_KEYS.audit, LOG_KEYS.policy]);
     await mkdir(join(config.dataDir, 'logs'), { recursive: true, mode: 0o700 });
     const clinicalLog = await SealedAppendLog.open<ClinicalEvent>(logPath(config.dataDir, 'clinical'), { key: clinicalKey!, logId: 'clinical' });
     closers.push(() => clinicalLog.close());
@@ -68,8 +74,12 @@ export async function openVaultService(config: Config, options: ServiceOptions =
     closers.push(() => queries.close());
     const facts = relationshipFacts(clinical, identity, now);
     const sink = options.unauditedForBenchmark ? () => Promise.resolve() : async (event: Parameters<AuditLog['record']>[0]) => void (await audit.record(event));
-    const authorizer = await createAuthorizer({ facts, audit: sink });
-    return { config, vault, queries, clinical, identity, audit, authorizer, now, close: closeAll };
+    const policy = await openPolicyGovernance({ path: logPath(config.dataDir, 'policy'), key: policyKey!, audit, ...(options.shippedPolicyPath !== undefined && { shippedPolicyPath: options.shippedPolicyPath }) });
+    closers.push(policy.close);
+    const { governance } = policy;
+    const authorizer = await createAuthorizer({ facts, audit: sink, policy: governance.activePolicy });
+    governance.attach(authorizer);
+    return { config, vault, queries, clinical, identity, audit, authorizer, governance, now, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;
