@@ -43,8 +43,16 @@ const RELATION_CONDITIONS: Readonly<Record<Relation, string>> = {
   proxy_for: ' for the patient they are legal proxy for',
 };
 
+const ACTION_PHRASES: Readonly<Record<string, string>> = {
+  [WILDCARD]: 'do anything with',
+  propose: 'propose changes to',
+  replay: 'replay recent decisions under proposed changes to',
+  decide: 'approve or reject proposed changes to',
+  explain: 'have decisions explained under',
+};
+
 function actionPhrase(action: string): string {
-  return action === WILDCARD ? 'do anything with' : action;
+  return ACTION_PHRASES[action] ?? action;
 }
 
 function purposePhrase(purpose: string): string {

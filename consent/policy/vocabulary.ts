@@ -20,7 +20,11 @@ export const RESOURCES = [
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
-export const ACTIONS = ['read', 'create', 'update', 'delete'] as const;
+/**
+ * The last four are steps on the policy itself: propose a new version, replay recent decisions
+ * under a proposal (what-if), approve or reject a proposal, have a decision explained.
+ */
+export const ACTIONS = ['read', 'create', 'update', 'delete', 'propose', 'replay', 'decide', 'explain'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export const PURPOSES = ['treatment', 'research', 'insurance', 'family', 'self', 'operations'] as const;

@@ -11,7 +11,7 @@ type Situation = 'stranger' | Exclude<Relation, 'any'>;
 const SITUATIONS: Situation[] = ['stranger', 'care_team', 'break_glass', 'self', 'proxy_for'];
 const ALL = '*';
 
-/** [role, resource, action (* = all four), purpose, relationship required] */
+/** [role, resource, action (* = every action), purpose, relationship required] */
 const INTENDED: [string, string, string, string, Relation][] = [
   ['clinician', 'record', 'read', 'treatment', 'care_team'],
   ['clinician', 'variants', 'read', 'treatment', 'care_team'],
@@ -41,6 +41,16 @@ const INTENDED: [string, string, string, string, Relation][] = [
   ['ethics_board', 'break_glass', 'read', 'operations', 'any'],
   ['ethics_board', 'policy', 'read', 'operations', 'any'],
   ['privacy_officer', 'audit', 'read', 'operations', 'any'],
+  ['auditor', 'policy', 'read', 'operations', 'any'],
+  ['privacy_officer', 'policy', 'read', 'operations', 'any'],
+  ['admin', 'policy', 'read', 'operations', 'any'],
+  ['privacy_officer', 'policy', 'propose', 'operations', 'any'],
+  ['admin', 'policy', 'propose', 'operations', 'any'],
+  ['ethics_board', 'policy', 'replay', 'operations', 'any'],
+  ['privacy_officer', 'policy', 'replay', 'operations', 'any'],
+  ['ethics_board', 'policy', 'decide', 'operations', 'any'],
+  ['ethics_board', 'policy', 'explain', 'operations', 'any'],
+  ['auditor', 'policy', 'explain', 'operations', 'any'],
 ];
 
 function intended(role: string, resource: string, action: string, purpose: string, situation: Situation) {
