@@ -14,6 +14,7 @@ import { patientRoutes } from './routes/patients.ts';
 import { oversightRoutes } from './routes/oversight.ts';
 import { relationshipRoutes } from './routes/relationships.ts';
 import { enrolmentRoutes } from './routes/enrolments.ts';
+import { policyRoutes } from './routes/policy.ts';
 import { loadOrCreateCa, loadOrIssueServerCertificate } from './tls-material.ts';
 
 function healthRoutes(): RouteTable {
@@ -47,6 +48,7 @@ export async function buildVaultApp(service: VaultService, logger: Logger, optio
       relationshipRoutes(service),
       enrolmentRoutes(service),
       oversightRoutes(service),
+      policyRoutes(service),
     ],
   });
 }

@@ -28,6 +28,8 @@ export interface VaultService {
   identity: IdentityService;
   audit: AuditLog;
   authorizer: Authorizer;
+  /** the relationship facts authorize() reads, looked up fresh on every call (also for explanations) */
+  facts: RelationshipFacts;
   /** the policy's versions, proposals and the board's decisions; swaps the authorizer's version on approval */
   governance: PolicyGovernance;
   now: () => number;
@@ -79,7 +81,7 @@ export async function openVaultService(config: Config, options: ServiceOptions =
     const { governance } = policy;
     const authorizer = await createAuthorizer({ facts, audit: sink, policy: governance.activePolicy });
     governance.attach(authorizer);
-    return { config, vault, queries, clinical, identity, audit, authorizer, governance, now, close: closeAll };
+    return { config, vault, queries, clinical, identity, audit, authorizer, facts, governance, now, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;
