@@ -160,10 +160,16 @@ export class PolicyGovernance {
     return { proposal, activated };
   }
 
+  /**
+   * A release whose policy file differs from every one seen before gets it proposed, once: not
+   * when it is the file the vault started with, nor when the board has it before them or has
+   * decided on it (unless another version overtook that proposal: then it is proposed afresh).
+   */
   private async proposeShippedUpdate(shippedText: string): Promise<ProposalRecord | null> {
-    if (shippedText === this.history.active?.text) return null;
-    const sameText = this.history.proposals().filter((p) => p.text === shippedText);
-    if (sameText.some((p) => this.history.status(p) !== 'superseded')) return null;
+    const { history } = this;
+    if (shippedText === history.active?.text || shippedText === history.version(1)?.text) return null;
+    const sameText = history.proposals().filter((p) => p.text === shippedText);
+    if (sameText.some((p) => history.status(p) !== 'superseded')) return null;
     const { proposal } = await this.recordProposal({ text: shippedText, rationale: SHIPPED_UPDATE_RATIONALE, proposedBy: HOST_PROPOSER });
     return proposal;
   }

@@ -28,6 +28,20 @@ export const VersionParamsSchema = z.object({ version: z.string().regex(/^[1-9][
 const policyWord = z.string().regex(/^[a-z][a-z_]{0,31}$/, 'a word of the policy vocabulary');
 
 /**
+ * Fact names and their booleans. Checked here rather than as a zod record, whose errors would
+ * put the submitted key in the error's path: a key is input too, and is never repeated.
+ */
+const RelationFactsSchema = z
+  .record(z.string(), z.unknown())
+  .superRefine((facts, ctx) => {
+    const entries = Object.entries(facts);
+    if (entries.length > 32) ctx.addIssue({ code: 'custom', message: 'at most 32 facts' });
+    else if (!entries.every(([name]) => /^[a-z][a-z_]{0,31}$/.test(name))) ctx.addIssue({ code: 'custom', message: 'fact names are lower-case words joined by _' });
+    else if (!entries.every(([, value]) => typeof value === 'boolean')) ctx.addIssue({ code: 'custom', message: 'every fact is true or false' });
+  })
+  .transform((facts) => facts as Record<string, boolean>);
+
+/**
  * Who asks, about whom, for what. The relationship facts are either given as booleans (a
  * hypothetical question: no stored data is read) or looked up fresh for a real account and
  * patient (which is audited).
@@ -41,7 +55,7 @@ export const ExplainBodySchema = z
       accountId: AccountIdSchema.optional(),
     }),
     /** the relationship facts, when not looked up: care_team, break_glass, self, proxy_for... */
-    relations: z.record(policyWord, z.boolean()).optional(),
+    relations: RelationFactsSchema.optional(),
     /** the patient the request is about; null for a request about no patient */
     patientId: PatientIdSchema.nullable(),
     resource: policyWord,

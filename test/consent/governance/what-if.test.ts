@@ -1,0 +1,121 @@
+// The what-if replay on its own: the 30-day window, entries that cannot be replayed, break-glass
+// changes, examples; and, for generated requests, that replaying an audited decision under the
+// version that made it gives back the decision authorize() recorded.
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { createAuthorizer, type AuthorizationAuditEvent } from '../../../consent/policy/authorize.ts';
+import { compilePolicyText, type CompiledPolicy } from '../../../consent/policy/compiled-policy.ts';
+import type { RelationSnapshot } from '../../../consent/policy/relationship-facts.ts';
+import { ACTIONS, PURPOSES, RESOURCES, ROLES } from '../../../consent/policy/vocabulary.ts';
+import { replayWhatIf, type RecordedDecision } from '../../../consent/governance/what-if.ts';
+import { replacingRule, shippedPolicy, withoutRule } from '../../e2e/policy-kit.ts';
+
+const DAY = 86_400_000;
+const UNTIL = Date.parse('2026-12-01T00:00:00Z');
+const NO_FACTS = { care_team: false, break_glass: false, self: false, proxy_for: false };
+
+function record(seq: number, fields: Partial<RecordedDecision> = {}): RecordedDecision {
+  return {
+    seq, at: new Date(UNTIL - DAY).toISOString(), requestId: `req-${seq}`, actorId: 'acc_00000000000000a1', roles: ['clinician'], patientId: 'p_00000000000000a1',
+    resource: 'variants', action: 'read', purpose: 'treatment', decision: 'permit', policyVersion: 1, relations: { ...NO_FACTS, care_team: true }, ...fields,
+  };
+}
+
+describe('what-if replay', () => {
+  let shipped: string;
+  let active: CompiledPolicy;
+  const compile = (text: string) => compilePolicyText(text, { version: 2 });
+  before(async () => {
+    shipped = await shippedPolicy();
+    active = await compilePolicyText(shipped, { version: 1 });
+  });
+
+  it('replays only the last 30 days', async () => {
+    const proposed = await compile(withoutRule(shipped, 'clinician-reads-variants-on-care-team'));
+    const at = (msBefore: number) => new Date(UNTIL - msBefore).toISOString();
+    const records = [record(1, { at: at(31 * DAY) }), record(2, { at: at(30 * DAY + 1000) }), record(3, { at: at(29 * DAY) }), record(4, { at: at(0) }), record(5, { at: new Date(UNTIL + 1000).toISOString() })];
+    const report = await replayWhatIf({ records, active, proposed, until: UNTIL });
+    assert.deepEqual([report.examined, report.changes.permitToDeny], [2, 2]);
+    assert.deepEqual(report.examples.map((e) => e.auditSeq).sort(), [3, 4]);
+  });
+
+  it('counts as not replayable an entry without facts, or without a fact either version reads', async () => {
+    const proposed = await compile(`${shipped}\np, proxy-reads-consents, proxy, consent, read, self, proxy_for, allow\n`);
+    const { proxy_for: _dropped, ...withoutProxyFact } = NO_FACTS;
+    const records = [record(1, { relations: null }), record(2, { relations: withoutProxyFact }), record(3, { purpose: null }), record(4)];
+    const report = await replayWhatIf({ records, active, proposed, until: UNTIL });
+    assert.deepEqual([report.examined, report.notReplayable, report.replayed, report.unchanged], [4, 3, 1, 1]);
+  });
+
+  it('tells a permit that would need break-glass from one that would not', async () => {
+    const grant = { ...NO_FACTS, break_glass: true };
+    const records = [record(1, { relations: grant })];
+    const noGrantRule = await compile(withoutRule(shipped, 'clinician-reads-variants-by-break-glass'));
+    const anyClinician = await compile(replacingRule(shipped, 'clinician-reads-variants-on-care-team', 'p, clinician-reads-variants-on-care-team, clinician, variants, read, treatment, any, allow'));
+    const refused = await replayWhatIf({ records, active, proposed: noGrantRule, until: UNTIL });
+    assert.deepEqual(refused.byRule, [{ before: 'clinician-reads-variants-by-break-glass', after: null, from: 'permit_break_glass', to: 'deny', count: 1 }]);
+    const unflagged = await replayWhatIf({ records, active, proposed: anyClinician, until: UNTIL });
+    assert.deepEqual(unflagged.changes, { permitToDeny: 0, denyToPermit: 0, breakGlassChanged: 1 });
+    assert.deepEqual([unflagged.byRule[0]?.from, unflagged.byRule[0]?.to], ['permit_break_glass', 'permit']);
+  });
+
+  it('gives at most ten examples, one of each kind of change first', async () => {
+    const proposed = await compile(withoutRule(withoutRule(shipped, 'clinician-reads-variants-on-care-team'), 'patient-reads-own-record'));
+    const clinicians = Array.from({ length: 20 }, (_, i) => record(i + 1));
+    const patient = record(99, { roles: ['patient'], resource: 'record', purpose: 'self', relations: { ...NO_FACTS, self: true } });
+    const report = await replayWhatIf({ records: [...clinicians, patient], active, proposed, until: UNTIL });
+    assert.equal(report.changed, 21);
+    assert.equal(report.examples.length, 10);
+    assert.ok(report.examples.some((e) => e.auditSeq === 99), 'the rarer change has its example');
+  });
+
+  it('replays every audited decision to the decision authorize() recorded (generated requests)', async () => {
+    let facts: RelationSnapshot = NO_FACTS;
+    const audited: AuthorizationAuditEvent[] = [];
+    const answer = (fact: keyof RelationSnapshot) => () => Promise.resolve(facts[fact]);
+    const authorizer = await createAuthorizer({
+      policy: active,
+      facts: { isOnCareTeam: answer('care_team'), hasActiveBreakGlass: answer('break_glass'), isSelf: answer('self'), isProxyFor: answer('proxy_for') },
+      audit: (event) => Promise.resolve(void audited.push(event)),
+    });
+    // a version that permits nothing: every recorded permit must come back as permit_to_deny, of its own kind
+    const nothing = await compile('p, nobody-is-allowed, admin, *, *, *, any, deny\n');
+    const anyRequest = fc.record({
+      roles: fc.subarray([...ROLES], { maxLength: 3 }),
+      patientId: fc.constantFrom('p_00000000000000a1', null),
+      resource: fc.constantFrom(...RESOURCES),
+      action: fc.constantFrom(...ACTIONS),
+      purpose: fc.constantFrom(...PURPOSES),
+      relations: fc.record({ care_team: fc.boolean(), break_glass: fc.boolean(), self: fc.boolean(), proxy_for: fc.boolean() }),
+    });
+    // random requests are nearly all refused: half of them start from a rule of the policy
+    const nearRule = fc.tuple(fc.constantFrom(...active.rules), anyRequest).map(([rule, g]) => ({
+      ...g,
+      roles: [...g.roles, rule.role],
+      resource: rule.resource === '*' ? g.resource : rule.resource,
+      action: rule.action === '*' ? g.action : rule.action,
+      purpose: rule.purpose === '*' ? g.purpose : rule.purpose,
+    }));
+    const request = fc.oneof(anyRequest, nearRule);
+    const outcomes = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(request, async (g) => {
+        facts = g.relations;
+        audited.length = 0;
+        const decision = await authorizer.authorize({ subject: { userId: 'acc_00000000000000a1', roles: g.roles }, patientId: g.patientId, resource: g.resource, action: g.action, purpose: g.purpose }, { requestId: 'generated' });
+        const event = audited[0]!;
+        const recorded: RecordedDecision = {
+          seq: 1, at: new Date(UNTIL).toISOString(), requestId: event.requestId, actorId: event.actorId, roles: event.actorRoles, patientId: event.patientId,
+          resource: event.resource, action: event.action, purpose: event.purpose, decision: event.decision, policyVersion: event.policyVersion, relations: event.relations,
+        };
+        const report = await replayWhatIf({ records: [recorded], active, proposed: nothing, until: UNTIL });
+        const expected = !decision.allowed ? 'deny' : decision.breakGlass ? 'permit_break_glass' : 'permit';
+        outcomes.add(expected);
+        if (expected === 'deny') assert.equal(report.unchanged, 1);
+        else assert.deepEqual([report.byRule[0]?.from, report.byRule[0]?.before], [expected, decision.rule?.split(', ')[1]]);
+      }),
+      { numRuns: 1500 },
+    );
+    assert.deepEqual([...outcomes].sort(), ['deny', 'permit', 'permit_break_glass'], 'the generated requests reached every outcome');
+  });
+});
