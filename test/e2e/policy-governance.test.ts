@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { parsePolicyText } from '../../consent/policy/policy-file.ts';
 import { HOST_ACTOR } from '../../vault/identity/principal.ts';
+import { HOST_PROPOSER, SHIPPED_UPDATE_RATIONALE } from '../../consent/governance/policy-governance.ts';
 import { enrolStaff } from '../helpers/enrol-accounts.ts';
 import { PASSWORD, worldForSuite } from './service-world.ts';
 import { boardMemberCreatedByAdmin, callerFor, replacingRule, shippedPolicy, withoutRule, type Caller } from './policy-kit.ts';
@@ -181,6 +182,15 @@ describe('policy governance (HTTPS)', function () {
     assert.deepEqual([statusOf(rejected.body.proposalId), statusOf(superseded.body.proposalId), statusOf(winner.body.proposalId)], ['rejected', 'superseded', 'approved']);
     assert.equal(suite.w.service.governance.activePolicy.version, base + 1);
     assert.equal(suite.w.service.authorizer.policy.version, base + 1);
+  });
+
+  it('lets board members the host created decide on a policy the release itself proposed', async () => {
+    const text = withoutRule(suite.w.service.governance.history.active!.text, 'auditor-explains-decisions');
+    const { proposal } = await suite.w.service.governance.propose({ text, rationale: SHIPPED_UPDATE_RATIONALE, proposedBy: HOST_PROPOSER });
+    assert.equal(suite.w.service.identity.getAccount(suite.w.accounts.ethics!.accountId)?.createdBy, HOST_ACTOR);
+    const approved = await decide('ethics', proposal.proposalId, 'approve');
+    assert.equal(approved.status, 200, approved.text);
+    assert.equal(approved.body.status, 'approved');
   });
 });
 
