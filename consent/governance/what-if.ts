@@ -3,7 +3,7 @@
 // proposal with the same decideUnder() that authorize() uses. What differs is reported by rule,
 // role and resource, with a few examples that carry ids and codes only.
 import type { CompiledPolicy } from '../policy/compiled-policy.ts';
-import { decideUnder, type DecisionInput } from '../policy/decide.ts';
+import { decideUnder, decisionKey, type DecisionInput } from '../policy/decide.ts';
 import type { Verdict } from '../policy/explain.ts';
 import type { RelationSnapshot } from '../policy/relationship-facts.ts';
 
@@ -126,6 +126,8 @@ export async function replayWhatIf(input: WhatIfInput): Promise<WhatIfReport> {
   // one example per kind of change first, then more of any kind
   const firstOfKind = new Map<string, WhatIfReport['examples'][number]>();
   const more: WhatIfReport['examples'] = [];
+  // recorded decisions repeat the same few requests: each distinct one is decided once (decide.ts)
+  const decisions = new Map<string, [Verdict, Verdict]>();
   let sinceYield = 0;
 
   for (const record of input.records) {
@@ -144,8 +146,10 @@ export async function replayWhatIf(input: WhatIfInput): Promise<WhatIfReport> {
     report.replayed += 1;
     if (record.policyVersion !== input.active.version) report.recordedUnderOtherVersions += 1;
     const relations = record.relations as RelationSnapshot;
-    const before = decideUnder(input.active, request, relations);
-    const after = decideUnder(input.proposed, request, relations);
+    const key = decisionKey(request, relations);
+    let decided = decisions.get(key);
+    if (decided === undefined) decisions.set(key, (decided = [decideUnder(input.active, request, relations), decideUnder(input.proposed, request, relations)]));
+    const [before, after] = decided;
     const [was, becomes] = [outcomeOf(before), outcomeOf(after)];
     const [ruleBefore, ruleAfter] = [before.rule?.id ?? null, after.rule?.id ?? null];
     if (was === becomes) {

@@ -38,3 +38,17 @@ function enforce(policy: CompiledPolicy, input: DecisionInput, relations: Relati
   const deciding = rule !== null && (rule.effect === 'allow') === allowed ? rule : null;
   return { allowed: allowed && deciding !== null, rule: deciding, breakGlass: false };
 }
+
+/**
+ * What a decision depends on, as one string: the roles (as a set), whether the request names a
+ * patient, resource, action, purpose and every fact. Not the user or patient id: the matcher
+ * functions read neither beyond "the facts were gathered for this patient". Equal keys get
+ * equal decisions, so a replay of many audited decisions decides each distinct key once.
+ * A new matcher input must be added here.
+ */
+export function decisionKey(input: DecisionInput, relations: Readonly<Record<string, boolean>>): string {
+  const facts = Object.keys(relations)
+    .sort()
+    .map((name) => `${name}=${relations[name] === true ? 1 : 0}`);
+  return JSON.stringify([[...new Set(input.roles)].sort(), input.patientId === null, input.resource, input.action, input.purpose, facts]);
+}

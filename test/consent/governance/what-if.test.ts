@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { createAuthorizer, type AuthorizationAuditEvent } from '../../../consent/policy/authorize.ts';
 import { compilePolicyText, type CompiledPolicy } from '../../../consent/policy/compiled-policy.ts';
 import type { RelationSnapshot } from '../../../consent/policy/relationship-facts.ts';
+import { decideUnder, decisionKey } from '../../../consent/policy/decide.ts';
 import { ACTIONS, PURPOSES, RESOURCES, ROLES } from '../../../consent/policy/vocabulary.ts';
 import { replayWhatIf, type RecordedDecision } from '../../../consent/governance/what-if.ts';
 import { replacingRule, shippedPolicy, withoutRule } from '../../e2e/policy-kit.ts';
@@ -117,5 +118,26 @@ describe('what-if replay', () => {
       { numRuns: 1500 },
     );
     assert.deepEqual([...outcomes].sort(), ['deny', 'permit', 'permit_break_glass'], 'the generated requests reached every outcome');
+  });
+
+  it('decides each distinct request once: requests with the same decision key get the same decision whoever and whomever they are about', async () => {
+    const id = (prefix: string) => fc.stringMatching(/^[0-9a-f]{16}$/).map((hex) => `${prefix}_${hex}`);
+    const request = fc.record({
+      roles: fc.subarray([...ROLES], { maxLength: 3 }),
+      resource: fc.constantFrom(...RESOURCES),
+      action: fc.constantFrom(...ACTIONS),
+      purpose: fc.constantFrom(...PURPOSES),
+      relations: fc.record({ care_team: fc.boolean(), break_glass: fc.boolean(), self: fc.boolean(), proxy_for: fc.boolean() }),
+    });
+    fc.assert(
+      fc.property(request, id('acc'), id('acc'), fc.option(id('p'), { nil: null }), fc.option(id('p'), { nil: null }), (g, userA, userB, patientA, patientB) => {
+        const a = { ...g, userId: userA, patientId: patientA };
+        const b = { ...g, userId: userB, patientId: patientB, roles: [...g.roles].reverse() };
+        if (decisionKey(a, g.relations) !== decisionKey(b, g.relations)) return;
+        const [x, y] = [decideUnder(active, a, g.relations), decideUnder(active, b, g.relations)];
+        assert.deepEqual([x.allowed, x.breakGlass, x.rule?.id], [y.allowed, y.breakGlass, y.rule?.id]);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
