@@ -122,7 +122,7 @@ describe('what-if replay', () => {
 
   it('decides each distinct request once: requests with the same decision key get the same decision whoever and whomever they are about', async () => {
     const id = (prefix: string) => fc.stringMatching(/^[0-9a-f]{16}$/).map((hex) => `${prefix}_${hex}`);
-    const request = fc.record({
+    const anyRequest = fc.record({
       userId: id('acc'),
       patientId: fc.option(id('p'), { nil: null }),
       roles: fc.subarray([...ROLES], { maxLength: 3 }),
@@ -131,6 +131,17 @@ describe('what-if replay', () => {
       purpose: fc.constantFrom(...PURPOSES),
       relations: fc.record({ care_team: fc.boolean(), break_glass: fc.boolean(), self: fc.boolean(), proxy_for: fc.boolean() }),
     });
+    // most random requests are refused whatever their key: half start from a rule
+    const request = fc.oneof(
+      anyRequest,
+      fc.tuple(fc.constantFrom(...active.rules), anyRequest).map(([rule, g]) => ({
+        ...g,
+        roles: [rule.role],
+        resource: rule.resource === '*' ? g.resource : rule.resource,
+        action: rule.action === '*' ? g.action : rule.action,
+        purpose: rule.purpose === '*' ? g.purpose : rule.purpose,
+      })),
+    );
     type Request = typeof request extends fc.Arbitrary<infer T> ? T : never;
     // a second request that keeps each field of the first, or not: keys often collide, and nearly collide
     const pair = fc.tuple(request, request, fc.array(fc.boolean(), { minLength: 7, maxLength: 7 })).map(([a, other, keep]) => {
