@@ -79,10 +79,10 @@ const NOTES: Record<DemoRole, string> = {
   proxy: "legal proxy of another patient: sees that patient's record",
   relative: "the focus patient's sibling; refused everything until the patient shares a result",
   researcher: 'no patient-level access (cohorts come through the research gateway)',
-  ethics_board: 'reviews audit events and break-glass grants',
-  privacy_officer: 'reviews flagged audit events (break-glass, patient-linked accounts)',
+  ethics_board: 'reviews audit events and break-glass grants; approves or rejects policy changes (GET /v1/policy)',
+  privacy_officer: 'reviews flagged audit events (break-glass, patient-linked accounts); proposes policy changes',
   insurer: 'refused everything until a patient approves a release',
-  auditor: 'reads audit events',
+  auditor: 'reads audit events and the access policy; asks for explanations (POST /v1/policy/explain)',
 };
 
 /** Patient ids as the catalog assigned them at ingest (MRN → id). */
