@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { PolicyEvent } from '../../schemas/policy/events.ts';
 import { resolveMasterKey } from '../../vault/crypto/resolve-master-key.ts';
 import { LOG_KEYS, logPath } from '../../vault/log/log-files.ts';
-import { SealedAppendLog } from '../../vault/log/sealed-append-log.ts';
+import { SealedAppendLog, verifyLog } from '../../vault/log/sealed-append-log.ts';
 import { HOST_ACTOR } from '../../vault/identity/principal.ts';
 import { openVaultService, type VaultService } from '../../vault/service/open-service.ts';
 import { POLICY_LOG_ID } from '../../vault/service/policy-log.ts';
@@ -63,6 +63,9 @@ describe('policy versions across restarts (HTTPS)', function () {
     const [entry] = await reopened.audit.query({ limit: 1 });
     assert.equal(entry?.body.policyVersion, 2);
     assert.equal((await reopened.audit.query({ limit: 10_000 })).filter((e) => e.body.action === 'policy.baseline').length, 1, 'version 1 is recorded once');
+    const [key] = await reopened.vault.namedKeys([LOG_KEYS.policy]);
+    const report = await verifyLog(logPath(w.service.config.dataDir, 'policy'), { key: key!, logId: POLICY_LOG_ID });
+    assert.deepEqual([report.ok, report.entries], [true, 4], 'baseline, proposal, decision, activation on one verified chain');
   });
 
   it('completes at the next start an activation that a stop interrupted after the approval', async () => {

@@ -120,7 +120,7 @@ describe('what-if replay', () => {
     assert.deepEqual([...outcomes].sort(), ['deny', 'permit', 'permit_break_glass'], 'the generated requests reached every outcome');
   });
 
-  it('decides each distinct request once: requests with the same decision key get the same decision whoever and whomever they are about', async () => {
+  it('decides each distinct request once: requests with the same decision key get the same decision whoever and whomever they are about', () => {
     const id = (prefix: string) => fc.stringMatching(/^[0-9a-f]{16}$/).map((hex) => `${prefix}_${hex}`);
     const anyRequest = fc.record({
       userId: id('acc'),
