@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createAuthorizer } from '../../consent/policy/authorize.ts';
 import type { RelationSnapshot } from '../../consent/policy/relationship-facts.ts';
-import { ACTIONS, PURPOSES, RESOURCES, ROLES } from '../../consent/policy/vocabulary.ts';
 import { internalRequest } from '../../vault/service/patient-access.ts';
 import { worldForSuite } from './service-world.ts';
 import { callerFor, shippedPolicy, withoutRule } from './policy-kit.ts';
+import { generatedRequests, snapshotFacts } from '../consent/policy/helpers/generated-requests.ts';
 
 interface Explained {
   policyVersion: number;
@@ -32,31 +32,11 @@ describe('policy explain (HTTPS)', function () {
 
   it('answers what authorize() decides, for generated requests with given facts', async () => {
     let facts: RelationSnapshot = { care_team: false, break_glass: false, self: false, proxy_for: false };
-    const answer = (fact: keyof RelationSnapshot) => () => Promise.resolve(facts[fact]);
-    const authorizer = await createAuthorizer({
-      policy: suite.w.service.governance.activePolicy,
-      facts: { isOnCareTeam: answer('care_team'), hasActiveBreakGlass: answer('break_glass'), isSelf: answer('self'), isProxyFor: answer('proxy_for') },
-      audit: () => Promise.resolve(),
-    });
-    const rules = suite.w.service.governance.activePolicy.rules;
-    const anyRequest = fc.record({
-      roles: fc.subarray([...ROLES], { minLength: 1, maxLength: 3 }),
-      patientId: fc.constantFrom(suite.w.patientA, null),
-      resource: fc.constantFrom(...RESOURCES),
-      action: fc.constantFrom(...ACTIONS),
-      purpose: fc.constantFrom(...PURPOSES),
-      relations: fc.record({ care_team: fc.boolean(), break_glass: fc.boolean(), self: fc.boolean(), proxy_for: fc.boolean() }),
-    });
-    const nearRule = fc.tuple(fc.constantFrom(...rules), anyRequest).map(([rule, g]) => ({
-      ...g,
-      roles: [...new Set([...g.roles, rule.role])],
-      resource: rule.resource === '*' ? g.resource : rule.resource,
-      action: rule.action === '*' ? g.action : rule.action,
-      purpose: rule.purpose === '*' ? g.purpose : rule.purpose,
-    }));
+    const authorizer = await createAuthorizer({ policy: suite.w.service.governance.activePolicy, facts: snapshotFacts(() => facts), audit: () => Promise.resolve() });
+    const requests = generatedRequests(suite.w.service.governance.activePolicy.rules, { patients: [suite.w.patientA, null], minRoles: 1 });
     const outcomes = new Set<string>();
     await fc.assert(
-      fc.asyncProperty(fc.oneof(anyRequest, nearRule), async (g) => {
+      fc.asyncProperty(requests, async (g) => {
         facts = g.relations;
         const expected = await authorizer.authorize({ subject: { userId: 'explained-subject', roles: g.roles }, patientId: g.patientId, resource: g.resource, action: g.action, purpose: g.purpose }, internalRequest('expected'));
         const got = await explain({ subject: { roles: g.roles }, relations: g.relations, patientId: g.patientId, resource: g.resource, action: g.action, purpose: g.purpose });
@@ -73,9 +53,9 @@ describe('policy explain (HTTPS)', function () {
         numRuns: 120,
         // one of each kind for certain, besides the generated ones
         examples: [
-          [{ roles: ['clinician'], patientId: suite.w.patientA, resource: 'variants', action: 'read', purpose: 'treatment', relations: { care_team: false, break_glass: true, self: false, proxy_for: false } }],
-          [{ roles: ['clinician'], patientId: suite.w.patientA, resource: 'variants', action: 'read', purpose: 'treatment', relations: { care_team: true, break_glass: false, self: false, proxy_for: false } }],
-          [{ roles: ['admin', 'clinician'], patientId: suite.w.patientA, resource: 'variants', action: 'read', purpose: 'treatment', relations: { care_team: true, break_glass: true, self: false, proxy_for: false } }],
+          [{ userId: 'acc_00000000000000a1', roles: ['clinician'], patientId: suite.w.patientA, resource: 'variants' as const, action: 'read' as const, purpose: 'treatment', relations: { care_team: false, break_glass: true, self: false, proxy_for: false } }],
+          [{ userId: 'acc_00000000000000a1', roles: ['clinician'], patientId: suite.w.patientA, resource: 'variants' as const, action: 'read' as const, purpose: 'treatment', relations: { care_team: true, break_glass: false, self: false, proxy_for: false } }],
+          [{ userId: 'acc_00000000000000a1', roles: ['admin', 'clinician'], patientId: suite.w.patientA, resource: 'variants' as const, action: 'read' as const, purpose: 'treatment', relations: { care_team: true, break_glass: true, self: false, proxy_for: false } }],
         ],
       },
     );

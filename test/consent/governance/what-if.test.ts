@@ -7,9 +7,9 @@ import { createAuthorizer, type AuthorizationAuditEvent } from '../../../consent
 import { compilePolicyText, type CompiledPolicy } from '../../../consent/policy/compiled-policy.ts';
 import type { RelationSnapshot } from '../../../consent/policy/relationship-facts.ts';
 import { decideUnder, decisionKey } from '../../../consent/policy/decide.ts';
-import { ACTIONS, PURPOSES, RESOURCES, ROLES } from '../../../consent/policy/vocabulary.ts';
 import { replayWhatIf, type RecordedDecision } from '../../../consent/governance/what-if.ts';
 import { replacingRule, shippedPolicy, withoutRule } from '../../e2e/policy-kit.ts';
+import { generatedRequests, snapshotFacts, type GeneratedRequest } from '../policy/helpers/generated-requests.ts';
 
 const DAY = 86_400_000;
 const UNTIL = Date.parse('2026-12-01T00:00:00Z');
@@ -73,31 +73,10 @@ describe('what-if replay', () => {
   it('replays every audited decision to the decision authorize() recorded (generated requests)', async () => {
     let facts: RelationSnapshot = NO_FACTS;
     const audited: AuthorizationAuditEvent[] = [];
-    const answer = (fact: keyof RelationSnapshot) => () => Promise.resolve(facts[fact]);
-    const authorizer = await createAuthorizer({
-      policy: active,
-      facts: { isOnCareTeam: answer('care_team'), hasActiveBreakGlass: answer('break_glass'), isSelf: answer('self'), isProxyFor: answer('proxy_for') },
-      audit: (event) => Promise.resolve(void audited.push(event)),
-    });
+    const authorizer = await createAuthorizer({ policy: active, facts: snapshotFacts(() => facts), audit: (event) => Promise.resolve(void audited.push(event)) });
     // a version that permits nothing: every recorded permit must come back as permit_to_deny, of its own kind
     const nothing = await compile('p, nobody-is-allowed, admin, *, *, *, any, deny\n');
-    const anyRequest = fc.record({
-      roles: fc.subarray([...ROLES], { maxLength: 3 }),
-      patientId: fc.constantFrom('p_00000000000000a1', null),
-      resource: fc.constantFrom(...RESOURCES),
-      action: fc.constantFrom(...ACTIONS),
-      purpose: fc.constantFrom(...PURPOSES),
-      relations: fc.record({ care_team: fc.boolean(), break_glass: fc.boolean(), self: fc.boolean(), proxy_for: fc.boolean() }),
-    });
-    // random requests are nearly all refused: half of them start from a rule of the policy
-    const nearRule = fc.tuple(fc.constantFrom(...active.rules), anyRequest).map(([rule, g]) => ({
-      ...g,
-      roles: [...g.roles, rule.role],
-      resource: rule.resource === '*' ? g.resource : rule.resource,
-      action: rule.action === '*' ? g.action : rule.action,
-      purpose: rule.purpose === '*' ? g.purpose : rule.purpose,
-    }));
-    const request = fc.oneof(anyRequest, nearRule);
+    const request = generatedRequests(active.rules, { patients: ['p_00000000000000a1', null] });
     const outcomes = new Set<string>();
     await fc.assert(
       fc.asyncProperty(request, async (g) => {
@@ -121,31 +100,11 @@ describe('what-if replay', () => {
   });
 
   it('decides each distinct request once: requests with the same decision key get the same decision whoever and whomever they are about', () => {
-    const id = (prefix: string) => fc.stringMatching(/^[0-9a-f]{16}$/).map((hex) => `${prefix}_${hex}`);
-    const anyRequest = fc.record({
-      userId: id('acc'),
-      patientId: fc.option(id('p'), { nil: null }),
-      roles: fc.subarray([...ROLES], { maxLength: 3 }),
-      resource: fc.constantFrom(...RESOURCES),
-      action: fc.constantFrom(...ACTIONS),
-      purpose: fc.constantFrom(...PURPOSES),
-      relations: fc.record({ care_team: fc.boolean(), break_glass: fc.boolean(), self: fc.boolean(), proxy_for: fc.boolean() }),
-    });
-    // most random requests are refused whatever their key: half start from a rule
-    const request = fc.oneof(
-      anyRequest,
-      fc.tuple(fc.constantFrom(...active.rules), anyRequest).map(([rule, g]) => ({
-        ...g,
-        roles: [rule.role],
-        resource: rule.resource === '*' ? g.resource : rule.resource,
-        action: rule.action === '*' ? g.action : rule.action,
-        purpose: rule.purpose === '*' ? g.purpose : rule.purpose,
-      })),
-    );
-    type Request = typeof request extends fc.Arbitrary<infer T> ? T : never;
+    const request = generatedRequests(active.rules);
+    type Request = GeneratedRequest;
     // a second request that keeps each field of the first, or not: keys often collide, and nearly collide
     const pair = fc.tuple(request, request, fc.array(fc.boolean(), { minLength: 7, maxLength: 7 })).map(([a, other, keep]) => {
-      const b = Object.fromEntries(Object.keys(a).map((field, i) => [field, keep[i] ? a[field as keyof Request] : other[field as keyof Request]])) as Request;
+      const b = Object.fromEntries(Object.keys(a).map((field, i) => [field, keep[i] ? a[field as keyof Request] : other[field as keyof Request]])) as unknown as Request;
       return [a, { ...b, roles: [...b.roles].reverse() }] as const;
     });
     let collisions = 0;
