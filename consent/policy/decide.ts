@@ -1,6 +1,7 @@
 // The decision itself, for one request and one snapshot of relationship facts under one policy
 // version. authorize() calls it for live requests; the what-if replay and explain call the very
 // same function, so what they report is what authorize() would decide.
+import type { Enforcer } from 'casbin';
 import type { Verdict } from './explain.ts';
 import type { CompiledPolicy } from './compiled-policy.ts';
 import type { EnforcementSubject } from './matcher-functions.ts';
@@ -28,11 +29,29 @@ export function decideUnder(policy: CompiledPolicy, input: DecisionInput, relati
   return withGrant.allowed ? { ...withGrant, breakGlass: true } : ordinary;
 }
 
+/**
+ * The enforcer to ask: a user whose roles have lines in one role only is decided over that
+ * role's lines alone (the others cannot match); several roles, over the whole policy. A user
+ * whose roles have no line at all is refused without asking (nothing can match: deny by default).
+ */
+function enforcerFor(policy: CompiledPolicy, roles: readonly string[]): Enforcer | null {
+  let only: Enforcer | null = null;
+  for (const role of roles) {
+    const own = policy.enforcerByRole.get(role);
+    if (own === undefined || own === only) continue;
+    if (only !== null) return policy.enforcer;
+    only = own;
+  }
+  return only;
+}
+
 function enforce(policy: CompiledPolicy, input: DecisionInput, relations: RelationSnapshot): Verdict {
+  const enforcer = enforcerFor(policy, input.roles);
+  if (enforcer === null) return { allowed: false, rule: null, breakGlass: false };
   const subject: EnforcementSubject = { userId: input.userId, roles: [...input.roles], patientId: input.patientId, relations };
   // The matcher functions are synchronous (the facts are already in the request), so the
   // synchronous enforce applies; measured twice the throughput of the async one.
-  const [allowed, matched] = policy.enforcer.enforceExSync(subject, input.patientId, input.resource, input.action, input.purpose);
+  const [allowed, matched] = enforcer.enforceExSync(subject, input.patientId, input.resource, input.action, input.purpose);
   const rule = matched[0] === undefined ? null : (policy.rulesById.get(matched[0]) ?? null);
   // casbin reports the deciding line; a refusal is only ever explained by a deny line.
   const deciding = rule !== null && (rule.effect === 'allow') === allowed ? rule : null;
