@@ -21,7 +21,7 @@ export const DecisionBodySchema = z
   })
   .meta({ id: 'PolicyDecision' });
 
-export const ProposalParamsSchema = z.object({ id: ProposalIdSchema });
+export const ProposalParamsSchema = z.object({ proposalId: ProposalIdSchema });
 export const VersionParamsSchema = z.object({ version: z.string().regex(/^[1-9][0-9]{0,5}$/, 'a version number').transform(Number) });
 
 /** A word of the policy vocabulary (resource, action): lower-case letters and underscores. */

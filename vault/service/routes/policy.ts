@@ -76,13 +76,13 @@ export function policyRoutes(service: VaultService) {
       },
     }),
     defineRoute({
-      method: 'get', path: '/policy/proposals/:id', ...ROUTE, touchesPatientData: false,
+      method: 'get', path: '/policy/proposals/:proposalId', ...ROUTE, touchesPatientData: false,
       summary: 'One proposal: its text, what it changes against the version it was made for, its status and decision',
       request: { params: ProposalParamsSchema },
       responses: { 200: { description: 'the proposal', schema: ProposalViewSchema }, 404: problem('no such proposal') },
       async handler({ params }, ctx) {
         await mayAct(principalOf(ctx.state), 'read', ctx.state);
-        const proposal = service.governance.history.proposal(params.id);
+        const proposal = service.governance.history.proposal(params.proposalId);
         if (!proposal) throw notFound('no such proposal');
         return views.proposal(proposal);
       },
@@ -106,7 +106,7 @@ export function policyRoutes(service: VaultService) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/policy/proposals/:id/what-if', ...ROUTE, touchesPatientData: true,
+      method: 'post', path: '/policy/proposals/:proposalId/what-if', ...ROUTE, touchesPatientData: true,
       summary: 'Replay the last 30 days of audited decisions under the proposal: which would change, by rule, role and resource, with examples (ethics board, privacy officer)',
       request: { params: ProposalParamsSchema },
       responses: { 200: { description: 'the replay', schema: WhatIfReportSchema }, 404: problem('no such proposal') },
@@ -114,12 +114,12 @@ export function policyRoutes(service: VaultService) {
         const principal = principalOf(ctx.state);
         await mayAct(principal, 'replay', ctx.state);
         const until = Date.now(); // the audit log stamps entries with the wall clock
-        const report = await audited(ctx.state, principal, { action: 'policy.what_if', targetId: params.id }, () => service.governance.whatIf(params.id, recordedDecisions(service.audit, until), until), (r) => ({ counts: { examined: r.examined, replayed: r.replayed, changed: r.changed } }));
-        return { proposalId: params.id, activeVersion: service.governance.activePolicy.version, ...report };
+        const report = await audited(ctx.state, principal, { action: 'policy.what_if', targetId: params.proposalId }, () => service.governance.whatIf(params.proposalId, recordedDecisions(service.audit, until), until), (r) => ({ counts: { examined: r.examined, replayed: r.replayed, changed: r.changed } }));
+        return { proposalId: params.proposalId, activeVersion: service.governance.activePolicy.version, ...report };
       },
     }),
     defineRoute({
-      method: 'post', path: '/policy/proposals/:id/decision', ...ROUTE, touchesPatientData: false,
+      method: 'post', path: '/policy/proposals/:proposalId/decision', ...ROUTE, touchesPatientData: false,
       summary: 'Approve or reject a proposal, with the reason (an ethics board member other than the proposer); an approved proposal becomes the active version at once',
       request: { params: ProposalParamsSchema, body: DecisionBodySchema },
       responses: {
@@ -134,10 +134,10 @@ export function policyRoutes(service: VaultService) {
         const decision = body.decision === 'approve' ? ('approved' as const) : ('rejected' as const);
         const decidedBy = { accountId: principal.accountId, roles: [...principal.roles] };
         const { proposal, activated } = await audited(
-          ctx.state, principal, { action: 'policy.decide', targetId: params.id },
+          ctx.state, principal, { action: 'policy.decide', targetId: params.proposalId },
           async () => {
-            refuseIfVouchedByProposer(service, params.id, principal);
-            return service.governance.decide({ proposalId: params.id, decision, reason: body.reason, decidedBy });
+            refuseIfVouchedByProposer(service, params.proposalId, principal);
+            return service.governance.decide({ proposalId: params.proposalId, decision, reason: body.reason, decidedBy });
           },
           () => ({ reason: decision }),
         );
