@@ -1,10 +1,11 @@
 // Request and response bodies of the vault API (beyond the clinical record in clinical.ts).
 import { z } from 'zod';
 import { RoleSchema } from './roles.ts';
+import { INSURER_TYPES } from './consent/release-authorization.ts';
 import { isoDateTime } from './dates.ts';
 import { freeText, identifierText, lineText } from './text.ts';
 
-export const PurposeSchema = z.enum(['treatment', 'research', 'insurance', 'family', 'self', 'operations']);
+export const PurposeSchema = z.enum(['treatment', 'research', 'insurance', 'family', 'self', 'operations', 'disclosure']);
 export const AccountIdSchema = z.string().regex(/^acc_[0-9a-f]{16}$/, 'an account id looks like acc_ followed by 16 hex digits');
 export { RoleSchema };
 
@@ -29,6 +30,8 @@ export const NewAccountBodySchema = z.strictObject({
   username: z.string().min(3).max(64),
   roles: z.array(RoleSchema).min(1).max(4),
   kind: z.enum(['human', 'service']).default('human'),
+  /** an insurer's kind, required with the role insurer and fixed for the account's life */
+  insurerType: z.enum(INSURER_TYPES).optional(),
 });
 
 export const AccountSummarySchema = z.object({
@@ -37,6 +40,7 @@ export const AccountSummarySchema = z.object({
   kind: z.enum(['human', 'service']),
   roles: z.array(z.string()),
   patientId: z.string().optional(),
+  insurerType: z.enum(INSURER_TYPES).optional(),
   disabled: z.boolean(),
   locked: z.boolean(),
   totp: z.enum(['none', 'pending', 'confirmed']),

@@ -48,6 +48,8 @@ export const ConfigSchema = z.object({
   breakGlassMinutes: positiveInt.default(60),
   /** how long a one-time enrolment code (new account or credential reset) stays redeemable */
   enrolmentCodeHours: positiveInt.default(72),
+  /** clinical use of a patient's genomic data when the patient has no clinical-use directive (the hospital default) */
+  clinicalUseDefault: z.enum(['permit', 'deny']).default('permit'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -71,4 +73,5 @@ export const CONFIG_ENV: Record<keyof z.input<typeof ConfigSchema>, string> = {
   lockoutMinutes: 'GENOVAULT_LOCKOUT_MINUTES',
   breakGlassMinutes: 'GENOVAULT_BREAK_GLASS_MINUTES',
   enrolmentCodeHours: 'GENOVAULT_ENROLMENT_CODE_HOURS',
+  clinicalUseDefault: 'GENOVAULT_CLINICAL_USE_DEFAULT',
 };

@@ -7,17 +7,22 @@ import { buildEnforcer } from './enforcer.ts';
 import { explain } from './explain.ts';
 import type { EnforcementSubject } from './matcher-functions.ts';
 import { formatRuleLine, loadPolicyFile, type PolicyRule } from './policy-file.ts';
-import { gatherRelations, type RelationSnapshot, type RelationshipFacts } from './relationship-facts.ts';
+import { basesOfRelation, gatherRelations, type RelationSnapshot, type RelationshipFacts } from './relationship-facts.ts';
+import { describeBasis, type AccessQualifiers, type ConsentBasis } from './consent-facts.ts';
 import type { Action, Resource } from './vocabulary.ts';
+import type { InsurerType } from '../../schemas/consent/release-authorization.ts';
 
 export interface AccessRequest {
-  subject: { userId: string; roles: readonly string[] };
+  /** `insurerType` comes from the insurer's account (set when it was created), never from the request */
+  subject: { userId: string; roles: readonly string[]; insurerType?: InsurerType };
   /** whose data; null for requests about no patient (accounts, audit events, a new record) */
   patientId: string | null;
   resource: Resource;
   action: Action;
   /** purpose of use as the caller declared it; an unknown purpose is refused, not rejected */
   purpose: string;
+  /** what consent-gated rules need besides: the release purpose of an insurer or third party, the research project */
+  qualifiers?: AccessQualifiers;
 }
 
 export interface AuthorizationContext {
@@ -38,6 +43,8 @@ export interface Decision {
   breakGlass: boolean;
   /** one plain sentence for reviewers; holds no user or patient ids */
   explanation: string;
+  /** the directives (and versions), or the hospital default, the deciding rule relied on; empty when it needs none */
+  consentBasis: readonly ConsentBasis[];
 }
 
 export interface AuthorizationAuditEvent {
@@ -52,6 +59,8 @@ export interface AuthorizationAuditEvent {
   rule: string | null;
   /** true for break-glass access, which the ethics board reviews */
   flagged: boolean;
+  /** what a permit rested on in the patient's consents (`consent:<directive>:v<version>`) */
+  reason?: string;
   sourceAddress?: string | null;
   clientRequestId?: string | null;
   route?: string | null;
@@ -91,14 +100,17 @@ export async function createAuthorizer(options: AuthorizerOptions): Promise<Auth
   async function authorize(request: AccessRequest, context: AuthorizationContext): Promise<Decision> {
     checkRequest(request, context);
     const { userId, roles } = request.subject;
-    const relations = await gatherRelations(facts, userId, request.patientId);
+    const { relations, bases } = await gatherRelations(facts, request);
     const verdict = decide(enforcer, rulesById, request, relations);
+    const consentBasis = verdict.allowed && verdict.rule ? basesOfRelation(verdict.rule.relation, bases) : [];
     const decision: Decision = {
       allowed: verdict.allowed,
       rule: verdict.rule === null ? null : formatRuleLine(verdict.rule),
       breakGlass: verdict.breakGlass,
       explanation: explain(request, verdict),
+      consentBasis,
     };
+    const reason = describeBasis(consentBasis);
     await audit({
       requestId: context.requestId,
       actorId: userId,
@@ -110,6 +122,7 @@ export async function createAuthorizer(options: AuthorizerOptions): Promise<Auth
       decision: decision.allowed ? 'permit' : 'deny',
       rule: decision.rule,
       flagged: decision.breakGlass,
+      ...(reason !== null ? { reason } : {}),
       ...origin(context),
     });
     return decision;

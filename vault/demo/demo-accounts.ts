@@ -121,7 +121,8 @@ async function redeemAsThePerson(service: VaultService, role: DemoRole, code: st
 
 /** A staff member: the host creates the account, which yields only an enrolment code. */
 async function enrolStaff(service: VaultService, role: DemoRole): Promise<DemoAccount> {
-  const { account, enrolment } = await service.identity.createAccount({ username: demoUsername(role), roles: [role], kind: 'human' }, HOST_ACTOR);
+  // the demo insurer is a life insurer (an insurer's type is fixed when its account is made)
+  const { account, enrolment } = await service.identity.createAccount({ username: demoUsername(role), roles: [role], kind: 'human', ...(role === 'insurer' ? { insurerType: 'life' } : {}) }, HOST_ACTOR);
   await recordOutcome(service.audit, { requestId: DEMO_REQUEST, actor: HOST_ACTOR, action: 'user.create', resource: 'account', decision: 'success', reason: account.accountId });
   return redeemAsThePerson(service, role, enrolment!.code);
 }

@@ -3,6 +3,7 @@
 // (In memory they are wrapped in Secret at once.) `at` is the service clock, in ISO 8601.
 import type { PatientLinkRole, RelativeRelationship } from '../../schemas/enrolment.ts';
 import type { AccountKind, Role } from './roles.ts';
+import type { InsurerType } from '../../schemas/consent/release-authorization.ts';
 
 interface Attributed {
   accountId: string;
@@ -56,6 +57,8 @@ export type AccountEvent =
       username: string;
       kind: AccountKind;
       roles: Role[];
+      /** an insurer's kind, fixed when its account is made */
+      insurerType?: InsurerType;
       /** older vaults only: patient accounts now come from a patient enrolment */
       patientId?: string;
       /** older vaults only: people now set their own password by enrolment */

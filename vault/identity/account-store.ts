@@ -5,6 +5,7 @@ import type { AccountEvent, EnrolmentEvent } from './account-events.ts';
 import { EnrolmentBook } from './enrolment-book.ts';
 import { IdentityError } from './identity-errors.ts';
 import type { AccountKind, Role } from './roles.ts';
+import type { InsurerType } from '../../schemas/consent/release-authorization.ts';
 import { Secret } from './secret.ts';
 
 /** The log id the account log is opened with (it is bound into every sealed entry). */
@@ -16,6 +17,8 @@ export interface AccountState {
   kind: AccountKind;
   roles: Role[];
   patientId?: string;
+  /** an insurer's kind (health plan, life...), fixed at creation */
+  insurerType?: InsurerType;
   passwordHash?: Secret;
   /** the confirmed TOTP secret (base32) */
   totpSecret?: Secret;
@@ -102,13 +105,14 @@ export class AccountStore {
     return [...this.tokens.values()].filter((token) => token.accountId === accountId);
   }
 
-  private addAccount(fields: Pick<AccountState, 'accountId' | 'username' | 'kind' | 'roles' | 'patientId' | 'createdAt' | 'createdBy'>): AccountState {
+  private addAccount(fields: Pick<AccountState, 'accountId' | 'username' | 'kind' | 'roles' | 'patientId' | 'insurerType' | 'createdAt' | 'createdBy'>): AccountState {
     const account: AccountState = {
       accountId: fields.accountId,
       username: fields.username,
       kind: fields.kind,
       roles: [...fields.roles],
       ...(fields.patientId !== undefined && { patientId: fields.patientId }),
+      ...(fields.insurerType !== undefined && { insurerType: fields.insurerType }),
       lastTotpStep: -1,
       failedLogins: 0,
       disabled: false,

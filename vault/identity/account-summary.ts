@@ -3,6 +3,7 @@
 import type { AccountState, AccountStore } from './account-store.ts';
 import type { Principal } from './principal.ts';
 import type { AccountKind, Role } from './roles.ts';
+import type { InsurerType } from '../../schemas/consent/release-authorization.ts';
 
 /** What may be shown about an account: no hashes, no secrets. */
 export interface AccountSummary {
@@ -11,6 +12,7 @@ export interface AccountSummary {
   kind: AccountKind;
   roles: Role[];
   patientId?: string;
+  insurerType?: InsurerType;
   disabled: boolean;
   locked: boolean;
   totp: 'none' | 'pending' | 'confirmed';
@@ -28,6 +30,7 @@ export function principalOf(account: AccountState): Principal {
     kind: account.kind,
     roles: [...account.roles],
     ...(account.patientId !== undefined && { patientId: account.patientId }),
+    ...(account.insurerType !== undefined && { insurerType: account.insurerType }),
   };
 }
 

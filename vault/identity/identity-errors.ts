@@ -28,7 +28,9 @@ export type IdentityErrorCode =
   | 'patient_linked_account'
   | 'patient_account_exists'
   | 'invalid_enrolment'
-  | 'not_permitted';
+  | 'not_permitted'
+  | 'insurer_type_required'
+  | 'insurer_type_not_allowed';
 
 export class IdentityError extends Error {
   constructor(

@@ -7,7 +7,7 @@ import { SealedAppendLog } from '../log/sealed-append-log.ts';
 import type { AccountEvent } from './account-events.ts';
 import type { AccountState } from './account-store.ts';
 import { ACCOUNT_LOG_ID, AccountStore, requireAccount } from './account-store.ts';
-import { checkKind, checkPatientLink, checkRoles, isPatientLinked, normalizeUsername, refusePersonalRoles } from './account-validation.ts';
+import { checkInsurerType, checkKind, checkPatientLink, checkRoles, isPatientLinked, normalizeUsername, refusePersonalRoles } from './account-validation.ts';
 import { IdentityError, invalid } from './identity-errors.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import type { LoginContext, LoginCredentials, LoginFailure } from './login-attempt.ts';
@@ -50,6 +50,8 @@ export interface NewAccount {
   username: string;
   roles: readonly string[];
   kind: AccountKind;
+  /** required for an insurer: health_plan, life, disability or long_term_care */
+  insurerType?: string | undefined;
 }
 
 export interface CreatedAccount {
@@ -106,10 +108,11 @@ export class IdentityService {
     const kind = checkKind(input.kind);
     const roles = checkRoles(input.roles, kind);
     refusePersonalRoles(roles);
+    const insurerType = checkInsurerType(roles, input.insurerType);
     return this.locks.run(`username:${username}`, async () => {
       if (this.store.findByUsername(username)) throw new IdentityError('username_taken', 'conflict', 'that username is taken', 'username');
       const accountId = randomId('acc');
-      await this.store.append({ type: 'account.created', accountId, actorId: actorIdOf(actor), at: this.isoNow(), username, kind, roles });
+      await this.store.append({ type: 'account.created', accountId, actorId: actorIdOf(actor), at: this.isoNow(), username, kind, roles, ...(insurerType ? { insurerType } : {}) });
       const enrolment = kind === 'human' ? await this.enrolments.issueForNewAccount(accountId, actor) : undefined;
       return { account: summarizeAccount(this.store, this.now(), this.account(accountId)), ...(enrolment && { enrolment }) };
     });
@@ -141,6 +144,8 @@ export class IdentityService {
       if (isPatientLinked(account)) throw new IdentityError('patient_linked_account', 'forbidden', 'the roles of an account linked to a patient do not change');
       refusePersonalRoles(checked);
       checkPatientLink(checked, account.patientId);
+      // the insurer type is fixed at creation: an account made without one never becomes an insurer
+      if (checked.includes('insurer') && account.insurerType === undefined) throw invalid('insurer_type_required', 'roles', 'an insurer account is created with its insurer type');
       await this.store.append({ type: 'account.roles_changed', accountId, actorId: actorIdOf(actor), at: this.isoNow(), roles: checked });
       return summarizeAccount(this.store, this.now(), account);
     });

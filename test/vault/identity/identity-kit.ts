@@ -99,7 +99,7 @@ export async function addPerson(kit: Kit, username: string, roles: string[] = ['
     const { code } = await kit.identity.enrolments.issuePatientEnrolment(link, registrar);
     return redeemAndConfirm(kit, username, code);
   }
-  const { enrolment } = await kit.identity.createAccount({ username, roles, kind: 'human' }, HOST_ACTOR);
+  const { enrolment } = await kit.identity.createAccount({ username, roles, kind: 'human', ...(roles.includes('insurer') ? { insurerType: 'life' } : {}) }, HOST_ACTOR);
   return redeemAndConfirm(kit, username, enrolment!.code);
 }
 

@@ -13,7 +13,7 @@ export const auditHelp = `genovault audit verify --data-dir D
   Safe to run while the service is serving.`;
 
 interface CheckedLog {
-  name: 'audit' | 'clinical' | 'accounts';
+  name: keyof typeof import('../../log/log-files.ts').LOG_KEYS;
   logId: string;
 }
 
@@ -30,7 +30,7 @@ function keyIfCreated(vault: Vault, keyId: string): Buffer | undefined {
 
 async function verifyAll(flags: Flags, io: CommandIo): Promise<number> {
   const config = configFrom(flags, io.env);
-  const { LOG_KEYS, logPath } = await import('../../service/open-service.ts');
+  const { LOG_KEYS, logPath, CONSENT_LOG_ID } = await import('../../log/log-files.ts');
   const { verifyLog, describeVerifyReport } = await import('../../log/verify-log.ts');
   const { DEFAULT_AUDIT_LOG_ID } = await import('../../audit/audit-log.ts');
   const { ACCOUNT_LOG_ID } = await import('../../identity/account-store.ts');
@@ -38,6 +38,7 @@ async function verifyAll(flags: Flags, io: CommandIo): Promise<number> {
     { name: 'audit', logId: DEFAULT_AUDIT_LOG_ID },
     { name: 'clinical', logId: 'clinical' },
     { name: 'accounts', logId: ACCOUNT_LOG_ID },
+    { name: 'consent', logId: CONSENT_LOG_ID },
   ];
   let broken = 0;
   await withVault(config, false, async (vault) => {

@@ -11,7 +11,7 @@ import { enrolUser, printEnrolmentCode, resetUser } from './users-enrolment.ts';
 
 const STAFF_ROLES = ROLES.filter((role) => !PERSONAL_ROLES.includes(role));
 
-export const usersHelp = `genovault users add --data-dir D --role ROLE --username NAME
+export const usersHelp = `genovault users add --data-dir D --role ROLE --username NAME [--insurer-type TYPE]
 genovault users enrol --data-dir D --username NAME [--code-file F] [--password-file F]
 genovault users reset --data-dir D --username NAME [--credentials password|totp|both]
 genovault users list --data-dir D
@@ -20,6 +20,8 @@ genovault users list --data-dir D
   enrolment code, printed once, never a password: hand it to the person, who redeems it with
   'users enrol' (here) or POST /v1/enrolments. It expires after GENOVAULT_ENROLMENT_CODE_HOURS
   (72 by default). Role ehr_service makes a service account and prints its API token once.
+  Role insurer needs --insurer-type: health_plan, life, disability or long_term_care (release
+  decisions read it from the account, never from a request).
   Accounts of patients, proxies and relatives are made only by a patient enrolment, issued by
   registration staff or a genetic counselor (POST /v1/patients/{id}/enrolments).
   enrol: the person redeems their code. The code is the first line of --code-file, else
@@ -50,7 +52,7 @@ async function addUser(flags: Flags, io: CommandIo): Promise<number> {
     const { account, enrolment } = await auditedStep(
       audit,
       { requestId: null, actor: HOST_ACTOR, action: 'user.create', resource: 'account', flagged: underReview(roles) },
-      () => identity.createAccount({ username, roles, kind }, HOST_ACTOR),
+      () => identity.createAccount({ username, roles, kind, insurerType: flags['insurer-type'] as string | undefined }, HOST_ACTOR),
       (created) => created.account.accountId,
     );
     io.out(`created ${kind} account ${account.username} (${account.accountId}), roles: ${account.roles.join(', ')}`);

@@ -15,7 +15,7 @@ import { underReview } from '../../identity/roles.ts';
 const AccountParams = z.object({ accountId: AccountIdSchema });
 
 function publicSummary(a: AccountSummary) {
-  return { accountId: a.accountId, username: a.username, kind: a.kind, roles: a.roles, ...(a.patientId ? { patientId: a.patientId } : {}), disabled: a.disabled, locked: a.locked, totp: a.totp, enrolmentPending: a.enrolmentPending, createdAt: a.createdAt };
+  return { accountId: a.accountId, username: a.username, kind: a.kind, roles: a.roles, ...(a.patientId ? { patientId: a.patientId } : {}), ...(a.insurerType ? { insurerType: a.insurerType } : {}), disabled: a.disabled, locked: a.locked, totp: a.totp, enrolmentPending: a.enrolmentPending, createdAt: a.createdAt };
 }
 
 export function accountRoutes(service: VaultService) {
