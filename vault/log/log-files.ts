@@ -6,6 +6,8 @@ export const LOG_KEYS = { clinical: 'log:clinical', accounts: 'log:accounts', au
 /** The log id bound into every entry of the consent log (entries cannot move between logs). */
 export const CONSENT_LOG_ID = 'consent';
 
-export function logPath(dataDir: string, name: keyof typeof LOG_KEYS): string {
+export type LogName = keyof typeof LOG_KEYS;
+
+export function logPath(dataDir: string, name: LogName): string {
   return join(dataDir, 'logs', `${name}.gvl`);
 }

@@ -1,5 +1,6 @@
 // `genovault audit verify`: checks the hash chains of the vault's sealed logs (audit, clinical,
 // accounts) read-only, and names the first broken entry. Exit 0 only when every chain holds.
+import type { LogName } from '../../log/log-files.ts';
 import { access } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Vault } from '../../store/vault.ts';
@@ -13,7 +14,7 @@ export const auditHelp = `genovault audit verify --data-dir D
   Safe to run while the service is serving.`;
 
 interface CheckedLog {
-  name: keyof typeof import('../../log/log-files.ts').LOG_KEYS;
+  name: LogName;
   logId: string;
 }
 
