@@ -1,5 +1,5 @@
 // `genovault audit verify`: checks the hash chains of the vault's sealed logs (audit, clinical,
-// accounts) read-only, and names the first broken entry. Exit 0 only when every chain holds.
+// accounts, consent) read-only, and names the first broken entry. Exit 0 only when every chain holds.
 import type { LogName } from '../../log/log-files.ts';
 import { access } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -7,7 +7,7 @@ import type { Vault } from '../../store/vault.ts';
 import { configFrom, withVault, UsageError, type CommandIo, type Flags } from '../cli-context.ts';
 
 export const auditHelp = `genovault audit verify --data-dir D
-  Verifies, without changing anything, the audit log and the clinical and account logs: every
+  Verifies, without changing anything, the audit log and the clinical, account and consent logs: every
   entry decrypts under its key, each links to the one before, and the anchor agrees with the
   end of the log. Prints each log's verdict and head hash (record it elsewhere to detect a
   later rollback). Exit 0 when all hold, 1 when any is broken, naming the first broken entry.
