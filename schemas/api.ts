@@ -55,6 +55,8 @@ export const VariantsQuerySchema = z.object({
   significance: z.string().max(400).regex(/^[A-Za-z0-9_ ,/|-]+$/, 'ClinVar significance terms separated by commas').optional(),
   build: z.string().regex(/^[A-Za-z0-9._-]{1,20}$/, 'a reference build: GRCh37 or GRCh38 (hg19, hg38)').optional(),
   purpose: PurposeSchema.optional(),
+  /** show findings the patient declined to learn unmasked: clinicians only, by break-the-glass (flagged) */
+  unmask: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
 
 export const PurposeQuerySchema = z.object({ purpose: PurposeSchema.optional() });
@@ -104,10 +106,27 @@ export const VariantSchema = z.object({
   build: z.string().nullable(),
 });
 
-/** What an answer says besides its rows: no samples, no annotation, samples left out, a region not covered. */
+/** A variant in a category the patient declined to learn, as a clinician sees it: gene and category, the rest withheld. */
+export const MaskedVariantSchema = z
+  .object({
+    masked: z.literal(true),
+    note: z.literal('patient declined to learn'),
+    declinedCategories: z.array(z.string()),
+    gene: z.string().nullable(),
+    chrom: z.string(),
+    sampleId: z.string(),
+    build: z.string().nullable(),
+  })
+  .meta({ id: 'MaskedVariant' });
+
+/** A variant the patient declined to learn, shown to a clinician who broke the glass for it (flagged). */
+export const UnmaskedVariantSchema = VariantSchema.extend({ declinedCategories: z.array(z.string()), unmaskedByBreakGlass: z.literal(true) });
+
+/** What an answer says besides its rows: no samples, no annotation, samples left out, a region not covered, findings withheld. */
 export const QueryNoteSchema = z.object({
   code: z.enum([
     'no_samples', 'no_significance_annotation', 'build_unverified', 'samples_left_out', 'samples_not_covering', 'gene_symbol_resolved', 'gene_not_in_table', 'region_not_covered',
+    'declined_findings_left_out', 'declined_findings_masked', 'declined_findings_unmasked',
   ]),
   message: z.string(),
 });

@@ -14,6 +14,10 @@ import { patientRoutes } from './routes/patients.ts';
 import { oversightRoutes } from './routes/oversight.ts';
 import { relationshipRoutes } from './routes/relationships.ts';
 import { enrolmentRoutes } from './routes/enrolments.ts';
+import { variantRoutes } from './routes/variants.ts';
+import { consentRoutes } from './routes/consents.ts';
+import { releasedFindingsRoutes } from './routes/released-findings.ts';
+import { consentOversightRoutes } from './routes/consent-oversight.ts';
 import { loadOrCreateCa, loadOrIssueServerCertificate } from './tls-material.ts';
 
 function healthRoutes(): RouteTable {
@@ -44,6 +48,10 @@ export async function buildVaultApp(service: VaultService, logger: Logger, optio
       sessionRoutes(service, { secureCookie: options.tls }),
       accountRoutes(service),
       patientRoutes(service, { fhirIdKey: fhirIdKey! }),
+      variantRoutes(service, { fhirIdKey: fhirIdKey! }),
+      consentRoutes(service),
+      releasedFindingsRoutes(service),
+      consentOversightRoutes(service),
       relationshipRoutes(service),
       enrolmentRoutes(service),
       oversightRoutes(service),

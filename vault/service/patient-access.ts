@@ -83,6 +83,11 @@ export async function withPatientAccess<T>(
   read: (granted: Granted) => Promise<T> | T,
 ): Promise<T> {
   const granted = await requireAccess(service, principal, intent, request);
-  if (!service.clinical.get(intent.patientId) && !service.vault.catalog.patient(intent.patientId)) throw notFound('no such patient');
+  if (!patientExists(service, intent.patientId)) throw notFound('no such patient');
   return read(granted);
+}
+
+/** A patient with a record or with ingested data; asked only after a permit, so it reveals nothing. */
+export function patientExists(service: Pick<VaultService, 'clinical' | 'vault'>, patientId: string): boolean {
+  return service.clinical.get(patientId) !== undefined || service.vault.catalog.patient(patientId) !== undefined;
 }

@@ -72,7 +72,7 @@ export interface Condition {
 /** What the Observations and the DiagnosticReport share: a profile, a code, a category, a subject. */
 interface ProfiledFinding {
   id: string;
-  meta: { profile: string[] };
+  meta: { profile: string[]; security?: Coding[] };
   status: 'final';
   category: CodeableConcept[];
   code: CodeableConcept;
@@ -84,6 +84,7 @@ export interface Observation extends ProfiledFinding {
   valueCodeableConcept?: CodeableConcept;
   derivedFrom?: Reference[];
   component: ObservationComponent[];
+  note?: { text: string }[];
 }
 
 export interface DiagnosticReport extends ProfiledFinding {

@@ -92,4 +92,7 @@ export const CATEGORY = {
 
 export const DIAGNOSTIC_IMPLICATION: Coding = { system: SYSTEM.genomicsTbd, code: 'diagnostic-implication', display: 'Diagnostic Implication' };
 
+/** Security label of a resource whose content was withheld (v3-ObservationValue, HL7 security labels). */
+export const REDACTED: Coding = { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'REDACTED', display: 'redacted' };
+
 export const MEDICAL_RECORD_NUMBER: Coding = { system: SYSTEM.identifierType, code: 'MR', display: 'Medical record number' };
