@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { Vault } from '../../vault/store/vault.ts';
-import { newMasterKey } from '../../vault/crypto/master-key.ts';
+import { newMasterKey, writeMasterKeyFile } from '../../vault/crypto/master-key.ts';
 import { ingestVcf } from '../../vault/ingest/ingest-vcf.ts';
 import { loadConfig } from '../../vault/config/load-config.ts';
 import { openVaultService, type VaultService } from '../../vault/service/open-service.ts';
@@ -66,17 +66,30 @@ async function serve(service: VaultService, https: boolean): Promise<{ server: R
   return { server, routes, ca: ca.certificatePem };
 }
 
-/** `moreData` ingests more files before the service opens (the writer is closed after it). */
-export async function buildWorld(root: string, options: { https?: boolean; moreData?: (writer: Vault) => Promise<void> } = {}): Promise<World> {
+export interface WorldOptions {
+  https?: boolean;
+  /** ingests more files before the service opens (the writer is closed after it) */
+  moreData?: (writer: Vault) => Promise<void>;
+  /** patient A's VCF and the sample in it (the hts-specs `simple.vcf`, NA00001, by default) */
+  patientAVcf?: { path: string; sample: string };
+  /** the master key in a key file beside the data directory (which the vault can rotate itself), not in the configuration */
+  masterKeyFile?: boolean;
+}
+
+export async function buildWorld(root: string, options: WorldOptions = {}): Promise<World> {
   const clock = { now: Date.parse('2026-06-01T08:00:00Z') };
   const dataDir = join(root, 'vault');
   const kek = newMasterKey('test');
   await (await Vault.init(dataDir, kek)).close();
   const writer = await Vault.open(dataDir, kek, { write: true });
-  await ingestVcf(writer, SIMPLE_VCF, { patient: 'MRN-A-0001', sample: 'NA00001', workers: 0 });
+  const patientAVcf = options.patientAVcf ?? { path: SIMPLE_VCF, sample: 'NA00001' };
+  await ingestVcf(writer, patientAVcf.path, { patient: 'MRN-A-0001', sample: patientAVcf.sample, workers: 0 });
   await options.moreData?.(writer);
   await writer.close();
-  const config = loadConfig({ dataDir, masterKey: kek.bytes.toString('base64'), plainHttp: options.https ? 'false' : 'true', host: '127.0.0.1', port: '0' }, {});
+  const keyFile = `${dataDir}.master-key`;
+  if (options.masterKeyFile) await writeMasterKeyFile(keyFile, kek);
+  const key = options.masterKeyFile ? { masterKeyFile: keyFile } : { masterKey: kek.bytes.toString('base64') };
+  const config = loadConfig({ dataDir, ...key, plainHttp: options.https ? 'false' : 'true', host: '127.0.0.1', port: '0' }, {});
   const service = await openVaultService(config, { now: () => clock.now, scrypt: { log2N: 10, r: 8, p: 1 } });
   const patientA = service.vault.catalog.patientByMrn('MRN-A-0001')!.patientId;
   const { patientId: patientB } = await service.vault.registerPatient('MRN-B-0002');
@@ -123,7 +136,7 @@ export async function buildWorld(root: string, options: { https?: boolean; moreD
 }
 
 /** A world built before the suite's tests (mocha `before`) and removed after them. */
-export function worldForSuite(options: { https?: boolean } = {}): { readonly w: World } {
+export function worldForSuite(options: WorldOptions = {}): { readonly w: World } {
   let dir: { path: string; remove: () => Promise<void> } | undefined;
   let world: World | undefined;
   before(async () => {

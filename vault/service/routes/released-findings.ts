@@ -8,6 +8,7 @@ import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { ApiError, notFound } from '../../http/api-error.ts';
 import { ConsentPathSchema, DisclosuresQuerySchema, DisclosuresSchema, ReleaseQuerySchema, ReleasedFindingsSchema } from '../../../schemas/consent/api.ts';
 import type { ReleasePurpose } from '../../../schemas/consent/release-authorization.ts';
+import { PurposeSchema } from '../../../schemas/api.ts';
 import type { ScopeLike } from '../../../consent/evaluation/result-coverage.ts';
 import { declinedFindings } from '../../../consent/evaluation/findings.ts';
 import { findReleaseAuthorization } from '../../../consent/evaluation/release-search.ts';
@@ -22,7 +23,8 @@ import type { Principal } from '../../identity/principal.ts';
 import type { VaultService } from '../open-service.ts';
 import { badQuery } from './variants.ts';
 
-const Build = z.object({ build: z.string().regex(/^[A-Za-z0-9._-]{1,20}$/, 'a reference build: GRCh37 or GRCh38 (hg19, hg38)').optional() });
+/** The build to answer on (when the patient has samples on several) and the purpose of use, the caller's role's by default. */
+const FindingsQuery = z.object({ build: z.string().regex(/^[A-Za-z0-9._-]{1,20}$/, 'a reference build: GRCh37 or GRCh38 (hg19, hg38)').optional(), purpose: PurposeSchema.optional() });
 const FINDINGS_ROUTE = { tags: ['consents'], auth: 'session' as const, touchesPatientData: true, patientParam: 'id' };
 
 /** The directive a permit rested on, at the version the decision saw; a change in between is answered 409, never served. */
@@ -40,7 +42,7 @@ export function releasedFindingsRoutes(service: VaultService) {
   };
 
   /** Why a release was refused, for the ethics board's list (defect codes only: nothing of the form's content). */
-  async function auditRefusal(principal: Principal, patientId: string, releasePurpose: ReleasePurpose, request: AuditedRequest): Promise<void> {
+  async function auditRefusal(principal: Principal, patientId: string, releasePurpose: ReleasePurpose, purpose: string, request: AuditedRequest): Promise<void> {
     const consents = consentsInForce(service, patientId);
     const insurer = principal.roles.includes('insurer');
     const found = findReleaseAuthorization(consents, {
@@ -53,7 +55,7 @@ export function releasedFindingsRoutes(service: VaultService) {
     const why = found.permitted ? 'not_permitted' : found.reason === 'no_authorization' ? 'no_authorization' : `defective:${[...new Set(found.defective.flatMap((d) => d.defects))].join(',')}`;
     await service.audit.record({
       ...requestOrigin(request), actorId: principal.accountId, actorRoles: principal.roles, action: 'release.refused', resource: 'released_findings',
-      patientId, purpose: insurer ? 'insurance' : 'disclosure', decision: 'failure', rule: null, reason: `${releasePurpose} ${why}`.slice(0, 200), flagged: insurer,
+      patientId, purpose, decision: 'failure', rule: null, reason: `${releasePurpose} ${why}`.slice(0, 200), flagged: insurer,
     });
   }
 
@@ -63,18 +65,18 @@ export function releasedFindingsRoutes(service: VaultService) {
       path: '/patients/:id/shared-findings',
       summary: 'The findings the patient shares with this relative (a relative\u2019s account): exactly those, never the record',
       ...FINDINGS_ROUTE,
-      request: { params: ConsentPathSchema, query: Build },
+      request: { params: ConsentPathSchema, query: FindingsQuery },
       responses: { 200: { description: 'the shared findings', schema: ReleasedFindingsSchema }, 404: { description: 'no such patient, or nothing shared with this account' } },
       handler({ params, query }, ctx) {
         const principal = principalOf(ctx.state);
-        const intent = { patientId: params.id, resource: 'shared_findings' as const, action: 'read' as const, purpose: 'family' };
+        const intent = { patientId: params.id, resource: 'shared_findings' as const, action: 'read' as const, purpose: query.purpose ?? 'family' };
         return withPatientAccess(service, principal, intent, ctx.state, async (granted) => {
           const consents = consentsInForce(service, params.id);
           const { view, basis } = directiveOfBasis(consents, granted.consentBasis);
           if (view.directive.kind !== 'family_sharing') throw notFound();
           const findings = await findingsOf(params.id, query.build, view.directive.share, consents);
           await recordDisclosure(service, principal, ctx.state, {
-            patientId: params.id, resource: 'shared_findings', purpose: 'family', reason: 'family_sharing', basis, findings: findings.length, exemption: 'exempt_individual_agreement',
+            patientId: params.id, resource: 'shared_findings', purpose: intent.purpose, reason: 'family_sharing', basis, findings: findings.length, exemption: 'exempt_individual_agreement',
           });
           return { patientId: params.id, findings, basis };
         });
@@ -88,14 +90,14 @@ export function releasedFindingsRoutes(service: VaultService) {
         'Refused (404, audited, and listed for the ethics board) without a complete, signed, unexpired, unrevoked authorization naming the caller and ' +
         '`releasePurpose`; a health plan is refused genetic information for underwriting whatever the form says.',
       ...FINDINGS_ROUTE,
-      request: { params: ConsentPathSchema, query: ReleaseQuerySchema.extend(Build.shape) },
+      request: { params: ConsentPathSchema, query: ReleaseQuerySchema.extend(FindingsQuery.shape) },
       responses: { 200: { description: 'the released findings', schema: ReleasedFindingsSchema }, 404: { description: 'no such patient, or no valid authorization' } },
       async handler({ params, query }, ctx) {
         const principal = principalOf(ctx.state);
-        const intent = { patientId: params.id, resource: 'released_findings' as const, action: 'read' as const, purpose: defaultPurpose(principal), qualifiers: { releasePurpose: query.releasePurpose } };
+        const intent = { patientId: params.id, resource: 'released_findings' as const, action: 'read' as const, purpose: query.purpose ?? defaultPurpose(principal), qualifiers: { releasePurpose: query.releasePurpose } };
         const decision = await mayAccess(service, principal, intent, ctx.state);
         if (!decision.allowed) {
-          await auditRefusal(principal, params.id, query.releasePurpose, ctx.state);
+          await auditRefusal(principal, params.id, query.releasePurpose, intent.purpose, ctx.state);
           throw notFound('no such patient');
         }
         if (!patientExists(service, params.id)) throw notFound('no such patient');
