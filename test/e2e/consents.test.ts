@@ -70,7 +70,7 @@ describe('consents over HTTPS', function () {
     assert.equal(bare.status, 400);
     assert.equal(bare.body.code, 'evidence_required');
     assert.deepEqual(bare.body.errors?.map((e) => e.path), ['body.evidence']);
-    const recorded = await grant(w(), tokens.counselor!, w().patientA, body.directive as never, 'consent-form-2026-117');
+    const recorded = await grant(w(), tokens.counselor!, w().patientA, body.directive, 'consent-form-2026-117');
     const record = w().service.consents.directive(w().patientA, recorded.directiveId)!;
     assert.deepEqual(record.recordedBy, { accountId: w().accounts.counselor!.accountId, role: 'genetic_counselor' });
     assert.deepEqual(record.evidence, { reference: 'consent-form-2026-117' });

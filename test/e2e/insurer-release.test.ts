@@ -23,11 +23,11 @@ interface Attempt {
 
 /** Each element 164.508(c) requires, removed from a complete form, and the defect it must be refused for. */
 const MISSING: [string, (form: DirectiveBody) => DirectiveBody, string][] = [
-  ['the recipient', ({ recipient: _r, ...form }) => form as DirectiveBody, 'no_recipient'],
-  ['who discloses', ({ discloser: _d, ...form }) => form as DirectiveBody, 'no_discloser'],
-  ['the information', ({ information: _i, ...form }) => form as DirectiveBody, 'no_information'],
-  ['the purpose', ({ purposes: _p, ...form }) => form as DirectiveBody, 'no_purpose'],
-  ['an expiry', ({ expiry: _e, ...form }) => form as DirectiveBody, 'no_expiry'],
+  ['the recipient', ({ recipient: _r, ...form }) => form, 'no_recipient'],
+  ['who discloses', ({ discloser: _d, ...form }) => form, 'no_discloser'],
+  ['the information', ({ information: _i, ...form }) => form, 'no_information'],
+  ['the purpose', ({ purposes: _p, ...form }) => form, 'no_purpose'],
+  ['an expiry', ({ expiry: _e, ...form }) => form, 'no_expiry'],
   ['the signature', (form) => ({ ...form, signature: { signedOn: '2026-01-15', signer: { type: 'patient' } } }), 'no_signature'],
   ['the signature date', (form) => ({ ...form, signature: { reference: 'auth-form-881', signer: { type: 'patient' } } }), 'no_signature_date'],
   ['the signer', (form) => ({ ...form, signature: { reference: 'auth-form-881', signedOn: '2026-01-15' } }), 'no_signer'],
