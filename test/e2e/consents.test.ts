@@ -140,15 +140,20 @@ describe('consents over HTTPS', function () {
   });
 
   it("ends a parent's proxy authority on the patient's 18th birthday, a guardian's goes on", async () => {
-    const patientB = w().patientB; // born 1980 in the test world
+    const patientB = w().patientB;
     const parent = await addStaffProxy();
+    // the birth date comes from the clinical record, read at each request
+    await w().service.clinical.updatePatient(patientB, { birthDate: '2012-03-04' }, 'test');
     const asParent = await grant(w(), tokens.counselor!, patientB, proxyDirective(parent.accountId, { proxyKind: 'parent_of_minor', permissions: ['view_record'] }), 'birth-certificate-1');
-    assert.equal((await w().http(`/patients/${patientB}`, { token: parent.token })).status, 404, 'the patient is an adult');
+    assert.equal((await w().http(`/patients/${patientB}`, { token: parent.token })).status, 200, 'a minor: the parent reads the record');
+    await w().service.clinical.updatePatient(patientB, { birthDate: '2008-06-01' }, 'test');
+    assert.equal((await w().http(`/patients/${patientB}`, { token: parent.token })).status, 404, 'the patient turned 18 today');
     const guardian = await w().http(`/patients/${patientB}/consents/${asParent.directiveId}`, {
       method: 'POST', token: tokens.counselor, body: { replaces: 1, directive: proxyDirective(parent.accountId, { proxyKind: 'guardian', documentation: 'guardianship-order-77', permissions: ['view_record'] }), evidence: { reference: 'guardianship-order-77' } },
     });
     assert.equal(guardian.status, 200, guardian.text);
     assert.equal((await w().http(`/patients/${patientB}`, { token: parent.token })).status, 200, 'documented guardianship goes on past 18');
+    await w().service.clinical.updatePatient(patientB, { birthDate: '1980-02-03' }, 'test');
 
     async function addStaffProxy() {
       // a proxy account comes from a patient enrolment, here for patient B by the registrar over the API
