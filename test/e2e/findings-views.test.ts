@@ -120,6 +120,10 @@ describe('findings preferences in every view (HTTPS)', function () {
     for (const forbidden of ['Ada', 'Lovelace', '1980-02-03', 'MRN-A-0001', 'GAPDH', 'CYP2C19']) assert.ok(!answer.text.includes(forbidden), `${forbidden} must not reach the relative`);
     assert.equal((await w().http(`/patients/${w().patientA}`, { token: tokens.relative })).status, 404);
     assert.equal((await read('relative')).status, 404);
+    const accounting = await w().http<{ items: { recipient: { kind: string; accountId: string }; basis: Recorded; exempt: boolean; exemption: string; purpose: string }[] }>(`/patients/${w().patientA}/disclosures`, { token: tokens.pat_a });
+    const toRelative = accounting.body.items.find((d) => d.basis.directiveId === share.directiveId);
+    assert.deepEqual([toRelative?.recipient.kind, toRelative?.recipient.accountId, toRelative?.purpose, toRelative?.exempt], ['relative', w().accounts.relative!.accountId, 'family_sharing', true]);
+    assert.match(toRelative?.exemption ?? '', /164\.528\(a\)\(1\)\(v\)/);
     // once the patient no longer declines anything, the shared adult-onset category shows APOE; CFTR
     // stays out, being also a pharmacogene: a share covers a gene only if it names all its categories
     await revoke(w(), tokens.pat_a!, w().patientA, preferences);
