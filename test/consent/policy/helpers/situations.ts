@@ -7,6 +7,7 @@ import type { ResearchPurpose } from '../../../../schemas/duo.ts';
 import type { DirectiveView } from '../../../../consent/ledger/directive-view.ts';
 import { FACTS, type RelationFact } from '../../../../consent/policy/vocabulary.ts';
 import { InMemoryRelationships } from './relationships.ts';
+import { proxyDirective } from '../../evaluation/directive-examples.ts';
 
 export const USER = 'acc_0000000000000001';
 export const PATIENT = 'p_0000000000000001';
@@ -50,14 +51,7 @@ export function thirdPartyRelease(overrides: Partial<DirectiveOf<'third_party_re
 }
 
 export function proxy(overrides: Partial<DirectiveOf<'proxy'>> = {}): DirectiveOf<'proxy'> {
-  return {
-    kind: 'proxy',
-    proxyKind: 'legal_representative',
-    proxyAccountId: USER,
-    documentation: 'poa-2025-17',
-    permissions: ['view_record', 'view_results', 'view_access_log', 'manage_consents', 'authorize_releases'],
-    ...overrides,
-  };
+  return proxyDirective({ proxyAccountId: USER, permissions: ['view_record', 'view_results', 'view_access_log', 'manage_consents', 'authorize_releases'], ...overrides });
 }
 
 export interface Situation {
