@@ -11,6 +11,7 @@ import type { Directive } from '../../../schemas/consent/directive.ts';
 import type { ResearchPurpose } from '../../../schemas/duo.ts';
 import type { AccessRequest, Decision } from '../../../consent/policy/authorize.ts';
 import { exclusiveKey } from '../../../consent/ledger/transition-rules.ts';
+import { PURPOSES } from '../../../consent/policy/vocabulary.ts';
 import { worldForSuite } from '../../e2e/service-world.ts';
 import { enrolStaff } from '../../helpers/enrol-accounts.ts';
 import { PASSWORD } from '../../e2e/service-world.ts';
@@ -83,9 +84,10 @@ describe('authorize() over generated populations and directive histories (real l
   const world = worldForSuite();
   let accounts: Accounts;
 
-  const questionOf = (q: Question, a: Accounts, patientId: string): AccessRequest => {
-    const ask = (userId: string, roles: string[], resource: AccessRequest['resource'], purpose: string, extra: Partial<AccessRequest> = {}): AccessRequest => ({
-      subject: { userId, roles, ...(roles.includes('insurer') ? { insurerType: 'life' as const } : {}) }, patientId, resource, action: 'read', purpose, ...extra,
+  /** Each question asked for its own purpose, or for `purpose` when given. */
+  const questionOf = (q: Question, a: Accounts, patientId: string, purpose?: string): AccessRequest => {
+    const ask = (userId: string, roles: string[], resource: AccessRequest['resource'], natural: string, extra: Partial<AccessRequest> = {}): AccessRequest => ({
+      subject: { userId, roles, ...(roles.includes('insurer') ? { insurerType: 'life' as const } : {}) }, patientId, resource, action: 'read', purpose: purpose ?? natural, ...extra,
     });
     switch (q) {
       case 'clinical':
@@ -113,7 +115,9 @@ describe('authorize() over generated populations and directive histories (real l
     const w = world.w;
     let requests = 0;
     const decide = async (request: AccessRequest): Promise<Decision> => w.service.authorizer.authorize(request, { requestId: `prop-${(requests += 1)}` });
-    const steps = fc.array(fc.record({ patient: fc.nat(2), pick: directiveArb(accounts), revoke: fc.boolean() }), { minLength: 1, maxLength: 6 });
+    // besides its own purpose, each step asks every question once more for a generated purpose
+    const purposes = fc.array(fc.constantFrom(...PURPOSES), { minLength: QUESTIONS.length, maxLength: QUESTIONS.length });
+    const steps = fc.array(fc.record({ patient: fc.nat(2), pick: directiveArb(accounts), revoke: fc.boolean(), purposes }), { minLength: 1, maxLength: 6 });
 
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 3 }), steps, async (size, generated) => {
@@ -167,6 +171,12 @@ describe('authorize() over generated populations and directive histories (real l
               if (changedKind === 'clinical_use') assert.ok(!(q === 'research' && moved), 'a clinical step moved a research decision');
               if (p !== patientId) assert.ok(!moved, "a step moved another patient's decision");
             }
+          }
+          for (const [i, q] of QUESTIONS.entries()) {
+            const request = questionOf(q, accounts, patientId, step.purposes[i]);
+            const natural = questionOf(q, accounts, patientId).purpose;
+            const decision = await decide(request);
+            assert.equal(decision.allowed, request.purpose === natural && expected(patientId, q), `${q} asked for ${request.purpose}`);
           }
           before = after;
         }
