@@ -1,7 +1,7 @@
 // Parses and validates a chunk of whole body lines, byte by byte: fixed columns are checked in place,
 // text is decoded only for what is kept. Cross-record rules (sorting, duplicates) run later, in order.
 import { MISSING_INT } from '../call-columns.ts';
-import { VcfProblemError } from './vcf-format-error.ts';
+import { VcfProblemError, locatedWarning } from './vcf-format-error.ts';
 import { LineCursor } from './line-cursor.ts';
 import { AlleleKind, checkAlt, checkChrom, checkFilter, checkId, checkRef, isPass, readPos, type AlleleKindValue } from './fixed-columns.ts';
 import { checkQual, readInt } from './typed-values.ts';
@@ -166,7 +166,7 @@ export class ChunkParser {
           state.cover(sample, state.lastChrom, pos, pos + ref.length - 1);
         }
       }
-      if (calls && gt.anyAlt) site = this.addCalls(state, sample, site, start, end, pos, ref, alts, qual);
+      if (calls && gt.anyAlt) site = this.addCalls(state, sample, site, spec.gt > 0 ? subfieldStart(b, start, end, spec.gt) : start, end, pos, ref, alts, qual);
       start = end + 1;
     }
     if (refBlock) state.refBlocks++;
@@ -190,7 +190,8 @@ export class ChunkParser {
   private fastReader(spec: FormatSpec): FastSampleReader | null {
     let reader = this.fast.get(spec);
     if (reader === undefined) {
-      reader = this.shortcuts && spec.keys.length > 0 ? new FastSampleReader(spec) : null;
+      // GT anywhere but first (Complete Genomics) is rare enough for the general path alone
+      reader = this.shortcuts && spec.keys.length > 0 && spec.gt <= 0 ? new FastSampleReader(spec) : null;
       this.fast.set(spec, reader);
     }
     return reader;
@@ -202,7 +203,8 @@ export class ChunkParser {
     return true;
   }
 
-  private addCalls(state: ChunkState, sample: number, site: number, start: number, end: number, pos: number, ref: string, alts: string[], qual: number): number {
+  /** `gtStart`: where the column's GT value starts (its start, unless GT is not the first key). */
+  private addCalls(state: ChunkState, sample: number, site: number, gtStart: number, end: number, pos: number, ref: string, alts: string[], qual: number): number {
     const gt = this.gt;
     const cursor = this.cursor;
     for (let k = 0; k < gt.ploidy; k++) {
@@ -211,7 +213,7 @@ export class ChunkParser {
       const kind = this.kinds[allele - 1];
       if (kind === AlleleKind.nonRef || kind === AlleleKind.star) continue;
       if (allele > 255) {
-        state.warnOnce(`line ${cursor.lineNo}: a call of ALT allele ${allele} was not stored (allele index above 255)`);
+        state.warnOnce(locatedWarning(cursor.lineNo, cursor.columnAt(gtStart), `a call of ALT allele ${allele} was not stored (allele index above 255)`));
         continue;
       }
       if (site < 0) site = this.addSite(state, pos, ref, alts, qual);
@@ -219,7 +221,7 @@ export class ChunkParser {
       const slots = this.slots;
       const dp = (slots[0] ?? -1) >= 0 ? readInt(b, slots[0] ?? 0, slots[1] ?? 0, MISSING_INT) : MISSING_INT;
       const gq = (slots[2] ?? -1) >= 0 ? readInt(b, slots[2] ?? 0, slots[3] ?? 0, MISSING_INT) : MISSING_INT;
-      state.calls.add(sample, site, allele, gt.zygosityOf(allele), gt.phased ? 1 : 0, dp, gq, state.gtIndex(cursor, start, end));
+      state.calls.add(sample, site, allele, gt.zygosityOf(allele), gt.phased ? 1 : 0, dp, gq, state.gtIndex(cursor, gtStart, end));
     }
     return site;
   }
@@ -243,6 +245,17 @@ export class ChunkParser {
     sites.clnsig.push(this.capture.clnsig);
     return sites.ref.length - 1;
   }
+}
+
+/** Where the `index`-th ':'-separated field of the sample column [s, e) starts (e when it has fewer). */
+function subfieldStart(b: Uint8Array, s: number, e: number, index: number): number {
+  let i = s;
+  for (let k = 0; k < index; k++) {
+    while (i < e && b[i] !== 58) i++;
+    if (i >= e) return e;
+    i++;
+  }
+  return i;
 }
 
 /** ID or FILTER as kept: null for '.', and 'PASS' without decoding it. */

@@ -3,6 +3,7 @@
 // commits only after the last chunk) writes all or nothing. readVcf gathers the whole file.
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { ParsedVcf } from '../call-columns.ts';
 import { openText } from './byte-source.ts';
 import { chunkText, type BodyChunk } from './line-chunker.ts';
@@ -11,7 +12,7 @@ import { ChunkParser } from './chunk-parser.ts';
 import { SequenceChecker } from './sequence-checker.ts';
 import { CallAssembler } from './call-assembler.ts';
 import { WorkerPool } from './worker-pool.ts';
-import { VcfFormatError, VcfProblemError, type VcfProblem } from './vcf-format-error.ts';
+import { VcfFormatError, VcfProblemError, locatedWarning, type VcfProblem } from './vcf-format-error.ts';
 import type { ChunkResult } from './chunk-result.ts';
 
 export { VcfFormatError } from './vcf-format-error.ts';
@@ -83,7 +84,7 @@ export async function streamVcf(path: string, sink: VcfSink, options: ReadVcfOpt
       // The 4.3 conformance suite requires it; older files in the wild (and the 4.5 suite) omit it.
       const required = header.version.minor === 3 || (header.strict && header.version.minor < 3);
       if (required) throw new VcfFormatError(path, { line: missingNewline, column: 1 }, problem);
-      warnings.push(`line ${missingNewline}: ${problem} (accepted for VCF ${header.fileformat})`);
+      warnings.push(locatedWarning(missingNewline, 1, `${problem} (accepted for VCF ${header.fileformat})`));
     }
     warnings.push(...sequence.warnings);
     return {
@@ -92,7 +93,7 @@ export async function streamVcf(path: string, sink: VcfSink, options: ReadVcfOpt
       records,
       bytesRead: source.fileBytes(),
       sourceSha256: source.sha256(),
-      warnings: uniqueWarnings(warnings),
+      warnings: uniqueWarnings(warnings).map((w) => `${basename(path)}:${w}`),
     };
   } finally {
     source.destroy();
@@ -116,7 +117,7 @@ export async function readVcf(path: string, options: ReadVcfOptions = {}): Promi
 function uniqueWarnings(warnings: string[]): string[] {
   const seen = new Set<string>();
   return warnings.filter((w) => {
-    const key = w.replace(/^line \d+: /, '');
+    const key = w.replace(/^\d+:\d+: /, '');
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -17,7 +17,7 @@ export interface FormatSpec {
   labels: string[];
   /** expected value count: n >= 0 fixed, -1 per ALT, -2 per allele, -3 per genotype (G), -4 any */
   counts: number[];
-  /** 0 when GT is present (it must come first), -1 otherwise */
+  /** GT's place among the keys: 0 as the spec requires, later in files default mode tolerates, -1 when absent */
   gt: number;
   dp: number;
   gq: number;
@@ -64,7 +64,7 @@ export class FormatChecker {
       if (!this.keyRule.test(key)) cursor.failAt(offset, `FORMAT key is not valid: ${shown(key)}`);
       if (this.legacyNonAlphanumeric(key)) cursor.lenient('format-key', offset, `FORMAT key ${key} is not alphanumeric as VCF ${this.header.fileformat} requires`, 'GATK and others write keys like MIN_DP');
       if (spec.keys.includes(key)) cursor.failAt(offset, `FORMAT key ${key} appears twice`);
-      if (key === 'GT' && spec.keys.length > 0) cursor.failAt(offset, 'GT must be the first FORMAT key');
+      if (key === 'GT' && spec.keys.length > 0) cursor.lenient('gt-not-first', offset, 'GT must be the first FORMAT key', 'Complete Genomics writes it last; it is read where it stands');
       const def = this.header.formats[key] ?? reservedDef('FORMAT', key, this.header.version);
       const reserved = reservedDef('FORMAT', key, this.header.version);
       const index = spec.keys.length;

@@ -2,7 +2,7 @@
 // positions sorted within a chromosome, and no variant appears twice. Up to VCF 4.3 these are errors;
 // from 4.4 on (where the suite accepts unsorted files) they are recorded as warnings.
 import type { ChunkResult } from './chunk-result.ts';
-import type { VcfProblem } from './vcf-format-error.ts';
+import { locatedWarning, type VcfProblem } from './vcf-format-error.ts';
 
 interface WindowKey {
   pos: number;
@@ -61,7 +61,7 @@ export class SequenceChecker {
     if (!this.asWarnings) return problem;
     if (!this.warned.has(kind)) {
       this.warned.add(kind);
-      this.warnings.push(`line ${problem.line}: ${problem.message} (accepted: the vault does not depend on record order or uniqueness; strict mode refuses it up to VCF 4.3)`);
+      this.warnings.push(locatedWarning(problem.line, problem.column, `${problem.message} (accepted: the vault does not depend on record order or uniqueness; strict mode refuses it up to VCF 4.3)`));
     }
     return null;
   }

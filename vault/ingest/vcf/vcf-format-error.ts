@@ -41,6 +41,14 @@ export class VcfProblemError extends Error {
   }
 }
 
+/**
+ * A finding accepted with a warning, as `line:column: what`; the reader puts the file's base name in
+ * front, so every warning reads `file:line:column: what` like an error does.
+ */
+export function locatedWarning(line: number, column: number, message: string): string {
+  return `${line}:${column}: ${message}`;
+}
+
 export function fail(line: number, column: number, message: string): never {
   throw new VcfProblemError({ line, column, message });
 }
