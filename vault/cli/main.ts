@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, type CommandIo } from './cli-context.ts';
 import { COMMANDS, usage } from './commands/index.ts';
 
-const BOOLEAN_FLAGS = ['help', 'plain-http'];
+const BOOLEAN_FLAGS = ['help', 'plain-http', 'strict', 'yes'];
 const STRING_FLAGS = [
   'data-dir', 'master-key-file', 'new-master-key-file', 'cache-budget-mb', 'workers', 'log-level', 'host', 'port', 'tls-hostnames',
   'patient', 'sample', 'map', 'targets', 'region', 'gene', 'significance', 'format', 'variant', 'sample-id',

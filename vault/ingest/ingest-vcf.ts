@@ -2,21 +2,24 @@
 // allele table per chromosome for the batch, one calls partition per sample and chromosome),
 // then commit everything with one manifest swap. A bad file aborts the change, which removes
 // every file it wrote: the vault is left exactly as it was.
-import { basename } from 'node:path';
 import { parseWorkers, streamVcf, readTargetsBed, type ReadVcfOptions } from './vcf/read-vcf.ts';
-import { VcfFormatError } from './vcf/vcf-format-error.ts';
 import { CoverageAssembler } from './vcf/coverage-assembler.ts';
 import type { VcfHeader } from './vcf/vcf-header.ts';
 import type { Coverage } from './call-columns.ts';
-import { mapSamples, SampleMappingError, type MappingRequest } from './sample-mapping.ts';
+import { mapSamples, type MappingRequest } from './sample-mapping.ts';
+import { readFailure } from './input-errors.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { inlineEncoder, WorkerEncoder, type CallsEncoder } from './calls-encoder.ts';
 import { encodeCoverage } from '../store/coverage-codec.ts';
 import type { Vault } from '../store/vault.ts';
 import type { VaultChange } from '../store/vault-change.ts';
 
+export { IngestInputError } from './input-errors.ts';
+
 export interface IngestOptions extends MappingRequest {
   targets?: string;
+  /** read the file in strict mode (the conformance suite's rules, no tolerated deviations) */
+  strict?: boolean;
   workers?: number;
   /** bytes of text per parse chunk; see ReadVcfOptions */
   chunkBytes?: number;
@@ -29,23 +32,6 @@ export interface IngestReport {
   build: string | null;
   samples: { sampleId: string; patientId: string; name: string; calls: number; partitions: number; coverage: Coverage['source'] }[];
   warnings: string[];
-}
-
-export class IngestInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'IngestInputError';
-  }
-}
-
-/** Non-VCF failures (missing file, broken compression) named by the file, like VCF errors are. */
-function readFailure(file: string, err: unknown): Error {
-  if (err instanceof VcfFormatError || err instanceof SampleMappingError) return err;
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new IngestInputError(`${basename(file)}: no such file`);
-  if (code === 'EACCES' || code === 'EISDIR') return new IngestInputError(`${basename(file)}: cannot be read (${code})`);
-  const detail = err instanceof Error && /^[\w ,.'-]{1,80}$/.test(err.message) ? err.message : 'unreadable data';
-  return new IngestInputError(`${basename(file)}: not a readable VCF (plain, gzip or BGZF): ${detail}`);
 }
 
 interface StoredSample {
@@ -78,7 +64,7 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
   const workers = await parseWorkers(file, options.workers).catch((err: unknown) => {
     throw readFailure(file, err);
   });
-  const readOptions: ReadVcfOptions = { workers };
+  const readOptions: ReadVcfOptions = { workers, strict: options.strict ?? false };
   if (options.chunkBytes !== undefined) readOptions.chunkBytes = options.chunkBytes;
   if (options.onProgress) readOptions.onProgress = options.onProgress;
   const change = vault.beginChange();

@@ -2,10 +2,11 @@ import type { IngestOptions } from '../../ingest/ingest-vcf.ts';
 import { readSampleMap } from '../../ingest/sample-mapping.ts';
 import { configFrom, stringFlag, withVault, UsageError, type CommandIo, type Flags } from '../cli-context.ts';
 
-export const ingestHelp = `genovault ingest --data-dir D --patient MRN [--sample NAME] [--targets FILE.bed] FILE.vcf[.gz]
-genovault ingest --data-dir D --map SAMPLES.tsv [--targets FILE.bed] FILE.vcf[.gz]
+export const ingestHelp = `genovault ingest --data-dir D --patient MRN [--sample NAME] [--targets FILE.bed] [--strict] FILE.vcf[.gz]
+genovault ingest --data-dir D --map SAMPLES.tsv [--targets FILE.bed] [--strict] FILE.vcf[.gz]
   Validates the whole VCF, then seals each sample's non-reference calls. All or nothing: a bad
-  file changes nothing. --map is a two-column TSV: sample name, MRN. Patients not yet known
+  file changes nothing. Deviations real writers make and bcftools reads are accepted with a
+  warning (file:line:column); --strict refuses them (genovault validate checks a file first). --map is a two-column TSV: sample name, MRN. Patients not yet known
   are registered by MRN. --targets records what an exome or panel covered.`;
 
 function progressPrinter(io: CommandIo): IngestOptions['onProgress'] {
@@ -35,6 +36,7 @@ export async function ingestCommand(args: string[], flags: Flags, io: CommandIo)
   if (sample) options.sample = sample;
   if (mapFile) options.map = await readSampleMap(mapFile);
   if (targets) options.targets = targets;
+  if (flags.strict === true) options.strict = true;
   const progress = progressPrinter(io);
   if (progress) options.onProgress = progress;
   const started = performance.now();

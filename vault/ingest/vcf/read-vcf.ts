@@ -67,10 +67,16 @@ export async function streamVcf(path: string, sink: VcfSink, options: ReadVcfOpt
     await sink.begin(header);
     const sequence = new SequenceChecker(isModern(header.version) || !header.strict);
     const warnings: string[] = [...header.warnings];
+    const located = (): string[] => uniqueWarnings(warnings).map((w) => `${basename(path)}:${w}`);
     let records = 0;
     const consume = async (result: ChunkResult): Promise<void> => {
       const problem = sequence.check(result) ?? result.error;
-      if (problem) throw new VcfFormatError(path, problem, problem.message);
+      if (problem) {
+        warnings.push(...result.warnings, ...sequence.warnings);
+        const error = new VcfFormatError(path, problem, problem.message);
+        error.warnings = located();
+        throw error;
+      }
       records += result.records;
       warnings.push(...result.warnings);
       await sink.add(result);
@@ -83,7 +89,11 @@ export async function streamVcf(path: string, sink: VcfSink, options: ReadVcfOpt
       const problem = 'the last line has no newline at its end';
       // The 4.3 conformance suite requires it; older files in the wild (and the 4.5 suite) omit it.
       const required = header.version.minor === 3 || (header.strict && header.version.minor < 3);
-      if (required) throw new VcfFormatError(path, { line: missingNewline, column: 1 }, problem);
+      if (required) {
+        const error = new VcfFormatError(path, { line: missingNewline, column: 1 }, problem);
+        error.warnings = located();
+        throw error;
+      }
       warnings.push(locatedWarning(missingNewline, 1, `${problem} (accepted for VCF ${header.fileformat})`));
     }
     warnings.push(...sequence.warnings);
@@ -93,7 +103,7 @@ export async function streamVcf(path: string, sink: VcfSink, options: ReadVcfOpt
       records,
       bytesRead: source.fileBytes(),
       sourceSha256: source.sha256(),
-      warnings: uniqueWarnings(warnings).map((w) => `${basename(path)}:${w}`),
+      warnings: located(),
     };
   } finally {
     source.destroy();

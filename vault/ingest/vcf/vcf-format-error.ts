@@ -16,6 +16,8 @@ export class VcfFormatError extends Error {
   readonly column: number;
   /** the problem alone, without the file:line:column prefix */
   readonly problem: string;
+  /** what the reader had accepted with a warning before it stopped here (file:line:column: what) */
+  warnings: string[] = [];
 
   constructor(file: string, position: VcfErrorPosition, problem: string) {
     const name = basename(file);

@@ -1,0 +1,58 @@
+// `genovault validate` in a child process, as a lab would run it before loading a file: no vault,
+// nothing written, every finding as file:line:column, exit 0 only for a file ingest would accept.
+import { strict as assert } from 'node:assert';
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { makeTempDir } from '../../helpers/temp-dir.ts';
+import { runCli } from '../../helpers/run-cli.ts';
+
+const fixture = (rel: string) => fileURLToPath(new URL(`../../fixtures/${rel}`, import.meta.url));
+
+describe('genovault validate', function () {
+  this.timeout(60_000);
+  let dir: { path: string; remove: () => Promise<void> };
+  beforeEach(async () => (dir = await makeTempDir()));
+  afterEach(() => dir.remove());
+
+  const validate = (args: string[]) => runCli(['validate', ...args], { cwd: dir.path });
+
+  it('accepts a valid sample file and a sites-only file without a vault, writing nothing', async () => {
+    for (const file of ['vcf/real/hapmap-exome_chr22_22samples.vcf.gz', 'vcf/real/clinvar-grch38-20250521_chr1_1000sites.vcf', 'conformance/vcf/4.3/passed/passed_body_alt.vcf']) {
+      const r = await validate([fixture(file)]);
+      assert.equal(r.code, 0, `${file}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /^valid: VCFv4\.\d, \d+ records/m);
+    }
+    assert.deepEqual(await readdir(dir.path), [], 'validate writes nothing');
+  });
+
+  it('prints each tolerated deviation as file:line:column: warning, and exits 0', async () => {
+    const r = await validate([fixture('vcf-tolerated/bioc_completegenomics-GT-last.vcf.gz')]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.ok(lines.length >= 2);
+    for (const line of lines) assert.match(line, /^bioc_completegenomics-GT-last\.vcf\.gz:\d+:\d+: warning: /);
+    assert.ok(lines.includes('bioc_completegenomics-GT-last.vcf.gz:61:149: warning: GT must be the first FORMAT key (accepted: Complete Genomics writes it last; it is read where it stands)'));
+  });
+
+  it('refuses an invalid file with file:line:column: error and exit code 1', async () => {
+    const r = await validate([fixture('conformance/vcf/4.1/failed/failed_meta_assembly_001.vcf')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^failed_meta_assembly_001\.vcf:\d+:\d+: error: assembly is not a valid URL$/m);
+    assert.match(r.stderr, /refused/);
+  });
+
+  it('--strict refuses what default mode tolerates, as ingest --strict does', async () => {
+    const file = fixture('vcf-tolerated/cyvcf2_gatk3-spanning-deletion-ALT.vcf');
+    assert.equal((await validate([file])).code, 0);
+    const strict = await validate(['--strict', file]);
+    assert.equal(strict.code, 1);
+    assert.match(strict.stdout, /^cyvcf2_gatk3-spanning-deletion-ALT\.vcf:2:8: error: ALT ID with ':' must start with/m);
+  });
+
+  it('names a missing file by its base name, and wants exactly one file', async () => {
+    const missing = await validate([`${dir.path}/nowhere/x.vcf`]);
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stdout.trim(), 'x.vcf: error: no such file');
+    assert.equal((await validate([])).code, 2);
+  });
+});

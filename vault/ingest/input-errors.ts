@@ -1,0 +1,22 @@
+// Why a file could not be read, named by the file (base name only) like a VCF error is: the same
+// words for ingest and for `genovault validate`.
+import { basename } from 'node:path';
+import { VcfFormatError } from './vcf/vcf-format-error.ts';
+import { SampleMappingError } from './sample-mapping.ts';
+
+export class IngestInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IngestInputError';
+  }
+}
+
+/** Non-VCF failures (missing file, broken compression) named by the file, like VCF errors are. */
+export function readFailure(file: string, err: unknown): Error {
+  if (err instanceof VcfFormatError || err instanceof SampleMappingError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new IngestInputError(`${basename(file)}: no such file`);
+  if (code === 'EACCES' || code === 'EISDIR') return new IngestInputError(`${basename(file)}: cannot be read (${code})`);
+  const detail = err instanceof Error && /^[\w ,.'-]{1,80}$/.test(err.message) ? err.message : 'unreadable data';
+  return new IngestInputError(`${basename(file)}: not a readable VCF (plain, gzip or BGZF): ${detail}`);
+}
