@@ -18,6 +18,8 @@ export interface CommandIo {
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
   isTty: boolean;
+  /** asks a person at the terminal and returns the line typed; absent when stdin or stderr is not a terminal */
+  ask?: (question: string) => Promise<string>;
 }
 
 export function stringFlag(flags: Flags, name: string): string | undefined {

@@ -1,20 +1,23 @@
 // Ingest: stream the VCF through the validator and seal each chromosome as it completes (one
 // allele table per chromosome for the batch, one calls partition per sample and chromosome),
 // then commit everything with one manifest swap. A bad file aborts the change, which removes
-// every file it wrote: the vault is left exactly as it was.
+// every file it wrote: the vault is left exactly as it was. So does a file whose samples are
+// already stored (same bytes, same sample column).
+import { basename } from 'node:path';
 import { parseWorkers, streamVcf, readTargetsBed, type ReadVcfOptions } from './vcf/read-vcf.ts';
 import { CoverageAssembler } from './vcf/coverage-assembler.ts';
 import type { VcfHeader } from './vcf/vcf-header.ts';
 import type { Coverage } from './call-columns.ts';
 import { mapSamples, type MappingRequest } from './sample-mapping.ts';
 import { readFailure } from './input-errors.ts';
+import { refuseDuplicates, refuseDuplicatesEarly } from './duplicate-check.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { inlineEncoder, WorkerEncoder, type CallsEncoder } from './calls-encoder.ts';
 import { encodeCoverage } from '../store/coverage-codec.ts';
 import type { Vault } from '../store/vault.ts';
 import type { VaultChange } from '../store/vault-change.ts';
 
-export { IngestInputError } from './input-errors.ts';
+export { IngestInputError, DuplicateIngestError } from './input-errors.ts';
 
 export interface IngestOptions extends MappingRequest {
   targets?: string;
@@ -31,6 +34,8 @@ export interface IngestReport {
   bytesRead: number;
   build: string | null;
   samples: { sampleId: string; patientId: string; name: string; calls: number; partitions: number; coverage: Coverage['source'] }[];
+  /** sample columns of the file that were not stored (not in the --map, or not the --sample chosen) */
+  skipped: string[];
   warnings: string[];
 }
 
@@ -42,7 +47,7 @@ interface StoredSample {
 }
 
 /** The samples of this file that are ingested, registered in the change (patients by MRN). */
-function registerSamples(change: VaultChange, header: VcfHeader, request: MappingRequest): StoredSample[] {
+function registerSamples(change: VaultChange, header: VcfHeader, request: MappingRequest, sourceFile: string): StoredSample[] {
   const mapping = mapSamples(header.samples, request);
   const stored: StoredSample[] = [];
   header.samples.forEach((name, column) => {
@@ -50,7 +55,7 @@ function registerSamples(change: VaultChange, header: VcfHeader, request: Mappin
     if (mrn === undefined) return;
     const patientId = change.patientIdFor(mrn);
     const sampleId = change.addSample({
-      patientId, name, build: header.build, fileformat: header.fileformat, ingestedAt: new Date().toISOString(), sourceSha256: '',
+      patientId, name, build: header.build, fileformat: header.fileformat, ingestedAt: new Date().toISOString(), sourceFile, sourceSha256: '',
       coverage: { source: 'assumed_wgs', partitionId: null, intervals: 0 },
     });
     stored.push({ column, sampleId, patientId, name });
@@ -70,14 +75,17 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
   const change = vault.beginChange();
   const batchId = change.addBatch();
   let stored: StoredSample[] = [];
+  let sampleNames: string[] = [];
   let writer: BatchWriter | null = null;
   let coverage: CoverageAssembler | null = null;
   let encoder: CallsEncoder = inlineEncoder;
   let writeFailure: unknown = null;
   try {
     const summary = await streamVcf(file, {
-      begin: (header) => {
-        stored = registerSamples(change, header, options);
+      begin: async (header) => {
+        sampleNames = header.samples;
+        stored = registerSamples(change, header, options, basename(file));
+        await refuseDuplicatesEarly(vault.catalog.data, file, stored.map((sample) => sample.name));
         const ids: (string | null)[] = header.samples.map(() => null);
         for (const s of stored) ids[s.column] = s.sampleId;
         // a file parsed on worker threads is encoded on one too
@@ -96,9 +104,13 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
       // a failure to write or encode is the vault's, not the file's: not reported as bad input
       throw err === writeFailure ? err : readFailure(file, err);
     });
+    refuseDuplicates(vault.catalog.data, file, summary.sourceSha256, stored.map((sample) => sample.name));
     const batch = writer as BatchWriter | null;
     if (batch) await batch.finish();
-    const report: IngestReport = { records: summary.records, bytesRead: summary.bytesRead, build: summary.build, samples: [], warnings: summary.warnings };
+    const kept = new Set(stored.map((sample) => sample.name));
+    const report: IngestReport = {
+      records: summary.records, bytesRead: summary.bytesRead, build: summary.build, samples: [], skipped: sampleNames.filter((name) => !kept.has(name)), warnings: summary.warnings,
+    };
     // every sample's coverage in one pack, each segment sealed with its sample's key
     const coverages = stored.map((sample) => {
       const found = (coverage)?.of(sample.column) ?? { source: 'assumed_wgs' as const, intervals: [] };

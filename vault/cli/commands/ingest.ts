@@ -3,7 +3,7 @@ import { readSampleMap } from '../../ingest/sample-mapping.ts';
 import { configFrom, stringFlag, withVault, UsageError, type CommandIo, type Flags } from '../cli-context.ts';
 
 export const ingestHelp = `genovault ingest --data-dir D --patient MRN [--sample NAME] [--targets FILE.bed] [--strict] FILE.vcf[.gz]
-genovault ingest --data-dir D --map SAMPLES.tsv [--targets FILE.bed] [--strict] FILE.vcf[.gz]
+genovault ingest --data-dir D --map SAMPLES.tsv [--targets FILE.bed] [--strict] [--format text|json] FILE.vcf[.gz]
   Validates the whole VCF, then seals each sample's non-reference calls. All or nothing: a bad
   file changes nothing. Deviations real writers make and bcftools reads are accepted with a
   warning (file:line:column); --strict refuses them (genovault validate checks a file first). --map is a two-column TSV: sample name, MRN. Patients not yet known
@@ -32,6 +32,9 @@ export async function ingestCommand(args: string[], flags: Flags, io: CommandIo)
   const sample = stringFlag(flags, 'sample');
   const mapFile = stringFlag(flags, 'map');
   const targets = stringFlag(flags, 'targets');
+  const format = stringFlag(flags, 'format') ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError('--format must be text or json');
+  const json = format === 'json';
   if (patient) options.patient = patient;
   if (sample) options.sample = sample;
   if (mapFile) options.map = await readSampleMap(mapFile);
@@ -45,6 +48,11 @@ export async function ingestCommand(args: string[], flags: Flags, io: CommandIo)
   const seconds = (performance.now() - started) / 1000;
   if (progress) io.err('\n');
   for (const w of report.warnings) io.err(`warning: ${w}`);
+  if (report.skipped.length > 0) io.err(`skipped ${report.skipped.length} sample(s) of the file not named by the map: ${listed(report.skipped)}`);
+  if (json) {
+    io.out(JSON.stringify(report, null, 2));
+    return 0;
+  }
   io.out(
     `ingested ${report.records} records (${(report.bytesRead / 1e6).toFixed(1)} MB, ${(report.bytesRead / 1e6 / seconds).toFixed(1)} MB/s) ` +
       `build ${report.build ?? 'unknown'}; ${report.samples.length} sample(s):`,
@@ -52,5 +60,11 @@ export async function ingestCommand(args: string[], flags: Flags, io: CommandIo)
   for (const s of report.samples) {
     io.out(`  sample ${s.sampleId}  patient ${s.patientId}  ${s.calls} calls in ${s.partitions} partitions  coverage: ${s.coverage}`);
   }
+  if (report.skipped.length > 0) io.out(`skipped ${report.skipped.length} sample(s): ${listed(report.skipped)}`);
   return 0;
+}
+
+/** Names for a line of text: a cohort may skip thousands, so the first ten and a count (--format json lists all). */
+function listed(names: readonly string[]): string {
+  return names.length <= 10 ? names.join(', ') : `${names.slice(0, 10).join(', ')} and ${names.length - 10} more`;
 }

@@ -1,7 +1,9 @@
 import { masterKeyFromBase64, readMasterKeyFile, type MasterKey } from '../../crypto/master-key.ts';
 import { keyFilePathOf } from '../../crypto/resolve-master-key.ts';
-import { prepareReplacement, rotateMasterKey, eraseSample } from '../../store/key-operations.ts';
-import { configFrom, requireFlag, withVault, type CommandIo, type Flags } from '../cli-context.ts';
+import { prepareReplacement, rotateMasterKey, eraseSample, UnknownSampleError } from '../../store/key-operations.ts';
+import { configFrom, requireFlag, withVault, UsageError, type CommandIo, type Flags } from '../cli-context.ts';
+import type { Catalog, CatalogSample } from '../../store/catalog.ts';
+import { describeSample } from './samples.ts';
 import type { Config } from '../../../schemas/config.ts';
 
 export const keysHelp = `genovault keys rotate --data-dir D [--new-master-key-file F]
@@ -9,9 +11,10 @@ export const keysHelp = `genovault keys rotate --data-dir D [--new-master-key-fi
   and no new key given, a new key replaces the key file. With GENOVAULT_MASTER_KEY, give the new
   key in GENOVAULT_NEW_MASTER_KEY or --new-master-key-file.`;
 
-export const eraseHelp = `genovault erase-sample --data-dir D --sample-id S [--new-master-key-file F]
+export const eraseHelp = `genovault erase-sample --data-dir D --sample-id S [--yes] [--new-master-key-file F]
   Destroys sample S: its data key, files and catalog entries, and rotates the master key so that
-  older copies of the data directory cannot be read once the old key is gone.`;
+  older copies of the data directory (backups) cannot be read for it once the old key is gone.
+  Shows what it will erase and asks for confirmation at a terminal; elsewhere --yes is required.`;
 
 async function explicitNewKey(config: Config): Promise<MasterKey | undefined> {
   if (config.newMasterKey) return masterKeyFromBase64(config.newMasterKey.reveal(), 'GENOVAULT_NEW_MASTER_KEY');
@@ -40,10 +43,43 @@ export async function keysCommand(args: string[], flags: Flags, io: CommandIo): 
 export async function eraseSampleCommand(flags: Flags, io: CommandIo): Promise<number> {
   const config = configFrom(flags, io.env);
   const sampleId = requireFlag(flags, 'sample-id');
-  await withVault(config, true, async (vault) => {
+  const confirmed = flags.yes === true;
+  if (!confirmed && !io.ask) throw new UsageError('erase-sample destroys data for good: confirm with --yes (no terminal to ask at)');
+  return await withVault(config, true, async (vault) => {
+    const sample = vault.catalog.sample(sampleId);
+    if (!sample) throw new UnknownSampleError(sampleId);
+    io.err(erasurePlan(vault.catalog, sample));
+    if (!confirmed) {
+      const answer = await io.ask?.(`Erase sample ${sampleId}? Type yes to confirm: `);
+      if (answer?.trim().toLowerCase() !== 'yes') {
+        io.err('not erased: nothing was changed');
+        return ERASE_DECLINED;
+      }
+    }
     const replacement = await replacementFor(config);
     await eraseSample(vault, sampleId, replacement);
     io.out(`erased sample ${sampleId}; master key rotated (${replacement.location})`);
+    return 0;
   });
-  return 0;
+}
+
+/** Exit code when the person at the terminal does not confirm an erasure. */
+export const ERASE_DECLINED = 4;
+
+/** What erase-sample is about to destroy, and what it means for backups. */
+function erasurePlan(catalog: Catalog, sample: CatalogSample): string {
+  const shown = describeSample(catalog, sample);
+  const partitions = catalog.data.partitions.filter((p) => p.sampleId === sample.sampleId);
+  const chroms = [...new Set(partitions.filter((p) => p.kind === 'calls').map((p) => p.chrom))];
+  return [
+    'This will erase, for good:',
+    `  sample        ${sample.sampleId} (named ${sample.name} in its VCF)`,
+    `  patient       ${sample.patientId} (internal id)`,
+    `  source file   ${shown.sourceFile ?? 'not recorded'}${shown.sourceSha256 ? ` (sha256 ${String(shown.sourceSha256).slice(0, 16)}...)` : ''}`,
+    `  build         ${sample.build ?? 'unknown'}`,
+    `  partitions    ${partitions.length} (${shown.calls} calls on ${chroms.length} chromosome(s), plus coverage)`,
+    'The master key is rotated in the same step. Backups of the data directory made before now',
+    'hold this sample under the old master key: once that key is destroyed they can no longer be',
+    'read for this sample (restore later backups with the new key).',
+  ].join('\n');
 }
