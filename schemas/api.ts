@@ -80,4 +80,12 @@ export const VariantSchema = z.object({
   consequence: z.string().nullable(),
   clnsig: z.string().nullable(),
   sampleId: z.string(),
+  /** FORMAT AD: reads of the reference and of this allele; null when the VCF had no AD */
+  adRef: z.number().int().nullable(),
+  adAlt: z.number().int().nullable(),
+  /** variant allele fraction (adAlt over the sum of AD), 0 to 1; null when AD is absent or sums to 0 */
+  vaf: z.number().min(0).max(1).nullable(),
+  /** HGVS of this allele from ANN (SnpEff HGVS.c/HGVS.p) or CSQ (VEP HGVSc/HGVSp) */
+  hgvsC: z.string().nullable(),
+  hgvsP: z.string().nullable(),
 });

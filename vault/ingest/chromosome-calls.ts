@@ -22,6 +22,10 @@ export interface ChromosomeCalls {
   gq: Int32Array;
   /** index into the batch's genotype strings */
   gt: Int32Array;
+  /** FORMAT AD: reference reads, this allele's reads, other ALT alleles' reads */
+  adRef: Int32Array;
+  adAlt: Int32Array;
+  adOther: Int32Array;
 }
 
 /** One sample's calls partition of the chromosome, ready to seal. */
@@ -43,6 +47,7 @@ export function joinPieces(pieces: readonly CallPiece[]): CallPiece {
   const joined: CallPiece = {
     sample: new Int32Array(total), allele: new Int32Array(total), zygosity: new Uint8Array(total), phased: new Uint8Array(total),
     dp: new Int32Array(total), gq: new Int32Array(total), gt: new Int32Array(total),
+    adRef: new Int32Array(total), adAlt: new Int32Array(total), adOther: new Int32Array(total),
   };
   let at = 0;
   for (const p of pieces) {
@@ -53,6 +58,9 @@ export function joinPieces(pieces: readonly CallPiece[]): CallPiece {
     joined.dp.set(p.dp, at);
     joined.gq.set(p.gq, at);
     joined.gt.set(p.gt, at);
+    joined.adRef.set(p.adRef, at);
+    joined.adAlt.set(p.adAlt, at);
+    joined.adOther.set(p.adOther, at);
     at += p.sample.length;
   }
   return joined;
@@ -60,7 +68,7 @@ export function joinPieces(pieces: readonly CallPiece[]): CallPiece {
 
 /** The typed arrays of a job, for a transfer list. */
 export function buffersOf(job: ChromosomeCalls): ArrayBuffer[] {
-  return [job.rowPos, job.sample, job.allele, job.zygosity, job.phased, job.dp, job.gq, job.gt].map((a) => a.buffer as ArrayBuffer);
+  return [job.rowPos, job.sample, job.allele, job.zygosity, job.phased, job.dp, job.gq, job.gt, job.adRef, job.adAlt, job.adOther].map((a) => a.buffer as ArrayBuffer);
 }
 
 /**
@@ -112,6 +120,9 @@ function* bySample(job: ChromosomeCalls): Generator<[number, SampleCalls]> {
   const dp = new Int32Array(total);
   const gq = new Int32Array(total);
   const gt = new Int32Array(total);
+  const adRef = new Int32Array(total);
+  const adAlt = new Int32Array(total);
+  const adOther = new Int32Array(total);
   for (let i = 0; i < n; i++) {
     const row = job.allele[i]!;
     if (row < 0) continue;
@@ -122,6 +133,9 @@ function* bySample(job: ChromosomeCalls): Generator<[number, SampleCalls]> {
     dp[at] = job.dp[i]!;
     gq[at] = job.gq[i]!;
     gt[at] = job.gt[i]!;
+    adRef[at] = job.adRef[i]!;
+    adAlt[at] = job.adAlt[i]!;
+    adOther[at] = job.adOther[i]!;
   }
   for (let s = 0; s < sampleCount; s++) {
     const from = offsets[s]!;
@@ -131,6 +145,7 @@ function* bySample(job: ChromosomeCalls): Generator<[number, SampleCalls]> {
       chrom, rows: to - from,
       allele: allele.subarray(from, to), zygosity: zygosity.subarray(from, to), phased: phased.subarray(from, to),
       dp: dp.subarray(from, to), gq: gq.subarray(from, to), gt: gt.subarray(from, to),
+      adRef: adRef.subarray(from, to), adAlt: adAlt.subarray(from, to), adOther: adOther.subarray(from, to),
     }];
   }
 }

@@ -21,6 +21,7 @@ function toPatientVariant(r: VariantRow): PatientVariant {
     chrom: r.chrom, pos: r.pos, id: r.id, ref: r.ref, alt: r.alt, altIndex: r.altIndex, genotype: r.genotype, zygosity: r.zygosity as ZygosityName, phased: r.phased,
     // QUAL is stored as float32: show it at the precision VCFs write it
     dp: r.dp, gq: r.gq, qual: r.qual === null ? null : Number(r.qual.toPrecision(7)), filter: r.filter, gene: r.gene, consequence: r.consequence, clnsig: r.clnsig, sampleId: r.sampleId,
+    adRef: r.adRef, adAlt: r.adAlt, vaf: r.vaf, hgvsC: r.hgvsC, hgvsP: r.hgvsP,
   };
 }
 

@@ -22,10 +22,19 @@ export interface PatientVariant {
   gene: string | null;
   consequence: string | null;
   clnsig: string | null;
+  /** FORMAT AD: reads of the reference and of this allele (null when the file has no AD) */
+  adRef: number | null;
+  adAlt: number | null;
+  /** variant allele fraction: adAlt over the sum of all AD values; null when AD is absent or sums to 0 */
+  vaf: number | null;
+  /** HGVS of this allele from ANN (SnpEff) or CSQ (VEP), as the annotator wrote it */
+  hgvsC: string | null;
+  hgvsP: string | null;
   sampleId: string;
 }
 
 /** Column order of a patient's variant listing (also the TSV header when nothing matched). */
 export const PATIENT_VARIANT_COLUMNS = [
   'chrom', 'pos', 'id', 'ref', 'alt', 'altIndex', 'genotype', 'zygosity', 'phased', 'dp', 'gq', 'qual', 'filter', 'gene', 'consequence', 'clnsig', 'sampleId',
+  'adRef', 'adAlt', 'vaf', 'hgvsC', 'hgvsP',
 ] as const;

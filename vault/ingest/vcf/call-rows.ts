@@ -2,7 +2,7 @@
 // and each column keeps a single array type, so the stores stay monomorphic (Grow is shared by both).
 import type { ChunkResult } from './chunk-result.ts';
 
-type CallColumns = Pick<ChunkResult, 'callSample' | 'callSite' | 'callAlt' | 'callZygosity' | 'callPhased' | 'callDp' | 'callGq' | 'callGt'>;
+type CallColumns = Pick<ChunkResult, 'callSample' | 'callSite' | 'callAlt' | 'callZygosity' | 'callPhased' | 'callDp' | 'callGq' | 'callGt' | 'callAdRef' | 'callAdAlt' | 'callAdOther'>;
 
 export class CallRows {
   length = 0;
@@ -14,6 +14,9 @@ export class CallRows {
   private dp: Int32Array;
   private gq: Int32Array;
   private gt: Int32Array;
+  private adRef: Int32Array;
+  private adAlt: Int32Array;
+  private adOther: Int32Array;
 
   /** `capacity`: a guess at the row count (the last chunk's), so most chunks never grow */
   constructor(capacity: number) {
@@ -26,9 +29,12 @@ export class CallRows {
     this.dp = new Int32Array(size);
     this.gq = new Int32Array(size);
     this.gt = new Int32Array(size);
+    this.adRef = new Int32Array(size);
+    this.adAlt = new Int32Array(size);
+    this.adOther = new Int32Array(size);
   }
 
-  add(sample: number, site: number, alt: number, zygosity: number, phased: number, dp: number, gq: number, gt: number): void {
+  add(sample: number, site: number, alt: number, zygosity: number, phased: number, dp: number, gq: number, gt: number, adRef: number, adAlt: number, adOther: number): void {
     const n = this.length;
     if (n === this.sample.length) this.grow();
     this.sample[n] = sample;
@@ -39,6 +45,9 @@ export class CallRows {
     this.dp[n] = dp;
     this.gq[n] = gq;
     this.gt[n] = gt;
+    this.adRef[n] = adRef;
+    this.adAlt[n] = adAlt;
+    this.adOther[n] = adOther;
     this.length = n + 1;
   }
 
@@ -52,6 +61,9 @@ export class CallRows {
     this.dp = larger32(this.dp, size);
     this.gq = larger32(this.gq, size);
     this.gt = larger32(this.gt, size);
+    this.adRef = larger32(this.adRef, size);
+    this.adAlt = larger32(this.adAlt, size);
+    this.adOther = larger32(this.adOther, size);
   }
 
   /** Trimmed copies, as Grow.finish gives. */
@@ -66,6 +78,9 @@ export class CallRows {
       callDp: this.dp.slice(0, n),
       callGq: this.gq.slice(0, n),
       callGt: this.gt.slice(0, n),
+      callAdRef: this.adRef.slice(0, n),
+      callAdAlt: this.adAlt.slice(0, n),
+      callAdOther: this.adOther.slice(0, n),
     };
   }
 }

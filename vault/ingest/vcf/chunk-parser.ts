@@ -33,7 +33,10 @@ export class ChunkParser {
   private readonly format: FormatChecker;
   private readonly cursor: LineCursor;
   private readonly gt = new Genotype();
-  private readonly slots = new Int32Array(4);
+  /** byte ranges (start, end) of the current sample column's DP, GQ and AD; -1 when absent */
+  private readonly slots = new Int32Array(6);
+  /** the current sample column's AD values (MISSING_INT for '.'), read once per column with calls */
+  private depths = new Int32Array(8);
   private readonly kinds: AlleleKindValue[] = [];
   private readonly capture: InfoCapture = { end: null, ann: null, csq: null, geneinfo: null, mc: null, clnsig: null };
   private readonly columns: number;
@@ -207,6 +210,7 @@ export class ChunkParser {
   private addCalls(state: ChunkState, sample: number, site: number, gtStart: number, end: number, pos: number, ref: string, alts: string[], qual: number): number {
     const gt = this.gt;
     const cursor = this.cursor;
+    let depthCount = -1;
     for (let k = 0; k < gt.ploidy; k++) {
       const allele = gt.alleles[k] ?? 0;
       if (allele <= 0 || !gt.firstOccurrence(k)) continue;
@@ -221,9 +225,34 @@ export class ChunkParser {
       const slots = this.slots;
       const dp = (slots[0] ?? -1) >= 0 ? readInt(b, slots[0] ?? 0, slots[1] ?? 0, MISSING_INT) : MISSING_INT;
       const gq = (slots[2] ?? -1) >= 0 ? readInt(b, slots[2] ?? 0, slots[3] ?? 0, MISSING_INT) : MISSING_INT;
-      state.calls.add(sample, site, allele, gt.zygosityOf(allele), gt.phased ? 1 : 0, dp, gq, state.gtIndex(cursor, gtStart, end));
+      if (depthCount < 0) depthCount = (slots[4] ?? -1) >= 0 ? this.readDepths(b, slots[4] ?? 0, slots[5] ?? 0) : 0;
+      const depths = this.depths;
+      let other = depthCount > 1 ? 0 : MISSING_INT;
+      for (let j = 1; j < depthCount; j++) if (j !== allele && (depths[j] ?? -1) > 0) other += depths[j] ?? 0;
+      state.calls.add(
+        sample, site, allele, gt.zygosityOf(allele), gt.phased ? 1 : 0, dp, gq, state.gtIndex(cursor, gtStart, end),
+        depthCount > 0 ? (depths[0] ?? MISSING_INT) : MISSING_INT, allele < depthCount ? (depths[allele] ?? MISSING_INT) : MISSING_INT, other,
+      );
     }
     return site;
+  }
+
+  /** FORMAT AD [s, e) into `depths`, one value per allele (MISSING_INT for '.', or a negative value); returns the count. */
+  private readDepths(b: Uint8Array, s: number, e: number): number {
+    let n = 0;
+    let start = s;
+    for (let i = s; i <= e; i++) {
+      if (i < e && b[i] !== 44) continue;
+      if (n === this.depths.length) {
+        const larger = new Int32Array(n * 2);
+        larger.set(this.depths);
+        this.depths = larger;
+      }
+      const value = readInt(b, start, i, MISSING_INT);
+      this.depths[n++] = value < 0 ? MISSING_INT : value;
+      start = i + 1;
+    }
+    return n;
   }
 
   private addSite(state: ChunkState, pos: number, ref: string, alts: string[], qual: number): number {
@@ -242,6 +271,8 @@ export class ChunkParser {
     sites.qual.push(qual);
     sites.gene.push(annotation.gene);
     sites.consequence.push(annotation.consequence);
+    sites.hgvsC.push(annotation.hgvsC);
+    sites.hgvsP.push(annotation.hgvsP);
     sites.clnsig.push(this.capture.clnsig);
     return sites.ref.length - 1;
   }
@@ -299,7 +330,7 @@ class ChunkState {
   readonly keyH2 = new Grow(int32s);
   readonly sites: SiteTable = {
     chrom: objectColumn(), pos: [], id: objectColumn(), ref: objectColumn(), alts: objectColumn(), filter: objectColumn(),
-    qual: doubleColumn(), gene: objectColumn(), consequence: objectColumn(), clnsig: objectColumn(),
+    qual: doubleColumn(), gene: objectColumn(), consequence: objectColumn(), hgvsC: objectColumn(), hgvsP: objectColumn(), clnsig: objectColumn(),
   };
   readonly calls: CallRows;
   private readonly gtTexts = new StringIndex();

@@ -21,6 +21,7 @@ export interface FormatSpec {
   gt: number;
   dp: number;
   gq: number;
+  ad: number;
 }
 
 const KEY_43 = /^[A-Za-z_][0-9A-Za-z_.]*$/;
@@ -56,7 +57,7 @@ export class FormatChecker {
   }
 
   private build(cursor: LineCursor, s: number, text: string): FormatSpec {
-    const spec: FormatSpec = { keys: [], numbers: [], types: [], nonNegative: [], reserved: [], labels: [], counts: [], gt: -1, dp: -1, gq: -1 };
+    const spec: FormatSpec = { keys: [], numbers: [], types: [], nonNegative: [], reserved: [], labels: [], counts: [], gt: -1, dp: -1, gq: -1, ad: -1 };
     if (text === '.') return spec;
     let offset = s;
     for (const key of text.split(':')) {
@@ -71,6 +72,7 @@ export class FormatChecker {
       if (key === 'GT') spec.gt = index;
       if (key === 'DP') spec.dp = index;
       if (key === 'GQ') spec.gq = index;
+      if (key === 'AD') spec.ad = index;
       spec.keys.push(key);
       spec.numbers.push(def?.number ?? '.');
       spec.types.push(def ? typeCode(def.type) : TypeCode.String);
@@ -98,7 +100,7 @@ export interface SampleContext {
 
 /**
  * Checks one sample column [s, e) and parses its genotype into `gt` (ploidy 0 when there is none).
- * Returns the byte ranges of DP and GQ through `slots` (start, end pairs; -1 when absent).
+ * Returns the byte ranges of DP, GQ and AD through `slots` (start, end pairs; -1 when absent).
  */
 export function checkSample(cursor: LineCursor, s: number, e: number, spec: FormatSpec, ctx: SampleContext, gt: Genotype, slots: Int32Array): void {
   const b = cursor.buf;
@@ -153,5 +155,8 @@ function checkSubfield(cursor: LineCursor, s: number, e: number, k: number, spec
   } else if (k === spec.gq) {
     slots[2] = s;
     slots[3] = e;
+  } else if (k === spec.ad) {
+    slots[4] = s;
+    slots[5] = e;
   }
 }
