@@ -53,8 +53,8 @@ describe('checkVcf: ingest\'s checks without storing anything', function () {
   it('accepts every valid file and refuses every invalid one, errors and warnings located as file:line:column', async () => {
     for (const row of MANIFEST_ROWS) {
       const check = await checkVcf(row.path, { workers: 0 });
-      assert.equal(check.accepted, row.accept, `${row.path}: ${check.error ?? 'accepted'}`);
-      if (!row.accept) assert.match(check.error ?? '', /^[^/:]+:\d+:\d+: \S/, row.path);
+      assert.equal(check.accepted, row.accept, `${row.path}: ${check.errors[0] ?? 'accepted'}`);
+      if (!row.accept) for (const error of check.errors) assert.match(error, /^[^/:]+:\d+:\d+: \S/, row.path);
       for (const w of check.warnings) assert.match(w, /^[^/:]+:\d+:\d+: .+\(accepted/, w);
     }
   });
@@ -73,7 +73,7 @@ describe('checkVcf: ingest\'s checks without storing anything', function () {
       ].join('\n'));
       for (const workers of [0, 2]) {
         const check = await checkVcf(path, { workers });
-        assert.deepEqual([check.accepted, check.error], [false, "warn-then-fail.vcf:5:9: REF has a base other than A, C, G, T, N: 'Q'"]);
+        assert.deepEqual([check.accepted, check.errors], [false, ["warn-then-fail.vcf:5:9: REF has a base other than A, C, G, T, N: 'Q'"]]);
         assert.deepEqual(check.warnings, ['warn-then-fail.vcf:4:20: INFO DP has an empty value (accepted: read as missing, as bcftools does)']);
       }
     } finally {
@@ -81,9 +81,33 @@ describe('checkVcf: ingest\'s checks without storing anything', function () {
     }
   });
 
+  it('reports every error in file order (ingest stops at the first), across chunks and workers', async () => {
+    const dir = await makeTempDir();
+    try {
+      const path = join(dir.path, 'many.vcf');
+      const body = Array.from({ length: 400 }, (_, i) => `1\t${1000 + i}\t.\t${i % 100 === 7 ? 'Q' : 'A'}\tG\t.\t.\t.`);
+      body.splice(250, 0, '1\t5\t.\tA\tG\t.\t.\t.'); // out of order
+      await writeFile(path, ['##fileformat=VCFv4.2', '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO', ...body, ''].join('\n'));
+      const refs = [10, 110, 210, 311].map((line) => `many.vcf:${line}:10: REF has a base other than A, C, G, T, N: 'Q'`);
+      for (const workers of [0, 2]) {
+        const check = await checkVcf(path, { workers, chunkBytes: 1024 });
+        assert.deepEqual(check.errors, refs, `workers ${workers}`);
+        assert.ok(check.warnings.some((w) => w.startsWith('many.vcf:253:3: records are not sorted')), 'default mode tolerates the order');
+        const strict = await checkVcf(path, { workers, chunkBytes: 1024, strict: true });
+        assert.deepEqual(strict.errors, [...refs.slice(0, 3), 'many.vcf:253:3: records are not sorted: POS 5 comes after 1249', refs[3]], `strict, workers ${workers}`);
+      }
+      const header = join(dir.path, 'bad-header.vcf');
+      await writeFile(header, ['##fileformat=VCFv4.2', '##INFO=<ID=A,Number=X,Type=Integer,Description="a">', '##INFO=<ID=B,Number=1,Type=Number,Description="b">', '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO', '1\t1\t.\tQ\tG\t.\t.\t.', ''].join('\n'));
+      const check = await checkVcf(header, { workers: 0 });
+      assert.deepEqual(check.errors.map((e) => e.split(': ')[0]), ['bad-header.vcf:2:14', 'bad-header.vcf:3:23'], 'header errors only: the body is not read against a broken header');
+    } finally {
+      await dir.remove();
+    }
+  });
+
   it('names a file that cannot be read, without its directory', async () => {
     const check = await checkVcf(join(FIXTURES, 'no-such-file.vcf'));
-    assert.deepEqual([check.accepted, check.error], [false, 'no-such-file.vcf: no such file']);
+    assert.deepEqual([check.accepted, check.errors], [false, ['no-such-file.vcf: no such file']]);
   });
 
   it('agrees with ingest on a valid, a tolerated and an invalid file; ingest of a refused file changes nothing', async () => {
@@ -103,7 +127,7 @@ describe('checkVcf: ingest\'s checks without storing anything', function () {
         const vault = await Vault.open(dataDir, kek, { write: true });
         const map = new Map(scanVcf(path).samples.map((name, s) => [name, `MRN${i}-${s}`]));
         const ingested = await ingestVcf(vault, path, { workers: 0, map }).then(() => true, (err: unknown) => {
-          assert.equal((err as Error).message, check.error);
+          assert.equal((err as Error).message, check.errors[0], 'ingest stops at the first error validate reports');
           return false;
         }).finally(() => vault.close());
         assert.equal(ingested, check.accepted, path);

@@ -2,8 +2,8 @@ import { UsageError, type CommandIo, type Flags } from '../cli-context.ts';
 
 export const validateHelp = `genovault validate [--strict] FILE.vcf[.gz]
   Reads the VCF through every check ingest makes, storing nothing (no vault needed; sites-only
-  files too). Prints each tolerated deviation and the error that refuses the file, one per line as
-  file:line:column: warning|error: what. Exits 0 when ingest would accept the file, 1 when it would
+  files too). Prints each tolerated deviation and every error (up to 100; a header with errors
+  stops there), one per line as file:line:column: warning|error: what. Exits 0 when ingest would accept the file, 1 when it would
   refuse it. --strict applies the conformance suite's rules, as ingest --strict does.`;
 
 /** Exit code of a file ingest would refuse (2 is a usage error). */
@@ -13,12 +13,12 @@ export async function validateCommand(args: string[], flags: Flags, io: CommandI
   const file = args[0];
   if (!file || args.length > 1) throw new UsageError('validate takes exactly one VCF file');
   const strict = flags.strict === true;
-  const { checkVcf } = await import('../../ingest/check-vcf.ts'); // the VCF reader loads only here
+  const { checkVcf, MAX_ERRORS } = await import('../../ingest/check-vcf.ts'); // the VCF reader loads only here
   const check = await checkVcf(file, { strict });
   for (const warning of check.warnings) io.out(asDiagnostic(warning, 'warning'));
-  if (check.error !== null) {
-    io.out(asDiagnostic(check.error, 'error'));
-    io.err(`refused: ingest${strict ? ' --strict' : ''} would not accept this file`);
+  if (!check.accepted) {
+    for (const error of check.errors) io.out(asDiagnostic(error, 'error'));
+    io.err(`refused: ${check.errors.length}${check.errors.length >= MAX_ERRORS ? ' or more' : ''} error(s); ingest${strict ? ' --strict' : ''} would not accept this file`);
     return REFUSED_EXIT;
   }
   const s = check.summary;

@@ -1,7 +1,7 @@
 // Parses and validates a chunk of whole body lines, byte by byte: fixed columns are checked in place,
 // text is decoded only for what is kept. Cross-record rules (sorting, duplicates) run later, in order.
 import { MISSING_INT } from '../call-columns.ts';
-import { VcfProblemError, locatedWarning } from './vcf-format-error.ts';
+import { VcfProblemError, locatedWarning, type VcfProblem } from './vcf-format-error.ts';
 import { LineCursor } from './line-cursor.ts';
 import { AlleleKind, checkAlt, checkChrom, checkFilter, checkId, checkRef, isPass, readPos, type AlleleKindValue } from './fixed-columns.ts';
 import { checkQual, readInt } from './typed-values.ts';
@@ -19,6 +19,8 @@ import { isModern, type VcfHeader } from './vcf-header.ts';
 
 const TAB = 9;
 const NL = 10;
+/** errors a chunk records when the parser keeps going (validate); the reader stops at as many overall */
+export const MAX_ERRORS = 100;
 
 export interface ChunkParserOptions {
   /**
@@ -75,27 +77,35 @@ export class ChunkParser {
     const state = new ChunkState(this.header.samples.length, this.header.version.minor >= 3, this.callCapacity);
     const cursor = this.cursor;
     cursor.setBuffer(buf);
-    let error = null;
-    try {
-      let lineStart = 0;
-      let lineNo = firstLine;
-      while (lineStart < buf.length) {
-        let lineEnd = buf.indexOf(NL, lineStart);
-        if (lineEnd < 0) lineEnd = buf.length;
-        let contentEnd = lineEnd;
-        if (contentEnd > lineStart && buf[contentEnd - 1] === 13) contentEnd--;
-        cursor.lineStart = lineStart;
-        cursor.lineNo = lineNo;
-        this.parseRecord(lineStart, contentEnd, state);
-        lineStart = lineEnd + 1;
+    const errors: VcfProblem[] = [];
+    let lineStart = 0;
+    let lineNo = firstLine;
+    for (;;) {
+      try {
+        while (lineStart < buf.length) {
+          let lineEnd = buf.indexOf(NL, lineStart);
+          if (lineEnd < 0) lineEnd = buf.length;
+          let contentEnd = lineEnd;
+          if (contentEnd > lineStart && buf[contentEnd - 1] === 13) contentEnd--;
+          cursor.lineStart = lineStart;
+          cursor.lineNo = lineNo;
+          this.parseRecord(lineStart, contentEnd, state);
+          lineStart = lineEnd + 1;
+          lineNo++;
+        }
+        break;
+      } catch (err) {
+        if (!(err instanceof VcfProblemError)) throw err;
+        errors.push(err.problem);
+        // ingest stops at the first error; validate goes on with the next line
+        if (!this.header.keepGoing || errors.length >= MAX_ERRORS) break;
+        const lineEnd = buf.indexOf(NL, lineStart);
+        lineStart = lineEnd < 0 ? buf.length : lineEnd + 1;
         lineNo++;
       }
-    } catch (err) {
-      if (!(err instanceof VcfProblemError)) throw err;
-      error = err.problem;
     }
     this.callCapacity = state.calls.length + (state.calls.length >> 3);
-    return state.finish(firstLine, error);
+    return state.finish(firstLine, errors[0] ?? null, errors.slice(1));
   }
 
   private parseRecord(s: number, e: number, state: ChunkState): void {
@@ -433,7 +443,7 @@ class ChunkState {
     if (this.warnings.length < 20) this.warnings.push(message);
   }
 
-  finish(firstLine: number, error: ChunkResult['error']): ChunkResult {
+  finish(firstLine: number, error: ChunkResult['error'], moreErrors: VcfProblem[]): ChunkResult {
     // Coverage only means something in a gVCF; a chunk without reference blocks keeps none (bounded memory).
     const keepCoverage = this.refBlocks > 0;
     const empty = new Int32Array(0);
@@ -458,6 +468,7 @@ class ChunkState {
       covEnd: keepCoverage ? this.covEnd.finish() : empty.slice(),
       warnings: this.warnings,
       error,
+      moreErrors,
     };
   }
 }

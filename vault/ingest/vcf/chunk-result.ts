@@ -51,6 +51,8 @@ export interface ChunkResult {
   covEnd: Int32Array;
   warnings: string[];
   error: VcfProblem | null;
+  /** errors on later lines, when the header asks parsers to keep going (validate) */
+  moreErrors: VcfProblem[];
 }
 
 /** The typed arrays of a result, for transfer lists. */

@@ -18,6 +18,8 @@ export class VcfFormatError extends Error {
   readonly problem: string;
   /** what the reader had accepted with a warning before it stopped here (file:line:column: what) */
   warnings: string[] = [];
+  /** further errors after this one, `file:line:column: what` (only when every error was asked for) */
+  more: string[] = [];
 
   constructor(file: string, position: VcfErrorPosition, problem: string) {
     const name = basename(file);

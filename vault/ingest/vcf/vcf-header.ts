@@ -1,5 +1,5 @@
 // The parsed header that every chunk parser (main thread or worker) needs: a plain, cloneable object.
-import { fail, token } from './vcf-format-error.ts';
+import { fail, token, VcfProblemError, type VcfProblem } from './vcf-format-error.ts';
 import { checkMetaLine, type HeaderFacts } from './header-rules.ts';
 import { detectBuild } from './build-detect.ts';
 
@@ -29,6 +29,8 @@ export interface VcfHeader {
   lineCount: number;
   /** true: reserved-key declarations that contradict the spec are errors, not warnings */
   strict: boolean;
+  /** true: a parser records an error and goes on with the next line (validate), instead of stopping (ingest) */
+  keepGoing: boolean;
   warnings: string[];
 }
 
@@ -49,8 +51,11 @@ export function parseFileformat(line: string): { fileformat: string; version: Vc
   return { fileformat, version };
 }
 
-/** Parses header lines (without line terminators); the last one must be the #CHROM line. */
-export function parseHeader(lines: string[], strict: boolean): VcfHeader {
+/**
+ * Parses header lines (without line terminators); the last one must be the #CHROM line. With
+ * `errors`, a bad meta line is recorded there and the others are still checked.
+ */
+export function parseHeader(lines: string[], strict: boolean, errors?: VcfProblem[]): VcfHeader {
   const first = lines[0];
   if (first === undefined) fail(1, 1, 'file is empty');
   const { fileformat, version } = parseFileformat(first);
@@ -65,8 +70,13 @@ export function parseHeader(lines: string[], strict: boolean): VcfHeader {
   };
   for (let i = 1; i < lines.length - 1; i++) {
     const line = lines[i] ?? '';
-    if (!line.startsWith('##')) fail(i + 1, 1, 'expected a ## meta line or the #CHROM header line');
-    checkMetaLine(line, i + 1, facts);
+    try {
+      if (!line.startsWith('##')) fail(i + 1, 1, 'expected a ## meta line or the #CHROM header line');
+      checkMetaLine(line, i + 1, facts);
+    } catch (err) {
+      if (!errors || !(err instanceof VcfProblemError)) throw err;
+      errors.push(err.problem);
+    }
   }
   const chromLine = lines[lines.length - 1] ?? '';
   const { samples, hasFormatColumn } = parseChromLine(chromLine, lines.length);
@@ -81,6 +91,7 @@ export function parseHeader(lines: string[], strict: boolean): VcfHeader {
     build: detectBuild(facts.build),
     lineCount: lines.length,
     strict,
+    keepGoing: false,
     warnings: facts.warnings,
   };
 }
