@@ -100,7 +100,10 @@ export interface SampleCalls {
   gq: Int32Array;
   /** the genotype as written: an index into the allele table's genotype strings */
   gt: Int32Array;
-  /** FORMAT AD for this call: reference reads, this allele's reads, the other ALT alleles' reads (MISSING_INT when absent) */
+  /**
+   * FORMAT AD for this call: reference reads, this allele's reads, the other ALT alleles' reads
+   * (MISSING_INT when absent). Each column has one value per row, or none at all when no call has AD.
+   */
   adRef: Int32Array;
   adAlt: Int32Array;
   adOther: Int32Array;

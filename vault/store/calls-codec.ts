@@ -7,7 +7,7 @@
 import { brotliCompressSync, constants } from 'node:zlib';
 import type { Table } from 'apache-arrow';
 import { MISSING_INT, type SampleCalls } from '../ingest/call-columns.ts';
-import { undoZigzagDeltas, zigzagDeltas } from './byte-planes.ts';
+import { undoZigzagDeltas, unzigzag, zigzag, zigzagDeltas } from './byte-planes.ts';
 import { byteColumnsIpc, type ByteColumn } from './byte-columns-ipc.ts';
 import { PartitionCodecError, narrowColumn, narrowWords, readBrotliIpc, shiftedDown, shiftedUp, typedColumn } from './arrow-columns.ts';
 import { ALLELE_TEXT_COLUMNS, gatherText, isRemovedAllele, type AlleleTable } from './allele-table-codec.ts';
@@ -18,8 +18,25 @@ export const CALLS_MAGIC = Buffer.from('GVP3', 'ascii');
 /** Magic of format 4, written now. */
 export const CALLS_MAGIC_V4 = Buffer.from('GVP4', 'ascii');
 const FORMAT_NAMES = { 3: 'genovault-calls/3', 4: 'genovault-calls/4' } as const;
-/** The AD columns, each written only when some call of the partition has a value in it. */
-const DEPTH_COLUMNS = [['ad_ref', 'adRef'], ['ad_alt', 'adAlt'], ['ad_other', 'adOther']] as const;
+/**
+ * AD is written only when some call of the partition has it. The reference's reads are stored as
+ * their gap to DP (DP - AD of every allele, zigzag-coded): callers write DP as the sum of AD or a
+ * little more, so the column is nearly constant and compresses to almost nothing (it was a third of
+ * what AD added at rest on the bench file). The gap is exact for every int32, missing values included.
+ */
+const known = (value: number): number => (value === MISSING_INT ? 0 : value);
+
+function referenceGaps(calls: SampleCalls): Uint32Array {
+  const gaps = new Int32Array(calls.rows);
+  for (let i = 0; i < calls.rows; i++) gaps[i] = (known(calls.dp[i]!) - known(calls.adAlt[i]!) - known(calls.adOther[i]!) - calls.adRef[i]!) | 0;
+  return zigzag(gaps);
+}
+
+function referenceReads(gaps: Int32Array, dp: Int32Array, adAlt: Int32Array, adOther: Int32Array): Int32Array {
+  const out = new Int32Array(gaps.length);
+  for (let i = 0; i < gaps.length; i++) out[i] = (known(dp[i]!) - known(adAlt[i]!) - known(adOther[i]!) - gaps[i]!) | 0;
+  return out;
+}
 
 export interface DecodedCalls extends SampleCalls {
   /** rows the allele table had when this partition was written: every allele row is below it */
@@ -36,7 +53,8 @@ export function callsIpc(calls: SampleCalls, alleleRows: number): Uint8Array {
   const rows = calls.rows;
   const named = [['allele', calls.allele], ['zygosity', calls.zygosity], ['phased', calls.phased], ['dp', calls.dp], ['gq', calls.gq], ['gt', calls.gt], ['ad_ref', calls.adRef], ['ad_alt', calls.adAlt], ['ad_other', calls.adOther]] as const;
   for (const [name, values] of named) {
-    if (values.length !== rows) throw new PartitionCodecError(`calls for ${calls.chrom}: column ${name} has ${values.length} values, expected ${rows}`);
+    // AD columns may be empty: no call has AD
+    if (values.length !== rows && !(name.startsWith('ad_') && values.length === 0)) throw new PartitionCodecError(`calls for ${calls.chrom}: column ${name} has ${values.length} values, expected ${rows}`);
   }
   const allele = new Int32Array(calls.allele.buffer, calls.allele.byteOffset, rows);
   const columns: ByteColumn[] = [
@@ -48,7 +66,9 @@ export function callsIpc(calls: SampleCalls, alleleRows: number): Uint8Array {
     narrowColumn('gt', new Uint32Array(calls.gt.buffer, calls.gt.byteOffset, rows)),
   ];
   // a file without AD (or a sample without it) pays nothing for the columns
-  for (const [name, key] of DEPTH_COLUMNS) if (anyPresent(calls[key])) columns.push(narrowColumn(name, shiftedUp(calls[key])));
+  if (calls.adRef.length > 0 && (anyPresent(calls.adRef) || anyPresent(calls.adAlt))) {
+    columns.push(narrowColumn('ad_alt', shiftedUp(calls.adAlt)), narrowColumn('ad_other', shiftedUp(calls.adOther)), narrowColumn('ad_ref_gap', referenceGaps(calls)));
+  }
   const metadata = new Map([['format', FORMAT_NAMES[4]], ['chrom', calls.chrom], ['allele_rows', String(alleleRows)]]);
   return byteColumnsIpc(columns, rows, metadata);
 }
@@ -80,25 +100,30 @@ export function decodeCalls(bytes: Uint8Array): DecodedCalls {
   const rows = table.numRows;
   const allele = undoZigzagDeltas(narrowWords(table, 'allele', rows));
   const gt = narrowWords(table, 'gt', rows);
+  const dp = shiftedDown(narrowWords(table, 'dp', rows));
   return {
     chrom: meta.get('chrom') ?? '',
     rows,
     allele: new Uint32Array(allele.buffer, allele.byteOffset, rows),
     zygosity: typedColumn(table, 'zygosity', rows, Uint8Array),
     phased: typedColumn(table, 'phased', rows, Uint8Array),
-    dp: shiftedDown(narrowWords(table, 'dp', rows)),
+    dp,
     gq: shiftedDown(narrowWords(table, 'gq', rows)),
     gt: new Int32Array(gt.buffer, gt.byteOffset, rows),
-    adRef: depthColumn(table, 'ad_ref', rows),
-    adAlt: depthColumn(table, 'ad_alt', rows),
-    adOther: depthColumn(table, 'ad_other', rows),
+    ...depthColumns(table, rows, dp),
     alleleRows,
   };
 }
 
-/** An AD column, or all missing when the partition has none (format 3, or no call with AD). */
-function depthColumn(table: Table, name: string, rows: number): Int32Array {
-  return table.getChild(name) ? shiftedDown(narrowWords(table, name, rows)) : new Int32Array(rows).fill(MISSING_INT);
+/** The AD columns, or all missing when the partition has none (format 3, or no call with AD). */
+function depthColumns(table: Table, rows: number, dp: Int32Array): Pick<SampleCalls, 'adRef' | 'adAlt' | 'adOther'> {
+  if (!table.getChild('ad_alt')) {
+    const missing = () => new Int32Array(rows).fill(MISSING_INT);
+    return { adRef: missing(), adAlt: missing(), adOther: missing() };
+  }
+  const adAlt = shiftedDown(narrowWords(table, 'ad_alt', rows));
+  const adOther = shiftedDown(narrowWords(table, 'ad_other', rows));
+  return { adRef: referenceReads(unzigzag(narrowWords(table, 'ad_ref_gap', rows)), dp, adAlt, adOther), adAlt, adOther };
 }
 
 /** The calls with their alleles looked up: the engine's CodedPartition. */

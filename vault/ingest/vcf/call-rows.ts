@@ -1,6 +1,7 @@
 // The call columns of one chunk, grown together: one capacity check per call instead of one per column,
 // and each column keeps a single array type, so the stores stay monomorphic (Grow is shared by both).
 import type { ChunkResult } from './chunk-result.ts';
+import { MISSING_INT } from '../call-columns.ts';
 
 type CallColumns = Pick<ChunkResult, 'callSample' | 'callSite' | 'callAlt' | 'callZygosity' | 'callPhased' | 'callDp' | 'callGq' | 'callGt' | 'callAdRef' | 'callAdAlt' | 'callAdOther'>;
 
@@ -17,6 +18,8 @@ export class CallRows {
   private adRef: Int32Array;
   private adAlt: Int32Array;
   private adOther: Int32Array;
+  /** whether any call so far had FORMAT AD: a chunk without hands back empty AD columns */
+  private anyDepth = false;
 
   /** `capacity`: a guess at the row count (the last chunk's), so most chunks never grow */
   constructor(capacity: number) {
@@ -48,6 +51,7 @@ export class CallRows {
     this.adRef[n] = adRef;
     this.adAlt[n] = adAlt;
     this.adOther[n] = adOther;
+    if (adRef !== MISSING_INT || adAlt !== MISSING_INT) this.anyDepth = true;
     this.length = n + 1;
   }
 
@@ -66,9 +70,10 @@ export class CallRows {
     this.adOther = larger32(this.adOther, size);
   }
 
-  /** Trimmed copies, as Grow.finish gives. */
+  /** Trimmed copies, as Grow.finish gives; the AD columns empty (length 0) when no call had AD. */
   finish(): CallColumns {
     const n = this.length;
+    const depths = this.anyDepth ? n : 0;
     return {
       callSample: this.sample.slice(0, n),
       callSite: this.site.slice(0, n),
@@ -78,9 +83,9 @@ export class CallRows {
       callDp: this.dp.slice(0, n),
       callGq: this.gq.slice(0, n),
       callGt: this.gt.slice(0, n),
-      callAdRef: this.adRef.slice(0, n),
-      callAdAlt: this.adAlt.slice(0, n),
-      callAdOther: this.adOther.slice(0, n),
+      callAdRef: this.adRef.slice(0, depths),
+      callAdAlt: this.adAlt.slice(0, depths),
+      callAdOther: this.adOther.slice(0, depths),
     };
   }
 }

@@ -39,7 +39,7 @@ export interface ChunkResult {
   callDp: Int32Array;
   callGq: Int32Array;
   callGt: Int32Array;
-  /** FORMAT AD per call: reference reads, this allele's reads, other ALT alleles' reads (MISSING_INT when absent) */
+  /** FORMAT AD per call: reference reads, this allele's reads, other ALT alleles' reads (MISSING_INT when absent); empty when no call of the chunk had AD */
   callAdRef: Int32Array;
   callAdAlt: Int32Array;
   callAdOther: Int32Array;
