@@ -66,7 +66,7 @@ export function callsIpc(calls: SampleCalls, alleleRows: number): Uint8Array {
     narrowColumn('gt', new Uint32Array(calls.gt.buffer, calls.gt.byteOffset, rows)),
   ];
   // a file without AD (or a sample without it) pays nothing for the columns
-  if (calls.adRef.length > 0 && (anyPresent(calls.adRef) || anyPresent(calls.adAlt))) {
+  if (calls.adRef.length > 0 && (anyPresent(calls.adRef) || anyPresent(calls.adAlt) || anyPresent(calls.adOther))) {
     columns.push(narrowColumn('ad_alt', shiftedUp(calls.adAlt)), narrowColumn('ad_other', shiftedUp(calls.adOther)), narrowColumn('ad_ref_gap', referenceGaps(calls)));
   }
   const metadata = new Map([['format', FORMAT_NAMES[4]], ['chrom', calls.chrom], ['allele_rows', String(alleleRows)]]);
@@ -115,12 +115,9 @@ export function decodeCalls(bytes: Uint8Array): DecodedCalls {
   };
 }
 
-/** The AD columns, or all missing when the partition has none (format 3, or no call with AD). */
+/** The AD columns, or empty ones (every value missing) when the partition has none (format 3, or no call with AD). */
 function depthColumns(table: Table, rows: number, dp: Int32Array): Pick<SampleCalls, 'adRef' | 'adAlt' | 'adOther'> {
-  if (!table.getChild('ad_alt')) {
-    const missing = () => new Int32Array(rows).fill(MISSING_INT);
-    return { adRef: missing(), adAlt: missing(), adOther: missing() };
-  }
+  if (!table.getChild('ad_alt')) return { adRef: new Int32Array(0), adAlt: new Int32Array(0), adOther: new Int32Array(0) };
   const adAlt = shiftedDown(narrowWords(table, 'ad_alt', rows));
   const adOther = shiftedDown(narrowWords(table, 'ad_other', rows));
   return { adRef: referenceReads(unzigzag(narrowWords(table, 'ad_ref_gap', rows)), dp, adAlt, adOther), adAlt, adOther };

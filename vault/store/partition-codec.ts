@@ -14,7 +14,6 @@ import { PARTITION_PRESET, PARTITION_PRESET_V2 } from './partition-preset.ts';
 import { undoZigzagDeltas, zigzagDeltas } from './byte-planes.ts';
 import { callsFormat, decodeCalls, joinCalls } from './calls-codec.ts';
 import { nullText, type AlleleTable } from './allele-table-codec.ts';
-import { MISSING_INT } from '../ingest/call-columns.ts';
 import {
   PartitionCodecError, bytesData, codeText, column, decodeText, dictionaryData, planeWords, planesData, qualFromWords, qualWords, readIpc, shiftedDown,
   shiftedUp, typedColumn, type CodedText,
@@ -45,7 +44,7 @@ export interface CodedPartition {
   dp: Int32Array;
   gq: Int32Array;
   qual: Float32Array;
-  /** FORMAT AD: reference reads, this allele's reads, other ALT alleles' reads (MISSING_INT when absent) */
+  /** FORMAT AD: reference reads, this allele's reads, other ALT alleles' reads (MISSING_INT when absent); empty when no call has AD */
   adRef: Int32Array;
   adAlt: Int32Array;
   adOther: Int32Array;
@@ -84,7 +83,7 @@ export function codePartition(batch: CallBatch): CodedPartition {
   };
   return {
     chrom: batch.chrom, rows, pos: batch.pos, altIndex: batch.altIndex, zygosity: batch.zygosity, phased: batch.phased, dp: batch.dp, gq: batch.gq, qual: batch.qual,
-    adRef: batch.adRef ?? missingInts(rows), adAlt: batch.adAlt ?? missingInts(rows), adOther: batch.adOther ?? missingInts(rows), text,
+    adRef: batch.adRef ?? noDepths(), adAlt: batch.adAlt ?? noDepths(), adOther: batch.adOther ?? noDepths(), text,
   };
 }
 
@@ -143,8 +142,9 @@ function readTable(bytes: Uint8Array, version: 1 | 2): Table {
 /** Formats 1 and 2 kept no allele depths. */
 type SelfContainedNumbers = Omit<CodedPartition, 'chrom' | 'rows' | 'text' | 'adRef' | 'adAlt' | 'adOther'>;
 
-function missingInts(rows: number): Int32Array {
-  return new Int32Array(rows).fill(MISSING_INT);
+/** An AD column of a partition without AD: empty (every value missing), so it costs no memory once loaded. */
+function noDepths(): Int32Array {
+  return new Int32Array(0);
 }
 
 function decodeNumbersV1(table: Table, rows: number): SelfContainedNumbers {
@@ -182,7 +182,7 @@ export function decodePartitionCoded(bytes: Uint8Array, alleles?: AlleleTable): 
     hgvs_c: nullText(rows),
     hgvs_p: nullText(rows),
   };
-  return { chrom: table.schema.metadata.get('chrom') ?? '', rows, ...numbers, adRef: missingInts(rows), adAlt: missingInts(rows), adOther: missingInts(rows), text };
+  return { chrom: table.schema.metadata.get('chrom') ?? '', rows, ...numbers, adRef: noDepths(), adAlt: noDepths(), adOther: noDepths(), text };
 }
 
 function expandText(text: CodedText): (string | null)[] {

@@ -53,8 +53,9 @@ const orNull = (value: number): number | null => (value === MISSING_INT ? null :
 
 export function variantRow(loaded: LoadedPartition, row: number): VariantRow {
   const d = loaded.data;
-  const adRef = d.adRef[row]!;
-  const adAlt = d.adAlt[row]!;
+  // a partition without AD keeps empty AD columns
+  const adRef = d.adRef[row] ?? MISSING_INT;
+  const adAlt = d.adAlt[row] ?? MISSING_INT;
   const dp = d.dp[row]!;
   const gq = d.gq[row]!;
   const qual = d.qual[row]!;
@@ -78,7 +79,7 @@ export function variantRow(loaded: LoadedPartition, row: number): VariantRow {
     clnsig: textAt(d.text.clnsig, row),
     adRef: orNull(adRef),
     adAlt: orNull(adAlt),
-    vaf: alleleFraction(adRef, adAlt, d.adOther[row]!),
+    vaf: alleleFraction(adRef, adAlt, d.adOther[row] ?? MISSING_INT),
     hgvsC: textAt(d.text.hgvs_c, row),
     hgvsP: textAt(d.text.hgvs_p, row),
   };
