@@ -48,7 +48,7 @@ export async function ingestCommand(args: string[], flags: Flags, io: CommandIo)
   const seconds = (performance.now() - started) / 1000;
   if (progress) io.err('\n');
   for (const w of report.warnings) io.err(`warning: ${w}`);
-  if (report.skipped.length > 0) io.err(`skipped ${report.skipped.length} sample(s) of the file not named by the map: ${listed(report.skipped)}`);
+  if (report.skipped.length > 0) io.err(`skipped ${report.skipped.length} sample(s) of the file not named by ${mapFile ? 'the map' : '--sample'}: ${listed(report.skipped)}`);
   if (json) {
     io.out(JSON.stringify(report, null, 2));
     return 0;
