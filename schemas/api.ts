@@ -1,6 +1,8 @@
 // Request and response bodies of the vault API (beyond the clinical record in clinical.ts).
 import { z } from 'zod';
 import { RoleSchema } from './roles.ts';
+import { isoDateTime } from './dates.ts';
+import { freeText, identifierText, lineText } from './text.ts';
 
 export const PurposeSchema = z.enum(['treatment', 'research', 'insurance', 'family', 'self', 'operations']);
 export const AccountIdSchema = z.string().regex(/^acc_[0-9a-f]{16}$/, 'an account id looks like acc_ followed by 16 hex digits');
@@ -18,12 +20,15 @@ export const SessionSchema = z.object({
   account: z.object({ accountId: z.string(), username: z.string(), roles: z.array(z.string()) }),
 });
 
-export const NewAccountBodySchema = z.object({
+/**
+ * A staff or service account. No password and no patient link: the person sets their own
+ * password by redeeming the enrolment code, and patient-linked accounts come only from a
+ * patient enrolment. Strict, so a client still sending `password` is told, not ignored.
+ */
+export const NewAccountBodySchema = z.strictObject({
   username: z.string().min(3).max(64),
   roles: z.array(RoleSchema).min(1).max(4),
   kind: z.enum(['human', 'service']).default('human'),
-  password: z.string().min(1).max(256).optional(),
-  patientId: z.string().optional(),
 });
 
 export const AccountSummarySchema = z.object({
@@ -35,31 +40,42 @@ export const AccountSummarySchema = z.object({
   disabled: z.boolean(),
   locked: z.boolean(),
   totp: z.enum(['none', 'pending', 'confirmed']),
+  /** an enrolment code (new account or reset) waits to be redeemed */
+  enrolmentPending: z.boolean(),
   createdAt: z.string(),
 });
 
 export const VariantsQuerySchema = z.object({
-  gene: z.string().regex(/^[A-Za-z0-9-]{1,30}$/, 'a gene symbol such as BRCA1').optional(),
-  region: z.string().max(64).optional(),
-  significance: z.string().max(200).optional(),
+  gene: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'a gene symbol such as BRCA1 (HGNC approved, previous or alias)').optional(),
+  region: z.string().max(64).regex(/^[A-Za-z0-9_.*:, -]+$/, 'a region such as 17:43044295-43125483 or chr17').optional(),
+  significance: z.string().max(400).regex(/^[A-Za-z0-9_ ,/|-]+$/, 'ClinVar significance terms separated by commas').optional(),
+  build: z.string().regex(/^[A-Za-z0-9._-]{1,20}$/, 'a reference build: GRCh37 or GRCh38 (hg19, hg38)').optional(),
   purpose: PurposeSchema.optional(),
 });
 
 export const PurposeQuerySchema = z.object({ purpose: PurposeSchema.optional() });
 
 export const BreakGlassBodySchema = z.object({
-  reason: z.string().trim().min(10, 'say why, in at least 10 characters').max(500),
+  reason: freeText(500, { min: 10, minMessage: 'say why, in at least 10 characters' }),
 });
 
+export const ApiTokenRequestSchema = z.object({ label: lineText(64) });
+
 export const AuditQuerySchema = z.object({
-  patientId: z.string().max(64).optional(),
-  actorId: z.string().max(64).optional(),
+  patientId: identifierText(64).optional(),
+  actorId: identifierText(64).optional(),
   decision: z.enum(['permit', 'deny', 'success', 'failure']).optional(),
-  resource: z.string().max(32).optional(),
+  resource: identifierText(32).optional(),
   flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  from: z.iso.datetime().optional(),
-  to: z.iso.datetime().optional(),
+  from: isoDateTime().optional(),
+  to: isoDateTime().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/** A page of a patient's access log: `cursor` is the `nextCursor` of the page before. */
+export const AccessLogQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().regex(/^[1-9][0-9]{0,14}$/, 'the nextCursor of a previous page').optional(),
 });
 
 export const VariantSchema = z.object({
@@ -74,18 +90,28 @@ export const VariantSchema = z.object({
   phased: z.boolean(),
   dp: z.number().nullable(),
   gq: z.number().nullable(),
-  qual: z.number().nullable(),
-  filter: z.string().nullable(),
-  gene: z.string().nullable(),
-  consequence: z.string().nullable(),
-  clnsig: z.string().nullable(),
-  sampleId: z.string(),
   /** FORMAT AD: reads of the reference and of this allele; null when the VCF had no AD */
   adRef: z.number().int().nullable(),
   adAlt: z.number().int().nullable(),
   /** variant allele fraction (adAlt over the sum of AD), 0 to 1; null when AD is absent or sums to 0 */
   vaf: z.number().min(0).max(1).nullable(),
+  qual: z.number().nullable(),
+  filter: z.string().nullable(),
+  gene: z.string().nullable(),
+  geneSource: z.enum(['annotation', 'gene_table']).nullable(),
+  consequence: z.string().nullable(),
   /** HGVS of this allele from ANN (SnpEff HGVS.c/HGVS.p) or CSQ (VEP HGVSc/HGVSp) */
   hgvsC: z.string().nullable(),
   hgvsP: z.string().nullable(),
+  clnsig: z.string().nullable(),
+  sampleId: z.string(),
+  build: z.string().nullable(),
+});
+
+/** What an answer says besides its rows: no samples, no annotation, samples left out, a region not covered. */
+export const QueryNoteSchema = z.object({
+  code: z.enum([
+    'no_samples', 'no_significance_annotation', 'build_unverified', 'samples_left_out', 'samples_not_covering', 'gene_symbol_resolved', 'gene_not_in_table', 'region_not_covered',
+  ]),
+  message: z.string(),
 });

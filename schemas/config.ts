@@ -46,6 +46,8 @@ export const ConfigSchema = z.object({
   lockoutMinutes: positiveInt.default(15),
   /** how long a break-glass grant lasts */
   breakGlassMinutes: positiveInt.default(60),
+  /** how long a one-time enrolment code (new account or credential reset) stays redeemable */
+  enrolmentCodeHours: positiveInt.default(72),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -68,4 +70,5 @@ export const CONFIG_ENV: Record<keyof z.input<typeof ConfigSchema>, string> = {
   lockoutThreshold: 'GENOVAULT_LOCKOUT_THRESHOLD',
   lockoutMinutes: 'GENOVAULT_LOCKOUT_MINUTES',
   breakGlassMinutes: 'GENOVAULT_BREAK_GLASS_MINUTES',
+  enrolmentCodeHours: 'GENOVAULT_ENROLMENT_CODE_HOURS',
 };

@@ -2,12 +2,14 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type CommandIo } from './cli-context.ts';
 import { COMMANDS, usage } from './commands/index.ts';
+import { promptHidden } from './commands/secret-input.ts';
 
-const BOOLEAN_FLAGS = ['help', 'plain-http', 'strict', 'yes'];
+const BOOLEAN_FLAGS = ['help', 'plain-http', 'strict', 'yes', 'for-profit', 'commercial'];
 const STRING_FLAGS = [
   'data-dir', 'master-key-file', 'new-master-key-file', 'cache-budget-mb', 'workers', 'log-level', 'host', 'port', 'tls-hostnames',
-  'patient', 'sample', 'map', 'targets', 'region', 'gene', 'significance', 'format', 'variant', 'sample-id',
-  'role', 'username', 'password', 'password-file', 'name', 'out',
+  'patient', 'sample', 'map', 'targets', 'build', 'region', 'gene', 'significance', 'format', 'variant', 'sample-id',
+  'role', 'username', 'password', 'password-file', 'name', 'out', 'code-file', 'credentials',
+  'consent', 'purpose', 'consented', 'consent-text', 'sensitive', 'commitments', 'irb', 'country', 'publish-after', 'project', 'at',
 ];
 const OPTIONS: Record<string, { type: 'boolean' | 'string' }> = {};
 for (const f of BOOLEAN_FLAGS) OPTIONS[f] = { type: 'boolean' };
@@ -70,6 +72,7 @@ const io: CommandIo = {
   env: process.env,
   isTty: Boolean(process.stderr.isTTY),
   ...(process.stdin.isTTY && process.stderr.isTTY ? { ask: askAtTerminal } : {}),
+  ...(process.stdin.isTTY && { askHidden: promptHidden }),
 };
 
 if (process.argv[1] && /(main\.ts|genovault(\.mjs)?)$/.test(process.argv[1])) {

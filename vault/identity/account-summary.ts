@@ -14,6 +14,8 @@ export interface AccountSummary {
   disabled: boolean;
   locked: boolean;
   totp: 'none' | 'pending' | 'confirmed';
+  /** an enrolment code (new account or reset) waits to be redeemed */
+  enrolmentPending: boolean;
   createdAt: string;
   createdBy: string;
   apiTokens: { tokenId: string; label: string; issuedAt: string; revoked: boolean }[];
@@ -35,6 +37,7 @@ export function summarizeAccount(store: AccountStore, nowMs: number, account: Ac
     disabled: account.disabled,
     locked: account.lockedUntil !== undefined && account.lockedUntil > nowMs,
     totp: account.totpSecret ? 'confirmed' : account.pendingTotpSecret ? 'pending' : 'none',
+    enrolmentPending: store.enrolments.unspent().some((e) => e.accountId === account.accountId && e.expiresAtMs > nowMs),
     createdAt: account.createdAt,
     createdBy: account.createdBy,
     apiTokens: store.apiTokensOf(account.accountId).map(({ tokenId, label, issuedAt, revoked }) => ({ tokenId, label, issuedAt, revoked })),

@@ -14,6 +14,9 @@ import { refuseDuplicates, refuseDuplicatesEarly } from './duplicate-check.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { inlineEncoder, WorkerEncoder, type CallsEncoder } from './calls-encoder.ts';
 import { encodeCoverage } from '../store/coverage-codec.ts';
+import { decideBuild } from './ingest-build.ts';
+import { SourceContigs } from './source-contigs.ts';
+import type { GenomeBuildName } from '../../schemas/genome-build.ts';
 import type { Vault } from '../store/vault.ts';
 import type { VaultChange } from '../store/vault-change.ts';
 
@@ -23,6 +26,8 @@ export interface IngestOptions extends MappingRequest {
   targets?: string;
   /** read the file in strict mode (the conformance suite's rules, no tolerated deviations) */
   strict?: boolean;
+  /** the reference build, when the header does not name one (a header that names another is refused) */
+  build?: GenomeBuildName;
   workers?: number;
   /** bytes of text per parse chunk; see ReadVcfOptions */
   chunkBytes?: number;
@@ -32,7 +37,8 @@ export interface IngestOptions extends MappingRequest {
 export interface IngestReport {
   records: number;
   bytesRead: number;
-  build: string | null;
+  /** the reference build the samples were recorded under */
+  build: GenomeBuildName;
   samples: { sampleId: string; patientId: string; name: string; calls: number; partitions: number; coverage: Coverage['source'] }[];
   /** sample columns of the file that were not stored (not in the --map, or not the --sample chosen) */
   skipped: string[];
@@ -47,15 +53,14 @@ interface StoredSample {
 }
 
 /** The samples of this file that are ingested, registered in the change (patients by MRN). */
-function registerSamples(change: VaultChange, header: VcfHeader, request: MappingRequest, sourceFile: string): StoredSample[] {
-  const mapping = mapSamples(header.samples, request);
+function registerSamples(change: VaultChange, header: VcfHeader, mapping: ReadonlyMap<string, string>, sourceFile: string, build: GenomeBuildName): StoredSample[] {
   const stored: StoredSample[] = [];
   header.samples.forEach((name, column) => {
     const mrn = mapping.get(name);
     if (mrn === undefined) return;
     const patientId = change.patientIdFor(mrn);
     const sampleId = change.addSample({
-      patientId, name, build: header.build, fileformat: header.fileformat, ingestedAt: new Date().toISOString(), sourceFile, sourceSha256: '',
+      patientId, name, build, fileformat: header.fileformat, ingestedAt: new Date().toISOString(), sourceFile, sourceSha256: '',
       coverage: { source: 'assumed_wgs', partitionId: null, intervals: 0 },
     });
     stored.push({ column, sampleId, patientId, name });
@@ -80,20 +85,25 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
   let coverage: CoverageAssembler | null = null;
   let encoder: CallsEncoder = inlineEncoder;
   let writeFailure: unknown = null;
+  let build: GenomeBuildName | null = null;
+  const contigs = new SourceContigs();
   try {
     const summary = await streamVcf(file, {
       begin: async (header) => {
         sampleNames = header.samples;
-        stored = registerSamples(change, header, options, basename(file));
-        await refuseDuplicatesEarly(vault.catalog.data, file, stored.map((sample) => sample.name));
+        build = decideBuild(basename(file), header, options.build);
+        const mapping = mapSamples(header.samples, options);
+        await refuseDuplicatesEarly(vault.catalog.data, file, [...mapping.keys()]);
+        stored = registerSamples(change, header, mapping, basename(file), build);
         const ids: (string | null)[] = header.samples.map(() => null);
         for (const s of stored) ids[s.column] = s.sampleId;
         // a file parsed on worker threads is encoded on one too
         if (workers > 0) encoder = new WorkerEncoder();
-        writer = new BatchWriter(change, batchId, ids, header.build, encoder);
+        writer = new BatchWriter(change, batchId, ids, build, encoder);
         coverage = new CoverageAssembler(header.samples.length);
       },
       add: async (result) => {
+        contigs.add(result.chromNames);
         coverage?.add(result);
         await writer?.add(result).catch((err: unknown) => {
           writeFailure = err;
@@ -106,10 +116,13 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
     });
     refuseDuplicates(vault.catalog.data, file, summary.sourceSha256, stored.map((sample) => sample.name));
     const batch = writer as BatchWriter | null;
+    // set by begin(), which runs before any record (TypeScript does not follow the callback)
+    const recorded = build as GenomeBuildName | null;
+    if (!recorded) throw new Error('ingest: the header was never read');
     if (batch) await batch.finish();
     const kept = new Set(stored.map((sample) => sample.name));
     const report: IngestReport = {
-      records: summary.records, bytesRead: summary.bytesRead, build: summary.build, samples: [], skipped: sampleNames.filter((name) => !kept.has(name)), warnings: summary.warnings,
+      records: summary.records, bytesRead: summary.bytesRead, build: recorded, samples: [], skipped: sampleNames.filter((name) => !kept.has(name)), warnings: summary.warnings,
     };
     // every sample's coverage in one pack, each segment sealed with its sample's key
     const coverages = stored.map((sample) => {
@@ -117,13 +130,14 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
       return found.source === 'gvcf' ? found : (targets ?? found);
     });
     const written = stored.length === 0 ? [] : await change.writePack(batchId, stored.map((sample, i) => ({
-      entry: { sampleId: sample.sampleId, chrom: '*', minPos: 0, maxPos: 0, rows: coverages[i]!.intervals.length, build: summary.build, kind: 'coverage' as const },
+      entry: { sampleId: sample.sampleId, chrom: '*', minPos: 0, maxPos: 0, rows: coverages[i]!.intervals.length, build: recorded, kind: 'coverage' as const },
       plaintext: encodeCoverage(coverages[i]!),
     })));
     stored.forEach((sample, i) => {
       const sampleCoverage = coverages[i]!;
       change.updateSample(sample.sampleId, {
         sourceSha256: summary.sourceSha256,
+        ...contigs.forCatalog(),
         coverage: { source: sampleCoverage.source, partitionId: written[i]?.partitionId ?? null, intervals: sampleCoverage.intervals.length },
       });
       report.samples.push({

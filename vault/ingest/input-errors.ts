@@ -3,6 +3,7 @@
 import { basename } from 'node:path';
 import { VcfFormatError } from './vcf/vcf-format-error.ts';
 import { SampleMappingError } from './sample-mapping.ts';
+import { IngestBuildError } from './ingest-build.ts';
 
 export class IngestInputError extends Error {
   constructor(message: string) {
@@ -29,7 +30,7 @@ export class DuplicateIngestError extends Error {
 
 /** Non-VCF failures (missing file, broken compression) named by the file, like VCF errors are. */
 export function readFailure(file: string, err: unknown): Error {
-  if (err instanceof VcfFormatError || err instanceof SampleMappingError || err instanceof DuplicateIngestError) return err;
+  if (err instanceof VcfFormatError || err instanceof SampleMappingError || err instanceof IngestBuildError || err instanceof DuplicateIngestError) return err;
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new IngestInputError(`${basename(file)}: no such file`);
   if (code === 'EACCES' || code === 'EISDIR') return new IngestInputError(`${basename(file)}: cannot be read (${code})`);

@@ -14,11 +14,9 @@ import type { ClinicalEvent } from '../clinical/clinical-events.ts';
 import { createAuthorizer, type Authorizer } from '../../consent/policy/authorize.ts';
 import type { RelationshipFacts } from '../../consent/policy/relationship-facts.ts';
 
-export const LOG_KEYS = { clinical: 'log:clinical', accounts: 'log:accounts', audit: 'log:audit' } as const;
+import { LOG_KEYS, logPath } from '../log/log-files.ts';
 
-export function logPath(dataDir: string, name: keyof typeof LOG_KEYS): string {
-  return join(dataDir, 'logs', `${name}.gvl`);
-}
+export { LOG_KEYS, logPath };
 
 export interface VaultService {
   config: Config;
@@ -63,6 +61,7 @@ export async function openVaultService(config: Config, options: ServiceOptions =
       lockoutMs: config.lockoutMinutes * 60_000,
       idleTimeoutMs: config.sessionIdleMinutes * 60_000,
       absoluteLifetimeMs: config.sessionAbsoluteHours * 3_600_000,
+      enrolmentTtlMs: config.enrolmentCodeHours * 3_600_000,
       ...(options.scrypt ? { scrypt: options.scrypt } : {}),
     });
     const queries = await openQueries(vault, config);

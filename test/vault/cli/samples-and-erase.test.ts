@@ -7,13 +7,17 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeCliVault, type CliVault } from './cli-vault-kit.ts';
+import { auditEntries, makeCliVault, type CliVault } from './cli-vault-kit.ts';
 import { CLI } from '../../helpers/run-cli.ts';
 import { hashTree } from '../../helpers/hash-tree.ts';
 import { newMasterKey } from '../../../vault/crypto/master-key.ts';
 
 const REAL_5 = fileURLToPath(new URL('../../fixtures/vcf/real/1000g-phase1_chr22_5samples_phased.vcf.gz', import.meta.url));
 const SHA_5 = createHash('sha256').update(readFileSync(REAL_5)).digest('hex');
+/** the file's header names no build: its samples are GRCh37 */
+const AS_GRCH37 = ['--build', 'GRCh37'];
+/** What a refused or declined command must leave as it was: everything but the audit log, which records the attempt. */
+const vaultData = (dataDir: string) => hashTree(dataDir, (rel) => rel.endsWith('.lock') || rel === 'logs' || rel.startsWith('logs/'));
 
 interface SampleRow {
   sampleId: string;
@@ -59,14 +63,14 @@ describe('genovault: a file ingested twice, samples, erase-sample', function () 
   };
 
   it('a map naming a subset stores those samples and says which others were skipped (text and JSON)', async () => {
-    const text = await v.cli(['ingest', '--map', map, REAL_5]);
+    const text = await v.cli(['ingest', ...AS_GRCH37, '--map', map, REAL_5]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /2 sample\(s\):/);
     assert.match(text.stdout, /^skipped 3 sample\(s\): HG00096, HG00099, HG00100$/m);
     assert.match(text.stderr, /skipped 3 sample\(s\) of the file not named by the map: HG00096, HG00099, HG00100/);
     const other = join(v.root, 'other.tsv');
     await writeFile(other, 'HG00096\tMRN0000001\n');
-    const json = await v.cli(['ingest', '--map', other, '--format', 'json', REAL_5]);
+    const json = await v.cli(['ingest', ...AS_GRCH37, '--map', other, '--format', 'json', REAL_5]);
     assert.equal(json.code, 0, json.stderr);
     const report = JSON.parse(json.stdout) as { samples: { name: string }[]; skipped: string[] };
     assert.deepEqual(report.samples.map((s) => s.name), ['HG00096']);
@@ -75,50 +79,57 @@ describe('genovault: a file ingested twice, samples, erase-sample', function () 
 
   it('a map naming a sample the file lacks is an error, and nothing is stored', async () => {
     await writeFile(map, 'HG00097\tMRN0000002\nNA12878\tMRN0000009\n');
-    const before = await hashTree(v.dataDir);
-    const r = await v.cli(['ingest', '--map', map, REAL_5]);
+    await samples(); // the first audited command creates the audit log's key; this test is about the refused ingest
+    const before = await vaultData(v.dataDir);
+    const r = await v.cli(['ingest', ...AS_GRCH37, '--map', map, REAL_5]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /the map names 1 sample\(s\) the file does not have: NA12878/);
-    assert.deepEqual(await hashTree(v.dataDir), before);
+    assert.deepEqual(await vaultData(v.dataDir), before);
   });
 
   it('the same file again is refused (exit 3) by its SHA-256, changing nothing; counts do not double', async () => {
-    assert.equal((await v.cli(['ingest', '--map', map, REAL_5])).code, 0);
+    assert.equal((await v.cli(['ingest', ...AS_GRCH37, '--map', map, REAL_5])).code, 0);
     const listed = await samples();
     const variants = await v.cli(['variants', '--patient', 'MRN0000002', '--format', 'json']);
-    const before = await hashTree(v.dataDir);
-    const again = await v.cli(['ingest', '--map', map, REAL_5]);
+    const before = await vaultData(v.dataDir);
+    const again = await v.cli(['ingest', ...AS_GRCH37, '--map', map, REAL_5]);
     assert.equal(again.code, 3, again.stderr);
+    const refused = (await auditEntries(v)).at(-1)?.body;
+    assert.deepEqual([refused?.command, refused?.decision, refused?.outcome], ['ingest', 'failure', 'duplicate_ingest'], 'the refused ingest is audited');
     assert.match(again.stderr, new RegExp(`1000g-phase1_chr22_5samples_phased\\.vcf\\.gz \\(sha256 ${SHA_5.slice(0, 16)}\\.\\.\\.\\) was already ingested: HG00097 as s_\\S+ \\(patient p_\\S+\\), HG00101 as .*; nothing was stored`));
-    assert.deepEqual(await hashTree(v.dataDir), before);
+    assert.deepEqual(await vaultData(v.dataDir), before);
     assert.deepEqual(await samples(), listed);
     assert.equal((await v.cli(['variants', '--patient', 'MRN0000002', '--format', 'json'])).stdout, variants.stdout);
     // the same bytes under another name are the same file; one sample already stored is enough to refuse
     const copy = join(v.root, 'renamed.vcf.gz');
     await writeFile(copy, readFileSync(REAL_5));
     await writeFile(map, 'HG00096\tMRN0000001\nHG00101\tMRN0000005\n');
-    const renamed = await v.cli(['ingest', '--map', map, copy]);
+    const renamed = await v.cli(['ingest', ...AS_GRCH37, '--map', map, copy]);
     assert.equal(renamed.code, 3);
     assert.match(renamed.stderr, /renamed\.vcf\.gz .* was already ingested: HG00101 as /);
   });
 
   it('samples lists each sample with its VCF name, source file (base name), SHA-256, build and ingest time', async () => {
-    assert.equal((await v.cli(['ingest', '--map', map, REAL_5])).code, 0);
+    assert.equal((await v.cli(['ingest', ...AS_GRCH37, '--map', map, REAL_5])).code, 0);
     const rows = await samples();
     assert.deepEqual(rows.map((r) => [r.vcfSample, r.mrn, r.sourceFile, r.sourceSha256]), [
       ['HG00097', 'MRN0000002', '1000g-phase1_chr22_5samples_phased.vcf.gz', SHA_5],
       ['HG00101', 'MRN0000005', '1000g-phase1_chr22_5samples_phased.vcf.gz', SHA_5],
     ]);
     for (const r of rows) {
-      assert.ok('build' in r); // what the header tells (this file names none)
+      assert.equal(r.build, 'GRCh37');
       assert.ok(Math.abs(Date.parse(r.ingestedAt) - Date.now()) < 120_000, r.ingestedAt);
       assert.ok(r.calls > 0);
     }
     const tsv = await v.cli(['samples']);
     const [header, ...lines] = tsv.stdout.trim().split('\n');
-    assert.equal(header, 'sampleId\tpatientId\tmrn\tvcfSample\tsourceFile\tsourceSha256\tbuild\tingestedAt\tcalls\tcoverage');
+    assert.equal(header, '#sampleId\tpatientId\tmrn\tvcfSample\tsourceFile\tsourceSha256\tbuild\tingestedAt\tcalls\tcoverage');
     assert.equal(lines.length, 2);
     assert.ok(!tsv.stdout.includes(v.root), 'no directory is shown');
+    // the listing shows MRNs: each run is audited as the OS user, with a count and no MRN
+    const listed = (await auditEntries(v)).filter((e) => e.body.command === 'samples').map((e) => e.body);
+    assert.deepEqual(listed.map((e) => [e.action, e.resource, e.decision, e.counts]), [['read', 'samples', 'success', { samples: 2 }], ['read', 'samples', 'success', { samples: 2 }]]);
+    assert.ok(!JSON.stringify(listed).includes('MRN0000'), 'no MRN in the audit log');
   });
 
   describe('erase-sample', () => {
@@ -126,18 +137,18 @@ describe('genovault: a file ingested twice, samples, erase-sample', function () 
     let patientId: string;
     const newKey = () => ({ GENOVAULT_NEW_MASTER_KEY: newMasterKey('test').bytes.toString('base64') });
     beforeEach(async () => {
-      assert.equal((await v.cli(['ingest', '--map', map, REAL_5])).code, 0);
+      assert.equal((await v.cli(['ingest', ...AS_GRCH37, '--map', map, REAL_5])).code, 0);
       const first = (await samples())[0]!;
       sampleId = first.sampleId;
       patientId = first.patientId;
     });
 
     it('refuses without --yes when there is no terminal to ask at, changing nothing', async () => {
-      const before = await hashTree(v.dataDir);
+      const before = await vaultData(v.dataDir);
       const r = await v.cli(['erase-sample', '--sample-id', sampleId], newKey());
       assert.equal(r.code, 2);
       assert.match(r.stderr, /confirm with --yes/);
-      assert.deepEqual(await hashTree(v.dataDir), before);
+      assert.deepEqual(await vaultData(v.dataDir), before);
     });
 
     it('with --yes shows what it erases and warns about backups, then erases', async () => {
@@ -152,13 +163,15 @@ describe('genovault: a file ingested twice, samples, erase-sample', function () 
     });
 
     it('at a terminal asks first: anything but yes erases nothing (exit 4); yes erases', async () => {
-      const before = await hashTree(v.dataDir);
+      const before = await vaultData(v.dataDir);
       const declined = await runOnTerminal(['erase-sample', '--sample-id', sampleId], 'no\n', { ...v.env, ...newKey() }, v.root);
       assert.equal(declined.code, 4, declined.output);
       assert.ok(declined.output.includes('This will erase, for good:'), declined.output);
       assert.ok(declined.output.includes('Type yes to confirm'), declined.output);
       assert.ok(declined.output.includes('not erased: nothing was changed'), declined.output);
-      assert.deepEqual(await hashTree(v.dataDir), before);
+      assert.deepEqual(await vaultData(v.dataDir), before);
+      const audited = (await auditEntries(v)).at(-1)?.body;
+      assert.deepEqual([audited?.command, audited?.targetId, audited?.decision, audited?.outcome], ['erase-sample', sampleId, 'failure', 'erasure_declined'], 'a declined erasure is audited');
       const accepted = await runOnTerminal(['erase-sample', '--sample-id', sampleId], 'yes\n', { ...v.env, ...newKey() }, v.root);
       assert.equal(accepted.code, 0, accepted.output);
       assert.ok(accepted.output.includes(`erased sample ${sampleId}`), accepted.output);

@@ -17,12 +17,36 @@ describe('genovault validate', function () {
   const validate = (args: string[]) => runCli(['validate', ...args], { cwd: dir.path });
 
   it('accepts a valid sample file and a sites-only file without a vault, writing nothing', async () => {
-    for (const file of ['vcf/real/hapmap-exome_chr22_22samples.vcf.gz', 'vcf/real/clinvar-grch38-20250521_chr1_1000sites.vcf', 'conformance/vcf/4.3/passed/passed_body_alt.vcf']) {
-      const r = await validate([fixture(file)]);
+    const cases: [string, string[], RegExp][] = [
+      ['vcf/real/hapmap-exome_chr22_22samples.vcf.gz', [], /build GRCh37 \(from the header's ##reference\/##assembly lines\)/],
+      ['vcf/real/clinvar-grch38-20250521_chr1_1000sites.vcf', [], /build GRCh38 \(from the header's ##reference\/##assembly lines\)/],
+      ['conformance/vcf/4.3/passed/passed_body_alt.vcf', ['--build', 'GRCh38'], /build GRCh38 \(from --build\)/],
+    ];
+    for (const [file, options, build] of cases) {
+      const r = await validate([...options, fixture(file)]);
       assert.equal(r.code, 0, `${file}: ${r.stdout}${r.stderr}`);
-      assert.match(r.stderr, /^valid: VCFv4\.\d, \d+ records/m);
+      assert.match(r.stderr, /^valid: VCFv4\.\d, \d+ records, /m);
+      assert.match(r.stderr, build);
     }
     assert.deepEqual(await readdir(dir.path), [], 'validate writes nothing');
+  });
+
+  it('decides the build as ingest does: none named needs --build, a contradicting --build is refused', async () => {
+    const unnamed = fixture('conformance/vcf/4.3/passed/passed_body_alt.vcf');
+    const refused = await validate([unnamed]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stdout, /^passed_body_alt\.vcf: error: the header does not say which reference build .* give --build GRCh37 or GRCh38/m);
+    assert.match(refused.stderr, /refused: 1 error\(s\); ingest would not accept this file/);
+    const contradicted = await validate(['--build', 'GRCh38', fixture('vcf/real/hapmap-exome_chr22_22samples.vcf.gz')]);
+    assert.equal(contradicted.code, 1);
+    assert.match(contradicted.stdout, /^hapmap-exome_chr22_22samples\.vcf\.gz: error: --build GRCh38 contradicts the header, whose ##reference\/##assembly lines say GRCh37/m);
+    assert.match(contradicted.stderr, /ingest --build GRCh38 would not accept this file/);
+    const agreeing = await validate(['--build', 'hg19', fixture('vcf/real/hapmap-exome_chr22_22samples.vcf.gz')]);
+    assert.equal(agreeing.code, 0, agreeing.stderr);
+    const unknown = await validate(['--build', 'GRCh99', unnamed]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /--build: not a reference build we know/);
+    assert.doesNotMatch(unknown.stderr, /GRCh99/, 'the bad value is not repeated');
   });
 
   it('prints each tolerated deviation as file:line:column: warning, and exits 0', async () => {

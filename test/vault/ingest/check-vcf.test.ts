@@ -11,6 +11,7 @@ import { newMasterKey } from '../../../vault/crypto/master-key.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { hashTree } from '../../helpers/hash-tree.ts';
 import { scanVcf } from './vcf/vcf-scan.ts';
+import { buildForTest } from './build-for-test.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures');
 
@@ -52,10 +53,10 @@ describe('checkVcf: ingest\'s checks without storing anything', function () {
 
   it('accepts every valid file and refuses every invalid one, errors and warnings located as file:line:column', async () => {
     for (const row of MANIFEST_ROWS) {
-      const check = await checkVcf(row.path, { workers: 0 });
+      const check = await checkVcf(row.path, { workers: 0, ...buildForTest(row.path) });
       assert.equal(check.accepted, row.accept, `${row.path}: ${check.errors[0] ?? 'accepted'}`);
       if (!row.accept) for (const error of check.errors) assert.match(error, /^[^/:]+:\d+:\d+: \S/, row.path);
-      for (const w of check.warnings) assert.match(w, /^[^/:]+:\d+:\d+: .+\(accepted/, w);
+      for (const w of check.warnings) assert.match(w, /^[^/:]+:\d+:\d+: \S/, w);
     }
   });
 
@@ -72,7 +73,7 @@ describe('checkVcf: ingest\'s checks without storing anything', function () {
         '',
       ].join('\n'));
       for (const workers of [0, 2]) {
-        const check = await checkVcf(path, { workers });
+        const check = await checkVcf(path, { workers, build: 'GRCh38' });
         assert.deepEqual([check.accepted, check.errors], [false, ["warn-then-fail.vcf:5:9: REF has a base other than A, C, G, T, N: 'Q'"]]);
         assert.deepEqual(check.warnings, ['warn-then-fail.vcf:4:20: INFO DP has an empty value (accepted: read as missing, as bcftools does)']);
       }
@@ -90,16 +91,47 @@ describe('checkVcf: ingest\'s checks without storing anything', function () {
       await writeFile(path, ['##fileformat=VCFv4.2', '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO', ...body, ''].join('\n'));
       const refs = [10, 110, 210, 311].map((line) => `many.vcf:${line}:10: REF has a base other than A, C, G, T, N: 'Q'`);
       for (const workers of [0, 2]) {
-        const check = await checkVcf(path, { workers, chunkBytes: 1024 });
+        const check = await checkVcf(path, { workers, chunkBytes: 1024, build: 'GRCh38' });
         assert.deepEqual(check.errors, refs, `workers ${workers}`);
         assert.ok(check.warnings.some((w) => w.startsWith('many.vcf:253:3: records are not sorted')), 'default mode tolerates the order');
-        const strict = await checkVcf(path, { workers, chunkBytes: 1024, strict: true });
+        const strict = await checkVcf(path, { workers, chunkBytes: 1024, strict: true, build: 'GRCh38' });
         assert.deepEqual(strict.errors, [...refs.slice(0, 3), 'many.vcf:253:3: records are not sorted: POS 5 comes after 1249', refs[3]], `strict, workers ${workers}`);
       }
       const header = join(dir.path, 'bad-header.vcf');
       await writeFile(header, ['##fileformat=VCFv4.2', '##INFO=<ID=A,Number=X,Type=Integer,Description="a">', '##INFO=<ID=B,Number=1,Type=Number,Description="b">', '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO', '1\t1\t.\tQ\tG\t.\t.\t.', ''].join('\n'));
       const check = await checkVcf(header, { workers: 0 });
       assert.deepEqual(check.errors.map((e) => e.split(': ')[0]), ['bad-header.vcf:2:14', 'bad-header.vcf:3:23'], 'header errors only: the body is not read against a broken header');
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it('decides the build as ingest does: a header naming none is refused first, and the body is still checked', async () => {
+    const dir = await makeTempDir();
+    try {
+      const path = join(dir.path, 'no-build.vcf');
+      await writeFile(path, ['##fileformat=VCFv4.2', '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO', '1\t100\t.\tA\tG\t.\t.\t.', '1\t200\t.\tQ\tT\t.\t.\t.', ''].join('\n'));
+      const check = await checkVcf(path, { workers: 0 });
+      assert.equal(check.accepted, false);
+      assert.equal(check.build, null);
+      assert.match(check.errors[0] ?? '', /^no-build\.vcf: the header does not say which reference build/);
+      assert.deepEqual(check.errors.slice(1), ["no-build.vcf:4:9: REF has a base other than A, C, G, T, N: 'Q'"]);
+      const dataDir = join(dir.path, 'vault');
+      const kek = newMasterKey('test');
+      await (await Vault.init(dataDir, kek)).close();
+      const vault = await Vault.open(dataDir, kek, { write: true });
+      try {
+        await assert.rejects(ingestVcf(vault, path, { workers: 0 }), (err: Error) => err.message === check.errors[0]);
+      } finally {
+        await vault.close();
+      }
+      const given = await checkVcf(path, { workers: 0, build: 'GRCh37' });
+      assert.deepEqual([given.build, given.errors], [{ name: 'GRCh37', from: '--build' }, ["no-build.vcf:4:9: REF has a base other than A, C, G, T, N: 'Q'"]]);
+      const named = join(FIXTURES, 'vcf/real/hapmap-exome_chr22_22samples.vcf.gz');
+      assert.deepEqual((await checkVcf(named, { workers: 0 })).build, { name: 'GRCh37', from: "the header's ##reference/##assembly lines" });
+      const contradicted = await checkVcf(named, { workers: 0, build: 'GRCh38' });
+      assert.equal(contradicted.accepted, false);
+      assert.match(contradicted.errors.join('\n'), /^hapmap-exome_chr22_22samples\.vcf\.gz: --build GRCh38 contradicts the header/);
     } finally {
       await dir.remove();
     }
@@ -122,11 +154,11 @@ describe('checkVcf: ingest\'s checks without storing anything', function () {
         join(FIXTURES, 'conformance/vcf/4.2/failed/failed_body_sample_002.vcf'),
       ];
       for (const [i, path] of cases.entries()) {
-        const check = await checkVcf(path, { workers: 0 });
+        const check = await checkVcf(path, { workers: 0, ...buildForTest(path) });
         const before = await hashTree(dataDir);
         const vault = await Vault.open(dataDir, kek, { write: true });
         const map = new Map(scanVcf(path).samples.map((name, s) => [name, `MRN${i}-${s}`]));
-        const ingested = await ingestVcf(vault, path, { workers: 0, map }).then(() => true, (err: unknown) => {
+        const ingested = await ingestVcf(vault, path, { workers: 0, map, ...buildForTest(path) }).then(() => true, (err: unknown) => {
           assert.equal((err as Error).message, check.errors[0], 'ingest stops at the first error validate reports');
           return false;
         }).finally(() => vault.close());

@@ -11,6 +11,7 @@ import { readVcf } from '../../../vault/ingest/vcf/read-vcf.ts';
 import { Vault } from '../../../vault/store/vault.ts';
 import { newMasterKey } from '../../../vault/crypto/master-key.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
+import { buildForTest } from './build-for-test.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures');
 
@@ -44,14 +45,15 @@ describe('every valid file of the test-data manifests ingests', function () {
         for (const [f, file] of FILES.entries()) {
           const parsed = await readVcf(file, { workers: 0 });
           const map = new Map(parsed.samples.map((s, i) => [s.name, `MRN${f}-${i}`]));
+          const options = { workers: 0, map, ...buildForTest(file) };
           // the suite repeats some files byte for byte across versions: the second copy is the same file
           const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
           if (seen.has(sha) && parsed.samples.length > 0) {
-            await assert.rejects(ingestVcf(vault, file, { workers: 0, map }), DuplicateIngestError, file);
+            await assert.rejects(ingestVcf(vault, file, options), DuplicateIngestError, file);
             continue;
           }
           seen.add(sha);
-          const report = await ingestVcf(vault, file, { workers: 0, map }).catch((err: unknown) => assert.fail(`${file}: ${(err as Error).message}`));
+          const report = await ingestVcf(vault, file, options).catch((err: unknown) => assert.fail(`${file}: ${(err as Error).message}`));
           assert.equal(report.samples.length, parsed.samples.length, file);
           report.samples.forEach((s, i) => {
             const expected = (parsed.samples[i]?.batches ?? []).reduce((n, b) => n + b.rows, 0);

@@ -33,7 +33,7 @@ describe('sample mapping', () => {
       await (await Vault.init(dir.path, kek)).close();
       const vault = await Vault.open(dir.path, kek, { write: true });
       try {
-        const report = await ingestVcf(vault, REAL_5, { workers: 0, map: new Map([['HG00097', 'MRN2'], ['HG00101', 'MRN5']]) });
+        const report = await ingestVcf(vault, REAL_5, { workers: 0, build: 'GRCh37', map: new Map([['HG00097', 'MRN2'], ['HG00101', 'MRN5']]) });
         assert.deepEqual(report.samples.map((s) => s.name), ['HG00097', 'HG00101']);
         assert.deepEqual(report.skipped, ['HG00096', 'HG00099', 'HG00100']);
         assert.deepEqual(vault.catalog.data.samples.map((s) => s.name).sort(), ['HG00097', 'HG00101']);
@@ -49,7 +49,7 @@ describe('sample mapping', () => {
       const before = await hashTree(dir.path);
       const vault = await Vault.open(dir.path, kek, { write: true });
       try {
-        await assert.rejects(ingestVcf(vault, REAL_5, { workers: 0, map: new Map([['HG00097', 'MRN2'], ['nobody', 'MRN9']]) }), SampleMappingError);
+        await assert.rejects(ingestVcf(vault, REAL_5, { workers: 0, build: 'GRCh37', map: new Map([['HG00097', 'MRN2'], ['nobody', 'MRN9']]) }), SampleMappingError);
       } finally {
         await vault.close();
       }

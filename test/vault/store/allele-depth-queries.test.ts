@@ -26,7 +26,7 @@ async function variantsOf(file: string, sample: string, mrn: string): Promise<Pa
       try {
         const patient = vault.catalog.patientByMrn(mrn);
         assert.ok(patient);
-        return await queries.variantsOfPatient(patient.patientId, {});
+        return (await queries.variantsOfPatient(patient.patientId, {})).variants;
       } finally {
         await queries.close();
       }

@@ -1,13 +1,21 @@
 import type { IngestOptions } from '../../ingest/ingest-vcf.ts';
 import { readSampleMap } from '../../ingest/sample-mapping.ts';
+import { parseBuildOption } from '../../ingest/ingest-build.ts';
 import { configFrom, stringFlag, withVault, UsageError, type CommandIo, type Flags } from '../cli-context.ts';
+import { withHostAudit } from '../host-audit.ts';
 
-export const ingestHelp = `genovault ingest --data-dir D --patient MRN [--sample NAME] [--targets FILE.bed] [--strict] FILE.vcf[.gz]
-genovault ingest --data-dir D --map SAMPLES.tsv [--targets FILE.bed] [--strict] [--format text|json] FILE.vcf[.gz]
+export const ingestHelp = `genovault ingest --data-dir D --patient MRN [--sample NAME] [--targets FILE.bed] [--build GRCh38] [--strict] FILE.vcf[.gz]
+genovault ingest --data-dir D --map SAMPLES.tsv [--targets FILE.bed] [--build GRCh38] [--strict] [--format text|json] FILE.vcf[.gz]
   Validates the whole VCF, then seals each sample's non-reference calls. All or nothing: a bad
   file changes nothing. Deviations real writers make and bcftools reads are accepted with a
-  warning (file:line:column); --strict refuses them (genovault validate checks a file first). --map is a two-column TSV: sample name, MRN. Patients not yet known
-  are registered by MRN. --targets records what an exome or panel covered.`;
+  warning (file:line:column); --strict refuses them (genovault validate checks a file first).
+  --map is a two-column TSV: sample name, MRN; it may name a subset (the rest are skipped and
+  listed). Patients not yet known are registered by MRN. --targets records what an exome or
+  panel covered. The reference build comes from the header (##reference, ##assembly, ##contig
+  assembly= or chromosome lengths); a file whose header does not say needs --build, and a
+  --build the header contradicts is refused. A file already ingested (same SHA-256 and sample)
+  is refused with exit 3. The audit log records the run as the operating-system user: one entry
+  per stored sample (internal ids and counts).`;
 
 function progressPrinter(io: CommandIo): IngestOptions['onProgress'] {
   if (!io.isTty) return undefined;
@@ -35,6 +43,8 @@ export async function ingestCommand(args: string[], flags: Flags, io: CommandIo)
   const format = stringFlag(flags, 'format') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError('--format must be text or json');
   const json = format === 'json';
+  const build = stringFlag(flags, 'build');
+  if (build !== undefined) options.build = parseBuildOption(build);
   if (patient) options.patient = patient;
   if (sample) options.sample = sample;
   if (mapFile) options.map = await readSampleMap(mapFile);
@@ -44,7 +54,17 @@ export async function ingestCommand(args: string[], flags: Flags, io: CommandIo)
   if (progress) options.onProgress = progress;
   const started = performance.now();
   const { ingestVcf } = await import('../../ingest/ingest-vcf.ts'); // the VCF reader and Arrow load only here
-  const report = await withVault(config, true, (vault) => ingestVcf(vault, file, options));
+  const act = { command: 'ingest', action: 'create', resource: 'variants' } as const;
+  const report = await withVault(config, true, (vault) =>
+    withHostAudit(config, vault, true, (audit) =>
+      audit.attempt(act, async () => {
+        const done = await ingestVcf(vault, file, options);
+        // one entry per patient whose variants were stored, so each patient's access log shows it
+        const entries = done.samples.map((s) => ({ act: { ...act, patientId: s.patientId, targetId: s.sampleId }, counts: { records: done.records, calls: s.calls, partitions: s.partitions } }));
+        return { value: done, entries };
+      }),
+    ),
+  );
   const seconds = (performance.now() - started) / 1000;
   if (progress) io.err('\n');
   for (const w of report.warnings) io.err(`warning: ${w}`);
@@ -55,7 +75,7 @@ export async function ingestCommand(args: string[], flags: Flags, io: CommandIo)
   }
   io.out(
     `ingested ${report.records} records (${(report.bytesRead / 1e6).toFixed(1)} MB, ${(report.bytesRead / 1e6 / seconds).toFixed(1)} MB/s) ` +
-      `build ${report.build ?? 'unknown'}; ${report.samples.length} sample(s):`,
+      `build ${report.build}; ${report.samples.length} sample(s):`,
   );
   for (const s of report.samples) {
     io.out(`  sample ${s.sampleId}  patient ${s.patientId}  ${s.calls} calls in ${s.partitions} partitions  coverage: ${s.coverage}`);

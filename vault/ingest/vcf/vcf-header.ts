@@ -1,5 +1,5 @@
 // The parsed header that every chunk parser (main thread or worker) needs: a plain, cloneable object.
-import { fail, token, VcfProblemError, type VcfProblem } from './vcf-format-error.ts';
+import { fail, locatedWarning, token, VcfProblemError, type VcfProblem } from './vcf-format-error.ts';
 import { checkMetaLine, type HeaderFacts } from './header-rules.ts';
 import { detectBuild } from './build-detect.ts';
 
@@ -24,7 +24,10 @@ export interface VcfHeader {
   hasFormatColumn: boolean;
   /** VEP CSQ field names, from the Format: part of its description */
   csqFields: string[] | null;
+  /** the reference build the header names (build-detect.ts); null when it cannot be told */
   build: string | null;
+  /** which header lines named it, for messages */
+  buildSource: string | null;
   /** number of header lines, i.e. the line number of the #CHROM line */
   lineCount: number;
   /** true: reserved-key declarations that contradict the spec are errors, not warnings */
@@ -66,7 +69,7 @@ export function parseHeader(lines: string[], strict: boolean, errors?: VcfProble
     formats: {},
     csqFields: null,
     warnings: [],
-    build: { referenceTexts: [], contigAssemblies: [], chr1Lengths: [] },
+    build: { referenceTexts: [], contigAssemblies: [], contigLengths: [] },
   };
   for (let i = 1; i < lines.length - 1; i++) {
     const line = lines[i] ?? '';
@@ -80,6 +83,7 @@ export function parseHeader(lines: string[], strict: boolean, errors?: VcfProble
   }
   const chromLine = lines[lines.length - 1] ?? '';
   const { samples, hasFormatColumn } = parseChromLine(chromLine, lines.length);
+  const build = detectBuild(facts.build);
   return {
     fileformat,
     version,
@@ -88,11 +92,13 @@ export function parseHeader(lines: string[], strict: boolean, errors?: VcfProble
     samples,
     hasFormatColumn,
     csqFields: facts.csqFields,
-    build: detectBuild(facts.build),
+    build: build.build,
+    buildSource: build.source,
     lineCount: lines.length,
     strict,
     keepGoing: false,
-    warnings: facts.warnings,
+    // the build's evidence spans the header: its disagreements are placed where the header ends
+    warnings: [...facts.warnings, ...build.conflicts.map((conflict) => locatedWarning(lines.length, 1, conflict))],
   };
 }
 

@@ -2,7 +2,7 @@
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { ApiError } from '../../http/api-error.ts';
 import { LoginBodySchema, SessionSchema } from '../../../schemas/api.ts';
-import { SESSION_COOKIE, principalOf } from '../authenticate.ts';
+import { SESSION_COOKIE, principalOf, requestToken } from '../authenticate.ts';
 import type { VaultService } from '../open-service.ts';
 
 export function sessionRoutes(service: VaultService, options: { secureCookie: boolean }) {
@@ -46,9 +46,7 @@ export function sessionRoutes(service: VaultService, options: { secureCookie: bo
       responses: { 204: { description: 'the session has ended' } },
       async handler(_input, ctx) {
         const principal = principalOf(ctx.state);
-        const header = ctx.get('authorization');
-        const token = header.startsWith('Bearer ') ? header.slice(7) : (/genovault_session=([^;]+)/.exec(ctx.get('cookie'))?.[1] ?? '');
-        service.identity.logout(token);
+        service.identity.logout(requestToken(ctx) ?? '');
         await service.audit.record({ requestId: ctx.state.requestId, actorId: principal.accountId, actorRoles: principal.roles, action: 'logout', resource: 'session', patientId: null, purpose: null, decision: 'success', rule: null });
         ctx.set('Set-Cookie', cookie('', 0));
         ctx.status = 204;
