@@ -1,9 +1,9 @@
 // Bounds the password hashing that logins cause. scrypt runs on libuv's thread pool (4 threads
 // by default), which file reads, fsync and other crypto of every request share: with hashing
 // unbounded, a flood of logins fills the pool and every read waits behind it. Here at most
-// `concurrency` hashes run at once and at most `maxWaiting` wait, first come first served;
-// beyond that a task is refused at once (the caller answers "busy, retry shortly") instead of
-// joining a queue without end.
+// `concurrency` tasks (a login attempt, its hash included) run at once and at most `maxWaiting`
+// wait, first come first served; beyond that a task is refused at once (the caller answers
+// "busy, retry shortly") instead of joining a queue without end.
 export interface HashingQueueLimits {
   concurrency: number;
   maxWaiting: number;

@@ -21,6 +21,8 @@ export interface Kit {
   reopen(options?: IdentityOptions): Promise<IdentityService>;
   /** the event bodies in the log, in order */
   events(): Promise<AccountEvent[]>;
+  /** appends an event as written by hand (e.g. in an older version's shape); reopen to replay it */
+  appendRaw(event: AccountEvent): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,9 @@ export async function openKit(options: IdentityOptions = {}): Promise<Kit> {
       const bodies: AccountEvent[] = [];
       for await (const entry of log.entries()) bodies.push(entry.body);
       return bodies;
+    },
+    async appendRaw(event) {
+      await log.append(event);
     },
     async reopen(more = {}) {
       await log.close();
