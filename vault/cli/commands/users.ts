@@ -38,6 +38,7 @@ async function withHostIdentity<T>(config: Config, fn: (host: HostIdentity) => P
   const { LOG_KEYS, logPath } = await import('../../service/open-service.ts');
   const { IdentityService, openAccountLog } = await import('../../identity/identity-service.ts');
   const { AuditLog } = await import('../../audit/audit-log.ts');
+  const { identityOptionsOf } = await import('../../service/identity-options.ts');
   return withVault(config, true, async (vault) => {
     check(vault);
     const [accountsKey, auditKey] = await vault.namedKeys([LOG_KEYS.accounts, LOG_KEYS.audit]);
@@ -46,7 +47,7 @@ async function withHostIdentity<T>(config: Config, fn: (host: HostIdentity) => P
     try {
       const audit = await AuditLog.open(logPath(config.dataDir, 'audit'), { key: auditKey! });
       try {
-        return await fn({ vault, identity: await IdentityService.open(accountLog), audit });
+        return await fn({ vault, identity: await IdentityService.open(accountLog, identityOptionsOf(config)), audit });
       } finally {
         await audit.close();
       }

@@ -1,8 +1,9 @@
 // Logging in and out. Every attempt is audited with its reason; the client sees one message.
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
-import { ApiError } from '../../http/api-error.ts';
 import { LoginBodySchema, SessionSchema } from '../../../schemas/api.ts';
 import { SESSION_COOKIE, principalOf } from '../authenticate.ts';
+import { clientKeyOf } from '../../http/client-address.ts';
+import { refuseLogin } from '../login-refusal.ts';
 import type { VaultService } from '../open-service.ts';
 
 export function sessionRoutes(service: VaultService, options: { secureCookie: boolean }) {
@@ -19,16 +20,16 @@ export function sessionRoutes(service: VaultService, options: { secureCookie: bo
       touchesPatientData: false,
       bodyLimitBytes: 4096,
       request: { body: LoginBodySchema },
-      responses: { 201: { description: 'a new session', schema: SessionSchema }, 401: { description: 'invalid credentials or account locked' } },
+      responses: {
+        201: { description: 'a new session', schema: SessionSchema },
+        401: { description: 'invalid credentials or account locked' },
+        429: { description: 'too many attempts from this client, for this name, or in all; wait Retry-After seconds' },
+        503: { description: 'password checking is at capacity; wait Retry-After seconds' },
+      },
       async handler({ body }, ctx) {
-        const result = await service.identity.login(body);
+        const result = await service.identity.login(body, clientKeyOf(ctx.req.socket.remoteAddress));
         const requestId = ctx.state.requestId;
-        if (!result.ok) {
-          const base = { requestId, actorId: result.accountId ?? null, actorRoles: [], resource: 'session', patientId: null, purpose: null, rule: null };
-          await service.audit.record({ ...base, action: 'login', decision: 'failure', reason: result.reason });
-          if (result.lockedNow) await service.audit.record({ ...base, action: 'lockout', decision: 'success', reason: 'too_many_failures' });
-          throw new ApiError({ code: 'login_failed', status: 401, title: 'Unauthorized', detail: result.message });
-        }
+        if (!result.ok) return refuseLogin(service, requestId, result);
         const { principal } = result;
         await service.audit.record({ requestId, actorId: principal.accountId, actorRoles: principal.roles, action: 'login', resource: 'session', patientId: null, purpose: null, decision: 'success', rule: null });
         ctx.status = 201;
