@@ -34,7 +34,8 @@ describe('genovault users', function () {
 
     const service = await v.openService();
     try {
-      const wrong = await service.identity.login({ username: 'root.admin', password: `${password}x`, totp: currentTotp(secret) });
+      // from another client: this one would be asked to wait a second after a failure
+      const wrong = await service.identity.login({ username: 'root.admin', password: `${password}x`, totp: currentTotp(secret) }, '10.0.0.2');
       assert.equal(wrong.ok, false);
       const login = await service.identity.login({ username: 'root.admin', password, totp: currentTotp(secret) });
       assert.ok(login.ok, login.ok ? '' : login.reason);
