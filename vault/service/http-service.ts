@@ -9,6 +9,8 @@ import type { VaultService } from './open-service.ts';
 import { sessionAuthenticator } from './authenticate.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { accountLifecycleRoutes } from './routes/account-lifecycle.ts';
+import { apiTokenRoutes } from './routes/api-tokens.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { oversightRoutes } from './routes/oversight.ts';
 import { relationshipRoutes } from './routes/relationships.ts';
@@ -40,6 +42,8 @@ export async function buildVaultApp(service: VaultService, logger: Logger, optio
       healthRoutes(),
       sessionRoutes(service, { secureCookie: options.tls }),
       accountRoutes(service),
+      accountLifecycleRoutes(service),
+      apiTokenRoutes(service),
       patientRoutes(service, { fhirIdKey: fhirIdKey! }),
       relationshipRoutes(service),
       oversightRoutes(service),

@@ -1,14 +1,13 @@
-// Account management, for admins only (and never a way into patient data).
+// Account management, for admins only (and never a way into patient data). Lifecycle and API
+// tokens are in account-lifecycle.ts and api-tokens.ts.
 import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
-import { AccountIdSchema, AccountSummarySchema, NewAccountBodySchema } from '../../../schemas/api.ts';
+import { AccountSummarySchema, NewAccountBodySchema } from '../../../schemas/api.ts';
 import { principalOf } from '../authenticate.ts';
 import { requireAccess } from '../patient-access.ts';
 import { mapIdentityErrors } from '../identity-errors-http.ts';
 import type { VaultService } from '../open-service.ts';
 import type { AccountSummary } from '../../identity/account-summary.ts';
-
-const AccountParams = z.object({ accountId: AccountIdSchema });
 
 function publicSummary(a: AccountSummary) {
   return { accountId: a.accountId, username: a.username, kind: a.kind, roles: a.roles, ...(a.patientId ? { patientId: a.patientId } : {}), disabled: a.disabled, locked: a.locked, totp: a.totp, createdAt: a.createdAt };
@@ -47,24 +46,6 @@ export function accountRoutes(service: VaultService) {
       async handler(_input, ctx) {
         await requireAccess(service, principalOf(ctx.state), operations('read'), ctx.state.requestId);
         return { items: service.identity.listAccounts().map(publicSummary) };
-      },
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/users/:accountId/api-tokens',
-      summary: 'Issue an API token for a service account (admin); shown once',
-      tags: ['accounts'],
-      auth: 'session',
-      touchesPatientData: false,
-      request: { params: AccountParams, body: z.object({ label: z.string().min(1).max(64) }) },
-      responses: { 201: { description: 'the token', schema: z.object({ tokenId: z.string(), token: z.string() }) } },
-      async handler({ params, body }, ctx) {
-        const principal = principalOf(ctx.state);
-        await requireAccess(service, principal, operations('update'), ctx.state.requestId);
-        const issued = await mapIdentityErrors(() => service.identity.issueApiToken(params.accountId, body.label, principal));
-        await service.audit.record({ requestId: ctx.state.requestId, actorId: principal.accountId, actorRoles: principal.roles, action: 'token.issue', resource: 'account', patientId: null, purpose: 'operations', decision: 'success', rule: null, reason: params.accountId });
-        ctx.status = 201;
-        return issued;
       },
     }),
   ]);
