@@ -7,7 +7,7 @@ const BOOLEAN_FLAGS = ['help', 'plain-http'];
 const STRING_FLAGS = [
   'data-dir', 'master-key-file', 'new-master-key-file', 'cache-budget-mb', 'workers', 'log-level', 'host', 'port', 'tls-hostnames',
   'patient', 'sample', 'map', 'targets', 'region', 'gene', 'significance', 'format', 'variant', 'sample-id',
-  'role', 'username', 'password', 'password-file', 'name', 'out',
+  'role', 'username', 'password', 'password-file', 'name', 'out', 'token-id', 'label', 'expires-days',
 ];
 const OPTIONS: Record<string, { type: 'boolean' | 'string' }> = {};
 for (const f of BOOLEAN_FLAGS) OPTIONS[f] = { type: 'boolean' };

@@ -1,18 +1,16 @@
 // `genovault users`: accounts created on the vault host itself (the host holds the master key,
-// so it may act as HOST_ACTOR, e.g. to create the first admin), and a listing of accounts.
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+// so it may act as HOST_ACTOR, e.g. to create the first admin), a listing of accounts, and
+// their lifecycle (user-lifecycle.ts).
 import type { Vault } from '../../store/vault.ts';
-import type { IdentityService } from '../../identity/identity-service.ts';
-import type { AuditLog } from '../../audit/audit-log.ts';
 import type { AccountSummary } from '../../identity/account-summary.ts';
 import { HOST_ACTOR } from '../../identity/principal.ts';
 import { ROLES, isRole, type Role } from '../../identity/roles.ts';
 import { assertPasswordPolicy, checkPasswordPolicy } from '../../identity/password-policy.ts';
 import { normalizeUsername } from '../../identity/account-validation.ts';
-import { configFrom, requireFlag, stringFlag, withVault, UsageError, type CommandIo, type Flags } from '../cli-context.ts';
-import type { Config } from '../../../schemas/config.ts';
+import { configFrom, requireFlag, stringFlag, UsageError, type CommandIo, type Flags } from '../cli-context.ts';
 import { readSecretInput } from './secret-input.ts';
+import { withHostIdentity } from '../host-identity.ts';
+import { lifecycleHelp, USER_LIFECYCLE_COMMANDS } from './user-lifecycle.ts';
 
 export const usersHelp = `genovault users add --data-dir D --role ROLE --username NAME [--password-file F] [--patient MRN]
 genovault users list --data-dir D
@@ -22,40 +20,8 @@ genovault users list --data-dir D
   random one printed once. A person's TOTP secret is printed once; the first login with a code
   from it confirms it. --patient MRN links an account of role patient to its patient.
   Role ehr_service makes a service account and prints its API token once.
-  list: prints the accounts (no secrets). Both need the service stopped (they take the log lock).`;
-
-interface HostIdentity {
-  vault: Vault;
-  identity: IdentityService;
-  audit: AuditLog;
-}
-
-/**
- * Opens the account and audit logs as the service would, for commands run on the host.
- * `check` runs first, against the catalog, so input it refuses leaves no new key or log behind.
- */
-async function withHostIdentity<T>(config: Config, fn: (host: HostIdentity) => Promise<T>, check: (vault: Vault) => void = () => undefined): Promise<T> {
-  const { LOG_KEYS, logPath } = await import('../../service/open-service.ts');
-  const { IdentityService, openAccountLog } = await import('../../identity/identity-service.ts');
-  const { AuditLog } = await import('../../audit/audit-log.ts');
-  const { identityOptionsOf } = await import('../../service/identity-options.ts');
-  return withVault(config, true, async (vault) => {
-    check(vault);
-    const [accountsKey, auditKey] = await vault.namedKeys([LOG_KEYS.accounts, LOG_KEYS.audit]);
-    await mkdir(join(config.dataDir, 'logs'), { recursive: true, mode: 0o700 });
-    const accountLog = await openAccountLog(logPath(config.dataDir, 'accounts'), accountsKey!);
-    try {
-      const audit = await AuditLog.open(logPath(config.dataDir, 'audit'), { key: auditKey! });
-      try {
-        return await fn({ vault, identity: await IdentityService.open(accountLog, identityOptionsOf(config)), audit });
-      } finally {
-        await audit.close();
-      }
-    } finally {
-      await accountLog.close();
-    }
-  });
-}
+  list: prints the accounts (no secrets). Both need the service stopped (they take the log lock).
+${lifecycleHelp}`;
 
 function rolesFrom(flags: Flags): Role[] {
   const given = requireFlag(flags, 'role').split(',').map((r) => r.trim()).filter(Boolean);
@@ -109,6 +75,7 @@ async function addUser(flags: Flags, io: CommandIo): Promise<number> {
       const token = await identity.issueApiToken(account.accountId, 'cli', HOST_ACTOR);
       await record('token.issue');
       io.out(`API token (shown once, keep it secret): ${token.token}`);
+      io.out(`  it expires ${token.expiresAt}; replace it before then: genovault users rotate-token --username ${account.username} --token-id ${token.tokenId}`);
       io.out(`  use it as: curl -H "authorization: Bearer <token>" https://HOST:${config.port}/v1/...`);
       io.out(`  or issue a client certificate: genovault certs issue-client --data-dir ${config.dataDir} --name ${account.username} --out ${account.username}.p12`);
       return;
@@ -147,5 +114,7 @@ export async function usersCommand(args: string[], flags: Flags, io: CommandIo):
   if (extra.length > 0) throw new UsageError(`users ${sub ?? ''} takes no positional arguments`);
   if (sub === 'add') return addUser(flags, io);
   if (sub === 'list') return listUsers(flags, io);
-  throw new UsageError(sub ? `unknown users command: ${sub}` : 'users needs a subcommand: add or list');
+  const lifecycle = sub === undefined ? undefined : USER_LIFECYCLE_COMMANDS[sub];
+  if (lifecycle) return lifecycle(flags, io);
+  throw new UsageError(sub ? `unknown users command: ${sub}` : `users needs a subcommand: add, list, ${Object.keys(USER_LIFECYCLE_COMMANDS).join(', ')}`);
 }
