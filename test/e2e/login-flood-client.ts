@@ -1,7 +1,8 @@
 // Attackers for the login-flood test, in their own process so their event loop is not the
-// server's: one keep-alive HTTPS connection per source address, each sending wrong passwords as
-// fast as it is answered, never waiting for Retry-After. Reads its settings as JSON from
-// FLOOD_SETTINGS, prints `started` once every connection is sending, then one JSON line of results.
+// server's: one keep-alive HTTPS connection per source address, each guessing passwords for its
+// own username as fast as it is answered, never waiting for Retry-After. Reads its settings as JSON from
+// FLOOD_SETTINGS, prints `started` once every connection is sending, stops when its stdin closes
+// (or after maxDurationMs), then prints one JSON line of results.
 import { keepAliveAgent, request } from '../helpers/https-client.ts';
 
 interface FloodSettings {
@@ -9,7 +10,7 @@ interface FloodSettings {
   ca: string;
   addresses: string[];
   usernames: string[];
-  durationMs: number;
+  maxDurationMs: number;
 }
 
 export interface FloodResult {
@@ -25,12 +26,14 @@ export interface FloodResult {
 
 const settings = JSON.parse(process.env.FLOOD_SETTINGS ?? '{}') as FloodSettings;
 const result: FloodResult = { statuses: {}, withoutRetryAfter: 0, retryAfterSeconds: null, notProblemJson: 0, errors: 0 };
-const deadline = Date.now() + settings.durationMs;
+let deadline = Date.now() + settings.maxDurationMs;
+process.stdin.resume();
+process.stdin.on('end', () => (deadline = 0));
 
 async function attacker(address: string, index: number): Promise<void> {
   const agent = keepAliveAgent(settings.url, { ca: settings.ca, localAddress: address });
   for (let attempt = 0; Date.now() < deadline; attempt++) {
-    const username = settings.usernames[(index + attempt) % settings.usernames.length]!;
+    const username = settings.usernames[index % settings.usernames.length]!;
     try {
       const r = await request(`${settings.url}/sessions`, { method: 'POST', agent, body: { username, password: `Wrong-guess-${index}-${attempt}`, totp: '123456' } });
       result.statuses[r.status] = (result.statuses[r.status] ?? 0) + 1;
