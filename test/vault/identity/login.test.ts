@@ -228,6 +228,15 @@ describe('IdentityService login', () => {
     assert.ok(again.ok && again.principal.accountId === accountId);
   });
 
+  it('replays the failures and locks older versions wrote to the log as nothing: they lock nobody out', async () => {
+    const { accountId, secret } = await addPerson(kit, 'dr.ada');
+    const at = new Date(kit.clock.t).toISOString();
+    for (let i = 0; i < 5; i++) await kit.appendRaw({ type: 'login.failed', accountId, at, ...(i === 4 && { lockedUntil: new Date(kit.clock.t + 15 * MIN).toISOString() }) });
+    const identity = await kit.reopen();
+    assert.equal(identity.getAccount(accountId)?.locked, false);
+    assert.ok((await identity.login({ username: 'dr.ada', password: PASSWORD, totp: codeAt(kit, secret) })).ok);
+  });
+
   it('ends sessions when the password changes or the account is disabled', async () => {
     const { accountId, secret } = await addPerson(kit, 'dr.ada');
     const first = await kit.identity.login({ username: 'dr.ada', password: PASSWORD, totp: codeAt(kit, secret) });
