@@ -14,6 +14,7 @@
 //
 // State lives in memory (a restart clears it) and is bounded: the oldest records are dropped
 // when a table is full. Attempts that are refused do not count; only admitted ones do.
+import { makeRoom, touch } from './bounded-map.ts';
 import { SlidingWindow } from './sliding-window.ts';
 
 export interface LoginThrottleLimits {
@@ -277,26 +278,6 @@ function refuseIf(record: Engaging, waitMs: number, limit: ThrottleLimit): Throt
   const engagedNow = !record.refusing;
   record.refusing = true;
   return { admitted: false, limit, retryAfterMs: Math.ceil(waitMs), engagedNow };
-}
-
-/** Moves `key` to the end of the map's order (maps iterate in insertion order: oldest first). */
-function touch<V>(map: Map<string, V>, key: string, value: V): void {
-  map.delete(key);
-  map.set(key, value);
-}
-
-/**
- * Before adding to a full table: drop what has expired, then the oldest entries that are not
- * pinned, down to 90% of capacity, so a full table costs one pass per tenth of its size.
- */
-function makeRoom<V>(map: Map<string, V>, capacity: number, expired: (value: V) => boolean, pinned: (value: V) => boolean): void {
-  if (map.size < capacity) return;
-  for (const [key, value] of map) if (expired(value)) map.delete(key);
-  const target = Math.floor(capacity * 0.9);
-  for (const [key, value] of map) {
-    if (map.size <= target) break;
-    if (!pinned(value)) map.delete(key);
-  }
 }
 
 function checkLimits(limits: LoginThrottleLimits): void {
