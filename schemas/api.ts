@@ -1,6 +1,8 @@
 // Request and response bodies of the vault API (beyond the clinical record in clinical.ts).
 import { z } from 'zod';
 import { RoleSchema } from './roles.ts';
+import { isoDateTime } from './dates.ts';
+import { freeText, identifierText, lineText } from './text.ts';
 
 export const PurposeSchema = z.enum(['treatment', 'research', 'insurance', 'family', 'self', 'operations']);
 export const AccountIdSchema = z.string().regex(/^acc_[0-9a-f]{16}$/, 'an account id looks like acc_ followed by 16 hex digits');
@@ -18,12 +20,15 @@ export const SessionSchema = z.object({
   account: z.object({ accountId: z.string(), username: z.string(), roles: z.array(z.string()) }),
 });
 
-export const NewAccountBodySchema = z.object({
+/**
+ * A staff or service account. No password and no patient link: the person sets their own
+ * password by redeeming the enrolment code, and patient-linked accounts come only from a
+ * patient enrolment. Strict, so a client still sending `password` is told, not ignored.
+ */
+export const NewAccountBodySchema = z.strictObject({
   username: z.string().min(3).max(64),
   roles: z.array(RoleSchema).min(1).max(4),
   kind: z.enum(['human', 'service']).default('human'),
-  password: z.string().min(1).max(256).optional(),
-  patientId: z.string().optional(),
 });
 
 export const AccountSummarySchema = z.object({
@@ -35,14 +40,16 @@ export const AccountSummarySchema = z.object({
   disabled: z.boolean(),
   locked: z.boolean(),
   totp: z.enum(['none', 'pending', 'confirmed']),
+  /** an enrolment code (new account or reset) waits to be redeemed */
+  enrolmentPending: z.boolean(),
   createdAt: z.string(),
 });
 
 export const ApiTokenIdSchema = z.string().regex(/^tok_[0-9a-f]{16}$/, 'a token id looks like tok_ followed by 16 hex digits');
 const ExpiresInDaysSchema = z.number().int('whole days').min(1).max(3650).optional();
 
-export const IssueApiTokenBodySchema = z.object({
-  label: z.string().min(1).max(64),
+export const ApiTokenRequestSchema = z.object({
+  label: lineText(64),
   /** the token's lifetime in days; the configured default (90) when absent, at most the configured maximum (365) */
   expiresInDays: ExpiresInDaysSchema,
 });
@@ -64,26 +71,32 @@ export const ApiTokenSummarySchema = z.object({
 
 export const VariantsQuerySchema = z.object({
   gene: z.string().regex(/^[A-Za-z0-9-]{1,30}$/, 'a gene symbol such as BRCA1').optional(),
-  region: z.string().max(64).optional(),
-  significance: z.string().max(200).optional(),
+  region: z.string().max(64).regex(/^[A-Za-z0-9_.*:, -]+$/, 'a region such as 17:43044295-43125483 or chr17').optional(),
+  significance: z.string().max(200).regex(/^[A-Za-z0-9_ ,/|-]+$/, 'ClinVar significance terms separated by commas').optional(),
   purpose: PurposeSchema.optional(),
 });
 
 export const PurposeQuerySchema = z.object({ purpose: PurposeSchema.optional() });
 
 export const BreakGlassBodySchema = z.object({
-  reason: z.string().trim().min(10, 'say why, in at least 10 characters').max(500),
+  reason: freeText(500, { min: 10, minMessage: 'say why, in at least 10 characters' }),
 });
 
 export const AuditQuerySchema = z.object({
-  patientId: z.string().max(64).optional(),
-  actorId: z.string().max(64).optional(),
+  patientId: identifierText(64).optional(),
+  actorId: identifierText(64).optional(),
   decision: z.enum(['permit', 'deny', 'success', 'failure']).optional(),
-  resource: z.string().max(32).optional(),
+  resource: identifierText(32).optional(),
   flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  from: z.iso.datetime().optional(),
-  to: z.iso.datetime().optional(),
+  from: isoDateTime().optional(),
+  to: isoDateTime().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/** A page of a patient's access log: `cursor` is the `nextCursor` of the page before. */
+export const AccessLogQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().regex(/^[1-9][0-9]{0,14}$/, 'the nextCursor of a previous page').optional(),
 });
 
 export const VariantSchema = z.object({

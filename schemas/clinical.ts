@@ -1,5 +1,7 @@
 // The clinical record as the API accepts and returns it.
 import { z } from 'zod';
+import { birthDate } from './dates.ts';
+import { lineText, personName } from './text.ts';
 
 export const MrnSchema = z.string().regex(/^[A-Za-z0-9-]{3,32}$/, 'an MRN is 3 to 32 letters, digits or dashes');
 export const PatientIdSchema = z.string().regex(/^p_[0-9a-f]{16}$/, 'a patient id looks like p_ followed by 16 hex digits');
@@ -7,23 +9,27 @@ export const PatientIdSchema = z.string().regex(/^p_[0-9a-f]{16}$/, 'a patient i
 export const ConditionSchema = z.object({
   system: z.enum(['icd10', 'hpo']),
   code: z.string().regex(/^([A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?|HP:[0-9]{7})$/, 'an ICD-10 code (C50.9) or an HPO term (HP:0001250)'),
-  display: z.string().max(200).optional(),
+  display: lineText(200).optional(),
 });
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
-
-export const PatientRecordInputSchema = z.object({
+// The record's fields without defaults: a default would also fill an omitted field of an update.
+const PatientRecordFieldsSchema = z.object({
   mrn: MrnSchema,
-  givenName: z.string().min(1).max(100),
-  familyName: z.string().min(1).max(100),
-  birthDate: isoDate,
+  givenName: personName(100),
+  familyName: personName(100),
+  birthDate: birthDate(),
   sex: z.enum(['female', 'male', 'other', 'unknown']),
   zip: z.string().regex(/^\d{5}$/, 'a 5-digit ZIP code'),
-  conditions: z.array(ConditionSchema).max(200).default([]),
+  conditions: z.array(ConditionSchema).max(200),
 });
+
+export const PatientRecordInputSchema = PatientRecordFieldsSchema.extend({ conditions: PatientRecordFieldsSchema.shape.conditions.default([]) });
 export type PatientRecordInput = z.infer<typeof PatientRecordInputSchema>;
 
-export const PatientRecordUpdateSchema = PatientRecordInputSchema.omit({ mrn: true }).partial();
+/** A partial update: the fields given replace the stored ones, every omitted field stays as it was. */
+export const PatientRecordUpdateSchema = PatientRecordFieldsSchema.omit({ mrn: true })
+  .partial()
+  .refine((update) => Object.values(update).some((value) => value !== undefined), 'give at least one field to change');
 export type PatientRecordUpdate = z.infer<typeof PatientRecordUpdateSchema>;
 
 export interface PatientRecord extends PatientRecordInput {

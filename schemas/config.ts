@@ -62,6 +62,8 @@ export const ConfigSchema = z.object({
   apiTokenRotationOverlapMinutes: z.coerce.number().int().min(0).max(10_080).default(60),
   /** how long a break-glass grant lasts */
   breakGlassMinutes: positiveInt.default(60),
+  /** how long a one-time enrolment code (new account or credential reset) stays redeemable */
+  enrolmentCodeHours: positiveInt.default(72),
 }).refine((c) => c.apiTokenDays <= c.apiTokenMaxDays, { message: 'must not exceed apiTokenMaxDays', path: ['apiTokenDays'] });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -93,4 +95,5 @@ export const CONFIG_ENV: Record<keyof z.input<typeof ConfigSchema>, string> = {
   apiTokenMaxDays: 'GENOVAULT_API_TOKEN_MAX_DAYS',
   apiTokenRotationOverlapMinutes: 'GENOVAULT_API_TOKEN_ROTATION_OVERLAP_MINUTES',
   breakGlassMinutes: 'GENOVAULT_BREAK_GLASS_MINUTES',
+  enrolmentCodeHours: 'GENOVAULT_ENROLMENT_CODE_HOURS',
 };

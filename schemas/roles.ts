@@ -12,6 +12,10 @@ export const ROLES = [
   'relative',
   'admin',
   'auditor',
+  /** registration staff: register patients, assign care teams, proof identities for patient accounts */
+  'registrar',
+  /** reviews disclosures and patient-linked account creations (HIPAA privacy official) */
+  'privacy_officer',
   /** the EHR integration's service account (API token or mutual TLS) */
   'ehr_service',
 ] as const;

@@ -1,6 +1,7 @@
 // Appends per second on a sealed log with 1, 16 and 256 concurrent appenders, beside a baseline
 // measured in the same run: one write + fsync per append on a plain file, which is what every
-// append would cost without group commit. Run alone: `tsx bench/log/append-throughput.ts`.
+// append would cost without group commit. Run alone: `tsx bench/log/append-throughput.ts`
+// (`--shared`: the log opened as the audit log is, with a cross-process lock around each flush).
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,8 @@ export interface AppendBenchOptions {
   concurrency?: number[];
   /** time spent at each concurrency level */
   durationMs?: number;
+  /** open the log as the audit log is opened: lock and catch up around every flush */
+  sharedWriters?: boolean;
 }
 
 // An audit-sized entry (about 300 bytes of JSON).
@@ -63,8 +66,8 @@ async function measureBaseline(dir: string, durationMs: number): Promise<number>
   return count / ((performance.now() - start) / 1000);
 }
 
-async function measureLevel(dir: string, concurrency: number, durationMs: number): Promise<AppendThroughput> {
-  const log = await SealedAppendLog.open<ReturnType<typeof sampleBody>>(join(dir, `c${concurrency}.log`), { key: newKey(), logId: 'bench' });
+async function measureLevel(dir: string, concurrency: number, durationMs: number, sharedWriters: boolean): Promise<AppendThroughput> {
+  const log = await SealedAppendLog.open<ReturnType<typeof sampleBody>>(join(dir, `c${concurrency}.log`), { key: newKey(), logId: 'bench', sharedWriters });
   const latencies: number[] = [];
   const start = performance.now();
   const deadline = start + durationMs;
@@ -98,7 +101,7 @@ export async function measureAppendThroughput(options: AppendBenchOptions = {}):
   try {
     const baselineFsyncsPerSecond = await measureBaseline(dir, durationMs);
     const levels: AppendThroughput[] = [];
-    for (const concurrency of options.concurrency ?? [1, 16, 256]) levels.push(await measureLevel(dir, concurrency, durationMs));
+    for (const concurrency of options.concurrency ?? [1, 16, 256]) levels.push(await measureLevel(dir, concurrency, durationMs, options.sharedWriters ?? false));
     return { baselineFsyncsPerSecond, levels };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -106,8 +109,9 @@ export async function measureAppendThroughput(options: AppendBenchOptions = {}):
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const result = await measureAppendThroughput();
-  console.log(`baseline: ${result.baselineFsyncsPerSecond.toFixed(0)} plain write+fsync per second`);
+  const sharedWriters = process.argv.includes('--shared');
+  const result = await measureAppendThroughput({ sharedWriters });
+  console.log(`baseline: ${result.baselineFsyncsPerSecond.toFixed(0)} plain write+fsync per second${sharedWriters ? '; log opened with sharedWriters (lock + catch-up per flush)' : ''}`);
   console.table(
     result.levels.map((l) => ({
       appenders: l.concurrency,

@@ -22,6 +22,12 @@ export interface AccessRequest {
 
 export interface AuthorizationContext {
   requestId: string;
+  /** where the request came from (the connection's peer address), recorded with the decision */
+  sourceAddress?: string | null;
+  /** the client's own request id, kept beside ours */
+  clientRequestId?: string | null;
+  /** the method and route pattern asked, e.g. `GET /v1/patients/:id` */
+  route?: string | null;
 }
 
 export interface Decision {
@@ -46,6 +52,9 @@ export interface AuthorizationAuditEvent {
   rule: string | null;
   /** true for break-glass access, which the ethics board reviews */
   flagged: boolean;
+  sourceAddress?: string | null;
+  clientRequestId?: string | null;
+  route?: string | null;
 }
 
 export interface AuthorizerOptions {
@@ -101,11 +110,22 @@ export async function createAuthorizer(options: AuthorizerOptions): Promise<Auth
       decision: decision.allowed ? 'permit' : 'deny',
       rule: decision.rule,
       flagged: decision.breakGlass,
+      ...origin(context),
     });
     return decision;
   }
 
   return { authorize, rules };
+}
+
+/** The request's origin fields the caller gave, and only those (older audit sinks never see them). */
+function origin(context: AuthorizationContext): Pick<AuthorizationAuditEvent, 'sourceAddress' | 'clientRequestId' | 'route'> {
+  const { sourceAddress, clientRequestId, route } = context;
+  return {
+    ...(sourceAddress !== undefined ? { sourceAddress } : {}),
+    ...(clientRequestId !== undefined ? { clientRequestId } : {}),
+    ...(route !== undefined ? { route } : {}),
+  };
 }
 
 interface Verdict {

@@ -16,6 +16,8 @@ const ROLE_NAMES: Readonly<Record<string, string>> = {
   admin: 'an administrator',
   auditor: 'an auditor',
   ehr_service: 'the EHR service account',
+  registrar: 'registration staff',
+  privacy_officer: 'the privacy officer',
 };
 
 const RESOURCE_NAMES: Readonly<Record<string, string>> = {
@@ -29,6 +31,7 @@ const RESOURCE_NAMES: Readonly<Record<string, string>> = {
   care_team: 'care-team membership',
   break_glass: 'break-glass grants',
   key: 'encryption keys',
+  patient_account: "accounts linked to the patient (their own, a proxy's, a relative's)",
   [WILDCARD]: 'anything',
 };
 

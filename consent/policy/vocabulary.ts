@@ -15,6 +15,8 @@ export const RESOURCES = [
   'care_team',
   'break_glass',
   'key',
+  /** accounts linked to the patient (their own, a proxy's, a relative's): enrolment, reset, removal */
+  'patient_account',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 

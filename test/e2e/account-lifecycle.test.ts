@@ -3,70 +3,65 @@
 // tokens are refused; every lifecycle route is for admins only, and each action is audited with
 // its decision and its outcome.
 import { strict as assert } from 'node:assert';
-import { makeTempDir } from '../helpers/temp-dir.ts';
 import { HOST_ACTOR } from '../../vault/identity/principal.ts';
-import { buildWorld, PASSWORD, USERS, type World } from './service-world.ts';
+import { PASSWORD, USERS, worldForSuite, type World } from './service-world.ts';
 
 const DAY = 86_400_000;
 
 describe('account lifecycle (HTTPS)', function () {
   this.timeout(120_000);
-  let dir: { path: string; remove: () => Promise<void> };
+  const suite = worldForSuite({ https: true });
   let w: World;
   let ehr: string;
   before(async () => {
-    dir = await makeTempDir();
-    w = await buildWorld(dir.path, { tls: true });
-    ehr = (await w.service.identity.createAccount({ username: 'ehr.gateway', roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR)).accountId;
-  });
-  after(async () => {
-    await w.close();
-    await dir.remove();
+    w = suite.w;
+    ehr = (await w.service.identity.createAccount({ username: 'ehr.gateway', roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR)).account.accountId;
   });
 
-  const asAdmin = async (method: string, path: string, body?: unknown) => w.call(path, { method, token: await w.login('admin'), ...(body === undefined ? {} : { body }) });
+  const asAdmin = async (method: string, path: string, body?: unknown) => w.http(path, { method, token: await w.login('admin'), ...(body === undefined ? {} : { body }) });
   const issue = async (body: Record<string, unknown> = { label: 'integration' }) => {
     const r = await asAdmin('POST', `/users/${ehr}/api-tokens`, body);
     assert.equal(r.status, 201, r.text);
     return r.body as { tokenId: string; token: string; expiresAt: string };
   };
   /** an EHR write that needs an authenticated, enabled service account */
-  const ehrWrite = (token: string) => w.call(`/patients/${w.patientB}/care-team/${w.accounts.clin_b!.accountId}`, { method: 'PUT', token });
+  const ehrWrite = (token: string) => w.http(`/patients/${w.patientB}/care-team/${w.accounts.clin_b!.accountId}`, { method: 'PUT', token });
   const auditEntries = async (action: string) => (await w.service.audit.query({ limit: 10_000 })).map((e) => e.body).filter((e) => e.action === action);
 
   it('disabling ends a person\u2019s sessions and stops a service\u2019s tokens; enabling restores both', async () => {
     const person = w.accounts.clin_a!;
     const session = await w.login('clin_a');
     const { token } = await issue();
-    assert.equal((await w.call(`/patients/${w.patientA}`, { token: session })).status, 200);
+    assert.equal((await w.http(`/patients/${w.patientA}`, { token: session })).status, 200);
     assert.equal((await ehrWrite(token)).status, 204);
 
     for (const accountId of [person.accountId, ehr]) assert.equal((await asAdmin('POST', `/users/${accountId}/disable`)).status, 204);
-    assert.equal((await w.call(`/patients/${w.patientA}`, { token: session })).status, 401, 'the session ended');
+    assert.equal((await w.http(`/patients/${w.patientA}`, { token: session })).status, 401, 'the session ended');
     assert.equal((await ehrWrite(token)).status, 401, 'the token stopped');
     await assert.rejects(w.login('clin_a'), /401/, 'a disabled person cannot log in');
 
     for (const accountId of [person.accountId, ehr]) assert.equal((await asAdmin('POST', `/users/${accountId}/enable`)).status, 204);
     assert.equal((await ehrWrite(token)).status, 204, 'the unexpired token works again');
-    assert.equal((await w.call(`/patients/${w.patientA}`, { token: await w.login('clin_a') })).status, 200);
-    assert.equal((await w.call(`/patients/${w.patientA}`, { token: session })).status, 401, 'the old session stays ended');
+    assert.equal((await w.http(`/patients/${w.patientA}`, { token: await w.login('clin_a') })).status, 200);
+    assert.equal((await w.http(`/patients/${w.patientA}`, { token: session })).status, 401, 'the old session stays ended');
 
     const disabled = (await auditEntries('user.disable')).map((e) => [e.decision, e.reason, e.actorId].join(' '));
     assert.deepEqual(disabled.sort(), [`success ${person.accountId} ${w.accounts.admin!.accountId}`, `success ${ehr} ${w.accounts.admin!.accountId}`].sort());
     assert.equal((await asAdmin('POST', `/users/${w.accounts.admin!.accountId}/disable`)).status, 403, 'an admin cannot disable themselves');
     const [latest] = await auditEntries('user.disable'); // newest first
     assert.deepEqual([latest?.decision, latest?.reason], ['failure', `${w.accounts.admin!.accountId} not_permitted`], 'the refused action is audited as a failure');
+    assert.deepEqual([latest?.sourceAddress, latest?.route], ['127.0.0.1', 'POST /v1/users/:accountId/disable'], 'with where it came from');
   });
 
   it('unlocking lets a locked-out client log in at once', async () => {
     const from = '127.0.0.5';
     for (let i = 0; i < 5; i++) {
-      const r = await w.call('/sessions', { method: 'POST', localAddress: from, body: { username: 'clin_b', password: 'Not-the-password-1' } });
+      const r = await w.http('/sessions', { method: 'POST', localAddress: from, body: { username: 'clin_b', password: 'Not-the-password-1' } });
       assert.equal(r.status, 401);
       w.clock.now += 10_000;
     }
     await assert.rejects(w.login('clin_b', PASSWORD, { localAddress: from }), /429/);
-    const before = await w.call<{ items: { accountId: string; locked: boolean }[] }>('/users', { token: await w.login('admin') });
+    const before = await w.http<{ items: { accountId: string; locked: boolean }[] }>('/users', { token: await w.login('admin') });
     assert.equal(before.body.items.find((a) => a.accountId === w.accounts.clin_b!.accountId)?.locked, true);
     assert.equal((await asAdmin('POST', `/users/${w.accounts.clin_b!.accountId}/unlock`)).status, 204);
     await w.login('clin_b', PASSWORD, { localAddress: from });
@@ -133,13 +128,13 @@ describe('account lifecycle (HTTPS)', function () {
     for (const [who, fixedToken] of callers) {
       const token = fixedToken || (await w.login(who));
       for (const [method, path, body] of routes) {
-        const r = await w.call(path, { method, token, ...(body === undefined ? {} : { body }) });
+        const r = await w.http(path, { method, token, ...(body === undefined ? {} : { body }) });
         assert.equal(r.status, 403, `${who} ${method} ${path}`);
         const [decision] = (await w.service.audit.query({ limit: 10_000 })).filter((e) => e.body.requestId === r.headers.get('x-request-id'));
         assert.equal(decision?.body.decision, 'deny', `${who} ${method} ${path} is audited`);
       }
     }
-    for (const [method, path, body] of routes) assert.equal((await w.call(path, { method, ...(body === undefined ? {} : { body }) })).status, 401);
+    for (const [method, path, body] of routes) assert.equal((await w.http(path, { method, ...(body === undefined ? {} : { body }) })).status, 401);
     assert.equal(w.service.identity.getAccount(target)?.disabled, false, 'nothing changed');
   });
 });

@@ -51,7 +51,8 @@ describe('npm run demo', function () {
     assert.match(run.stdout, /^pathogenic or likely pathogenic variants of the same patient, all genes \([1-9]\d*\):$/m);
     assert.match(run.stdout, /^carriers of chr17:\d+:[ACGT]+:[ACGT]+ in the whole vault \([1-9]\):$/m);
     assert.match(run.stdout, /^allele counts over BRCA1 \(chr17:43044295-43125483\): [1-9]\d* variant sites across 29 samples/m);
-    for (const role of ['admin', 'clinician', 'genetic_counselor', 'patient', 'proxy', 'researcher', 'ethics_board', 'insurer', 'relative', 'auditor']) loginOf(run.stdout, role);
+    for (const role of ['admin', 'registrar', 'clinician', 'genetic_counselor', 'patient', 'proxy', 'relative', 'researcher', 'ethics_board', 'privacy_officer', 'insurer', 'auditor']) loginOf(run.stdout, role);
+    assert.match(run.stdout, /^The demo enrolled every person itself: each account got a one-time enrolment code/m, 'the demo says it did each person\u2019s enrolment step');
     assert.match(run.stdout, /^ {2}ehr_service +demo\.ehr +API token: gvt_\S+$/m);
     assert.match(run.stdout, /CODE=\$\(npx genovault totp [A-Z2-7]{32}\)/);
     assert.match(run.stdout, /curl --cacert \S+ca-certificate\.pem -X POST https:\/\/localhost:8443\/v1\/sessions/);
@@ -82,6 +83,15 @@ describe('npm run demo', function () {
       assert.equal(self.principal.patientId, focus);
       const record = service.clinical.get(focus);
       assert.ok(record && record.mrn === service.vault.catalog.patient(focus)?.mrn, 'records carry the ingested MRNs');
+
+      // the patient, proxy and relative came from the registrar's patient enrolments, flagged for review
+      const byName = (username: string) => service.identity.listAccounts().find((a) => a.username === username)!;
+      const registrar = byName(loginOf(run.stdout, 'registrar').username);
+      for (const role of ['patient', 'proxy', 'relative']) assert.equal(byName(loginOf(run.stdout, role).username).createdBy, registrar.accountId, role);
+      assert.equal(service.clinical.relativeOf(byName(loginOf(run.stdout, 'relative').username).accountId, focus), 'sibling');
+      const flagged = await service.audit.query({ flagged: true, resource: 'patient_account', limit: 100 });
+      assert.equal(flagged.filter((e) => e.body.action === 'enrolment.issue').length, 3);
+      assert.equal(flagged.filter((e) => e.body.action === 'enrolment.redeem').length, 3);
     } finally {
       await service.close();
     }

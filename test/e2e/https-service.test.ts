@@ -66,7 +66,7 @@ describe('genovault serve (HTTPS)', function () {
 
     // mutual TLS: the client certificate alone authenticates the EHR service account
     const pfx = await readFile(p12);
-    const record = JSON.stringify({ mrn: 'MRN-TLS-1', givenName: 'Mary', familyName: 'Anning', birthDate: '1799-05-21', sex: 'female', zip: '10001', conditions: [] });
+    const record = JSON.stringify({ mrn: 'MRN-TLS-1', givenName: 'Mary', familyName: 'Anning', birthDate: '1979-05-21', sex: 'female', zip: '10001', conditions: [] });
     const created = await httpsGet(`${url}/patients`.replace('127.0.0.1', 'localhost'), ca, { pfx, passphrase: 'p12-Password-for-tests', method: 'POST', body: record });
     assert.equal(created.status, 201, created.body);
     const anonymous = await httpsGet(`${url}/patients`.replace('127.0.0.1', 'localhost'), ca, { method: 'POST', body: record });

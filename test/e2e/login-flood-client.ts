@@ -3,7 +3,7 @@
 // own username as fast as it is answered, never waiting for Retry-After. Reads its settings as JSON from
 // FLOOD_SETTINGS, prints `started` once every connection is sending, stops when its stdin closes
 // (or after maxDurationMs), then prints one JSON line of results.
-import { keepAliveAgent, request } from '../helpers/https-client.ts';
+import { http, keepAliveAgent } from '../helpers/http-client.ts';
 
 interface FloodSettings {
   url: string;
@@ -35,7 +35,7 @@ async function attacker(address: string, index: number): Promise<void> {
   for (let attempt = 0; Date.now() < deadline; attempt++) {
     const username = settings.usernames[index % settings.usernames.length]!;
     try {
-      const r = await request(`${settings.url}/sessions`, { method: 'POST', agent, body: { username, password: `Wrong-guess-${index}-${attempt}`, totp: '123456' } });
+      const r = await http(`${settings.url}/sessions`, { method: 'POST', agent, body: { username, password: `Wrong-guess-${index}-${attempt}`, totp: '123456' } });
       result.statuses[r.status] = (result.statuses[r.status] ?? 0) + 1;
       if (!(r.headers.get('content-type') ?? '').startsWith('application/problem+json')) result.notProblemJson++;
       if (r.status === 429 || r.status === 503) {

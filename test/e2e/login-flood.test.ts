@@ -6,9 +6,8 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { makeTempDir } from '../helpers/temp-dir.ts';
-import { keepAliveAgent } from '../helpers/https-client.ts';
-import { buildWorld, type World } from './service-world.ts';
+import { keepAliveAgent } from '../helpers/http-client.ts';
+import { worldForSuite, type World } from './service-world.ts';
 import type { FloodResult } from './login-flood-client.ts';
 
 const FLOOD_CLIENT = fileURLToPath(new URL('./login-flood-client.ts', import.meta.url));
@@ -67,26 +66,19 @@ async function floodUnderWay(w: World): Promise<void> {
 
 describe('a login flood (HTTPS, production password hashing)', function () {
   this.timeout(180_000);
-  let dir: { path: string; remove: () => Promise<void> };
+  // 6 attempts a minute per client (default 20), so a flood of seconds reaches the limit
+  const suite = worldForSuite({ https: true, scrypt: 'production', config: { loginClientAttemptsPerMinute: '6' } });
   let w: World;
   let flood: ReturnType<typeof startFlood> | undefined;
-  before(async () => {
-    dir = await makeTempDir();
-    // 6 attempts a minute per client (default 20), so a flood of seconds reaches the limit
-    w = await buildWorld(dir.path, { tls: true, scrypt: 'production', config: { loginClientAttemptsPerMinute: '6' } });
-  });
-  after(async () => {
-    flood?.kill();
-    await w.close();
-    await dir.remove();
-  });
+  before(() => (w = suite.w));
+  after(() => flood?.kill());
 
   it('is answered 429 with Retry-After, and a care-team clinician reads about as fast as without it', async () => {
     const token = await w.login('clin_a');
     const agent = keepAliveAgent(w.url, { ca: w.ca! });
     const timedRead = async () => {
       const started = performance.now();
-      const r = await w.call(`/patients/${w.patientA}/variants`, { token, agent });
+      const r = await w.http(`/patients/${w.patientA}/variants`, { token, agent });
       assert.equal(r.status, 200, r.text);
       return performance.now() - started;
     };

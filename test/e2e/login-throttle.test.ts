@@ -2,27 +2,20 @@
 // users and the guess it must still stop: an attacker failing against a clinician's username
 // locks only their own client out, and the clinician logs in from theirs; a guess spread over
 // many client addresses is held back once the account's hourly failure limit is reached, while
-// the clinician still logs in. Client addresses are loopback addresses (127.0.0.x).
+// the clinician still logs in. Redeeming enrolment codes counts against the same per-client
+// limit. Client addresses are loopback addresses (127.0.0.x).
 import { strict as assert } from 'node:assert';
-import { makeTempDir } from '../helpers/temp-dir.ts';
-import { buildWorld, PASSWORD, type World } from './service-world.ts';
+import { PASSWORD, worldForSuite, type World } from './service-world.ts';
 
 describe('login throttling against a victim (HTTPS)', function () {
   this.timeout(120_000);
-  let dir: { path: string; remove: () => Promise<void> };
+  // an hourly limit of 8 failures per account (default 100), so the distributed guess stays short
+  const suite = worldForSuite({ https: true, config: { loginAccountFailuresPerHour: '8' } });
   let w: World;
-  before(async () => {
-    dir = await makeTempDir();
-    // an hourly limit of 8 failures per account (default 100), so the distributed guess stays short
-    w = await buildWorld(dir.path, { tls: true, config: { loginAccountFailuresPerHour: '8' } });
-  });
-  after(async () => {
-    await w.close();
-    await dir.remove();
-  });
+  before(() => (w = suite.w));
 
   const guess = (username: string, from: string, password = 'Not-the-password-1') =>
-    w.call('/sessions', { method: 'POST', localAddress: from, body: { username, password, totp: '123456' } });
+    w.http('/sessions', { method: 'POST', localAddress: from, body: { username, password, totp: '123456' } });
   const auditOf = async (accountId: string) => (await w.service.audit.query({ actorId: accountId, limit: 1000 })).map((e) => e.body);
 
   it('locks the attacking client out after five failures, and the clinician still logs in and reads from their own', async () => {
@@ -37,20 +30,24 @@ describe('login throttling against a victim (HTTPS)', function () {
       assert.ok(Number(early.headers.get('retry-after')) >= 1);
       w.clock.now += 10_000; // 10 s: past the 1, 2, 4, 8 s waits
     }
-    const locked = await w.call('/sessions', { method: 'POST', localAddress: '127.0.0.2', body: { username: 'clin_a', password: PASSWORD, totp: '000000' } });
+    const locked = await w.http('/sessions', { method: 'POST', localAddress: '127.0.0.2', body: { username: 'clin_a', password: PASSWORD, totp: '000000' } });
     assert.equal(locked.status, 429, 'locked out, whatever it sends');
     assert.equal(Number(locked.headers.get('retry-after')), 15 * 60 - 10, 'until 15 min after the fifth failure');
     assert.equal(locked.body.code, 'login_throttled');
     assert.ok(!locked.text.includes('clin_a') && !/lock/i.test(String(locked.body.detail)), 'says nothing about the account');
 
     const token = await w.login('clin_a', PASSWORD, { localAddress: '127.0.0.3' });
-    assert.equal((await w.call(`/patients/${w.patientA}/variants`, { token })).status, 200);
+    assert.equal((await w.http(`/patients/${w.patientA}/variants`, { token })).status, 200);
 
     const audit = await auditOf(victim.accountId);
     assert.equal(audit.filter((e) => e.action === 'login' && e.decision === 'failure' && e.reason === 'bad_password').length, 5);
     assert.ok(audit.some((e) => e.action === 'lockout' && e.reason === 'too_many_failures'));
     assert.ok(audit.some((e) => e.action === 'login.throttle' && e.decision === 'deny' && e.reason === 'client_account_locked'));
-    assert.ok(audit.some((e) => e.action === 'login' && e.decision === 'success'));
+    assert.ok(audit.some((e) => e.action === 'login' && e.decision === 'success' && e.sourceAddress === '127.0.0.3'));
+    assert.ok(
+      audit.filter((e) => e.action === 'login' && e.decision === 'failure').every((e) => e.sourceAddress === '127.0.0.2'),
+      'each failure names the address it came from',
+    );
   });
 
   it('holds a guess spread over many addresses to the hourly limit, and the counselor still logs in', async () => {
@@ -75,7 +72,27 @@ describe('login throttling against a victim (HTTPS)', function () {
     const audit = await auditOf(victim.accountId);
     assert.equal(audit.filter((e) => e.action === 'lockout' && e.reason === 'account_failure_limit').length, 1, 'reaching the limit is audited once');
     assert.ok(audit.some((e) => e.action === 'login.throttle' && e.reason === 'account'));
-    const listed = await w.call<{ items: { username: string; locked: boolean }[] }>('/users', { token: await w.login('admin') });
+    const listed = await w.http<{ items: { username: string; locked: boolean }[] }>('/users', { token: await w.login('admin') });
     assert.equal(listed.body.items.find((a) => a.username === 'counselor')?.locked, true, 'admins see the account under attack as locked');
+  });
+
+  it('counts enrolment code redemptions against the per-minute attempts a client shares with its logins', async () => {
+    const created = await w.http<{ enrolment: { code: string } }>('/users', { method: 'POST', token: await w.login('admin'), body: { username: 'dr.enrolled', roles: ['clinician'] } });
+    const redeem = (from: string, code: string) => w.http('/enrolments', { method: 'POST', localAddress: from, body: { username: 'dr.enrolled', code, newPassword: 'My-own-Passphrase-2026' } });
+    const bogus = 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA';
+    for (let i = 0; i < 20; i++) assert.equal((await redeem('127.0.0.40', bogus)).status, 400, `attempt ${i + 1} of the 20 a minute`);
+    const throttled = await redeem('127.0.0.40', created.body.enrolment.code);
+    assert.equal(throttled.status, 429, 'the right code too: it is not looked at');
+    assert.equal(throttled.body.code, 'enrolment_throttled');
+    assert.match(throttled.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    assert.ok(Number(throttled.headers.get('retry-after')) >= 1);
+    const [entry] = await w.auditOf(throttled);
+    assert.deepEqual([entry?.body.action, entry?.body.decision, entry?.body.reason, entry?.body.sourceAddress], ['enrolment.throttle', 'deny', 'client', '127.0.0.40']);
+    assert.equal((await redeem('127.0.0.40', bogus)).status, 429);
+    assert.equal((await w.auditOf(await redeem('127.0.0.40', bogus))).length, 0, 'the throttle is audited when it starts refusing, not for every attempt');
+    assert.equal((await guess('clin_b', '127.0.0.40', PASSWORD)).status, 429, 'its logins wait as well');
+    const elsewhere = await redeem('127.0.0.41', created.body.enrolment.code);
+    assert.equal(elsewhere.status, 201, 'the person, from their own address');
+    assert.equal((await w.auditOf(elsewhere)).find((e) => e.body.action === 'enrolment.redeem')?.body.sourceAddress, '127.0.0.41');
   });
 });

@@ -1,6 +1,10 @@
 // A whole service on loopback with one account per role, a patient with variants, and a test
-// clock (TOTP steps move with it, so every login gets a fresh code). Plain HTTP by default, or
-// HTTPS with the vault's own CA (`tls: true`), as `genovault serve` runs it.
+// clock (TOTP steps move with it, so every login gets a fresh code). Plain HTTP by default; with
+// `https: true` it serves HTTPS with the vault's own CA and certificate, as `genovault serve`
+// does, and `w.http` trusts that CA alone. Accounts are enrolled as in real use: staff by
+// redeeming the code the host's account creation returned; the patient, proxy and relative
+// through the registrar's patient enrolment. Password hashing is cheap unless a test asks for the
+// service's own cost, and settings may be given by config key (e.g. the login limits).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
@@ -10,21 +14,24 @@ import { ingestVcf } from '../../vault/ingest/ingest-vcf.ts';
 import { loadConfig } from '../../vault/config/load-config.ts';
 import { openVaultService, type VaultService } from '../../vault/service/open-service.ts';
 import { buildVaultApp } from '../../vault/service/http-service.ts';
-import { startServer, type RunningServer } from '../../vault/http/start-server.ts';
 import { loadOrCreateCa, loadOrIssueServerCertificate } from '../../vault/service/tls-material.ts';
+import { startServer, type RunningServer } from '../../vault/http/start-server.ts';
 import type { ScryptParams } from '../../vault/identity/password-hash.ts';
-import { HOST_ACTOR } from '../../vault/identity/principal.ts';
 import { currentTotp } from '../../vault/identity/totp.ts';
+import type { Role } from '../../vault/identity/roles.ts';
 import type { MountedRoute } from '../../vault/http/mount-routes.ts';
-import type { HttpResult } from '../helpers/http-client.ts';
-import { request, type RequestOptions } from '../helpers/https-client.ts';
+import type { AuditEvent } from '../../vault/audit/audit-event.ts';
+import type { LogEntry } from '../../vault/log/log-format.ts';
+import { http, type HttpOptions, type HttpResult } from '../helpers/http-client.ts';
+import { enrolPatientLinked, enrolStaff, principalOfAccount } from '../helpers/enrol-accounts.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
 
 export const PASSWORD = 'correct-Horse-battery-9';
 const SIMPLE_VCF = fileURLToPath(new URL('../fixtures/conformance/examples/simple.vcf', import.meta.url));
 
 export interface WorldOptions {
   /** serve HTTPS with a server certificate from the vault's own CA */
-  tls?: boolean;
+  https?: boolean;
   /** password hashing cost; 'production' is the service's own default (slow on purpose) */
   scrypt?: ScryptParams | 'production';
   /** settings over the world's defaults, by config key (e.g. loginAccountFailuresPerHour) */
@@ -34,22 +41,44 @@ export interface WorldOptions {
 export interface World {
   service: VaultService;
   server: RunningServer;
+  /** the API root, e.g. https://127.0.0.1:PORT/v1 */
   url: string;
-  /** the vault CA's certificate (PEM) when served over HTTPS */
+  /** PEM of the vault's CA, when serving HTTPS */
   ca?: string;
-  /** a request to `url` + path, trusting the vault's CA; `localAddress` picks the client's address */
-  call<T = Record<string, unknown>>(path: string, options?: RequestOptions): Promise<HttpResult<T>>;
   routes: readonly MountedRoute[];
   /** patients: A has variants and a record; B has a record only */
   patientA: string;
   patientB: string;
   accounts: Record<string, { accountId: string; secret: string }>;
   clock: { now: number };
-  login(username: string, password?: string, options?: RequestOptions): Promise<string>;
+  /** a request to `path` under the API root, over this world's transport (`localAddress` picks the client's address) */
+  http<T = Record<string, unknown>>(path: string, options?: ClientOptions): Promise<HttpResult<T>>;
+  /** POST /sessions with a code from `secret` at a fresh TOTP step; the answer as it came */
+  attemptLogin(username: string, password: string, secret: string, options?: ClientOptions): Promise<HttpResult<{ token: string }>>;
+  /** logs in as one of `accounts` (throws unless 201) and returns the session token */
+  login(username: string, password?: string, options?: ClientOptions): Promise<string>;
+  /** the audit entries a response's request caused */
+  auditOf(response: HttpResult<unknown>): Promise<LogEntry<AuditEvent>[]>;
   close(): Promise<void>;
 }
 
-export const USERS = ['admin', 'clin_a', 'clin_b', 'counselor', 'pat_a', 'proxy_a', 'researcher', 'insurer', 'relative', 'auditor', 'ethics'] as const;
+/** What a world's requests may set besides the CA it already trusts. */
+export type ClientOptions = Omit<HttpOptions, 'ca'>;
+
+export const USERS = ['admin', 'registrar', 'clin_a', 'clin_b', 'counselor', 'pat_a', 'proxy_a', 'researcher', 'insurer', 'relative', 'auditor', 'ethics', 'privacy'] as const;
+const STAFF: Partial<Record<(typeof USERS)[number], Role>> = {
+  admin: 'admin', registrar: 'registrar', clin_a: 'clinician', clin_b: 'clinician', counselor: 'genetic_counselor',
+  researcher: 'researcher', insurer: 'insurer', auditor: 'auditor', ethics: 'ethics_board', privacy: 'privacy_officer',
+};
+
+async function serve(service: VaultService, https: boolean): Promise<{ server: RunningServer; routes: readonly MountedRoute[]; ca?: string }> {
+  const { app, routes } = await buildVaultApp(service, pino({ level: 'silent' }), { tls: https });
+  if (!https) return { server: await startServer(app, { host: '127.0.0.1', port: 0, plainHttp: true }), routes };
+  const ca = await loadOrCreateCa(service.vault);
+  const cert = await loadOrIssueServerCertificate(service.vault, ca, []);
+  const server = await startServer(app, { host: '127.0.0.1', port: 0, tls: { key: cert.privateKeyPem, cert: cert.certificatePem, ca: ca.certificatePem, requestClientCert: true } });
+  return { server, routes, ca: ca.certificatePem };
+}
 
 export async function buildWorld(root: string, options: WorldOptions = {}): Promise<World> {
   const clock = { now: Date.parse('2026-06-01T08:00:00Z') };
@@ -59,58 +88,69 @@ export async function buildWorld(root: string, options: WorldOptions = {}): Prom
   const writer = await Vault.open(dataDir, kek, { write: true });
   await ingestVcf(writer, SIMPLE_VCF, { patient: 'MRN-A-0001', sample: 'NA00001', workers: 0 });
   await writer.close();
-  const config = loadConfig({ dataDir, masterKey: kek.bytes.toString('base64'), plainHttp: 'true', host: '127.0.0.1', port: '0', ...options.config }, {});
+  const config = loadConfig({ dataDir, masterKey: kek.bytes.toString('base64'), plainHttp: options.https ? 'false' : 'true', host: '127.0.0.1', port: '0', ...options.config }, {});
   const scrypt = options.scrypt ?? { log2N: 10, r: 8, p: 1 };
-  const service = await openVaultService(config, { now: () => clock.now, ...(scrypt === 'production' ? {} : { scrypt }) });
+  const service = await openVaultService(config, { now: () => clock.now, ...(scrypt !== 'production' && { scrypt }) });
   const patientA = service.vault.catalog.patientByMrn('MRN-A-0001')!.patientId;
-  const patientB = await service.vault.registerPatient('MRN-B-0002');
+  const { patientId: patientB } = await service.vault.registerPatient('MRN-B-0002');
   const record = { givenName: 'Ada', familyName: 'Lovelace', birthDate: '1980-02-03', sex: 'female' as const, zip: '02139', conditions: [{ system: 'icd10' as const, code: 'Z80.3' }] };
   await service.clinical.recordPatient(patientA, { mrn: 'MRN-A-0001', ...record }, 'setup');
   await service.clinical.recordPatient(patientB, { mrn: 'MRN-B-0002', ...record, givenName: 'Grace' }, 'setup');
 
-  const roles: Record<(typeof USERS)[number], string> = {
-    admin: 'admin', clin_a: 'clinician', clin_b: 'clinician', counselor: 'genetic_counselor', pat_a: 'patient', proxy_a: 'proxy',
-    researcher: 'researcher', insurer: 'insurer', relative: 'relative', auditor: 'auditor', ethics: 'ethics_board',
-  };
   const accounts: World['accounts'] = {};
   for (const username of USERS) {
-    const created = await service.identity.createAccount(
-      { username, roles: [roles[username]], kind: 'human', password: PASSWORD, ...(username === 'pat_a' ? { patientId: patientA } : {}) },
-      HOST_ACTOR,
-    );
-    const { secret } = await service.identity.enrollTotp(created.accountId, HOST_ACTOR);
-    accounts[username] = { accountId: created.accountId, secret };
+    const role = STAFF[username];
+    if (role) accounts[username] = await enrolStaff(service, username, [role], PASSWORD);
   }
+  const registrar = principalOfAccount(service, accounts.registrar!.accountId);
+  const evidence = 'identity document checked in person';
+  accounts.pat_a = await enrolPatientLinked(service, registrar, patientA, { role: 'patient', evidence }, 'pat_a', PASSWORD);
+  accounts.proxy_a = await enrolPatientLinked(service, registrar, patientA, { role: 'proxy', evidence: 'court order on file' }, 'proxy_a', PASSWORD);
+  accounts.relative = await enrolPatientLinked(service, registrar, patientA, { role: 'relative', evidence, relationship: 'sibling' }, 'relative', PASSWORD);
   await service.clinical.setCareTeam(patientA, accounts.clin_a!.accountId, true, 'setup');
   await service.clinical.setCareTeam(patientA, accounts.counselor!.accountId, true, 'setup');
 
-  const logger = pino({ level: 'silent' });
-  const tls = options.tls === true;
-  const { app, routes } = await buildVaultApp(service, logger, { tls });
-  let ca: string | undefined;
-  let server: RunningServer;
-  if (tls) {
-    const authority = await loadOrCreateCa(service.vault);
-    const certificate = await loadOrIssueServerCertificate(service.vault, authority, ['localhost']);
-    ca = authority.certificatePem;
-    server = await startServer(app, { host: '127.0.0.1', port: 0, tls: { key: certificate.privateKeyPem, cert: certificate.certificatePem, ca, requestClientCert: true } });
-  } else {
-    server = await startServer(app, { host: '127.0.0.1', port: 0, plainHttp: true });
-  }
+  const { server, routes, ca } = await serve(service, options.https === true);
   const url = `${server.url}/v1`;
-  const call = <T,>(path: string, more: RequestOptions = {}) => request<T>(`${url}${path}`, { ...(ca ? { ca } : {}), ...more });
-  const login = async (username: string, password = PASSWORD, more: RequestOptions = {}) => {
+  const request = <T = Record<string, unknown>>(path: string, opts: ClientOptions = {}) => http<T>(`${url}${path}`, { ...opts, ...(ca !== undefined && { ca }) });
+  const attemptLogin = (username: string, password: string, secret: string, opts: ClientOptions = {}) => {
     clock.now += 31_000; // a fresh TOTP step for every login
-    const secret = accounts[username]?.secret ?? 'AAAAAAAAAAAAAAAA';
-    const r = await call<{ token: string }>('/sessions', { ...more, method: 'POST', body: { username, password, totp: currentTotp(secret, clock.now) } });
+    return request<{ token: string }>('/sessions', { ...opts, method: 'POST', body: { username, password, totp: currentTotp(secret, clock.now) } });
+  };
+  const login = async (username: string, password = PASSWORD, opts: ClientOptions = {}) => {
+    const r = await attemptLogin(username, password, accounts[username]?.secret ?? 'AAAAAAAAAAAAAAAA', opts);
     if (r.status !== 201) throw new Error(`login ${username}: ${r.status} ${r.text}`);
     return r.body.token;
   };
+  const auditOf = async (response: HttpResult<unknown>) => {
+    const requestId = response.headers.get('x-request-id');
+    return (await service.audit.query({ limit: 10_000 })).filter((e) => e.body.requestId === requestId);
+  };
   return {
-    service, server, url, ...(ca ? { ca } : {}), call, routes, patientA, patientB, accounts, clock, login,
+    service, server, url, ...(ca !== undefined && { ca }), routes, patientA, patientB, accounts, clock, http: request, attemptLogin, login, auditOf,
     close: async () => {
       await server.close(1000);
       await service.close();
+    },
+  };
+}
+
+/** A world built before the suite's tests (mocha `before`) and removed after them. */
+export function worldForSuite(options: WorldOptions = {}): { readonly w: World } {
+  let dir: { path: string; remove: () => Promise<void> } | undefined;
+  let world: World | undefined;
+  before(async () => {
+    dir = await makeTempDir();
+    world = await buildWorld(dir.path, options);
+  });
+  after(async () => {
+    await world?.close();
+    await dir?.remove();
+  });
+  return {
+    get w() {
+      if (!world) throw new Error('the world is built in before(): use it inside a test');
+      return world;
     },
   };
 }

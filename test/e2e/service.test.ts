@@ -1,9 +1,17 @@
 // The vault service end to end over real HTTP on loopback: who may read what, that every
 // refusal is a 404 for patient data and is audited, and that sessions and logins behave.
+// Each test gets a fresh world, so each stands alone and in any order (`--grep` runs one).
 import { strict as assert } from 'node:assert';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { http } from '../helpers/http-client.ts';
 import { buildWorld, type World } from './service-world.ts';
+
+/** Paths (`entry.0.resource.id`) of the string values in `value` that contain `needle`. */
+function stringsContaining(value: unknown, needle: string, path: string[] = []): string[] {
+  if (typeof value === 'string') return value.includes(needle) ? [path.join('.')] : [];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, inner]) => stringsContaining(inner, needle, [...path, key]));
+}
 
 describe('vault service over HTTP', function () {
   this.timeout(120_000);
@@ -11,14 +19,14 @@ describe('vault service over HTTP', function () {
   let w: World;
   const tokens: Record<string, string> = {};
   const refreshTokens = async () => {
-    for (const u of ['admin', 'clin_a', 'clin_b', 'counselor', 'pat_a', 'proxy_a', 'researcher', 'insurer', 'relative', 'auditor', 'ethics']) tokens[u] = await w.login(u);
+    for (const u of ['admin', 'registrar', 'clin_a', 'clin_b', 'counselor', 'pat_a', 'proxy_a', 'researcher', 'insurer', 'relative', 'auditor', 'ethics']) tokens[u] = await w.login(u);
   };
-  before(async () => {
+  beforeEach(async () => {
     dir = await makeTempDir();
     w = await buildWorld(dir.path);
     await refreshTokens();
   });
-  after(async () => {
+  afterEach(async () => {
     await w.close();
     await dir.remove();
   });
@@ -87,6 +95,8 @@ describe('vault service over HTTP', function () {
   });
 
   it('lets a patient read their own record, variants and access log, and nobody else\u2019s', async () => {
+    assert.equal((await get('clin_a', `/patients/${w.patientA}/variants`)).status, 200);
+    assert.equal((await get('clin_b', `/patients/${w.patientA}`)).status, 404);
     assert.equal((await get('pat_a', `/patients/${w.patientA}`)).status, 200);
     assert.equal((await get('pat_a', `/patients/${w.patientA}/variants`)).status, 200);
     assert.equal((await get('pat_a', `/patients/${w.patientB}`)).status, 404);
@@ -94,19 +104,17 @@ describe('vault service over HTTP', function () {
     assert.equal(log.status, 200);
     const who = (log.body.items as { who: string; purpose: string }[]).map((i) => i.who);
     assert.ok(who.includes('clin_a'), 'the care-team clinician\u2019s reads are disclosed');
-    assert.ok(who.includes('clin_b'), 'so are refused and break-glass attempts');
+    assert.ok(who.includes('clin_b'), 'so are refused attempts');
     assert.equal((await get('pat_a', `/patients/${w.patientB}/access-log`)).status, 404);
     assert.equal((await get('clin_a', `/patients/${w.patientA}/access-log`)).status, 404, 'the access log is the patient\u2019s');
   });
 
-  it('lets a proxy read only once linked, and only that patient', async () => {
-    assert.equal((await get('proxy_a', `/patients/${w.patientA}`)).status, 404);
-    const link = await http(`${w.url}/patients/${w.patientA}/proxies/${w.accounts.proxy_a!.accountId}`, { method: 'PUT', token: tokens.admin! });
-    assert.equal(link.status, 204);
+  it('lets a proxy read only the patient their enrolment linked them to; nobody links proxies by hand', async () => {
     assert.equal((await get('proxy_a', `/patients/${w.patientA}`)).status, 200);
     assert.equal((await get('proxy_a', `/patients/${w.patientB}`)).status, 404);
-    const wrongRole = await http(`${w.url}/patients/${w.patientA}/proxies/${w.accounts.researcher!.accountId}`, { method: 'PUT', token: tokens.admin! });
-    assert.equal(wrongRole.status, 400);
+    const byHand = await http(`${w.url}/patients/${w.patientB}/proxies/${w.accounts.proxy_a!.accountId}`, { method: 'PUT', token: tokens.admin! });
+    assert.equal(byHand.status, 405, 'proxies come only from a patient enrolment');
+    assert.equal((await get('proxy_a', `/patients/${w.patientB}`)).status, 404);
   });
 
   it('refuses record and variants to admin, auditor, ethics board, researcher, insurer and relative, and audits each refusal', async () => {
@@ -124,6 +132,7 @@ describe('vault service over HTTP', function () {
   });
 
   it('gives audit events to auditors and the ethics board only', async () => {
+    for (const path of [`/patients/${w.patientA}`, `/patients/${w.patientA}/variants`]) assert.equal((await get('clin_b', path)).status, 404);
     const events = await get('auditor', `/audit/events?patientId=${w.patientA}&decision=deny&limit=5`);
     assert.equal(events.status, 200);
     const items = events.body.items as { decision: string; patientId: string }[];
@@ -134,32 +143,39 @@ describe('vault service over HTTP', function () {
   });
 
   it('lets admins manage accounts, and nobody else', async () => {
-    const created = await http(`${w.url}/users`, { method: 'POST', token: tokens.admin!, body: { username: 'newclin', roles: ['clinician'], password: 'another-Strong-pass-7' } });
+    const created = await http(`${w.url}/users`, { method: 'POST', token: tokens.admin!, body: { username: 'newclin', roles: ['clinician'] } });
     assert.equal(created.status, 201);
-    assert.match((created.body.totp as { uri: string }).uri, /^otpauth:\/\/totp\/GenoVault:newclin\?secret=/);
-    const weak = await http(`${w.url}/users`, { method: 'POST', token: tokens.admin!, body: { username: 'weak', roles: ['clinician'], password: 'password' } });
-    assert.equal(weak.status, 400);
-    for (const user of ['clin_a', 'auditor', 'pat_a']) {
-      assert.equal((await http(`${w.url}/users`, { method: 'POST', token: tokens[user]!, body: { username: `x${user}`, roles: ['admin'], password: 'another-Strong-pass-7' } })).status, 403, user);
+    assert.match((created.body.enrolment as { code: string }).code, /^([A-Z2-7]{4}-){7}[A-Z2-7]{4}$/);
+    assert.equal(created.body.totp, undefined, 'no TOTP secret for the admin');
+    const withPassword = await http(`${w.url}/users`, { method: 'POST', token: tokens.admin!, body: { username: 'weak', roles: ['clinician'], password: 'password' } });
+    assert.equal(withPassword.status, 400, 'an admin no longer sets a password');
+    for (const user of ['clin_a', 'auditor', 'pat_a', 'registrar']) {
+      assert.equal((await http(`${w.url}/users`, { method: 'POST', token: tokens[user]!, body: { username: `x${user}`, roles: ['admin'] } })).status, 403, user);
     }
     const list = await get('admin', '/users');
     assert.ok(!list.text.includes('scrypt') && !list.text.toLowerCase().includes('secret'), 'no hashes or secrets in listings');
   });
 
-  it('creates records for clinicians (who then join the care team) and refuses others', async () => {
+  it('registers patients by registration staff, granting nobody access, and refuses clinicians and admins', async () => {
     const body = { mrn: 'MRN-C-0003', givenName: 'Alan', familyName: 'Turing', birthDate: '1954-06-07', sex: 'male', zip: '94305', conditions: [] };
-    const created = await http(`${w.url}/patients`, { method: 'POST', token: tokens.clin_a!, body });
+    const created = await http(`${w.url}/patients`, { method: 'POST', token: tokens.registrar!, body });
     assert.equal(created.status, 201);
     const id = created.body.patientId as string;
-    assert.equal((await get('clin_a', `/patients/${id}`)).status, 200);
-    assert.equal((await http(`${w.url}/patients`, { method: 'POST', token: tokens.clin_a!, body })).status, 409);
+    assert.equal(created.body.givenName, undefined, 'the answer is the id, not the record');
+    assert.equal((await get('registrar', `/patients/${id}`)).status, 404, 'registering grants no access');
+    assert.equal((await http(`${w.url}/patients`, { method: 'POST', token: tokens.registrar!, body })).status, 409);
+    assert.equal((await http(`${w.url}/patients`, { method: 'POST', token: tokens.clin_a!, body: { ...body, mrn: 'MRN-D-4' } })).status, 403);
     assert.equal((await http(`${w.url}/patients`, { method: 'POST', token: tokens.admin!, body: { ...body, mrn: 'MRN-D-4' } })).status, 403);
+    assert.equal((await get('clin_a', `/patients/${id}`)).status, 404);
+    const assign = await http(`${w.url}/patients/${id}/care-team/${w.accounts.clin_a!.accountId}`, { method: 'PUT', token: tokens.registrar! });
+    assert.equal(assign.status, 204, 'registration staff assign the care team');
+    assert.equal((await get('clin_a', `/patients/${id}`)).status, 200);
     const update = await http(`${w.url}/patients/${id}`, { method: 'PATCH', token: tokens.clin_a!, body: { zip: '94306' } });
     assert.equal(update.status, 200);
     assert.equal(update.body.version, 2);
     assert.equal(w.service.clinical.recordHistory(id).length, 2, 'history is kept');
     assert.equal((await http(`${w.url}/patients/${id}`, { method: 'PATCH', token: tokens.clin_b!, body: { zip: '00000' } })).status, 404);
-    const bad = await http(`${w.url}/patients`, { method: 'POST', token: tokens.clin_a!, body: { ...body, mrn: 'MRN-E-5', birthDate: '1954-13-40' } });
+    const bad = await http(`${w.url}/patients`, { method: 'POST', token: tokens.registrar!, body: { ...body, mrn: 'MRN-E-5', birthDate: '1954-13-40' } });
     assert.equal(bad.status, 400);
     assert.equal((bad.body.errors as { path: string }[])[0]?.path, 'body.birthDate');
   });
@@ -173,7 +189,9 @@ describe('vault service over HTTP', function () {
     const kinds = bundle.entry.map((e) => e.resource.resourceType);
     assert.equal(kinds[0], 'Patient');
     assert.ok(kinds.includes('Condition') && kinds.includes('Observation'));
-    assert.ok(!r.text.includes('MRN-A-0001') || r.text.includes('"identifier"'), 'the MRN appears only as the Patient identifier');
+    const mrnAt = stringsContaining(bundle, 'MRN-A-0001');
+    assert.deepEqual(mrnAt, ['entry.0.resource.identifier.0.value'], 'the MRN appears once, as the Patient identifier');
+    assert.equal(r.text.split('MRN-A-0001').length - 1, 1, 'and nowhere else in the text, keys included');
   });
 
   it('requires a session, ends it on logout, and refuses a forged token', async () => {
@@ -206,7 +224,7 @@ describe('vault service over HTTP', function () {
 
   it('lets the EHR service account (API token) record patients and manage care teams, and never read variants', async () => {
     const { HOST_ACTOR } = await import('../../vault/identity/principal.ts');
-    const ehr = await w.service.identity.createAccount({ username: 'ehr', roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR);
+    const { account: ehr } = await w.service.identity.createAccount({ username: 'ehr', roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR);
     const { token } = await w.service.identity.issueApiToken(ehr.accountId, 'integration', HOST_ACTOR);
     const body = { mrn: 'MRN-F-0006', givenName: 'Rosalind', familyName: 'Franklin', birthDate: '1920-07-25', sex: 'female', zip: '10001', conditions: [] };
     const created = await http(`${w.url}/patients`, { method: 'POST', token, body });
@@ -229,6 +247,8 @@ describe('vault service over HTTP', function () {
       'POST /v1/patients': { mrn: 'MRN-Z-9', givenName: 'Z', familyName: 'Z', birthDate: '2000-01-01', sex: 'unknown', zip: '12345', conditions: [] },
       'PATCH /v1/patients/:id': { zip: '12345' },
       'POST /v1/patients/:id/break-glass': { reason: 'testing the route table' },
+      'POST /v1/patients/:id/enrolments': { role: 'proxy', evidence: 'testing the route table' },
+      'POST /v1/patients/:id/accounts/:accountId/reset': { credentials: 'both' },
     };
     const patientRoutes = w.routes.filter((r) => r.route.touchesPatientData);
     assert.ok(patientRoutes.length >= 10);

@@ -1,70 +1,35 @@
-// A client for tests against the real server on loopback over HTTPS (or HTTP): node's fetch
-// cannot be told to trust the vault's own CA nor to send from a chosen local address, node:https can.
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { HttpResult } from './http-client.ts';
+// A request written over TLS exactly as given (any method, request line or header size), trusting
+// only the vault's CA, for what an HTTP client library would refuse or normalise. Ordinary HTTPS
+// requests go through http-client.ts with its `ca` option.
+import { connect } from 'node:tls';
 
-export interface RequestOptions {
-  method?: string;
-  token?: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** PEM of the CA that signed the server certificate (the vault's own) */
-  ca?: string;
-  /** the source address, e.g. 127.0.0.2 (Linux routes all of 127/8 to the loopback interface) */
-  localAddress?: string;
-  /** a keep-alive agent from `keepAliveAgent`, so a run of requests shares one connection */
-  agent?: HttpAgent;
+export interface RawReply {
+  status: number;
+  /** header names in lower case */
+  headers: Record<string, string>;
+  text: string;
 }
 
-/** One connection kept open between requests, from `localAddress` when given. */
-export function keepAliveAgent(url: string, options: { ca?: string; localAddress?: string } = {}): HttpAgent {
-  const common = { keepAlive: true, maxSockets: 1, ...(options.localAddress ? { localAddress: options.localAddress } : {}) };
-  return url.startsWith('https:') ? new HttpsAgent({ ...common, ...(options.ca ? { ca: options.ca } : {}) }) : new HttpAgent(common);
-}
-
-function headersOf(response: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(response.headers)) {
-    if (value === undefined) continue;
-    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
-  }
-  return headers;
-}
-
-export function request<T = Record<string, unknown>>(url: string, options: RequestOptions = {}): Promise<HttpResult<T>> {
-  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (payload !== undefined) headers['content-type'] = 'application/json';
-  const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+/** Writes `head` (request line and any headers, without the blank line), then reads until the server closes. */
+export function rawHttps(url: string, ca: string, head: string): Promise<RawReply> {
+  const target = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = send(
-      url,
-      {
-        method: options.method ?? 'GET',
-        headers,
-        ...(options.ca ? { ca: options.ca } : {}),
-        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
-        ...(options.agent ? { agent: options.agent } : {}),
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = text;
-          try {
-            body = text ? JSON.parse(text) : null;
-          } catch {
-            /* not JSON */
-          }
-          resolve({ status: response.statusCode ?? 0, headers: headersOf(response), body: body as T, text });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
+    const socket = connect({ host: target.hostname, port: Number(target.port), ca }, () => {
+      socket.write(`${head}\r\nHost: ${target.host}\r\nConnection: close\r\n\r\n`);
+    });
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const response = Buffer.concat(chunks).toString('utf8');
+      const split = response.indexOf('\r\n\r\n');
+      const [statusLine = '', ...lines] = response.slice(0, split < 0 ? response.length : split).split('\r\n');
+      const headers: Record<string, string> = {};
+      for (const line of lines) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine)?.[1] ?? 0), headers, text: split < 0 ? '' : response.slice(split + 4) });
+    });
   });
 }

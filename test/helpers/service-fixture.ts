@@ -1,7 +1,8 @@
 // A vault on disk that a service can serve at once: one synthetic patient with variants in a
-// known gene, a clinician on that patient's care team with TOTP enrolled, and the master key
-// that opens it. Built in-process and closed again, so another process (a child server, a
-// benchmark) can open it; `openFixtureService` and `loginClinician` serve in-process callers.
+// known gene, a clinician on that patient's care team, enrolled (TOTP pending until the first
+// login), and the master key that opens it. Built in-process and closed again, so another
+// process (a child server, a benchmark) can open it; `openFixtureService` and `loginClinician`
+// serve in-process callers.
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { Vault } from '../../vault/store/vault.ts';
@@ -10,7 +11,7 @@ import { ingestVcf } from '../../vault/ingest/ingest-vcf.ts';
 import { loadConfig } from '../../vault/config/load-config.ts';
 import type { Config } from '../../schemas/config.ts';
 import { openVaultService, logPath, LOG_KEYS, type ServiceOptions, type VaultService } from '../../vault/service/open-service.ts';
-import { HOST_ACTOR } from '../../vault/identity/principal.ts';
+import { enrolStaff } from './enrol-accounts.ts';
 import { currentTotp } from '../../vault/identity/totp.ts';
 import { generatePatients, writeSyntheticVcf } from '../../vault/demo/synthetic/index.ts';
 import { inspectLog } from '../../vault/log/log-scan.ts';
@@ -131,9 +132,8 @@ export async function buildFixtureVault(root: string, options: FixtureOptions = 
 }
 
 async function createClinician(service: VaultService, username: string): Promise<FixtureClinician> {
-  const account = await service.identity.createAccount({ username, roles: ['clinician'], kind: 'human', password: FIXTURE_PASSWORD }, HOST_ACTOR);
-  const { secret } = await service.identity.enrollTotp(account.accountId, HOST_ACTOR);
-  return { accountId: account.accountId, username, password: FIXTURE_PASSWORD, totpSecret: secret };
+  const { accountId, secret } = await enrolStaff(service, username, ['clinician'], FIXTURE_PASSWORD);
+  return { accountId, username, password: FIXTURE_PASSWORD, totpSecret: secret };
 }
 
 export interface AuditReadout {

@@ -1,6 +1,7 @@
 // The body of an audit entry. It carries ids and codes only, never PHI: no names, no MRNs, no
 // variant or consent contents. The schema is strict (unknown fields are refused) and limits
 // every field to the shape of an id or a code, so free text cannot slip in by accident.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 export interface AuditEvent {
@@ -24,6 +25,23 @@ export interface AuditEvent {
   reason?: string | null;
   /** marks an entry for review, e.g. break-glass access */
   flagged?: boolean;
+  // Where the request came from and what became of it. Optional: older entries lack them.
+  /** the peer address of the HTTP connection (never a forwarded header) */
+  sourceAddress?: string | null;
+  /** the client's own X-Request-Id, kept beside the server's `requestId` */
+  clientRequestId?: string | null;
+  /** the method and route pattern asked, e.g. `GET /v1/patients/:id` (never the raw URL) */
+  route?: string | null;
+  /** the HTTP status answered */
+  status?: number | null;
+  /** a stable outcome code: the problem code of an error answer, or a command's result */
+  outcome?: string | null;
+  /** the command run on the vault host, e.g. `variants`, `keys.rotate` */
+  command?: string | null;
+  /** an internal id the action was about besides the patient, e.g. the sample erased */
+  targetId?: string | null;
+  /** sizes of what was answered or written, e.g. { rows: 12 } */
+  counts?: Record<string, number>;
 }
 
 export const AUDIT_DECISIONS = ['permit', 'deny', 'success', 'failure'] as const;
@@ -32,6 +50,10 @@ const id = z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/, 'must be an id: 1 to 12
 const code = z.string().regex(/^[a-z][a-z0-9_.:-]{0,63}$/, 'must be a lowercase code of at most 64 characters');
 // Printable text without control characters: a log line can never be split or forged through it.
 const line = (max: number) => z.string().max(max, `must be at most ${max} characters`).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+
+const sourceAddress = z.string().max(64).refine((value) => isIP(value) !== 0, 'must be an IP address');
+const route = z.string().regex(/^[A-Z][A-Z-]{2,15} \/[A-Za-z0-9_/:.{}-]{0,200}$/, 'must be a method and a route pattern');
+const counts = z.record(code, z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)).refine((value) => Object.keys(value).length <= 16, 'must hold at most 16 counts');
 
 export const AuditEventSchema = z.strictObject({
   at: z.iso.datetime({ offset: true, message: 'must be an ISO date-time' }).optional(),
@@ -46,6 +68,14 @@ export const AuditEventSchema = z.strictObject({
   rule: line(500).nullable(),
   reason: line(200).nullable().optional(),
   flagged: z.boolean().optional(),
+  sourceAddress: sourceAddress.nullable().optional(),
+  clientRequestId: id.nullable().optional(),
+  route: route.nullable().optional(),
+  status: z.number().int().min(100).max(599).nullable().optional(),
+  outcome: code.nullable().optional(),
+  command: code.nullable().optional(),
+  targetId: id.nullable().optional(),
+  counts: counts.optional(),
 });
 
 export class AuditEventError extends Error {
@@ -63,7 +93,10 @@ export function parseAuditEvent(input: unknown): AuditEvent {
   const result = AuditEventSchema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const field = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(event)');
-  const detail = issue.code === 'unrecognized_keys' ? 'is not an audit event field' : issue.code === 'invalid_type' ? `must be ${issue.expected}` : issue.message;
+  // a bad key of a record (counts) is itself the value: name the record, not the key
+  const path = issue.code === 'invalid_key' ? issue.path.slice(0, -1) : issue.path;
+  const field = path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(event)');
+  const detail =
+    issue.code === 'unrecognized_keys' ? 'is not an audit event field' : issue.code === 'invalid_type' ? `must be ${issue.expected}` : issue.code === 'invalid_key' ? 'keys must be lowercase codes' : issue.message;
   throw new AuditEventError(field, detail);
 }

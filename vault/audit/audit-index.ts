@@ -43,6 +43,18 @@ function insertInOrder(list: Indexed[], item: Indexed): void {
   list.splice(at, 0, item);
 }
 
+/** Index of the last item whose seq is at most `seq` (-1 when none): lists are in seq order. */
+function lastAtOrBefore(list: Indexed[], seq: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (list[mid]!.entry.seq <= seq) low = mid + 1;
+    else high = mid;
+  }
+  return low - 1;
+}
+
 function timeBound(field: 'from' | 'to', value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const ms = Date.parse(value);
@@ -101,6 +113,20 @@ export class AuditIndex {
       found.push(entry);
     }
     return found;
+  }
+
+  /**
+   * One patient's (or actor's) entries, newest first, starting at seq `atOrBefore`: for paging a
+   * long trail without rescanning it. A binary search finds the start, so a page costs what it reads.
+   */
+  *newestFirst(scope: Pick<AuditFilter, 'patientId' | 'actorId'>, atOrBefore = Number.MAX_SAFE_INTEGER): Generator<LogEntry<AuditEvent>> {
+    const list = this.narrowest(scope);
+    for (let i = lastAtOrBefore(list, atOrBefore); i >= 0; i--) {
+      const { entry } = list[i]!;
+      if (scope.patientId !== undefined && entry.body.patientId !== scope.patientId) continue;
+      if (scope.actorId !== undefined && entry.body.actorId !== scope.actorId) continue;
+      yield entry;
+    }
   }
 
   private narrowest(filter: AuditFilter): Indexed[] {

@@ -11,6 +11,17 @@ export class UsageError extends Error {
   }
 }
 
+/** A command's own refusal, with a stable code for the audit log; the message is for the terminal only. */
+export class CommandFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CommandFailure';
+  }
+}
+
 export type Flags = Record<string, string | boolean | undefined>;
 
 export interface CommandIo {
@@ -18,6 +29,8 @@ export interface CommandIo {
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
   isTty: boolean;
+  /** asks the person at the terminal without echo; absent when nobody is there to answer */
+  askHidden?: (question: string) => Promise<string>;
 }
 
 export function stringFlag(flags: Flags, name: string): string | undefined {

@@ -2,12 +2,14 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type CommandIo } from './cli-context.ts';
 import { COMMANDS, usage } from './commands/index.ts';
+import { promptHidden } from './commands/secret-input.ts';
 
-const BOOLEAN_FLAGS = ['help', 'plain-http'];
+const BOOLEAN_FLAGS = ['help', 'plain-http', 'for-profit', 'commercial'];
 const STRING_FLAGS = [
   'data-dir', 'master-key-file', 'new-master-key-file', 'cache-budget-mb', 'workers', 'log-level', 'host', 'port', 'tls-hostnames',
   'patient', 'sample', 'map', 'targets', 'region', 'gene', 'significance', 'format', 'variant', 'sample-id',
-  'role', 'username', 'password', 'password-file', 'name', 'out', 'token-id', 'label', 'expires-days',
+  'role', 'username', 'password', 'password-file', 'name', 'out', 'code-file', 'credentials', 'token-id', 'label', 'expires-days',
+  'consent', 'purpose', 'consented', 'consent-text', 'sensitive', 'commitments', 'irb', 'country', 'publish-after', 'project', 'at',
 ];
 const OPTIONS: Record<string, { type: 'boolean' | 'string' }> = {};
 for (const f of BOOLEAN_FLAGS) OPTIONS[f] = { type: 'boolean' };
@@ -56,6 +58,7 @@ const io: CommandIo = {
   err: (t) => process.stderr.write(t.endsWith('\n') || t.startsWith('\r') ? t : t + '\n'),
   env: process.env,
   isTty: Boolean(process.stderr.isTTY),
+  ...(process.stdin.isTTY && { askHidden: promptHidden }),
 };
 
 if (process.argv[1] && /(main\.ts|genovault(\.mjs)?)$/.test(process.argv[1])) {

@@ -2,7 +2,8 @@
 // break-glass grants, all appended to a sealed event log and replayed into memory at start.
 import type { SealedAppendLog, LogEntry } from '../log/sealed-append-log.ts';
 import type { PatientRecord, PatientRecordInput, PatientRecordUpdate } from '../../schemas/clinical.ts';
-import type { ClinicalEvent } from './clinical-events.ts';
+import type { ClinicalEvent, LinkProof } from './clinical-events.ts';
+import type { RelativeRelationship } from '../../schemas/enrolment.ts';
 import { randomId } from '../store/ids.ts';
 
 export interface BreakGlassGrant {
@@ -21,6 +22,7 @@ export class ClinicalStore {
   private readonly history = new Map<string, PatientRecord[]>();
   private readonly careTeam = new Set<string>();
   private readonly proxies = new Set<string>();
+  private readonly relatives = new Map<string, RelativeRelationship>();
   private readonly grants: BreakGlassGrant[] = [];
 
   private constructor(private readonly log: SealedAppendLog<ClinicalEvent>) {}
@@ -53,6 +55,9 @@ export class ClinicalStore {
       case 'proxy.unlinked':
         this.proxies.delete(pairKey(e.userId, e.patientId));
         break;
+      case 'relative.linked':
+        this.relatives.set(pairKey(e.userId, e.patientId), e.relationship);
+        break;
       case 'break_glass.granted':
         this.grants.push({ grantId: e.grantId, patientId: e.patientId, userId: e.userId, reason: e.reason, grantedAt: entry.at, expiresAt: e.expiresAt });
         break;
@@ -72,7 +77,9 @@ export class ClinicalStore {
     const current = this.records.get(patientId);
     if (!current) return undefined;
     const { patientId: _p, version: _v, updatedAt: _a, updatedBy: _b, ...input } = current;
-    return this.recordPatient(patientId, { ...input, ...update, mrn: current.mrn }, actorId);
+    // only the fields given change; a field present but undefined is not a change
+    const given = Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined));
+    return this.recordPatient(patientId, { ...input, ...given, mrn: current.mrn }, actorId);
   }
 
   get(patientId: string): PatientRecord | undefined {
@@ -92,8 +99,18 @@ export class ClinicalStore {
     await this.append({ type: member ? 'care_team.added' : 'care_team.removed', patientId, userId, actorId });
   }
 
-  async setProxy(patientId: string, userId: string, linked: boolean, actorId: string): Promise<void> {
-    await this.append({ type: linked ? 'proxy.linked' : 'proxy.unlinked', patientId, userId, actorId });
+  /** Records a proxy proven by a patient enrolment. */
+  async linkProxy(patientId: string, userId: string, actorId: string, proof: LinkProof): Promise<void> {
+    await this.append({ type: 'proxy.linked', patientId, userId, actorId, proof });
+  }
+
+  async unlinkProxy(patientId: string, userId: string, actorId: string): Promise<void> {
+    await this.append({ type: 'proxy.unlinked', patientId, userId, actorId });
+  }
+
+  /** Records a relative proven by a patient enrolment (no access follows from it). */
+  async linkRelative(patientId: string, userId: string, actorId: string, relationship: RelativeRelationship, proof: LinkProof): Promise<void> {
+    await this.append({ type: 'relative.linked', patientId, userId, actorId, relationship, proof });
   }
 
   async grantBreakGlass(patientId: string, userId: string, reason: string, durationMs: number, now: number): Promise<BreakGlassGrant> {
@@ -108,6 +125,11 @@ export class ClinicalStore {
 
   isProxyFor(userId: string, patientId: string): boolean {
     return this.proxies.has(pairKey(userId, patientId));
+  }
+
+  /** How the account's holder is related to the patient, if they are a recorded relative. */
+  relativeOf(userId: string, patientId: string): RelativeRelationship | undefined {
+    return this.relatives.get(pairKey(userId, patientId));
   }
 
   activeBreakGlass(userId: string, patientId: string, now: number): BreakGlassGrant | undefined {

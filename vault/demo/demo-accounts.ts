@@ -1,14 +1,38 @@
-// The demo's people on the service side: each patient's clinical record, one account per role
-// with a deterministic password and a TOTP secret, an EHR service account with an API token,
-// and the relationships (care team, proxy, patient link) that make the policy say yes.
+// The demo's people on the service side: each patient's clinical record, one account per role,
+// an EHR service account with an API token, and the relationships (care team, proxy, relative,
+// patient link) that make the policy say yes. Every person is enrolled the real way, by a
+// one-time code (staff codes from the host, patient, proxy and relative codes issued by the demo
+// registrar after "identity proofing"); the demo then redeems each code itself, in the person's
+// place, choosing a deterministic password, and says so when it prints the logins.
 import { createHash } from 'node:crypto';
-import { HOST_ACTOR } from '../identity/principal.ts';
+import { HOST_ACTOR, type Principal } from '../identity/principal.ts';
 import type { Role } from '../identity/roles.ts';
+import type { PatientEnrolmentBody } from '../../schemas/enrolment.ts';
 import type { VaultService } from '../service/open-service.ts';
+import { issuePatientEnrolment, redeemEnrolment } from '../service/enrolments.ts';
+import { internalRequest } from '../service/patient-access.ts';
+import { recordOutcome } from '../service/audit-outcome.ts';
 import type { DemoPatient } from './demo-population.ts';
 
 /** The human roles that get a demo login, in the order they are printed. */
-export const DEMO_HUMAN_ROLES = ['admin', 'clinician', 'genetic_counselor', 'patient', 'proxy', 'researcher', 'ethics_board', 'insurer', 'relative', 'auditor'] as const satisfies readonly Role[];
+export const DEMO_HUMAN_ROLES = [
+  'admin',
+  'registrar',
+  'clinician',
+  'genetic_counselor',
+  'patient',
+  'proxy',
+  'relative',
+  'researcher',
+  'ethics_board',
+  'privacy_officer',
+  'insurer',
+  'auditor',
+] as const satisfies readonly Role[];
+type DemoRole = (typeof DEMO_HUMAN_ROLES)[number];
+/** The roles whose accounts are linked to a patient: enrolled through the registrar. */
+const PATIENT_LINKED = ['patient', 'proxy', 'relative'] as const;
+const DEMO_REQUEST = 'demo-setup';
 
 export interface DemoAccount {
   role: Role;
@@ -46,16 +70,18 @@ export function demoPassword(role: Role): string {
 
 export const demoUsername = (role: Role) => `demo.${role}`;
 
-const NOTES: Record<(typeof DEMO_HUMAN_ROLES)[number], string> = {
-  admin: 'manages accounts; can never read records or variants',
+const NOTES: Record<DemoRole, string> = {
+  admin: 'manages staff accounts; can never read records or variants, nor enrol a patient',
+  registrar: 'registers patients, assigns care teams, enrols patients, proxies and relatives',
   clinician: 'on the care team of the focus patient and three others',
   genetic_counselor: 'on the same care teams as the clinician',
   patient: 'is the focus patient: sees their own record, variants and access log',
   proxy: "legal proxy of another patient: sees that patient's record",
+  relative: "the focus patient's sibling; refused everything until the patient shares a result",
   researcher: 'no patient-level access (cohorts come through the research gateway)',
   ethics_board: 'reviews audit events and break-glass grants',
+  privacy_officer: 'reviews flagged audit events (break-glass, patient-linked accounts)',
   insurer: 'refused everything until a patient approves a release',
-  relative: 'refused everything until a patient shares a result',
   auditor: 'reads audit events',
 };
 
@@ -76,41 +102,57 @@ async function recordAll(service: VaultService, patients: readonly DemoPatient[]
   }
 }
 
-async function auditCreation(service: VaultService, accountId: string): Promise<void> {
-  await service.audit.record({ requestId: null, actorId: HOST_ACTOR, actorRoles: [], action: 'user.create', resource: 'account', patientId: null, purpose: 'operations', decision: 'success', rule: null, reason: accountId });
-}
-
 async function createEhrService(service: VaultService): Promise<DemoAccount> {
   const username = 'demo.ehr';
-  const created = await service.identity.createAccount({ username, roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR);
-  await auditCreation(service, created.accountId);
-  const { token } = await service.identity.issueApiToken(created.accountId, 'demo', HOST_ACTOR);
-  return { role: 'ehr_service', username, accountId: created.accountId, apiToken: token, note: 'the EHR integration: records patients, manages care teams (API token or client certificate)' };
+  const { account } = await service.identity.createAccount({ username, roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR);
+  await recordOutcome(service.audit, { requestId: DEMO_REQUEST, actor: HOST_ACTOR, action: 'user.create', resource: 'account', decision: 'success', reason: account.accountId });
+  const { token } = await service.identity.issueApiToken(account.accountId, 'demo', HOST_ACTOR);
+  return { role: 'ehr_service', username, accountId: account.accountId, apiToken: token, note: 'the EHR integration: records patients, manages care teams (API token or client certificate)' };
 }
 
-async function createPerson(service: VaultService, role: (typeof DEMO_HUMAN_ROLES)[number], focus: DemoFocus): Promise<DemoAccount> {
+/** The demo redeems the code in the person's place, as they would at POST /v1/enrolments. */
+async function redeemAsThePerson(service: VaultService, role: DemoRole, code: string): Promise<DemoAccount> {
   const username = demoUsername(role);
   const password = demoPassword(role);
-  const patientLink = role === 'patient' ? { patientId: focus.focusPatientId } : {};
-  const created = await service.identity.createAccount({ username, roles: [role], kind: 'human', password, ...patientLink }, HOST_ACTOR);
-  await auditCreation(service, created.accountId);
-  // Pending until the first login with a current code, which confirms it.
-  const { secret } = await service.identity.enrollTotp(created.accountId, HOST_ACTOR);
-  return { role, username, accountId: created.accountId, password, totpSecret: secret, note: NOTES[role] };
+  const result = await redeemEnrolment(service, { username, code, newPassword: password }, { requestId: DEMO_REQUEST });
+  if (!result.ok || !result.totp) throw new Error(`demo enrolment of ${role} failed`);
+  return { role, username, accountId: result.principal.accountId, password, totpSecret: result.totp.secret, note: NOTES[role] };
 }
 
-/** Records every patient and creates the demo accounts and relationships. */
+/** A staff member: the host creates the account, which yields only an enrolment code. */
+async function enrolStaff(service: VaultService, role: DemoRole): Promise<DemoAccount> {
+  const { account, enrolment } = await service.identity.createAccount({ username: demoUsername(role), roles: [role], kind: 'human' }, HOST_ACTOR);
+  await recordOutcome(service.audit, { requestId: DEMO_REQUEST, actor: HOST_ACTOR, action: 'user.create', resource: 'account', decision: 'success', reason: account.accountId });
+  return redeemAsThePerson(service, role, enrolment!.code);
+}
+
+/** A patient, proxy or relative: the registrar proofs their identity and issues their code. */
+async function enrolPatientLinked(service: VaultService, registrar: Principal, role: (typeof PATIENT_LINKED)[number], patientId: string): Promise<DemoAccount> {
+  const body: PatientEnrolmentBody =
+    role === 'relative'
+      ? { role, evidence: 'demo: synthetic person, no document', relationship: 'sibling' }
+      : { role, evidence: 'demo: synthetic person, no document' };
+  const issued = await issuePatientEnrolment(service, registrar, patientId, body, internalRequest(DEMO_REQUEST));
+  return redeemAsThePerson(service, role, issued.code);
+}
+
+/** Records every patient and enrols the demo accounts and relationships. */
 export async function createDemoPeople(service: VaultService, patients: readonly DemoPatient[], focus: DemoFocus): Promise<DemoPeople> {
   const patientIds = patientIdsOf(service, patients);
   const ehr = await createEhrService(service);
   await recordAll(service, patients, patientIds, ehr.accountId);
   const people: DemoAccount[] = [];
-  for (const role of DEMO_HUMAN_ROLES) people.push(await createPerson(service, role, focus));
+  for (const role of DEMO_HUMAN_ROLES) if (!(PATIENT_LINKED as readonly string[]).includes(role)) people.push(await enrolStaff(service, role));
+  const registrarId = people.find((a) => a.role === 'registrar')!.accountId;
+  const registrar: Principal = { accountId: registrarId, username: demoUsername('registrar'), kind: 'human', roles: ['registrar'] };
+  people.push(await enrolPatientLinked(service, registrar, 'patient', focus.focusPatientId));
+  people.push(await enrolPatientLinked(service, registrar, 'proxy', focus.proxyPatientId));
+  people.push(await enrolPatientLinked(service, registrar, 'relative', focus.focusPatientId));
   const byRole = (role: Role) => people.find((a) => a.role === role)!.accountId;
   for (const patientId of new Set([focus.focusPatientId, ...focus.careTeamPatientIds])) {
     await service.clinical.setCareTeam(patientId, byRole('clinician'), true, ehr.accountId);
     await service.clinical.setCareTeam(patientId, byRole('genetic_counselor'), true, ehr.accountId);
   }
-  await service.clinical.setProxy(focus.proxyPatientId, byRole('proxy'), true, ehr.accountId);
-  return { accounts: [...people, ehr], patientIds };
+  const ordered = DEMO_HUMAN_ROLES.map((role) => people.find((a) => a.role === role)!);
+  return { accounts: [...ordered, ehr], patientIds };
 }

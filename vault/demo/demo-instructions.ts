@@ -52,6 +52,12 @@ export function loginInstructions(ctx: LoginContext): string[] {
     '',
     ...ctx.accounts.map((a) => `  ${a.username.padEnd(23)} ${a.note}`),
     '',
+    'The demo enrolled every person itself: each account got a one-time enrolment code (staff from the',
+    'host, the patient, proxy and relative from the demo registrar after identity proofing), and the demo',
+    'redeemed each code in the person\u2019s place, choosing the passwords above and receiving the TOTP',
+    'secrets. In real use each person redeems their own code (POST /v1/enrolments or',
+    '`genovault users enrol`), and no one else ever sees their password or TOTP secret.',
+    '',
     `Each person logs in with password and a TOTP code; the first login confirms the TOTP secret.`,
     `A code is accepted once: wait ${TOTP_STEP_SECONDS} s for the next one before logging in again as the same user.`,
     '',
@@ -68,6 +74,15 @@ export function loginInstructions(ctx: LoginContext): string[] {
     lines.push('', 'As the EHR integration (API token), put the counsellor on another patient\u2019s care team:');
     const counselor = byRole('genetic_counselor')!;
     lines.push(`  curl ${cacert} -X PUT -H "authorization: Bearer ${ehr.apiToken}" ${ctx.baseUrl}/v1/patients/${ctx.focus.untreatedPatientId}/care-team/${counselor.accountId}`);
+  }
+  const registrar = byRole('registrar');
+  if (registrar) {
+    lines.push('', 'As the registrar, after checking a document in person, issue a one-time code for a legal proxy of the focus patient:');
+    lines.push(...sessionFor(registrar, ctx));
+    lines.push(
+      `  curl ${cacert} -X POST -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"role":"proxy","evidence":"court order ref. 2025-0042"}' ${ctx.baseUrl}/v1/patients/${focus}/enrolments`,
+      `  curl ${cacert} -X POST -H 'content-type: application/json' -d '{"username":"new.proxy","code":"<code>","newPassword":"<a passphrase>"}' ${ctx.baseUrl}/v1/enrolments   # the person redeems it`,
+    );
   }
   lines.push('', `The API describes itself: curl ${cacert} ${ctx.baseUrl}/v1/openapi.json`);
   return lines;

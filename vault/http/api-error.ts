@@ -85,8 +85,20 @@ export function methodNotAllowed(allowed: string[]): ApiError {
   });
 }
 
-export function unauthenticated(detail = 'sign in first'): ApiError {
-  return new ApiError({ code: 'unauthenticated', status: 401, title: 'Authentication required', detail });
+/** The challenge every 401 carries (RFC 9110 11.6.1, RFC 6750 3). */
+export const AUTH_REALM = 'genovault';
+export const BEARER_CHALLENGE = `Bearer realm="${AUTH_REALM}"`;
+/** RFC 6750 3.1: a token was presented and refused (expired, revoked, unknown). */
+export const INVALID_TOKEN_CHALLENGE = `${BEARER_CHALLENGE}, error="invalid_token"`;
+
+export function unauthenticated(detail = 'sign in first', options: { tokenRefused?: boolean } = {}): ApiError {
+  return new ApiError({
+    code: 'unauthenticated',
+    status: 401,
+    title: 'Authentication required',
+    detail,
+    headers: { 'WWW-Authenticate': options.tokenRefused ? INVALID_TOKEN_CHALLENGE : BEARER_CHALLENGE },
+  });
 }
 
 export function clientCertificateRejected(): ApiError {
@@ -95,5 +107,25 @@ export function clientCertificateRejected(): ApiError {
     status: 401,
     title: 'Client certificate not accepted',
     detail: 'the client certificate was not issued by this vault',
+    headers: { 'WWW-Authenticate': BEARER_CHALLENGE },
   });
+}
+
+export function methodNotImplemented(): ApiError {
+  return new ApiError({ code: 'method_not_implemented', status: 501, title: 'Method not implemented', detail: 'this API does not implement this request method' });
+}
+
+// Requests node's HTTP parser refuses before the app sees them (see client-error.ts).
+
+export function headersTooLarge(limitBytes: number): ApiError {
+  return new ApiError({
+    code: 'headers_too_large',
+    status: 431,
+    title: 'Request header fields too large',
+    detail: `the request line and headers together must stay under ${limitBytes} bytes`,
+  });
+}
+
+export function malformedRequest(): ApiError {
+  return new ApiError({ code: 'malformed_request', status: 400, title: 'Malformed request', detail: 'the request is not valid HTTP/1.1 or uses a method this server does not know' });
 }

@@ -10,6 +10,8 @@ import { mountRoutes } from './mount-routes.ts';
 import type { Authenticator, MountedRoute } from './mount-routes.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import type { ApiInfo } from './openapi.ts';
+import { patientRequestAuditMiddleware } from './patient-request-audit.ts';
+import type { PatientRequestAuditor } from './patient-request-audit.ts';
 import { problemMiddleware } from './problem-response.ts';
 import { requestIdMiddleware } from './request-id.ts';
 import { defineRoute, defineRouteTable } from './route.ts';
@@ -25,6 +27,8 @@ export interface HttpAppOptions {
   tls: boolean;
   info?: ApiInfo;
   authenticate?: Authenticator;
+  /** records the outcome of every request to a route that touches patient data; required when there is one */
+  auditPatientRequest?: PatientRequestAuditor;
   defaultBodyLimitBytes?: number;
 }
 
@@ -60,6 +64,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     ...(options.authenticate ? { authenticate: options.authenticate } : {}),
     ...(options.defaultBodyLimitBytes ? { defaultBodyLimitBytes: options.defaultBodyLimitBytes } : {}),
   });
+  const patientRoute = mounted.find((m) => m.route.touchesPatientData);
+  if (patientRoute && !options.auditPatientRequest) {
+    // deny by default: requests to a patient route would go unaudited whenever authorize() is not reached
+    throw new Error(`route ${patientRoute.route.method.toUpperCase()} ${patientRoute.fullPath} touches patient data but no request auditor was given`);
+  }
   // built once, eagerly, so a schema the generator cannot describe fails at start, not on first GET
   openApi.document = buildOpenApiDocument(mounted, options.info ?? DEFAULT_INFO);
 
@@ -69,6 +78,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.on('error', (err: unknown) => options.logger.error({ err }, 'error after the response began'));
   app.use(requestIdMiddleware(options.logger));
   app.use(accessLogMiddleware());
+  if (options.auditPatientRequest) app.use(patientRequestAuditMiddleware(router, mounted, options.auditPatientRequest));
   app.use(securityHeadersMiddleware({ tls: options.tls }));
   app.use(problemMiddleware());
   app.use(clientCertificateMiddleware());

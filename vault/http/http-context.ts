@@ -11,8 +11,18 @@ export interface ClientCertificate {
   fingerprint256: string;
 }
 
+/** What became of an authorization decision audited for this request (see patient-request-audit.ts). */
+export type AuditedDecision = 'permit' | 'deny';
+
 export interface HttpState {
+  /** made by the server for every request: the key of its audit entries */
   requestId: string;
+  /** the client's own X-Request-Id, kept beside ours when well formed */
+  clientRequestId: string | null;
+  /** the peer address of the connection (never X-Forwarded-For) */
+  sourceAddress: string | null;
+  /** set by whoever audits an authorization decision for this request: 'deny' once any was refused */
+  auditedDecision?: AuditedDecision;
   /** child logger carrying requestId; log ids and counts here, never PHI */
   log: Logger;
   /** set only when the client presented a certificate that our CA signed */

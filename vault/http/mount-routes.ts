@@ -67,7 +67,9 @@ export function mountRoutes(tables: readonly RouteTable[], options: MountOptions
     // deny by default: a session route without an authenticator would be open to anyone
     throw new Error(`route ${needsAuth.route.method.toUpperCase()} ${needsAuth.fullPath} needs a session but no authenticator was given`);
   }
-  const router = new Router<HttpState>();
+  // paths match exactly: /V1/PATIENTS or a trailing slash is another path, so a rule or a log
+  // keyed on the path cannot be sidestepped by spelling it differently
+  const router = new Router<HttpState>({ sensitive: true, strict: true });
   for (const entry of mounted) {
     router[entry.route.method](entry.fullPath, routeMiddleware(entry, options));
   }

@@ -4,7 +4,7 @@
 import type { Middleware } from 'koa';
 import { PROBLEM_CONTENT_TYPE } from '../../schemas/http/problem.ts';
 import type { Problem } from '../../schemas/http/problem.ts';
-import { ApiError, methodNotAllowed, notFound } from './api-error.ts';
+import { ApiError, BEARER_CHALLENGE, methodNotAllowed, methodNotImplemented, notFound } from './api-error.ts';
 import type { HttpContext, HttpState } from './http-context.ts';
 
 export function problemOf(error: ApiError, requestId: string): Problem {
@@ -44,12 +44,14 @@ function toApiError(err: unknown, ctx: HttpContext): ApiError {
 
 export function sendProblem(ctx: HttpContext, error: ApiError): void {
   for (const [name, value] of Object.entries(error.headers)) ctx.set(name, value);
+  // RFC 9110: a 401 always says how to authenticate, whichever part of the app raised it
+  if (error.status === 401 && !ctx.response.get('WWW-Authenticate')) ctx.set('WWW-Authenticate', BEARER_CHALLENGE);
   ctx.status = error.status;
   ctx.type = PROBLEM_CONTENT_TYPE;
   ctx.body = problemOf(error, ctx.state.requestId);
 }
 
-/** After routing: turn the router's bodiless 404 and 405 into problems as well. */
+/** After routing: turn the router's bodiless 404, 405 and 501 (TRACE, PROPFIND...) into problems as well. */
 function unanswered(ctx: HttpContext): ApiError | undefined {
   if (ctx.body !== undefined && ctx.body !== null) return undefined;
   if (ctx.status === 404) return notFound('no route matches this path');
@@ -57,6 +59,7 @@ function unanswered(ctx: HttpContext): ApiError | undefined {
     const allowed = ctx.response.get('Allow');
     return methodNotAllowed(allowed ? allowed.split(/\s*,\s*/) : []);
   }
+  if (ctx.status === 501) return methodNotImplemented();
   return undefined;
 }
 

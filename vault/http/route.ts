@@ -33,6 +33,11 @@ export interface RouteDefinition<R extends RequestSchemas = RequestSchemas> {
   /** true when the handler reads or writes anything about a patient: it must go through authorize() */
   touchesPatientData: boolean;
   /**
+   * The path parameter naming the patient (`id` in `/patients/:id`). Every request to a route that
+   * touches patient data is audited whatever its outcome, and this says which patient it named.
+   */
+  patientParam?: string;
+  /**
    * Gets the parsed request; a returned value other than undefined becomes the JSON body.
    * (Method syntax on purpose: it lets tables hold routes with different schemas.)
    */
@@ -62,6 +67,19 @@ function checkRoute(route: Route): void {
     throw new Error(`route ${where}: path parameters [${inPath.join(', ')}] differ from params schema [${inSchema.join(', ')}]`);
   }
   if (Object.keys(route.responses).length === 0) throw new Error(`route ${where}: declare at least one response`);
+  checkPatientParam(route, where, inPath);
+}
+
+/** A route under /patients/:x that touches patient data must say that x names the patient, so its requests are audited by patient. */
+function checkPatientParam(route: Route, where: string, inPath: string[]): void {
+  const underPatient = /\/patients\/:([A-Za-z_][A-Za-z0-9_]*)/.exec(route.path)?.[1];
+  if (route.patientParam !== undefined) {
+    if (!route.touchesPatientData) throw new Error(`route ${where}: patientParam is only for routes that touch patient data`);
+    if (!inPath.includes(route.patientParam)) throw new Error(`route ${where}: patientParam ${route.patientParam} is not a path parameter`);
+  }
+  if (route.touchesPatientData && underPatient !== undefined && route.patientParam !== underPatient) {
+    throw new Error(`route ${where}: declare patientParam: '${underPatient}' (the parameter naming the patient)`);
+  }
 }
 
 /** Declares a route; the handler's input is typed by the request schemas. */

@@ -1,5 +1,6 @@
 // Request validation: a route declares zod schemas for params, query and body, and gets back
 // typed values or a 400 whose errors name each bad field as `query.region`, `body.items.0`...
+// Only declared names are named: an undeclared parameter's name is input too, and is not echoed.
 import type { z } from 'zod';
 import type { FieldError } from '../../schemas/http/problem.ts';
 import { validationFailed } from './api-error.ts';
@@ -33,30 +34,43 @@ export function fieldErrorsOf(part: RequestPart, error: z.ZodError): FieldError[
 
 export interface RawRequest {
   params: Record<string, string>;
-  query: Record<string, string>;
+  /** a name given more than once holds all its values */
+  query: Record<string, string | string[]>;
   body: unknown;
 }
 
-/** Parameters the route does not declare are refused, not silently dropped. */
-function unknownQueryParameters(schema: ObjectSchema | undefined, query: Record<string, string>): FieldError[] {
-  const known = new Set(schema ? Object.keys(schema.shape) : []);
-  return Object.keys(query)
-    .filter((key) => !known.has(key))
-    .map((key) => ({ path: `query.${key}`, message: 'not a parameter of this route' }));
+/**
+ * The query as one string per declared name. A parameter the route does not declare, or one
+ * given twice, is refused rather than dropped or turned into an array.
+ */
+function checkQueryNames(schema: ObjectSchema | undefined, query: RawRequest['query']): { values: Record<string, string>; errors: FieldError[] } {
+  const known = Object.keys(schema?.shape ?? {});
+  const values: Record<string, string> = {};
+  const errors: FieldError[] = [];
+  let undeclared = false;
+  for (const [key, value] of Object.entries(query)) {
+    if (!known.includes(key)) undeclared = true;
+    else if (Array.isArray(value)) errors.push({ path: `query.${key}`, message: 'given more than once' });
+    else values[key] = value;
+  }
+  if (undeclared) {
+    errors.push({ path: 'query', message: known.length > 0 ? `holds a parameter this route does not take (it takes ${known.join(', ')})` : 'this route takes no query parameters' });
+  }
+  return { values, errors };
 }
 
 /**
- * Parses every declared part and reports all failures at once. Query parameters the route does
- * not declare are refused.
+ * Parses every declared part and reports all failures at once.
  */
 export function parseRequest<R extends RequestSchemas>(schemas: R, raw: RawRequest): ParsedRequest<R> {
-  const errors: FieldError[] = [];
   const parsed: Record<RequestPart, unknown> = { params: {}, query: {}, body: undefined };
-  errors.push(...unknownQueryParameters(schemas.query, raw.query));
+  const query = checkQueryNames(schemas.query, raw.query);
+  const errors: FieldError[] = [...query.errors];
+  const input = { params: raw.params, query: query.values, body: raw.body };
   for (const part of ['params', 'query', 'body'] as const) {
     const schema = schemas[part];
     if (!schema) continue;
-    const result = schema.safeParse(raw[part]);
+    const result = schema.safeParse(input[part]);
     if (result.success) parsed[part] = result.data;
     else errors.push(...fieldErrorsOf(part, result.error));
   }

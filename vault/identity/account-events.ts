@@ -1,6 +1,7 @@
 // The events of the account log. Replayed in order they give every account's current state.
 // Secrets travel here as plain strings: the log is sealed, and these bodies are never logged.
 // (In memory they are wrapped in Secret at once.) `at` is the service clock, in ISO 8601.
+import type { PatientLinkRole, RelativeRelationship } from '../../schemas/enrolment.ts';
 import type { AccountKind, Role } from './roles.ts';
 
 interface Attributed {
@@ -10,13 +11,54 @@ interface Attributed {
   at: string;
 }
 
+/** Who a patient enrolment makes an account for, and the identity proofing behind it. */
+export interface PatientLink {
+  patientId: string;
+  role: PatientLinkRole;
+  /** reference to the identity document or proxy documentation checked in person */
+  evidence: string;
+  relationship?: RelativeRelationship;
+}
+
+/** One-time enrolment codes: issued, failed attempts, redeemed. Only the secret's hash is kept. */
+export type EnrolmentEvent =
+  | {
+      type: 'enrolment.issued';
+      enrolmentId: string;
+      secretHash: string;
+      actorId: string;
+      at: string;
+      expiresAt: string;
+      /** what the redemption sets; for an existing account these are cleared now (a reset) */
+      sets: { password: boolean; totp: boolean };
+      /** the existing account it is for (a new staff account or a reset); absent for a patient enrolment */
+      accountId?: string;
+      /** the patient it concerns: the new account's patient, or the patient a reset was issued under */
+      patientId?: string;
+      /** for a patient enrolment: the account to create on redemption */
+      link?: PatientLink;
+    }
+  | { type: 'enrolment.failed'; enrolmentId: string; at: string }
+  | {
+      type: 'enrolment.redeemed';
+      enrolmentId: string;
+      accountId: string;
+      at: string;
+      passwordHash?: string;
+      totpSecret?: string;
+      /** a patient enrolment creates its account here, in the same event as the code is spent */
+      newAccount?: { username: string; roles: Role[]; patientId?: string };
+    };
+
 export type AccountEvent =
   | (Attributed & {
       type: 'account.created';
       username: string;
       kind: AccountKind;
       roles: Role[];
+      /** older vaults only: patient accounts now come from a patient enrolment */
       patientId?: string;
+      /** older vaults only: people now set their own password by enrolment */
       passwordHash?: string;
     })
   | (Attributed & { type: 'account.password_changed'; passwordHash: string; reason: 'set' | 'rehash' })
@@ -34,6 +76,7 @@ export type AccountEvent =
   | (Attributed & { type: 'api_token.issued'; tokenId: string; tokenHash: string; label: string; expiresAt?: string })
   /** a replacement for `tokenId`, which now expires at `oldExpiresAt` (the overlap) */
   | (Attributed & { type: 'api_token.rotated'; tokenId: string; oldExpiresAt: string; newTokenId: string; tokenHash: string; label: string; expiresAt: string })
-  | (Attributed & { type: 'api_token.revoked'; tokenId: string });
+  | (Attributed & { type: 'api_token.revoked'; tokenId: string })
+  | EnrolmentEvent;
 
 export type AccountEventType = AccountEvent['type'];

@@ -1,7 +1,9 @@
 // Accounts as the replay of their event log. The store applies events; deciding whether an
 // event is allowed is the identity service's job, done before the event is appended.
 import type { LogEntry, SealedAppendLog } from '../log/sealed-append-log.ts';
-import type { AccountEvent } from './account-events.ts';
+import type { AccountEvent, EnrolmentEvent } from './account-events.ts';
+import { EnrolmentBook } from './enrolment-book.ts';
+import { IdentityError } from './identity-errors.ts';
 import type { AccountKind, Role } from './roles.ts';
 import { Secret } from './secret.ts';
 
@@ -50,11 +52,23 @@ export interface AccountStoreOptions {
   legacyTokenLifetimeMs: number;
 }
 
+/** The account, or the not-found error every account operation answers with. */
+export function requireAccount(store: AccountStore, accountId: string): AccountState {
+  const account = store.get(accountId);
+  if (!account) throw new IdentityError('unknown_account', 'not_found', 'no such account', 'accountId');
+  return account;
+}
+
+function isEnrolmentEvent(e: AccountEvent): e is EnrolmentEvent {
+  return e.type === 'enrolment.issued' || e.type === 'enrolment.failed' || e.type === 'enrolment.redeemed';
+}
+
 export class AccountStore {
   private readonly accounts = new Map<string, AccountState>();
   private readonly idByUsername = new Map<string, string>();
   private readonly tokens = new Map<string, ApiTokenState>();
   private readonly tokenIdByHash = new Map<string, string>();
+  readonly enrolments = new EnrolmentBook();
 
   private constructor(
     private readonly log: SealedAppendLog<AccountEvent>,
@@ -98,22 +112,32 @@ export class AccountStore {
     return [...this.tokens.values()].filter((token) => token.accountId === accountId);
   }
 
+  private addAccount(fields: Pick<AccountState, 'accountId' | 'username' | 'kind' | 'roles' | 'patientId' | 'createdAt' | 'createdBy'>): AccountState {
+    const account: AccountState = {
+      accountId: fields.accountId,
+      username: fields.username,
+      kind: fields.kind,
+      roles: [...fields.roles],
+      ...(fields.patientId !== undefined && { patientId: fields.patientId }),
+      lastTotpStep: -1,
+      disabled: false,
+      createdAt: fields.createdAt,
+      createdBy: fields.createdBy,
+    };
+    this.accounts.set(account.accountId, account);
+    this.idByUsername.set(account.username, account.accountId);
+    return account;
+  }
+
   private apply(entry: LogEntry<AccountEvent>): void {
     const e = entry.body;
     if (e.type === 'account.created') {
-      this.accounts.set(e.accountId, {
-        accountId: e.accountId,
-        username: e.username,
-        kind: e.kind,
-        roles: [...e.roles],
-        ...(e.patientId !== undefined && { patientId: e.patientId }),
-        ...(e.passwordHash !== undefined && { passwordHash: new Secret(e.passwordHash) }),
-        lastTotpStep: -1,
-        disabled: false,
-        createdAt: e.at,
-        createdBy: e.actorId,
-      });
-      this.idByUsername.set(e.username, e.accountId);
+      const account = this.addAccount({ ...e, createdAt: e.at, createdBy: e.actorId });
+      if (e.passwordHash !== undefined) account.passwordHash = new Secret(e.passwordHash);
+      return;
+    }
+    if (isEnrolmentEvent(e)) {
+      this.applyEnrolment(e);
       return;
     }
     if (e.type === 'api_token.issued') {
@@ -146,7 +170,30 @@ export class AccountStore {
     this.tokenIdByHash.set(token.tokenHash.reveal(), token.tokenId);
   }
 
-  private applyToAccount(account: AccountState, e: Exclude<AccountEvent, { type: 'account.created' | 'api_token.issued' | 'api_token.rotated' }>): void {
+  /** Issuing for an existing account clears what the redemption will set; redeeming sets it. */
+  private applyEnrolment(e: EnrolmentEvent): void {
+    this.enrolments.apply(e);
+    if (e.type === 'enrolment.issued' && e.accountId !== undefined) {
+      const account = this.accounts.get(e.accountId);
+      if (account && e.sets.password) delete account.passwordHash;
+      if (account && e.sets.totp) {
+        delete account.totpSecret;
+        delete account.pendingTotpSecret;
+      }
+    }
+    if (e.type !== 'enrolment.redeemed') return;
+    const enrolment = this.enrolments.get(e.enrolmentId);
+    const account =
+      e.newAccount !== undefined
+        ? this.addAccount({ accountId: e.accountId, kind: 'human', ...e.newAccount, createdAt: e.at, createdBy: enrolment?.issuedBy ?? 'unknown' })
+        : this.accounts.get(e.accountId);
+    if (!account) return;
+    if (e.passwordHash !== undefined) account.passwordHash = new Secret(e.passwordHash);
+    if (e.totpSecret !== undefined) account.pendingTotpSecret = new Secret(e.totpSecret);
+    // the login throttle forgets this name's failures and locks (IdentityService), in memory
+  }
+
+  private applyToAccount(account: AccountState, e: Exclude<AccountEvent, { type: 'account.created' | 'api_token.issued' | 'api_token.rotated' } | EnrolmentEvent>): void {
     switch (e.type) {
       case 'account.password_changed':
         account.passwordHash = new Secret(e.passwordHash);

@@ -16,6 +16,8 @@ export interface AccountSummary {
   /** some client is locked out of it, or it is at its hourly failure limit (login-throttle.ts) */
   locked: boolean;
   totp: 'none' | 'pending' | 'confirmed';
+  /** an enrolment code (new account or reset) waits to be redeemed */
+  enrolmentPending: boolean;
   createdAt: string;
   createdBy: string;
   apiTokens: ApiTokenSummary[];
@@ -37,6 +39,7 @@ export function summarizeAccount(store: AccountStore, nowMs: number, account: Ac
     disabled: account.disabled,
     locked,
     totp: account.totpSecret ? 'confirmed' : account.pendingTotpSecret ? 'pending' : 'none',
+    enrolmentPending: store.enrolments.unspent().some((e) => e.accountId === account.accountId && e.expiresAtMs > nowMs),
     createdAt: account.createdAt,
     createdBy: account.createdBy,
     apiTokens: store.apiTokensOf(account.accountId).map((token) => summarizeApiToken(token, nowMs)),

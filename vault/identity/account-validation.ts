@@ -1,12 +1,23 @@
 // Checks on account input that do not need the store: username shape, role sets, patient link.
-import { invalid } from './identity-errors.ts';
+import { IdentityError, invalid } from './identity-errors.ts';
 import type { AccountKind, Role } from './roles.ts';
-import { ACCOUNT_KINDS, isRole } from './roles.ts';
+import { ACCOUNT_KINDS, PERSONAL_ROLES, isRole } from './roles.ts';
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 const PATIENT_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
-/** Roles that belong to a person's own data; a service account never holds them. */
-const PERSONAL_ROLES: readonly Role[] = ['patient', 'proxy', 'relative'];
+
+/** Whether an account belongs to a patient's circle, by its roles or its patient link. */
+export function isPatientLinked(account: { roles: readonly Role[]; patientId?: string | undefined }): boolean {
+  return account.patientId !== undefined || account.roles.some((role) => PERSONAL_ROLES.includes(role));
+}
+
+/** Admins and the host manage staff and service accounts only. */
+export function refusePersonalRoles(roles: readonly Role[]): void {
+  const personal = roles.find((role) => PERSONAL_ROLES.includes(role));
+  if (personal) {
+    throw new IdentityError('patient_link_requires_enrolment', 'forbidden', `an account with the role ${personal} is made only by a patient enrolment`, 'roles');
+  }
+}
 
 /** Usernames are compared in lower case; 3–64 of a-z, 0-9, '.', '_', '-', starting alphanumeric. */
 export function normalizeUsername(username: string): string {

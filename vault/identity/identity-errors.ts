@@ -26,6 +26,10 @@ export type IdentityErrorCode =
   | 'wrong_account_kind'
   | 'totp_not_pending'
   | 'totp_code_invalid'
+  | 'patient_link_requires_enrolment'
+  | 'patient_linked_account'
+  | 'patient_account_exists'
+  | 'invalid_enrolment'
   | 'not_permitted';
 
 export class IdentityError extends Error {

@@ -1,12 +1,13 @@
 // Accounts, logins and tokens composed into the one service the HTTP layer and the CLI use.
 // Every change is an event in the sealed account log; secrets live only there (and in memory,
-// wrapped in Secret) and never leave through a list or a result, except a new API token or
-// TOTP secret, which is handed to its owner exactly once.
+// wrapped in Secret) and never leave through a list or a result, except a new API token, an
+// enrolment code (for the issuer to hand over) or a TOTP secret (to its owner at enrolment),
+// each exactly once. Nobody sets another person's password or receives their TOTP secret.
 import { SealedAppendLog } from '../log/sealed-append-log.ts';
 import type { AccountEvent } from './account-events.ts';
 import type { AccountState } from './account-store.ts';
-import { ACCOUNT_LOG_ID, AccountStore } from './account-store.ts';
-import { checkKind, checkPatientLink, checkRoles, normalizeUsername } from './account-validation.ts';
+import { ACCOUNT_LOG_ID, AccountStore, requireAccount } from './account-store.ts';
+import { checkKind, checkPatientLink, checkRoles, isPatientLinked, normalizeUsername, refusePersonalRoles } from './account-validation.ts';
 import { IdentityError, invalid } from './identity-errors.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import type { LoginCredentials, LoginFailure } from './login-attempt.ts';
@@ -16,12 +17,14 @@ import { DEFAULT_SCRYPT_PARAMS, DummyPasswordCheck, hashPassword, verifyPassword
 import { assertPasswordPolicy } from './password-policy.ts';
 import type { Actor, Principal } from './principal.ts';
 import { actorIdOf } from './principal.ts';
-import { refuseSelf, requireAdmin, requireSelfOrAdmin } from './actor-checks.ts';
+import { refuseSelf, requireAdmin, requireSelf } from './actor-checks.ts';
 import type { AccountSummary } from './account-summary.ts';
 import { principalOf, summarizeAccount } from './account-summary.ts';
+import type { IssuedEnrolment } from './enrolment-service.ts';
+import { DEFAULT_ENROLMENT_TTL_MS, DEFAULT_MAX_ENROLMENT_ATTEMPTS, EnrolmentService } from './enrolment-service.ts';
 import type { AccountKind } from './roles.ts';
 import { SessionStore } from './session-store.ts';
-import { matchTotpStep, newTotpSecret, otpauthUri } from './totp.ts';
+import { matchTotpStep } from './totp.ts';
 import { randomId } from '../store/ids.ts';
 import { LoginThrottle, type LoginThrottleLimits } from './login-throttle.ts';
 import { HashingQueue, type HashingQueueLimits } from './hashing-queue.ts';
@@ -45,16 +48,23 @@ export interface IdentityOptions {
   scrypt?: ScryptParams;
   idleTimeoutMs?: number;
   absoluteLifetimeMs?: number;
+  /** how long an enrolment code stays redeemable (default 72 h) */
+  enrolmentTtlMs?: number;
+  /** wrong attempts that void an enrolment code (default 5) */
+  maxEnrolmentAttempts?: number;
 }
 
+/** A staff or service account; accounts linked to a patient come only from a patient enrolment. */
 export interface NewAccount {
   username: string;
   roles: readonly string[];
   kind: AccountKind;
-  /** required for humans, refused for services */
-  password?: string;
-  /** required with role patient, refused otherwise */
-  patientId?: string;
+}
+
+export interface CreatedAccount {
+  account: AccountSummary;
+  /** for a person: the one-time code they redeem to set their password and TOTP */
+  enrolment?: IssuedEnrolment;
 }
 
 export type LoginResult = { ok: true; token: string; expiresAt: string; principal: Principal } | LoginFailure | LoginRefusal;
@@ -66,6 +76,8 @@ export function openAccountLog(path: string, key: Uint8Array): Promise<SealedApp
 
 export class IdentityService {
   readonly sessions: SessionStore;
+  /** issuing and redeeming enrolment codes, and credential resets */
+  readonly enrolments: EnrolmentService;
   private readonly now: () => number;
   private readonly scrypt: ScryptParams;
   private readonly locks = new KeyedMutex();
@@ -86,6 +98,11 @@ export class IdentityService {
     const context = { store, policy: { scrypt: this.scrypt }, now: this.now, dummy: new DummyPasswordCheck(this.scrypt) };
     this.gate = { throttle: this.throttle, hashing: new HashingQueue(options.hashing), context, locks: this.locks };
     this.apiTokens = new ApiTokens(store, this.locks, this.now, tokenPolicy);
+    const maxAttempts = options.maxEnrolmentAttempts ?? DEFAULT_MAX_ENROLMENT_ATTEMPTS;
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError('maxEnrolmentAttempts must be a positive integer');
+    const ttlMs = options.enrolmentTtlMs ?? DEFAULT_ENROLMENT_TTL_MS;
+    if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError('enrolmentTtlMs must be a positive number of milliseconds');
+    this.enrolments = new EnrolmentService({ store, sessions: this.sessions, locks: this.locks, throttle: this.throttle, now: this.now, scrypt: this.scrypt, ttlMs, maxAttempts });
   }
 
   /** Replays `log` into the account state. The service does not own the log: the caller closes it. */
@@ -94,41 +111,32 @@ export class IdentityService {
     return new IdentityService(await AccountStore.open(log, { legacyTokenLifetimeMs: tokenPolicy.lifetimeMs }), options, tokenPolicy);
   }
 
-  async createAccount(input: NewAccount, actor: Actor): Promise<AccountSummary> {
+  /**
+   * A staff or service account, by an admin or the host. A person's account has no password and no
+   * TOTP until they redeem the enrolment code returned here (to be handed to them).
+   */
+  async createAccount(input: NewAccount, actor: Actor): Promise<CreatedAccount> {
     requireAdmin(this.store, actor);
     const username = normalizeUsername(input.username);
     const kind = checkKind(input.kind);
     const roles = checkRoles(input.roles, kind);
-    const patientId = checkPatientLink(roles, input.patientId);
-    if (kind === 'human' && input.password === undefined) throw invalid('password_required', 'password', 'a person needs a password');
-    if (kind === 'service' && input.password !== undefined) throw invalid('password_not_allowed', 'password', 'service accounts use API tokens, not passwords');
-    if (input.password !== undefined) assertPasswordPolicy(input.password, username);
-    const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password, this.scrypt);
+    refusePersonalRoles(roles);
     return this.locks.run(`username:${username}`, async () => {
       if (this.store.findByUsername(username)) throw new IdentityError('username_taken', 'conflict', 'that username is taken', 'username');
       const accountId = randomId('acc');
-      await this.store.append({
-        type: 'account.created',
-        accountId,
-        actorId: actorIdOf(actor),
-        at: this.isoNow(),
-        username,
-        kind,
-        roles,
-        ...(patientId !== undefined && { patientId }),
-        ...(passwordHash !== undefined && { passwordHash }),
-      });
-      return this.summary(this.account(accountId));
+      await this.store.append({ type: 'account.created', accountId, actorId: actorIdOf(actor), at: this.isoNow(), username, kind, roles });
+      const enrolment = kind === 'human' ? await this.enrolments.issueForNewAccount(accountId, actor) : undefined;
+      return { account: this.summary(this.account(accountId)), ...(enrolment && { enrolment }) };
     });
   }
 
-  /** An admin sets a password outright; a person changing their own must give the current one. Ends all sessions. */
+  /** People change their own password, giving the current one; nobody sets another's. Ends all sessions. */
   async changePassword(accountId: string, change: { newPassword: string; currentPassword?: string }, actor: Actor): Promise<void> {
-    const self = requireSelfOrAdmin(this.store, actor, accountId);
+    requireSelf(this.store, actor, accountId);
     await this.locks.run(accountId, async () => {
       const account = this.account(accountId);
       if (account.kind !== 'human') throw invalid('wrong_account_kind', 'accountId', 'service accounts have no password');
-      if (self && !(await this.currentPasswordMatches(account, change.currentPassword))) {
+      if (!(await this.currentPasswordMatches(account, change.currentPassword))) {
         throw invalid('current_password_wrong', 'currentPassword', 'the current password is not correct');
       }
       assertPasswordPolicy(change.newPassword, account.username);
@@ -145,6 +153,9 @@ export class IdentityService {
     return this.locks.run(accountId, async () => {
       const account = this.account(accountId);
       const checked = checkRoles(roles, account.kind);
+      // a patient's circle is fixed by enrolment: no role change makes or unmakes a patient link
+      if (isPatientLinked(account)) throw new IdentityError('patient_linked_account', 'forbidden', 'the roles of an account linked to a patient do not change');
+      refusePersonalRoles(checked);
       checkPatientLink(checked, account.patientId);
       await this.store.append({ type: 'account.roles_changed', accountId, actorId: actorIdOf(actor), at: this.isoNow(), roles: checked });
       return this.summary(account);
@@ -178,25 +189,9 @@ export class IdentityService {
     this.throttle.unlock(this.account(accountId).username);
   }
 
-  /**
-   * A new TOTP secret, returned once with its otpauth URI. An admin's enrollment replaces any
-   * previous secret (lost phone); a person may enrol themselves only while none is confirmed.
-   */
-  async enrollTotp(accountId: string, actor: Actor): Promise<{ secret: string; uri: string }> {
-    const self = requireSelfOrAdmin(this.store, actor, accountId);
-    return this.locks.run(accountId, async () => {
-      const account = this.account(accountId);
-      if (account.kind !== 'human') throw invalid('wrong_account_kind', 'accountId', 'service accounts do not use TOTP');
-      if (self && account.totpSecret) throw new IdentityError('not_permitted', 'forbidden', 'TOTP is already confirmed; ask an admin to reset it');
-      const secret = newTotpSecret();
-      await this.store.append({ type: 'totp.enrolled', accountId, actorId: actorIdOf(actor), at: this.isoNow(), secret });
-      return { secret, uri: otpauthUri(account.username, secret) };
-    });
-  }
-
   /** Confirms a pending secret with a current code (a login with it confirms it as well). */
   async confirmTotp(accountId: string, code: string, actor: Actor): Promise<void> {
-    requireSelfOrAdmin(this.store, actor, accountId);
+    requireSelf(this.store, actor, accountId);
     await this.locks.run(accountId, async () => {
       const account = this.account(accountId);
       if (!account.pendingTotpSecret) throw new IdentityError('totp_not_pending', 'conflict', 'there is no TOTP enrollment waiting for confirmation');
@@ -272,9 +267,7 @@ export class IdentityService {
   }
 
   private account(accountId: string): AccountState {
-    const account = this.store.get(accountId);
-    if (!account) throw new IdentityError('unknown_account', 'not_found', 'no such account', 'accountId');
-    return account;
+    return requireAccount(this.store, accountId);
   }
 
   private async currentPasswordMatches(account: AccountState, password: string | undefined): Promise<boolean> {

@@ -4,6 +4,7 @@
 //
 //   global       at most `attemptsPerMinute` attempts for the whole service
 //   client       at most `clientAttemptsPerMinute` attempts from one client, whatever the names
+//                (enrolment code redemptions count here too: admitClient)
 //   client+name  one attempt at a time; after the k-th consecutive failure a wait of
 //                failureDelayMs * 2^(k-1); at `lockoutThreshold` failures this client is locked
 //                out of this name for `lockoutMs` (and again after one more failure within the
@@ -139,10 +140,7 @@ export class LoginThrottle {
 
     this.global.attempts.add(now);
     this.global.refusing = false;
-    const countedClient = clientRecord ?? this.newClientRecord(now);
-    countedClient.attempts.add(now);
-    countedClient.refusing = false;
-    touch(this.clients, client, countedClient);
+    this.countClientAttempt(client, clientRecord, now);
     const pair = known ?? this.newPairRecord(pairKey, client, username, now);
     pair.refusing = false;
     pair.inFlight = true;
@@ -159,6 +157,18 @@ export class LoginThrottle {
         return this.settle(pairKey, pair, failedBefore, outcome);
       },
     };
+  }
+
+  /**
+   * Asks for another kind of unauthenticated attempt from `client` (redeeming an enrolment code):
+   * it counts against, and is refused by, the per-minute limit the client's logins share.
+   */
+  admitClient(client: string): ThrottleRefusal | undefined {
+    const now = this.now();
+    const record = this.clients.get(client);
+    const refusal = record ? refuseIf(record, record.attempts.msUntilRoom(now), 'client') : undefined;
+    if (!refusal) this.countClientAttempt(client, record, now);
+    return refusal;
   }
 
   /** Forgets every failure and lock recorded against `username`, from every client. */
@@ -229,6 +239,13 @@ export class LoginThrottle {
       refuseIf(pair, pair.lockedUntil - now, 'client_account_locked') ??
       refuseIf(pair, pair.nextAttemptAt - now, 'client_account_delay')
     );
+  }
+
+  private countClientAttempt(client: string, known: ClientRecord | undefined, now: number): void {
+    const record = known ?? this.newClientRecord(now);
+    record.attempts.add(now);
+    record.refusing = false;
+    touch(this.clients, client, record);
   }
 
   private newClientRecord(now: number): ClientRecord {

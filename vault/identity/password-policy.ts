@@ -1,5 +1,6 @@
-// The password policy: long enough, not one character class, not built on the username, not a
-// well-known password. Each violation has a stable code so clients can explain it.
+// The password policy (ASVS 2.1, NIST SP 800-63B 5.1.1.2): long enough, not built on the username,
+// not a well-known, repeated or sequential password. No composition rules: a long passphrase of
+// lower-case words is as good as any. Each violation has a stable code so clients can explain it.
 import { COMMON_PASSWORDS } from './common-passwords.ts';
 import type { IdentityErrorCode } from './identity-errors.ts';
 import { invalid } from './identity-errors.ts';
@@ -13,10 +14,18 @@ export interface PasswordViolation {
   message: string;
 }
 
-const CLASSES = [/\p{Ll}/u, /\p{Lu}/u, /\p{N}/u, /[^\p{Ll}\p{Lu}\p{N}]/u];
+/** 'aaaaaaaaaaaa', 'abababababab', 'abcdabcdabcd': one short unit over and over. */
+function isRepeated(characters: string[]): boolean {
+  for (let unit = 1; unit <= 4; unit++) {
+    if (characters.every((c, i) => c === characters[i % unit])) return true;
+  }
+  return false;
+}
 
-function characterClasses(password: string): number {
-  return CLASSES.filter((pattern) => pattern.test(password)).length;
+/** 'abcdefghijklm', '987654321098...': every character one code point after (or before) the last. */
+function isSequential(characters: string[]): boolean {
+  const steps = characters.slice(1).map((c, i) => c.codePointAt(0)! - characters[i]!.codePointAt(0)!);
+  return steps.every((d) => d === 1) || steps.every((d) => d === -1);
 }
 
 function isCommon(password: string): boolean {
@@ -36,17 +45,13 @@ export function checkPasswordPolicy(password: string, username: string): Passwor
   if (length > MAX_PASSWORD_LENGTH) {
     violations.push({ code: 'password_too_long', message: `password must have at most ${MAX_PASSWORD_LENGTH} characters` });
   }
-  if (characterClasses(password) < 2) {
-    violations.push({
-      code: 'password_single_class',
-      message: 'password must mix at least two of: lower case, upper case, digits, other characters',
-    });
-  }
   if (username.length > 0 && password.normalize('NFKC').toLowerCase().includes(username.toLowerCase())) {
     violations.push({ code: 'password_contains_username', message: 'password must not contain the username' });
   }
   if (isCommon(password)) {
     violations.push({ code: 'password_too_common', message: 'password is too common; choose another' });
+  } else if (isRepeated([...password]) || isSequential([...password])) {
+    violations.push({ code: 'password_too_common', message: 'password is a repeated or sequential run of characters; choose another' });
   }
   return violations;
 }

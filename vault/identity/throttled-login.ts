@@ -10,7 +10,7 @@ import { HashingBusyError, type HashingQueue } from './hashing-queue.ts';
 import type { KeyedMutex } from './keyed-mutex.ts';
 import type { LoginContext, LoginCredentials, LoginFailure } from './login-attempt.ts';
 import { attemptLogin, countsAsFailure, loginFailure } from './login-attempt.ts';
-import type { LoginThrottle, ThrottleLimit } from './login-throttle.ts';
+import type { LoginThrottle, ThrottleLimit, ThrottleRefusal } from './login-throttle.ts';
 
 /** The client of an in-process login (tests, tools), which has no network address. */
 export const LOCAL_CLIENT = 'local';
@@ -25,7 +25,7 @@ export interface LoginRefusal {
   /** `throttled`: a limit on attempts (429); `busy`: password hashing is at capacity (503) */
   reason: 'throttled' | 'busy';
   limit: ThrottleLimit | 'hashing';
-  message: typeof LOGIN_THROTTLED_MESSAGE | typeof LOGIN_BUSY_MESSAGE;
+  message: string;
   retryAfterMs: number;
   /** the first refusal by this limit since it last let an attempt through (audit it) */
   engagedNow: boolean;
@@ -48,7 +48,7 @@ export async function throttledLogin(gate: LoginGate, credentials: LoginCredenti
   const username = usernameKey(credentials.username);
   const found = username ? gate.context.store.findByUsername(username) : undefined;
   const ticket = gate.throttle.admit(client, username);
-  if (!ticket.admitted) return refusal('throttled', ticket.limit, ticket.retryAfterMs, ticket.engagedNow, found?.accountId);
+  if (!ticket.admitted) return throttleRefusal(ticket, LOGIN_THROTTLED_MESSAGE, found?.accountId);
   let outcome: LoginFailure | { ok: true };
   try {
     outcome = await gate.hashing.run(() =>
@@ -58,7 +58,7 @@ export async function throttledLogin(gate: LoginGate, credentials: LoginCredenti
     );
   } catch (err) {
     ticket.settle('not_evaluated');
-    if (err instanceof HashingBusyError) return refusal('busy', 'hashing', BUSY_RETRY_MS, err.engagedNow, found?.accountId);
+    if (err instanceof HashingBusyError) return busyRefusal(err.engagedNow, found?.accountId);
     throw err;
   }
   if (outcome.ok) {
@@ -77,7 +77,12 @@ export function usernameKey(username: string): string {
   }
 }
 
-function refusal(reason: LoginRefusal['reason'], limit: LoginRefusal['limit'], retryAfterMs: number, engagedNow: boolean, accountId: string | undefined): LoginRefusal {
-  const message = reason === 'busy' ? LOGIN_BUSY_MESSAGE : LOGIN_THROTTLED_MESSAGE;
-  return { ok: false, reason, limit, message, retryAfterMs, engagedNow, ...(accountId !== undefined && { accountId }) };
+/** The throttle's refusal as the answer of a login, or of another attempt it limits (enrolment). */
+export function throttleRefusal(refused: ThrottleRefusal, message: string, accountId?: string): LoginRefusal {
+  const { limit, retryAfterMs, engagedNow } = refused;
+  return { ok: false, reason: 'throttled', limit, message, retryAfterMs, engagedNow, ...(accountId !== undefined && { accountId }) };
+}
+
+function busyRefusal(engagedNow: boolean, accountId: string | undefined): LoginRefusal {
+  return { ok: false, reason: 'busy', limit: 'hashing', message: LOGIN_BUSY_MESSAGE, retryAfterMs: BUSY_RETRY_MS, engagedNow, ...(accountId !== undefined && { accountId }) };
 }

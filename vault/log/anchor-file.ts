@@ -78,6 +78,11 @@ export class AnchorWriter {
     return new AnchorWriter(await openFile(anchorPathOf(logPath), 'r+'), key, logId, current);
   }
 
+  /** Another writer committed last, into `slot`: the next commit writes the other one. */
+  follow(slot: 0 | 1): void {
+    this.current = slot;
+  }
+
   async commit(seq: number, hash: Buffer): Promise<void> {
     const slot: 0 | 1 = this.current === 0 ? 1 : 0;
     const bytes = sealSlot(this.key, this.logId, slot, seq, hash);

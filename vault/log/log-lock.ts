@@ -1,5 +1,7 @@
-// One writer per log: within this process a registry of open paths, across processes a lock
-// file `<log>.lock` holding the writer's pid. A lock left by a process that died is taken over,
+// Who may write a log. Within this process one open log per path (a registry of open paths).
+// Across processes a lock file `<log>.lock` holding the writer's pid: held for the writer's whole
+// life by a log with one writer, or around each append by a log that several processes share
+// (the audit log: the service and host commands). A lock whose process is gone is taken over,
 // which is what lets a log reopen after a crash.
 import { acquirePidLock, PidLockHeldError } from '../fs/pid-lock.ts';
 import { basename, resolve } from 'node:path';
@@ -13,19 +15,35 @@ export class LogLockedError extends Error {
   }
 }
 
-export async function lockLog(path: string): Promise<() => Promise<void>> {
+/** Claims the log for this process only; returns its release. */
+export function claimInProcess(path: string): () => void {
   const absolute = resolve(path);
   if (openInThisProcess.has(absolute)) throw new LogLockedError(basename(path), 'in this process');
   openInThisProcess.add(absolute);
+  return () => openInThisProcess.delete(absolute);
+}
+
+/** Takes the cross-process lock, waiting up to `waitMs` for another writer; returns its release. */
+export async function lockAcrossProcesses(path: string, waitMs = 0): Promise<() => Promise<void>> {
   try {
-    const release = await acquirePidLock(`${absolute}.lock`);
+    return await acquirePidLock(`${resolve(path)}.lock`, { waitMs });
+  } catch (err) {
+    if (err instanceof PidLockHeldError) throw new LogLockedError(basename(path), err.pid > 0 ? `by process ${err.pid}` : 'by another process');
+    throw err;
+  }
+}
+
+/** Both locks, for the writer's whole life. */
+export async function lockLog(path: string): Promise<() => Promise<void>> {
+  const releaseHere = claimInProcess(path);
+  try {
+    const release = await lockAcrossProcesses(path);
     return async () => {
       await release();
-      openInThisProcess.delete(absolute);
+      releaseHere();
     };
   } catch (err) {
-    openInThisProcess.delete(absolute);
-    if (err instanceof PidLockHeldError) throw new LogLockedError(basename(path), err.pid > 0 ? `by process ${err.pid}` : 'by another process');
+    releaseHere();
     throw err;
   }
 }

@@ -13,7 +13,8 @@ import { inspectLog } from './log-scan.ts';
 import type { Inspection, ScanOutcome } from './log-scan.ts';
 import { readFrames } from './frame-reader.ts';
 import { GroupCommit } from './group-commit.ts';
-import { lockLog } from './log-lock.ts';
+import { claimInProcess, lockAcrossProcesses, lockLog } from './log-lock.ts';
+import { catchUpWithLog } from './tail-catch-up.ts';
 import { LogEntryError, LogIntegrityError, LogUnavailableError } from './log-integrity-error.ts';
 
 export type { LogEntry } from './log-format.ts';
@@ -23,14 +24,26 @@ export { LogIntegrityError, LogEntryError, LogUnavailableError } from './log-int
 export type { LogFailure } from './log-integrity-error.ts';
 export { LogLockedError } from './log-lock.ts';
 
-export interface SealedLogOptions {
+export interface SealedLogOptions<T = unknown> {
   /** 32-byte data key */
   key: Uint8Array;
   /** bound into every ciphertext, so entries cannot move between logs */
   logId: string;
   /** how long an idle log waits to gather appends before flushing; 0 = the same turn only */
   groupCommitMs?: number;
+  /**
+   * Other processes append to this log too (the audit log: the service and host commands). The
+   * cross-process lock is then taken around each flush instead of for the log's life, and each
+   * flush first reads what the others appended, so every writer extends one chain.
+   */
+  sharedWriters?: boolean;
+  /** with sharedWriters: receives, in order, the entries other processes appended */
+  onForeignEntries?: (entries: LogEntry<T>[]) => void;
+  /** with sharedWriters: how long a flush waits for another writer's append (default 10 s) */
+  lockWaitMs?: number;
 }
+
+export const DEFAULT_LOCK_WAIT_MS = 10_000;
 
 /** What opening the log found and repaired; none of it is an error. */
 export interface LogRecovery {
@@ -59,6 +72,8 @@ function scanned(file: string, inspection: Inspection): ScanOutcome {
   return inspection.outcome;
 }
 
+const releaseAsync = (release: () => void) => () => Promise.resolve(release());
+
 export class SealedAppendLog<T> {
   private readonly committer: GroupCommit<string, LogEntry<T>>;
   private failure: LogUnavailableError | null = null;
@@ -66,7 +81,7 @@ export class SealedAppendLog<T> {
   private commits = 0;
 
   private constructor(
-    private readonly file: string,
+    private readonly path: string,
     private readonly key: Uint8Array,
     private readonly logId: string,
     private readonly handle: FileHandle,
@@ -76,19 +91,25 @@ export class SealedAppendLog<T> {
     private headHash: Buffer,
     private end: number,
     readonly recovery: LogRecovery,
-    groupCommitMs: number,
+    private readonly options: SealedLogOptions<T>,
   ) {
-    this.committer = new GroupCommit((batch) => this.flush(batch), groupCommitMs);
+    this.file = basename(path);
+    this.committer = new GroupCommit((batch) => this.flush(batch), options.groupCommitMs ?? 0);
   }
 
+  private readonly file: string;
+
   /** Opens (creating if absent) the log at `path`. `key` is a 32-byte DEK; `logId` binds ciphertexts to this log. */
-  static async open<T>(path: string, options: SealedLogOptions): Promise<SealedAppendLog<T>> {
+  static async open<T>(path: string, options: SealedLogOptions<T>): Promise<SealedAppendLog<T>> {
     const file = basename(path);
     if (options.key.length !== KEY_BYTES) throw new RangeError(`${file}: the log key must be ${KEY_BYTES} bytes, got ${options.key.length}`);
     if (!options.logId) throw new RangeError(`${file}: a log id is required`);
     const { key, logId } = options;
-    const unlock = await lockLog(path);
+    // A shared log is locked across processes only while it is judged and repaired here, then per flush.
+    const unlock = options.sharedWriters ? releaseAsync(claimInProcess(path)) : await lockLog(path);
+    let opened: (() => Promise<void>) | undefined;
     try {
+      if (options.sharedWriters) opened = await lockAcrossProcesses(path, options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
       let inspection = await inspectLog(path, key, logId);
       const created = inspection.state === 'absent' || inspection.state === 'unborn';
       // Anchor first: a log file without its anchor is then always a sign of tampering.
@@ -112,10 +133,12 @@ export class SealedAppendLog<T> {
         damagedAnchorSlots: outcome.damagedAnchorSlots,
       };
       const { head } = outcome;
-      return new SealedAppendLog<T>(file, key, logId, handle, anchor, unlock, head.seq, head.hash, head.end, recovery, options.groupCommitMs ?? 0);
+      return new SealedAppendLog<T>(path, key, logId, handle, anchor, unlock, head.seq, head.hash, head.end, recovery, options);
     } catch (err) {
       await unlock();
       throw err;
+    } finally {
+      await opened?.();
     }
   }
 
@@ -146,6 +169,35 @@ export class SealedAppendLog<T> {
 
   private async flush(batch: string[]): Promise<LogEntry<T>[]> {
     if (this.failure) throw this.failure;
+    if (!this.options.sharedWriters) return this.write(batch);
+    const release = await lockAcrossProcesses(this.path, this.options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS).catch((err: unknown) => {
+      throw new LogUnavailableError(this.file, `another writer held the log too long (${err instanceof Error ? err.name : 'lock'}); try again`);
+    });
+    try {
+      await this.catchUp();
+      return await this.write(batch);
+    } finally {
+      await release();
+    }
+  }
+
+  /** Under the append lock: take in what other processes appended since this writer last looked. */
+  private async catchUp(): Promise<void> {
+    let caught;
+    try {
+      caught = await catchUpWithLog<T>(this.handle, this.path, this.key, this.logId, { seq: this.headSeq, hash: this.headHash, end: this.end });
+    } catch (err) {
+      if (err instanceof LogIntegrityError) this.failure = new LogUnavailableError(this.file, `the log no longer verifies (${err.reason}); reopen it to see why`);
+      throw this.failure ?? err;
+    }
+    this.headSeq = caught.head.seq;
+    this.headHash = caught.head.hash;
+    this.end = caught.head.end;
+    if (caught.anchorSlot !== null) this.anchor.follow(caught.anchorSlot);
+    if (caught.entries.length > 0) this.options.onForeignEntries?.(caught.entries);
+  }
+
+  private async write(batch: string[]): Promise<LogEntry<T>[]> {
     const at = new Date().toISOString();
     let seq = this.headSeq;
     let prev = this.headHash;

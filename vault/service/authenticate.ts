@@ -7,8 +7,9 @@ import type { Principal } from '../identity/principal.ts';
 
 export const SESSION_COOKIE = 'genovault_session';
 
+/** RFC 6750 2.1; the scheme name is case-insensitive (RFC 9110 11.1), so `bearer` is as good. */
 function bearerToken(header: string | undefined): string | undefined {
-  const match = header ? /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/.exec(header) : null;
+  const match = header ? /^Bearer +([A-Za-z0-9_\-.~+/]+=*)$/i.exec(header) : null;
   return match?.[1];
 }
 
@@ -26,12 +27,20 @@ function serviceAccountByCertificate(identity: IdentityService, commonName: stri
   return { accountId: account.accountId, username: account.username, kind: account.kind, roles: account.roles, ...(account.patientId ? { patientId: account.patientId } : {}) };
 }
 
+/** The session or API token the request carries: a bearer token, else the session cookie. */
+export function requestToken(ctx: { get(field: string): string }): string | undefined {
+  return bearerToken(ctx.get('authorization') || undefined) ?? cookieToken(ctx.get('cookie') || undefined);
+}
+
 export function sessionAuthenticator(identity: IdentityService): Authenticator {
   return (ctx) => {
-    const token = bearerToken(ctx.get('authorization') || undefined) ?? cookieToken(ctx.get('cookie') || undefined);
+    const token = requestToken(ctx);
     let principal: Principal | null = token ? identity.authenticateToken(token) : null;
     if (!principal && !token && ctx.state.clientCertificate) principal = serviceAccountByCertificate(identity, ctx.state.clientCertificate.commonName);
-    if (!principal) throw unauthenticated();
+    if (!principal) {
+      const tokenRefused = token !== undefined || /^bearer(\s|$)/i.test(ctx.get('authorization'));
+      throw unauthenticated(tokenRefused ? 'the token is not valid (malformed, expired, ended or unknown); sign in again' : 'sign in first', { tokenRefused });
+    }
     ctx.state.principal = principal;
     return Promise.resolve();
   };

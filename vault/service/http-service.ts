@@ -7,6 +7,7 @@ import { defineRoute, defineRouteTable, type RouteTable } from '../http/route.ts
 import { z } from 'zod';
 import type { VaultService } from './open-service.ts';
 import { sessionAuthenticator } from './authenticate.ts';
+import { patientRequestAuditor } from './request-audit.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { accountLifecycleRoutes } from './routes/account-lifecycle.ts';
@@ -14,6 +15,7 @@ import { apiTokenRoutes } from './routes/api-tokens.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { oversightRoutes } from './routes/oversight.ts';
 import { relationshipRoutes } from './routes/relationships.ts';
+import { enrolmentRoutes } from './routes/enrolments.ts';
 import { loadOrCreateCa, loadOrIssueServerCertificate } from './tls-material.ts';
 
 function healthRoutes(): RouteTable {
@@ -37,6 +39,7 @@ export async function buildVaultApp(service: VaultService, logger: Logger, optio
     logger,
     tls: options.tls,
     authenticate: sessionAuthenticator(service.identity),
+    auditPatientRequest: patientRequestAuditor(service.audit),
     info: { title: 'GenoVault API', version: '1' },
     routeTables: [
       healthRoutes(),
@@ -46,6 +49,7 @@ export async function buildVaultApp(service: VaultService, logger: Logger, optio
       apiTokenRoutes(service),
       patientRoutes(service, { fhirIdKey: fhirIdKey! }),
       relationshipRoutes(service),
+      enrolmentRoutes(service),
       oversightRoutes(service),
     ],
   });
@@ -55,8 +59,8 @@ export async function serveVault(service: VaultService, logger: Logger): Promise
   const { config } = service;
   const tls = !config.plainHttp;
   const { app } = await buildVaultApp(service, logger, { tls });
-  if (!tls) return startServer(app, { host: config.host, port: config.port, plainHttp: true });
+  if (!tls) return startServer(app, { host: config.host, port: config.port, logger, plainHttp: true });
   const ca = await loadOrCreateCa(service.vault);
   const server = await loadOrIssueServerCertificate(service.vault, ca, config.tlsHostnames);
-  return startServer(app, { host: config.host, port: config.port, tls: { key: server.privateKeyPem, cert: server.certificatePem, ca: ca.certificatePem, requestClientCert: true } });
+  return startServer(app, { host: config.host, port: config.port, logger, tls: { key: server.privateKeyPem, cert: server.certificatePem, ca: ca.certificatePem, requestClientCert: true } });
 }

@@ -1,5 +1,5 @@
 // The identity service's options from the one Config: sessions, login throttling, password
-// hashing and API tokens. The HTTP service and the CLI on the host open identity with the same.
+// hashing, API tokens and enrolment codes. The HTTP service and the CLI on the host open identity with the same.
 import type { Config } from '../../schemas/config.ts';
 import type { IdentityOptions } from '../identity/identity-service.ts';
 
@@ -20,5 +20,6 @@ export function identityOptionsOf(config: Config): IdentityOptions {
     apiTokens: { lifetimeMs: config.apiTokenDays * DAY, maxLifetimeMs: config.apiTokenMaxDays * DAY, rotationOverlapMs: config.apiTokenRotationOverlapMinutes * MINUTE },
     idleTimeoutMs: config.sessionIdleMinutes * MINUTE,
     absoluteLifetimeMs: config.sessionAbsoluteHours * 60 * MINUTE,
+    enrolmentTtlMs: config.enrolmentCodeHours * 60 * MINUTE,
   };
 }

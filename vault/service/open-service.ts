@@ -15,11 +15,9 @@ import type { ClinicalEvent } from '../clinical/clinical-events.ts';
 import { createAuthorizer, type Authorizer } from '../../consent/policy/authorize.ts';
 import type { RelationshipFacts } from '../../consent/policy/relationship-facts.ts';
 
-export const LOG_KEYS = { clinical: 'log:clinical', accounts: 'log:accounts', audit: 'log:audit' } as const;
+import { LOG_KEYS, logPath } from '../log/log-files.ts';
 
-export function logPath(dataDir: string, name: keyof typeof LOG_KEYS): string {
-  return join(dataDir, 'logs', `${name}.gvl`);
-}
+export { LOG_KEYS, logPath };
 
 export interface VaultService {
   config: Config;

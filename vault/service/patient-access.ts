@@ -3,8 +3,25 @@
 // so a caller learns nothing about who is in the vault.
 import type { Resource, Action } from '../../consent/policy/vocabulary.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
+import type { HttpState } from '../http/http-context.ts';
 import type { Principal } from '../identity/principal.ts';
 import type { VaultService } from './open-service.ts';
+
+/**
+ * The request an access is decided for: its ids and origin go into the audit entry, and the
+ * decision is noted on it so the request audit does not log the same refusal twice.
+ */
+export type AuditedRequest = Pick<HttpState, 'requestId' | 'clientRequestId' | 'sourceAddress' | 'routePattern' | 'auditedDecision'>;
+
+/** A request made inside the vault (demo set-up, tests): no client, no address. */
+export function internalRequest(requestId: string): AuditedRequest {
+  return { requestId, clientRequestId: null, sourceAddress: null };
+}
+
+/** The origin fields of an audit entry about this request (ids and addresses, no PHI). */
+export function requestOrigin(request: AuditedRequest) {
+  return { requestId: request.requestId, clientRequestId: request.clientRequestId, sourceAddress: request.sourceAddress, route: request.routePattern ?? null };
+}
 
 export interface AccessIntent {
   patientId: string | null;
@@ -28,16 +45,23 @@ export function defaultPurpose(principal: Principal): string {
 }
 
 /** Decides and audits; throws 404 (patient data) or 403 (anything else) on refusal. */
-export async function requireAccess(service: VaultService, principal: Principal, intent: AccessIntent, requestId: string): Promise<Granted> {
-  const decision = await service.authorizer.authorize(
-    { subject: { userId: principal.accountId, roles: principal.roles }, patientId: intent.patientId, resource: intent.resource, action: intent.action, purpose: intent.purpose },
-    { requestId },
-  );
-  if (!decision.allowed) {
+export async function requireAccess(service: VaultService, principal: Principal, intent: AccessIntent, request: AuditedRequest): Promise<Granted> {
+  const allowed = await mayAccess(service, principal, intent, request);
+  if (!allowed.allowed) {
     if (intent.patientId !== null) throw notFound('no such patient');
     throw new ApiError({ code: 'forbidden', status: 403, title: 'Forbidden', detail: 'the access policy does not permit this' });
   }
-  return { breakGlass: decision.breakGlass, rule: decision.rule };
+  return { breakGlass: allowed.breakGlass, rule: allowed.rule };
+}
+
+/** Decides and audits, and answers the decision instead of throwing (e.g. whether an update may echo the record). */
+export async function mayAccess(service: VaultService, principal: Principal, intent: AccessIntent, request: AuditedRequest): Promise<Granted & { allowed: boolean }> {
+  const decision = await service.authorizer.authorize(
+    { subject: { userId: principal.accountId, roles: principal.roles }, patientId: intent.patientId, resource: intent.resource, action: intent.action, purpose: intent.purpose },
+    requestOrigin(request),
+  );
+  request.auditedDecision = decision.allowed && request.auditedDecision !== 'deny' ? 'permit' : 'deny';
+  return { allowed: decision.allowed, breakGlass: decision.breakGlass, rule: decision.rule };
 }
 
 /** Authorizes, then runs `read` only if permitted and the patient exists. */
@@ -45,10 +69,10 @@ export async function withPatientAccess<T>(
   service: VaultService,
   principal: Principal,
   intent: AccessIntent & { patientId: string },
-  requestId: string,
+  request: AuditedRequest,
   read: (granted: Granted) => Promise<T> | T,
 ): Promise<T> {
-  const granted = await requireAccess(service, principal, intent, requestId);
+  const granted = await requireAccess(service, principal, intent, request);
   if (!service.clinical.get(intent.patientId) && !service.vault.catalog.patient(intent.patientId)) throw notFound('no such patient');
   return read(granted);
 }

@@ -53,7 +53,7 @@ export class PatientQueries {
     const refs = this.vault.catalog.partitionsOfPatient(patientId);
     const rows = (await this.engine.variantsOfPatient(refs, filter)).map(toPatientVariant);
     if (filter.gene && rows.length === 0 && !geneLocation(filter.gene, null)) {
-      throw new QueryInputError(`gene ${filter.gene} is not in the gene coordinate table and no variant of this patient is annotated with it`);
+      throw new QueryInputError('gene: not in the gene coordinate table, and no variant of this patient is annotated with it', 'gene');
     }
     return rows;
   }

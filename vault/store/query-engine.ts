@@ -18,7 +18,11 @@ export type { VariantRow } from './variant-rows.ts';
 
 export class QueryInputError extends Error {
   readonly code = 'BAD_QUERY';
-  constructor(message: string) {
+  /** the filter at fault (`gene`, `significance`...), so an HTTP answer can name its parameter */
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'QueryInputError';
   }
@@ -156,9 +160,9 @@ export class QueryEngine {
   /** One patient's variants (the caller passes that patient's partitions). */
   async variantsOfPatient(refs: readonly PartitionRef[], filter: VariantFilter = {}): Promise<VariantRow[]> {
     const gene = filter.gene?.trim();
-    if (filter.gene !== undefined && !gene) throw new QueryInputError('gene: must not be empty');
+    if (filter.gene !== undefined && !gene) throw new QueryInputError('gene: must not be empty', 'gene');
     const terms = filter.significance ? normaliseSignificanceTerms(filter.significance) : null;
-    if (terms && terms.length === 0) throw new QueryInputError('significance: give at least one term');
+    if (terms && terms.length === 0) throw new QueryInputError('significance: give at least one term', 'significance');
     const region = filter.region;
     const wanted = refs.filter((ref) => {
       if (region && (ref.chrom !== region.chrom || !overlaps(ref.minPos, ref.maxPos, region.start, region.end))) return false;
@@ -301,5 +305,5 @@ function compareText(a: string, b: string): number {
 }
 
 function checkPosition(pos: number): void {
-  if (!Number.isInteger(pos) || pos < 1 || pos > MAX_POSITION) throw new QueryInputError(`position ${String(pos)}: must be a whole number from 1 to ${MAX_POSITION}`);
+  if (!Number.isInteger(pos) || pos < 1 || pos > MAX_POSITION) throw new QueryInputError(`position: must be a whole number from 1 to ${MAX_POSITION}`);
 }

@@ -174,14 +174,19 @@ export class Vault implements PartitionSource {
     return keyIds.map((id) => this.keyOf(id));
   }
 
-  /** The patient's internal id for this MRN, registering the patient if unknown. */
-  async registerPatient(mrn: string): Promise<string> {
+  /**
+   * Registers a patient by MRN. When an ingest already registered that MRN (its VCF came first),
+   * says so (`created: false`) and returns that id, so registration can attach the record to it.
+   * Knowing the id grants nothing: the caller must already be allowed to register patients, and
+   * access is decided by the policy alone.
+   */
+  async registerPatient(mrn: string): Promise<{ patientId: string; created: boolean }> {
     const known = this.catalog.patientByMrn(mrn);
-    if (known) return known.patientId;
+    if (known) return { patientId: known.patientId, created: false };
     const change = this.beginChange();
     const patientId = change.patientIdFor(mrn);
     await this.commit(change);
-    return patientId;
+    return { patientId, created: true };
   }
 
   beginChange(): VaultChange {

@@ -18,9 +18,22 @@ const permitted: AccessRequest = {
 };
 const refused: AccessRequest = { ...permitted, subject: { userId: 'admin-a', roles: ['admin'] } };
 
+/** Waits for `promise`, but fails after `ms` instead of waiting for ever. */
+async function within<T>(promise: Promise<T>, ms: number, failure: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(failure)), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 describe('authorize(): auditing every decision', () => {
   it('answers only after the audit sink has finished recording', async () => {
     let finishAudit!: () => void;
+    let auditCalled!: () => void;
+    const called = new Promise<void>((resolve) => (auditCalled = resolve));
     const recorded: AuthorizationAuditEvent[] = [];
     const authorizer = await createAuthorizer({
       facts: facts(),
@@ -28,6 +41,7 @@ describe('authorize(): auditing every decision', () => {
         new Promise<void>((resolve) => {
           recorded.push(event);
           finishAudit = resolve;
+          auditCalled();
         }),
     });
     let settled = false;
@@ -35,7 +49,7 @@ describe('authorize(): auditing every decision', () => {
       settled = true;
       return decision;
     });
-    while (recorded.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    await within(called, 2_000, 'authorize() never called the audit sink');
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(settled, false, 'authorize() answered before the audit entry was durable');
     finishAudit();

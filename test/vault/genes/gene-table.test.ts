@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { allGeneSpans, geneLocation, genesOverlapping, parseGeneTable, resolveBuild, GeneTableError } from '../../../vault/genes/gene-table.ts';
-import { ACMG_SF_V3_2 } from '../../../vault/genes/acmg-sf.ts';
+import { ACMG_SF_V3_2 } from '../../../consent/genes/acmg-secondary-findings.ts';
 
 const PANEL = ['ATM', 'CHEK2', 'BARD1', 'BRIP1', 'RAD51C', 'RAD51D', 'NF1', 'CDH1', 'PALB2'];
 

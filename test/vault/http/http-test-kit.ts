@@ -10,6 +10,7 @@ import { createLogger } from '../../../vault/http/logger.ts';
 import { defineRoute, defineRouteTable } from '../../../vault/http/route.ts';
 import { unauthenticated } from '../../../vault/http/api-error.ts';
 import type { Authenticator } from '../../../vault/http/mount-routes.ts';
+import type { PatientRequestAuditor, PatientRequestOutcome } from '../../../vault/http/patient-request-audit.ts';
 import { IdSchema } from '../../../schemas/http/common.ts';
 
 export interface LogSink {
@@ -89,6 +90,15 @@ export const bearerAuthenticator: Authenticator = (ctx) => {
   return Promise.resolve();
 };
 
+/** For apps whose test does not look at request outcomes (the patient-route audit has its own test). */
+export const discardOutcomes: PatientRequestAuditor = () => Promise.resolve();
+
+/** An auditor keeping every outcome it is given, in order. */
+export function recordOutcomes(): { auditor: PatientRequestAuditor; outcomes: PatientRequestOutcome[] } {
+  const outcomes: PatientRequestOutcome[] = [];
+  return { outcomes, auditor: (outcome) => Promise.resolve(void outcomes.push(outcome)) };
+}
+
 const ThingSchema = z.object({ id: z.string(), region: z.string().optional(), limit: z.number() });
 
 /** A route table that exercises every part of the machinery. */
@@ -100,6 +110,7 @@ export const testRoutes = defineRouteTable('test', [
     tags: ['test'],
     auth: 'none',
     touchesPatientData: true,
+    patientParam: 'id',
     request: {
       params: z.object({ id: IdSchema }),
       query: z.object({ region: z.string().regex(REGION).optional(), limit: z.coerce.number().int().min(1).max(50).default(10) }),

@@ -8,7 +8,7 @@ import { createHttpApp } from '../../../vault/http/app.ts';
 import { HSTS_VALUE } from '../../../vault/http/security-headers.ts';
 import { startServer } from '../../../vault/http/start-server.ts';
 import type { RunningServer, StartServerOptions } from '../../../vault/http/start-server.ts';
-import { bearerAuthenticator, logSink, send, testRoutes } from './http-test-kit.ts';
+import { bearerAuthenticator, discardOutcomes, logSink, send, testRoutes } from './http-test-kit.ts';
 import type { LogSink } from './http-test-kit.ts';
 import type { ClientCertificate } from '../../../vault/http/http-context.ts';
 
@@ -27,7 +27,7 @@ describe('HTTPS server', () => {
     otherCa = createCertificateAuthority({ commonName: 'Someone Else CA', keyBits: 2048 });
     serverCert = issueServerCertificate(ca, { hostnames: ['vault.test'], ips: [] });
     sink = logSink();
-    const { app } = createHttpApp({ logger: sink.logger, routeTables: [testRoutes], tls: true, authenticate: bearerAuthenticator });
+    const { app } = createHttpApp({ logger: sink.logger, routeTables: [testRoutes], tls: true, authenticate: bearerAuthenticator, auditPatientRequest: discardOutcomes });
     server = await startServer(app, {
       host: '127.0.0.1',
       port: 0,

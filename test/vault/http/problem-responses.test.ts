@@ -1,10 +1,11 @@
 // Every failure answers RFC 9457 problem+json with a stable code, naming the bad field.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { createHttpApp } from '../../../vault/http/app.ts';
 import { startServer } from '../../../vault/http/start-server.ts';
 import type { RunningServer } from '../../../vault/http/start-server.ts';
-import { bearerAuthenticator, GOOD_TOKEN, logSink, send, testRoutes } from './http-test-kit.ts';
+import { bearerAuthenticator, discardOutcomes, GOOD_TOKEN, logSink, send, testRoutes } from './http-test-kit.ts';
 import type { LogSink, Reply } from './http-test-kit.ts';
 import type { Problem } from '../../../schemas/http/problem.ts';
 
@@ -28,7 +29,7 @@ describe('HTTP problem responses', () => {
 
   before(async () => {
     sink = logSink();
-    const { app } = createHttpApp({ logger: sink.logger, routeTables: [testRoutes], tls: false, authenticate: bearerAuthenticator });
+    const { app } = createHttpApp({ logger: sink.logger, routeTables: [testRoutes], tls: false, authenticate: bearerAuthenticator, auditPatientRequest: discardOutcomes });
     server = await startServer(app, { host: '127.0.0.1', port: 0, plainHttp: true });
   });
   after(() => server?.close());
@@ -54,9 +55,13 @@ describe('HTTP problem responses', () => {
     assert.deepEqual(body.errors, [{ path: 'query.region', message: 'given more than once' }]);
   });
 
-  it('refuses query parameters the route does not declare', async () => {
-    const body = assertProblem(await send(`${server.url}/v1/things/${ID}?mrn=MRN-1`), 400, 'validation_failed');
-    assert.deepEqual(body.errors.map((e) => e.path), ['query.mrn']);
+  it('refuses query parameters the route does not declare, naming those it takes but not the one given', async () => {
+    const reply = await send(`${server.url}/v1/things/${ID}?MRN-1234567=1&region=1:1-2`);
+    const body = assertProblem(reply, 400, 'validation_failed');
+    assert.deepEqual(body.errors, [{ path: 'query', message: 'holds a parameter this route does not take (it takes region, limit)' }]);
+    assert.doesNotMatch(reply.text, /MRN-1234567/);
+    const repeated = await send(`${server.url}/v1/things/${ID}?MRN-1234567=1&MRN-1234567=2`);
+    assert.doesNotMatch(repeated.text, /MRN-1234567/, 'an undeclared name given twice is not named either');
   });
 
   it('answers an unknown route with 404 problem+json', async () => {
@@ -68,6 +73,41 @@ describe('HTTP problem responses', () => {
     const reply = await send(`${server.url}/v1/boom`, { method: 'DELETE' });
     assertProblem(reply, 405, 'method_not_allowed');
     assert.match(String(reply.headers.allow), /GET/);
+  });
+
+  it('matches paths exactly: another letter case or a trailing slash is not the route', async () => {
+    assert.equal((await send(`${server.url}/v1/things/${ID}`)).status, 200);
+    for (const path of [`/V1/THINGS/${ID}`, `/v1/Things/${ID}`, `/v1/things/${ID}/`]) assertProblem(await send(`${server.url}${path}`), 404, 'not_found');
+  });
+
+  it('answers a method the API does not implement (TRACE) with 501 problem+json', async () => {
+    assertProblem(await send(`${server.url}/v1/things/${ID}`, { method: 'TRACE' }), 501, 'method_not_implemented');
+  });
+
+  it('answers what node refuses before koa (431, an unknown method, CONNECT) as problem+json with the security headers', async () => {
+    const big = await send(`${server.url}/v1/things/${ID}`, { headers: { 'x-padding': 'a'.repeat(17_000) } });
+    assertProblem(big, 431, 'headers_too_large');
+    assert.equal(big.headers['x-content-type-options'], 'nosniff');
+    const raw = (head: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(new URL(server.url).port), '127.0.0.1', () => socket.write(`${head}\r\nHost: x\r\n\r\n`));
+        let text = '';
+        socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
+        socket.on('error', reject);
+        socket.on('close', () => resolve(text));
+      });
+    for (const [head, status, code] of [['FROB / HTTP/1.1', 400, 'malformed_request'], ['CONNECT example.org:443 HTTP/1.1', 501, 'method_not_implemented']] as const) {
+      const text = await raw(head);
+      assert.match(text, new RegExp(`^HTTP/1\\.1 ${status} `), head);
+      assert.match(text, /\r\ncontent-type: application\/problem\+json\r\n/i);
+      assert.equal((JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as Problem).code, code);
+    }
+  });
+
+  it('sends a Bearer challenge with every 401', async () => {
+    const reply = await send(`${server.url}/v1/private?page=1`);
+    assertProblem(reply, 401, 'unauthenticated');
+    assert.equal(reply.headers['www-authenticate'], 'Bearer realm="genovault"');
   });
 
   it('accepts a valid JSON body', async () => {

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { RequestIdSchema } from '../../../schemas/http/common.ts';
 import { createHttpApp } from '../../../vault/http/app.ts';
-import { pickRequestId } from '../../../vault/http/request-id.ts';
+import { clientRequestIdOf } from '../../../vault/http/request-id.ts';
 import { startServer } from '../../../vault/http/start-server.ts';
 import type { RunningServer } from '../../../vault/http/start-server.ts';
-import { bearerAuthenticator, logSink, send, testRoutes } from './http-test-kit.ts';
+import { bearerAuthenticator, discardOutcomes, logSink, send, testRoutes } from './http-test-kit.ts';
 import type { LogSink } from './http-test-kit.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -18,7 +18,7 @@ describe('HTTP request logging and headers', () => {
 
   beforeEach(async () => {
     sink = logSink();
-    const { app } = createHttpApp({ logger: sink.logger, routeTables: [testRoutes], tls: false, authenticate: bearerAuthenticator });
+    const { app } = createHttpApp({ logger: sink.logger, routeTables: [testRoutes], tls: false, authenticate: bearerAuthenticator, auditPatientRequest: discardOutcomes });
     server = await startServer(app, { host: '127.0.0.1', port: 0, plainHttp: true });
   });
   afterEach(() => server?.close());
@@ -37,10 +37,12 @@ describe('HTTP request logging and headers', () => {
     assert.notEqual(a.headers['x-request-id'], b.headers['x-request-id']);
   });
 
-  it('echoes a well-formed incoming X-Request-Id and carries it in the log line', async () => {
+  it('makes its own request id even when the client sends one, and logs the client\u2019s beside it', async () => {
     const reply = await send(`${server.url}/v1/things/${ID}?region=chr1:1-2`, { headers: { 'x-request-id': 'proxy-req-000123' } });
-    assert.equal(reply.headers['x-request-id'], 'proxy-req-000123');
-    const line = accessLine('proxy-req-000123');
+    const requestId = String(reply.headers['x-request-id']);
+    assert.match(requestId, UUID, 'the server chooses the id: a client cannot pick or reuse the audit key');
+    const line = accessLine(requestId);
+    assert.equal(line.clientRequestId, 'proxy-req-000123');
     assert.equal(line.method, 'GET');
     assert.equal(line.route, 'GET /v1/things/:id');
     assert.equal(line.status, 200);
@@ -109,19 +111,22 @@ describe('createLogger', () => {
   });
 });
 
-describe('pickRequestId', () => {
-  it('returns only ids that are safe to log and echo, for any incoming value', () => {
+describe('clientRequestIdOf', () => {
+  it('keeps only ids that are safe to log, for any incoming value', () => {
     fc.assert(
       fc.property(fc.option(fc.string({ unit: 'binary', maxLength: 200 }), { nil: undefined }), (incoming) => {
-        const id = pickRequestId(incoming);
+        const id = clientRequestIdOf(incoming);
+        if (id === null) return;
+        assert.equal(id, incoming);
         assert.ok(RequestIdSchema.safeParse(id).success);
         assert.ok(!/[\r\n"{}]/.test(id));
       }),
     );
   });
 
-  it('keeps a well-formed incoming id and never accepts a repeated header', () => {
-    assert.equal(pickRequestId('abc-12345'), 'abc-12345');
-    assert.match(pickRequestId(['abc-12345', 'def-67890']), UUID);
+  it('keeps a well-formed incoming id and never a repeated header', () => {
+    assert.equal(clientRequestIdOf('abc-12345'), 'abc-12345');
+    assert.equal(clientRequestIdOf(['abc-12345', 'def-67890']), null);
+    assert.equal(clientRequestIdOf('bad id {"level":60}'), null);
   });
 });

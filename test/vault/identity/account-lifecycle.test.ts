@@ -17,7 +17,7 @@ describe('IdentityService account lifecycle', () => {
   let ehr: string;
   beforeEach(async () => {
     kit = await openKit();
-    ehr = (await kit.identity.createAccount({ username: 'ehr.link', roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR)).accountId;
+    ehr = (await kit.identity.createAccount({ username: 'ehr.link', roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR)).account.accountId;
   });
   afterEach(async () => kit.close());
 
@@ -87,7 +87,7 @@ describe('IdentityService account lifecycle', () => {
 
   it('revokes at once, idempotently, and only through the account that owns the token', async () => {
     const issued = await kit.identity.issueApiToken(ehr, { label: 'EHR' }, HOST_ACTOR);
-    const other = (await kit.identity.createAccount({ username: 'lab.link', roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR)).accountId;
+    const other = (await kit.identity.createAccount({ username: 'lab.link', roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR)).account.accountId;
     await assert.rejects(kit.identity.revokeApiToken(issued.tokenId, HOST_ACTOR, other), isIdentityError('unknown_api_token'));
     assert.ok(kit.identity.authenticateToken(issued.token));
     await kit.identity.revokeApiToken(issued.tokenId, HOST_ACTOR, ehr);

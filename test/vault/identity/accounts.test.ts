@@ -1,11 +1,12 @@
 // Account administration: bad input refused with typed errors and nothing stored; only admins
-// (or the host CLI) manage accounts; secrets never appear in listings; API tokens for services.
+// (or the host CLI) manage staff accounts, and they never handle anyone's password or TOTP secret
+// nor any account linked to a patient; secrets never appear in listings; API tokens for services.
 import { strict as assert } from 'node:assert';
 import { IdentityError } from '../../../vault/identity/identity-errors.ts';
 import type { NewAccount } from '../../../vault/identity/identity-service.ts';
-import type { Principal } from '../../../vault/identity/principal.ts';
+import type { Actor, Principal } from '../../../vault/identity/principal.ts';
 import { HOST_ACTOR } from '../../../vault/identity/principal.ts';
-import { ROLES } from '../../../vault/identity/roles.ts';
+import { PERSONAL_ROLES, ROLES } from '../../../vault/identity/roles.ts';
 import type { Kit } from './identity-kit.ts';
 import { addPerson, codeAt, openKit, PASSWORD, STEP } from './identity-kit.ts';
 
@@ -24,22 +25,36 @@ describe('IdentityService accounts', () => {
     return result.principal;
   }
 
-  it('creates an account of every role', async () => {
-    for (const role of ROLES) {
-      const account = await kit.identity.createAccount(
-        { username: `user.${role}`, roles: [role], kind: 'human', password: PASSWORD, ...(role === 'patient' && { patientId: 'pat_1' }) },
-        HOST_ACTOR,
-      );
+  it('creates an account of every staff role, with an enrolment code and no credentials', async () => {
+    const staff = ROLES.filter((role) => !PERSONAL_ROLES.includes(role));
+    for (const role of staff) {
+      const { account, enrolment } = await kit.identity.createAccount({ username: `user.${role}`, roles: [role], kind: 'human' }, HOST_ACTOR);
       assert.deepEqual(account.roles, [role]);
       assert.equal(account.createdBy, 'host');
+      assert.equal(account.totp, 'none');
+      assert.equal(account.enrolmentPending, true);
+      assert.match(enrolment?.code ?? '', /^([A-Z2-7]{4}-){7}[A-Z2-7]{4}$/);
     }
-    assert.equal(kit.identity.listAccounts().length, ROLES.length);
+    assert.equal(kit.identity.listAccounts().length, staff.length);
+  });
+
+  it('refuses accounts of a patient, proxy or relative, whoever asks for them outside a patient enrolment', async () => {
+    const admin = await addPerson(kit, 'root.admin', ['admin']);
+    const before = (await kit.events()).length;
+    for (const role of PERSONAL_ROLES) {
+      const actors: Actor[] = [HOST_ACTOR, { accountId: admin.accountId, username: 'root.admin', kind: 'human', roles: ['admin'] }];
+      for (const actor of actors) {
+        await assert.rejects(kit.identity.createAccount({ username: `x.${role}`, roles: [role], kind: 'human' }, actor), isIdentityError('patient_link_requires_enrolment', 'roles'));
+        await assert.rejects(kit.identity.createAccount({ username: `y.${role}`, roles: ['researcher', role], kind: 'human' }, actor), isIdentityError('patient_link_requires_enrolment', 'roles'));
+      }
+    }
+    assert.equal((await kit.events()).length, before, 'nothing stored');
   });
 
   it('refuses bad input with a typed error naming the field, and stores nothing', async () => {
     await addPerson(kit, 'dr.ada');
     const eventsBefore = (await kit.events()).length;
-    const base: NewAccount = { username: 'new.user', roles: ['clinician'], kind: 'human', password: PASSWORD };
+    const base: NewAccount = { username: 'new.user', roles: ['clinician'], kind: 'human' };
     const cases: [Partial<NewAccount>, string, string][] = [
       [{ username: 'ab' }, 'invalid_username', 'username'],
       [{ username: 'bad name' }, 'invalid_username', 'username'],
@@ -49,15 +64,9 @@ describe('IdentityService accounts', () => {
       [{ roles: ['clinician', 'clinician'] }, 'invalid_roles', 'roles[1]'],
       [{ roles: ['admin', 'auditor'] }, 'role_conflict', 'roles'],
       [{ roles: ['admin', 'clinician'] }, 'role_conflict', 'roles'],
-      [{ roles: ['patient'] }, 'patient_id_required', 'patientId'],
-      [{ roles: ['patient'], patientId: 'pat 1; drop' }, 'patient_id_required', 'patientId'],
-      [{ roles: ['clinician'], patientId: 'pat_1' }, 'patient_id_not_allowed', 'patientId'],
-      [{ password: undefined }, 'password_required', 'password'],
-      [{ kind: 'service' }, 'password_not_allowed', 'password'],
-      [{ kind: 'service', password: undefined, roles: ['patient'], patientId: 'pat_1' }, 'invalid_roles', 'roles'],
+      [{ roles: ['patient'] }, 'patient_link_requires_enrolment', 'roles'],
+      [{ kind: 'service', roles: ['patient'] }, 'invalid_roles', 'roles'],
       [{ kind: 'robot' as 'service' }, 'wrong_account_kind', 'kind'],
-      [{ password: 'Password1234' }, 'password_too_common', 'password'],
-      [{ password: 'New.User-is-me-99' }, 'password_contains_username', 'password'],
     ];
     for (const [change, code, field] of cases) {
       await assert.rejects(kit.identity.createAccount({ ...base, ...change }, HOST_ACTOR), isIdentityError(code, field), `${code} for ${JSON.stringify(change)}`);
@@ -67,7 +76,7 @@ describe('IdentityService accounts', () => {
   });
 
   it('lets one of two concurrent creations of the same username win', async () => {
-    const input: NewAccount = { username: 'twin', roles: ['clinician'], kind: 'human', password: PASSWORD };
+    const input: NewAccount = { username: 'twin', roles: ['clinician'], kind: 'human' };
     const results = await Promise.allSettled([kit.identity.createAccount(input, HOST_ACTOR), kit.identity.createAccount(input, HOST_ACTOR)]);
     assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
     assert.equal(kit.identity.listAccounts().length, 1);
@@ -81,15 +90,15 @@ describe('IdentityService accounts', () => {
       const person = await addPerson(kit, `some.${role}`, [role], role === 'patient' ? 'pat_9' : undefined);
       const actor = await loginAs(`some.${role}`, person.secret);
       const forbidden = isIdentityError('not_permitted');
-      await assert.rejects(kit.identity.createAccount({ username: `x.${role}`, roles: ['clinician'], kind: 'human', password: PASSWORD }, actor), forbidden, role);
+      await assert.rejects(kit.identity.createAccount({ username: `x.${role}`, roles: ['clinician'], kind: 'human' }, actor), forbidden, role);
       await assert.rejects(kit.identity.setRoles(target.accountId, ['auditor'], actor), forbidden, role);
       await assert.rejects(kit.identity.disableAccount(target.accountId, actor), forbidden, role);
-      await assert.rejects(kit.identity.changePassword(target.accountId, { newPassword: 'Violet-lantern-1987' }, actor), forbidden, role);
-      await assert.rejects(kit.identity.enrollTotp(target.accountId, actor), forbidden, role);
-      await assert.rejects(kit.identity.setRoles(person.accountId, ['admin'], actor), forbidden, `${role} promoting themselves`);
+      await assert.rejects(kit.identity.changePassword(target.accountId, { newPassword: 'Violet-lantern-1987', currentPassword: PASSWORD }, actor), forbidden, role);
+      await assert.rejects(kit.identity.enrolments.resetStaffCredentials(target.accountId, 'both', actor), forbidden, role);
+      if (!PERSONAL_ROLES.includes(role)) await assert.rejects(kit.identity.setRoles(person.accountId, ['admin'], actor), forbidden, `${role} promoting themselves`);
     }
-    const made = await kit.identity.createAccount({ username: 'by.admin', roles: ['auditor'], kind: 'human', password: PASSWORD }, adminPrincipal);
-    assert.equal(made.createdBy, admin.accountId);
+    const made = await kit.identity.createAccount({ username: 'by.admin', roles: ['auditor'], kind: 'human' }, adminPrincipal);
+    assert.equal(made.account.createdBy, admin.accountId);
   });
 
   it('takes an admin power away the moment the admin is demoted or disabled', async () => {
@@ -97,7 +106,7 @@ describe('IdentityService accounts', () => {
     const stale = await loginAs('root.admin', admin.secret);
     const other = await addPerson(kit, 'other.admin', ['admin']);
     await kit.identity.setRoles(admin.accountId, ['auditor'], HOST_ACTOR);
-    const input: NewAccount = { username: 'late', roles: ['clinician'], kind: 'human', password: PASSWORD };
+    const input: NewAccount = { username: 'late', roles: ['clinician'], kind: 'human' };
     await assert.rejects(kit.identity.createAccount(input, stale), isIdentityError('not_permitted'));
     await kit.identity.setRoles(admin.accountId, ['admin'], HOST_ACTOR);
     await kit.identity.disableAccount(admin.accountId, { ...stale, accountId: other.accountId, username: 'other.admin' });
@@ -120,8 +129,13 @@ describe('IdentityService accounts', () => {
     assert.deepEqual(kit.identity.authenticateToken(login.token)?.roles, ['researcher']);
   });
 
-  it('asks for the current password when people change their own', async () => {
+  it('lets people change only their own password, giving the current one: an admin sets nobody\u2019s', async () => {
     const { accountId, secret } = await addPerson(kit, 'dr.ada');
+    const admin = await addPerson(kit, 'root.admin', ['admin']);
+    const adminPrincipal = await loginAs('root.admin', admin.secret);
+    for (const actor of [HOST_ACTOR, adminPrincipal] as Actor[]) {
+      await assert.rejects(kit.identity.changePassword(accountId, { newPassword: 'Violet-lantern-1987', currentPassword: PASSWORD }, actor), isIdentityError('not_permitted'));
+    }
     const me = await loginAs('dr.ada', secret);
     await assert.rejects(kit.identity.changePassword(accountId, { newPassword: 'Violet-lantern-1987' }, me), isIdentityError('current_password_wrong', 'currentPassword'));
     await assert.rejects(
@@ -132,18 +146,31 @@ describe('IdentityService accounts', () => {
     await kit.identity.changePassword(accountId, { newPassword: 'Violet-lantern-1987', currentPassword: PASSWORD }, me);
   });
 
-  it('lets people enrol TOTP themselves only until one is confirmed', async () => {
-    const account = await kit.identity.createAccount({ username: 'dr.ada', roles: ['clinician'], kind: 'human', password: PASSWORD }, HOST_ACTOR);
-    const { secret } = await kit.identity.enrollTotp(account.accountId, HOST_ACTOR);
-    await assert.rejects(kit.identity.confirmTotp(account.accountId, '000000', HOST_ACTOR), isIdentityError('totp_code_invalid'));
-    await kit.identity.confirmTotp(account.accountId, codeAt(kit, secret), HOST_ACTOR);
+  it('lets only the holder confirm their pending TOTP secret', async () => {
+    const { account, enrolment } = await kit.identity.createAccount({ username: 'dr.ada', roles: ['clinician'], kind: 'human' }, HOST_ACTOR);
+    const redeemed = await kit.identity.enrolments.redeem({ username: 'dr.ada', code: enrolment!.code, newPassword: PASSWORD });
+    assert.ok(redeemed.ok && redeemed.totp);
+    const { secret } = redeemed.totp;
+    await assert.rejects(kit.identity.confirmTotp(account.accountId, codeAt(kit, secret), HOST_ACTOR), isIdentityError('not_permitted'));
+    await assert.rejects(kit.identity.confirmTotp(account.accountId, '000000', redeemed.principal), isIdentityError('totp_code_invalid'));
+    await kit.identity.confirmTotp(account.accountId, codeAt(kit, secret), redeemed.principal);
     const me = await loginAs('dr.ada', secret);
-    await assert.rejects(kit.identity.enrollTotp(account.accountId, me), isIdentityError('not_permitted'));
     await assert.rejects(kit.identity.confirmTotp(account.accountId, codeAt(kit, secret), me), isIdentityError('totp_not_pending'));
   });
 
+  it('never changes the roles of an account linked to a patient, nor gives a staff account a patient role', async () => {
+    const patient = await addPerson(kit, 'pat.eve', ['patient'], 'pat_eve');
+    const proxy = await addPerson(kit, 'proxy.max', ['proxy'], 'pat_eve');
+    const staff = await addPerson(kit, 'dr.ada');
+    for (const target of [patient, proxy]) {
+      await assert.rejects(kit.identity.setRoles(target.accountId, ['clinician'], HOST_ACTOR), isIdentityError('patient_linked_account'));
+    }
+    for (const role of PERSONAL_ROLES) await assert.rejects(kit.identity.setRoles(staff.accountId, [role], HOST_ACTOR), isIdentityError('patient_link_requires_enrolment'));
+    assert.deepEqual(kit.identity.getAccount(staff.accountId)?.roles, ['clinician']);
+  });
+
   it('authenticates service accounts by API token, shown once and stored hashed, until revoked', async () => {
-    const ehr = await kit.identity.createAccount({ username: 'ehr.link', roles: ['clinician'], kind: 'service' }, HOST_ACTOR);
+    const { account: ehr } = await kit.identity.createAccount({ username: 'ehr.link', roles: ['clinician'], kind: 'service' }, HOST_ACTOR);
     const { tokenId, token } = await kit.identity.issueApiToken(ehr.accountId, 'EHR integration', HOST_ACTOR);
     assert.match(token, /^gvt_[A-Za-z0-9_-]{43}$/);
     assert.deepEqual(kit.identity.authenticateToken(token), { accountId: ehr.accountId, username: 'ehr.link', kind: 'service', roles: ['clinician'] });
@@ -161,7 +188,7 @@ describe('IdentityService accounts', () => {
   });
 
   it('stops API tokens of a disabled service account', async () => {
-    const ehr = await kit.identity.createAccount({ username: 'ehr.link', roles: ['clinician'], kind: 'service' }, HOST_ACTOR);
+    const { account: ehr } = await kit.identity.createAccount({ username: 'ehr.link', roles: ['clinician'], kind: 'service' }, HOST_ACTOR);
     const { token } = await kit.identity.issueApiToken(ehr.accountId, 'EHR', HOST_ACTOR);
     await kit.identity.disableAccount(ehr.accountId, HOST_ACTOR);
     assert.equal(kit.identity.authenticateToken(token), null);
@@ -171,7 +198,7 @@ describe('IdentityService accounts', () => {
 
   it('lists accounts without any hash, secret or token', async () => {
     const { secret } = await addPerson(kit, 'dr.ada');
-    const ehr = await kit.identity.createAccount({ username: 'ehr.link', roles: ['clinician'], kind: 'service' }, HOST_ACTOR);
+    const { account: ehr } = await kit.identity.createAccount({ username: 'ehr.link', roles: ['clinician'], kind: 'service' }, HOST_ACTOR);
     const { token } = await kit.identity.issueApiToken(ehr.accountId, 'EHR', HOST_ACTOR);
     const listing = JSON.stringify(kit.identity.listAccounts());
     const events = JSON.stringify(await kit.events());

@@ -1,10 +1,10 @@
 // A real identity service over a real sealed log in a fresh temp dir, with a clock tests move.
 import { join } from 'node:path';
 import { newKey } from '../../../vault/crypto/aead.ts';
-import type { AccountEvent } from '../../../vault/identity/account-events.ts';
+import type { AccountEvent, PatientLink } from '../../../vault/identity/account-events.ts';
 import type { IdentityOptions } from '../../../vault/identity/identity-service.ts';
 import { IdentityService, openAccountLog } from '../../../vault/identity/identity-service.ts';
-import { HOST_ACTOR } from '../../../vault/identity/principal.ts';
+import { HOST_ACTOR, type Principal } from '../../../vault/identity/principal.ts';
 import { currentTotp } from '../../../vault/identity/totp.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
@@ -61,19 +61,46 @@ export async function openKit(options: IdentityOptions = {}): Promise<Kit> {
 
 export const PASSWORD = 'Tulip-harbour-42';
 
+/** The account as the actor it would be once signed in (actor checks read the store, not a session). */
+export function actorOf(kit: Kit, accountId: string): Principal {
+  const account = kit.identity.getAccount(accountId);
+  if (!account) throw new Error(`no account ${accountId}`);
+  return { accountId, username: account.username, kind: account.kind, roles: account.roles, ...(account.patientId !== undefined && { patientId: account.patientId }) };
+}
+
+/** Redeems `code` as its person would, then confirms the TOTP secret and moves the clock one step on. */
+export async function redeemAndConfirm(kit: Kit, username: string, code: string): Promise<{ accountId: string; secret: string }> {
+  const redeemed = await kit.identity.enrolments.redeem({ username, code, newPassword: PASSWORD });
+  if (!redeemed.ok || !redeemed.totp) throw new Error(`enrolment of ${username} refused: ${redeemed.ok ? 'no TOTP' : redeemed.reason}`);
+  const { accountId } = redeemed.principal;
+  await kit.identity.confirmTotp(accountId, currentTotp(redeemed.totp.secret, kit.clock.t), actorOf(kit, accountId));
+  kit.clock.t += STEP;
+  return { accountId, secret: redeemed.totp.secret };
+}
+
+/** Registration staff for the kit's patient enrolments, made once. */
+async function kitRegistrar(kit: Kit): Promise<Principal> {
+  const existing = kit.identity.listAccounts().find((a) => a.username === 'kit.registrar');
+  if (existing) return actorOf(kit, existing.accountId);
+  return actorOf(kit, (await addPerson(kit, 'kit.registrar', ['registrar'])).accountId);
+}
+
 /**
- * Creates a human account and enrols and confirms its TOTP secret, as at a real enrollment; then
- * moves the clock one step on, so the test's first login uses a step not yet spent.
+ * Enrols a person as they would be in real use, with PASSWORD, and confirms their TOTP secret;
+ * then moves the clock one step on, so the test's first login uses a step not yet spent. A staff
+ * account is created by the host; a patient, proxy or relative through a registrar's patient
+ * enrolment for `patientId`.
  */
 export async function addPerson(kit: Kit, username: string, roles: string[] = ['clinician'], patientId?: string) {
-  const account = await kit.identity.createAccount(
-    { username, roles, kind: 'human', password: PASSWORD, ...(patientId !== undefined && { patientId }) },
-    HOST_ACTOR,
-  );
-  const { secret } = await kit.identity.enrollTotp(account.accountId, HOST_ACTOR);
-  await kit.identity.confirmTotp(account.accountId, currentTotp(secret, kit.clock.t), HOST_ACTOR);
-  kit.clock.t += STEP;
-  return { accountId: account.accountId, secret };
+  const [role] = roles;
+  if (role === 'patient' || role === 'proxy' || role === 'relative') {
+    const registrar = await kitRegistrar(kit);
+    const link: PatientLink = { patientId: patientId ?? 'pat_1', role, evidence: 'passport checked at the desk', ...(role === 'relative' && { relationship: 'sibling' as const }) };
+    const { code } = await kit.identity.enrolments.issuePatientEnrolment(link, registrar);
+    return redeemAndConfirm(kit, username, code);
+  }
+  const { enrolment } = await kit.identity.createAccount({ username, roles, kind: 'human' }, HOST_ACTOR);
+  return redeemAndConfirm(kit, username, enrolment!.code);
 }
 
 /** The code for `secret` at the kit's clock, `steps` steps away. */

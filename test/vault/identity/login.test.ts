@@ -109,6 +109,22 @@ describe('IdentityService login', () => {
     assert.ok((await kit.identity.login({ username: 'dr.ada', password: PASSWORD, totp: codeAt(kit, secret) }, '10.6.6.6')).ok);
   });
 
+  it('refuses an account whose enrolment is pending as a wrong password, counted like one; its redemption forgets every lock on the name', async () => {
+    const { accountId, secret } = await addPerson(kit, 'dr.ada');
+    await kit.identity.enrolments.resetStaffCredentials(accountId, 'password', HOST_ACTOR);
+    const pending = await failureFrom({ username: 'dr.ada', password: PASSWORD, totp: codeAt(kit, secret) }, '10.6.6.6');
+    assert.equal(pending.reason, 'bad_password', 'the cleared password matches nothing');
+    for (let i = 2; i <= 5; i++) assert.equal((await failureFrom({ username: 'dr.ada', password: PASSWORD }, '10.6.6.6')).lockedNow, i === 5);
+    assert.equal((await refusal({ username: 'dr.ada', password: PASSWORD }, '10.6.6.6')).limit, 'client_account_locked');
+    assert.equal(kit.identity.getAccount(accountId)?.locked, true);
+
+    const { code } = await kit.identity.enrolments.resetStaffCredentials(accountId, 'password', HOST_ACTOR);
+    assert.ok((await kit.identity.enrolments.redeem({ username: 'dr.ada', code, newPassword: 'Violet-lantern-1987' })).ok);
+    assert.equal(kit.identity.getAccount(accountId)?.locked, false, 'the person has proven themselves with the code');
+    kit.clock.t += STEP;
+    assert.ok((await kit.identity.login({ username: 'dr.ada', password: 'Violet-lantern-1987', totp: codeAt(kit, secret) }, '10.6.6.6')).ok, 'back in from the client that was locked out');
+  });
+
   it('throttles unknown usernames exactly like known ones', async () => {
     await addPerson(kit, 'dr.ada');
     const pattern = async (username: string, client: string) => {
@@ -154,7 +170,8 @@ describe('IdentityService login', () => {
     const { accountId: gone } = await addPerson(kit, 'dr.gone');
     await kit.identity.disableAccount(gone, HOST_ACTOR);
     await kit.identity.createAccount({ username: 'ehr', roles: ['clinician'], kind: 'service' }, HOST_ACTOR);
-    await kit.identity.createAccount({ username: 'new.nurse', roles: ['clinician'], kind: 'human', password: PASSWORD }, HOST_ACTOR);
+    const nurse = await addPerson(kit, 'new.nurse');
+    await kit.identity.enrolments.resetStaffCredentials(nurse.accountId, 'totp', HOST_ACTOR); // password kept, TOTP to enrol again
     const used = codeAt(kit, secret);
     assert.ok((await kit.identity.login({ username: 'dr.ada', password: PASSWORD, totp: used })).ok);
 
@@ -241,7 +258,7 @@ describe('IdentityService login', () => {
     const { accountId, secret } = await addPerson(kit, 'dr.ada');
     const first = await kit.identity.login({ username: 'dr.ada', password: PASSWORD, totp: codeAt(kit, secret) });
     assert.ok(first.ok);
-    await kit.identity.changePassword(accountId, { newPassword: 'Violet-lantern-1987' }, HOST_ACTOR);
+    await kit.identity.changePassword(accountId, { newPassword: 'Violet-lantern-1987', currentPassword: PASSWORD }, first.principal);
     assert.equal(kit.identity.authenticateToken(first.token), null);
     kit.clock.t += STEP;
     assert.equal((await failure({ username: 'dr.ada', password: PASSWORD, totp: codeAt(kit, secret) })).reason, 'bad_password');
@@ -251,8 +268,10 @@ describe('IdentityService login', () => {
   });
 
   it('confirms a pending TOTP enrollment at the first login that uses it', async () => {
-    const account = await kit.identity.createAccount({ username: 'dr.ada', roles: ['clinician'], kind: 'human', password: PASSWORD }, HOST_ACTOR);
-    const { secret, uri } = await kit.identity.enrollTotp(account.accountId, HOST_ACTOR);
+    const { account, enrolment } = await kit.identity.createAccount({ username: 'dr.ada', roles: ['clinician'], kind: 'human' }, HOST_ACTOR);
+    const redeemed = await kit.identity.enrolments.redeem({ username: 'dr.ada', code: enrolment!.code, newPassword: PASSWORD });
+    assert.ok(redeemed.ok && redeemed.totp);
+    const { secret, uri } = redeemed.totp;
     assert.equal(uri, `otpauth://totp/GenoVault:dr.ada?secret=${secret}&issuer=GenoVault`);
     assert.equal(kit.identity.getAccount(account.accountId)!.totp, 'pending');
     assert.ok((await kit.identity.login({ username: 'dr.ada', password: PASSWORD, totp: codeAt(kit, secret) })).ok);
@@ -271,8 +290,8 @@ describe('IdentityService login', () => {
 
   it('keeps usernames, hashes and TOTP secrets out of the bytes on disk', async () => {
     const { secret } = await addPerson(kit, 'dr.ada');
-    const hash = (await kit.events()).find((e) => e.type === 'account.created');
-    assert.ok(hash?.type === 'account.created' && hash.passwordHash);
+    const hash = (await kit.events()).find((e) => e.type === 'enrolment.redeemed');
+    assert.ok(hash?.type === 'enrolment.redeemed' && hash.passwordHash);
     const raw = await readFile(kit.path);
     for (const plain of ['dr.ada', secret, hash.passwordHash, 'clinician']) assert.equal(raw.indexOf(plain), -1, plain);
   });

@@ -17,6 +17,7 @@ describe('identityOptionsOf', () => {
       apiTokens: { lifetimeMs: 90 * DAY, maxLifetimeMs: 365 * DAY, rotationOverlapMs: 60 * MIN },
       idleTimeoutMs: 15 * MIN,
       absoluteLifetimeMs: 12 * 60 * MIN,
+      enrolmentTtlMs: 72 * 60 * MIN,
     });
   });
 
@@ -34,12 +35,14 @@ describe('identityOptionsOf', () => {
       GENOVAULT_API_TOKEN_DAYS: '30',
       GENOVAULT_API_TOKEN_MAX_DAYS: '60',
       GENOVAULT_API_TOKEN_ROTATION_OVERLAP_MINUTES: '0',
+      GENOVAULT_ENROLMENT_CODE_HOURS: '24',
     };
     const options = identityOptionsOf(loadConfig({}, env));
     assert.deepEqual([options.maxFailedLogins, options.lockoutMs], [3, 30 * MIN]);
     assert.deepEqual(options.throttle, { failureDelayMs: 2_000, clientAttemptsPerMinute: 10, attemptsPerMinute: 120, accountFailuresPerHour: 50 });
     assert.deepEqual(options.hashing, { concurrency: 2, maxWaiting: 0 });
     assert.deepEqual(options.apiTokens, { lifetimeMs: 30 * DAY, maxLifetimeMs: 60 * DAY, rotationOverlapMs: 0 });
+    assert.equal(options.enrolmentTtlMs, 24 * 60 * MIN);
   });
 
   it('refuses settings that make no sense, naming the setting only', () => {

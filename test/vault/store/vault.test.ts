@@ -3,10 +3,28 @@ import { readFile, writeFile, readdir, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Vault } from '../../../vault/store/vault.ts';
 import { newMasterKey, MasterKeyError } from '../../../vault/crypto/master-key.ts';
-import { SealedObjectError } from '../../../vault/crypto/sealed-object.ts';
+import { SealedObjectError, readSealedHeader } from '../../../vault/crypto/sealed-object.ts';
 import { VaultLockedError } from '../../../vault/store/vault-lock.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { hashTree } from '../../helpers/hash-tree.ts';
+import { editSealedHeader } from '../../helpers/edit-sealed-header.ts';
+
+async function readSealedHeaderOf(file: string) {
+  return readSealedHeader(await readFile(file), file).header;
+}
+
+/** A vault whose catalog is at version 2 (one patient registered), and its version-1 catalog file. */
+async function vaultAtCatalogV2(dataDir: string) {
+  const kek = newMasterKey('test');
+  await (await Vault.init(dataDir, kek)).close();
+  const v1Catalog = await readFile(join(dataDir, 'catalog', 'catalog.v1.gvs'));
+  const vault = await Vault.open(dataDir, kek, { write: true });
+  const change = vault.beginChange();
+  change.patientIdFor('MRN0000009');
+  await vault.commit(change);
+  await vault.close();
+  return { kek, v1Catalog };
+}
 
 async function vaultWithTwoSamples(dataDir: string) {
   const kek = newMasterKey('test');
@@ -77,17 +95,38 @@ describe('sealed vault store', () => {
 
   it('detects a rolled-back catalog (an older sealed version put in place of the current one)', async () => {
     const data = join(dir.path, 'v');
-    const kek = newMasterKey('test');
-    await (await Vault.init(data, kek)).close();
-    const v1Catalog = await readFile(join(data, 'catalog', 'catalog.v1.gvs'));
-    const vault = await Vault.open(data, kek, { write: true });
-    const change = vault.beginChange();
-    change.patientIdFor('MRN0000009');
-    await vault.commit(change);
-    await vault.close();
+    const { kek, v1Catalog } = await vaultAtCatalogV2(data);
     assert.deepEqual(await readdir(join(data, 'catalog')), ['catalog.v2.gvs']);
     await writeFile(join(data, 'catalog', 'catalog.v2.gvs'), v1Catalog);
     await assert.rejects(Vault.open(data, kek, { write: false }), (e: Error) => e instanceof SealedObjectError && e.failure === 'rolled_back' && e.message.includes('catalog.v2.gvs'));
+  });
+
+  it('refuses an older catalog whose header was edited to the current version (only the AAD can tell)', async () => {
+    const data = join(dir.path, 'v');
+    const { kek, v1Catalog } = await vaultAtCatalogV2(data);
+    await writeFile(join(data, 'catalog', 'catalog.v2.gvs'), editSealedHeader(v1Catalog, (h) => ({ ...h, version: 2 })));
+    await assert.rejects(Vault.open(data, kek, { write: false }), (e: Error) => e instanceof SealedObjectError && e.failure === 'tampered' && e.message.includes('catalog.v2.gvs'));
+  });
+
+  it('refuses a partition put in place of another of the same sample, its header edited to match (same key: only the AAD can tell)', async () => {
+    const data = join(dir.path, 'v');
+    const kek = newMasterKey('test');
+    await (await Vault.init(data, kek)).close();
+    const vault = await Vault.open(data, kek, { write: true });
+    const change = vault.beginChange();
+    const patientId = change.patientIdFor('MRN0000001');
+    const sampleId = change.addSample({ patientId, name: 's', build: 'GRCh38', fileformat: 'VCFv4.2', ingestedAt: '2026-01-01T00:00:00Z', sourceSha256: 'x', coverage: { source: 'assumed_wgs', partitionId: null, intervals: 0 } });
+    for (const chrom of ['chr1', 'chr2']) await change.writePartition({ sampleId, chrom, minPos: 1, maxPos: 9, rows: 1, build: 'GRCh38', kind: 'calls' }, Buffer.from(`${chrom} calls`));
+    await vault.commit(change);
+    const [first, second] = vault.catalog.callPartitions();
+    await vault.close();
+    const secondEntry = { objectId: second!.partitionId, version: (await readSealedHeaderOf(join(data, second!.file))).version };
+    const moved = editSealedHeader(await readFile(join(data, first!.file)), (h) => ({ ...h, ...secondEntry }));
+    await writeFile(join(data, second!.file), moved);
+    const v = await Vault.open(data, kek, { write: false });
+    await assert.rejects(v.read(second!), (e: Error) => e instanceof SealedObjectError && e.failure === 'tampered' && e.message.startsWith(second!.file));
+    assert.equal((await v.read(first!)).toString(), 'chr1 calls');
+    await v.close();
   });
 
   it('allows one writer at a time', async () => {

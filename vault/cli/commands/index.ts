@@ -10,6 +10,7 @@ import { usersCommand, usersHelp } from './users.ts';
 import { totpCommand, totpHelp } from './totp.ts';
 import { certsCommand, certsHelp } from './certs.ts';
 import { auditCommand, auditHelp } from './audit.ts';
+import { duoCommand, duoHelp } from './duo.ts';
 
 export interface Command {
   summary: string;
@@ -27,10 +28,11 @@ export const COMMANDS: Record<string, Command> = {
   'erase-sample': { summary: 'destroy a sample (crypto-shredding)', help: eraseHelp, run: (_a, f, io) => eraseSampleCommand(f, io) },
   keys: { summary: 'rotate the master key', help: keysHelp, run: (a, f, io) => keysCommand(a, f, io) },
   serve: { summary: 'serve the HTTPS API', help: serveHelp, run: (_a, f, io) => serveCommand(f, io) },
-  users: { summary: 'add or list accounts on the host (the first admin)', help: usersHelp, run: (a, f, io) => usersCommand(a, f, io) },
+  users: { summary: 'staff accounts on the host: add (the first admin), enrol, reset, list', help: usersHelp, run: (a, f, io) => usersCommand(a, f, io) },
   totp: { summary: 'print the current TOTP code for a secret', help: totpHelp, run: (a, f, io) => totpCommand(a, f, io) },
   certs: { summary: 'issue client certificates (mutual TLS); show the CA', help: certsHelp, run: (a, f, io) => certsCommand(a, f, io) },
   audit: { summary: 'verify the audit, clinical and account logs', help: auditHelp, run: (a, f, io) => auditCommand(a, f, io) },
+  duo: { summary: 'match a research purpose against a consent (GA4GH DUO)', help: duoHelp, run: (a, f, io) => duoCommand(a, f, io) },
 };
 
 export function usage(): string {

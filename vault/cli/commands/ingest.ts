@@ -1,12 +1,14 @@
 import type { IngestOptions } from '../../ingest/ingest-vcf.ts';
 import { readSampleMap } from '../../ingest/sample-mapping.ts';
 import { configFrom, stringFlag, withVault, UsageError, type CommandIo, type Flags } from '../cli-context.ts';
+import { withHostAudit } from '../host-audit.ts';
 
 export const ingestHelp = `genovault ingest --data-dir D --patient MRN [--sample NAME] [--targets FILE.bed] FILE.vcf[.gz]
 genovault ingest --data-dir D --map SAMPLES.tsv [--targets FILE.bed] FILE.vcf[.gz]
   Validates the whole VCF, then seals each sample's non-reference calls. All or nothing: a bad
   file changes nothing. --map is a two-column TSV: sample name, MRN. Patients not yet known
-  are registered by MRN. --targets records what an exome or panel covered.`;
+  are registered by MRN. --targets records what an exome or panel covered. The audit log records
+  the run as the operating-system user: one entry per stored sample (internal ids and counts).`;
 
 function progressPrinter(io: CommandIo): IngestOptions['onProgress'] {
   if (!io.isTty) return undefined;
@@ -39,7 +41,17 @@ export async function ingestCommand(args: string[], flags: Flags, io: CommandIo)
   if (progress) options.onProgress = progress;
   const started = performance.now();
   const { ingestVcf } = await import('../../ingest/ingest-vcf.ts'); // the VCF reader and Arrow load only here
-  const report = await withVault(config, true, (vault) => ingestVcf(vault, file, options));
+  const act = { command: 'ingest', action: 'create', resource: 'variants' } as const;
+  const report = await withVault(config, true, (vault) =>
+    withHostAudit(config, vault, true, (audit) =>
+      audit.attempt(act, async () => {
+        const done = await ingestVcf(vault, file, options);
+        // one entry per patient whose variants were stored, so each patient's access log shows it
+        const entries = done.samples.map((s) => ({ act: { ...act, patientId: s.patientId, targetId: s.sampleId }, counts: { records: done.records, calls: s.calls, partitions: s.partitions } }));
+        return { value: done, entries };
+      }),
+    ),
+  );
   const seconds = (performance.now() - started) / 1000;
   if (progress) io.err('\n');
   for (const w of report.warnings) io.err(`warning: ${w}`);

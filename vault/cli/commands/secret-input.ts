@@ -37,16 +37,47 @@ export function generateSecret(accept: (candidate: string) => boolean = () => tr
   throw new SecretInputError('could not generate an acceptable secret');
 }
 
-export async function readSecretInput(sources: SecretSources): Promise<SecretInput> {
+/** The secret from the file's first line, else the environment variable; undefined if neither gives one. */
+export async function givenSecret(sources: Pick<SecretSources, 'file' | 'envName' | 'env'>): Promise<string | undefined> {
   if (sources.file !== undefined) {
     const text = await readFile(sources.file, 'utf8').catch((err: NodeJS.ErrnoException) => {
       throw new SecretInputError(`cannot read ${basename(sources.file!)}: ${err.code ?? 'read error'}`);
     });
     const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
     if (firstLine === '') throw new SecretInputError(`${basename(sources.file)}: the first line is empty`);
-    return { value: firstLine, generated: false };
+    return firstLine;
   }
   const fromEnv = sources.env[sources.envName];
-  if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, generated: false };
-  return { value: generateSecret(sources.accept), generated: true };
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined;
+}
+
+export async function readSecretInput(sources: SecretSources): Promise<SecretInput> {
+  const given = await givenSecret(sources);
+  return given !== undefined ? { value: given, generated: false } : { value: generateSecret(sources.accept), generated: true };
+}
+
+/** Asks on the terminal without echoing what is typed (stderr for the question, stdin raw). */
+export function promptHidden(question: string): Promise<string> {
+  const stdin = process.stdin;
+  process.stderr.write(question);
+  stdin.setRawMode(true);
+  stdin.resume();
+  stdin.setEncoding('utf8');
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const finish = () => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return void (finish(), resolve(value));
+        if (ch === '\u0003' || ch === '\u0004') return void (finish(), reject(new SecretInputError('cancelled')));
+        value = ch === '\u007f' || ch === '\b' ? value.slice(0, -1) : value + ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
 }

@@ -7,8 +7,8 @@ import { HOST_ACTOR } from '../../identity/principal.ts';
 import { normalizeUsername } from '../../identity/account-validation.ts';
 import { IdentityError } from '../../identity/identity-errors.ts';
 import { configFrom, requireFlag, stringFlag, UsageError, type CommandIo, type Flags } from '../cli-context.ts';
-import { withHostIdentity, type HostIdentity } from '../host-identity.ts';
-import type { AccountAction } from '../../service/audited-account-action.ts';
+import { withHostIdentity, type HostIdentity } from './host-identity.ts';
+import type { AccountAction } from '../../service/admin-account-action.ts';
 
 export const lifecycleHelp = `genovault users disable|enable --data-dir D --username NAME
 genovault users tokens --data-dir D --username NAME
@@ -38,12 +38,13 @@ async function onAccount(
   const username = normalizeUsername(requireFlag(flags, 'username'));
   const lines = await withHostIdentity(config, async ({ identity, audit }: HostIdentity) => {
     const account = identity.listAccounts().find((a) => a.username === username);
-    const { auditedAccountAction } = await import('../../service/audited-account-action.ts');
+    const { auditedStep } = await import('../../service/audit-outcome.ts');
     // an unknown name is audited too, without the name (it may be a person's)
-    return auditedAccountAction(audit, { actor: HOST_ACTOR, requestId: null }, action, account ? target(account.accountId) : 'unknown', () => {
+    const about = account ? target(account.accountId) : 'unknown';
+    return auditedStep(audit, { requestId: null, actor: HOST_ACTOR, action, resource: 'account', target: about }, () => {
       if (!account) throw new IdentityError('unknown_account', 'not_found', '--username: no account with that name', 'username');
       return work(identity, account.accountId);
-    });
+    }, () => about);
   });
   for (const line of lines) io.out(line);
   return 0;

@@ -1,16 +1,20 @@
-// Account management, for admins only (and never a way into patient data). Lifecycle and API
+// Account management, for admins only (and never a way into patient data: no password or TOTP
+// secret reaches the admin, and accounts linked to a patient are refused here). Lifecycle and API
 // tokens are in account-lifecycle.ts and api-tokens.ts.
 import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { AccountSummarySchema, NewAccountBodySchema } from '../../../schemas/api.ts';
+import { IssuedEnrolmentSchema } from '../../../schemas/enrolment.ts';
 import { principalOf } from '../authenticate.ts';
-import { requireAccess } from '../patient-access.ts';
+import { requestOrigin, requireAccess } from '../patient-access.ts';
 import { mapIdentityErrors } from '../identity-errors-http.ts';
+import { auditedStep } from '../audit-outcome.ts';
 import type { VaultService } from '../open-service.ts';
 import type { AccountSummary } from '../../identity/account-summary.ts';
+import { underReview } from '../../identity/roles.ts';
 
 function publicSummary(a: AccountSummary) {
-  return { accountId: a.accountId, username: a.username, kind: a.kind, roles: a.roles, ...(a.patientId ? { patientId: a.patientId } : {}), disabled: a.disabled, locked: a.locked, totp: a.totp, createdAt: a.createdAt };
+  return { accountId: a.accountId, username: a.username, kind: a.kind, roles: a.roles, ...(a.patientId ? { patientId: a.patientId } : {}), disabled: a.disabled, locked: a.locked, totp: a.totp, enrolmentPending: a.enrolmentPending, createdAt: a.createdAt };
 }
 
 export function accountRoutes(service: VaultService) {
@@ -19,20 +23,27 @@ export function accountRoutes(service: VaultService) {
     defineRoute({
       method: 'post',
       path: '/users',
-      summary: 'Create an account (admin); a person gets a TOTP secret to enrol, shown once',
+      summary: 'Create a staff or service account (admin); a person gets a one-time enrolment code to hand over, never a password or TOTP secret',
       tags: ['accounts'],
       auth: 'session',
       touchesPatientData: false,
       request: { body: NewAccountBodySchema },
-      responses: { 201: { description: 'the new account', schema: z.object({ account: AccountSummarySchema, totp: z.object({ secret: z.string(), uri: z.string() }).optional() }) } },
+      responses: { 201: { description: 'the new account', schema: z.object({ account: AccountSummarySchema, enrolment: IssuedEnrolmentSchema.optional() }) } },
       async handler({ body }, ctx) {
         const principal = principalOf(ctx.state);
-        await requireAccess(service, principal, operations('create'), ctx.state.requestId);
-        const created = await mapIdentityErrors(() => service.identity.createAccount({ ...body }, principal));
-        const totp = body.kind === 'human' ? await mapIdentityErrors(() => service.identity.enrollTotp(created.accountId, principal)) : undefined;
-        await service.audit.record({ requestId: ctx.state.requestId, actorId: principal.accountId, actorRoles: principal.roles, action: 'user.create', resource: 'account', patientId: null, purpose: 'operations', decision: 'success', rule: null, reason: created.accountId });
+        await requireAccess(service, principal, operations('create'), ctx.state);
+        // attempts at patient-linked accounts, and accounts that may link others to patients, are reviewed
+        const flagged = underReview(body.roles);
+        const created = await mapIdentityErrors(() =>
+          auditedStep(
+            service.audit,
+            { ...requestOrigin(ctx.state), actor: principal, action: 'user.create', resource: 'account', flagged },
+            () => service.identity.createAccount(body, principal),
+            (c) => c.account.accountId,
+          ),
+        );
         ctx.status = 201;
-        return { account: publicSummary(created), ...(totp ? { totp } : {}) };
+        return { account: publicSummary(created.account), ...(created.enrolment ? { enrolment: created.enrolment } : {}) };
       },
     }),
     defineRoute({
@@ -44,7 +55,7 @@ export function accountRoutes(service: VaultService) {
       touchesPatientData: false,
       responses: { 200: { description: 'accounts', schema: z.object({ items: z.array(AccountSummarySchema) }) } },
       async handler(_input, ctx) {
-        await requireAccess(service, principalOf(ctx.state), operations('read'), ctx.state.requestId);
+        await requireAccess(service, principalOf(ctx.state), operations('read'), ctx.state);
         return { items: service.identity.listAccounts().map(publicSummary) };
       },
     }),

@@ -3,7 +3,7 @@
 // overlap), revoke. Each is decided by the policy and audited with its outcome.
 import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
-import { AccountIdSchema, ApiTokenIdSchema, ApiTokenSummarySchema, IssueApiTokenBodySchema, IssuedApiTokenSchema, RotateApiTokenBodySchema } from '../../../schemas/api.ts';
+import { AccountIdSchema, ApiTokenIdSchema, ApiTokenSummarySchema, ApiTokenRequestSchema, IssuedApiTokenSchema, RotateApiTokenBodySchema } from '../../../schemas/api.ts';
 import { adminAccountAction } from '../admin-account-action.ts';
 import type { VaultService } from '../open-service.ts';
 
@@ -34,7 +34,7 @@ export function apiTokenRoutes(service: VaultService) {
       tags: ['accounts'],
       auth: 'session',
       touchesPatientData: false,
-      request: { params: AccountParams, body: IssueApiTokenBodySchema },
+      request: { params: AccountParams, body: ApiTokenRequestSchema },
       responses: { 201: { description: 'the token', schema: IssuedApiTokenSchema } },
       async handler({ params, body }, ctx) {
         const issued = await adminAccountAction(service, ctx, { access: 'create', action: 'token.issue', target: params.accountId }, (admin) =>

@@ -3,24 +3,34 @@
 import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { PatientIdSchema } from '../../../schemas/clinical.ts';
-import { AuditQuerySchema } from '../../../schemas/api.ts';
+import { AccessLogQuerySchema, AuditQuerySchema } from '../../../schemas/api.ts';
+import { accessHistoryPage } from '../../audit/access-history.ts';
+import type { AuditEvent } from '../../audit/audit-event.ts';
 import { principalOf } from '../authenticate.ts';
 import { requireAccess, withPatientAccess } from '../patient-access.ts';
 import type { VaultService } from '../open-service.ts';
 
 const AccessEntrySchema = z.object({
+  /** when it happened; for repeated refusals, the last time */
   at: z.string(),
+  /** for repeated refusals, the first time */
+  firstAt: z.string(),
+  /** 1, or how many identical refusals this item stands for */
+  count: z.number().int().min(1),
   who: z.string(),
   roles: z.array(z.string()),
   action: z.string(),
   resource: z.string(),
   purpose: z.string().nullable(),
   decision: z.string(),
+  /** the HTTP status answered, when recorded */
+  status: z.number().nullable(),
   flagged: z.boolean(),
 });
 
 export function oversightRoutes(service: VaultService) {
-  const usernameOf = (accountId: string | null) => (accountId ? (service.identity.getAccount(accountId)?.username ?? 'unknown account') : 'unknown');
+  // host commands are recorded as the operating-system user (os:<name>), shown as such
+  const usernameOf = (actorId: string | null) => (actorId ? (service.identity.getAccount(actorId)?.username ?? (actorId.startsWith('os:') ? actorId : 'unknown account')) : 'unknown');
   return defineRouteTable('oversight', [
     defineRoute({
       method: 'get',
@@ -29,16 +39,23 @@ export function oversightRoutes(service: VaultService) {
       tags: ['patients', 'audit'],
       auth: 'session',
       touchesPatientData: true,
-      request: { params: z.object({ id: PatientIdSchema }) },
-      responses: { 200: { description: 'accesses, newest first', schema: z.object({ items: z.array(AccessEntrySchema) }) } },
-      async handler({ params }, ctx) {
+      patientParam: 'id',
+      request: { params: z.object({ id: PatientIdSchema }), query: AccessLogQuerySchema },
+      responses: {
+        200: { description: 'accesses, newest first, a page at a time; repeated refusals collapsed', schema: z.object({ items: z.array(AccessEntrySchema), nextCursor: z.string().optional() }) },
+        404: { description: 'no such patient, or not permitted' },
+      },
+      handler({ params, query }, ctx) {
         const principal = principalOf(ctx.state);
-        return withPatientAccess(service, principal, { patientId: params.id, resource: 'access_log', action: 'read', purpose: 'self' }, ctx.state.requestId, async () => {
-          const entries = await service.audit.query({ patientId: params.id, limit: 1000 });
-          const items = entries
-            .filter((e) => e.body.resource !== 'access_log')
-            .map((e) => ({ at: e.at, who: usernameOf(e.body.actorId), roles: e.body.actorRoles, action: e.body.action, resource: e.body.resource, purpose: e.body.purpose, decision: e.body.decision, flagged: e.body.flagged ?? false }));
-          return { items };
+        return withPatientAccess(service, principal, { patientId: params.id, resource: 'access_log', action: 'read', purpose: 'self' }, ctx.state, () => {
+          // the caller's own look at this trail is not news to them
+          const ownLook = (e: AuditEvent) => e.actorId === principal.accountId && (e.resource === 'access_log' || e.route === ctx.state.routePattern);
+          const start = query.cursor === undefined ? undefined : Number(query.cursor);
+          const page = accessHistoryPage(service.audit.newestFirst({ patientId: params.id }, start), { limit: query.limit, skip: ownLook });
+          const items = page.items.map(({ entry: { at, body: e }, count, firstAt }) => ({
+            at, firstAt, count, who: usernameOf(e.actorId), roles: e.actorRoles, action: e.action, resource: e.resource, purpose: e.purpose, decision: e.decision, status: e.status ?? null, flagged: e.flagged ?? false,
+          }));
+          return { items, ...(page.next !== undefined ? { nextCursor: String(page.next) } : {}) };
         });
       },
     }),
@@ -53,7 +70,7 @@ export function oversightRoutes(service: VaultService) {
       responses: { 200: { description: 'events, newest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
       async handler({ query }, ctx) {
         const principal = principalOf(ctx.state);
-        await requireAccess(service, principal, { patientId: null, resource: 'audit', action: 'read', purpose: 'operations' }, ctx.state.requestId);
+        await requireAccess(service, principal, { patientId: null, resource: 'audit', action: 'read', purpose: 'operations' }, ctx.state);
         const { limit, ...filters } = query;
         const defined = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
         const entries = await service.audit.query({ ...defined, limit });
@@ -70,7 +87,7 @@ export function oversightRoutes(service: VaultService) {
       responses: { 200: { description: 'grants, newest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
       async handler(_input, ctx) {
         const principal = principalOf(ctx.state);
-        await requireAccess(service, principal, { patientId: null, resource: 'break_glass', action: 'read', purpose: 'operations' }, ctx.state.requestId);
+        await requireAccess(service, principal, { patientId: null, resource: 'break_glass', action: 'read', purpose: 'operations' }, ctx.state);
         const items = service.clinical
           .breakGlassGrants()
           .reverse()

@@ -4,19 +4,22 @@ import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { ApiError } from '../../http/api-error.ts';
 import { PatientIdSchema, PatientRecordInputSchema, PatientRecordUpdateSchema, type PatientRecord } from '../../../schemas/clinical.ts';
-import { VariantsQuerySchema, PurposeQuerySchema, VariantSchema } from '../../../schemas/api.ts';
+import { BreakGlassBodySchema, VariantsQuerySchema, PurposeQuerySchema, VariantSchema } from '../../../schemas/api.ts';
 import { principalOf } from '../authenticate.ts';
-import { requireAccess, withPatientAccess, defaultPurpose } from '../patient-access.ts';
+import { mayAccess, requireAccess, requestOrigin, withPatientAccess, defaultPurpose } from '../patient-access.ts';
 import { toFhirBundle } from '../../clinical/fhir/fhir-bundle.ts';
 import { QueryInputError } from '../../store/query-engine.ts';
 import { RegionError } from '../../store/region.ts';
 import type { HttpRouterContext } from '../../http/http-context.ts';
 import type { VaultService } from '../open-service.ts';
+import { KeyedMutex } from '../../identity/keyed-mutex.ts';
+import { recordOutcome } from '../audit-outcome.ts';
 
 const PatientParams = z.object({ id: PatientIdSchema });
 const FHIR_JSON = 'application/fhir+json';
 
 const RecordSchema = PatientRecordInputSchema.extend({ patientId: z.string(), version: z.number(), updatedAt: z.string() });
+const RecordReceiptSchema = z.object({ patientId: z.string(), version: z.number(), updatedAt: z.string() });
 
 function recordView(r: PatientRecord) {
   const { updatedBy: _by, ...view } = r;
@@ -29,33 +32,42 @@ function wantsFhir(ctx: HttpRouterContext): boolean {
 
 function badQuery(err: unknown): never {
   if (err instanceof QueryInputError || err instanceof RegionError) {
-    const path = err instanceof RegionError ? 'query.region' : 'query';
+    const path = err instanceof RegionError ? 'query.region' : err.field ? `query.${err.field}` : 'query';
     throw new ApiError({ code: 'validation_failed', status: 400, title: 'Bad Request', detail: err.message, errors: [{ path, message: err.message }] });
   }
   throw err;
 }
 
 export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8Array }) {
+  const registrations = new KeyedMutex();
   const buildOf = (patientId: string) => service.vault.catalog.samplesOf(patientId)[0]?.build ?? null;
   return defineRouteTable('patients', [
     defineRoute({
       method: 'post',
       path: '/patients',
-      summary: 'Create a patient record (clinician or EHR service); the creating clinician joins the care team',
+      summary: 'Register a patient (registration staff, EHR service): a new record, or the record of a patient whose VCF came first; grants nobody access',
+      description:
+        'The caller is authorized before the MRN is looked at, so whoever may not register learns nothing about which MRNs exist. ' +
+        'Registering never adds anyone to a care team.',
       tags: ['patients'],
       auth: 'session',
       touchesPatientData: true,
       request: { body: PatientRecordInputSchema },
-      responses: { 201: { description: 'the new record', schema: RecordSchema }, 409: { description: 'a record with that MRN exists' } },
+      responses: { 201: { description: 'the patient id of the registered record', schema: RecordReceiptSchema }, 409: { description: 'a record with that MRN exists' } },
       async handler({ body }, ctx) {
         const principal = principalOf(ctx.state);
-        await requireAccess(service, principal, { patientId: null, resource: 'record', action: 'create', purpose: 'treatment' }, ctx.state.requestId);
-        if (service.clinical.patientIdByMrn(body.mrn)) throw new ApiError({ code: 'patient_exists', status: 409, title: 'Conflict', detail: 'a record with that MRN exists' });
-        const patientId = await service.vault.registerPatient(body.mrn);
-        const record = await service.clinical.recordPatient(patientId, body, principal.accountId);
-        if ((principal.roles as string[]).includes('clinician')) await service.clinical.setCareTeam(patientId, principal.accountId, true, principal.accountId);
-        ctx.status = 201;
-        return recordView(record);
+        const { requestId } = ctx.state;
+        await requireAccess(service, principal, { patientId: null, resource: 'record', action: 'create', purpose: 'operations' }, ctx.state);
+        // one registration at a time: two for the same MRN must not both pass the check below
+        return registrations.run('registration', async () => {
+          if (service.clinical.patientIdByMrn(body.mrn)) throw new ApiError({ code: 'patient_exists', status: 409, title: 'Conflict', detail: 'a record with that MRN exists' });
+          const { patientId, created } = await service.vault.registerPatient(body.mrn);
+          const record = await service.clinical.recordPatient(patientId, body, principal.accountId);
+          const reason = created ? 'new_patient' : 'record_for_ingested_patient';
+          await recordOutcome(service.audit, { requestId, actor: principal, action: 'record.register', resource: 'record', patientId, decision: 'success', reason });
+          ctx.status = 201;
+          return { patientId, version: record.version, updatedAt: record.updatedAt };
+        });
       },
     }),
     defineRoute({
@@ -65,12 +77,13 @@ export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8
       tags: ['patients'],
       auth: 'session',
       touchesPatientData: true,
+      patientParam: 'id',
       request: { params: PatientParams, query: PurposeQuerySchema },
       responses: { 200: { description: 'the record', schema: RecordSchema }, 404: { description: 'no such patient, or not permitted' } },
       async handler({ params, query }, ctx) {
         const principal = principalOf(ctx.state);
         const purpose = query.purpose ?? defaultPurpose(principal);
-        return withPatientAccess(service, principal, { patientId: params.id, resource: 'record', action: 'read', purpose }, ctx.state.requestId, () => {
+        return withPatientAccess(service, principal, { patientId: params.id, resource: 'record', action: 'read', purpose }, ctx.state, () => {
           const record = service.clinical.get(params.id);
           if (!record) throw new ApiError({ code: 'not_found', status: 404, title: 'Not Found', detail: 'no such patient' });
           if (!wantsFhir(ctx)) return recordView(record);
@@ -86,15 +99,22 @@ export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8
       tags: ['patients'],
       auth: 'session',
       touchesPatientData: true,
+      patientParam: 'id',
       request: { params: PatientParams, body: PatientRecordUpdateSchema },
-      responses: { 200: { description: 'the updated record', schema: RecordSchema } },
+      responses: {
+        200: { description: 'the updated record to a caller who may read it, else only its new version', schema: z.union([RecordSchema, RecordReceiptSchema]) },
+        404: { description: 'no such patient, or not permitted' },
+      },
       async handler({ params, body }, ctx) {
         const principal = principalOf(ctx.state);
-        return withPatientAccess(service, principal, { patientId: params.id, resource: 'record', action: 'update', purpose: 'treatment' }, ctx.state.requestId, async () => {
-          const updated = await service.clinical.updatePatient(params.id, body, principal.accountId);
-          if (!updated) throw new ApiError({ code: 'not_found', status: 404, title: 'Not Found', detail: 'no such patient' });
-          return recordView(updated);
+        const updated = await withPatientAccess(service, principal, { patientId: params.id, resource: 'record', action: 'update', purpose: 'treatment' }, ctx.state, async () => {
+          const record = await service.clinical.updatePatient(params.id, body, principal.accountId);
+          if (!record) throw new ApiError({ code: 'not_found', status: 404, title: 'Not Found', detail: 'no such patient' });
+          return record;
         });
+        // Updating is not reading: the record comes back only to a caller the policy lets read it.
+        const read = await mayAccess(service, principal, { patientId: params.id, resource: 'record', action: 'read', purpose: defaultPurpose(principal) }, ctx.state);
+        return read.allowed ? recordView(updated) : { patientId: updated.patientId, version: updated.version, updatedAt: updated.updatedAt };
       },
     }),
     defineRoute({
@@ -104,12 +124,13 @@ export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8
       tags: ['patients'],
       auth: 'session',
       touchesPatientData: true,
+      patientParam: 'id',
       request: { params: PatientParams, query: VariantsQuerySchema },
       responses: { 200: { description: 'variants', schema: z.object({ patient: z.record(z.string(), z.unknown()), variants: z.array(VariantSchema), breakGlass: z.boolean() }) } },
       async handler({ params, query }, ctx) {
         const principal = principalOf(ctx.state);
         const purpose = query.purpose ?? defaultPurpose(principal);
-        return withPatientAccess(service, principal, { patientId: params.id, resource: 'variants', action: 'read', purpose }, ctx.state.requestId, async (granted) => {
+        return withPatientAccess(service, principal, { patientId: params.id, resource: 'variants', action: 'read', purpose }, ctx.state, async (granted) => {
           const significance = query.significance?.split(',').map((s) => s.trim()).filter(Boolean);
           const variants = await service.queries.variantsOfPatient(params.id, { region: query.region, gene: query.gene, significance }).catch(badQuery);
           const record = service.clinical.get(params.id);
@@ -132,14 +153,15 @@ export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8
       tags: ['patients'],
       auth: 'session',
       touchesPatientData: true,
+      patientParam: 'id',
       bodyLimitBytes: 4096,
-      request: { params: PatientParams, body: z.object({ reason: z.string().trim().min(10, 'say why, in at least 10 characters').max(500) }) },
+      request: { params: PatientParams, body: BreakGlassBodySchema },
       responses: { 201: { description: 'the grant', schema: z.object({ grantId: z.string(), expiresAt: z.string() }) } },
       async handler({ params, body }, ctx) {
         const principal = principalOf(ctx.state);
-        return withPatientAccess(service, principal, { patientId: params.id, resource: 'break_glass', action: 'create', purpose: 'treatment' }, ctx.state.requestId, async () => {
+        return withPatientAccess(service, principal, { patientId: params.id, resource: 'break_glass', action: 'create', purpose: 'treatment' }, ctx.state, async () => {
           const grant = await service.clinical.grantBreakGlass(params.id, principal.accountId, body.reason, service.config.breakGlassMinutes * 60_000, service.now());
-          await service.audit.record({ requestId: ctx.state.requestId, actorId: principal.accountId, actorRoles: principal.roles, action: 'break_glass', resource: 'break_glass', patientId: params.id, purpose: 'treatment', decision: 'success', rule: null, reason: grant.grantId, flagged: true });
+          await service.audit.record({ ...requestOrigin(ctx.state), actorId: principal.accountId, actorRoles: principal.roles, action: 'break_glass', resource: 'break_glass', patientId: params.id, purpose: 'treatment', decision: 'success', rule: null, reason: grant.grantId, flagged: true });
           ctx.status = 201;
           return { grantId: grant.grantId, expiresAt: grant.expiresAt };
         });

@@ -1,42 +1,74 @@
-// Care teams and proxies: who may act for, or treat, a patient. Managed by admins and the EHR
-// service account (care_team, purpose operations); they grant no access to the managers.
+// Care teams and proxies: who may treat, or act for, a patient. Care teams are managed by
+// registration staff and the EHR service account (care_team, purpose operations); nobody puts
+// themselves on one, and managing them grants the managers nothing. Proxies come only from a
+// patient enrolment (identity proofing in person); registration staff or a genetic counselor on
+// the care team may remove one.
 import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
-import { ApiError } from '../../http/api-error.ts';
+import { ApiError, notFound } from '../../http/api-error.ts';
 import { PatientIdSchema } from '../../../schemas/clinical.ts';
 import { AccountIdSchema } from '../../../schemas/api.ts';
 import { principalOf } from '../authenticate.ts';
-import { requireAccess } from '../patient-access.ts';
+import { requireAccess, withPatientAccess } from '../patient-access.ts';
+import { recordOutcome } from '../audit-outcome.ts';
 import type { VaultService } from '../open-service.ts';
 
 const Params = z.object({ id: PatientIdSchema, accountId: AccountIdSchema });
-type Kind = 'care-team' | 'proxies';
+const CARE_ROLES = ['clinician', 'genetic_counselor'];
+/** What every route here shares: a patient and an account in the path, 204 when done. */
+const RELATIONSHIP_ROUTE = {
+  tags: ['relationships'],
+  auth: 'session' as const,
+  touchesPatientData: true,
+  patientParam: 'id',
+  request: { params: Params },
+  responses: { 204: { description: 'done' } },
+};
 
 export function relationshipRoutes(service: VaultService) {
-  const change = (kind: Kind, member: boolean) =>
+  const careTeam = (member: boolean) =>
     defineRoute({
       method: member ? 'put' : 'delete',
-      path: `/patients/:id/${kind}/:accountId`,
-      summary: `${member ? 'Add an account to' : 'Remove an account from'} the patient\u2019s ${kind === 'care-team' ? 'care team' : 'proxies'}`,
-      tags: ['relationships'],
-      auth: 'session',
-      touchesPatientData: true,
-      request: { params: Params },
-      responses: { 204: { description: 'done' } },
+      path: '/patients/:id/care-team/:accountId',
+      summary: `${member ? 'Add a clinician or counselor to' : 'Remove an account from'} the patient\u2019s care team (registration staff, EHR service)`,
+      ...RELATIONSHIP_ROUTE,
       async handler({ params }, ctx) {
         const principal = principalOf(ctx.state);
-        await requireAccess(service, principal, { patientId: params.id, resource: 'care_team', action: member ? 'create' : 'delete', purpose: 'operations' }, ctx.state.requestId);
-        if (!service.vault.catalog.patient(params.id) && !service.clinical.get(params.id)) throw new ApiError({ code: 'not_found', status: 404, title: 'Not Found', detail: 'no such patient' });
-        const account = service.identity.getAccount(params.accountId);
-        const role = kind === 'care-team' ? ['clinician', 'genetic_counselor'] : ['proxy'];
-        if (!account || !account.roles.some((r) => role.includes(r))) {
-          throw new ApiError({ code: 'validation_failed', status: 400, title: 'Bad Request', detail: `the account must hold the role ${role.join(' or ')}`, errors: [{ path: 'params.accountId', message: 'wrong role' }] });
+        const { requestId } = ctx.state;
+        await requireAccess(service, principal, { patientId: params.id, resource: 'care_team', action: member ? 'create' : 'delete', purpose: 'operations' }, ctx.state);
+        if (!service.vault.catalog.patient(params.id) && !service.clinical.get(params.id)) throw notFound('no such patient');
+        if (params.accountId === principal.accountId) {
+          await recordOutcome(service.audit, { requestId, actor: principal, action: 'care_team.change', resource: 'care_team', patientId: params.id, decision: 'failure', reason: 'own_membership', flagged: true });
+          throw new ApiError({ code: 'not_permitted', status: 403, title: 'Forbidden', detail: 'nobody changes their own care-team membership' });
         }
-        if (kind === 'care-team') await service.clinical.setCareTeam(params.id, params.accountId, member, principal.accountId);
-        else await service.clinical.setProxy(params.id, params.accountId, member, principal.accountId);
+        const account = service.identity.getAccount(params.accountId);
+        if (!account || !account.roles.some((r) => CARE_ROLES.includes(r))) {
+          throw new ApiError({ code: 'validation_failed', status: 400, title: 'Bad Request', detail: `the account must hold the role ${CARE_ROLES.join(' or ')}`, errors: [{ path: 'params.accountId', message: 'wrong role' }] });
+        }
+        await service.clinical.setCareTeam(params.id, params.accountId, member, principal.accountId);
         ctx.status = 204;
         return undefined;
       },
     });
-  return defineRouteTable('relationships', [change('care-team', true), change('care-team', false), change('proxies', true), change('proxies', false)]);
+
+  const removeProxy = defineRoute({
+    method: 'delete',
+    path: '/patients/:id/proxies/:accountId',
+    summary: 'Remove a proxy (registration staff; a genetic counselor on the care team); proxies are added only by patient enrolment',
+    ...RELATIONSHIP_ROUTE,
+    async handler({ params }, ctx) {
+      const principal = principalOf(ctx.state);
+      const { requestId } = ctx.state;
+      const intent = { patientId: params.id, resource: 'patient_account' as const, action: 'delete' as const, purpose: 'operations' };
+      await withPatientAccess(service, principal, intent, ctx.state, async () => {
+        if (!service.clinical.isProxyFor(params.accountId, params.id)) throw notFound('no such proxy for this patient');
+        await service.clinical.unlinkProxy(params.id, params.accountId, principal.accountId);
+        await recordOutcome(service.audit, { requestId, actor: principal, action: 'proxy.remove', resource: 'patient_account', patientId: params.id, decision: 'success', reason: params.accountId, flagged: true });
+      });
+      ctx.status = 204;
+      return undefined;
+    },
+  });
+
+  return defineRouteTable('relationships', [careTeam(true), careTeam(false), removeProxy]);
 }

@@ -1,9 +1,10 @@
 // Logging in and out. Every attempt is audited with its reason; the client sees one message.
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { LoginBodySchema, SessionSchema } from '../../../schemas/api.ts';
-import { SESSION_COOKIE, principalOf } from '../authenticate.ts';
+import { SESSION_COOKIE, principalOf, requestToken } from '../authenticate.ts';
 import { clientKeyOf } from '../../http/client-address.ts';
 import { refuseLogin } from '../login-refusal.ts';
+import { requestOrigin } from '../patient-access.ts';
 import type { VaultService } from '../open-service.ts';
 
 export function sessionRoutes(service: VaultService, options: { secureCookie: boolean }) {
@@ -28,10 +29,10 @@ export function sessionRoutes(service: VaultService, options: { secureCookie: bo
       },
       async handler({ body }, ctx) {
         const result = await service.identity.login(body, clientKeyOf(ctx.req.socket.remoteAddress));
-        const requestId = ctx.state.requestId;
-        if (!result.ok) return refuseLogin(service, requestId, result);
+        const origin = requestOrigin(ctx.state);
+        if (!result.ok) return refuseLogin(service, origin, result);
         const { principal } = result;
-        await service.audit.record({ requestId, actorId: principal.accountId, actorRoles: principal.roles, action: 'login', resource: 'session', patientId: null, purpose: null, decision: 'success', rule: null });
+        await service.audit.record({ ...origin, actorId: principal.accountId, actorRoles: principal.roles, action: 'login', resource: 'session', patientId: null, purpose: null, decision: 'success', rule: null });
         ctx.status = 201;
         ctx.set('Set-Cookie', cookie(result.token, service.config.sessionIdleMinutes * 60));
         return { token: result.token, expiresAt: result.expiresAt, account: { accountId: principal.accountId, username: principal.username, roles: principal.roles } };
@@ -47,10 +48,8 @@ export function sessionRoutes(service: VaultService, options: { secureCookie: bo
       responses: { 204: { description: 'the session has ended' } },
       async handler(_input, ctx) {
         const principal = principalOf(ctx.state);
-        const header = ctx.get('authorization');
-        const token = header.startsWith('Bearer ') ? header.slice(7) : (/genovault_session=([^;]+)/.exec(ctx.get('cookie'))?.[1] ?? '');
-        service.identity.logout(token);
-        await service.audit.record({ requestId: ctx.state.requestId, actorId: principal.accountId, actorRoles: principal.roles, action: 'logout', resource: 'session', patientId: null, purpose: null, decision: 'success', rule: null });
+        service.identity.logout(requestToken(ctx) ?? '');
+        await service.audit.record({ ...requestOrigin(ctx.state), actorId: principal.accountId, actorRoles: principal.roles, action: 'logout', resource: 'session', patientId: null, purpose: null, decision: 'success', rule: null });
         ctx.set('Set-Cookie', cookie('', 0));
         ctx.status = 204;
         return undefined;

@@ -1,5 +1,7 @@
-// ACMG secondary findings list, version 3.2 (Miller et al., Genet Med 2023): 81 genes whose
-// pathogenic variants laboratories report as secondary findings when the patient opts in.
+// ACMG secondary findings list, version 3.2: 81 genes whose pathogenic variants laboratories
+// report as secondary findings when the patient opts in.
+// Source: Miller DT et al., "ACMG SF v3.2 list for reporting of secondary findings in clinical
+// exome and genome sequencing", Genet Med 2023;25(8):100866, doi:10.1016/j.gim.2023.100866.
 export const ACMG_SF_V3_2: readonly string[] = [
   'ACTA2', 'ACTC1', 'ACVRL1', 'APC', 'APOB', 'ATP7B', 'BAG3', 'BMPR1A', 'BRCA1', 'BRCA2', 'BTD', 'CACNA1S', 'CALM1', 'CALM2', 'CALM3',
   'CASQ2', 'COL3A1', 'DES', 'DSC2', 'DSG2', 'DSP', 'ENG', 'FBN1', 'FLNC', 'GAA', 'GLA', 'HFE', 'HNF1A', 'KCNH2', 'KCNQ1', 'LDLR',

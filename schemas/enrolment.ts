@@ -1,0 +1,77 @@
+// Enrolment: how a person gets their own credentials. An admin (accounts of staff) or registration
+// staff / a genetic counselor (accounts linked to a patient) issue a one-time code; the person
+// redeems it, setting their own password and receiving their own TOTP secret.
+import { z } from 'zod';
+
+/** The accounts that belong to a patient: their own, a legal proxy's, a relative's. */
+export const PATIENT_LINK_ROLES = ['patient', 'proxy', 'relative'] as const;
+export type PatientLinkRole = (typeof PATIENT_LINK_ROLES)[number];
+
+/** How a relative is related to the patient (genetic results are shared by degree of kinship). */
+export const RELATIVE_RELATIONSHIPS = [
+  'parent',
+  'child',
+  'sibling',
+  'half_sibling',
+  'grandparent',
+  'grandchild',
+  'aunt_or_uncle',
+  'niece_or_nephew',
+  'cousin',
+  'partner',
+  'other',
+] as const;
+export type RelativeRelationship = (typeof RELATIVE_RELATIONSHIPS)[number];
+
+/** Which credentials a reset clears (and the redemption sets again). */
+export const CREDENTIAL_RESETS = ['password', 'totp', 'both'] as const;
+export type CredentialReset = (typeof CREDENTIAL_RESETS)[number];
+
+/** Printable text, no control or format characters (no bidi overrides, no NUL). */
+const printable = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(3, 'at least 3 characters')
+    .max(max, `at most ${max} characters`)
+    .regex(/^[^\p{Cc}\p{Cf}\p{Cs}]*$/u, 'must not contain control or formatting characters');
+
+export const PatientEnrolmentBodySchema = z
+  .strictObject({
+    role: z.enum(PATIENT_LINK_ROLES),
+    /** a reference to the identity document or proxy documentation checked in person */
+    evidence: printable(200),
+    relationship: z.enum(RELATIVE_RELATIONSHIPS).optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.role === 'relative' && body.relationship === undefined) ctx.addIssue({ code: 'custom', path: ['relationship'], message: 'a relative needs a relationship' });
+    if (body.role !== 'relative' && body.relationship !== undefined) ctx.addIssue({ code: 'custom', path: ['relationship'], message: 'only a relative has a relationship' });
+  });
+export type PatientEnrolmentBody = z.infer<typeof PatientEnrolmentBodySchema>;
+
+export const RedeemEnrolmentBodySchema = z.strictObject({
+  username: z.string().min(1).max(64),
+  /** the one-time code as handed over: 32 letters and digits, dashes and spaces ignored */
+  code: z.string().min(1).max(64),
+  /** required when the enrolment sets a password (new accounts, password resets) */
+  newPassword: z.string().min(1).max(256).optional(),
+});
+
+export const CredentialResetBodySchema = z.strictObject({
+  credentials: z.enum(CREDENTIAL_RESETS).default('both'),
+});
+
+export const IssuedEnrolmentSchema = z
+  .object({
+    enrolmentId: z.string(),
+    /** shown once: hand it to the person, who redeems it at POST /v1/enrolments */
+    code: z.string(),
+    expiresAt: z.string(),
+  })
+  .meta({ id: 'IssuedEnrolment' });
+
+export const RedeemedEnrolmentSchema = z.object({
+  account: z.object({ accountId: z.string(), username: z.string(), roles: z.array(z.string()) }),
+  /** the person's own TOTP secret, shown once; the first login with a code from it confirms it */
+  totp: z.object({ secret: z.string(), uri: z.string() }).optional(),
+});

@@ -1,0 +1,82 @@
+// Enrolment as the service does it, for the routes, the host CLI and the demo alike: issuing a
+// patient enrolment (after the policy allows it for that patient), redeeming any code (and
+// recording a new proxy's or relative's link beside the patient), each step audited. Everything
+// that concerns a patient-linked account is flagged for the privacy officer and ethics board.
+import type { PatientEnrolmentBody } from '../../schemas/enrolment.ts';
+import type { EnrolmentFailure, EnrolmentSuccess, IssuedEnrolment, RedeemInput } from '../identity/enrolment-service.ts';
+import { isLoginRefusal, type LoginRefusal } from '../identity/throttled-login.ts';
+import type { Principal } from '../identity/principal.ts';
+import { parseEnrolmentCode } from '../identity/enrolment-code.ts';
+import { IdentityError } from '../identity/identity-errors.ts';
+import { auditedStep, recordOutcome, type AuditOrigin } from './audit-outcome.ts';
+import { mapIdentityErrors } from './identity-errors-http.ts';
+import { requestOrigin, withPatientAccess, type AuditedRequest } from './patient-access.ts';
+import type { VaultService } from './open-service.ts';
+
+/** What redemption needs: it runs on the host too, where no query engine is open. */
+export type EnrolmentParts = Pick<VaultService, 'identity' | 'clinical' | 'audit'>;
+
+/** Registration staff or a genetic counselor (the policy decides, for this patient) issue a one-time code. */
+export async function issuePatientEnrolment(service: VaultService, principal: Principal, patientId: string, body: PatientEnrolmentBody, request: AuditedRequest): Promise<IssuedEnrolment> {
+  const intent = { patientId, resource: 'patient_account' as const, action: 'create' as const, purpose: 'operations' };
+  return withPatientAccess(service, principal, intent, request, () =>
+    mapIdentityErrors(() =>
+      auditedStep(
+        service.audit,
+        { ...requestOrigin(request), actor: principal, action: 'enrolment.issue', resource: 'patient_account', patientId, flagged: true },
+        () => service.identity.enrolments.issuePatientEnrolment({ patientId, ...body }, principal),
+        (issued) => `${issued.enrolmentId} ${body.role}`,
+      ),
+    ),
+  );
+}
+
+/**
+ * Redeems a code. A refusal is audited with its reason (and a code voided by this attempt as
+ * well); the caller answers it with one message. Input the rules refuse (a weak password, a
+ * taken username) throws an identity error naming the field and leaves the code unspent.
+ * `client` (the network address, over HTTP) is throttled with its logins; a throttled attempt
+ * is returned unaudited, for the caller to answer (refuseThrottled audits it).
+ */
+export async function redeemEnrolment(parts: EnrolmentParts, input: RedeemInput, origin: AuditOrigin, client?: string): Promise<EnrolmentSuccess | EnrolmentFailure | LoginRefusal> {
+  const enrolmentId = parseEnrolmentCode(input.code)?.enrolmentId;
+  let result: EnrolmentSuccess | EnrolmentFailure | LoginRefusal;
+  try {
+    result = await parts.identity.enrolments.redeem(input, client);
+  } catch (err) {
+    if (err instanceof IdentityError) {
+      await recordOutcome(parts.audit, { ...origin, actor: null, action: 'enrolment.redeem', resource: 'account', decision: 'failure', reason: `${err.code} ${enrolmentId ?? ''}`.trim() });
+    }
+    throw err;
+  }
+  if (isLoginRefusal(result)) return result;
+  if (!result.ok) {
+    const about = { ...origin, actor: null, resource: result.patientId ? 'patient_account' : 'account', patientId: result.patientId ?? null, flagged: result.patientId !== undefined };
+    await recordOutcome(parts.audit, { ...about, actor: result.accountId ? { accountId: result.accountId, roles: [] } : null, action: 'enrolment.redeem', decision: 'failure', reason: `${result.reason} ${result.enrolmentId ?? ''}`.trim() });
+    if (result.voidedNow) await recordOutcome(parts.audit, { ...about, action: 'enrolment.void', decision: 'success', reason: `too_many_attempts ${result.enrolmentId ?? ''}`.trim() });
+    return result;
+  }
+  const { principal, link } = result;
+  if (link?.role === 'proxy') await parts.clinical.linkProxy(link.patientId, principal.accountId, principal.accountId, { enrolmentId: result.enrolmentId, evidence: link.evidence });
+  if (link?.role === 'relative' && link.relationship) {
+    await parts.clinical.linkRelative(link.patientId, principal.accountId, principal.accountId, link.relationship, { enrolmentId: result.enrolmentId, evidence: link.evidence });
+  }
+  await recordOutcome(parts.audit, {
+    ...origin,
+    actor: principal,
+    action: 'enrolment.redeem',
+    resource: result.patientId ? 'patient_account' : 'account',
+    patientId: result.patientId ?? null,
+    decision: 'success',
+    reason: result.enrolmentId,
+    flagged: result.patientId !== undefined,
+  });
+  return result;
+}
+
+/** Whether the account belongs to this patient's circle: their own, a proxy's or a relative's. */
+export function isLinkedTo(service: Pick<VaultService, 'identity' | 'clinical'>, accountId: string, patientId: string): boolean {
+  const account = service.identity.getAccount(accountId);
+  if (!account) return false;
+  return account.patientId === patientId || service.clinical.isProxyFor(accountId, patientId) || service.clinical.relativeOf(accountId, patientId) !== undefined;
+}
