@@ -70,9 +70,10 @@ export const ApiTokenSummarySchema = z.object({
 });
 
 export const VariantsQuerySchema = z.object({
-  gene: z.string().regex(/^[A-Za-z0-9-]{1,30}$/, 'a gene symbol such as BRCA1').optional(),
+  gene: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'a gene symbol such as BRCA1 (HGNC approved, previous or alias)').optional(),
   region: z.string().max(64).regex(/^[A-Za-z0-9_.*:, -]+$/, 'a region such as 17:43044295-43125483 or chr17').optional(),
-  significance: z.string().max(200).regex(/^[A-Za-z0-9_ ,/|-]+$/, 'ClinVar significance terms separated by commas').optional(),
+  significance: z.string().max(400).regex(/^[A-Za-z0-9_ ,/|-]+$/, 'ClinVar significance terms separated by commas').optional(),
+  build: z.string().regex(/^[A-Za-z0-9._-]{1,20}$/, 'a reference build: GRCh37 or GRCh38 (hg19, hg38)').optional(),
   purpose: PurposeSchema.optional(),
 });
 
@@ -114,7 +115,17 @@ export const VariantSchema = z.object({
   qual: z.number().nullable(),
   filter: z.string().nullable(),
   gene: z.string().nullable(),
+  geneSource: z.enum(['annotation', 'gene_table']).nullable(),
   consequence: z.string().nullable(),
   clnsig: z.string().nullable(),
   sampleId: z.string(),
+  build: z.string().nullable(),
+});
+
+/** What an answer says besides its rows: no samples, no annotation, samples left out, a region not covered. */
+export const QueryNoteSchema = z.object({
+  code: z.enum([
+    'no_samples', 'no_significance_annotation', 'build_unverified', 'samples_left_out', 'samples_not_covering', 'gene_symbol_resolved', 'gene_not_in_table', 'region_not_covered',
+  ]),
+  message: z.string(),
 });

@@ -14,7 +14,8 @@ import { openSecureDuckDB } from '../../vault/store/duckdb-session.ts';
 import type { Vault } from '../../vault/store/vault.ts';
 import { ingestIntoNewVault, openReadOnly, writeCohortVcf, type IngestedVault } from './dataset.ts';
 import type { MemoryProbeResult } from './memory-probe.ts';
-import { buildPlainTable, decryptedBatches } from './plain-table.ts';
+import { buildPlainTable, decryptedBatches, longestRef } from './plain-table.ts';
+import { CHROMOSOME_LENGTHS } from '../../schemas/genome-build.ts';
 import { coldMedianMs, interleavedMedians } from './timing.ts';
 import type { VaultBenchOptions } from './bench-options.ts';
 
@@ -56,8 +57,8 @@ export async function benchCohort(o: VaultBenchOptions, work: string): Promise<{
     const site = await pickSite(open, region);
     const memory = await probeMemory(ingested, region);
     const perMillion = (bytes: number) => (bytes / Math.max(1, memory.cachedRows)) * 1e6 / MiB;
-    const counts = (q: PatientQueries) => q.alleleCounts(region);
-    const carriers = (q: PatientQueries) => q.carriers(site.text);
+    const counts = (q: PatientQueries) => q.alleleCounts(region, { build: 'GRCh38' });
+    const carriers = (q: PatientQueries) => q.carriers(site.text, { build: 'GRCh38' });
     const coldCarriers = await coldMedianMs(open, carriers, close, o.coldRepeats);
     const coldCounts = await coldMedianMs(open, counts, close, o.coldRepeats);
     const plain = await plainCohort(vault, span, site);
@@ -75,7 +76,7 @@ export async function benchCohort(o: VaultBenchOptions, work: string): Promise<{
     try {
       [warmCarriers, plainCarriersMs] = await interleavedMedians(() => carriers(engine), plain.carriers, o.warmRepeats);
       [warmCounts, plainCountsMs] = await interleavedMedians(() => counts(engine), plain.counts, o.warmRepeats);
-      engineRows = (await counts(engine)).length;
+      engineRows = (await counts(engine)).variants.length;
       plainRows = (await plain.counts()).length;
     } finally {
       await engine.close();
@@ -106,10 +107,10 @@ export async function benchCohort(o: VaultBenchOptions, work: string): Promise<{
 async function pickSite(open: () => Promise<PatientQueries>, region: string) {
   const engine = await open();
   try {
-    const counts = await engine.alleleCounts(region);
+    const counts = (await engine.alleleCounts(region)).variants;
     const chrom = region.split(':')[0]!;
     // at smoke size BRCA1 may hold no allele: fall back to the whole chromosome
-    const pool = counts.length > 0 ? counts : await engine.alleleCounts(`${chrom}:1-300000000`);
+    const pool = counts.length > 0 ? counts : (await engine.alleleCounts(`${chrom}:1-${CHROMOSOME_LENGTHS.GRCh38[chrom] ?? 1}`)).variants;
     const best = pool.reduce((a, b) => (b.carriers > a.carriers ? b : a), pool[0]!);
     if (!best) throw new Error('the cohort holds no allele on the cohort chromosome');
     return { text: `${best.chrom}:${best.pos}:${best.ref}:${best.alt}`, chrom: best.chrom, pos: best.pos, ref: best.ref, alt: best.alt, carriers: best.carriers, fallback: counts.length === 0 };
@@ -134,11 +135,12 @@ async function plainCohort(vault: Vault, span: GeneSpan, site: Site) {
   try {
     const c = session.connection;
     const table = await buildPlainTable(c, 'plain', await decryptedBatches(vault, refs), 'pos, ref, alt');
+    const reach = await longestRef(c, 'plain') - 1;
     return {
       rows: table.rows,
       appendMs: table.appendMs,
       carriers: () => plainCarriers(c, site),
-      counts: () => plainCounts(c, span),
+      counts: () => plainCounts(c, span, reach),
       close: () => session.close(),
     };
   } catch (err) {
@@ -152,9 +154,10 @@ function plainCarriers(c: DuckDBConnection, site: Site) {
     [site.chrom, site.pos, site.ref, site.alt], [VARCHAR, INTEGER, VARCHAR, VARCHAR]).then((r) => r.getRowObjectsJS());
 }
 
-function plainCounts(c: DuckDBConnection, span: GeneSpan) {
+/** Every allele whose REF overlaps the span, as the vault counts them (reaching back by the longest REF). */
+function plainCounts(c: DuckDBConnection, span: GeneSpan, reach: number) {
   return c.runAndReadAll(
     `SELECT pos, ref, alt, sum(CASE WHEN zygosity = 2 THEN 2 ELSE 1 END)::INTEGER AS copies, count(DISTINCT sample)::INTEGER AS carriers
-     FROM plain WHERE chrom = $1 AND pos BETWEEN $2 AND $3 GROUP BY pos, ref, alt ORDER BY pos, ref, alt`,
-    [span.chrom, span.start, span.end], [VARCHAR, INTEGER, INTEGER]).then((r) => r.getRowObjectsJS());
+     FROM plain WHERE chrom = $1 AND pos BETWEEN $2 - $4 AND $3 AND pos + length(ref) - 1 >= $2 GROUP BY pos, ref, alt ORDER BY pos, ref, alt`,
+    [span.chrom, span.start, span.end, reach], [VARCHAR, INTEGER, INTEGER, INTEGER]).then((r) => r.getRowObjectsJS());
 }

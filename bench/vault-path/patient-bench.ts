@@ -9,7 +9,7 @@ import { openQueries, type PatientQueries } from '../../vault/store/patient-quer
 import { openSecureDuckDB } from '../../vault/store/duckdb-session.ts';
 import type { Vault } from '../../vault/store/vault.ts';
 import { openReadOnly, type CohortVcf, type IngestedVault } from './dataset.ts';
-import { buildPlainTable, decryptedBatches } from './plain-table.ts';
+import { buildPlainTable, decryptedBatches, longestRef } from './plain-table.ts';
 import { runTool, type PeerTool } from './peer-tools.ts';
 import { coldMedianMs, interleavedMedians } from './timing.ts';
 import type { VaultBenchOptions } from './bench-options.ts';
@@ -51,7 +51,7 @@ export async function benchPatient(o: VaultBenchOptions, ingested: IngestedVault
     let warm: number;
     let plainMs: number;
     try {
-      found = (await query(engine)).length;
+      found = (await query(engine)).variants.length;
       [warm, plainMs] = await interleavedMedians(() => query(engine), plain.run, o.warmRepeats);
     } finally {
       await engine.close();
@@ -81,8 +81,10 @@ async function plainPatient(vault: Vault, span: GeneSpan): Promise<{ run: () => 
   try {
     const c = session.connection;
     await buildPlainTable(c, 'plain', await decryptedBatches(vault, refs));
-    const run = () => c.runAndReadAll('SELECT * FROM plain WHERE chrom = $1 AND pos BETWEEN $2 AND $3 ORDER BY pos', [span.chrom, span.start, span.end], [VARCHAR, INTEGER, INTEGER])
-      .then((r) => r.getRowObjectsJS());
+    // the same question the vault answers: every row whose REF overlaps the span (reaching back by the longest REF)
+    const reach = await longestRef(c, 'plain') - 1;
+    const run = () => c.runAndReadAll('SELECT * FROM plain WHERE chrom = $1 AND pos BETWEEN $2 - $4 AND $3 AND pos + length(ref) - 1 >= $2 ORDER BY pos',
+      [span.chrom, span.start, span.end, reach], [VARCHAR, INTEGER, INTEGER, INTEGER]).then((r) => r.getRowObjectsJS());
     const rows = (await run()).length;
     return { run, rows, close: () => session.close() };
   } catch (err) {

@@ -53,3 +53,9 @@ export async function buildPlainTable(c: DuckDBConnection, table: string, batche
   if (orderBy) await c.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${table} ORDER BY ${orderBy}`);
   return { table, rows, appendMs };
 }
+
+/** The longest REF allele in a plain table (at least 1). */
+export async function longestRef(c: DuckDBConnection, table: string): Promise<number> {
+  const result = await c.runAndReadAll(`SELECT coalesce(max(length(ref)), 1)::INTEGER FROM ${table}`);
+  return Number(result.getRowsJS()[0]?.[0] ?? 1);
+}

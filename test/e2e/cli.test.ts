@@ -45,22 +45,25 @@ describe('genovault CLI', function () {
     assert.equal((await runCli(['init'], { env })).code, 0);
     const map = join(dir.path, 'map.tsv');
     await writeFile(map, ['HG00096\tMRN0000001', 'HG00097\tMRN0000002', 'HG00099\tMRN0000003', 'HG00100\tMRN0000004', 'HG00101\tMRN0000005'].join('\n') + '\n');
-    const ingest = await runCli(['ingest', '--map', map, REAL_5], { env });
+    const ingest = await runCli(['ingest', '--map', map, '--build', 'GRCh37', REAL_5], { env });
     assert.equal(ingest.code, 0, ingest.stderr);
     assert.match(ingest.stdout, /10376 records/);
     assert.match(ingest.stdout, /5 sample\(s\)/);
     const tsv = await runCli(['variants', '--patient', 'MRN0000001', '--region', '22:50300000-50400000', '--format', 'tsv'], { env });
     assert.equal(tsv.code, 0, tsv.stderr);
     const lines = tsv.stdout.trim().split('\n');
-    assert.match(lines[0]!, /^chrom\tpos/);
+    assert.match(lines[0]!, /^#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\t/, 'bcftools-style header: VCF columns first, in VCF order');
     assert.ok(lines.length > 1);
     for (const line of lines.slice(1)) {
       const [chrom, pos] = line.split('\t');
-      assert.equal(chrom, 'chr22');
+      assert.equal(chrom, '22', 'chromosome as the source file spells it');
       assert.ok(Number(pos) >= 50300000 && Number(pos) <= 50400000);
+      assert.ok(line.endsWith('\tGRCh37'), 'every row says its build');
     }
     const json = await runCli(['variants', '--patient', 'MRN0000001', '--region', 'chr22:50300000-50400000', '--format', 'json'], { env });
-    assert.equal((JSON.parse(json.stdout) as unknown[]).length, lines.length - 1, 'chr-prefixed and bare regions agree');
+    const answer = JSON.parse(json.stdout) as { build: string; variants: unknown[] };
+    assert.equal(answer.build, 'GRCh37');
+    assert.equal(answer.variants.length, lines.length - 1, 'chr-prefixed and bare regions agree');
   });
 
   it('refuses a bad VCF with file, line and column, and leaves the vault byte-for-byte unchanged', async () => {
@@ -71,7 +74,7 @@ describe('genovault CLI', function () {
     const before = await hashTree(data, notAudit);
     const bad = join(dir.path, 'bad.vcf');
     await writeFile(bad, ['##fileformat=VCFv4.2', '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1', 'chr1\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/1', 'chr1\t200\t.\tA\tG\tabc\tPASS\t.\tGT\t0/1', ''].join('\n'));
-    const r = await runCli(['ingest', '--patient', 'MRN0000010', bad], { env });
+    const r = await runCli(['ingest', '--patient', 'MRN0000010', '--build', 'GRCh38', bad], { env });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /bad\.vcf:4:\d+:/);
     assert.match(r.stderr, /QUAL/);
@@ -129,6 +132,7 @@ describe('genovault CLI', function () {
     const gone = await runCli(['variants', '--patient', 'MRN0000007'], { env });
     assert.equal(gone.code, 0, gone.stderr);
     assert.deepEqual(gone.stdout.trim().split('\n'), [gone.stdout.trim().split('\n')[0]], 'only the header line: no variant survives erasure');
-    assert.match(gone.stdout, /^chrom\tpos\tid\tref\talt\taltIndex/);
+    assert.match(gone.stdout, /^#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\taltIndex/);
+    assert.match(gone.stderr, /note: this patient has no stored samples/, 'says there is nothing to query, not "no variants"');
   });
 });

@@ -36,6 +36,8 @@ export interface WorldOptions {
   scrypt?: ScryptParams | 'production';
   /** settings over the world's defaults, by config key (e.g. loginAccountFailuresPerHour) */
   config?: Record<string, string>;
+  /** ingests more files before the service opens (the writer is closed after it) */
+  moreData?: (writer: Vault) => Promise<void>;
 }
 
 export interface World {
@@ -87,6 +89,7 @@ export async function buildWorld(root: string, options: WorldOptions = {}): Prom
   await (await Vault.init(dataDir, kek)).close();
   const writer = await Vault.open(dataDir, kek, { write: true });
   await ingestVcf(writer, SIMPLE_VCF, { patient: 'MRN-A-0001', sample: 'NA00001', workers: 0 });
+  await options.moreData?.(writer);
   await writer.close();
   const config = loadConfig({ dataDir, masterKey: kek.bytes.toString('base64'), plainHttp: options.https ? 'false' : 'true', host: '127.0.0.1', port: '0', ...options.config }, {});
   const scrypt = options.scrypt ?? { log2N: 10, r: 8, p: 1 };

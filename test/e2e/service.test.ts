@@ -42,7 +42,7 @@ describe('vault service over HTTP', function () {
     assert.equal(variants.status, 200);
     const rows = variants.body.variants as { chrom: string; pos: number; genotype: string }[];
     assert.ok(rows.length >= 2, 'NA00001 carries alternate alleles in the spec example');
-    assert.ok(rows.every((r) => r.chrom === 'chr20'));
+    assert.ok(rows.every((r) => r.chrom === '20'), 'as the VCF spells it');
     const [entry] = await auditDecisions(variants.headers.get('x-request-id')!);
     assert.equal(entry?.body.decision, 'permit');
     assert.match(entry?.body.rule ?? '', /clinician-reads-variants-on-care-team/);

@@ -115,7 +115,7 @@ export async function buildFixtureVault(root: string, options: FixtureOptions = 
       clinicians.push(clinician);
     }
     const outsider = await createClinician(service, 'clin_outside');
-    const variantsInGene = (await service.queries.variantsOfPatient(patientId, { gene: FIXTURE_GENE })).length;
+    const variantsInGene = (await service.queries.variantsOfPatient(patientId, { gene: FIXTURE_GENE })).variants.length;
     if (variantsInGene === 0) throw new Error(`the fixture patient carries no ${FIXTURE_GENE} variant; change the seed`);
     return {
       ...fixtureBase,

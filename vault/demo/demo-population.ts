@@ -11,7 +11,7 @@ export const DEMO_SEED = 20_250_101;
 export const SYNTHETIC_PATIENTS = 24;
 export const VARIANTS_PER_SAMPLE = 20_000;
 
-/** Phase 1 of the 1000 Genomes Project, chr22, five samples (see test/fixtures/README.md). */
+/** Phase 1 of the 1000 Genomes Project, chr22, five samples (see test/fixtures/README.md); GRCh37, which its header does not say. */
 export const REAL_VCF = fileURLToPath(new URL('../../test/fixtures/vcf/real/1000g-phase1_chr22_5samples_phased.vcf.gz', import.meta.url));
 export const REAL_SAMPLES = ['HG00096', 'HG00097', 'HG00099', 'HG00100', 'HG00101'] as const;
 
@@ -49,7 +49,7 @@ export async function buildPopulation(vault: Vault, workDir: string): Promise<De
   start = performance.now();
   const syntheticMap = new Map(synthetic.map((p) => [p.sampleName, p.mrn]));
   const realMap = new Map(REAL_SAMPLES.map((sample, i) => [sample, forReal[i]!.mrn]));
-  const reports = [await ingestVcf(vault, vcf, { map: syntheticMap, targets: bed }), await ingestVcf(vault, REAL_VCF, { map: realMap })];
+  const reports = [await ingestVcf(vault, vcf, { map: syntheticMap, targets: bed }), await ingestVcf(vault, REAL_VCF, { map: realMap, build: 'GRCh37' })];
   const patients: DemoPatient[] = [
     ...synthetic.map((person) => ({ person, source: 'synthetic' as const, sampleName: person.sampleName })),
     ...forReal.map((person, i) => ({ person, source: '1000 Genomes' as const, sampleName: REAL_SAMPLES[i]! })),

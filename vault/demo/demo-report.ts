@@ -6,8 +6,10 @@ import type { VaultService } from '../service/open-service.ts';
 import type { PatientVariant } from '../store/patient-queries.ts';
 import type { DemoFocus } from './demo-accounts.ts';
 
-/** BRCA1 on GRCh38 (NCBI Gene 672), the gene the examples are about. */
+/** BRCA1 on GRCh38 (NCBI Gene 672's span), the gene the examples are about. */
 export const BRCA1_GRCH38 = 'chr17:43044295-43125483';
+/** the synthetic exomes' build; the vault also holds the GRCh37 1000 Genomes samples */
+const COHORT = { build: 'GRCh38' };
 const PATHOGENIC = ['pathogenic', 'likely_pathogenic'];
 
 export interface DemoSummary {
@@ -48,7 +50,7 @@ export async function chooseFocus(service: VaultService, syntheticPatientIds: re
   let best: { id: string; calls: number } | undefined;
   let focus: string | undefined;
   for (const id of syntheticPatientIds) {
-    const calls = await service.queries.variantsOfPatient(id, { gene: 'BRCA1' });
+    const calls = (await service.queries.variantsOfPatient(id, { gene: 'BRCA1' })).variants;
     if (calls.some((v) => isPathogenic(v))) {
       focus = id;
       break;
@@ -74,23 +76,26 @@ function variantLine(v: PatientVariant): string {
 export async function exampleQueries(service: VaultService, focusPatientId: string): Promise<string[]> {
   const q = service.queries;
   const lines: string[] = [];
-  const brca1 = await q.variantsOfPatient(focusPatientId, { gene: 'BRCA1' });
+  const brca1 = (await q.variantsOfPatient(focusPatientId, { gene: 'BRCA1' })).variants;
   lines.push(`BRCA1 variants of patient ${focusPatientId} (${brca1.length}):`, ...brca1.slice(0, 8).map(variantLine));
   if (brca1.length > 8) lines.push(`    ... ${brca1.length - 8} more`);
 
-  const pathogenic = await q.variantsOfPatient(focusPatientId, { significance: PATHOGENIC });
+  const pathogenic = (await q.variantsOfPatient(focusPatientId, { significance: PATHOGENIC })).variants;
   lines.push('', `pathogenic or likely pathogenic variants of the same patient, all genes (${pathogenic.length}):`, ...pathogenic.map(variantLine));
 
   const first = pathogenic[0];
   if (first) {
-    const carriers = await q.carriers(variantText(first));
-    lines.push('', `carriers of ${variantText(first)} in the whole vault (${carriers.length}):`);
+    const { carriers, samplesQueried } = await q.carriers(variantText(first), COHORT);
+    lines.push('', `carriers of ${variantText(first)} among the vault's ${samplesQueried} GRCh38 samples covering it (${carriers.length}):`);
     for (const c of carriers) lines.push(`    patient ${c.patientId ?? '?'}  sample ${c.sampleId}  ${c.genotype} ${c.zygosity}`);
   }
 
-  const counts = await q.alleleCounts(BRCA1_GRCH38);
+  const answer = await q.alleleCounts(BRCA1_GRCH38, COHORT);
+  const counts = answer.variants;
   const top = [...counts].sort((a, b) => b.alleleCount - a.alleleCount || a.pos - b.pos).slice(0, 5);
-  lines.push('', `allele counts over BRCA1 (${BRCA1_GRCH38}): ${counts.length} variant sites across ${counts[0]?.samplesQueried ?? 0} samples; most common:`);
+  const { otherBuild, notCovering } = answer.samplesLeftOut;
+  lines.push('', `allele counts over BRCA1 (${BRCA1_GRCH38}, GRCh38): ${counts.length} variant sites across ${answer.samplesQueried} samples `
+    + `(left out: ${otherBuild} on GRCh37, ${notCovering} not covering it); most common:`);
   for (const v of top) lines.push(`    ${variantText(v).padEnd(26)} allele count ${String(v.alleleCount).padStart(3)}  carriers ${v.carriers}`);
   return lines;
 }

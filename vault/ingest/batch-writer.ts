@@ -31,7 +31,7 @@ export class BatchWriter {
     private readonly change: VaultChange,
     private readonly batchId: string,
     private readonly sampleIds: readonly (string | null)[],
-    private readonly build: string | null,
+    private readonly build: string,
     private readonly encoder: CallsEncoder,
   ) {
     this.calls = new Int32Array(sampleIds.length);
@@ -123,6 +123,8 @@ export class BatchWriter {
     const table = builder.finish(this.genotypes.values);
     const tableBytes = encodeAlleleTable(table);
     const span = positionSpan(table.pos, null);
+    // the longest REF of the chromosome bounds how far past its last start any sample's rows reach
+    const reach = longestText(table.text.ref.values) - 1;
     // table.pos is handed over (a worker encoder takes the arrays): nothing below reads the table's positions
     const encoding = this.encoder.encode({ chrom: table.chrom, alleleRows: table.rows, rowPos: table.pos, sampleCount: this.sampleIds.length, ...joinPieces(pieces) });
     encoding.catch(() => undefined); // observed in the write below
@@ -132,7 +134,7 @@ export class BatchWriter {
       const encoded = await encoding;
       const alleleTableId = this.change.nextPartitionId(this.batchId);
       const segments: { entry: NewPartition; plaintext: Uint8Array }[] = [{
-        entry: { sampleId: this.batchId, chrom: table.chrom, minPos: span.min, maxPos: span.max, rows: table.rows, build: this.build, kind: 'alleles' },
+        entry: { sampleId: this.batchId, chrom: table.chrom, minPos: span.min, maxPos: span.max, maxEnd: span.max + reach, rows: table.rows, build: this.build, kind: 'alleles' },
         plaintext: tableBytes,
       }];
       for (const calls of encoded) {
@@ -141,7 +143,9 @@ export class BatchWriter {
         this.calls[calls.sample]! += calls.rows;
         this.partitions[calls.sample]! += 1;
         segments.push({
-          entry: { sampleId, chrom: table.chrom, minPos: calls.minPos, maxPos: calls.maxPos, rows: calls.rows, build: this.build, kind: 'calls', alleles: alleleTableId },
+          entry: {
+            sampleId, chrom: table.chrom, minPos: calls.minPos, maxPos: calls.maxPos, maxEnd: calls.maxPos + reach, rows: calls.rows, build: this.build, kind: 'calls', alleles: alleleTableId,
+          },
           plaintext: calls.plaintext,
         });
       }
@@ -151,6 +155,12 @@ export class BatchWriter {
     this.writing.catch(() => undefined); // observed by the next flush or by finish()
     await previous;
   }
+}
+
+function longestText(values: readonly string[]): number {
+  let longest = 1;
+  for (const v of values) if (v.length > longest) longest = v.length;
+  return longest;
 }
 
 function pieceOf(result: ChunkResult, start: number, end: number, allele: Int32Array, gt: Int32Array): Piece {

@@ -12,11 +12,16 @@ import { mapSamples, SampleMappingError, type MappingRequest } from './sample-ma
 import { BatchWriter } from './batch-writer.ts';
 import { inlineEncoder, WorkerEncoder, type CallsEncoder } from './calls-encoder.ts';
 import { encodeCoverage } from '../store/coverage-codec.ts';
+import { decideBuild, IngestBuildError } from './ingest-build.ts';
+import { SourceContigs } from './source-contigs.ts';
+import type { GenomeBuildName } from '../../schemas/genome-build.ts';
 import type { Vault } from '../store/vault.ts';
 import type { VaultChange } from '../store/vault-change.ts';
 
 export interface IngestOptions extends MappingRequest {
   targets?: string;
+  /** the reference build, when the header does not name one (a header that names another is refused) */
+  build?: GenomeBuildName;
   workers?: number;
   /** bytes of text per parse chunk; see ReadVcfOptions */
   chunkBytes?: number;
@@ -26,7 +31,8 @@ export interface IngestOptions extends MappingRequest {
 export interface IngestReport {
   records: number;
   bytesRead: number;
-  build: string | null;
+  /** the reference build the samples were recorded under */
+  build: GenomeBuildName;
   samples: { sampleId: string; patientId: string; name: string; calls: number; partitions: number; coverage: Coverage['source'] }[];
   warnings: string[];
 }
@@ -40,7 +46,7 @@ export class IngestInputError extends Error {
 
 /** Non-VCF failures (missing file, broken compression) named by the file, like VCF errors are. */
 function readFailure(file: string, err: unknown): Error {
-  if (err instanceof VcfFormatError || err instanceof SampleMappingError) return err;
+  if (err instanceof VcfFormatError || err instanceof SampleMappingError || err instanceof IngestBuildError) return err;
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new IngestInputError(`${basename(file)}: no such file`);
   if (code === 'EACCES' || code === 'EISDIR') return new IngestInputError(`${basename(file)}: cannot be read (${code})`);
@@ -56,7 +62,7 @@ interface StoredSample {
 }
 
 /** The samples of this file that are ingested, registered in the change (patients by MRN). */
-function registerSamples(change: VaultChange, header: VcfHeader, request: MappingRequest): StoredSample[] {
+function registerSamples(change: VaultChange, header: VcfHeader, request: MappingRequest, build: GenomeBuildName): StoredSample[] {
   const mapping = mapSamples(header.samples, request);
   const stored: StoredSample[] = [];
   header.samples.forEach((name, column) => {
@@ -64,7 +70,7 @@ function registerSamples(change: VaultChange, header: VcfHeader, request: Mappin
     if (mrn === undefined) return;
     const patientId = change.patientIdFor(mrn);
     const sampleId = change.addSample({
-      patientId, name, build: header.build, fileformat: header.fileformat, ingestedAt: new Date().toISOString(), sourceSha256: '',
+      patientId, name, build, fileformat: header.fileformat, ingestedAt: new Date().toISOString(), sourceSha256: '',
       coverage: { source: 'assumed_wgs', partitionId: null, intervals: 0 },
     });
     stored.push({ column, sampleId, patientId, name });
@@ -88,18 +94,22 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
   let coverage: CoverageAssembler | null = null;
   let encoder: CallsEncoder = inlineEncoder;
   let writeFailure: unknown = null;
+  let build: GenomeBuildName | null = null;
+  const contigs = new SourceContigs();
   try {
     const summary = await streamVcf(file, {
       begin: (header) => {
-        stored = registerSamples(change, header, options);
+        build = decideBuild(basename(file), header, options.build);
+        stored = registerSamples(change, header, options, build);
         const ids: (string | null)[] = header.samples.map(() => null);
         for (const s of stored) ids[s.column] = s.sampleId;
         // a file parsed on worker threads is encoded on one too
         if (workers > 0) encoder = new WorkerEncoder();
-        writer = new BatchWriter(change, batchId, ids, header.build, encoder);
+        writer = new BatchWriter(change, batchId, ids, build, encoder);
         coverage = new CoverageAssembler(header.samples.length);
       },
       add: async (result) => {
+        contigs.add(result.chromNames);
         coverage?.add(result);
         await writer?.add(result).catch((err: unknown) => {
           writeFailure = err;
@@ -111,21 +121,25 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
       throw err === writeFailure ? err : readFailure(file, err);
     });
     const batch = writer as BatchWriter | null;
+    // set by begin(), which runs before any record (TypeScript does not follow the callback)
+    const recorded = build as GenomeBuildName | null;
+    if (!recorded) throw new Error('ingest: the header was never read');
     if (batch) await batch.finish();
-    const report: IngestReport = { records: summary.records, bytesRead: summary.bytesRead, build: summary.build, samples: [], warnings: summary.warnings };
+    const report: IngestReport = { records: summary.records, bytesRead: summary.bytesRead, build: recorded, samples: [], warnings: summary.warnings };
     // every sample's coverage in one pack, each segment sealed with its sample's key
     const coverages = stored.map((sample) => {
       const found = (coverage)?.of(sample.column) ?? { source: 'assumed_wgs' as const, intervals: [] };
       return found.source === 'gvcf' ? found : (targets ?? found);
     });
     const written = stored.length === 0 ? [] : await change.writePack(batchId, stored.map((sample, i) => ({
-      entry: { sampleId: sample.sampleId, chrom: '*', minPos: 0, maxPos: 0, rows: coverages[i]!.intervals.length, build: summary.build, kind: 'coverage' as const },
+      entry: { sampleId: sample.sampleId, chrom: '*', minPos: 0, maxPos: 0, rows: coverages[i]!.intervals.length, build: recorded, kind: 'coverage' as const },
       plaintext: encodeCoverage(coverages[i]!),
     })));
     stored.forEach((sample, i) => {
       const sampleCoverage = coverages[i]!;
       change.updateSample(sample.sampleId, {
         sourceSha256: summary.sourceSha256,
+        ...contigs.forCatalog(),
         coverage: { source: sampleCoverage.source, partitionId: written[i]?.partitionId ?? null, intervals: sampleCoverage.intervals.length },
       });
       report.samples.push({

@@ -13,12 +13,15 @@ export interface CatalogSample {
   patientId: string;
   /** the sample column name in the source VCF */
   name: string;
+  /** GRCh37, GRCh38 or NCBI36; null in vaults written before builds were required */
   build: string | null;
   fileformat: string;
   ingestedAt: string;
   /** SHA-256 of the source file, to recognise a re-ingest */
   sourceSha256: string;
   coverage: { source: Coverage['source']; partitionId: string | null; intervals: number };
+  /** the file's spelling of chromosomes whose stored name differs ('chr17' → '17'); absent: as stored */
+  sourceContigs?: Record<string, string>;
 }
 
 /**

@@ -27,6 +27,8 @@ export interface LoadedPartition {
   valueCodes: { gene: Int32Array; clnsig: Int32Array };
   /** a text filter (column and what it asks) to the codes of the values it matches, filled as filters are asked for */
   matches: Map<string, number[]>;
+  /** the longest REF allele, so a region query knows how far before the region a row may start and still overlap it */
+  maxRefLength: number;
   /** estimated memory held (DuckDB rows + decoded arrays + strings) */
   bytes: number;
 }
@@ -91,7 +93,11 @@ export async function loadPartition(
     dictionary.release(dictionaryCodes);
     throw err;
   }
-  return { handle, ref, table, data, dictionaryCodes, valueCodes: { gene: mappings[3]!, clnsig: mappings[4]! }, matches: new Map(), bytes: estimateBytes(data) };
+  let maxRefLength = 1;
+  for (const value of data.text.ref.values) if (value.length > maxRefLength) maxRefLength = value.length;
+  return {
+    handle, ref, table, data, dictionaryCodes, valueCodes: { gene: mappings[3]!, clnsig: mappings[4]! }, matches: new Map(), maxRefLength, bytes: estimateBytes(data),
+  };
 }
 
 /**

@@ -7,6 +7,11 @@ export interface PartitionRef {
   chrom: string;
   minPos: number;
   maxPos: number;
+  /**
+   * at least the last position any row's REF allele reaches, so a region query finds a deletion
+   * that starts before the region; absent in vaults written before it was recorded (not known)
+   */
+  maxEnd?: number;
   rows: number;
   build: string | null;
 }

@@ -1,86 +1,142 @@
 // Queries in the vault's terms (patients, region text, variant text), over the query engine:
-// picks the partitions from the catalog and turns user text into typed filters first.
+// picks the build and the partitions from the catalog, turns user text into checked filters, and
+// says in `notes` what an answer's rows alone would not (no samples, no annotation, not covered).
 import type { Config } from '../../schemas/config.ts';
-import { QueryEngine, QueryInputError, type VariantFilter, type VariantRow, type VariantKey } from './query-engine.ts';
-import { parseRegion, normaliseChrom } from './region.ts';
-import { geneLocation } from '../genes/gene-table.ts';
+import { QueryEngine, type VariantFilter, type VariantRow, type PatientRows } from './query-engine.ts';
+import { QueryInputError } from './query-input-error.ts';
+import { parseRegion, type Region } from './region.ts';
+import { unknownSignificanceTerms, CLINVAR_SIGNIFICANCE_TERMS } from './significance.ts';
+import { closestNames } from '../genes/closest-names.ts';
+import { chooseBuild, parseBuildParameter } from './query-build.ts';
+import { checkContig } from './query-contigs.ts';
+import { genesAt, resolveGene, unknownGeneError } from './gene-query.ts';
+import { CoverageIndex } from './coverage-index.ts';
+import { CohortQueries, type AlleleCountsAnswer, type CarriersAnswer, type CohortOptions } from './cohort-queries.ts';
+import { note, samplesText, type QueryNote } from './query-notes.ts';
+import type { CatalogSample } from './catalog.ts';
 import type { PatientVariant, ZygosityName } from './patient-variant.ts';
+import type { Vault } from './vault.ts';
 
 export type { PatientVariant, ZygosityName } from './patient-variant.ts';
 export { PATIENT_VARIANT_COLUMNS } from './patient-variant.ts';
-import type { Vault } from './vault.ts';
+export type { QueryNote, QueryNoteCode } from './query-notes.ts';
+export type { AlleleCountsAnswer, CarriersAnswer, CohortOptions } from './cohort-queries.ts';
+export { parseVariantKey } from './variant-key.ts';
 
 export interface PatientVariantQuery {
   region?: string | undefined;
   gene?: string | undefined;
   significance?: string[] | undefined;
+  /** GRCh37, GRCh38 (or hg19, hg38...); required when the patient's samples are on several builds */
+  build?: string | undefined;
 }
 
-function toPatientVariant(r: VariantRow): PatientVariant {
+export interface PatientVariantsAnswer {
+  /** the build of every row; null only when the patient has no samples and none was asked for */
+  build: string | null;
+  /** samples read for this answer */
+  samplesQueried: number;
+  notes: QueryNote[];
+  variants: PatientVariant[];
+}
+
+function toPatientVariant(r: VariantRow, sample: CatalogSample | undefined, build: string): PatientVariant {
+  const gene = r.gene ?? genesAt(build, r.chrom, r.pos, r.ref);
   return {
-    chrom: r.chrom, pos: r.pos, id: r.id, ref: r.ref, alt: r.alt, altIndex: r.altIndex, genotype: r.genotype, zygosity: r.zygosity as ZygosityName, phased: r.phased,
+    chrom: sample?.sourceContigs?.[r.chrom] ?? r.chrom, pos: r.pos, id: r.id, ref: r.ref, alt: r.alt, altIndex: r.altIndex, genotype: r.genotype,
+    zygosity: r.zygosity as ZygosityName, phased: r.phased,
     // QUAL is stored as float32: show it at the precision VCFs write it
-    dp: r.dp, gq: r.gq, qual: r.qual === null ? null : Number(r.qual.toPrecision(7)), filter: r.filter, gene: r.gene, consequence: r.consequence, clnsig: r.clnsig, sampleId: r.sampleId,
+    dp: r.dp, gq: r.gq, qual: r.qual === null ? null : Number(r.qual.toPrecision(7)), filter: r.filter,
+    gene, geneSource: r.gene !== null ? 'annotation' : gene !== null ? 'gene_table' : null, consequence: r.consequence, clnsig: r.clnsig, sampleId: r.sampleId, build,
   };
 }
 
-/** `chr17:43045712:C:T` or `17-43045712-C-T` */
-export function parseVariantKey(text: string): VariantKey {
-  const parts = text.trim().split(/[:-]/);
-  const [chrom, pos, ref, alt] = parts;
-  if (parts.length !== 4 || !chrom || !pos || !ref || !alt || !/^\d+$/.test(pos) || !/^[ACGTN]+$/i.test(ref) || !/^[ACGTN*]+$|^<[^<>]+>$/i.test(alt)) {
-    throw new QueryInputError('a variant is chrom:pos:ref:alt, e.g. chr17:43045712:C:T');
+/** The significance terms, refused when one is not a ClinVar term (with the nearest ones). */
+export function checkSignificance(terms: readonly string[] | undefined): string[] | undefined {
+  if (!terms || terms.length === 0) return undefined;
+  const [unknown] = unknownSignificanceTerms(terms);
+  if (unknown) {
+    const closest = closestNames(unknown.term, CLINVAR_SIGNIFICANCE_TERMS, 3);
+    throw new QueryInputError(
+      `significance: term ${unknown.position} is not a ClinVar significance term${closest.length > 0 ? `; did you mean ${closest.join(' or ')}?` : ''} ` +
+        `Terms: ${CLINVAR_SIGNIFICANCE_TERMS.join(', ')}`, 'significance',
+    );
   }
-  return { chrom: normaliseChrom(chrom), pos: Number(pos), ref: ref.toUpperCase(), alt: alt.toUpperCase() };
+  return [...terms];
 }
 
-export function toVariantFilter(query: PatientVariantQuery): VariantFilter {
-  const filter: VariantFilter = {};
-  if (query.region) filter.region = parseRegion(query.region);
-  if (query.gene) filter.gene = query.gene;
-  if (query.significance && query.significance.length > 0) filter.significance = query.significance;
-  return filter;
-}
+const NO_SAMPLES = note('no_samples', 'this patient has no stored samples (none ingested, or every one erased): nothing was queried, which is not the same as no variants');
 
 export class PatientQueries {
+  private readonly coverage: CoverageIndex;
+  private readonly cohort: CohortQueries;
+
   constructor(
     private readonly vault: Vault,
     readonly engine: QueryEngine,
-  ) {}
+  ) {
+    this.coverage = new CoverageIndex((partitionId) => vault.read({ partitionId }));
+    this.cohort = new CohortQueries(vault, engine, this.coverage);
+  }
 
-  async variantsOfPatient(patientId: string, query: PatientVariantQuery): Promise<PatientVariant[]> {
-    const filter = toVariantFilter(query);
-    const refs = this.vault.catalog.partitionsOfPatient(patientId);
-    const rows = (await this.engine.variantsOfPatient(refs, filter)).map(toPatientVariant);
-    if (filter.gene && rows.length === 0 && !geneLocation(filter.gene, null)) {
-      throw new QueryInputError('gene: not in the gene coordinate table, and no variant of this patient is annotated with it', 'gene');
+  async variantsOfPatient(patientId: string, query: PatientVariantQuery): Promise<PatientVariantsAnswer> {
+    const significance = checkSignificance(query.significance);
+    const region = query.region !== undefined ? parseRegion(query.region) : undefined;
+    const samples = this.vault.catalog.samplesOf(patientId);
+    if (samples.length === 0) {
+      if (query.gene !== undefined) resolveGene(query.gene, null);
+      return { build: query.build !== undefined ? parseBuildParameter(query.build) : null, samplesQueried: 0, notes: [NO_SAMPLES], variants: [] };
     }
-    return rows;
+    const choice = chooseBuild(samples, query.build, 'patient');
+    const refs = this.vault.catalog.callPartitions(new Set(choice.samples.map((s) => s.sampleId)));
+    if (region) checkContig('region', region.chrom, region.start, choice.build, refs.map((r) => r.chrom));
+    const gene = query.gene !== undefined ? resolveGene(query.gene, choice.build) : undefined;
+    const filter: VariantFilter = {};
+    if (region) filter.region = region;
+    if (gene) filter.gene = gene.filter;
+    if (significance) filter.significance = significance;
+    const found = await this.engine.patientVariants(refs, filter);
+    if (gene?.unknown && found.rows.length === 0) throw unknownGeneError(choice.build, gene.unknown.suggestions);
+    const bySample = new Map(choice.samples.map((s) => [s.sampleId, s]));
+    const variants = found.rows.map((r) => toPatientVariant(r, bySample.get(r.sampleId), choice.build));
+    const notes = [...choice.notes, ...(gene?.notes ?? [])];
+    if (significance) notes.push(...significanceNotes(found));
+    const span = region ?? gene?.filter.span;
+    if (span) notes.push(...(await this.coverageNotes(choice.samples, span)));
+    return { build: choice.build, samplesQueried: choice.samples.length, notes, variants };
   }
 
-  /** Builds of the patient's samples: a gene query on an unknown build uses GRCh38 coordinates. */
-  buildsOf(patientId: string): (string | null)[] {
-    return this.vault.catalog.samplesOf(patientId).map((s) => s.build);
+  /** Samples whose assay (targets or gVCF blocks) covered no base of the span. */
+  private async coverageNotes(samples: readonly CatalogSample[], span: Region): Promise<QueryNote[]> {
+    const uncovered: string[] = [];
+    for (const sample of samples) {
+      if (sample.coverage.source === 'assumed_wgs') continue;
+      if ((await this.coverage.of(sample)).coveredBases(span.chrom, span.start, span.end) === 0) uncovered.push(`${sample.sampleId} (${sample.coverage.source})`);
+    }
+    if (uncovered.length === 0) return [];
+    return [note('region_not_covered', `the assay of ${uncovered.length === 1 ? 'sample' : 'samples'} ${uncovered.join(', ')} did not cover any base of the region asked for: no rows there means not tested, not absent`)];
   }
 
-  async carriers(variantText: string, sampleIds?: ReadonlySet<string>) {
-    const key = parseVariantKey(variantText);
-    const catalog = this.vault.catalog;
-    const carriers = await this.engine.carriersOfVariant(catalog.callPartitions(sampleIds), key);
-    const patientOf = new Map(catalog.data.samples.map((s) => [s.sampleId, s.patientId]));
-    const { chrom, pos, ref, alt } = key;
-    // properties written out: spreading `key` into each of hundreds of rows measured 40x slower
-    return carriers.map((c) => ({ chrom, pos, ref, alt, sampleId: c.sampleId, patientId: patientOf.get(c.sampleId) ?? null, zygosity: c.zygosity, genotype: c.genotype }));
+  carriers(variantText: string, options: CohortOptions = {}): Promise<CarriersAnswer> {
+    return this.cohort.carriers(variantText, options);
   }
 
-  async alleleCounts(regionText: string, sampleIds?: ReadonlySet<string>) {
-    const result = await this.engine.alleleCounts(this.vault.catalog.callPartitions(sampleIds), parseRegion(regionText));
-    return result.variants.map((v) => ({ ...v, samplesQueried: result.samplesQueried }));
+  alleleCounts(regionText: string, options: CohortOptions = {}): Promise<AlleleCountsAnswer> {
+    return this.cohort.alleleCounts(regionText, options);
   }
 
   close(): Promise<void> {
     return this.engine.close();
   }
+}
+
+function significanceNotes(found: PatientRows): QueryNote[] {
+  const without = [...found.samplesRead].filter((id) => !found.samplesWithSignificance.has(id));
+  if (without.length === 0) return [];
+  const all = without.length === found.samplesRead.size;
+  return [note('no_significance_annotation', all
+    ? 'no sample queried carries ClinVar significance (INFO CLNSIG) annotation: a significance filter cannot match anything in them, so an empty answer does not mean no such variants'
+    : `${samplesText(without.length)} of ${found.samplesRead.size} queried (${without.join(', ')}) carry no ClinVar significance (INFO CLNSIG) annotation: their variants cannot match a significance filter`)];
 }
 
 export async function openQueries(vault: Vault, config: Pick<Config, 'cacheBudgetMb'>): Promise<PatientQueries> {

@@ -5,6 +5,7 @@ export type ZygosityName = 'het' | 'hom_alt' | 'hemizygous' | 'missing';
 
 /** A variant as a patient's listing shows it: one row per alternate allele carried. */
 export interface PatientVariant {
+  /** as the source VCF spells it ('17' or 'chr17') */
   chrom: string;
   pos: number;
   id: string | null;
@@ -19,13 +20,18 @@ export interface PatientVariant {
   gq: number | null;
   qual: number | null;
   filter: string | null;
+  /** the VCF's gene annotation, else the genes whose span the REF overlaps ('|' between several) */
   gene: string | null;
+  /** where `gene` came from: the VCF's annotation, or the gene table (Ensembl spans) */
+  geneSource: 'annotation' | 'gene_table' | null;
   consequence: string | null;
   clnsig: string | null;
   sampleId: string;
+  /** the reference build the positions are on */
+  build: string | null;
 }
 
 /** Column order of a patient's variant listing (also the TSV header when nothing matched). */
 export const PATIENT_VARIANT_COLUMNS = [
-  'chrom', 'pos', 'id', 'ref', 'alt', 'altIndex', 'genotype', 'zygosity', 'phased', 'dp', 'gq', 'qual', 'filter', 'gene', 'consequence', 'clnsig', 'sampleId',
+  'chrom', 'pos', 'id', 'ref', 'alt', 'altIndex', 'genotype', 'zygosity', 'phased', 'dp', 'gq', 'qual', 'filter', 'gene', 'geneSource', 'consequence', 'clnsig', 'sampleId', 'build',
 ] as const;

@@ -6,27 +6,19 @@ import { INTEGER, LIST, listValue, type DuckDBConnection, type DuckDBType, type 
 import type { PartitionRef, PartitionSource } from './partition-ref.ts';
 import { openSecureDuckDB, type DuckDBSession } from './duckdb-session.ts';
 import { TextDictionary } from './text-dictionary.ts';
-import { loadPartition, matchingCodes, namesGene, unloadPartition, type LoadedPartition } from './loaded-partition.ts';
+import { loadPartition, unloadPartition, type LoadedPartition } from './loaded-partition.ts';
 import { PartitionCache } from './partition-cache.ts';
 import { CohortTables } from './cohort-tables.ts';
 import { variantRow, compareVariantRows, zygosityName, type VariantRow } from './variant-rows.ts';
-import { matchesSignificance, normaliseSignificanceTerms } from './significance.ts';
-import { MAX_POSITION, normaliseChrom, overlaps, type Region } from './region.ts';
-import { geneLocation } from '../genes/gene-table.ts';
+import { normaliseSignificanceTerms } from './significance.ts';
+import { MAX_POSITION, normaliseChrom, type Region } from './region.ts';
+import { matchingRows, partitionReaches, reachBack, type GeneFilter } from './variant-match.ts';
+import { QueryInputError } from './query-input-error.ts';
 
 export type { VariantRow } from './variant-rows.ts';
+export type { GeneFilter } from './variant-match.ts';
 
-export class QueryInputError extends Error {
-  readonly code = 'BAD_QUERY';
-  /** the filter at fault (`gene`, `significance`...), so an HTTP answer can name its parameter */
-  constructor(
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = 'QueryInputError';
-  }
-}
+export { QueryInputError } from './query-input-error.ts';
 
 export interface QueryEngineOptions {
   /** estimated bytes of loaded partitions kept cached; least recently used are dropped beyond it */
@@ -38,8 +30,8 @@ export interface QueryEngineOptions {
 
 export interface VariantFilter {
   region?: Region;
-  /** gene symbol, case-insensitive */
-  gene?: string;
+  /** annotation symbols and the gene's span in the query's build (gene-query.ts resolves a symbol) */
+  gene?: GeneFilter;
   /** CLNSIG terms; see significance.ts for the matching rule */
   significance?: string[];
 }
@@ -61,6 +53,17 @@ export interface AlleleCount extends VariantKey {
   /** copies of the allele: hom_alt counts 2, het / hemizygous / beside-missing count 1 */
   alleleCount: number;
   carriers: number;
+  /** the samples carrying it, when asked for */
+  carrierSamples?: string[];
+}
+
+/** A patient query's rows, and which samples the loaded partitions showed ClinVar significance in. */
+export interface PatientRows {
+  rows: VariantRow[];
+  /** samples with at least one partition read */
+  samplesRead: Set<string>;
+  /** samples among those with a CLNSIG value in a partition read */
+  samplesWithSignificance: Set<string>;
 }
 
 export interface AlleleCounts {
@@ -157,55 +160,27 @@ export class QueryEngine {
     }
   }
 
-  /** One patient's variants (the caller passes that patient's partitions). */
-  async variantsOfPatient(refs: readonly PartitionRef[], filter: VariantFilter = {}): Promise<VariantRow[]> {
-    const gene = filter.gene?.trim();
-    if (filter.gene !== undefined && !gene) throw new QueryInputError('gene: must not be empty', 'gene');
+  /** One patient's variants (the caller passes that patient's partitions), with what the loaded partitions say of their annotation. */
+  async patientVariants(refs: readonly PartitionRef[], filter: VariantFilter = {}): Promise<PatientRows> {
+    if (filter.gene && filter.gene.symbols.length === 0) throw new QueryInputError('gene: must not be empty', 'gene');
     const terms = filter.significance ? normaliseSignificanceTerms(filter.significance) : null;
     if (terms && terms.length === 0) throw new QueryInputError('significance: give at least one term', 'significance');
-    const region = filter.region;
-    const wanted = refs.filter((ref) => {
-      if (region && (ref.chrom !== region.chrom || !overlaps(ref.minPos, ref.maxPos, region.start, region.end))) return false;
-      const span = gene ? geneLocation(gene, ref.build) : undefined;
-      return !span || (ref.chrom === span.chrom && overlaps(ref.minPos, ref.maxPos, span.start, span.end));
-    });
+    const { region, gene } = filter;
+    const wanted = refs.filter((ref) => (!region || partitionReaches(ref, region)) && (!gene?.span || partitionReaches(ref, gene.span)));
     return await this.withPartitions(wanted, async (loaded) => {
       const rows: VariantRow[] = [];
+      const withSignificance = new Set<string>();
       for (const partition of loaded) {
-        for (const row of await this.matchingRows(partition, region, gene, terms)) rows.push(variantRow(partition, row));
+        if (partition.data.text.clnsig.values.length > 0) withSignificance.add(partition.ref.sampleId);
+        for (const row of await matchingRows(this.connection, partition, { region, gene, terms })) rows.push(variantRow(partition, row));
       }
-      return rows.sort(compareVariantRows);
+      return { rows: rows.sort(compareVariantRows), samplesRead: new Set(loaded.map((p) => p.ref.sampleId)), samplesWithSignificance: withSignificance };
     });
   }
 
-  private async matchingRows(partition: LoadedPartition, region: Region | undefined, gene: string | undefined, terms: string[] | null): Promise<number[]> {
-    const values: DuckDBValue[] = [region?.start ?? 1, region?.end ?? MAX_POSITION];
-    const types: DuckDBType[] = [INTEGER, INTEGER];
-    let where = 'pos BETWEEN $1 AND $2';
-    // text filters become the codes of this partition's matching values, bound as an INTEGER[]
-    const codesIn = (column: 'gene' | 'clnsig', codes: number[]): string => {
-      values.push(listValue(codes));
-      types.push(LIST(INTEGER));
-      return `list_contains($${values.length}, ${column})`;
-    };
-    if (gene) {
-      const symbol = gene.toUpperCase();
-      const span = geneLocation(gene, partition.ref.build);
-      const inSpan = span && span.chrom === partition.ref.chrom ? [span.start, span.end] : [1, 0];
-      const named = matchingCodes(partition, 'gene', symbol, (value) => namesGene(value, symbol));
-      values.push(inSpan[0]!, inSpan[1]!);
-      types.push(INTEGER, INTEGER);
-      // annotation wins; the coordinate table only speaks for rows without one
-      const unannotated = '(gene IS NULL AND pos BETWEEN $3 AND $4)';
-      where += named.length === 0 ? ` AND ${unannotated}` : ` AND (${codesIn('gene', named)} OR ${unannotated})`;
-    }
-    if (terms) {
-      const matching = matchingCodes(partition, 'clnsig', JSON.stringify([...terms].sort()), (value) => matchesSignificance(value, terms));
-      if (matching.length === 0) return [];
-      where += ` AND ${codesIn('clnsig', matching)}`;
-    }
-    const result = await this.connection.runAndReadAll(`SELECT rowid::INTEGER AS r FROM ${partition.table} WHERE ${where} ORDER BY rowid`, values, types);
-    return result.getColumnsJS()[0]?.map(Number) ?? [];
+  /** One patient's variant rows; see patientVariants. */
+  async variantsOfPatient(refs: readonly PartitionRef[], filter: VariantFilter = {}): Promise<VariantRow[]> {
+    return (await this.patientVariants(refs, filter)).rows;
   }
 
   /** Samples (among the partitions named) carrying this exact allele. */
@@ -244,34 +219,43 @@ export class QueryEngine {
     });
   }
 
-  /** Per allele in the region: copies and carriers among the samples of the partitions named. */
-  async alleleCounts(refs: readonly PartitionRef[], region: Region): Promise<AlleleCounts> {
+  /**
+   * Per allele whose REF overlaps the region: copies and carriers among the samples of the
+   * partitions named; with `carrierSamples`, which samples carry it.
+   */
+  async alleleCounts(refs: readonly PartitionRef[], region: Region, options: { carrierSamples?: boolean } = {}): Promise<AlleleCounts> {
     checkPosition(region.start);
     checkPosition(region.end);
     const samplesQueried = new Set(refs.map((r) => r.sampleId)).size;
-    const wanted = refs.filter((r) => r.chrom === region.chrom && overlaps(r.minPos, r.maxPos, region.start, region.end));
+    const wanted = refs.filter((r) => partitionReaches(r, region));
     return await this.withPartitions(wanted, async (loaded) => {
       if (loaded.length === 0) return { samplesQueried, variants: [] };
       const { table, exact } = await this.cohorts.ensure(region.chrom, loaded);
-      const values: DuckDBValue[] = [region.start, region.end];
+      const maxRefLength = Math.max(...loaded.map((p) => p.maxRefLength));
+      const values: DuckDBValue[] = [reachBack(region.start, maxRefLength), region.end];
       const types: DuckDBType[] = [INTEGER, INTEGER];
       if (!exact) {
         values.push(listValue(loaded.map((p) => p.handle)));
         types.push(LIST(INTEGER));
       }
+      const parts = options.carrierSamples ? ', list(DISTINCT part) AS parts' : '';
       const result = await this.connection.runAndReadAll(
-        `SELECT pos, ref, alt, sum(CASE WHEN zygosity = 2 THEN 2 ELSE 1 END)::INTEGER AS copies, count(DISTINCT part)::INTEGER AS carriers
+        `SELECT pos, ref, alt, sum(CASE WHEN zygosity = 2 THEN 2 ELSE 1 END)::INTEGER AS copies, count(DISTINCT part)::INTEGER AS carriers${parts}
          FROM ${table} WHERE pos BETWEEN $1 AND $2${exact ? '' : ' AND part IN (SELECT unnest($3))'} GROUP BY pos, ref, alt`,
         values, types,
       );
-      const variants = result.getRowsJS().map(([pos, ref, alt, copies, carriers]) => ({
-        chrom: region.chrom,
-        pos: Number(pos),
-        ref: ref === null ? '' : this.dictionary.value(Number(ref)),
-        alt: alt === null ? '' : this.dictionary.value(Number(alt)),
-        alleleCount: Number(copies),
-        carriers: Number(carriers),
-      }));
+      const sampleOf = new Map(loaded.map((p) => [p.handle, p.ref.sampleId]));
+      const variants: AlleleCount[] = [];
+      for (const [pos, refCode, altCode, copies, carriers, handles] of result.getRowsJS()) {
+        const ref = refCode === null ? '' : this.dictionary.value(Number(refCode));
+        // SQL reached back by the longest REF loaded; this allele's own REF decides
+        if (Number(pos) + Math.max(ref.length, 1) - 1 < region.start) continue;
+        const variant: AlleleCount = {
+          chrom: region.chrom, pos: Number(pos), ref, alt: altCode === null ? '' : this.dictionary.value(Number(altCode)), alleleCount: Number(copies), carriers: Number(carriers),
+        };
+        if (options.carrierSamples) variant.carrierSamples = (handles as number[]).map((h) => sampleOf.get(Number(h))!).sort(compareText);
+        variants.push(variant);
+      }
       // codes follow load order; callers expect alleles in text order at each position
       variants.sort((x, y) => x.pos - y.pos || compareText(x.ref, y.ref) || compareText(x.alt, y.alt));
       return { samplesQueried, variants };

@@ -1,13 +1,16 @@
 import type { IngestOptions } from '../../ingest/ingest-vcf.ts';
 import { readSampleMap } from '../../ingest/sample-mapping.ts';
+import { parseBuildOption } from '../../ingest/ingest-build.ts';
 import { configFrom, stringFlag, withVault, UsageError, type CommandIo, type Flags } from '../cli-context.ts';
 import { withHostAudit } from '../host-audit.ts';
 
-export const ingestHelp = `genovault ingest --data-dir D --patient MRN [--sample NAME] [--targets FILE.bed] FILE.vcf[.gz]
-genovault ingest --data-dir D --map SAMPLES.tsv [--targets FILE.bed] FILE.vcf[.gz]
+export const ingestHelp = `genovault ingest --data-dir D --patient MRN [--sample NAME] [--targets FILE.bed] [--build GRCh38] FILE.vcf[.gz]
+genovault ingest --data-dir D --map SAMPLES.tsv [--targets FILE.bed] [--build GRCh38] FILE.vcf[.gz]
   Validates the whole VCF, then seals each sample's non-reference calls. All or nothing: a bad
   file changes nothing. --map is a two-column TSV: sample name, MRN. Patients not yet known
-  are registered by MRN. --targets records what an exome or panel covered. The audit log records
+  are registered by MRN. --targets records what an exome or panel covered. The reference build
+  comes from the header (##reference, ##assembly, ##contig assembly= or chromosome lengths);
+  a file whose header does not say needs --build, and a --build the header contradicts is refused. The audit log records
   the run as the operating-system user: one entry per stored sample (internal ids and counts).`;
 
 function progressPrinter(io: CommandIo): IngestOptions['onProgress'] {
@@ -33,6 +36,8 @@ export async function ingestCommand(args: string[], flags: Flags, io: CommandIo)
   const sample = stringFlag(flags, 'sample');
   const mapFile = stringFlag(flags, 'map');
   const targets = stringFlag(flags, 'targets');
+  const build = stringFlag(flags, 'build');
+  if (build !== undefined) options.build = parseBuildOption(build);
   if (patient) options.patient = patient;
   if (sample) options.sample = sample;
   if (mapFile) options.map = await readSampleMap(mapFile);
@@ -57,7 +62,7 @@ export async function ingestCommand(args: string[], flags: Flags, io: CommandIo)
   for (const w of report.warnings) io.err(`warning: ${w}`);
   io.out(
     `ingested ${report.records} records (${(report.bytesRead / 1e6).toFixed(1)} MB, ${(report.bytesRead / 1e6 / seconds).toFixed(1)} MB/s) ` +
-      `build ${report.build ?? 'unknown'}; ${report.samples.length} sample(s):`,
+      `build ${report.build}; ${report.samples.length} sample(s):`,
   );
   for (const s of report.samples) {
     io.out(`  sample ${s.sampleId}  patient ${s.patientId}  ${s.calls} calls in ${s.partitions} partitions  coverage: ${s.coverage}`);

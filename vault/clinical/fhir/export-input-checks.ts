@@ -53,6 +53,7 @@ export interface ExportOptions {
   mrnSystem?: string | undefined;
   idKey?: Uint8Array | undefined;
   build: string | null;
+  report?: { notes: readonly { code: string; message: string }[]; samplesQueried?: number } | undefined;
 }
 
 export function checkOptions(options: ExportOptions): void {
@@ -62,4 +63,10 @@ export function checkOptions(options: ExportOptions): void {
   // A short key would make keyed ids no harder to guess than unkeyed ones.
   if (options.idKey !== undefined) ensure(options.idKey instanceof Uint8Array && options.idKey.length >= 16, 'idKey', 'must be at least 16 bytes');
   ensure(isOptionalText(options.build), 'build', 'must be text or null');
+  if (options.report !== undefined) {
+    ensure(Array.isArray(options.report.notes), 'report.notes', 'must be a list');
+    options.report.notes.forEach((n, i) => ensure(isText(n.code) && isText(n.message), `report.notes[${i}]`, 'must have a code and a message'));
+    const count = options.report.samplesQueried;
+    if (count !== undefined) ensure(Number.isSafeInteger(count) && count >= 0, 'report.samplesQueried', 'must be a whole number');
+  }
 }

@@ -1,7 +1,7 @@
-// A patient's record and variants as one FHIR R4 Bundle: Patient, Conditions, variant
-// Observations (Genomics Reporting IG) and, where ClinVar gives one, a diagnostic-implication
-// Observation per variant. Entry order: Patient, Conditions, then each variant followed by its
-// implication.
+// A patient's record and variants as one FHIR R4 Bundle: Patient, Conditions, for a variant export
+// a DiagnosticReport (Genomics Reporting IG) grouping the variant Observations and, where ClinVar
+// gives one, a diagnostic-implication Observation per variant. Entry order: Patient, Conditions,
+// the report, then each variant followed by its implication.
 //
 // Bundle type `collection`: a set of resources put together for one reader. Not `searchset`,
 // which promises FHIR search semantics (entry.search, fullUrls that resolve on a FHIR server)
@@ -12,6 +12,7 @@ import type { VariantRow } from './variant-row.ts';
 import type { ExportedRecord } from './patient-resources.ts';
 import { conditionResource, patientResource } from './patient-resources.ts';
 import { variantObservation } from './variant-observation.ts';
+import { genomicReport, type ReportNote } from './genomic-report.ts';
 import { clinicalSignificanceConcept, diagnosticImplication } from './diagnostic-implication.ts';
 import { normaliseBuild } from './refseq-accessions.ts';
 import { fullUrlOf, OccurrenceCounter, stableUuid } from './resource-ids.ts';
@@ -32,6 +33,8 @@ export interface FhirBundleInput {
   mrnSystem?: string;
   /** a vault secret that keys resource ids (HMAC), so ids cannot be tested against guesses */
   idKey?: Uint8Array;
+  /** for a variant export: the DiagnosticReport's facts besides its results; absent for a record alone */
+  report?: { notes: readonly ReportNote[]; samplesQueried?: number };
 }
 
 const entryOf = (resource: FhirResource): BundleEntry => ({ fullUrl: fullUrlOf(resource.id), resource });
@@ -53,26 +56,36 @@ export function toFhirBundle(input: FhirBundleInput): Bundle {
     entry.push(entryOf(conditionResource(id, condition, subject)));
   }
 
+  const observations: BundleEntry[] = [];
   const variantRepeats = new OccurrenceCounter();
   for (const row of variants) {
     const build = normaliseBuild(row.build ?? input.build);
     const site = [build ?? 'unknown', row.chrom, String(row.pos), row.ref, row.alt];
     const occurrence = variantRepeats.next(site.join('|'));
     const id = stableUuid(['Observation', 'variant', record.patientId, ...site, String(occurrence)], idKey);
-    entry.push(entryOf(variantObservation({ id, subject, row, build })));
+    observations.push(entryOf(variantObservation({ id, subject, row, build, buildName: row.build ?? input.build })));
 
     const significance = clinicalSignificanceConcept(row.clnsig);
     if (significance) {
       const implicationId = stableUuid(['Observation', 'diagnostic-implication', id], idKey);
-      entry.push(entryOf(diagnosticImplication({ id: implicationId, subject, variant: { reference: fullUrlOf(id) }, significance })));
+      observations.push(entryOf(diagnosticImplication({ id: implicationId, subject, variant: { reference: fullUrlOf(id) }, significance })));
     }
   }
+  const now = input.now ?? new Date();
+  if (input.report) {
+    const reportId = stableUuid(['DiagnosticReport', record.patientId, ...observations.map((o) => o.resource.id)], idKey);
+    entry.push(entryOf(genomicReport({
+      id: reportId, subject, issued: now, results: observations.map((o) => ({ reference: o.fullUrl })), variants: variants.length,
+      build: input.build, samplesQueried: input.report.samplesQueried, notes: input.report.notes,
+    })));
+  }
+  entry.push(...observations);
 
   return {
     resourceType: 'Bundle',
     id: input.bundleId ?? randomUUID(),
     type: 'collection',
-    timestamp: (input.now ?? new Date()).toISOString(),
+    timestamp: now.toISOString(),
     entry,
   };
 }

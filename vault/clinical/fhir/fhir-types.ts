@@ -69,20 +69,32 @@ export interface Condition {
   subject: Reference;
 }
 
-export interface Observation {
-  resourceType: 'Observation';
+/** What the Observations and the DiagnosticReport share: a profile, a code, a category, a subject. */
+interface ProfiledFinding {
   id: string;
   meta: { profile: string[] };
   status: 'final';
   category: CodeableConcept[];
   code: CodeableConcept;
   subject: Reference;
+}
+
+export interface Observation extends ProfiledFinding {
+  resourceType: 'Observation';
   valueCodeableConcept?: CodeableConcept;
   derivedFrom?: Reference[];
   component: ObservationComponent[];
 }
 
-export type FhirResource = Patient | Condition | Observation;
+export interface DiagnosticReport extends ProfiledFinding {
+  resourceType: 'DiagnosticReport';
+  /** when the report was produced (this export) */
+  issued: string;
+  result: Reference[];
+  conclusion: string;
+}
+
+export type FhirResource = Patient | Condition | Observation | DiagnosticReport;
 
 export interface BundleEntry {
   fullUrl: string;

@@ -21,6 +21,8 @@ export const SYSTEM = {
 } as const;
 
 export const PROFILE = {
+  /** STU3's name; STU2 called the same profile `genomics-report` */
+  genomicReport: 'http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/genomic-report',
   variant: 'http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/variant',
   diagnosticImplication: 'http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/diagnostic-implication',
 } as const;
@@ -51,6 +53,8 @@ export const LOINC = {
   // 48002-0, not 82155-3: 82155-3 is "Genomic structural variant copy number".
   genomicSourceClass: loinc('48002-0', 'Genomic source class [Type]'),
   clinicalSignificance: loinc('53037-8', 'Genetic variation clinical significance [Imp]'),
+  /** DiagnosticReport.code of the variant report */
+  geneticAnalysisReport: loinc('51969-4', 'Genetic analysis report'),
 } as const;
 
 /** LOINC answers (LA codes), grouped by the answer list they come from. */
@@ -82,6 +86,8 @@ export const CLINICAL_SIGNIFICANCE_ANSWER = {
 export const CATEGORY = {
   laboratory: { system: SYSTEM.observationCategory, code: 'laboratory', display: 'Laboratory' },
   genetics: { system: SYSTEM.diagnosticService, code: 'GE', display: 'Genetics' },
+  /** DiagnosticReport.category takes the v2-0074 diagnostic service sections */
+  laboratoryService: { system: SYSTEM.diagnosticService, code: 'LAB', display: 'Laboratory' },
 } as const satisfies Record<string, Coding>;
 
 export const DIAGNOSTIC_IMPLICATION: Coding = { system: SYSTEM.genomicsTbd, code: 'diagnostic-implication', display: 'Diagnostic Implication' };

@@ -39,8 +39,9 @@ function variationCode(row: VariantRow): ObservationComponent {
   return coded(LOINC.discreteGeneticVariant, value);
 }
 
-function referenceComponents(row: VariantRow, build: ReferenceBuild | null): ObservationComponent[] {
-  if (!build) return [];
+function referenceComponents(row: VariantRow, build: ReferenceBuild | null, buildName: string | null): ObservationComponent[] {
+  // a build LOINC has no answer for here (NCBI36) is still said, as text
+  if (!build) return buildName ? [coded(LOINC.referenceAssembly, { text: buildName })] : [];
   const components = [coded(LOINC.referenceAssembly, { coding: [ASSEMBLY[build]] })];
   const accession = refSeqAccession(row.chrom, build);
   if (!accession) return components;
@@ -68,9 +69,11 @@ export interface VariantObservationInput {
   subject: Reference;
   row: VariantRow;
   build: ReferenceBuild | null;
+  /** the build as the vault recorded it, for a build without a LOINC answer */
+  buildName?: string | null;
 }
 
-export function variantObservation({ id, subject, row, build }: VariantObservationInput): Observation {
+export function variantObservation({ id, subject, row, build, buildName = null }: VariantObservationInput): Observation {
   const allelicState = ALLELIC_STATE[row.zygosity];
   return {
     resourceType: 'Observation',
@@ -84,7 +87,7 @@ export function variantObservation({ id, subject, row, build }: VariantObservati
     component: [
       ...geneStudied(row.gene),
       variationCode(row),
-      ...referenceComponents(row, build),
+      ...referenceComponents(row, build, buildName),
       ...alleleComponents(row),
       ...(allelicState ? [coded(LOINC.allelicState, { coding: [allelicState] })] : []),
       // The vault holds constitutional (germline) VCFs; a tumour sample would need its own flag.

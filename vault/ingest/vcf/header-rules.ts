@@ -132,7 +132,7 @@ function checkContig(fields: MetaField[], lineNo: number, facts: HeaderFacts): v
   if (url && !validUrl(url.value)) fail(lineNo, url.column, `contig URL is not valid: ${token(url.value)}`);
   const assembly = fieldValue(fields, 'assembly');
   if (assembly) facts.build.contigAssemblies.push(assembly.value);
-  if (length && (id.value === '1' || id.value === 'chr1')) facts.build.chr1Lengths.push(Number(length.value));
+  if (length) facts.build.contigLengths.push({ name: id.value, length: Number(length.value) });
 }
 
 function checkMeta(fields: MetaField[], lineNo: number, facts: HeaderFacts): void {

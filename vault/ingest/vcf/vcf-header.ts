@@ -24,7 +24,10 @@ export interface VcfHeader {
   hasFormatColumn: boolean;
   /** VEP CSQ field names, from the Format: part of its description */
   csqFields: string[] | null;
+  /** the reference build the header names (build-detect.ts); null when it cannot be told */
   build: string | null;
+  /** which header lines named it, for messages */
+  buildSource: string | null;
   /** number of header lines, i.e. the line number of the #CHROM line */
   lineCount: number;
   /** true: reserved-key declarations that contradict the spec are errors, not warnings */
@@ -61,7 +64,7 @@ export function parseHeader(lines: string[], strict: boolean): VcfHeader {
     formats: {},
     csqFields: null,
     warnings: [],
-    build: { referenceTexts: [], contigAssemblies: [], chr1Lengths: [] },
+    build: { referenceTexts: [], contigAssemblies: [], contigLengths: [] },
   };
   for (let i = 1; i < lines.length - 1; i++) {
     const line = lines[i] ?? '';
@@ -70,6 +73,7 @@ export function parseHeader(lines: string[], strict: boolean): VcfHeader {
   }
   const chromLine = lines[lines.length - 1] ?? '';
   const { samples, hasFormatColumn } = parseChromLine(chromLine, lines.length);
+  const build = detectBuild(facts.build);
   return {
     fileformat,
     version,
@@ -78,10 +82,11 @@ export function parseHeader(lines: string[], strict: boolean): VcfHeader {
     samples,
     hasFormatColumn,
     csqFields: facts.csqFields,
-    build: detectBuild(facts.build),
+    build: build.build,
+    buildSource: build.source,
     lineCount: lines.length,
     strict,
-    warnings: facts.warnings,
+    warnings: [...facts.warnings, ...build.conflicts],
   };
 }
 

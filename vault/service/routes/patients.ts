@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { ApiError } from '../../http/api-error.ts';
 import { PatientIdSchema, PatientRecordInputSchema, PatientRecordUpdateSchema, type PatientRecord } from '../../../schemas/clinical.ts';
-import { BreakGlassBodySchema, VariantsQuerySchema, PurposeQuerySchema, VariantSchema } from '../../../schemas/api.ts';
+import { BreakGlassBodySchema, VariantsQuerySchema, PurposeQuerySchema, VariantSchema, QueryNoteSchema } from '../../../schemas/api.ts';
 import { principalOf } from '../authenticate.ts';
 import { mayAccess, requireAccess, requestOrigin, withPatientAccess, defaultPurpose } from '../patient-access.ts';
 import { toFhirBundle } from '../../clinical/fhir/fhir-bundle.ts';
@@ -40,7 +40,6 @@ function badQuery(err: unknown): never {
 
 export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8Array }) {
   const registrations = new KeyedMutex();
-  const buildOf = (patientId: string) => service.vault.catalog.samplesOf(patientId)[0]?.build ?? null;
   return defineRouteTable('patients', [
     defineRoute({
       method: 'post',
@@ -88,7 +87,7 @@ export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8
           if (!record) throw new ApiError({ code: 'not_found', status: 404, title: 'Not Found', detail: 'no such patient' });
           if (!wantsFhir(ctx)) return recordView(record);
           ctx.type = FHIR_JSON;
-          return toFhirBundle({ record, variants: [], build: buildOf(params.id), idKey: options.fhirIdKey });
+          return toFhirBundle({ record, variants: [], build: null, idKey: options.fhirIdKey });
         });
       },
     }),
@@ -126,23 +125,31 @@ export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8
       touchesPatientData: true,
       patientParam: 'id',
       request: { params: PatientParams, query: VariantsQuerySchema },
-      responses: { 200: { description: 'variants', schema: z.object({ patient: z.record(z.string(), z.unknown()), variants: z.array(VariantSchema), breakGlass: z.boolean() }) } },
+      responses: {
+        200: {
+          description: 'variants on one reference build, with notes saying what an empty or partial answer means',
+          schema: z.object({
+            patient: z.record(z.string(), z.unknown()), build: z.string().nullable(), samplesQueried: z.number(), notes: z.array(QueryNoteSchema), variants: z.array(VariantSchema), breakGlass: z.boolean(),
+          }),
+        },
+      },
       async handler({ params, query }, ctx) {
         const principal = principalOf(ctx.state);
         const purpose = query.purpose ?? defaultPurpose(principal);
         return withPatientAccess(service, principal, { patientId: params.id, resource: 'variants', action: 'read', purpose }, ctx.state, async (granted) => {
           const significance = query.significance?.split(',').map((s) => s.trim()).filter(Boolean);
-          const variants = await service.queries.variantsOfPatient(params.id, { region: query.region, gene: query.gene, significance }).catch(badQuery);
+          const answer = await service.queries.variantsOfPatient(params.id, { region: query.region, gene: query.gene, significance, build: query.build }).catch(badQuery);
           const record = service.clinical.get(params.id);
           if (wantsFhir(ctx)) {
             if (!record) throw new ApiError({ code: 'not_found', status: 404, title: 'Not Found', detail: 'no clinical record for this patient' });
             ctx.type = FHIR_JSON;
-            return toFhirBundle({ record, variants, build: buildOf(params.id), idKey: options.fhirIdKey });
+            return toFhirBundle({ record, variants: answer.variants, build: answer.build, report: { notes: answer.notes, samplesQueried: answer.samplesQueried }, idKey: options.fhirIdKey });
           }
           const patient = record
             ? { patientId: record.patientId, givenName: record.givenName, familyName: record.familyName, birthDate: record.birthDate, sex: record.sex, conditions: record.conditions }
             : { patientId: params.id };
-          return { patient, variants, breakGlass: granted.breakGlass };
+          const { build, samplesQueried, notes, variants } = answer;
+          return { patient, build, samplesQueried, notes, variants, breakGlass: granted.breakGlass };
         });
       },
     }),

@@ -16,7 +16,11 @@ export interface ScannedRecord {
 
 export function scanVcf(path: string): { samples: string[]; records: ScannedRecord[] } {
   const raw = readFileSync(path);
-  const text = (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('utf8');
+  return scanVcfText((raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('utf8'));
+}
+
+/** The same scan over VCF text (e.g. what bcftools printed). */
+export function scanVcfText(text: string): { samples: string[]; records: ScannedRecord[] } {
   const lines = text.split('\n');
   let samples: string[] = [];
   const records: ScannedRecord[] = [];

@@ -51,16 +51,21 @@ export class MemorySource implements PartitionSource {
   readonly reads: string[] = [];
   private readonly bytes = new Map<string, Uint8Array>();
 
-  add(sampleId: string, batch: CallBatch, build: string | null = 'GRCh38'): PartitionRef {
-    const partitionId = `part_${sampleId}_${batch.chrom}`;
+  /** `maxEnd: false` leaves it out, as a vault written before it was recorded does. */
+  add(sampleId: string, batch: CallBatch, build: string | null = 'GRCh38', options: { maxEnd?: boolean; id?: string } = {}): PartitionRef {
+    const partitionId = options.id ?? `part_${sampleId}_${batch.chrom}`;
     let minPos = Infinity;
     let maxPos = -Infinity;
-    for (const pos of batch.pos) {
+    let maxEnd = -Infinity;
+    batch.pos.forEach((pos, i) => {
       minPos = Math.min(minPos, pos);
       maxPos = Math.max(maxPos, pos);
-    }
+      maxEnd = Math.max(maxEnd, pos + (batch.ref[i]?.length ?? 1) - 1);
+    });
     this.bytes.set(partitionId, encodePartition(batch));
-    return { partitionId, sampleId, chrom: batch.chrom, minPos, maxPos, rows: batch.rows, build };
+    const ref: PartitionRef = { partitionId, sampleId, chrom: batch.chrom, minPos, maxPos, rows: batch.rows, build };
+    if (options.maxEnd !== false) ref.maxEnd = maxEnd;
+    return ref;
   }
 
   replace(partitionId: string, bytes: Uint8Array): void {

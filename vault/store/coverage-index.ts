@@ -1,0 +1,85 @@
+// What each sample's assay covered, recorded at ingest: a whole genome (no evidence otherwise), the
+// targets BED of an exome or panel, or a gVCF's reference blocks and sites. Cohort answers count only
+// samples covering the position, and a patient answer says when the region was not covered (not
+// tested is not the same as no variant). Coverage is sealed with the sample's key, so it is read
+// (decrypted) only for samples that have intervals, once, and kept while the vault stays open.
+import type { CatalogSample } from './catalog.ts';
+import { decodeCoverage } from './coverage-codec.ts';
+
+/** One chromosome's covered intervals, sorted and merged. */
+interface ChromIntervals {
+  starts: Int32Array;
+  ends: Int32Array;
+}
+
+export class SampleCoverage {
+  readonly wholeGenome: boolean;
+  private readonly byChrom = new Map<string, ChromIntervals>();
+
+  /** `null` intervals: the whole genome. */
+  constructor(intervals: readonly { chrom: string; start: number; end: number }[] | null) {
+    this.wholeGenome = intervals === null;
+    const grouped = new Map<string, [number, number][]>();
+    for (const i of intervals ?? []) {
+      let list = grouped.get(i.chrom);
+      if (!list) grouped.set(i.chrom, (list = []));
+      list.push([i.start, i.end]);
+    }
+    for (const [chrom, list] of grouped) {
+      list.sort((a, b) => a[0] - b[0]);
+      const merged: [number, number][] = [];
+      for (const [start, end] of list) {
+        const last = merged[merged.length - 1];
+        if (last && start <= last[1] + 1) last[1] = Math.max(last[1], end);
+        else merged.push([start, end]);
+      }
+      this.byChrom.set(chrom, { starts: Int32Array.from(merged, (m) => m[0]), ends: Int32Array.from(merged, (m) => m[1]) });
+    }
+  }
+
+  /** Bases of [start, end] on `chrom` the assay covered. */
+  coveredBases(chrom: string, start: number, end: number): number {
+    if (this.wholeGenome) return end - start + 1;
+    const found = this.byChrom.get(chrom);
+    if (!found) return 0;
+    let covered = 0;
+    // first interval ending at or after start
+    let lo = 0;
+    let hi = found.ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (found.ends[mid]! < start) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < found.starts.length && found.starts[i]! <= end; i++) {
+      covered += Math.min(end, found.ends[i]!) - Math.max(start, found.starts[i]!) + 1;
+    }
+    return covered;
+  }
+
+  covers(chrom: string, pos: number): boolean {
+    return this.coveredBases(chrom, pos, pos) === 1;
+  }
+}
+
+const WHOLE_GENOME = new SampleCoverage(null);
+/** coverages kept decoded; a cohort of targeted samples needs one each */
+const KEPT = 4096;
+
+export class CoverageIndex {
+  private readonly kept = new Map<string, SampleCoverage>();
+
+  /** `read` returns a sealed partition's plaintext (Vault.read). */
+  constructor(private readonly read: (partitionId: string) => Promise<Uint8Array>) {}
+
+  async of(sample: CatalogSample): Promise<SampleCoverage> {
+    const { source, partitionId } = sample.coverage;
+    if (source === 'assumed_wgs' || partitionId === null) return WHOLE_GENOME;
+    const hit = this.kept.get(partitionId);
+    if (hit) return hit;
+    const coverage = new SampleCoverage(decodeCoverage(await this.read(partitionId)).intervals);
+    if (this.kept.size >= KEPT) this.kept.delete(this.kept.keys().next().value ?? '');
+    this.kept.set(partitionId, coverage);
+    return coverage;
+  }
+}
