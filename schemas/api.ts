@@ -49,6 +49,30 @@ export const AccountSummarySchema = z.object({
   createdAt: z.string(),
 });
 
+export const ApiTokenIdSchema = z.string().regex(/^tok_[0-9a-f]{16}$/, 'a token id looks like tok_ followed by 16 hex digits');
+const ExpiresInDaysSchema = z.number().int('whole days').min(1).max(3650).optional();
+
+export const ApiTokenRequestSchema = z.object({
+  label: lineText(64),
+  /** the token's lifetime in days; the configured default (90) when absent, at most the configured maximum (365) */
+  expiresInDays: ExpiresInDaysSchema,
+});
+
+export const RotateApiTokenBodySchema = z.object({ expiresInDays: ExpiresInDaysSchema });
+
+export const IssuedApiTokenSchema = z.object({ tokenId: z.string(), token: z.string(), expiresAt: z.string() });
+
+export const ApiTokenSummarySchema = z.object({
+  tokenId: z.string(),
+  label: z.string(),
+  issuedAt: z.string(),
+  expiresAt: z.string(),
+  state: z.enum(['active', 'expired', 'revoked']),
+  revokedAt: z.string().optional(),
+  replacedBy: z.string().optional(),
+  rotatedFrom: z.string().optional(),
+});
+
 export const VariantsQuerySchema = z.object({
   gene: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'a gene symbol such as BRCA1 (HGNC approved, previous or alias)').optional(),
   region: z.string().max(64).regex(/^[A-Za-z0-9_.*:, -]+$/, 'a region such as 17:43044295-43125483 or chr17').optional(),
@@ -64,8 +88,6 @@ export const PurposeQuerySchema = z.object({ purpose: PurposeSchema.optional() }
 export const BreakGlassBodySchema = z.object({
   reason: freeText(500, { min: 10, minMessage: 'say why, in at least 10 characters' }),
 });
-
-export const ApiTokenRequestSchema = z.object({ label: lineText(64) });
 
 export const AuditQuerySchema = z.object({
   patientId: identifierText(64).optional(),
@@ -96,11 +118,19 @@ export const VariantSchema = z.object({
   phased: z.boolean(),
   dp: z.number().nullable(),
   gq: z.number().nullable(),
+  /** FORMAT AD: reads of the reference and of this allele; null when the VCF had no AD */
+  adRef: z.number().int().nullable(),
+  adAlt: z.number().int().nullable(),
+  /** variant allele fraction (adAlt over the sum of AD), 0 to 1; null when AD is absent or sums to 0 */
+  vaf: z.number().min(0).max(1).nullable(),
   qual: z.number().nullable(),
   filter: z.string().nullable(),
   gene: z.string().nullable(),
   geneSource: z.enum(['annotation', 'gene_table']).nullable(),
   consequence: z.string().nullable(),
+  /** HGVS of this allele from ANN (SnpEff HGVS.c/HGVS.p) or CSQ (VEP HGVSc/HGVSp) */
+  hgvsC: z.string().nullable(),
+  hgvsP: z.string().nullable(),
   clnsig: z.string().nullable(),
   sampleId: z.string(),
   build: z.string().nullable(),

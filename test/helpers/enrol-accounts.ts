@@ -17,7 +17,7 @@ export interface EnrolledAccount {
 }
 
 async function redeemAs(service: VaultService, username: string, code: string, password: string): Promise<EnrolledAccount> {
-  const result = await redeemEnrolment(service, { username, code, newPassword: password }, 'test-setup');
+  const result = await redeemEnrolment(service, { username, code, newPassword: password }, { requestId: 'test-setup' });
   if (!result.ok || !result.totp) throw new Error(`enrolment of ${username} refused${result.ok ? '' : `: ${result.reason}`}`);
   return { accountId: result.principal.accountId, username: result.principal.username, secret: result.totp.secret };
 }

@@ -114,7 +114,7 @@ async function createEhrService(service: VaultService): Promise<DemoAccount> {
 async function redeemAsThePerson(service: VaultService, role: DemoRole, code: string): Promise<DemoAccount> {
   const username = demoUsername(role);
   const password = demoPassword(role);
-  const result = await redeemEnrolment(service, { username, code, newPassword: password }, DEMO_REQUEST);
+  const result = await redeemEnrolment(service, { username, code, newPassword: password }, { requestId: DEMO_REQUEST });
   if (!result.ok || !result.totp) throw new Error(`demo enrolment of ${role} failed`);
   return { role, username, accountId: result.principal.accountId, password, totpSecret: result.totp.secret, note: NOTES[role] };
 }

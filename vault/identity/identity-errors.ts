@@ -20,6 +20,8 @@ export type IdentityErrorCode =
   | 'current_password_wrong'
   | 'unknown_account'
   | 'unknown_api_token'
+  | 'api_token_inactive'
+  | 'invalid_token_lifetime'
   | 'invalid_label'
   | 'wrong_account_kind'
   | 'totp_not_pending'

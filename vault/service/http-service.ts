@@ -10,6 +10,8 @@ import { sessionAuthenticator } from './authenticate.ts';
 import { patientRequestAuditor } from './request-audit.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { accountLifecycleRoutes } from './routes/account-lifecycle.ts';
+import { apiTokenRoutes } from './routes/api-tokens.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { oversightRoutes } from './routes/oversight.ts';
 import { relationshipRoutes } from './routes/relationships.ts';
@@ -47,6 +49,8 @@ export async function buildVaultApp(service: VaultService, logger: Logger, optio
       healthRoutes(),
       sessionRoutes(service, { secureCookie: options.tls }),
       accountRoutes(service),
+      accountLifecycleRoutes(service),
+      apiTokenRoutes(service),
       patientRoutes(service, { fhirIdKey: fhirIdKey! }),
       variantRoutes(service, { fhirIdKey: fhirIdKey! }),
       consentRoutes(service),

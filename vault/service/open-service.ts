@@ -9,6 +9,7 @@ import { openQueries, type PatientQueries } from '../store/patient-queries.ts';
 import { SealedAppendLog } from '../log/sealed-append-log.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { IdentityService, openAccountLog } from '../identity/identity-service.ts';
+import { identityOptionsOf } from './identity-options.ts';
 import { ClinicalStore } from '../clinical/clinical-store.ts';
 import type { ClinicalEvent } from '../clinical/clinical-events.ts';
 import { createAuthorizer, type Authorizer } from '../../consent/policy/authorize.ts';
@@ -73,15 +74,7 @@ export async function openVaultService(config: Config, options: ServiceOptions =
     closers.push(() => consentLog.close());
     const clinical = await ClinicalStore.open(clinicalLog);
     const consents = await ConsentLedger.open(consentLog);
-    const identity = await IdentityService.open(accountLog, {
-      now,
-      maxFailedLogins: config.lockoutThreshold,
-      lockoutMs: config.lockoutMinutes * 60_000,
-      idleTimeoutMs: config.sessionIdleMinutes * 60_000,
-      absoluteLifetimeMs: config.sessionAbsoluteHours * 3_600_000,
-      enrolmentTtlMs: config.enrolmentCodeHours * 3_600_000,
-      ...(options.scrypt ? { scrypt: options.scrypt } : {}),
-    });
+    const identity = await IdentityService.open(accountLog, { ...identityOptionsOf(config), now, ...(options.scrypt ? { scrypt: options.scrypt } : {}) });
     const queries = await openQueries(vault, config);
     closers.push(() => queries.close());
     const research: { purposes: ResearchPurposeSource | null } = { purposes: null };

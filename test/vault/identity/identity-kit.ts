@@ -21,7 +21,7 @@ export interface Kit {
   reopen(options?: IdentityOptions): Promise<IdentityService>;
   /** the event bodies in the log, in order */
   events(): Promise<AccountEvent[]>;
-  /** appends straight to the log, as an older version of the vault wrote it (seen after reopen) */
+  /** appends an event as written by hand (e.g. in an older version's shape); reopen to replay it */
   appendRaw(event: AccountEvent): Promise<void>;
   close(): Promise<void>;
 }
