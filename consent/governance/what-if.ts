@@ -7,6 +7,7 @@ import type { CompiledPolicy } from '../policy/compiled-policy.ts';
 import { decideUnder, decisionKey, type DecisionInput } from '../policy/decide.ts';
 import type { Verdict } from '../policy/explain.ts';
 import type { RelationSnapshot } from '../policy/relationship-facts.ts';
+import { RELATION_FACTS } from '../policy/vocabulary.ts';
 
 /** One audited authorization decision, as the audit log holds it. */
 export interface RecordedDecision {
@@ -95,7 +96,7 @@ function count(tally: Tally, from: Outcome, to: Outcome): void {
 /** The facts any rule of either version reads: an entry without one of them cannot be replayed faithfully. */
 function factsRead(...policies: CompiledPolicy[]): string[] {
   const names = new Set(['break_glass']);
-  for (const policy of policies) for (const rule of policy.rules) if (rule.relation !== 'any') names.add(rule.relation);
+  for (const policy of policies) for (const rule of policy.rules) for (const fact of RELATION_FACTS[rule.relation]) names.add(fact);
   return [...names];
 }
 

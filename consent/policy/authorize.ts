@@ -7,19 +7,24 @@ import { DEFAULT_MODEL_PATH, DEFAULT_POLICY_PATH, compilePolicyFile, type Compil
 import { decideUnder } from './decide.ts';
 import { explain } from './explain.ts';
 import { formatRuleLine, type PolicyRule } from './policy-file.ts';
-import { gatherRelations, type RelationshipFacts } from './relationship-facts.ts';
+import { basesOfRelation, gatherRelations, type RelationshipFacts } from './relationship-facts.ts';
+import { describeBasis, type AccessQualifiers, type ConsentBasis } from './consent-facts.ts';
 import type { Action, Resource } from './vocabulary.ts';
+import type { InsurerType } from '../../schemas/consent/release-authorization.ts';
 
 export { DEFAULT_MODEL_PATH, DEFAULT_POLICY_PATH };
 
 export interface AccessRequest {
-  subject: { userId: string; roles: readonly string[] };
+  /** `insurerType` comes from the insurer's account (set when it was created), never from the request */
+  subject: { userId: string; roles: readonly string[]; insurerType?: InsurerType };
   /** whose data; null for requests about no patient (accounts, audit events, a new record) */
   patientId: string | null;
   resource: Resource;
   action: Action;
   /** purpose of use as the caller declared it; an unknown purpose is refused, not rejected */
   purpose: string;
+  /** what consent-gated rules need besides: the release purpose of an insurer or third party, the research project */
+  qualifiers?: AccessQualifiers;
 }
 
 export interface AuthorizationContext {
@@ -42,6 +47,8 @@ export interface Decision {
   explanation: string;
   /** the policy version that decided */
   policyVersion: number;
+  /** the directives (and versions), or the hospital default, the deciding rule relied on; empty when it needs none */
+  consentBasis: readonly ConsentBasis[];
 }
 
 export interface AuthorizationAuditEvent {
@@ -56,6 +63,8 @@ export interface AuthorizationAuditEvent {
   rule: string | null;
   /** true for break-glass access, which the ethics board reviews */
   flagged: boolean;
+  /** what a permit rested on in the patient's consents (`consent:<directive>:v<version>`) */
+  reason?: string;
   sourceAddress?: string | null;
   clientRequestId?: string | null;
   route?: string | null;
@@ -103,18 +112,21 @@ export async function createAuthorizer(options: AuthorizerOptions): Promise<Auth
   async function authorize(request: AccessRequest, context: AuthorizationContext): Promise<Decision> {
     checkRequest(request, context);
     const { userId, roles } = request.subject;
-    const relations = await gatherRelations(facts, userId, request.patientId);
+    const { relations, bases } = await gatherRelations(facts, request);
     // Taken after the await, with no await until the decision is made: the version that decides
     // is the one recorded, even when another is activated meanwhile.
     const policy = active;
     const verdict = decideUnder(policy, { ...request, userId, roles }, relations);
+    const consentBasis = verdict.allowed && verdict.rule ? basesOfRelation(verdict.rule.relation, bases) : [];
     const decision: Decision = {
       allowed: verdict.allowed,
       rule: verdict.rule === null ? null : formatRuleLine(verdict.rule),
       breakGlass: verdict.breakGlass,
       explanation: explain(request, verdict),
       policyVersion: policy.version,
+      consentBasis,
     };
+    const reason = describeBasis(consentBasis);
     await audit({
       requestId: context.requestId,
       actorId: userId,
@@ -126,6 +138,7 @@ export async function createAuthorizer(options: AuthorizerOptions): Promise<Auth
       decision: decision.allowed ? 'permit' : 'deny',
       rule: decision.rule,
       flagged: decision.breakGlass,
+      ...(reason !== null ? { reason } : {}),
       ...origin(context),
       policyVersion: policy.version,
       relations: { ...relations },

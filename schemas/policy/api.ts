@@ -54,7 +54,7 @@ export const ExplainBodySchema = z
       /** look the relationship facts up for this account and `patientId` */
       accountId: AccountIdSchema.optional(),
     }),
-    /** the relationship facts, when not looked up: care_team, break_glass, self, proxy_for... */
+    /** the relationship facts, when not looked up: care_team, break_glass, self, clinical_use, proxy_view_record... */
     relations: RelationFactsSchema.optional(),
     /** the patient the request is about; null for a request about no patient */
     patientId: PatientIdSchema.nullable(),

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createAuthorizer } from '../../consent/policy/authorize.ts';
-import type { RelationSnapshot } from '../../consent/policy/relationship-facts.ts';
+import { NO_RELATIONS, type RelationSnapshot } from '../../consent/policy/relationship-facts.ts';
 import { internalRequest } from '../../vault/service/patient-access.ts';
 import { worldForSuite } from './service-world.ts';
 import { callerFor, shippedPolicy, withoutRule } from './policy-kit.ts';
@@ -31,9 +31,9 @@ describe('policy explain (HTTPS)', function () {
   const explain = (body: unknown, username = 'ethics') => as(username)<Explained>('POST', '/policy/explain', body);
 
   it('answers what authorize() decides, for generated requests with given facts', async () => {
-    let facts: RelationSnapshot = { care_team: false, break_glass: false, self: false, proxy_for: false };
+    let facts: RelationSnapshot = NO_RELATIONS;
     const authorizer = await createAuthorizer({ policy: suite.w.service.governance.activePolicy, facts: snapshotFacts(() => facts), audit: () => Promise.resolve() });
-    const requests = generatedRequests(suite.w.service.governance.activePolicy.rules, { patients: [suite.w.patientA, null], minRoles: 1 });
+    const requests = generatedRequests(suite.w.service.governance.activePolicy.rules, { patients: [suite.w.patientA, null], minRoles: 1, baseFactsOnly: true });
     const outcomes = new Set<string>();
     await fc.assert(
       fc.asyncProperty(requests, async (g) => {
@@ -53,9 +53,9 @@ describe('policy explain (HTTPS)', function () {
         numRuns: 120,
         // one of each kind for certain, besides the generated ones
         examples: [
-          [{ userId: 'acc_00000000000000a1', roles: ['clinician'], patientId: suite.w.patientA, resource: 'variants' as const, action: 'read' as const, purpose: 'treatment', relations: { care_team: false, break_glass: true, self: false, proxy_for: false } }],
-          [{ userId: 'acc_00000000000000a1', roles: ['clinician'], patientId: suite.w.patientA, resource: 'variants' as const, action: 'read' as const, purpose: 'treatment', relations: { care_team: true, break_glass: false, self: false, proxy_for: false } }],
-          [{ userId: 'acc_00000000000000a1', roles: ['admin', 'clinician'], patientId: suite.w.patientA, resource: 'variants' as const, action: 'read' as const, purpose: 'treatment', relations: { care_team: true, break_glass: true, self: false, proxy_for: false } }],
+          [{ userId: 'acc_00000000000000a1', roles: ['clinician'], patientId: suite.w.patientA, resource: 'variants' as const, action: 'read' as const, purpose: 'treatment', relations: { ...NO_RELATIONS, care_team: false, break_glass: true, clinical_use: true } }],
+          [{ userId: 'acc_00000000000000a1', roles: ['clinician'], patientId: suite.w.patientA, resource: 'variants' as const, action: 'read' as const, purpose: 'treatment', relations: { ...NO_RELATIONS, care_team: true, break_glass: false, clinical_use: true } }],
+          [{ userId: 'acc_00000000000000a1', roles: ['admin', 'clinician'], patientId: suite.w.patientA, resource: 'variants' as const, action: 'read' as const, purpose: 'treatment', relations: { ...NO_RELATIONS, care_team: true, break_glass: true, clinical_use: true } }],
         ],
       },
     );
@@ -84,7 +84,7 @@ describe('policy explain (HTTPS)', function () {
 
   it('answers under a proposal beside the active version', async () => {
     const proposal = await as('privacy')<{ proposalId: string }>('POST', '/policy/proposals', { text: withoutRule(await shippedPolicy(), 'clinician-reads-variants-on-care-team'), rationale: 'to compare explanations' });
-    const got = await explain({ subject: { roles: ['clinician'] }, relations: { care_team: true }, patientId: suite.w.patientA, resource: 'variants', action: 'read', purpose: 'treatment', proposalId: proposal.body.proposalId });
+    const got = await explain({ subject: { roles: ['clinician'] }, relations: { care_team: true, clinical_use: true }, patientId: suite.w.patientA, resource: 'variants', action: 'read', purpose: 'treatment', proposalId: proposal.body.proposalId });
     assert.equal(got.body.decision, 'permit');
     assert.equal(got.body.rule?.id, 'clinician-reads-variants-on-care-team');
     assert.deepEqual([got.body.underProposal?.decision, got.body.underProposal?.rule], ['deny', null]);

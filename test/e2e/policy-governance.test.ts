@@ -36,8 +36,8 @@ describe('policy governance (HTTPS)', function () {
     const expected = parsePolicyText(shipped);
     assert.deepEqual(answer.body.rules.map((r) => [r.id, r.line]), expected.map((r) => [r.id, r.line]));
     const rule = answer.body.rules.find((r) => r.id === 'clinician-reads-variants-on-care-team')!;
-    assert.equal(rule.sentence, "a clinician may read the variants for treatment while on the patient's care team");
-    assert.equal(rule.text, 'p, clinician-reads-variants-on-care-team, clinician, variants, read, treatment, care_team, allow');
+    assert.equal(rule.sentence, "a clinician may read the variants for treatment while on the patient's care team, if the patient permits clinical use of their genomic data (or has not decided and the hospital default permits it)");
+    assert.equal(rule.text, 'p, clinician-reads-variants-on-care-team, clinician, variants, read, treatment, care_team_clinical_use, allow');
     const baseline = (await suite.w.service.audit.query({ limit: 10_000 })).filter((e) => e.body.action === 'policy.baseline');
     assert.equal(baseline.length, 1);
     assert.equal(baseline[0]!.body.actorId, HOST_ACTOR);

@@ -46,7 +46,7 @@ export interface AuditEvent {
   // version. Optional: entries written before policy versions existed lack them.
   /** the access policy version that decided */
   policyVersion?: number | null;
-  /** every relationship fact the decision was taken on (care_team, break_glass, self, proxy_for...) */
+  /** every relationship fact the decision was taken on (care_team, break_glass, self, clinical_use, the proxy permissions...) */
   relations?: Record<string, boolean>;
 }
 

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { ExplainBodySchema } from '../../schemas/policy/api.ts';
 import { explainDecision } from '../../consent/governance/explain-decision.ts';
 import { gatherRelations, type RelationSnapshot } from '../../consent/policy/relationship-facts.ts';
-import { RELATIONS } from '../../consent/policy/vocabulary.ts';
+import { FACTS } from '../../consent/policy/vocabulary.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
 import type { Principal } from '../identity/principal.ts';
 import { recordOutcome } from './audit-outcome.ts';
@@ -15,8 +15,6 @@ import type { AuditedRequest } from './patient-access.ts';
 import type { VaultService } from './open-service.ts';
 
 type ExplainBody = z.infer<typeof ExplainBodySchema>;
-
-const FACTS = RELATIONS.filter((relation) => relation !== 'any');
 
 /** Given facts as a full snapshot: every fact the policy knows, false unless given true. */
 function givenFacts(given: Record<string, boolean>): RelationSnapshot {
@@ -34,7 +32,8 @@ export async function explainRequest(service: VaultService, principal: Principal
     const account = service.identity.getAccount(accountId);
     if (!account) throw notFound('no such account');
     roles = body.subject.roles ?? account.roles;
-    relations = await gatherRelations(service.facts, accountId, body.patientId);
+    const subject = { userId: accountId, ...(account.insurerType !== undefined && { insurerType: account.insurerType }) };
+    ({ relations } = await gatherRelations(service.facts, { subject, patientId: body.patientId }));
     await recordOutcome(service.audit, {
       requestId: request.requestId, actor: principal, action: 'policy.explain_lookup', resource: 'policy',
       patientId: body.patientId, targetId: accountId, decision: 'success', reason: 'relationship_facts_looked_up',

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createAuthorizer, type AuthorizationAuditEvent } from '../../../consent/policy/authorize.ts';
 import { compilePolicyText, type CompiledPolicy } from '../../../consent/policy/compiled-policy.ts';
-import type { RelationSnapshot } from '../../../consent/policy/relationship-facts.ts';
+import { NO_RELATIONS, type RelationSnapshot } from '../../../consent/policy/relationship-facts.ts';
 import { decideUnder, decisionKey } from '../../../consent/policy/decide.ts';
 import { replayWhatIf, type RecordedDecision } from '../../../consent/governance/what-if.ts';
 import { replacingRule, shippedPolicy, withoutRule } from '../../e2e/policy-kit.ts';
@@ -13,7 +13,8 @@ import { generatedRequests, snapshotFacts, type GeneratedRequest } from '../poli
 
 const DAY = 86_400_000;
 const UNTIL = Date.parse('2026-12-01T00:00:00Z');
-const NO_FACTS = { care_team: false, break_glass: false, self: false, proxy_for: false };
+// the hospital's default permits clinical use: a clinician's access turns on the care team and break-glass facts
+const NO_FACTS: RelationSnapshot = { ...NO_RELATIONS, clinical_use: true };
 
 function record(seq: number, fields: Partial<RecordedDecision> = {}): RecordedDecision {
   return {
@@ -41,8 +42,8 @@ describe('what-if replay', () => {
   });
 
   it('counts as not replayable an entry without facts, or without a fact either version reads', async () => {
-    const proposed = await compile(`${shipped}\np, proxy-reads-consents, proxy, consent, read, self, proxy_for, allow\n`);
-    const { proxy_for: _dropped, ...withoutProxyFact } = NO_FACTS;
+    const proposed = await compile(`${shipped}\np, proxy-reads-consents, proxy, consent, read, self, proxy_manage_consents, allow\n`);
+    const { proxy_manage_consents: _dropped, ...withoutProxyFact } = NO_FACTS;
     const records = [record(1, { relations: null }), record(2, { relations: withoutProxyFact }), record(3, { purpose: null }), record(4)];
     const report = await replayWhatIf({ records, active, proposed, until: UNTIL });
     assert.deepEqual([report.examined, report.notReplayable, report.replayed, report.unchanged], [4, 3, 1, 1]);
@@ -76,7 +77,7 @@ describe('what-if replay', () => {
     const authorizer = await createAuthorizer({ policy: active, facts: snapshotFacts(() => facts), audit: (event) => Promise.resolve(void audited.push(event)) });
     // a version that permits nothing: every recorded permit must come back as permit_to_deny, of its own kind
     const nothing = await compile('p, nobody-is-allowed, admin, *, *, *, any, deny\n');
-    const request = generatedRequests(active.rules, { patients: ['p_00000000000000a1', null] });
+    const request = generatedRequests(active.rules, { patients: ['p_00000000000000a1', null], baseFactsOnly: true });
     const outcomes = new Set<string>();
     await fc.assert(
       fc.asyncProperty(request, async (g) => {

@@ -7,6 +7,7 @@ import {
   type AuthorizationAuditEvent,
 } from '../../../consent/policy/authorize.ts';
 import { InMemoryRelationships } from './helpers/relationships.ts';
+import { NO_RELATIONS } from '../../../consent/policy/relationship-facts.ts';
 
 const facts = () => new InMemoryRelationships().addToCareTeam('dr-a', 'p-1');
 const permitted: AccessRequest = {
@@ -83,7 +84,7 @@ describe('authorize(): auditing every decision', () => {
         rule: 'p, admin-never-touches-variants, admin, variants, *, *, any, deny',
         flagged: false,
         policyVersion: 1,
-        relations: { care_team: false, break_glass: false, self: false, proxy_for: false },
+        relations: { ...NO_RELATIONS, clinical_use: true },
       },
     ]);
     assert.equal(decision.rule, recorded[0]?.rule);
@@ -99,8 +100,8 @@ describe('authorize(): auditing every decision', () => {
     assert.deepEqual(
       recorded.map((event) => event.relations),
       [
-        { care_team: true, break_glass: false, self: false, proxy_for: false },
-        { care_team: false, break_glass: true, self: false, proxy_for: false },
+        { ...NO_RELATIONS, care_team: true, clinical_use: true },
+        { ...NO_RELATIONS, break_glass: true, clinical_use: true },
       ],
     );
   });
