@@ -20,6 +20,8 @@ export const ROLES = [
   'ehr_service',
   /** the sequencing laboratory's service account: uploads VCFs, reads nothing */
   'lab_service',
+  /** a named outside recipient (another hospital, a physician) of releases the patient authorized */
+  'external_recipient',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -31,7 +31,7 @@ async function othersPreparing(w: World): Promise<string[]> {
 
 describe('the command line while the service serves the same vault', function () {
   this.timeout(180_000);
-  const world = worldForSuite({ https: true, keyFile: true });
+  const world = worldForSuite({ https: true, masterKeyFile: true });
 
   it('an ingest: queries during it see none of it and after its commit all of it; read commands answer meanwhile', async () => {
     const { w } = world;

@@ -66,7 +66,8 @@ describe('npm run demo', function () {
     const service = await openVaultService(loadConfig({ dataDir, masterKeyFile: join(out, 'vault.master-key'), logLevel: 'silent' }, {}));
     try {
       const clinician = loginOf(run.stdout, 'clinician');
-      const denied = await service.identity.login({ username: clinician.username, password: `${clinician.password}!`, totp: currentTotp(clinician.secret) });
+      // from another client: this one would be asked to wait a second after a failure
+      const denied = await service.identity.login({ username: clinician.username, password: `${clinician.password}!`, totp: currentTotp(clinician.secret) }, '10.0.0.2');
       assert.equal(denied.ok, false);
       const login = await service.identity.login({ username: clinician.username, password: clinician.password, totp: currentTotp(clinician.secret) });
       assert.ok(login.ok, login.ok ? '' : login.reason);

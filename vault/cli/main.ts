@@ -43,7 +43,9 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
     }
     io.err(`error: ${err instanceof Error ? err.message : String(err)}`);
     if (io.env.GENOVAULT_DEBUG === '1' && err instanceof Error && err.stack) io.err(err.stack);
-    return 1;
+    // an error may carry its own exit code (an already-ingested file: 3), so scripts can tell it apart
+    const exitCode = (err as { exitCode?: unknown }).exitCode;
+    return typeof exitCode === 'number' ? exitCode : 1;
   }
 }
 
@@ -53,11 +55,23 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
+/** One question on the terminal (the prompt on stderr, so stdout stays data). */
+async function askAtTerminal(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await terminal.question(question);
+  } finally {
+    terminal.close();
+  }
+}
+
 const io: CommandIo = {
   out: (t) => process.stdout.write(t.endsWith('\n') || t.startsWith('\r') ? t : t + '\n'),
   err: (t) => process.stderr.write(t.endsWith('\n') || t.startsWith('\r') ? t : t + '\n'),
   env: process.env,
   isTty: Boolean(process.stderr.isTTY),
+  ...(process.stdin.isTTY && process.stderr.isTTY ? { ask: askAtTerminal } : {}),
   ...(process.stdin.isTTY && { askHidden: promptHidden }),
 };
 

@@ -10,11 +10,18 @@ import { sessionAuthenticator } from './authenticate.ts';
 import { patientRequestAuditor } from './request-audit.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { accountLifecycleRoutes } from './routes/account-lifecycle.ts';
+import { apiTokenRoutes } from './routes/api-tokens.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { oversightRoutes } from './routes/oversight.ts';
 import { relationshipRoutes } from './routes/relationships.ts';
 import { enrolmentRoutes } from './routes/enrolments.ts';
 import { ingestRoutes } from './routes/ingests.ts';
+import { policyRoutes } from './routes/policy.ts';
+import { variantRoutes } from './routes/variants.ts';
+import { consentRoutes } from './routes/consents.ts';
+import { releasedFindingsRoutes } from './routes/released-findings.ts';
+import { consentOversightRoutes } from './routes/consent-oversight.ts';
 import { loadOrCreateCa, loadOrIssueServerCertificate } from './tls-material.ts';
 
 function healthRoutes(): RouteTable {
@@ -44,11 +51,18 @@ export async function buildVaultApp(service: VaultService, logger: Logger, optio
       healthRoutes(),
       sessionRoutes(service, { secureCookie: options.tls }),
       accountRoutes(service),
+      accountLifecycleRoutes(service),
+      apiTokenRoutes(service),
       patientRoutes(service, { fhirIdKey: fhirIdKey! }),
+      variantRoutes(service, { fhirIdKey: fhirIdKey! }),
+      consentRoutes(service),
+      releasedFindingsRoutes(service),
+      consentOversightRoutes(service),
       relationshipRoutes(service),
       enrolmentRoutes(service),
       ingestRoutes(service),
       oversightRoutes(service),
+      policyRoutes(service),
     ],
   });
 }

@@ -17,7 +17,7 @@ import type { PartitionRef, PartitionSource } from './partition-ref.ts';
 import { DEFAULT_LOCK_WAIT_MS, VaultLockedError, withWriterLock } from './vault-lock.ts';
 import { VaultChange } from './vault-change.ts';
 import { removeLeftovers } from './change-files.ts';
-import { decodePartitionCoded, partitionFormat, type CodedPartition } from './partition-codec.ts';
+import { decodePartitionCoded, partitionFormat, pointsIntoAlleles, type CodedPartition } from './partition-codec.ts';
 import { decodeAlleleTable, type AlleleTable } from './allele-table-codec.ts';
 
 export { VAULT_FILE, VaultError, catalogFile, readVaultInfo, type MasterKeyFinder } from './committed-state.ts';
@@ -201,7 +201,7 @@ export class Vault implements PartitionSource {
       entry = this.entryOf(ref.partitionId);
       return this.openEntry(entry);
     });
-    if (partitionFormat(bytes) !== 3) return decodePartitionCoded(bytes);
+    if (!pointsIntoAlleles(partitionFormat(bytes))) return decodePartitionCoded(bytes);
     if (!entry.alleles) throw new VaultError(`partition ${ref.partitionId} has no allele table in the catalog`);
     return decodePartitionCoded(bytes, await this.alleleTable(entry.alleles));
   }

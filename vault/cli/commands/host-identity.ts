@@ -44,6 +44,7 @@ export async function withHostIdentity<T>(config: Config, fn: (host: HostIdentit
   const { AuditLog } = await import('../../audit/audit-log.ts');
   const { ClinicalStore } = await import('../../clinical/clinical-store.ts');
   const { SealedAppendLog } = await import('../../log/sealed-append-log.ts');
+  const { identityOptionsOf } = await import('../../service/identity-options.ts');
   return withVault(config, true, async (vault) => {
     check(vault);
     const [accountsKey, auditKey] = await vault.namedKeys([LOG_KEYS.accounts, LOG_KEYS.audit]);
@@ -63,7 +64,7 @@ export async function withHostIdentity<T>(config: Config, fn: (host: HostIdentit
       closers.push(() => accountLog.close());
       const audit = await AuditLog.open(logPath(config.dataDir, 'audit'), { key: auditKey! });
       closers.push(() => audit.close());
-      const identity = await IdentityService.open(accountLog, { enrolmentTtlMs: config.enrolmentCodeHours * 3_600_000 });
+      const identity = await IdentityService.open(accountLog, identityOptionsOf(config));
       return await fn({ vault, identity, audit, clinical: () => (clinical ??= openClinical()) });
     } finally {
       for (const close of closers.reverse()) await close();

@@ -24,6 +24,7 @@ const keys = () => import('./keys.ts');
 export const COMMANDS: Record<string, CommandEntry> = {
   init: lazy('create a new vault', () => import('./init.ts'), (m) => ({ help: m.initHelp, run: (_a, f, io) => m.initCommand(f, io) })),
   ingest: lazy('validate and seal a VCF', () => import('./ingest.ts'), (m) => ({ help: m.ingestHelp, run: (a, f, io) => m.ingestCommand(a, f, io) })),
+  validate: lazy('check a VCF as ingest would, storing nothing', () => import('./validate.ts'), (m) => ({ help: m.validateHelp, run: (a, f, io) => m.validateCommand(a, f, io) })),
   variants: lazy("print a patient's variants", variants, (m) => ({ help: m.variantsHelp, run: (_a, f, io) => m.variantsCommand(f, io) })),
   carriers: lazy('samples carrying one variant', variants, (m) => ({ help: m.cohortHelp, run: (_a, f, io) => m.carriersCommand(f, io) })),
   'allele-counts': lazy('allele counts over a region', variants, (m) => ({ help: m.cohortHelp, run: (_a, f, io) => m.alleleCountsCommand(f, io) })),
@@ -34,7 +35,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   users: lazy('staff accounts on the host: add (the first admin), enrol, reset, list', () => import('./users.ts'), (m) => ({ help: m.usersHelp, run: (a, f, io) => m.usersCommand(a, f, io) })),
   totp: lazy('print the current TOTP code for a secret', () => import('./totp.ts'), (m) => ({ help: m.totpHelp, run: (a, f, io) => m.totpCommand(a, f, io) })),
   certs: lazy('issue client certificates (mutual TLS); show the CA', () => import('./certs.ts'), (m) => ({ help: m.certsHelp, run: (a, f, io) => m.certsCommand(a, f, io) })),
-  audit: lazy('verify the audit, clinical and account logs', () => import('./audit.ts'), (m) => ({ help: m.auditHelp, run: (a, f, io) => m.auditCommand(a, f, io) })),
+  audit: lazy('verify the audit, clinical, account, consent and policy logs', () => import('./audit.ts'), (m) => ({ help: m.auditHelp, run: (a, f, io) => m.auditCommand(a, f, io) })),
   duo: lazy('match a research purpose against a consent (GA4GH DUO)', () => import('./duo.ts'), (m) => ({ help: m.duoHelp, run: (a, f, io) => m.duoCommand(a, f, io) })),
 };
 

@@ -4,19 +4,16 @@ import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { ApiError } from '../../http/api-error.ts';
 import { PatientIdSchema, PatientRecordInputSchema, PatientRecordUpdateSchema, type PatientRecord } from '../../../schemas/clinical.ts';
-import { BreakGlassBodySchema, VariantsQuerySchema, PurposeQuerySchema, VariantSchema, QueryNoteSchema, PatientLookupQuerySchema } from '../../../schemas/api.ts';
+import { BreakGlassBodySchema, PurposeQuerySchema, PatientLookupQuerySchema } from '../../../schemas/api.ts';
 import { principalOf } from '../authenticate.ts';
 import { mayAccess, requireAccess, requestOrigin, withPatientAccess, defaultPurpose, patientByMrn, vaultBusyAsUnavailable } from '../patient-access.ts';
 import { toFhirBundle } from '../../clinical/fhir/fhir-bundle.ts';
-import { QueryInputError } from '../../store/query-engine.ts';
-import { RegionError } from '../../store/region.ts';
-import type { HttpRouterContext } from '../../http/http-context.ts';
+import { FHIR_JSON, wantsFhir } from '../fhir-negotiation.ts';
 import type { VaultService } from '../open-service.ts';
 import { KeyedMutex } from '../../identity/keyed-mutex.ts';
 import { recordOutcome } from '../audit-outcome.ts';
 
 const PatientParams = z.object({ id: PatientIdSchema });
-const FHIR_JSON = 'application/fhir+json';
 
 const RecordSchema = PatientRecordInputSchema.extend({ patientId: z.string(), version: z.number(), updatedAt: z.string() });
 const RecordReceiptSchema = z.object({ patientId: z.string(), version: z.number(), updatedAt: z.string() });
@@ -24,18 +21,6 @@ const RecordReceiptSchema = z.object({ patientId: z.string(), version: z.number(
 function recordView(r: PatientRecord) {
   const { updatedBy: _by, ...view } = r;
   return view;
-}
-
-function wantsFhir(ctx: HttpRouterContext): boolean {
-  return ctx.accepts('application/json', FHIR_JSON) === FHIR_JSON && (ctx.get('accept') || '').includes(FHIR_JSON);
-}
-
-function badQuery(err: unknown): never {
-  if (err instanceof QueryInputError || err instanceof RegionError) {
-    const path = err instanceof RegionError ? 'query.region' : err.field ? `query.${err.field}` : 'query';
-    throw new ApiError({ code: 'validation_failed', status: 400, title: 'Bad Request', detail: err.message, errors: [{ path, message: err.message }] });
-  }
-  throw err;
 }
 
 export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8Array }) {
@@ -134,43 +119,6 @@ export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8
         // Updating is not reading: the record comes back only to a caller the policy lets read it.
         const read = await mayAccess(service, principal, { patientId: params.id, resource: 'record', action: 'read', purpose: defaultPurpose(principal) }, ctx.state);
         return read.allowed ? recordView(updated) : { patientId: updated.patientId, version: updated.version, updatedAt: updated.updatedAt };
-      },
-    }),
-    defineRoute({
-      method: 'get',
-      path: '/patients/:id/variants',
-      summary: "A patient's variants beside the record summary, filtered by gene, region or significance",
-      tags: ['patients'],
-      auth: 'session',
-      touchesPatientData: true,
-      patientParam: 'id',
-      request: { params: PatientParams, query: VariantsQuerySchema },
-      responses: {
-        200: {
-          description: 'variants on one reference build, with notes saying what an empty or partial answer means',
-          schema: z.object({
-            patient: z.record(z.string(), z.unknown()), build: z.string().nullable(), samplesQueried: z.number(), notes: z.array(QueryNoteSchema), variants: z.array(VariantSchema), breakGlass: z.boolean(),
-          }),
-        },
-      },
-      async handler({ params, query }, ctx) {
-        const principal = principalOf(ctx.state);
-        const purpose = query.purpose ?? defaultPurpose(principal);
-        return withPatientAccess(service, principal, { patientId: params.id, resource: 'variants', action: 'read', purpose }, ctx.state, async (granted) => {
-          const significance = query.significance?.split(',').map((s) => s.trim()).filter(Boolean);
-          const answer = await service.queries.variantsOfPatient(params.id, { region: query.region, gene: query.gene, significance, build: query.build }).catch(badQuery);
-          const record = service.clinical.get(params.id);
-          if (wantsFhir(ctx)) {
-            if (!record) throw new ApiError({ code: 'not_found', status: 404, title: 'Not Found', detail: 'no clinical record for this patient' });
-            ctx.type = FHIR_JSON;
-            return toFhirBundle({ record, variants: answer.variants, build: answer.build, report: { notes: answer.notes, samplesQueried: answer.samplesQueried }, idKey: options.fhirIdKey });
-          }
-          const patient = record
-            ? { patientId: record.patientId, givenName: record.givenName, familyName: record.familyName, birthDate: record.birthDate, sex: record.sex, conditions: record.conditions }
-            : { patientId: params.id };
-          const { build, samplesQueried, notes, variants } = answer;
-          return { patient, build, samplesQueried, notes, variants, breakGlass: granted.breakGlass };
-        });
       },
     }),
     defineRoute({
