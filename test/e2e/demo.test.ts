@@ -61,6 +61,7 @@ describe('npm run demo', function () {
     assert.match(run.stdout, new RegExp(`-d '\\{"level":"count",.*/v1/projects/${project}/cohort-queries$`, 'm'), 'a count to try');
     assert.match(run.stdout, new RegExp(`-d '\\{"level":"aggregate",.*/v1/projects/${project}/cohort-queries$`, 'm'), 'an aggregate to try');
     assert.match(run.stdout, new RegExp(`/v1/beacon/g_variants\\?geneId=BRCA1&assemblyId=GRCh38&datasetIds=${project}&`), 'a Beacon query to try');
+    assert.match(run.stdout, /^Not served \(--no-serve\)\. To serve it: npx genovault serve --data-dir \S+\/vault /m, 'says how to serve what it built');
   });
 
   it('prints logins that work: the clinician treats the focus patient, the patient account is that patient', async () => {
@@ -70,7 +71,8 @@ describe('npm run demo', function () {
     const service = await openVaultService(loadConfig({ dataDir, masterKeyFile: join(out, 'vault.master-key'), logLevel: 'silent' }, {}));
     try {
       const clinician = loginOf(run.stdout, 'clinician');
-      const denied = await service.identity.login({ username: clinician.username, password: `${clinician.password}!`, totp: currentTotp(clinician.secret) });
+      // from another client: this one would be asked to wait a second after a failure
+      const denied = await service.identity.login({ username: clinician.username, password: `${clinician.password}!`, totp: currentTotp(clinician.secret) }, '10.0.0.2');
       assert.equal(denied.ok, false);
       const login = await service.identity.login({ username: clinician.username, password: clinician.password, totp: currentTotp(clinician.secret) });
       assert.ok(login.ok, login.ok ? '' : login.reason);

@@ -61,7 +61,7 @@ describe('research gateway over HTTPS', function () {
     return entries[0]!;
   }
   /** Cohort patients whose research consent in force now is general research use. */
-  const generalConsents = () => w.cohort.filter(({ patientId }) => w.service.consents.current(patientId).directives.some((d) => d.directive.kind === 'research_use' && d.revokedAt === undefined && d.directive.status === 'consented' && d.directive.scope.join(' ') === GRU.join(' ')));
+  const generalConsents = () => w.cohort.filter(({ patientId }) => w.service.consents.current(patientId).directives.some((d) => d.directive.kind === 'research_use' && d.revokedAt === undefined && d.directive.status === 'consented' && d.directive.scope.permission === 'DUO:0000042' && d.directive.scope.modifiers.length === 0 && d.directive.scope.diseases.length === 0));
 
   it('a proposal waits for the board; the board sees the consents DUO matching sent to review, and they take part only once it includes them', async () => {
     const clinician = await w.login('clin_a');

@@ -3,6 +3,7 @@
 // them from signed forms, and a project the demo researcher proposes and the ethics board
 // approves. Also the typical questions of a researcher exploring that project, which the demo
 // prints and a test asks to measure how often the gateway refuses them.
+import { parseConsentTerms } from '../../consent/duo/parse-terms.ts';
 import { join } from 'node:path';
 import type { CohortQuery, ProjectProposal } from '../../schemas/research.ts';
 import type { ResearchCaller } from '../../research-gateway/ports.ts';
@@ -60,7 +61,7 @@ export async function grantDemoResearchConsents(service: VaultService, patientId
     const scope = demoResearchConsent(i);
     if (!scope) continue;
     await service.consents.grant({
-      patientId, directive: { kind: 'research_use', status: 'consented', scope },
+      patientId, directive: { kind: 'research_use', status: 'consented', scope: parseConsentTerms(scope.join(' ')) },
       recordedBy: { accountId: counselorId, role: 'genetic_counselor' }, evidence: { reference: `demo-research-form-${i + 1}` },
     });
   }

@@ -6,8 +6,7 @@ import type { CohortCalls, CohortCallsRequest, CohortDataSource, CoverageMethod,
 import { ResearchError } from '../../research-gateway/research-error.ts';
 import { genomeBuildOf } from '../../schemas/genome-build.ts';
 import type { ConsentLedger } from '../../consent/ledger/consent-ledger.ts';
-import { directivesOf } from '../../consent/ledger/directive-view.ts';
-import { parseConsentTerms } from '../../consent/duo/parse-terms.ts';
+import { currentResearchConsents } from './consent-state.ts';
 import type { ClinicalStore } from '../clinical/clinical-store.ts';
 import type { Vault } from '../store/vault.ts';
 import type { QueryEngine, VariantFilter } from '../store/query-engine.ts';
@@ -90,23 +89,11 @@ export function clinicalDemographics(clinical: ClinicalStore): DemographicsSourc
   };
 }
 
-/** Each patient's research-use directive in force now, read as DUO terms; one that cannot be read counts as none. */
-export function ledgerResearchConsents(ledger: Pick<ConsentLedger, 'patientIds' | 'current'>): ResearchConsentSource {
+/** Each patient's research consent in force now, as the ledger's DUO scope (the same reading every decision makes). */
+export function ledgerResearchConsents(ledger: ConsentLedger): ResearchConsentSource {
   return {
     *currentResearchConsents() {
-      for (const patientId of ledger.patientIds()) {
-        const [research] = directivesOf(ledger.current(patientId), 'research_use');
-        if (!research || research.directive.status !== 'consented') continue;
-        let scope = null;
-        try {
-          // the day a TS term counts from; a live query always comes after the grant, so no other term needs it
-          const timeLimited = research.directive.scope.some((term) => /^(DUO:0000025|TS)(=|$)/i.test(term));
-          scope = parseConsentTerms(research.directive.scope.join(' '), timeLimited ? { consentedOn: research.grantedAt.slice(0, 10) } : {});
-        } catch {
-          scope = null;
-        }
-        yield { patientId, scope };
-      }
+      for (const { patientId, scope } of currentResearchConsents(ledger)) yield { patientId, scope };
     },
   };
 }

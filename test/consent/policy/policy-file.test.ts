@@ -31,11 +31,16 @@ describe('policy file', () => {
     assert.ok(rules.length >= 30);
     const denies = rules.filter((rule) => rule.effect === 'deny').map((rule) => `${rule.role}:${rule.resource}`);
     for (const resource of ['record', 'variants', 'consent']) assert.ok(denies.includes(`admin:${resource}`));
-    for (const role of ['insurer', 'relative']) {
-      assert.deepEqual(rules.filter((rule) => rule.role === role), [], `${role} has no rules on this path yet`);
+    // researchers, insurers, outside recipients and relatives: allowed only through a consent fact
+    for (const role of ['researcher', 'insurer', 'external_recipient', 'relative']) {
+      // (a researcher's projects and cohort answers name no patient: the gateway applies each patient's consent)
+      const allows = rules.filter((rule) => rule.role === role && rule.effect === 'allow' && !['research_project', 'cohort'].includes(rule.resource));
+      assert.ok(allows.length > 0, role);
+      for (const rule of allows) assert.ok(['research_consent', 'insurer_authorization', 'recipient_authorization', 'family_share'].includes(rule.relation), `${rule.id} needs a consent`);
     }
     // researchers reach only projects and de-identified cohort answers, never a patient's data
-    assert.deepEqual(new Set(rules.filter((rule) => rule.role === 'researcher').map((rule) => rule.resource)), new Set(['research_project', 'cohort']));
+    const researcherAllows = rules.filter((rule) => rule.role === 'researcher' && rule.effect === 'allow').map((rule) => rule.resource);
+    assert.deepEqual(new Set(researcherAllows), new Set(['research_project', 'cohort', 'research_data']));
   });
 
   it("reads the same rules casbin's own CSV reader reads from it (the file stays plain casbin)", async () => {

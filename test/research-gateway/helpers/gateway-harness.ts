@@ -45,7 +45,7 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
   const log = await SealedAppendLog.open<ProjectEvent>(join(options.dir, file), { key: Buffer.alloc(32, 3), logId: 'research' });
   const audit: ResearchAuditEntry[] = [];
   const authorizer = await createAuthorizer({
-    facts: { isOnCareTeam: no, hasActiveBreakGlass: no, isSelf: no, isProxyFor: no },
+    facts: { isOnCareTeam: no, hasActiveBreakGlass: no, isSelf: no },
     audit: () => Promise.resolve(),
   });
   const clock = { now: Date.parse('2026-06-01T08:00:00Z') };

@@ -2,6 +2,7 @@
 // exome calls on chr17 (BRCA1 and TP53 among them, GRCh38, a targets BED), their clinical records,
 // and research consents in the consent ledger as the test chooses. The vault's own patients A and
 // B stay as they are (no research consent).
+import { parseConsentTerms } from '../../../consent/duo/parse-terms.ts';
 import { join } from 'node:path';
 import { buildWorld, type World } from '../../e2e/service-world.ts';
 import { generatePatients, sexBySample, writeSyntheticVcf, writeTargetsBed, type SyntheticPatient } from '../../../vault/demo/synthetic/index.ts';
@@ -36,7 +37,7 @@ export async function grantResearchConsent(service: VaultService, patientId: str
   const [current] = service.consents.current(patientId).directives.filter((d) => d.directive.kind === 'research_use' && d.revokedAt === undefined);
   const recordedBy = { accountId: COUNSELOR_ACCOUNT, role: 'genetic_counselor' as const };
   const evidence = { reference: `form-${patientId}` };
-  const directive = { kind: 'research_use' as const, status: 'consented' as const, scope };
+  const directive = { kind: 'research_use' as const, status: 'consented' as const, scope: parseConsentTerms(scope.join(' ')) };
   if (current) await service.consents.amend({ patientId, directiveId: current.directiveId, replaces: current.version, directive, recordedBy, evidence });
   else await service.consents.grant({ patientId, directive, recordedBy, evidence });
 }
