@@ -17,6 +17,8 @@ import { SourceContigs } from './source-contigs.ts';
 import type { GenomeBuildName } from '../../schemas/genome-build.ts';
 import type { Vault } from '../store/vault.ts';
 import type { VaultChange } from '../store/vault-change.ts';
+import { IndexChange } from '../store/research-index/index-change.ts';
+import { IngestIndex } from '../store/research-index/ingest-index.ts';
 
 export interface IngestOptions extends MappingRequest {
   targets?: string;
@@ -91,6 +93,7 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
   const batchId = change.addBatch();
   let stored: StoredSample[] = [];
   let writer: BatchWriter | null = null;
+  let index: IngestIndex | null = null;
   let coverage: CoverageAssembler | null = null;
   let encoder: CallsEncoder = inlineEncoder;
   let writeFailure: unknown = null;
@@ -105,7 +108,9 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
         for (const s of stored) ids[s.column] = s.sampleId;
         // a file parsed on worker threads is encoded on one too
         if (workers > 0) encoder = new WorkerEncoder();
-        writer = new BatchWriter(change, batchId, ids, build, encoder);
+        const indexChange = IndexChange.of(change, vault);
+        index = indexChange ? new IngestIndex(indexChange, build, ids) : null;
+        writer = new BatchWriter(change, batchId, ids, build, encoder, index);
         coverage = new CoverageAssembler(header.samples.length);
       },
       add: async (result) => {
@@ -148,6 +153,11 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
       });
     });
     if (!change.hasPartitionsOf(batchId)) change.dropKey(batchId);
+    const indexed = index as IngestIndex | null;
+    if (indexed) {
+      await indexed.coverage(new Map(stored.map((sample, i) => [sample.column, coverages[i]!])));
+      await indexed.finish();
+    }
     await vault.commit(change);
     return report;
   } catch (err) {

@@ -12,6 +12,7 @@ import {
 } from '../crypto/master-key.ts';
 import type { Vault } from './vault.ts';
 import { removeFromBatches } from './batch-erasure.ts';
+import { IndexChange } from './research-index/index-change.ts';
 
 export interface KeyReplacement {
   newKek: MasterKey;
@@ -68,8 +69,9 @@ export class UnknownSampleError extends Error {
 }
 
 /**
- * Destroys a sample: its data key, its catalog entries, its segments of shared pack files and
- * the allele rows only it carried (batch-erasure.ts), all committed under a new master key.
+ * Destroys a sample: its data key, its catalog entries, its segments of shared pack files, the
+ * allele rows only it carried (batch-erasure.ts) and its rows in the research index (rewritten
+ * under new keys, index-change.ts), all committed under a new master key.
  */
 export async function eraseSample(vault: Vault, sampleId: string, replacement: KeyReplacement): Promise<void> {
   if (!vault.catalog.sample(sampleId)) {
@@ -79,5 +81,10 @@ export async function eraseSample(vault: Vault, sampleId: string, replacement: K
   await commitUnder(vault, replacement, async (change) => {
     await removeFromBatches(vault, change, sampleId);
     change.removeSample(sampleId);
+    const index = IndexChange.of(change, vault);
+    if (index) {
+      await index.removeSample(sampleId);
+      await index.finish();
+    }
   });
 }

@@ -6,7 +6,17 @@ import { newKey } from '../crypto/aead.ts';
 import { sealObject } from '../crypto/sealed-object.ts';
 import { fsyncDir } from '../fs/atomic.ts';
 import type { CatalogData, CatalogPartition, CatalogSample } from './catalog.ts';
+import type { IndexCatalog } from './research-index/index-catalog.ts';
 import { randomId } from './ids.ts';
+
+/** One object of a pack file: sealed now from `plaintext`, or `sealed` bytes copied as they are. */
+export interface SealedPackObject {
+  objectId: string;
+  version: number;
+  keyId: string;
+  plaintext: Uint8Array;
+  sealed?: Uint8Array | null;
+}
 
 /** What a writer says of a new partition; the change numbers it and says where it is stored. */
 export type NewPartition = Omit<CatalogPartition, 'partitionId' | 'version' | 'file' | 'offset' | 'length'>;
@@ -91,17 +101,42 @@ export class VaultChange {
 
   /** Writes `entries` (sealed from `plaintexts`, or copied sealed from `sealed`) into one new pack file, setting their file, offset and length. */
   async writePackFile(file: string, entries: CatalogPartition[], plaintexts: readonly (Uint8Array | null)[], sealed: readonly (Uint8Array | null)[] = []): Promise<void> {
+    const places = await this.writeSealedPack(file, entries.map((entry, i) => ({
+      objectId: entry.partitionId, version: entry.version, keyId: entry.sampleId, plaintext: plaintexts[i] ?? new Uint8Array(0), sealed: sealed[i] ?? null,
+    })));
+    entries.forEach((entry, i) => Object.assign(entry, { file }, places[i]));
+  }
+
+  /** Seals each object under its key (or takes it sealed) and writes them all as one new pack file; returns where each landed. */
+  async writeSealedPack(file: string, objects: readonly SealedPackObject[]): Promise<{ offset: number; length: number }[]> {
     const parts: Uint8Array[] = [];
+    const places: { offset: number; length: number }[] = [];
     let offset = 0;
-    entries.forEach((entry, i) => {
-      const bytes = sealed[i] ?? this.seal(entry, plaintexts[i] ?? new Uint8Array(0));
-      entry.file = file;
-      entry.offset = offset;
-      entry.length = bytes.length;
+    for (const o of objects) {
+      const bytes = o.sealed ?? this.sealUnder(o.keyId, o.objectId, o.version, o.plaintext);
+      places.push({ offset, length: bytes.length });
       offset += bytes.length;
       parts.push(bytes);
-    });
+    }
     await this.writeNewFile(file, Buffer.concat(parts, offset));
+    return places;
+  }
+
+  /** A data key as it stands in this change (new keys included). */
+  keyOf(keyId: string): Buffer {
+    const key = Buffer.from(this.keys[keyId] ?? '', 'base64');
+    if (key.length === 0) throw new Error(`no data key ${keyId} in this change`);
+    return key;
+  }
+
+  /** The research index as it stands in this change; `research-index/index-change.ts` edits it in place. */
+  get index(): IndexCatalog | undefined {
+    return this.catalog.index;
+  }
+
+  set index(index: IndexCatalog | undefined) {
+    if (index) this.catalog.index = index;
+    else delete this.catalog.index;
   }
 
   /** The id the next partition of this key owner will get (so a calls partition can name its allele table before both are written). */
@@ -120,9 +155,11 @@ export class VaultChange {
   }
 
   private seal(entry: CatalogPartition, plaintext: Uint8Array): Buffer {
-    const key = Buffer.from(this.keys[entry.sampleId] ?? '', 'base64');
-    if (key.length === 0) throw new Error(`no data key ${entry.sampleId} in this change`);
-    return sealObject(key, this.vaultId, { objectId: entry.partitionId, version: entry.version, keyId: entry.sampleId }, plaintext);
+    return this.sealUnder(entry.sampleId, entry.partitionId, entry.version, plaintext);
+  }
+
+  private sealUnder(keyId: string, objectId: string, version: number, plaintext: Uint8Array): Buffer {
+    return sealObject(this.keyOf(keyId), this.vaultId, { objectId, version, keyId }, plaintext);
   }
 
   /**

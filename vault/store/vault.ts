@@ -15,6 +15,7 @@ import { acquireLock, type VaultLock } from './vault-lock.ts';
 import { VaultChange } from './vault-change.ts';
 import { decodePartitionCoded, partitionFormat, type CodedPartition } from './partition-codec.ts';
 import { decodeAlleleTable, type AlleleTable } from './allele-table-codec.ts';
+import { emptyIndex } from './research-index/index-catalog.ts';
 
 export const VAULT_FILE = 'vault.json';
 const CATALOG_KEY_ID = 'catalog';
@@ -69,7 +70,9 @@ export class Vault implements PartitionSource {
     const vaultId = randomId('v');
     const catalogKey = newKey();
     const header = { objectId: 'catalog', version: 1, keyId: CATALOG_KEY_ID };
-    await writeFileAtomic(join(dataDir, catalogFile(1)), sealObject(catalogKey, vaultId, header, Buffer.from(JSON.stringify(EMPTY_CATALOG))));
+    // a new vault keeps its research index from the first ingest on (older vaults: genovault index rebuild)
+    const catalog: CatalogData = { ...EMPTY_CATALOG, index: emptyIndex() };
+    await writeFileAtomic(join(dataDir, catalogFile(1)), sealObject(catalogKey, vaultId, header, Buffer.from(JSON.stringify(catalog))));
     await writeFileAtomic(
       join(dataDir, VAULT_FILE),
       JSON.stringify({ format: 'genovault-vault', formatVersion: 1, vaultId, createdAt: new Date().toISOString() }, null, 2) + '\n',
@@ -223,8 +226,9 @@ export class Vault implements PartitionSource {
   /** Files a crashed change left behind: not referenced by the current catalog. */
   private async removeOrphans(): Promise<void> {
     const referenced = new Set(this.catalogData.partitions.map((p) => p.file));
+    for (const segment of this.catalogData.index?.segments ?? []) referenced.add(segment.file);
     referenced.add(catalogFile(this.manifest.body.catalog.version));
-    for (const dir of ['samples', 'alleles', 'packs', 'catalog']) {
+    for (const dir of ['samples', 'alleles', 'packs', 'index', 'catalog']) {
       const entries = await readdir(join(this.dataDir, dir), { recursive: true, withFileTypes: true }).catch(() => []);
       for (const e of entries) {
         if (!e.isFile()) continue;

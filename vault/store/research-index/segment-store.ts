@@ -1,0 +1,48 @@
+// Reading index segments: a segment's sealed bytes from its pack file, opened with the key the
+// catalog names (a vault's current keys, or a change's while it writes) and checked against the
+// object id the catalog expects, so a swapped, stale or edited segment is refused with the file's name.
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openObject } from '../../crypto/sealed-object.ts';
+import type { IndexSegment } from './index-catalog.ts';
+import { decodeCallsSegment, decodeCoverageSegment, type CallsSegment, type CoverageSegment } from './segment-codec.ts';
+
+/** Where segments are and the keys that open them: the Vault, or a change's view of it. */
+export interface SegmentKeys {
+  readonly dataDir: string;
+  readonly vaultId: string;
+  keyOf(keyId: string): Buffer;
+}
+
+export async function sealedSegment(dataDir: string, segment: Pick<IndexSegment, 'file' | 'offset' | 'length'>): Promise<Buffer> {
+  const handle = await open(join(dataDir, segment.file), 'r');
+  try {
+    const bytes = Buffer.alloc(segment.length);
+    const { bytesRead } = await handle.read(bytes, 0, segment.length, segment.offset);
+    // a short read (a truncated pack) fails authentication in openObject, which names the file
+    return bytesRead === segment.length ? bytes : bytes.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function segmentPlaintext(keys: SegmentKeys, segment: IndexSegment): Promise<Uint8Array> {
+  const sealed = await sealedSegment(keys.dataDir, segment);
+  return openObject(keys.keyOf(segment.keyId), keys.vaultId, { objectId: segment.id, version: 1, keyId: segment.keyId }, sealed, segment.file);
+}
+
+export async function readCallsSegment(keys: SegmentKeys, segment: IndexSegment): Promise<CallsSegment> {
+  return checked(segment, decodeCallsSegment(await segmentPlaintext(keys, segment)));
+}
+
+export async function readCoverageSegment(keys: SegmentKeys, segment: IndexSegment): Promise<CoverageSegment> {
+  return checked(segment, decodeCoverageSegment(await segmentPlaintext(keys, segment)));
+}
+
+function checked<T extends CallsSegment | CoverageSegment>(entry: IndexSegment, decoded: T): T {
+  const rows = 'rows' in decoded ? decoded.rows : decoded.memberSample.length;
+  if (decoded.build !== entry.build || decoded.chrom !== entry.chrom || decoded.window !== entry.window || rows !== entry.rows) {
+    throw new Error(`${entry.file}: index segment ${entry.id} does not match its catalog entry`);
+  }
+  return decoded;
+}
