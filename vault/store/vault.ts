@@ -62,8 +62,8 @@ export class Vault implements PartitionSource {
     return this.kek.fingerprint;
   }
 
-  /** Creates a new, empty vault in `dataDir` (absent or empty). */
-  static async init(dataDir: string, kek: MasterKey): Promise<Vault> {
+  /** Creates a new, empty vault in `dataDir` (absent or empty); `indexWindowWidth` sets the research index's window (tests use small ones). */
+  static async init(dataDir: string, kek: MasterKey, options: { indexWindowWidth?: number } = {}): Promise<Vault> {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     const existing = (await readdir(dataDir)).filter((f) => !f.startsWith('.'));
     if (existing.length > 0) throw new VaultError(`${dataDir} is not empty; refusing to create a vault there`);
@@ -71,7 +71,7 @@ export class Vault implements PartitionSource {
     const catalogKey = newKey();
     const header = { objectId: 'catalog', version: 1, keyId: CATALOG_KEY_ID };
     // a new vault keeps its research index from the first ingest on (older vaults: genovault index rebuild)
-    const catalog: CatalogData = { ...EMPTY_CATALOG, index: emptyIndex() };
+    const catalog: CatalogData = { ...EMPTY_CATALOG, index: emptyIndex(options.indexWindowWidth) };
     await writeFileAtomic(join(dataDir, catalogFile(1)), sealObject(catalogKey, vaultId, header, Buffer.from(JSON.stringify(catalog))));
     await writeFileAtomic(
       join(dataDir, VAULT_FILE),

@@ -11,6 +11,7 @@ import { totpCommand, totpHelp } from './totp.ts';
 import { certsCommand, certsHelp } from './certs.ts';
 import { auditCommand, auditHelp } from './audit.ts';
 import { duoCommand, duoHelp } from './duo.ts';
+import { indexCommand, indexHelp } from './research-index.ts';
 
 export interface Command {
   summary: string;
@@ -27,6 +28,7 @@ export const COMMANDS: Record<string, Command> = {
   samples: { summary: 'list samples', help: samplesHelp, run: (_a, f, io) => samplesCommand(f, io) },
   'erase-sample': { summary: 'destroy a sample (crypto-shredding)', help: eraseHelp, run: (_a, f, io) => eraseSampleCommand(f, io) },
   keys: { summary: 'rotate the master key', help: keysHelp, run: (a, f, io) => keysCommand(a, f, io) },
+  index: { summary: 'the research index: status, rebuild', help: indexHelp, run: (a, f, io) => indexCommand(a, f, io) },
   serve: { summary: 'serve the HTTPS API', help: serveHelp, run: (_a, f, io) => serveCommand(f, io) },
   users: { summary: 'staff accounts on the host: add (the first admin), enrol, reset, list', help: usersHelp, run: (a, f, io) => usersCommand(a, f, io) },
   totp: { summary: 'print the current TOTP code for a secret', help: totpHelp, run: (a, f, io) => totpCommand(a, f, io) },

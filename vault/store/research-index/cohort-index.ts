@@ -92,7 +92,8 @@ export class CohortIndex implements CohortIndexPort {
       if (s.build === null || genomeBuildOf(s.build) !== build) leftOut.otherBuild++;
       else if (n === undefined) leftOut.unknown++;
       else {
-        const wgs = s.coverage.source === 'assumed_wgs' ? 1 : 0;
+        // as CoverageIndex reads it: no coverage partition means no evidence, a whole genome assumed
+        const wgs = s.coverage.source === 'assumed_wgs' || s.coverage.partitionId === null ? 1 : 0;
         picked.push({ n, id: s.sampleId, wgs });
         if (wgs) kinds.wholeGenome++;
         else if (s.coverage.source === 'targets') kinds.targets++;

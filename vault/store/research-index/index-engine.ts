@@ -140,8 +140,7 @@ export class IndexEngine {
       for (const { segments } of needed) {
         const window = await this.window(segments);
         try {
-          const filters = this.filters(q);
-          if (filters) out.push(await work(window, table, filters));
+          out.push(await work(window, table, this.filters(q)));
         } finally {
           await this.evict(this.cache.victims(window.key));
         }
@@ -150,15 +149,10 @@ export class IndexEngine {
     });
   }
 
-  /** The query's bounds and filters as SQL parameters, alleles as codes; null when an allele asked for is in no loaded window (nothing can match). */
-  private filters(q: WindowQuery): SqlFilters | null {
+  /** The query's bounds and filters as SQL parameters, alleles as codes (-1, which no row holds, for text no loaded window has: coverage still counts). */
+  private filters(q: WindowQuery): SqlFilters {
     const f: SqlFilters = { start: q.start, end: q.end };
-    if (q.variant) {
-      const ref = this.dictionary.code(q.variant.ref);
-      const alt = this.dictionary.code(q.variant.alt);
-      if (ref === undefined || alt === undefined) return null;
-      f.variant = { pos: q.variant.pos, ref, alt };
-    }
+    if (q.variant) f.variant = { pos: q.variant.pos, ref: this.dictionary.code(q.variant.ref) ?? -1, alt: this.dictionary.code(q.variant.alt) ?? -1 };
     if (q.zygosity) f.zygosity = [...q.zygosity];
     if (q.significance !== undefined) f.significance = q.significance;
     return f;
