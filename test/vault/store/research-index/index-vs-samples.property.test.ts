@@ -50,6 +50,9 @@ async function compare(q: PatientQueries, samples: readonly string[], r: { chrom
   assert.deepEqual(fromIndex.records.map((x) => `${key(x)}:${x.sampleId}:${x.zygosity}:${x.genotype}`).sort(), records.sort());
   const count = await index.count(request);
   assert.deepEqual(count.carrierSampleIds, [...new Set(aggregate.variants.flatMap((v) => v.carrierSampleIds))].sort());
+  // no sample outside the allowed set appears in any answer
+  const may = new Set(allowed ?? samples);
+  for (const id of [...count.carrierSampleIds, ...fromIndex.records.map((x) => x.sampleId)]) assert.ok(may.has(id), 'a sample outside the allowed set answered');
 }
 
 describe('research index: the same answers as the per-sample partitions', function () {
