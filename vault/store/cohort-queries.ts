@@ -118,7 +118,7 @@ export class CohortQueries {
 
   private async carriersFromIndex(choice: BuildChoice, key: VariantKey): Promise<{ found: Carrier[]; covering: number }> {
     const index = this.index!;
-    const scope = index.scope(choice.build, choice.samples);
+    const scope = index.scope(choice.build, choice.samples.map((s) => s.sampleId));
     const query = { build: choice.build, chrom: key.chrom, start: key.pos, end: key.pos, variant: key };
     const rows = await index.engine.records(query, scope.allowed);
     const { coveringRegion } = await index.engine.aggregate(query, scope.allowed);
@@ -156,7 +156,7 @@ export class CohortQueries {
 
   private async countsFromIndex(choice: BuildChoice, region: Region, end: number): Promise<RegionCounts> {
     const index = this.index!;
-    const scope = index.scope(choice.build, choice.samples);
+    const scope = index.scope(choice.build, choice.samples.map((s) => s.sampleId));
     const found = await index.engine.aggregate({ build: choice.build, chrom: region.chrom, start: region.start, end }, scope.allowed);
     return {
       queried: scope.wholeGenome + found.coveringRegion.size,

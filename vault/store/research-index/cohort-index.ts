@@ -8,7 +8,7 @@ import {
   cohortIndexRequestSchema, type CohortAggregateAnswer, type CohortCountAnswer, type CohortIndexPort, type CohortIndexRequest, type CohortRecordsAnswer, type CohortScope, type CohortZygosity,
 } from '../../../schemas/cohort-index.ts';
 import { Zygosity, ZYGOSITY_NAMES, type ZygosityCode } from '../../ingest/call-columns.ts';
-import type { CatalogData, CatalogSample } from '../catalog.ts';
+import type { CatalogData } from '../catalog.ts';
 import { QueryInputError } from '../query-input-error.ts';
 import { normaliseChrom, type Region } from '../region.ts';
 import { resolveGene } from '../gene-query.ts';
@@ -31,7 +31,47 @@ export interface IndexScope {
   leftOut: CohortScope['samplesLeftOut'];
 }
 
-const complete = new WeakMap<CatalogData, Set<string>>();
+/** What a query needs of each sample, worked out once per catalog version (a query names thousands). */
+interface SampleFacts {
+  build: GenomeBuildName | null;
+  /** index number; undefined when the index does not hold the sample */
+  n: number | undefined;
+  kind: keyof CohortScope['coverage'];
+}
+
+interface CatalogFacts {
+  samples: Map<string, SampleFacts>;
+  /** builds whose every sample is in the index */
+  complete: Set<string>;
+  /** builds any sample is on */
+  present: Set<string>;
+}
+
+const factsOf = new WeakMap<CatalogData, CatalogFacts>();
+
+function catalogFacts(data: CatalogData): CatalogFacts {
+  let facts = factsOf.get(data);
+  if (facts) return facts;
+  const view = data.index ? indexView(data.index) : null;
+  const samples = new Map<string, SampleFacts>();
+  const complete = new Set<string>();
+  const partial = new Set<string>();
+  for (const s of data.samples) {
+    const build = s.build === null ? null : genomeBuildOf(s.build);
+    const n = view?.numberOf(s.sampleId);
+    // as CoverageIndex reads it: no coverage partition means no evidence, a whole genome assumed
+    const kind = s.coverage.source === 'assumed_wgs' || s.coverage.partitionId === null ? 'wholeGenome' : s.coverage.source === 'targets' ? 'targets' : 'gvcf';
+    samples.set(s.sampleId, { build, n, kind });
+    if (!build) continue;
+    if (n === undefined) partial.add(build);
+    else complete.add(build);
+  }
+  const present = new Set([...complete, ...partial]);
+  for (const b of partial) complete.delete(b);
+  facts = { samples, complete: view ? complete : new Set(), present };
+  factsOf.set(data, facts);
+  return facts;
+}
 
 export class CohortIndex implements CohortIndexPort {
   constructor(
@@ -41,77 +81,56 @@ export class CohortIndex implements CohortIndexPort {
 
   /** Builds whose every sample is in the index. */
   builds(): string[] {
-    return [...this.completeBuilds()];
+    return [...catalogFacts(this.catalog()).complete];
   }
 
-  private completeBuilds(): Set<string> {
-    const data = this.catalog();
-    let builds = complete.get(data);
-    if (!builds) {
-      builds = new Set();
-      const index = data.index;
-      if (index) {
-        const view = indexView(index);
-        const partial = new Set<string>();
-        for (const s of data.samples) {
-          const build = s.build === null ? null : genomeBuildOf(s.build);
-          if (!build) continue;
-          if (view.numberOf(s.sampleId) === undefined) partial.add(build);
-          else builds.add(build);
-        }
-        for (const b of partial) builds.delete(b);
-      }
-      complete.set(data, builds);
-    }
-    return builds;
-  }
-
-  /** Whether the index answers for these samples of `build` (all of that build's samples are in it). */
+  /** Whether the index answers for `build`: the vault keeps one, and it holds every sample of that build. */
   answersFor(build: string): boolean {
     const data = this.catalog();
-    return data.index !== undefined && (this.completeBuilds().has(build) || !data.samples.some((s) => s.build !== null && genomeBuildOf(s.build) === build));
+    const facts = catalogFacts(data);
+    return data.index !== undefined && (facts.complete.has(build) || !facts.present.has(build));
   }
 
-  /** The samples of `build` among `samples`, as index numbers; the others counted as left out. */
-  scope(build: GenomeBuildName, samples: Iterable<CatalogSample | undefined>): IndexScope {
-    const index = this.catalog().index;
-    if (!index || !this.answersFor(build)) throw new QueryInputError(`build: the cohort index does not hold every ${build} sample yet; run genovault index rebuild`, 'build');
-    const view = indexView(index);
-    const picked: { n: number; id: string; wgs: number }[] = [];
+  /** The samples of `build` among `sampleIds`, as index numbers; the others counted as left out. */
+  scope(build: GenomeBuildName, sampleIds: readonly string[]): IndexScope {
+    if (!this.answersFor(build)) throw new QueryInputError(`build: the cohort index does not hold every ${build} sample yet; run genovault index rebuild`, 'build');
+    // a project asks many questions of one cohort: the last scope serves while the ids and the catalog are the same
+    const data = this.catalog();
+    const last = this.lastScope;
+    if (last && last.data === data && last.scope.build === build && sameIds(last.ids, sampleIds)) return last.scope;
+    const scope = this.scopeOf(build, sampleIds, catalogFacts(data).samples);
+    this.lastScope = { data, ids: [...sampleIds], scope };
+    return scope;
+  }
+
+  private lastScope: { data: CatalogData; ids: string[]; scope: IndexScope } | null = null;
+
+  private scopeOf(build: GenomeBuildName, sampleIds: readonly string[], facts: Map<string, SampleFacts>): IndexScope {
+    const numbers: number[] = [];
+    const idOf = new Map<number, string>();
     const kinds = { wholeGenome: 0, targets: 0, gvcf: 0 };
     const leftOut = { otherBuild: 0, unknown: 0 };
-    const seen = new Set<string>();
-    for (const s of samples) {
-      if (!s) {
-        leftOut.unknown++;
-        continue;
-      }
-      if (seen.has(s.sampleId)) continue;
-      seen.add(s.sampleId);
-      const n = view.numberOf(s.sampleId);
-      if (s.build === null || genomeBuildOf(s.build) !== build) leftOut.otherBuild++;
-      else if (n === undefined) leftOut.unknown++;
-      else {
-        // as CoverageIndex reads it: no coverage partition means no evidence, a whole genome assumed
-        const wgs = s.coverage.source === 'assumed_wgs' || s.coverage.partitionId === null ? 1 : 0;
-        picked.push({ n, id: s.sampleId, wgs });
-        if (wgs) kinds.wholeGenome++;
-        else if (s.coverage.source === 'targets') kinds.targets++;
-        else kinds.gvcf++;
+    for (const id of sampleIds) {
+      const f = facts.get(id);
+      if (!f) leftOut.unknown++;
+      else if (f.build !== build) leftOut.otherBuild++;
+      else if (f.n === undefined) leftOut.unknown++;
+      else if (!idOf.has(f.n)) {
+        idOf.set(f.n, id);
+        numbers.push(f.n);
+        kinds[f.kind]++;
       }
     }
-    picked.sort((a, b) => a.n - b.n);
-    return {
-      build, kinds, leftOut, wholeGenome: kinds.wholeGenome, idOf: new Map(picked.map((p) => [p.n, p.id])),
-      allowed: { numbers: Int32Array.from(picked, (p) => p.n), wholeGenome: Uint8Array.from(picked, (p) => p.wgs) },
-    };
+    const sorted = Int32Array.from(numbers).sort();
+    const wholeGenome = new Uint8Array(sorted.length);
+    sorted.forEach((n, i) => (wholeGenome[i] = facts.get(idOf.get(n)!)!.kind === 'wholeGenome' ? 1 : 0));
+    return { build, kinds, leftOut, wholeGenome: kinds.wholeGenome, idOf, allowed: { numbers: sorted, wholeGenome } };
   }
 
   async count(request: CohortIndexRequest): Promise<CohortCountAnswer> {
     const { scope, query } = this.resolve(request);
-    const found = await this.engine.aggregate(query, scope.allowed, { samples: true });
-    const carriers = new Set(found.variants.flatMap((v) => v.samples ?? []));
-    return { ...answerScope(scope, query, found.coveringRegion.size), carrierSampleIds: [...carriers].map((n) => scope.idOf.get(n)!).sort() };
+    const found = await this.engine.carriers(query, scope.allowed);
+    return { ...answerScope(scope, query, found.coveringRegion.size), carrierSampleIds: idsOf(scope, found.carriers) };
   }
 
   async aggregate(request: CohortIndexRequest): Promise<CohortAggregateAnswer> {
@@ -123,7 +142,7 @@ export class CohortIndex implements CohortIndexPort {
         const covering = scope.wholeGenome + v.coveringProfiled;
         return {
           chrom: query.chrom, pos: v.pos, ref: v.ref, alt: v.alt, alleleCount: v.alleleCount, samplesCovering: covering, alleleNumber: 2 * covering,
-          carriers: v.carriers, carrierSampleIds: (v.samples ?? []).map((n) => scope.idOf.get(n)!).sort(),
+          carriers: v.carriers, carrierSampleIds: idsOf(scope, v.samples ?? []),
           zygosity: { het: v.het, homAlt: v.homAlt, hemizygous: v.hemizygous, missing: v.missing },
         };
       }),
@@ -148,9 +167,7 @@ export class CohortIndex implements CohortIndexPort {
     const request = parsed.data;
     const build = request.build;
     const region = targetRegion(request.target, build);
-    const catalog = this.catalog();
-    const byId = new Map(catalog.samples.map((s) => [s.sampleId, s]));
-    const scope = this.scope(build, request.sampleIds.map((id) => byId.get(id)));
+    const scope = this.scope(build, request.sampleIds);
     const query: WindowQuery = { build, ...region };
     if ('variant' in request.target) query.variant = { pos: request.target.variant.pos, ref: request.target.variant.ref.toUpperCase(), alt: request.target.variant.alt.toUpperCase() };
     if (request.zygosity) query.zygosity = [...new Set(request.zygosity.map((z) => ZYGOSITY_CODES[z]))];
@@ -176,6 +193,20 @@ function targetRegion(target: CohortIndexRequest['target'], build: GenomeBuildNa
   if (end < start) throw new QueryInputError('region: the end position is before the start position', 'region');
   checkContig('region', chrom, start, build, []);
   return { chrom, start, end };
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Sample ids in the vault's order (index numbers ascending): sorting thousands of ids as text cost more than the query. */
+function idsOf(scope: IndexScope, numbers: Iterable<number>): string[] {
+  return Int32Array.from(numbers).sort().reduce<string[]>((out, n) => {
+    out.push(scope.idOf.get(n)!);
+    return out;
+  }, []);
 }
 
 function answerScope(scope: IndexScope, query: WindowQuery, coveringProfiled: number): CohortScope {

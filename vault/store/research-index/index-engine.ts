@@ -12,7 +12,7 @@ import { indexView, type IndexCatalog, type IndexSegment } from './index-catalog
 import { readCallsSegment, readCoverageSegment, type SegmentKeys } from './segment-store.ts';
 import { loadWindow, unloadWindow, windowKey, type LoadedWindow } from './window-tables.ts';
 import { WindowCache } from './window-cache.ts';
-import { aggregateSql, coveringSql, recordsSql, type SqlFilters } from './index-sql.ts';
+import { aggregateSql, carriersSql, coveringSql, recordsSql, type SqlFilters } from './index-sql.ts';
 
 /** The vault as the index engine reads it: its current catalog and the keys that open segments. */
 export interface IndexSource extends SegmentKeys {
@@ -114,6 +114,18 @@ export class IndexEngine {
         covering: covering.map(Number),
       };
     }).then((parts) => ({ variants: parts.flatMap((p) => p.variants), coveringRegion: new Set(parts.flatMap((p) => p.covering)) }));
+  }
+
+  /** Allowed samples with a matching call (the count level), and who covered the region. */
+  carriers(q: WindowQuery, allowed: AllowedSamples): Promise<{ carriers: Set<number>; coveringRegion: Set<number> }> {
+    return this.windows(q, allowed, async (w, table, filters) => {
+      const c = carriersSql(w, table, filters);
+      const [samples = [], kinds = []] = (await this.connection.runAndReadAll(c.sql, c.values, c.types)).getColumnsJS();
+      const carriers: number[] = [];
+      const covering: number[] = [];
+      samples.forEach((n, i) => (Number(kinds[i]) === 1 ? carriers : covering).push(Number(n)));
+      return { carriers, covering };
+    }).then((parts) => ({ carriers: new Set(parts.flatMap((p) => p.carriers)), coveringRegion: new Set(parts.flatMap((p) => p.covering)) }));
   }
 
   /** Every allowed sample's call of each matching allele. */
