@@ -49,11 +49,16 @@ export function windowSpan(w: number, width: number): { start: number; end: numb
   return { start: w * width + 1, end: (w + 1) * width };
 }
 
-/** Sample numbers as sorted, merged inclusive ranges. */
-export function rangesOf(numbers: Iterable<number>): [number, number][] {
-  const sorted = [...new Set(numbers)].sort((a, b) => a - b);
+/** Sample numbers (non-negative) as sorted, merged inclusive ranges. */
+export function rangesOf(numbers: ArrayLike<number>): [number, number][] {
+  let max = -1;
+  for (let i = 0; i < numbers.length; i++) if (numbers[i]! > max) max = numbers[i]!;
+  // a bitmap over the numbers: a window's calls name millions of rows but only thousands of samples
+  const seen = new Uint8Array(max + 1);
+  for (let i = 0; i < numbers.length; i++) if (numbers[i]! >= 0) seen[numbers[i]!] = 1;
   const out: [number, number][] = [];
-  for (const n of sorted) {
+  for (let n = 0; n <= max; n++) {
+    if (!seen[n]) continue;
     const last = out[out.length - 1];
     if (last && n === last[1] + 1) last[1] = n;
     else out.push([n, n]);

@@ -212,8 +212,9 @@ function outputOf(item: Decoded, merged: readonly IndexSegment[] = []): Output {
   const place = { build: s.build, chrom: s.chrom, window: s.window };
   if (item.kind === 'calls') {
     const c = item.segment;
+    const lengths = Int32Array.from(c.alleles, (a) => Math.max(a.length, 1));
     let maxStop = 0;
-    for (let i = 0; i < c.rows; i++) maxStop = Math.max(maxStop, c.pos[i]! + Math.max(c.alleles[c.ref[i]!]!.length, 1) - 1);
+    for (let i = 0; i < c.rows; i++) maxStop = Math.max(maxStop, c.pos[i]! + lengths[c.ref[i]!]! - 1);
     return { place: { ...place, kind: 'calls', rows: c.rows, maxStop }, plaintext: encodeCallsSegment(c), samples: unionRanges([rangesOf(c.sample), ...merged.map((m) => m.samples)]) };
   }
   const v = item.segment;

@@ -92,16 +92,29 @@ function segmentOf(place: { build: string; chrom: string }, window: number, vari
     ...place, window, rows: n, alleles: alleles.values, genotypes: genotypes.values,
     pos: new Int32Array(n), ref: new Int32Array(n), alt: new Int32Array(n), sample: new Int32Array(n), zygosity: new Uint8Array(n), gt: new Int32Array(n), significance: new Int32Array(n),
   };
+  // rows come grouped by variant, and a batch has few genotype strings: code each once
+  const gtCodes = new Int32Array(calls.genotypes.length).fill(-1);
+  let last = -1;
+  let ref = 0;
+  let alt = 0;
   for (let i = 0; i < n; i++) {
     const row = rows[i]!;
     const v = calls.variant[row]!;
+    if (v !== last) {
+      last = v;
+      ref = alleles.code(variants.ref[v]!);
+      alt = alleles.code(variants.alt[v]!);
+    }
     s.pos[i] = variants.pos[v]!;
-    s.ref[i] = alleles.code(variants.ref[v]!);
-    s.alt[i] = alleles.code(variants.alt[v]!);
+    s.ref[i] = ref;
+    s.alt[i] = alt;
     s.significance[i] = variants.significance[v]!;
     s.sample[i] = calls.sample[row]!;
     s.zygosity[i] = calls.zygosity[row]!;
-    s.gt[i] = genotypes.code(calls.genotypes[calls.gt[row]!] ?? '');
+    const g = calls.gt[row]!;
+    let code = gtCodes[g] ?? -1;
+    if (code < 0) gtCodes[g] = code = genotypes.code(calls.genotypes[g] ?? '');
+    s.gt[i] = code;
   }
   return s;
 }

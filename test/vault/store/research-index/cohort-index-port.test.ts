@@ -88,7 +88,8 @@ describe('research index: the gateway port', function () {
   it('refuses a malformed request naming the field, never its value', async () => {
     const port = q.cohortIndex!;
     const bad = [
-      { build: 'GRCh38', target: { gene: 'BRCA1' }, sampleIds: ['x y <script>'] },
+      { build: 'GRCh38', target: { gene: 'BRCA1' }, sampleIds: '<script>' },
+      { build: 'GRCh38', target: { gene: '<script>' }, sampleIds: [] },
       { build: 'hg99', target: { gene: 'BRCA1' }, sampleIds: [] },
       { build: 'GRCh38', target: { region: { chrom: 'chr17', start: 10, end: 5 } }, sampleIds: [] },
       { build: 'GRCh38', target: { gene: 'NOT_A_GENE_SYMBOL_XYZ' }, sampleIds: [] },

@@ -14,7 +14,8 @@ import { rangesOf, unionRanges, windowOf } from '../../../../vault/store/researc
 
 const tier = (rows: number): number => Math.floor(Math.log(Math.max(rows, 1)) / Math.log(FANOUT) + 1e-9);
 
-describe('research index parts', () => {
+describe('research index parts', function () {
+  this.timeout(60_000);
   it('merge plan: groups are disjoint, and after them no size tier holds FANOUT segments', () => {
     fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 100_000 }), { maxLength: 40 }), (rows) => {
       const groups = planMerges(rows);
