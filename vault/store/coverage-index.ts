@@ -19,20 +19,7 @@ export class SampleCoverage {
   /** `null` intervals: the whole genome. */
   constructor(intervals: readonly { chrom: string; start: number; end: number }[] | null) {
     this.wholeGenome = intervals === null;
-    const grouped = new Map<string, [number, number][]>();
-    for (const i of intervals ?? []) {
-      let list = grouped.get(i.chrom);
-      if (!list) grouped.set(i.chrom, (list = []));
-      list.push([i.start, i.end]);
-    }
-    for (const [chrom, list] of grouped) {
-      list.sort((a, b) => a[0] - b[0]);
-      const merged: [number, number][] = [];
-      for (const [start, end] of list) {
-        const last = merged[merged.length - 1];
-        if (last && start <= last[1] + 1) last[1] = Math.max(last[1], end);
-        else merged.push([start, end]);
-      }
+    for (const [chrom, merged] of mergedIntervals(intervals ?? [])) {
       this.byChrom.set(chrom, { starts: Int32Array.from(merged, (m) => m[0]), ends: Int32Array.from(merged, (m) => m[1]) });
     }
   }
@@ -60,6 +47,27 @@ export class SampleCoverage {
   covers(chrom: string, pos: number): boolean {
     return this.coveredBases(chrom, pos, pos) === 1;
   }
+}
+
+/** Intervals per chromosome, sorted, with overlapping and touching ones merged (the research index cuts the same into windows). */
+export function mergedIntervals(intervals: readonly { chrom: string; start: number; end: number }[]): Map<string, [number, number][]> {
+  const grouped = new Map<string, [number, number][]>();
+  for (const i of intervals) {
+    let list = grouped.get(i.chrom);
+    if (!list) grouped.set(i.chrom, (list = []));
+    list.push([i.start, i.end]);
+  }
+  for (const [chrom, list] of grouped) {
+    list.sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const [start, end] of list) {
+      const last = merged[merged.length - 1];
+      if (last && start <= last[1] + 1) last[1] = Math.max(last[1], end);
+      else merged.push([start, end]);
+    }
+    grouped.set(chrom, merged);
+  }
+  return grouped;
 }
 
 const WHOLE_GENOME = new SampleCoverage(null);

@@ -4,6 +4,7 @@
 // assumed to be whole genomes have no profile: the index counts them as covering everywhere.
 import type { CoverageSegment } from './segment-codec.ts';
 import { windowOf, windowSpan } from './index-catalog.ts';
+import { mergedIntervals } from '../coverage-index.ts';
 
 export interface CoverageProfile {
   /** 1-based, inclusive, in any order; merged here as SampleCoverage merges them */
@@ -23,7 +24,7 @@ export function buildCoverageSegments(build: string, width: number, profiles: re
   const byWindow = new Map<string, { chrom: string; window: number; parts: WindowPart[] }>();
   for (const profile of profiles) {
     if (profile.samples.length === 0) continue;
-    for (const [chrom, merged] of mergedByChrom(profile.intervals)) {
+    for (const [chrom, merged] of mergedIntervals(profile.intervals)) {
       const mine = new Map<number, WindowPart>();
       for (const [start, end] of merged) {
         for (let w = windowOf(start, width); w <= windowOf(end, width); w++) {
@@ -43,26 +44,6 @@ export function buildCoverageSegments(build: string, width: number, profiles: re
     }
   }
   return [...byWindow.values()].map(({ chrom, window, parts }) => segmentOf({ build, chrom, window }, parts));
-}
-
-function mergedByChrom(intervals: CoverageProfile['intervals']): Map<string, [number, number][]> {
-  const grouped = new Map<string, [number, number][]>();
-  for (const i of intervals) {
-    let list = grouped.get(i.chrom);
-    if (!list) grouped.set(i.chrom, (list = []));
-    list.push([i.start, i.end]);
-  }
-  for (const [chrom, list] of grouped) {
-    list.sort((a, b) => a[0] - b[0]);
-    const merged: [number, number][] = [];
-    for (const [start, end] of list) {
-      const last = merged[merged.length - 1];
-      if (last && start <= last[1] + 1) last[1] = Math.max(last[1], end);
-      else merged.push([start, end]);
-    }
-    grouped.set(chrom, merged);
-  }
-  return grouped;
 }
 
 /** Profiles with equal intervals become one (a batch's targets, or two batches on one capture kit). */
