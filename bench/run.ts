@@ -11,6 +11,7 @@ import { FULL, SMOKE, type VaultBenchOptions } from './vault-path/bench-options.
 import { findTool, toolVersion } from './vault-path/peer-tools.ts';
 import { benchIngest } from './vault-path/ingest-bench.ts';
 import { benchPatient } from './vault-path/patient-bench.ts';
+import { benchCliQuery } from './vault-path/cli-bench.ts';
 import { benchCohort } from './vault-path/cohort-bench.ts';
 import { benchCohortIndex } from './vault-path/cohort-index-bench.ts';
 import { cohortPopulation } from './vault-path/cohort-population.ts';
@@ -69,6 +70,8 @@ async function run(args: Args, work: string): Promise<BenchResults> {
     figures.push(...ingest.figures);
     step('one patient, one gene', t0);
     figures.push(...(await benchPatient(o, ingest.vault, ingest.vcf, work, bcftools)));
+    step('one patient, one gene, from the command line', t0);
+    figures.push(...(await benchCliQuery(o, ingest.vault, ingest.vcf, work, bcftools)));
     await rm(ingest.vault.dataDir, { recursive: true, force: true });
   }
   if (wanted('cohort')) {

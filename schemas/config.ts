@@ -41,14 +41,36 @@ export const ConfigSchema = z.object({
   sessionIdleMinutes: positiveInt.default(15),
   /** and after this many hours in any case */
   sessionAbsoluteHours: positiveInt.default(12),
-  /** consecutive failed logins before an account locks, and for how long */
+  /** consecutive failed logins from one client against one account before that client is locked out of it, and for how long */
   lockoutThreshold: positiveInt.default(5),
   lockoutMinutes: positiveInt.default(15),
+  /** the wait after a client's first failed login against an account, in seconds; it doubles with each further failure */
+  loginFailureDelaySeconds: z.coerce.number().min(0).max(60).default(1),
+  /** login attempts one client address (an IPv6 /64) may make per minute, whatever the usernames */
+  loginClientAttemptsPerMinute: positiveInt.default(20),
+  /** login attempts the whole service admits per minute */
+  loginAttemptsPerMinute: positiveInt.default(300),
+  /** failed logins against one account per hour, from all clients, after which only clients that have not failed against it may try */
+  loginAccountFailuresPerHour: positiveInt.default(100),
+  /** logins checking a password at once (scrypt takes a thread of libuv's pool of 4), and how many may wait; beyond that 503 */
+  passwordHashConcurrency: positiveInt.max(16).default(1),
+  passwordHashQueue: z.coerce.number().int().min(0).max(1000).default(16),
+  /** an API token's lifetime when none is asked for, and the longest that may be asked for, in days */
+  apiTokenDays: positiveInt.default(90),
+  apiTokenMaxDays: positiveInt.default(365),
+  /** how long a rotated-out API token keeps working beside its replacement, in minutes (0: it stops at once) */
+  apiTokenRotationOverlapMinutes: z.coerce.number().int().min(0).max(10_080).default(60),
   /** how long a break-glass grant lasts */
   breakGlassMinutes: positiveInt.default(60),
   /** how long a one-time enrolment code (new account or credential reset) stays redeemable */
   enrolmentCodeHours: positiveInt.default(72),
-});
+  /** the largest VCF accepted by POST /v1/ingests, in MiB (as sent: compressed if it is) */
+  uploadMaxMb: positiveInt.default(2048),
+  /** how long one request may take to arrive whole (an upload's body included), in minutes */
+  requestTimeoutMinutes: positiveInt.default(30),
+  /** clinical use of a patient's genomic data when the patient has no clinical-use directive (the hospital default) */
+  clinicalUseDefault: z.enum(['permit', 'deny']).default('permit'),
+}).refine((c) => c.apiTokenDays <= c.apiTokenMaxDays, { message: 'must not exceed apiTokenMaxDays', path: ['apiTokenDays'] });
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** Environment variables that feed the schema, by config key. */
@@ -69,6 +91,18 @@ export const CONFIG_ENV: Record<keyof z.input<typeof ConfigSchema>, string> = {
   sessionAbsoluteHours: 'GENOVAULT_SESSION_ABSOLUTE_HOURS',
   lockoutThreshold: 'GENOVAULT_LOCKOUT_THRESHOLD',
   lockoutMinutes: 'GENOVAULT_LOCKOUT_MINUTES',
+  loginFailureDelaySeconds: 'GENOVAULT_LOGIN_FAILURE_DELAY_SECONDS',
+  loginClientAttemptsPerMinute: 'GENOVAULT_LOGIN_CLIENT_ATTEMPTS_PER_MINUTE',
+  loginAttemptsPerMinute: 'GENOVAULT_LOGIN_ATTEMPTS_PER_MINUTE',
+  loginAccountFailuresPerHour: 'GENOVAULT_LOGIN_ACCOUNT_FAILURES_PER_HOUR',
+  passwordHashConcurrency: 'GENOVAULT_PASSWORD_HASH_CONCURRENCY',
+  passwordHashQueue: 'GENOVAULT_PASSWORD_HASH_QUEUE',
+  apiTokenDays: 'GENOVAULT_API_TOKEN_DAYS',
+  apiTokenMaxDays: 'GENOVAULT_API_TOKEN_MAX_DAYS',
+  apiTokenRotationOverlapMinutes: 'GENOVAULT_API_TOKEN_ROTATION_OVERLAP_MINUTES',
   breakGlassMinutes: 'GENOVAULT_BREAK_GLASS_MINUTES',
   enrolmentCodeHours: 'GENOVAULT_ENROLMENT_CODE_HOURS',
+  uploadMaxMb: 'GENOVAULT_UPLOAD_MAX_MB',
+  requestTimeoutMinutes: 'GENOVAULT_REQUEST_TIMEOUT_MINUTES',
+  clinicalUseDefault: 'GENOVAULT_CLINICAL_USE_DEFAULT',
 };

@@ -18,6 +18,10 @@ export const ROLES = [
   'privacy_officer',
   /** the EHR integration's service account (API token or mutual TLS) */
   'ehr_service',
+  /** the sequencing laboratory's service account: uploads VCFs, reads nothing */
+  'lab_service',
+  /** a named outside recipient (another hospital, a physician) of releases the patient authorized */
+  'external_recipient',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

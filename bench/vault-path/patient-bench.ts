@@ -94,7 +94,7 @@ async function plainPatient(vault: Vault, span: GeneSpan): Promise<{ run: () => 
 }
 
 /** The same sample cut out of the cohort file, indexed, then queried by region; median of runs. */
-async function bcftoolsRegion(tool: PeerTool, vcf: CohortVcf, sampleName: string, span: GeneSpan, work: string, repeats: number): Promise<{ ms: number; lines: number }> {
+export async function bcftoolsRegion(tool: PeerTool, vcf: CohortVcf, sampleName: string, span: GeneSpan, work: string, repeats: number): Promise<{ ms: number; lines: number }> {
   const file = join(work, 'patient.vcf.gz');
   await runTool(tool, ['view', '-s', sampleName, '-c', '1', '-Oz', '-o', file, vcf.path]);
   await runTool(tool, ['index', '-t', file]);

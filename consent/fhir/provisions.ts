@@ -3,7 +3,9 @@
 // results", the recipient's permit under "deny disclosure".
 import type { Directive, DirectiveOf } from '../../schemas/consent/directive.ts';
 import type { FindingsCategory, ResultScope } from '../../schemas/consent/result-scope.ts';
+import type { ConsentScope } from '../../schemas/duo.ts';
 import { anniversary } from '../evaluation/calendar.ts';
+import { modifierValue } from '../duo/parse-terms.ts';
 import type { CodeableConcept, Coding, ConsentProvision, Reference } from './fhir-consent-types.ts';
 import { ACTION, CATEGORY, INFORMATION_RECIPIENT, POLICY_RULE, PROXY_ROLE, PURPOSE, RELATIONSHIP_ROLE, RELEASE_PURPOSE, SCOPE, SYSTEM } from './consent-terminology.ts';
 import { accountReference, recipientReference, relativeReference, variantReference } from './references.ts';
@@ -31,11 +33,15 @@ function resultData(scope: ResultScope): Pick<ConsentProvision, 'code' | 'data'>
   return { ...(code.length ? { code } : {}), ...(data.length ? { data } : {}) };
 }
 
-/** `DUO:0000007`, `DOID:162`, `MONDO:...` → a coding in the ontology's system; the full term (with any `=value`) as text. */
-function researchTerm(term: string): CodeableConcept {
-  const id = term.split('=')[0]!;
+/** A DUO term or disease id as a coding in its ontology's system; a modifier's value (date, countries...) as text. */
+function researchTerm(id: string, value?: string): CodeableConcept {
   const system = id.startsWith('DOID:') ? SYSTEM.doid : id.startsWith('MONDO:') ? SYSTEM.mondo : SYSTEM.duo;
-  return { coding: [{ system, code: id }], text: term };
+  return { coding: [{ system, code: id }], ...(value !== undefined ? { text: `${id}=${value}` } : {}) };
+}
+
+/** The scope's permission, diseases and modifiers, one code each (the consent date and free text are not terms). */
+function researchCodes(scope: ConsentScope): CodeableConcept[] {
+  return [researchTerm(scope.permission), ...scope.diseases.map((id) => researchTerm(id)), ...scope.modifiers.map((m) => researchTerm(m.term, modifierValue(m)))];
 }
 
 function clinicalUse(d: DirectiveOf<'clinical_use'>): ConsentShape {
@@ -51,7 +57,7 @@ function clinicalUse(d: DirectiveOf<'clinical_use'>): ConsentShape {
 function researchUse(d: DirectiveOf<'research_use'>): ConsentShape {
   const shape = { scope: SCOPE.research, category: [CATEGORY.patientConsent, CATEGORY.research] };
   if (d.status === 'consented') {
-    return { ...shape, policyRule: POLICY_RULE.optIn, provision: { type: 'permit', action: [concept(ACTION.use)], purpose: [PURPOSE.research], code: d.scope.map(researchTerm) } };
+    return { ...shape, policyRule: POLICY_RULE.optIn, provision: { type: 'permit', action: [concept(ACTION.use)], purpose: [PURPOSE.research], code: researchCodes(d.scope) } };
   }
   return {
     ...shape,

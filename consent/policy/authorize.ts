@@ -1,23 +1,30 @@
-// The one authorize() path: gather this request's relationship facts, let casbin decide, audit
-// the decision, then answer. No decision leaves here unaudited: if the audit sink fails,
-// authorize() fails too, and the caller must not serve the data.
-import { fileURLToPath } from 'node:url';
-import type { Enforcer } from 'casbin';
-import { buildEnforcer } from './enforcer.ts';
+// The one authorize() path: gather this request's relationship facts, let casbin decide under
+// the active policy version, audit the decision, then answer. No decision leaves here
+// unaudited: if the audit sink fails, authorize() fails too, and the caller must not serve the
+// data. The active version can be switched while the service runs (`activate`): each decision
+// takes the version active when it decides, and its audit entry names that version.
+import { DEFAULT_MODEL_PATH, DEFAULT_POLICY_PATH, compilePolicyFile, type CompiledPolicy } from './compiled-policy.ts';
+import { decideUnder } from './decide.ts';
 import { explain } from './explain.ts';
-import type { EnforcementSubject } from './matcher-functions.ts';
-import { formatRuleLine, loadPolicyFile, type PolicyRule } from './policy-file.ts';
-import { gatherRelations, type RelationSnapshot, type RelationshipFacts } from './relationship-facts.ts';
+import { formatRuleLine, type PolicyRule } from './policy-file.ts';
+import { basesOfRelation, gatherRelations, type RelationshipFacts } from './relationship-facts.ts';
+import { describeBasis, type AccessQualifiers, type ConsentBasis } from './consent-facts.ts';
 import type { Action, Resource } from './vocabulary.ts';
+import type { InsurerType } from '../../schemas/consent/release-authorization.ts';
+
+export { DEFAULT_MODEL_PATH, DEFAULT_POLICY_PATH };
 
 export interface AccessRequest {
-  subject: { userId: string; roles: readonly string[] };
+  /** `insurerType` comes from the insurer's account (set when it was created), never from the request */
+  subject: { userId: string; roles: readonly string[]; insurerType?: InsurerType };
   /** whose data; null for requests about no patient (accounts, audit events, a new record) */
   patientId: string | null;
   resource: Resource;
   action: Action;
   /** purpose of use as the caller declared it; an unknown purpose is refused, not rejected */
   purpose: string;
+  /** what consent-gated rules need besides: the release purpose of an insurer or third party, the research project */
+  qualifiers?: AccessQualifiers;
 }
 
 export interface AuthorizationContext {
@@ -38,6 +45,10 @@ export interface Decision {
   breakGlass: boolean;
   /** one plain sentence for reviewers; holds no user or patient ids */
   explanation: string;
+  /** the policy version that decided */
+  policyVersion: number;
+  /** the directives (and versions), or the hospital default, the deciding rule relied on; empty when it needs none */
+  consentBasis: readonly ConsentBasis[];
 }
 
 export interface AuthorizationAuditEvent {
@@ -52,23 +63,38 @@ export interface AuthorizationAuditEvent {
   rule: string | null;
   /** true for break-glass access, which the ethics board reviews */
   flagged: boolean;
+  /** what a permit rested on in the patient's consents (`consent:<directive>:v<version>`) */
+  reason?: string;
   sourceAddress?: string | null;
   clientRequestId?: string | null;
   route?: string | null;
+  /** the policy version that decided */
+  policyVersion: number;
+  /**
+   * Every relationship fact the decision was taken on (care team, break-glass, self, proxy and
+   * any other fact the policy reads), so the decision can be replayed under another version.
+   */
+  relations: Record<string, boolean>;
 }
 
 export interface AuthorizerOptions {
   facts: RelationshipFacts;
   /** durably records one decision; authorize() answers only after it resolves */
   audit: (event: AuthorizationAuditEvent) => Promise<void>;
+  /** the version to enforce; else the policy file at `policyPath` (the shipped one) as version 1 */
+  policy?: CompiledPolicy;
   policyPath?: string;
   modelPath?: string;
 }
 
 export interface Authorizer {
   authorize(request: AccessRequest, context: AuthorizationContext): Promise<Decision>;
-  /** the loaded rules, in file order (for the policy review screen and docs) */
+  /** the active version's rules, in file order */
   readonly rules: readonly PolicyRule[];
+  /** the active version */
+  readonly policy: CompiledPolicy;
+  /** Makes `policy` the active version: every decision taken after this call uses it. */
+  activate(policy: CompiledPolicy): void;
 }
 
 export class AuthorizationRequestError extends Error {
@@ -79,26 +105,28 @@ export class AuthorizationRequestError extends Error {
   }
 }
 
-export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('./model.conf', import.meta.url));
-export const DEFAULT_POLICY_PATH = fileURLToPath(new URL('./policy.csv', import.meta.url));
-
 export async function createAuthorizer(options: AuthorizerOptions): Promise<Authorizer> {
-  const rules = await loadPolicyFile(options.policyPath ?? DEFAULT_POLICY_PATH);
-  const enforcer = await buildEnforcer(options.modelPath ?? DEFAULT_MODEL_PATH, rules);
-  const rulesById = new Map(rules.map((rule) => [rule.id, rule]));
+  let active = options.policy ?? (await compilePolicyFile(options.policyPath ?? DEFAULT_POLICY_PATH, { version: 1, ...(options.modelPath !== undefined && { modelPath: options.modelPath }) }));
   const { facts, audit } = options;
 
   async function authorize(request: AccessRequest, context: AuthorizationContext): Promise<Decision> {
     checkRequest(request, context);
     const { userId, roles } = request.subject;
-    const relations = await gatherRelations(facts, userId, request.patientId);
-    const verdict = decide(enforcer, rulesById, request, relations);
+    const { relations, bases } = await gatherRelations(facts, request);
+    // Taken after the await, with no await until the decision is made: the version that decides
+    // is the one recorded, even when another is activated meanwhile.
+    const policy = active;
+    const verdict = decideUnder(policy, { ...request, userId, roles }, relations);
+    const consentBasis = verdict.allowed && verdict.rule ? basesOfRelation(verdict.rule.relation, bases) : [];
     const decision: Decision = {
       allowed: verdict.allowed,
       rule: verdict.rule === null ? null : formatRuleLine(verdict.rule),
       breakGlass: verdict.breakGlass,
       explanation: explain(request, verdict),
+      policyVersion: policy.version,
+      consentBasis,
     };
+    const reason = describeBasis(consentBasis);
     await audit({
       requestId: context.requestId,
       actorId: userId,
@@ -110,12 +138,26 @@ export async function createAuthorizer(options: AuthorizerOptions): Promise<Auth
       decision: decision.allowed ? 'permit' : 'deny',
       rule: decision.rule,
       flagged: decision.breakGlass,
+      ...(reason !== null ? { reason } : {}),
       ...origin(context),
+      policyVersion: policy.version,
+      relations: { ...relations },
     });
     return decision;
   }
 
-  return { authorize, rules };
+  return {
+    authorize,
+    get rules() {
+      return active.rules;
+    },
+    get policy() {
+      return active;
+    },
+    activate(policy: CompiledPolicy) {
+      active = policy;
+    },
+  };
 }
 
 /** The request's origin fields the caller gave, and only those (older audit sinks never see them). */
@@ -126,56 +168,6 @@ function origin(context: AuthorizationContext): Pick<AuthorizationAuditEvent, 's
     ...(clientRequestId !== undefined ? { clientRequestId } : {}),
     ...(route !== undefined ? { route } : {}),
   };
-}
-
-interface Verdict {
-  allowed: boolean;
-  rule: PolicyRule | null;
-  breakGlass: boolean;
-}
-
-/**
- * Decides first as if the user held no break-glass grant; only if that refuses and a grant is
- * active does it decide again with the grant. So `breakGlass` means "the grant was needed",
- * whatever order the rules stand in, and a clinician on the care team is never flagged.
- */
-function decide(
-  enforcer: Enforcer,
-  rulesById: ReadonlyMap<string, PolicyRule>,
-  request: AccessRequest,
-  relations: RelationSnapshot,
-): Verdict {
-  const ordinary = enforce(enforcer, rulesById, request, { ...relations, break_glass: false });
-  if (ordinary.allowed || !relations.break_glass) return ordinary;
-  const withGrant = enforce(enforcer, rulesById, request, relations);
-  return withGrant.allowed ? { ...withGrant, breakGlass: true } : ordinary;
-}
-
-function enforce(
-  enforcer: Enforcer,
-  rulesById: ReadonlyMap<string, PolicyRule>,
-  request: AccessRequest,
-  relations: RelationSnapshot,
-): Verdict {
-  const subject: EnforcementSubject = {
-    userId: request.subject.userId,
-    roles: [...request.subject.roles],
-    patientId: request.patientId,
-    relations,
-  };
-  // The matcher functions are synchronous (the facts are already in the request), so the
-  // synchronous enforce applies; measured twice the throughput of the async one.
-  const [allowed, matched] = enforcer.enforceExSync(
-    subject,
-    request.patientId,
-    request.resource,
-    request.action,
-    request.purpose,
-  );
-  const rule = matched[0] === undefined ? null : (rulesById.get(matched[0]) ?? null);
-  // casbin reports the deciding line; a refusal is only ever explained by a deny line.
-  const deciding = rule !== null && (rule.effect === 'allow') === allowed ? rule : null;
-  return { allowed: allowed && deciding !== null, rule: deciding, breakGlass: false };
 }
 
 function checkRequest(request: AccessRequest, context: AuthorizationContext): void {

@@ -16,8 +16,10 @@ const ROLE_NAMES: Readonly<Record<string, string>> = {
   admin: 'an administrator',
   auditor: 'an auditor',
   ehr_service: 'the EHR service account',
+  lab_service: "the laboratory's service account",
   registrar: 'registration staff',
   privacy_officer: 'the privacy officer',
+  external_recipient: 'a named outside recipient (another hospital, a physician)',
 };
 
 const RESOURCE_NAMES: Readonly<Record<string, string>> = {
@@ -32,6 +34,13 @@ const RESOURCE_NAMES: Readonly<Record<string, string>> = {
   break_glass: 'break-glass grants',
   key: 'encryption keys',
   patient_account: "accounts linked to the patient (their own, a proxy's, a relative's)",
+  release_authorization: 'the release authorizations (to insurers and third parties)',
+  proxy_authority: 'the proxy directives',
+  declined_findings: 'unmasked findings the patient declined to learn',
+  shared_findings: 'the findings the patient shares with them',
+  released_findings: 'the findings the patient authorized to be released to them',
+  research_data: "the patient's data for a research project (de-identified, through the research gateway)",
+  consent_report: 'counts of consent directives by kind and state (no patient\'s directives)',
   [WILDCARD]: 'anything',
 };
 
@@ -40,11 +49,30 @@ const RELATION_CONDITIONS: Readonly<Record<Relation, string>> = {
   care_team: " while on the patient's care team",
   break_glass: ' while holding an active break-glass grant for the patient (flagged for review)',
   self: ' when the data is their own',
-  proxy_for: ' for the patient they are legal proxy for',
+  care_team_clinical_use: " while on the patient's care team, if the patient permits clinical use of their genomic data (or has not decided and the hospital default permits it)",
+  break_glass_clinical_use:
+    ' while holding an active break-glass grant for the patient (flagged for review), if the patient permits clinical use of their genomic data (or has not decided and the hospital default permits it)',
+  proxy_view_record: ' for the patient whose valid proxy directive lets them view the record',
+  proxy_view_results: ' for the patient whose valid proxy directive lets them view results',
+  proxy_view_access_log: ' for the patient whose valid proxy directive lets them view the access log',
+  proxy_manage_consents: ' for the patient whose valid proxy directive lets them manage consents',
+  proxy_authorize_releases: ' for the patient whose valid proxy directive lets them authorize releases',
+  family_share: ' when the patient has chosen to share results with them',
+  insurer_authorization: ' under a valid HIPAA authorization from the patient naming them, for the purpose they give (never a health plan for underwriting)',
+  recipient_authorization: ' under a valid HIPAA authorization from the patient naming them, for the purpose they give',
+  research_consent: " when the patient's research consent matches the purpose of their approved project",
+};
+
+const ACTION_PHRASES: Readonly<Record<string, string>> = {
+  [WILDCARD]: 'do anything with',
+  propose: 'propose changes to',
+  replay: 'replay recent decisions under proposed changes to',
+  decide: 'approve or reject proposed changes to',
+  explain: 'have decisions explained under',
 };
 
 function actionPhrase(action: string): string {
-  return action === WILDCARD ? 'do anything with' : action;
+  return ACTION_PHRASES[action] ?? action;
 }
 
 function purposePhrase(purpose: string): string {

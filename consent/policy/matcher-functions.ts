@@ -5,7 +5,7 @@
 // cannot see each other's facts, and nothing is cached from one request to the next.
 import type { Enforcer } from 'casbin';
 import type { RelationSnapshot } from './relationship-facts.ts';
-import { WILDCARD } from './vocabulary.ts';
+import { RELATION_FACTS, WILDCARD, type Relation } from './vocabulary.ts';
 
 /** What casbin receives as `r.sub`. */
 export interface EnforcementSubject {
@@ -33,16 +33,17 @@ export function fieldMatches(requested: unknown, ruleValue: unknown): boolean {
 }
 
 /**
- * `relationHolds(r.sub, r.pat, p.rel)`: the rule needs no relationship, or the fact gathered
- * for this very patient is true. Checking the patient id guards against facts gathered for
- * one patient being reused for another.
+ * `relationHolds(r.sub, r.pat, p.rel)`: the rule needs no relationship, or every fact the
+ * relation is made of (vocabulary.ts, RELATION_FACTS) was gathered true for this very patient.
+ * Checking the patient id guards against facts gathered for one patient being reused for another.
  */
 export function relationHolds(subject: unknown, patientId: unknown, relation: unknown): boolean {
   if (relation === 'any') return true;
-  if (!isSubject(subject) || typeof relation !== 'string') return false;
+  if (!isSubject(subject) || typeof relation !== 'string' || !Object.hasOwn(RELATION_FACTS, relation)) return false;
   if (typeof patientId !== 'string' || subject.patientId !== patientId) return false;
-  if (!Object.hasOwn(subject.relations, relation)) return false;
-  return (subject.relations as Readonly<Record<string, boolean>>)[relation] === true;
+  const needed: readonly string[] = RELATION_FACTS[relation as Relation];
+  const facts = subject.relations as Readonly<Record<string, boolean>>;
+  return needed.length > 0 && needed.every((fact) => Object.hasOwn(facts, fact) && facts[fact] === true);
 }
 
 export async function registerMatcherFunctions(enforcer: Enforcer): Promise<void> {

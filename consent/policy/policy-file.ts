@@ -35,15 +35,24 @@ export interface PolicyRule {
 /** The columns of a `p` line, in order (the model's `policy_definition` must match). */
 export const RULE_COLUMNS = ['id', 'role', 'resource', 'action', 'purpose', 'relation', 'effect'] as const;
 
+/**
+ * A policy line that cannot be read. `message` quotes the offending word, for whoever edits the
+ * file on the host; `field` (the column, or `line`) and `problem` never repeat the text, so a
+ * proposal submitted over the API can be answered without echoing what was sent.
+ */
 export class PolicyFileError extends Error {
   readonly code = 'policy_file_invalid';
+  readonly problem: string;
   constructor(
     readonly source: string,
     readonly line: number,
     detail: string,
+    readonly field = 'line',
+    problem?: string,
   ) {
     super(`${source}, line ${line}: ${detail}`);
     this.name = 'PolicyFileError';
+    this.problem = problem ?? detail;
   }
 }
 
@@ -56,14 +65,15 @@ export async function loadPolicyFile(path: string): Promise<PolicyRule[]> {
 
 export function parsePolicyText(text: string, source = 'policy'): PolicyRule[] {
   const rules: PolicyRule[] = [];
-  const seenIds = new Set<string>();
+  const seenIds = new Map<string, number>();
   text.split('\n').forEach((raw, index) => {
     const line = index + 1;
     const content = raw.trim();
     if (content === '' || content.startsWith('#')) return;
     const rule = parseRuleLine(content, source, line);
-    if (seenIds.has(rule.id)) throw new PolicyFileError(source, line, `rule id "${rule.id}" is used twice`);
-    seenIds.add(rule.id);
+    const earlier = seenIds.get(rule.id);
+    if (earlier !== undefined) throw new PolicyFileError(source, line, `rule id "${rule.id}" is used twice`, 'id', `this rule id is used twice (first on line ${earlier})`);
+    seenIds.set(rule.id, line);
     rules.push(rule);
   });
   if (rules.length === 0) throw new PolicyFileError(source, 1, 'the policy holds no rules');
@@ -71,14 +81,15 @@ export function parsePolicyText(text: string, source = 'policy'): PolicyRule[] {
 }
 
 function parseRuleLine(content: string, source: string, line: number): PolicyRule {
-  const fail = (detail: string): never => {
-    throw new PolicyFileError(source, line, detail);
+  /** `problem` says what is wrong without the text; `detail`, for the file's own editor, may quote it. */
+  const fail = (problem: string, field = 'line', detail = problem): never => {
+    throw new PolicyFileError(source, line, detail, field, problem);
   };
   // Reviewers read each line as it stands: no quoting, no trailing remarks to misread.
   if (content.includes('#')) fail('comments must stand on their own line, starting with #');
   if (content.includes('"')) fail('quotes are not allowed in policy lines');
   const [kind, ...fields] = content.split(',').map((field) => field.trim());
-  if (kind !== 'p') fail(`a rule line starts with "p", found "${kind ?? ''}"`);
+  if (kind !== 'p') fail('a rule line starts with "p"', 'line', `a rule line starts with "p", found "${kind ?? ''}"`);
   if (fields.length !== RULE_COLUMNS.length) {
     fail(`expected ${RULE_COLUMNS.length} columns (${RULE_COLUMNS.join(', ')}), found ${fields.length}`);
   }
@@ -86,9 +97,10 @@ function parseRuleLine(content: string, source: string, line: number): PolicyRul
   const pick = <T extends string>(column: string, value: string, list: readonly T[], wildcard: boolean): T | '*' => {
     if (wildcard && value === WILDCARD) return WILDCARD;
     if (isOneOf(list, value)) return value;
-    return fail(`unknown ${column} "${value}" (expected one of: ${[...list, ...(wildcard ? [WILDCARD] : [])].join(', ')})`);
+    const expected = `expected one of: ${[...list, ...(wildcard ? [WILDCARD] : [])].join(', ')}`;
+    return fail(`unknown ${column} (${expected})`, column, `unknown ${column} "${value}" (${expected})`);
   };
-  if (!RULE_ID.test(id)) fail(`rule id "${id}" must be lower-case words joined by hyphens`);
+  if (!RULE_ID.test(id)) fail('the rule id must be lower-case words joined by hyphens', 'id', `rule id "${id}" must be lower-case words joined by hyphens`);
   const rule: PolicyRule = {
     id,
     role: pick('role', role, ROLES, false) as Role,
@@ -100,8 +112,8 @@ function parseRuleLine(content: string, source: string, line: number): PolicyRul
     line,
   };
   // A permit must say what data and why; only refusals may cover every resource or purpose.
-  if (rule.effect === 'allow' && rule.purpose === WILDCARD) fail('an allow rule must name one purpose, not *');
-  if (rule.effect === 'allow' && rule.resource === WILDCARD) fail('an allow rule must name one resource, not *');
+  if (rule.effect === 'allow' && rule.purpose === WILDCARD) fail('an allow rule must name one purpose, not *', 'purpose');
+  if (rule.effect === 'allow' && rule.resource === WILDCARD) fail('an allow rule must name one resource, not *', 'resource');
   return rule;
 }
 

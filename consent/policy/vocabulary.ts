@@ -7,6 +7,7 @@ export { ROLES, type Role } from '../../schemas/roles.ts';
 export const RESOURCES = [
   'record',
   'variants',
+  /** the patient's consent directives: clinical use, research use, findings preferences, family sharing */
   'consent',
   'audit',
   'policy',
@@ -17,23 +18,85 @@ export const RESOURCES = [
   'key',
   /** accounts linked to the patient (their own, a proxy's, a relative's): enrolment, reset, removal */
   'patient_account',
+  /** HIPAA authorizations of releases to an insurer or a named third party */
+  'release_authorization',
+  /** proxy directives: who may act for the patient, on what documented authority */
+  'proxy_authority',
+  /** variants in categories the patient declined to learn, shown unmasked */
+  'declined_findings',
+  /** the findings a patient shares with a relative's account */
+  'shared_findings',
+  /** the findings a HIPAA authorization releases to an insurer or a named third party */
+  'released_findings',
+  /** a patient's data as a research project uses it, de-identified, through the research gateway */
+  'research_data',
+  /** counts of directives by kind and state, without any patient's directives */
+  'consent_report',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
-export const ACTIONS = ['read', 'create', 'update', 'delete'] as const;
+/**
+ * The last four are steps on the policy itself: propose a new version, replay recent decisions
+ * under a proposal (what-if), approve or reject a proposal, have a decision explained.
+ */
+export const ACTIONS = ['read', 'create', 'update', 'delete', 'propose', 'replay', 'decide', 'explain'] as const;
 export type Action = (typeof ACTIONS)[number];
 
-export const PURPOSES = ['treatment', 'research', 'insurance', 'family', 'self', 'operations'] as const;
+/** `disclosure`: release to a named third party (another hospital, a physician) under the patient's authorization. */
+export const PURPOSES = ['treatment', 'research', 'insurance', 'family', 'self', 'operations', 'disclosure'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
 /**
- * The relationship between the person asking and the patient that a rule requires.
- * `any` means the rule needs no relationship (account management, creating a new record).
+ * The facts about a (user, patient) pair that rules may require, looked up fresh for every
+ * request: three about people (care team, break-glass grant, own account), the rest from the
+ * patient's consent directives in force at that moment (consent-facts.ts).
  */
-export const RELATIONS = ['any', 'care_team', 'break_glass', 'self', 'proxy_for'] as const;
-export type Relation = (typeof RELATIONS)[number];
-/** The relations that are facts about a (user, patient) pair, looked up per request. */
-export type RelationFact = Exclude<Relation, 'any'>;
+export const FACTS = [
+  'care_team',
+  'break_glass',
+  'self',
+  /** the patient's clinical-use directive permits, or none and the hospital default does */
+  'clinical_use',
+  /** a valid proxy directive (or a proxy link from before the ledger) naming this account, granting the permission */
+  'proxy_view_record',
+  'proxy_view_results',
+  'proxy_view_access_log',
+  'proxy_manage_consents',
+  'proxy_authorize_releases',
+  /** a family-sharing directive in force naming this relative's account */
+  'family_share',
+  /** a valid HIPAA authorization naming this insurer, for the release purpose asked */
+  'insurer_authorization',
+  /** a valid HIPAA authorization naming this third-party recipient, for the release purpose asked */
+  'recipient_authorization',
+  /** the patient's research consent permits the purpose of the caller's research project (DUO match) */
+  'research_consent',
+] as const;
+export type RelationFact = (typeof FACTS)[number];
+
+/**
+ * The condition a rule requires between the person asking and the patient, by name, and the
+ * facts that make it up (all must hold). `any` needs nothing (account management, registering).
+ */
+export const RELATION_FACTS = {
+  any: [],
+  care_team: ['care_team'],
+  break_glass: ['break_glass'],
+  self: ['self'],
+  care_team_clinical_use: ['care_team', 'clinical_use'],
+  break_glass_clinical_use: ['break_glass', 'clinical_use'],
+  proxy_view_record: ['proxy_view_record'],
+  proxy_view_results: ['proxy_view_results'],
+  proxy_view_access_log: ['proxy_view_access_log'],
+  proxy_manage_consents: ['proxy_manage_consents'],
+  proxy_authorize_releases: ['proxy_authorize_releases'],
+  family_share: ['family_share'],
+  insurer_authorization: ['insurer_authorization'],
+  recipient_authorization: ['recipient_authorization'],
+  research_consent: ['research_consent'],
+} as const satisfies Record<string, readonly RelationFact[]>;
+export type Relation = keyof typeof RELATION_FACTS;
+export const RELATIONS = Object.keys(RELATION_FACTS) as Relation[];
 
 export const EFFECTS = ['allow', 'deny'] as const;
 export type Effect = (typeof EFFECTS)[number];

@@ -56,6 +56,7 @@ describe('npm run demo', function () {
     assert.match(run.stdout, /^ {2}ehr_service +demo\.ehr +API token: gvt_\S+$/m);
     assert.match(run.stdout, /CODE=\$\(npx genovault totp [A-Z2-7]{32}\)/);
     assert.match(run.stdout, /curl --cacert \S+ca-certificate\.pem -X POST https:\/\/localhost:8443\/v1\/sessions/);
+    assert.match(run.stdout, /^Not served \(--no-serve\)\. To serve it: npx genovault serve --data-dir \S+\/vault /m, 'says how to serve what it built');
   });
 
   it('prints logins that work: the clinician treats the focus patient, the patient account is that patient', async () => {
@@ -65,7 +66,8 @@ describe('npm run demo', function () {
     const service = await openVaultService(loadConfig({ dataDir, masterKeyFile: join(out, 'vault.master-key'), logLevel: 'silent' }, {}));
     try {
       const clinician = loginOf(run.stdout, 'clinician');
-      const denied = await service.identity.login({ username: clinician.username, password: `${clinician.password}!`, totp: currentTotp(clinician.secret) });
+      // from another client: this one would be asked to wait a second after a failure
+      const denied = await service.identity.login({ username: clinician.username, password: `${clinician.password}!`, totp: currentTotp(clinician.secret) }, '10.0.0.2');
       assert.equal(denied.ok, false);
       const login = await service.identity.login({ username: clinician.username, password: clinician.password, totp: currentTotp(clinician.secret) });
       assert.ok(login.ok, login.ok ? '' : login.reason);

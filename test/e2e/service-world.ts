@@ -3,18 +3,20 @@
 // `https: true` it serves HTTPS with the vault's own CA and certificate, as `genovault serve`
 // does, and `w.http` trusts that CA alone. Accounts are enrolled as in real use: staff by
 // redeeming the code the host's account creation returned; the patient, proxy and relative
-// through the registrar's patient enrolment.
+// through the registrar's patient enrolment. Password hashing is cheap unless a test asks for the
+// service's own cost, and settings may be given by config key (e.g. the login limits).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { Vault } from '../../vault/store/vault.ts';
-import { newMasterKey } from '../../vault/crypto/master-key.ts';
+import { newMasterKey, writeMasterKeyFile } from '../../vault/crypto/master-key.ts';
 import { ingestVcf } from '../../vault/ingest/ingest-vcf.ts';
 import { loadConfig } from '../../vault/config/load-config.ts';
 import { openVaultService, type VaultService } from '../../vault/service/open-service.ts';
 import { buildVaultApp } from '../../vault/service/http-service.ts';
 import { loadOrCreateCa, loadOrIssueServerCertificate } from '../../vault/service/tls-material.ts';
 import { startServer, type RunningServer } from '../../vault/http/start-server.ts';
+import type { ScryptParams } from '../../vault/identity/password-hash.ts';
 import { currentTotp } from '../../vault/identity/totp.ts';
 import type { Role } from '../../vault/identity/roles.ts';
 import type { MountedRoute } from '../../vault/http/mount-routes.ts';
@@ -27,8 +29,28 @@ import { makeTempDir } from '../helpers/temp-dir.ts';
 export const PASSWORD = 'correct-Horse-battery-9';
 const SIMPLE_VCF = fileURLToPath(new URL('../fixtures/conformance/examples/simple.vcf', import.meta.url));
 
+export interface WorldOptions {
+  /** serve HTTPS with a server certificate from the vault's own CA */
+  https?: boolean;
+  /** password hashing cost; 'production' is the service's own default (slow on purpose) */
+  scrypt?: ScryptParams | 'production';
+  /** settings over the world's defaults, by config key (e.g. loginAccountFailuresPerHour) */
+  config?: Record<string, string>;
+  /** ingests more files before the service opens (the writer is closed after it) */
+  moreData?: (writer: Vault) => Promise<void>;
+  /** patient A's VCF and the sample in it (the hts-specs `simple.vcf`, NA00001, by default) */
+  patientAVcf?: { path: string; sample: string };
+  /** the master key in a key file beside the data directory (as `genovault init` makes it; the vault can rotate it itself), not in the environment */
+  masterKeyFile?: boolean;
+  /** where the service logs (silent by default) */
+  logger?: Logger;
+}
+
 export interface World {
   service: VaultService;
+  /** the vault's folder, and how a command-line process finds its master key (env, or the key file) */
+  dataDir: string;
+  keyEnv: NodeJS.ProcessEnv;
   server: RunningServer;
   /** the API root, e.g. https://127.0.0.1:PORT/v1 */
   url: string;
@@ -40,16 +62,19 @@ export interface World {
   patientB: string;
   accounts: Record<string, { accountId: string; secret: string }>;
   clock: { now: number };
-  /** a request to `path` under the API root, over this world's transport */
-  http<T = Record<string, unknown>>(path: string, options?: Omit<HttpOptions, 'ca'>): Promise<HttpResult<T>>;
+  /** a request to `path` under the API root, over this world's transport (`localAddress` picks the client's address) */
+  http<T = Record<string, unknown>>(path: string, options?: ClientOptions): Promise<HttpResult<T>>;
   /** POST /sessions with a code from `secret` at a fresh TOTP step; the answer as it came */
-  attemptLogin(username: string, password: string, secret: string): Promise<HttpResult<{ token: string }>>;
+  attemptLogin(username: string, password: string, secret: string, options?: ClientOptions): Promise<HttpResult<{ token: string }>>;
   /** logs in as one of `accounts` (throws unless 201) and returns the session token */
-  login(username: string, password?: string): Promise<string>;
+  login(username: string, password?: string, options?: ClientOptions): Promise<string>;
   /** the audit entries a response's request caused */
   auditOf(response: HttpResult<unknown>): Promise<LogEntry<AuditEvent>[]>;
   close(): Promise<void>;
 }
+
+/** What a world's requests may set besides the CA it already trusts. */
+export type ClientOptions = Omit<HttpOptions, 'ca'>;
 
 export const USERS = ['admin', 'registrar', 'clin_a', 'clin_b', 'counselor', 'pat_a', 'proxy_a', 'researcher', 'insurer', 'relative', 'auditor', 'ethics', 'privacy'] as const;
 const STAFF: Partial<Record<(typeof USERS)[number], Role>> = {
@@ -57,8 +82,8 @@ const STAFF: Partial<Record<(typeof USERS)[number], Role>> = {
   researcher: 'researcher', insurer: 'insurer', auditor: 'auditor', ethics: 'ethics_board', privacy: 'privacy_officer',
 };
 
-async function serve(service: VaultService, https: boolean): Promise<{ server: RunningServer; routes: readonly MountedRoute[]; ca?: string }> {
-  const { app, routes } = await buildVaultApp(service, pino({ level: 'silent' }), { tls: https });
+async function serve(service: VaultService, https: boolean, logger: Logger): Promise<{ server: RunningServer; routes: readonly MountedRoute[]; ca?: string }> {
+  const { app, routes } = await buildVaultApp(service, logger, { tls: https });
   if (!https) return { server: await startServer(app, { host: '127.0.0.1', port: 0, plainHttp: true }), routes };
   const ca = await loadOrCreateCa(service.vault);
   const cert = await loadOrIssueServerCertificate(service.vault, ca, []);
@@ -66,18 +91,23 @@ async function serve(service: VaultService, https: boolean): Promise<{ server: R
   return { server, routes, ca: ca.certificatePem };
 }
 
-/** `moreData` ingests more files before the service opens (the writer is closed after it). */
-export async function buildWorld(root: string, options: { https?: boolean; moreData?: (writer: Vault) => Promise<void> } = {}): Promise<World> {
+export async function buildWorld(root: string, options: WorldOptions = {}): Promise<World> {
   const clock = { now: Date.parse('2026-06-01T08:00:00Z') };
   const dataDir = join(root, 'vault');
   const kek = newMasterKey('test');
+  const keyFile = `${dataDir}.master-key`;
+  if (options.masterKeyFile) await writeMasterKeyFile(keyFile, kek);
+  const keyConfig = options.masterKeyFile ? { masterKeyFile: keyFile } : { masterKey: kek.bytes.toString('base64') };
+  const keyEnv = options.masterKeyFile ? { GENOVAULT_MASTER_KEY_FILE: keyFile } : { GENOVAULT_MASTER_KEY: kek.bytes.toString('base64') };
   await (await Vault.init(dataDir, kek)).close();
   const writer = await Vault.open(dataDir, kek, { write: true });
-  await ingestVcf(writer, SIMPLE_VCF, { patient: 'MRN-A-0001', sample: 'NA00001', workers: 0 });
+  const patientAVcf = options.patientAVcf ?? { path: SIMPLE_VCF, sample: 'NA00001' };
+  await ingestVcf(writer, patientAVcf.path, { patient: 'MRN-A-0001', sample: patientAVcf.sample, workers: 0 });
   await options.moreData?.(writer);
   await writer.close();
-  const config = loadConfig({ dataDir, masterKey: kek.bytes.toString('base64'), plainHttp: options.https ? 'false' : 'true', host: '127.0.0.1', port: '0' }, {});
-  const service = await openVaultService(config, { now: () => clock.now, scrypt: { log2N: 10, r: 8, p: 1 } });
+  const config = loadConfig({ dataDir, ...keyConfig, plainHttp: options.https ? 'false' : 'true', host: '127.0.0.1', port: '0', ...options.config }, {});
+  const scrypt = options.scrypt ?? { log2N: 10, r: 8, p: 1 };
+  const service = await openVaultService(config, { now: () => clock.now, ...(scrypt !== 'production' && { scrypt }) });
   const patientA = service.vault.catalog.patientByMrn('MRN-A-0001')!.patientId;
   const { patientId: patientB } = await service.vault.registerPatient('MRN-B-0002');
   const record = { givenName: 'Ada', familyName: 'Lovelace', birthDate: '1980-02-03', sex: 'female' as const, zip: '02139', conditions: [{ system: 'icd10' as const, code: 'Z80.3' }] };
@@ -97,15 +127,15 @@ export async function buildWorld(root: string, options: { https?: boolean; moreD
   await service.clinical.setCareTeam(patientA, accounts.clin_a!.accountId, true, 'setup');
   await service.clinical.setCareTeam(patientA, accounts.counselor!.accountId, true, 'setup');
 
-  const { server, routes, ca } = await serve(service, options.https === true);
+  const { server, routes, ca } = await serve(service, options.https === true, options.logger ?? pino({ level: 'silent' }));
   const url = `${server.url}/v1`;
-  const request = <T = Record<string, unknown>>(path: string, opts: Omit<HttpOptions, 'ca'> = {}) => http<T>(`${url}${path}`, { ...opts, ...(ca !== undefined && { ca }) });
-  const attemptLogin = (username: string, password: string, secret: string) => {
+  const request = <T = Record<string, unknown>>(path: string, opts: ClientOptions = {}) => http<T>(`${url}${path}`, { ...opts, ...(ca !== undefined && { ca }) });
+  const attemptLogin = (username: string, password: string, secret: string, opts: ClientOptions = {}) => {
     clock.now += 31_000; // a fresh TOTP step for every login
-    return request<{ token: string }>('/sessions', { method: 'POST', body: { username, password, totp: currentTotp(secret, clock.now) } });
+    return request<{ token: string }>('/sessions', { ...opts, method: 'POST', body: { username, password, totp: currentTotp(secret, clock.now) } });
   };
-  const login = async (username: string, password = PASSWORD) => {
-    const r = await attemptLogin(username, password, accounts[username]?.secret ?? 'AAAAAAAAAAAAAAAA');
+  const login = async (username: string, password = PASSWORD, opts: ClientOptions = {}) => {
+    const r = await attemptLogin(username, password, accounts[username]?.secret ?? 'AAAAAAAAAAAAAAAA', opts);
     if (r.status !== 201) throw new Error(`login ${username}: ${r.status} ${r.text}`);
     return r.body.token;
   };
@@ -114,7 +144,7 @@ export async function buildWorld(root: string, options: { https?: boolean; moreD
     return (await service.audit.query({ limit: 10_000 })).filter((e) => e.body.requestId === requestId);
   };
   return {
-    service, server, url, ...(ca !== undefined && { ca }), routes, patientA, patientB, accounts, clock, http: request, attemptLogin, login, auditOf,
+    service, dataDir, keyEnv, server, url, ...(ca !== undefined && { ca }), routes, patientA, patientB, accounts, clock, http: request, attemptLogin, login, auditOf,
     close: async () => {
       await server.close(1000);
       await service.close();
@@ -123,7 +153,7 @@ export async function buildWorld(root: string, options: { https?: boolean; moreD
 }
 
 /** A world built before the suite's tests (mocha `before`) and removed after them. */
-export function worldForSuite(options: { https?: boolean } = {}): { readonly w: World } {
+export function worldForSuite(options: WorldOptions = {}): { readonly w: World } {
   let dir: { path: string; remove: () => Promise<void> } | undefined;
   let world: World | undefined;
   before(async () => {

@@ -212,8 +212,11 @@ describe('vault service over HTTP', function () {
     const wrong = await attempt('relative', 'wrong-Password-123');
     assert.equal(unknown.status, 401);
     assert.equal(unknown.body.detail, wrong.body.detail);
-    for (let i = 0; i < 5; i++) await attempt('relative', 'wrong-Password-123');
-    await assert.rejects(w.login('relative'), /401/, 'locked, even with the right password and code');
+    for (let i = 0; i < 4; i++) {
+      w.clock.now += 10_000; // past the doubling wait after each failure (1, 2, 4, 8 s)
+      assert.equal((await attempt('relative', 'wrong-Password-123')).status, 401);
+    }
+    await assert.rejects(w.login('relative'), /429/, 'this client is locked out, even with the right password and code');
     const lockouts = await w.service.audit.query({ actorId: w.accounts.relative!.accountId, limit: 100 });
     assert.ok(lockouts.some((e) => e.body.action === 'lockout'));
     assert.ok(lockouts.some((e) => e.body.action === 'login' && e.body.decision === 'failure' && e.body.reason === 'bad_password'));
@@ -239,20 +242,27 @@ describe('vault service over HTTP', function () {
   });
 
   it('every route that touches patient data decides through authorize(): a caller with no rights is refused and audited', async () => {
-    const sample: Record<string, string> = { id: w.patientA, accountId: w.accounts.clin_a!.accountId };
+    const sample: Record<string, string> = { id: w.patientA, accountId: w.accounts.clin_a!.accountId, directiveId: 'cd_0000000000000001', proposalId: 'pp_0000000000000000' };
     const bodies: Record<string, unknown> = {
+      'POST /v1/patients/:id/consents': { directive: { kind: 'clinical_use', decision: 'deny' } },
+      'POST /v1/patients/:id/consents/:directiveId': { replaces: 1, directive: { kind: 'clinical_use', decision: 'deny' } },
+      'POST /v1/patients/:id/consents/:directiveId/revoke': { replaces: 1 },
       'POST /v1/patients': { mrn: 'MRN-Z-9', givenName: 'Z', familyName: 'Z', birthDate: '2000-01-01', sex: 'unknown', zip: '12345', conditions: [] },
       'PATCH /v1/patients/:id': { zip: '12345' },
       'POST /v1/patients/:id/break-glass': { reason: 'testing the route table' },
       'POST /v1/patients/:id/enrolments': { role: 'proxy', evidence: 'testing the route table' },
       'POST /v1/patients/:id/accounts/:accountId/reset': { credentials: 'both' },
+      'POST /v1/policy/explain': { subject: { accountId: w.accounts.clin_a!.accountId }, patientId: w.patientA, resource: 'variants', action: 'read', purpose: 'treatment' },
     };
+    // routes that name the patient in the query, or take a file: what a caller would send
+    const queries: Record<string, string> = { 'GET /v1/patients': '?mrn=MRN-A-0001', 'POST /v1/ingests': '?patient=MRN-A-0001&sample=NA00001', 'GET /v1/patients/:id/released-findings': '?releasePurpose=claims' };
+    const files: Record<string, { body: string; headers: Record<string, string> }> = { 'POST /v1/ingests': { body: '##fileformat=VCFv4.2\n', headers: { 'content-type': 'text/vcf' } } };
     const patientRoutes = w.routes.filter((r) => r.route.touchesPatientData);
     assert.ok(patientRoutes.length >= 10);
     for (const { route, fullPath } of patientRoutes) {
       const key = `${route.method.toUpperCase()} ${fullPath}`;
       const path = fullPath.replace(/^\/v1/, '').replace(/:([A-Za-z]+)/g, (_m, name: string) => sample[name] ?? 'x');
-      const r = await http(`${w.url}${path}`, { method: route.method.toUpperCase(), token: tokens.relative ?? (await w.login('researcher')), ...(bodies[key] ? { body: bodies[key] } : {}) });
+      const r = await http(`${w.url}${path}${queries[key] ?? ''}`, { method: route.method.toUpperCase(), token: tokens.relative ?? (await w.login('researcher')), ...(bodies[key] ? { body: bodies[key] } : {}), ...files[key] });
       assert.ok(r.status === 404 || r.status === 403, `${key} answered ${r.status}`);
       const entries = await auditDecisions(r.headers.get('x-request-id')!);
       assert.ok(entries.some((e) => e.body.decision === 'deny'), `${key} must be decided by authorize() and audited`);

@@ -7,6 +7,7 @@ import type { VaultService } from '../../vault/service/open-service.ts';
 import { issuePatientEnrolment, redeemEnrolment } from '../../vault/service/enrolments.ts';
 import { internalRequest } from '../../vault/service/patient-access.ts';
 import type { PatientEnrolmentBody } from '../../schemas/enrolment.ts';
+import type { InsurerType } from '../../schemas/consent/release-authorization.ts';
 
 export interface EnrolledAccount {
   accountId: string;
@@ -16,14 +17,15 @@ export interface EnrolledAccount {
 }
 
 async function redeemAs(service: VaultService, username: string, code: string, password: string): Promise<EnrolledAccount> {
-  const result = await redeemEnrolment(service, { username, code, newPassword: password }, 'test-setup');
+  const result = await redeemEnrolment(service, { username, code, newPassword: password }, { requestId: 'test-setup' });
   if (!result.ok || !result.totp) throw new Error(`enrolment of ${username} refused${result.ok ? '' : `: ${result.reason}`}`);
   return { accountId: result.principal.accountId, username: result.principal.username, secret: result.totp.secret };
 }
 
-/** A staff member: created by the host (as the first admin is), then enrolled with `password`. */
-export async function enrolStaff(service: VaultService, username: string, roles: Role[], password: string): Promise<EnrolledAccount> {
-  const { enrolment } = await service.identity.createAccount({ username, roles, kind: 'human' }, HOST_ACTOR);
+/** A staff member: created by the host (as the first admin is), then enrolled with `password`. An insurer is a life insurer unless `insurerType` says otherwise. */
+export async function enrolStaff(service: VaultService, username: string, roles: Role[], password: string, insurerType?: InsurerType): Promise<EnrolledAccount> {
+  const type = roles.includes('insurer') ? { insurerType: insurerType ?? 'life' } : {};
+  const { enrolment } = await service.identity.createAccount({ username, roles, kind: 'human', ...type }, HOST_ACTOR);
   return redeemAs(service, username, enrolment!.code, password);
 }
 

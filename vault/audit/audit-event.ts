@@ -42,6 +42,12 @@ export interface AuditEvent {
   targetId?: string | null;
   /** sizes of what was answered or written, e.g. { rows: 12 } */
   counts?: Record<string, number>;
+  // What an authorization decision rested on, so it can be replayed under another policy
+  // version. Optional: entries written before policy versions existed lack them.
+  /** the access policy version that decided */
+  policyVersion?: number | null;
+  /** every relationship fact the decision was taken on (care_team, break_glass, self, clinical_use, the proxy permissions...) */
+  relations?: Record<string, boolean>;
 }
 
 export const AUDIT_DECISIONS = ['permit', 'deny', 'success', 'failure'] as const;
@@ -53,6 +59,7 @@ const line = (max: number) => z.string().max(max, `must be at most ${max} charac
 
 const sourceAddress = z.string().max(64).refine((value) => isIP(value) !== 0, 'must be an IP address');
 const route = z.string().regex(/^[A-Z][A-Z-]{2,15} \/[A-Za-z0-9_/:.{}-]{0,200}$/, 'must be a method and a route pattern');
+const relations = z.record(code, z.boolean()).refine((value) => Object.keys(value).length <= 32, 'must hold at most 32 facts');
 const counts = z.record(code, z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)).refine((value) => Object.keys(value).length <= 16, 'must hold at most 16 counts');
 
 export const AuditEventSchema = z.strictObject({
@@ -76,6 +83,8 @@ export const AuditEventSchema = z.strictObject({
   command: code.nullable().optional(),
   targetId: id.nullable().optional(),
   counts: counts.optional(),
+  policyVersion: z.number().int().min(1).max(1_000_000_000).nullable().optional(),
+  relations: relations.optional(),
 });
 
 export class AuditEventError extends Error {

@@ -7,6 +7,8 @@ import type { AuditEvent } from './audit-event.ts';
 export interface AuditFilter {
   patientId?: string;
   actorId?: string;
+  /** entries of actors holding this role (e.g. every insurer's requests, for the ethics board) */
+  actorRole?: string;
   decision?: string;
   flagged?: boolean;
   resource?: string;
@@ -107,6 +109,7 @@ export class AuditIndex {
       if (atMs < from || atMs > to) continue;
       if (filter.patientId !== undefined && e.patientId !== filter.patientId) continue;
       if (filter.actorId !== undefined && e.actorId !== filter.actorId) continue;
+      if (filter.actorRole !== undefined && !e.actorRoles.includes(filter.actorRole)) continue;
       if (filter.decision !== undefined && e.decision !== filter.decision) continue;
       if (filter.resource !== undefined && e.resource !== filter.resource) continue;
       if (filter.flagged !== undefined && (e.flagged ?? false) !== filter.flagged) continue;
@@ -125,6 +128,15 @@ export class AuditIndex {
       const { entry } = list[i]!;
       if (scope.patientId !== undefined && entry.body.patientId !== scope.patientId) continue;
       if (scope.actorId !== undefined && entry.body.actorId !== scope.actorId) continue;
+      yield entry;
+    }
+  }
+
+  /** Every entry stamped at or after `fromMs`, newest first (entries are stamped in seq order). */
+  *newestSince(fromMs: number): Generator<LogEntry<AuditEvent>> {
+    for (let i = this.all.length - 1; i >= 0; i--) {
+      const { entry, atMs } = this.all[i]!;
+      if (atMs < fromMs) return;
       yield entry;
     }
   }

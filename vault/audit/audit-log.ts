@@ -101,6 +101,11 @@ export class AuditLog {
     return this.index.newestFirst(scope, atOrBefore);
   }
 
+  /** Every entry stamped at or after `fromMs`, newest first: for replays over a recent window. */
+  newestSince(fromMs: number): Iterable<LogEntry<AuditEvent>> {
+    return this.index.newestSince(fromMs);
+  }
+
   /** Number of recorded events. */
   get length(): number {
     return this.log.length;

@@ -1,8 +1,8 @@
 // Shared plumbing for CLI commands: typed flags, config parsing, opening the vault.
 import { loadConfig } from '../config/load-config.ts';
 import type { Config } from '../../schemas/config.ts';
-import { resolveMasterKey } from '../crypto/resolve-master-key.ts';
-import { Vault } from '../store/vault.ts';
+import { masterKeyFinder, resolveMasterKey } from '../crypto/resolve-master-key.ts';
+import { Vault, readVaultInfo } from '../store/vault.ts';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -29,6 +29,8 @@ export interface CommandIo {
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
   isTty: boolean;
+  /** asks a person at the terminal and returns the line typed; absent when stdin or stderr is not a terminal */
+  ask?: (question: string) => Promise<string>;
   /** asks the person at the terminal without echo; absent when nobody is there to answer */
   askHidden?: (question: string) => Promise<string>;
 }
@@ -72,9 +74,11 @@ export function configFrom(flags: Flags, env: NodeJS.ProcessEnv): Config {
   return loadConfig(fromFlags, env);
 }
 
+/** Opens the vault for `fn`. Nothing is locked meanwhile: a write commits under the writer lock, so the service may be serving. */
 export async function withVault<T>(config: Config, write: boolean, fn: (vault: Vault) => Promise<T>): Promise<T> {
+  await readVaultInfo(config.dataDir); // "not a vault" before "no master key"
   const kek = await resolveMasterKey(config);
-  const vault = await Vault.open(config.dataDir, kek, { write });
+  const vault = await Vault.open(config.dataDir, kek, { write, findKey: masterKeyFinder(config) });
   try {
     return await fn(vault);
   } finally {

@@ -21,7 +21,8 @@ export class ClinicalStore {
   private readonly records = new Map<string, PatientRecord>();
   private readonly history = new Map<string, PatientRecord[]>();
   private readonly careTeam = new Set<string>();
-  private readonly proxies = new Set<string>();
+  /** proxy links by (account, patient), with when each was made */
+  private readonly proxies = new Map<string, string>();
   private readonly relatives = new Map<string, RelativeRelationship>();
   private readonly grants: BreakGlassGrant[] = [];
 
@@ -50,7 +51,7 @@ export class ClinicalStore {
         this.careTeam.delete(pairKey(e.userId, e.patientId));
         break;
       case 'proxy.linked':
-        this.proxies.add(pairKey(e.userId, e.patientId));
+        this.proxies.set(pairKey(e.userId, e.patientId), entry.at);
         break;
       case 'proxy.unlinked':
         this.proxies.delete(pairKey(e.userId, e.patientId));
@@ -125,6 +126,16 @@ export class ClinicalStore {
 
   isProxyFor(userId: string, patientId: string): boolean {
     return this.proxies.has(pairKey(userId, patientId));
+  }
+
+  /** The patient's proxy links (made by enrolment, or by an admin in older vaults), with when each was made. */
+  proxyLinks(patientId: string): { patientId: string; userId: string; linkedAt: string }[] {
+    const links: { patientId: string; userId: string; linkedAt: string }[] = [];
+    for (const [key, linkedAt] of this.proxies) {
+      const [userId, linkedPatient] = key.split('\u0000') as [string, string];
+      if (linkedPatient === patientId) links.push({ patientId, userId, linkedAt });
+    }
+    return links;
   }
 
   /** How the account's holder is related to the patient, if they are a recorded relative. */

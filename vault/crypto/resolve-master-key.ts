@@ -1,5 +1,6 @@
 // Finds the master key for a vault: GENOVAULT_MASTER_KEY, else the key file (given, or the
-// default beside the data directory). Finishes a rotation that a crash interrupted.
+// default beside the data directory). Finishes a rotation that a crash interrupted, and finds the
+// new key of a rotation another process made while this one had the vault open.
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Config } from '../../schemas/config.ts';
@@ -13,6 +14,7 @@ import {
   type MasterKey,
 } from './master-key.ts';
 import { readManifestHeader } from '../store/vault-manifest.ts';
+import { VaultLockedError, withWriterLock } from '../store/vault-lock.ts';
 
 /** Default key file: beside the data directory, never inside it, so a copy of the data holds no key. */
 export function defaultKeyFilePath(dataDir: string): string {
@@ -40,9 +42,39 @@ export async function resolveMasterKey(config: Pick<Config, 'dataDir' | 'masterK
   return readMasterKeyFile(path);
 }
 
+/**
+ * A staged key left beside the key file: promoted if the manifest is sealed under it, else
+ * discarded. Only under the writer lock, never waiting for it: a rotation holds the lock from
+ * staging to promotion, so a staged key seen while another process holds it may be in use.
+ */
 async function finishInterruptedRotation(dataDir: string, path: string): Promise<void> {
-  const staged = await readMasterKeyFile(pendingKeyPath(path));
-  const { header } = await readManifestHeader(dataDir);
-  if (header.kekFingerprint === staged.fingerprint) await promoteStagedMasterKey(path);
-  else await discardStagedMasterKey(path);
+  try {
+    await withWriterLock(dataDir, async () => {
+      if (!(await exists(pendingKeyPath(path)))) return;
+      const staged = await readMasterKeyFile(pendingKeyPath(path));
+      const { header } = await readManifestHeader(dataDir);
+      if (header.kekFingerprint === staged.fingerprint) await promoteStagedMasterKey(path);
+      else await discardStagedMasterKey(path);
+    }, { waitMs: 0 });
+  } catch (err) {
+    if (!(err instanceof VaultLockedError)) throw err;
+  }
+}
+
+/**
+ * Where a process that has the vault open looks for the master key after another process rotated
+ * it: the key file, or the key staged beside it (between the rotation's commit and its last step).
+ * A key given in GENOVAULT_MASTER_KEY cannot change under a running process: none is found.
+ */
+export function masterKeyFinder(config: Pick<Config, 'dataDir' | 'masterKey' | 'masterKeyFile'>): (fingerprint: string) => Promise<MasterKey | null> {
+  return async (fingerprint) => {
+    if (config.masterKey) return null;
+    const path = keyFilePathOf(config);
+    // the staged key first: a rotation finishing meanwhile moves it onto the key file, read next
+    for (const candidate of [pendingKeyPath(path), path]) {
+      const key = await readMasterKeyFile(candidate).catch(() => null);
+      if (key?.fingerprint === fingerprint) return key;
+    }
+    return null;
+  };
 }

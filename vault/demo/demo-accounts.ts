@@ -79,10 +79,10 @@ const NOTES: Record<DemoRole, string> = {
   proxy: "legal proxy of another patient: sees that patient's record",
   relative: "the focus patient's sibling; refused everything until the patient shares a result",
   researcher: 'no patient-level access (cohorts come through the research gateway)',
-  ethics_board: 'reviews audit events and break-glass grants',
-  privacy_officer: 'reviews flagged audit events (break-glass, patient-linked accounts)',
+  ethics_board: 'reviews audit events and break-glass grants; approves or rejects policy changes (GET /v1/policy)',
+  privacy_officer: 'reviews flagged audit events (break-glass, patient-linked accounts); proposes policy changes',
   insurer: 'refused everything until a patient approves a release',
-  auditor: 'reads audit events',
+  auditor: 'reads audit events and the access policy; asks for explanations (POST /v1/policy/explain)',
 };
 
 /** Patient ids as the catalog assigned them at ingest (MRN → id). */
@@ -114,14 +114,15 @@ async function createEhrService(service: VaultService): Promise<DemoAccount> {
 async function redeemAsThePerson(service: VaultService, role: DemoRole, code: string): Promise<DemoAccount> {
   const username = demoUsername(role);
   const password = demoPassword(role);
-  const result = await redeemEnrolment(service, { username, code, newPassword: password }, DEMO_REQUEST);
+  const result = await redeemEnrolment(service, { username, code, newPassword: password }, { requestId: DEMO_REQUEST });
   if (!result.ok || !result.totp) throw new Error(`demo enrolment of ${role} failed`);
   return { role, username, accountId: result.principal.accountId, password, totpSecret: result.totp.secret, note: NOTES[role] };
 }
 
 /** A staff member: the host creates the account, which yields only an enrolment code. */
 async function enrolStaff(service: VaultService, role: DemoRole): Promise<DemoAccount> {
-  const { account, enrolment } = await service.identity.createAccount({ username: demoUsername(role), roles: [role], kind: 'human' }, HOST_ACTOR);
+  // the demo insurer is a life insurer (an insurer's type is fixed when its account is made)
+  const { account, enrolment } = await service.identity.createAccount({ username: demoUsername(role), roles: [role], kind: 'human', ...(role === 'insurer' ? { insurerType: 'life' } : {}) }, HOST_ACTOR);
   await recordOutcome(service.audit, { requestId: DEMO_REQUEST, actor: HOST_ACTOR, action: 'user.create', resource: 'account', decision: 'success', reason: account.accountId });
   return redeemAsThePerson(service, role, enrolment!.code);
 }

@@ -89,6 +89,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     say();
     say(`Demo ready in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
     if (options.serve) await serveUntilInterrupted(service);
+    else say(`Not served (--no-serve). To serve it: npx genovault serve --data-dir ${dataDir}   (its key file ${keyFile} is found beside it)`);
   } finally {
     await service.close();
   }

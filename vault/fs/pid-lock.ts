@@ -20,7 +20,8 @@ export interface PidLockOptions {
   waitMs?: number;
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this pid runs (one of another user's counts). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document, generated from the same route tables and zod schemas that the
 // router validates with, so the documentation cannot drift from what the service accepts.
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
 import type { ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../../schemas/http/problem.ts';
 import type { MountedRoute } from './mount-routes.ts';
@@ -29,11 +30,16 @@ function standardProblems(route: Route): Record<string, ResponseConfig> {
     500: problem('unexpected server error; the body is generic and the details are in the log'),
   };
   if (route.auth === 'session') out[401] = problem('no valid session');
-  if (route.request?.body) {
+  if (route.request?.body || route.streamedBody) {
     out[413] = problem('the body is larger than this route accepts');
-    out[415] = problem('the body is not application/json');
+    out[415] = problem(route.streamedBody ? `the body is not one of ${route.streamedBody.contentTypes.join(', ')}` : 'the body is not application/json');
   }
   return out;
+}
+
+function streamedBodyConfig(spec: NonNullable<Route['streamedBody']>) {
+  const schema = z.string().describe('the bytes of the file');
+  return { required: true, description: spec.description, content: Object.fromEntries(spec.contentTypes.map((type) => [type, { schema }])) };
 }
 
 function routeConfig({ route, fullPath }: MountedRoute): RouteConfig {
@@ -57,6 +63,7 @@ function routeConfig({ route, fullPath }: MountedRoute): RouteConfig {
       ...(request?.params ? { params: request.params } : {}),
       ...(request?.query ? { query: request.query } : {}),
       ...(request?.body ? { body: { required: true, content: { 'application/json': { schema: request.body } } } } : {}),
+      ...(route.streamedBody ? { body: streamedBodyConfig(route.streamedBody) } : {}),
     },
     responses,
   };

@@ -28,6 +28,11 @@ export interface RouteDefinition<R extends RequestSchemas = RequestSchemas> {
   request?: R;
   /** largest accepted JSON body; the app default (64 KiB) when absent */
   bodyLimitBytes?: number;
+  /**
+   * A body the handler reads itself, as it arrives (an uploaded VCF), instead of a JSON body parsed
+   * before it: the media types it accepts, for the OpenAPI document. The handler enforces its limit.
+   */
+  streamedBody?: { contentTypes: readonly string[]; description: string };
   responses: Record<number, ResponseSpec>;
   auth: AuthMode;
   /** true when the handler reads or writes anything about a patient: it must go through authorize() */
@@ -67,6 +72,7 @@ function checkRoute(route: Route): void {
     throw new Error(`route ${where}: path parameters [${inPath.join(', ')}] differ from params schema [${inSchema.join(', ')}]`);
   }
   if (Object.keys(route.responses).length === 0) throw new Error(`route ${where}: declare at least one response`);
+  if (route.streamedBody && route.request?.body) throw new Error(`route ${where}: a body is either streamed or parsed, not both`);
   checkPatientParam(route, where, inPath);
 }
 

@@ -3,6 +3,7 @@
 // (In memory they are wrapped in Secret at once.) `at` is the service clock, in ISO 8601.
 import type { PatientLinkRole, RelativeRelationship } from '../../schemas/enrolment.ts';
 import type { AccountKind, Role } from './roles.ts';
+import type { InsurerType } from '../../schemas/consent/release-authorization.ts';
 
 interface Attributed {
   accountId: string;
@@ -56,6 +57,8 @@ export type AccountEvent =
       username: string;
       kind: AccountKind;
       roles: Role[];
+      /** an insurer's kind, fixed when its account is made */
+      insurerType?: InsurerType;
       /** older vaults only: patient accounts now come from a patient enrolment */
       patientId?: string;
       /** older vaults only: people now set their own password by enrolment */
@@ -68,10 +71,14 @@ export type AccountEvent =
   /** a new secret, pending until a code from it is confirmed */
   | (Attributed & { type: 'totp.enrolled'; secret: string })
   | (Attributed & { type: 'totp.confirmed'; step: number })
+  /** written by versions that counted failures in this log; replayed as nothing (the login throttle counts now) */
   | { type: 'login.failed'; accountId: string; at: string; lockedUntil?: string }
-  /** resets the failure count; records the TOTP step used so it is never accepted again */
+  /** records the TOTP step used so it is never accepted again */
   | { type: 'login.succeeded'; accountId: string; at: string; totpStep?: number }
-  | (Attributed & { type: 'api_token.issued'; tokenId: string; tokenHash: string; label: string })
+  /** `expiresAt` is absent only in logs written before tokens expired (see AccountStore) */
+  | (Attributed & { type: 'api_token.issued'; tokenId: string; tokenHash: string; label: string; expiresAt?: string })
+  /** a replacement for `tokenId`, which now expires at `oldExpiresAt` (the overlap) */
+  | (Attributed & { type: 'api_token.rotated'; tokenId: string; oldExpiresAt: string; newTokenId: string; tokenHash: string; label: string; expiresAt: string })
   | (Attributed & { type: 'api_token.revoked'; tokenId: string })
   | EnrolmentEvent;
 

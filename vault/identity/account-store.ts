@@ -5,6 +5,7 @@ import type { AccountEvent, EnrolmentEvent } from './account-events.ts';
 import { EnrolmentBook } from './enrolment-book.ts';
 import { IdentityError } from './identity-errors.ts';
 import type { AccountKind, Role } from './roles.ts';
+import type { InsurerType } from '../../schemas/consent/release-authorization.ts';
 import { Secret } from './secret.ts';
 
 /** The log id the account log is opened with (it is bound into every sealed entry). */
@@ -16,6 +17,8 @@ export interface AccountState {
   kind: AccountKind;
   roles: Role[];
   patientId?: string;
+  /** an insurer's kind (health plan, life...), fixed at creation */
+  insurerType?: InsurerType;
   passwordHash?: Secret;
   /** the confirmed TOTP secret (base32) */
   totpSecret?: Secret;
@@ -23,9 +26,6 @@ export interface AccountState {
   pendingTotpSecret?: Secret;
   /** the last TOTP step accepted; codes of this step or earlier are refused */
   lastTotpStep: number;
-  failedLogins: number;
-  /** epoch ms until which logins are refused */
-  lockedUntil?: number;
   disabled: boolean;
   createdAt: string;
   createdBy: string;
@@ -37,7 +37,22 @@ export interface ApiTokenState {
   tokenHash: Secret;
   label: string;
   issuedAt: string;
+  /** epoch ms; the token is refused from then on */
+  expiresAt: number;
   revoked: boolean;
+  revokedAt?: string;
+  /** the token that replaced this one at a rotation */
+  replacedBy?: string;
+  /** the token this one replaced */
+  rotatedFrom?: string;
+}
+
+export interface AccountStoreOptions {
+  /**
+   * The lifetime of a token issued before tokens carried an expiry: it expires this long after
+   * it was issued, as a token issued today without an explicit lifetime would.
+   */
+  legacyTokenLifetimeMs: number;
 }
 
 /** The account, or the not-found error every account operation answers with. */
@@ -51,11 +66,6 @@ function isEnrolmentEvent(e: AccountEvent): e is EnrolmentEvent {
   return e.type === 'enrolment.issued' || e.type === 'enrolment.failed' || e.type === 'enrolment.redeemed';
 }
 
-/** Failures that still count at `atMs`: a lock that has run out starts the count afresh. */
-export function countingFailures(account: AccountState, atMs: number): number {
-  return account.lockedUntil !== undefined && account.lockedUntil <= atMs ? 0 : account.failedLogins;
-}
-
 export class AccountStore {
   private readonly accounts = new Map<string, AccountState>();
   private readonly idByUsername = new Map<string, string>();
@@ -63,10 +73,13 @@ export class AccountStore {
   private readonly tokenIdByHash = new Map<string, string>();
   readonly enrolments = new EnrolmentBook();
 
-  private constructor(private readonly log: SealedAppendLog<AccountEvent>) {}
+  private constructor(
+    private readonly log: SealedAppendLog<AccountEvent>,
+    private readonly options: AccountStoreOptions,
+  ) {}
 
-  static async open(log: SealedAppendLog<AccountEvent>): Promise<AccountStore> {
-    const store = new AccountStore(log);
+  static async open(log: SealedAppendLog<AccountEvent>, options: AccountStoreOptions): Promise<AccountStore> {
+    const store = new AccountStore(log, options);
     for await (const entry of log.entries()) store.apply(entry);
     return store;
   }
@@ -102,15 +115,15 @@ export class AccountStore {
     return [...this.tokens.values()].filter((token) => token.accountId === accountId);
   }
 
-  private addAccount(fields: Pick<AccountState, 'accountId' | 'username' | 'kind' | 'roles' | 'patientId' | 'createdAt' | 'createdBy'>): AccountState {
+  private addAccount(fields: Pick<AccountState, 'accountId' | 'username' | 'kind' | 'roles' | 'patientId' | 'insurerType' | 'createdAt' | 'createdBy'>): AccountState {
     const account: AccountState = {
       accountId: fields.accountId,
       username: fields.username,
       kind: fields.kind,
       roles: [...fields.roles],
       ...(fields.patientId !== undefined && { patientId: fields.patientId }),
+      ...(fields.insurerType !== undefined && { insurerType: fields.insurerType }),
       lastTotpStep: -1,
-      failedLogins: 0,
       disabled: false,
       createdAt: fields.createdAt,
       createdBy: fields.createdBy,
@@ -132,20 +145,33 @@ export class AccountStore {
       return;
     }
     if (e.type === 'api_token.issued') {
-      this.tokens.set(e.tokenId, {
-        tokenId: e.tokenId,
+      const expiresAt = e.expiresAt === undefined ? Date.parse(e.at) + this.options.legacyTokenLifetimeMs : Date.parse(e.expiresAt);
+      this.addToken({ tokenId: e.tokenId, accountId: e.accountId, tokenHash: new Secret(e.tokenHash), label: e.label, issuedAt: e.at, expiresAt, revoked: false });
+      return;
+    }
+    if (e.type === 'api_token.rotated') {
+      const old = this.tokens.get(e.tokenId);
+      if (old) Object.assign(old, { expiresAt: Date.parse(e.oldExpiresAt), replacedBy: e.newTokenId });
+      this.addToken({
+        tokenId: e.newTokenId,
         accountId: e.accountId,
         tokenHash: new Secret(e.tokenHash),
         label: e.label,
         issuedAt: e.at,
+        expiresAt: Date.parse(e.expiresAt),
         revoked: false,
+        rotatedFrom: e.tokenId,
       });
-      this.tokenIdByHash.set(e.tokenHash, e.tokenId);
       return;
     }
     const account = this.accounts.get(e.accountId);
     if (!account) return; // an event for an account this log never created: nothing to apply it to
     this.applyToAccount(account, e);
+  }
+
+  private addToken(token: ApiTokenState): void {
+    this.tokens.set(token.tokenId, token);
+    this.tokenIdByHash.set(token.tokenHash.reveal(), token.tokenId);
   }
 
   /** Issuing for an existing account clears what the redemption will set; redeeming sets it. */
@@ -168,18 +194,13 @@ export class AccountStore {
     if (!account) return;
     if (e.passwordHash !== undefined) account.passwordHash = new Secret(e.passwordHash);
     if (e.totpSecret !== undefined) account.pendingTotpSecret = new Secret(e.totpSecret);
-    account.failedLogins = 0; // the person has just proven themselves with the code
-    delete account.lockedUntil;
+    // the login throttle forgets this name's failures and locks (IdentityService), in memory
   }
 
-  private applyToAccount(account: AccountState, e: Exclude<AccountEvent, { type: 'account.created' | 'api_token.issued' } | EnrolmentEvent>): void {
+  private applyToAccount(account: AccountState, e: Exclude<AccountEvent, { type: 'account.created' | 'api_token.issued' | 'api_token.rotated' } | EnrolmentEvent>): void {
     switch (e.type) {
       case 'account.password_changed':
         account.passwordHash = new Secret(e.passwordHash);
-        if (e.reason === 'set') {
-          account.failedLogins = 0; // a reset by an admin is also how a locked account is released
-          delete account.lockedUntil;
-        }
         break;
       case 'account.roles_changed':
         account.roles = [...e.roles];
@@ -189,8 +210,6 @@ export class AccountStore {
         break;
       case 'account.enabled':
         account.disabled = false;
-        account.failedLogins = 0;
-        delete account.lockedUntil;
         break;
       case 'totp.enrolled':
         account.pendingTotpSecret = new Secret(e.secret);
@@ -201,18 +220,13 @@ export class AccountStore {
         account.lastTotpStep = Math.max(account.lastTotpStep, e.step);
         break;
       case 'login.failed':
-        account.failedLogins = countingFailures(account, Date.parse(e.at)) + 1;
-        if (e.lockedUntil !== undefined) account.lockedUntil = Date.parse(e.lockedUntil);
-        else if (account.lockedUntil !== undefined && account.lockedUntil <= Date.parse(e.at)) delete account.lockedUntil;
-        break;
+        break; // failures and locks are the login throttle's, in memory; older logs' counts no longer apply
       case 'login.succeeded':
-        account.failedLogins = 0;
-        delete account.lockedUntil;
         if (e.totpStep !== undefined) account.lastTotpStep = Math.max(account.lastTotpStep, e.totpStep);
         break;
       case 'api_token.revoked': {
         const token = this.tokens.get(e.tokenId);
-        if (token) token.revoked = true;
+        if (token && !token.revoked) Object.assign(token, { revoked: true, revokedAt: e.at });
         break;
       }
     }

@@ -1,8 +1,10 @@
 // The two outward views of an account: the principal (who is calling) and the summary (what an
 // admin may list). Neither carries a hash or a secret.
 import type { AccountState, AccountStore } from './account-store.ts';
+import { summarizeApiToken, type ApiTokenSummary } from './api-tokens.ts';
 import type { Principal } from './principal.ts';
 import type { AccountKind, Role } from './roles.ts';
+import type { InsurerType } from '../../schemas/consent/release-authorization.ts';
 
 /** What may be shown about an account: no hashes, no secrets. */
 export interface AccountSummary {
@@ -11,14 +13,16 @@ export interface AccountSummary {
   kind: AccountKind;
   roles: Role[];
   patientId?: string;
+  insurerType?: InsurerType;
   disabled: boolean;
+  /** some client is locked out of it, or it is at its hourly failure limit (login-throttle.ts) */
   locked: boolean;
   totp: 'none' | 'pending' | 'confirmed';
   /** an enrolment code (new account or reset) waits to be redeemed */
   enrolmentPending: boolean;
   createdAt: string;
   createdBy: string;
-  apiTokens: { tokenId: string; label: string; issuedAt: string; revoked: boolean }[];
+  apiTokens: ApiTokenSummary[];
 }
 
 export function principalOf(account: AccountState): Principal {
@@ -28,18 +32,19 @@ export function principalOf(account: AccountState): Principal {
     kind: account.kind,
     roles: [...account.roles],
     ...(account.patientId !== undefined && { patientId: account.patientId }),
+    ...(account.insurerType !== undefined && { insurerType: account.insurerType }),
   };
 }
 
-export function summarizeAccount(store: AccountStore, nowMs: number, account: AccountState): AccountSummary {
+export function summarizeAccount(store: AccountStore, nowMs: number, account: AccountState, locked: boolean): AccountSummary {
   return {
     ...principalOf(account),
     disabled: account.disabled,
-    locked: account.lockedUntil !== undefined && account.lockedUntil > nowMs,
+    locked,
     totp: account.totpSecret ? 'confirmed' : account.pendingTotpSecret ? 'pending' : 'none',
     enrolmentPending: store.enrolments.unspent().some((e) => e.accountId === account.accountId && e.expiresAtMs > nowMs),
     createdAt: account.createdAt,
     createdBy: account.createdBy,
-    apiTokens: store.apiTokensOf(account.accountId).map(({ tokenId, label, issuedAt, revoked }) => ({ tokenId, label, issuedAt, revoked })),
+    apiTokens: store.apiTokensOf(account.accountId).map((token) => summarizeApiToken(token, nowMs)),
   };
 }

@@ -1,6 +1,7 @@
 // Checks on account input that do not need the store: username shape, role sets, patient link.
 import { IdentityError, invalid } from './identity-errors.ts';
 import type { AccountKind, Role } from './roles.ts';
+import { INSURER_TYPES, type InsurerType } from '../../schemas/consent/release-authorization.ts';
 import { ACCOUNT_KINDS, PERSONAL_ROLES, isRole } from './roles.ts';
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
@@ -51,6 +52,21 @@ export function checkRoles(roles: readonly string[], kind: AccountKind): Role[] 
     if (personal) throw invalid('invalid_roles', 'roles', `a service account cannot hold the role ${personal}`);
   }
   return [...seen];
+}
+
+/**
+ * An insurer's account records what kind of insurer it is (health plan, life, disability,
+ * long-term care), set by whoever creates it: a release decision reads it from here, never from
+ * the request, so a health plan cannot pass itself off as another kind to underwrite.
+ */
+export function checkInsurerType(roles: readonly Role[], insurerType: string | undefined): InsurerType | undefined {
+  if (roles.includes('insurer')) {
+    if (insurerType === undefined) throw invalid('insurer_type_required', 'insurerType', 'an insurer account records its insurer type');
+    if (!(INSURER_TYPES as readonly string[]).includes(insurerType)) throw invalid('insurer_type_required', 'insurerType', `insurerType must be one of ${INSURER_TYPES.join(', ')}`);
+    return insurerType as InsurerType;
+  }
+  if (insurerType !== undefined) throw invalid('insurer_type_not_allowed', 'insurerType', 'only an insurer account has an insurer type');
+  return undefined;
 }
 
 /** A patient account names the patient it is; no other account may. */

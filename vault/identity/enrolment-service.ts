@@ -14,12 +14,14 @@ import type { EnrolmentState } from './enrolment-book.ts';
 import { enrolmentStatus } from './enrolment-book.ts';
 import { IdentityError, invalid } from './identity-errors.ts';
 import type { KeyedMutex } from './keyed-mutex.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 import type { ScryptParams } from './password-hash.ts';
 import { hashPassword } from './password-hash.ts';
 import { assertPasswordPolicy } from './password-policy.ts';
 import type { Actor, Principal } from './principal.ts';
 import { actorIdOf } from './principal.ts';
 import type { SessionStore } from './session-store.ts';
+import { throttleRefusal, type LoginRefusal } from './throttled-login.ts';
 import { newTotpSecret, otpauthUri } from './totp.ts';
 import { randomId } from '../store/ids.ts';
 
@@ -27,11 +29,14 @@ export const DEFAULT_ENROLMENT_TTL_MS = 72 * 3_600_000;
 export const DEFAULT_MAX_ENROLMENT_ATTEMPTS = 5;
 /** The only thing a client is told about a refused code, whatever the reason. */
 export const ENROLMENT_FAILED_MESSAGE = 'the enrolment code is not valid: it may be mistyped, expired or already used';
+export const ENROLMENT_THROTTLED_MESSAGE = 'too many attempts from this client; try again after the time in Retry-After';
 
 export interface EnrolmentContext {
   store: AccountStore;
   sessions: SessionStore;
   locks: KeyedMutex;
+  /** redemptions count against a client's per-minute attempts; a redemption forgets the name's failed logins */
+  throttle: Pick<LoginThrottle, 'admitClient' | 'unlock'>;
   now: () => number;
   scrypt: ScryptParams;
   ttlMs: number;
@@ -171,8 +176,17 @@ export class EnrolmentService {
     });
   }
 
-  /** Redeems a code. A refusal says one thing to the client; its reason is for the audit log. */
-  async redeem(input: RedeemInput): Promise<EnrolmentSuccess | EnrolmentFailure> {
+  /**
+   * Redeems a code. A refusal says one thing to the client; its reason is for the audit log.
+   * `client` is the network address it came from: one past its per-minute attempts (logins and
+   * redemptions together) is refused before the code is looked at. Callers inside the vault (the
+   * host CLI, the demo) give none and are not throttled.
+   */
+  redeem(input: RedeemInput): Promise<EnrolmentSuccess | EnrolmentFailure>;
+  redeem(input: RedeemInput, client: string | undefined): Promise<EnrolmentSuccess | EnrolmentFailure | LoginRefusal>;
+  async redeem(input: RedeemInput, client?: string): Promise<EnrolmentSuccess | EnrolmentFailure | LoginRefusal> {
+    const throttled = client === undefined ? undefined : this.ctx.throttle.admitClient(client);
+    if (throttled) return throttleRefusal(throttled, ENROLMENT_THROTTLED_MESSAGE);
     const parsed = parseEnrolmentCode(input.code);
     const enrolment = parsed && this.ctx.store.enrolments.get(parsed.enrolmentId);
     if (!parsed || !enrolment) {
@@ -212,6 +226,7 @@ export class EnrolmentService {
       const credentials = await this.newCredentials(enrolment, input.newPassword, account.username);
       await this.ctx.store.append({ type: 'enrolment.redeemed', enrolmentId: enrolment.enrolmentId, accountId, at: new Date(this.ctx.now()).toISOString(), ...credentials });
       this.ctx.sessions.revokeAll(accountId);
+      this.ctx.throttle.unlock(account.username); // the person has just proven themselves with the code
       return this.success(enrolment, account, credentials.totpSecret);
     });
   }
@@ -226,6 +241,7 @@ export class EnrolmentService {
       const accountId = randomId('acc');
       const newAccount = { username, roles: [link.role], ...(link.role === 'patient' && { patientId: link.patientId }) };
       await this.ctx.store.append({ type: 'enrolment.redeemed', enrolmentId: enrolment.enrolmentId, accountId, at: new Date(this.ctx.now()).toISOString(), ...credentials, newAccount });
+      this.ctx.throttle.unlock(username); // failed logins at a name nobody held until now
       return this.success(enrolment, requireAccount(this.ctx.store, accountId), credentials.totpSecret);
     });
   }

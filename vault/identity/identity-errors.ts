@@ -20,6 +20,8 @@ export type IdentityErrorCode =
   | 'current_password_wrong'
   | 'unknown_account'
   | 'unknown_api_token'
+  | 'api_token_inactive'
+  | 'invalid_token_lifetime'
   | 'invalid_label'
   | 'wrong_account_kind'
   | 'totp_not_pending'
@@ -28,7 +30,9 @@ export type IdentityErrorCode =
   | 'patient_linked_account'
   | 'patient_account_exists'
   | 'invalid_enrolment'
-  | 'not_permitted';
+  | 'not_permitted'
+  | 'insurer_type_required'
+  | 'insurer_type_not_allowed';
 
 export class IdentityError extends Error {
   constructor(

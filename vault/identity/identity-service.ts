@@ -7,12 +7,11 @@ import { SealedAppendLog } from '../log/sealed-append-log.ts';
 import type { AccountEvent } from './account-events.ts';
 import type { AccountState } from './account-store.ts';
 import { ACCOUNT_LOG_ID, AccountStore, requireAccount } from './account-store.ts';
-import { checkKind, checkPatientLink, checkRoles, isPatientLinked, normalizeUsername, refusePersonalRoles } from './account-validation.ts';
+import { checkInsurerType, checkKind, checkPatientLink, checkRoles, isPatientLinked, normalizeUsername, refusePersonalRoles } from './account-validation.ts';
 import { IdentityError, invalid } from './identity-errors.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
-import type { LoginContext, LoginCredentials, LoginFailure } from './login-attempt.ts';
-import { attemptLogin, loginFailure } from './login-attempt.ts';
-import { hashToken, isApiToken, newApiToken } from './opaque-token.ts';
+import type { LoginCredentials, LoginFailure } from './login-attempt.ts';
+import { isApiToken } from './opaque-token.ts';
 import type { ScryptParams } from './password-hash.ts';
 import { DEFAULT_SCRYPT_PARAMS, DummyPasswordCheck, hashPassword, verifyPassword } from './password-hash.ts';
 import { assertPasswordPolicy } from './password-policy.ts';
@@ -27,14 +26,24 @@ import type { AccountKind } from './roles.ts';
 import { SessionStore } from './session-store.ts';
 import { matchTotpStep } from './totp.ts';
 import { randomId } from '../store/ids.ts';
+import { LoginThrottle, type LoginThrottleLimits } from './login-throttle.ts';
+import { HashingQueue, type HashingQueueLimits } from './hashing-queue.ts';
+import { LOCAL_CLIENT, throttledLogin, type LoginGate, type LoginRefusal } from './throttled-login.ts';
+import { ApiTokens, DEFAULT_API_TOKEN_POLICY, type ApiTokenPolicy, type ApiTokenSummary, type IssuedApiToken, type TokenRequest } from './api-tokens.ts';
 
 export interface IdentityOptions {
   /** the clock, epoch ms; tests inject one to move time */
   now?: () => number;
-  /** consecutive failures that lock an account (default 5) */
+  /** consecutive failures from one client that lock it out of an account (default 5) */
   maxFailedLogins?: number;
-  /** how long a lock lasts (default 15 min) */
+  /** how long such a lock lasts (default 15 min) */
   lockoutMs?: number;
+  /** the other login limits (login-throttle.ts); maxFailedLogins and lockoutMs win over theirs */
+  throttle?: Partial<LoginThrottleLimits>;
+  /** password hashes logins may run at once, and how many may wait (hashing-queue.ts) */
+  hashing?: Partial<HashingQueueLimits>;
+  /** API token lifetimes and rotation overlap (api-tokens.ts) */
+  apiTokens?: Partial<ApiTokenPolicy>;
   /** cost for new password hashes; older, weaker hashes are upgraded at the next login */
   scrypt?: ScryptParams;
   idleTimeoutMs?: number;
@@ -50,6 +59,8 @@ export interface NewAccount {
   username: string;
   roles: readonly string[];
   kind: AccountKind;
+  /** required for an insurer: health_plan, life, disability or long_term_care */
+  insurerType?: string | undefined;
 }
 
 export interface CreatedAccount {
@@ -58,7 +69,7 @@ export interface CreatedAccount {
   enrolment?: IssuedEnrolment;
 }
 
-export type LoginResult = { ok: true; token: string; expiresAt: string; principal: Principal } | LoginFailure;
+export type LoginResult = { ok: true; token: string; expiresAt: string; principal: Principal } | LoginFailure | LoginRefusal;
 
 /** Opens the account log at `path` with its data key. */
 export function openAccountLog(path: string, key: Uint8Array): Promise<SealedAppendLog<AccountEvent>> {
@@ -71,29 +82,35 @@ export class IdentityService {
   readonly enrolments: EnrolmentService;
   private readonly now: () => number;
   private readonly scrypt: ScryptParams;
-  private readonly loginContext: LoginContext;
   private readonly locks = new KeyedMutex();
+  private readonly throttle: LoginThrottle;
+  private readonly gate: LoginGate;
+  private readonly apiTokens: ApiTokens;
 
   private constructor(
     private readonly store: AccountStore,
     options: IdentityOptions,
+    tokenPolicy: ApiTokenPolicy,
   ) {
     this.now = options.now ?? Date.now;
     this.scrypt = options.scrypt ?? DEFAULT_SCRYPT_PARAMS;
     this.sessions = new SessionStore({ now: this.now, ...pick(options, 'idleTimeoutMs', 'absoluteLifetimeMs') });
-    const policy = { maxFailedLogins: options.maxFailedLogins ?? 5, lockoutMs: options.lockoutMs ?? 15 * 60_000, scrypt: this.scrypt };
-    if (!Number.isInteger(policy.maxFailedLogins) || policy.maxFailedLogins < 1) throw new RangeError('maxFailedLogins must be a positive integer');
-    this.loginContext = { store, policy, now: this.now, dummy: new DummyPasswordCheck(this.scrypt) };
+    const lockout = { ...pick(options, 'lockoutMs'), ...(options.maxFailedLogins !== undefined && { lockoutThreshold: options.maxFailedLogins }) };
+    this.throttle = new LoginThrottle({ ...options.throttle, ...lockout }, this.now);
+    const context = { store, policy: { scrypt: this.scrypt }, now: this.now, dummy: new DummyPasswordCheck(this.scrypt) };
+    this.gate = { throttle: this.throttle, hashing: new HashingQueue(options.hashing), context, locks: this.locks };
+    this.apiTokens = new ApiTokens(store, this.locks, this.now, tokenPolicy);
     const maxAttempts = options.maxEnrolmentAttempts ?? DEFAULT_MAX_ENROLMENT_ATTEMPTS;
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError('maxEnrolmentAttempts must be a positive integer');
     const ttlMs = options.enrolmentTtlMs ?? DEFAULT_ENROLMENT_TTL_MS;
     if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError('enrolmentTtlMs must be a positive number of milliseconds');
-    this.enrolments = new EnrolmentService({ store, sessions: this.sessions, locks: this.locks, now: this.now, scrypt: this.scrypt, ttlMs, maxAttempts });
+    this.enrolments = new EnrolmentService({ store, sessions: this.sessions, locks: this.locks, throttle: this.throttle, now: this.now, scrypt: this.scrypt, ttlMs, maxAttempts });
   }
 
   /** Replays `log` into the account state. The service does not own the log: the caller closes it. */
   static async open(log: SealedAppendLog<AccountEvent>, options: IdentityOptions = {}): Promise<IdentityService> {
-    return new IdentityService(await AccountStore.open(log), options);
+    const tokenPolicy = { ...DEFAULT_API_TOKEN_POLICY, ...options.apiTokens };
+    return new IdentityService(await AccountStore.open(log, { legacyTokenLifetimeMs: tokenPolicy.lifetimeMs }), options, tokenPolicy);
   }
 
   /**
@@ -106,12 +123,13 @@ export class IdentityService {
     const kind = checkKind(input.kind);
     const roles = checkRoles(input.roles, kind);
     refusePersonalRoles(roles);
+    const insurerType = checkInsurerType(roles, input.insurerType);
     return this.locks.run(`username:${username}`, async () => {
       if (this.store.findByUsername(username)) throw new IdentityError('username_taken', 'conflict', 'that username is taken', 'username');
       const accountId = randomId('acc');
-      await this.store.append({ type: 'account.created', accountId, actorId: actorIdOf(actor), at: this.isoNow(), username, kind, roles });
+      await this.store.append({ type: 'account.created', accountId, actorId: actorIdOf(actor), at: this.isoNow(), username, kind, roles, ...(insurerType ? { insurerType } : {}) });
       const enrolment = kind === 'human' ? await this.enrolments.issueForNewAccount(accountId, actor) : undefined;
-      return { account: summarizeAccount(this.store, this.now(), this.account(accountId)), ...(enrolment && { enrolment }) };
+      return { account: this.summary(this.account(accountId)), ...(enrolment && { enrolment }) };
     });
   }
 
@@ -128,6 +146,7 @@ export class IdentityService {
       const passwordHash = await hashPassword(change.newPassword, this.scrypt);
       await this.store.append({ type: 'account.password_changed', accountId, actorId: actorIdOf(actor), at: this.isoNow(), passwordHash, reason: 'set' });
       this.sessions.revokeAll(accountId);
+      this.throttle.unlock(account.username);
     });
   }
 
@@ -141,8 +160,10 @@ export class IdentityService {
       if (isPatientLinked(account)) throw new IdentityError('patient_linked_account', 'forbidden', 'the roles of an account linked to a patient do not change');
       refusePersonalRoles(checked);
       checkPatientLink(checked, account.patientId);
+      // the insurer type is fixed at creation: an account made without one never becomes an insurer
+      if (checked.includes('insurer') && account.insurerType === undefined) throw invalid('insurer_type_required', 'roles', 'an insurer account is created with its insurer type');
       await this.store.append({ type: 'account.roles_changed', accountId, actorId: actorIdOf(actor), at: this.isoNow(), roles: checked });
-      return summarizeAccount(this.store, this.now(), account);
+      return this.summary(account);
     });
   }
 
@@ -157,13 +178,20 @@ export class IdentityService {
     });
   }
 
-  /** Re-enables an account; also clears a lockout. */
+  /** Re-enables an account (its unexpired, unrevoked API tokens work again); also clears its login throttling. */
   async enableAccount(accountId: string, actor: Actor): Promise<void> {
     requireAdmin(this.store, actor);
     await this.locks.run(accountId, async () => {
-      this.account(accountId);
+      const account = this.account(accountId);
       await this.store.append({ type: 'account.enabled', accountId, actorId: actorIdOf(actor), at: this.isoNow() });
+      this.throttle.unlock(account.username);
     });
+  }
+
+  /** Forgets every failed login and lock against the account, from every client (they live in memory only). */
+  unlockAccount(accountId: string, actor: Actor): void {
+    requireAdmin(this.store, actor);
+    this.throttle.unlock(this.account(accountId).username);
   }
 
   /** Confirms a pending secret with a current code (a login with it confirms it as well). */
@@ -178,45 +206,32 @@ export class IdentityService {
     });
   }
 
-  /** A new API token for a service account: the token is returned once, only its hash is kept. */
-  async issueApiToken(accountId: string, label: string, actor: Actor): Promise<{ tokenId: string; token: string }> {
-    requireAdmin(this.store, actor);
-    if (!/^[\w .:-]{1,64}$/.test(label)) throw invalid('invalid_label', 'label', 'label must be 1-64 letters, digits, spaces or _ . : -');
-    return this.locks.run(accountId, async () => {
-      const account = this.account(accountId);
-      if (account.kind !== 'service') throw invalid('wrong_account_kind', 'accountId', 'API tokens are for service accounts');
-      const token = newApiToken();
-      const tokenId = randomId('tok');
-      await this.store.append({ type: 'api_token.issued', accountId, actorId: actorIdOf(actor), at: this.isoNow(), tokenId, tokenHash: hashToken(token), label });
-      return { tokenId, token };
-    });
+  /** A new API token for a service account, with an expiry: the token is returned once, only its hash is kept. */
+  issueApiToken(accountId: string, request: string | TokenRequest, actor: Actor): Promise<IssuedApiToken> {
+    return this.apiTokens.issue(accountId, typeof request === 'string' ? { label: request } : request, actor);
   }
 
-  async revokeApiToken(tokenId: string, actor: Actor): Promise<void> {
-    requireAdmin(this.store, actor);
-    const token = this.store.apiToken(tokenId);
-    if (!token) throw new IdentityError('unknown_api_token', 'not_found', 'no such API token', 'tokenId');
-    await this.locks.run(token.accountId, () =>
-      this.store.append({ type: 'api_token.revoked', accountId: token.accountId, actorId: actorIdOf(actor), at: this.isoNow(), tokenId }),
-    );
+  /** A replacement for an active token; the old one works on for the rotation overlap. */
+  rotateApiToken(accountId: string, tokenId: string, request: Omit<TokenRequest, 'label'>, actor: Actor): Promise<IssuedApiToken & { previousExpiresAt: string }> {
+    return this.apiTokens.rotate(accountId, tokenId, request, actor);
   }
 
-  /** Password + TOTP login. On failure the client sees only `message`; `reason` is for the audit log. */
-  async login(credentials: LoginCredentials): Promise<LoginResult> {
-    let username: string;
-    try {
-      username = normalizeUsername(credentials.username);
-    } catch {
-      username = '';
-    }
-    const found = username ? this.store.findByUsername(username) : undefined;
-    if (!found) {
-      await this.loginContext.dummy.run(credentials.password);
-      return loginFailure('unknown_user');
-    }
-    const outcome = await this.locks.run(found.accountId, () => attemptLogin(this.loginContext, found, credentials));
+  revokeApiToken(tokenId: string, actor: Actor, accountId?: string): Promise<void> {
+    return this.apiTokens.revoke(tokenId, actor, accountId);
+  }
+
+  listApiTokens(accountId: string, actor: Actor): ApiTokenSummary[] {
+    return this.apiTokens.list(accountId, actor);
+  }
+
+  /**
+   * Password + TOTP login from `client` (its network address, for throttling). On failure the
+   * client sees only `message`; `reason` is for the audit log.
+   */
+  async login(credentials: LoginCredentials, client: string = LOCAL_CLIENT): Promise<LoginResult> {
+    const outcome = await throttledLogin(this.gate, credentials, client);
     if (!outcome.ok) return outcome;
-    const principal = principalOf(found);
+    const principal = principalOf(outcome.account);
     const session = this.sessions.create(principal);
     return { ok: true, token: session.token, expiresAt: new Date(session.expiresAt).toISOString(), principal };
   }
@@ -229,8 +244,8 @@ export class IdentityService {
   /** The principal behind a session token or an API token, fresh from the account state; null if none. */
   authenticateToken(token: string): Principal | null {
     if (isApiToken(token)) {
-      const record = this.store.apiTokenByHash(hashToken(token));
-      const account = record && !record.revoked ? this.store.get(record.accountId) : undefined;
+      const record = this.apiTokens.find(token);
+      const account = record ? this.store.get(record.accountId) : undefined;
       return account && !account.disabled ? principalOf(account) : null;
     }
     const session = this.sessions.authenticate(token);
@@ -244,12 +259,16 @@ export class IdentityService {
   }
 
   listAccounts(): AccountSummary[] {
-    return this.store.list().map((account) => summarizeAccount(this.store, this.now(), account));
+    return this.store.list().map((account) => this.summary(account));
   }
 
   getAccount(accountId: string): AccountSummary | undefined {
     const account = this.store.get(accountId);
-    return account && summarizeAccount(this.store, this.now(), account);
+    return account && this.summary(account);
+  }
+
+  private summary(account: AccountState): AccountSummary {
+    return summarizeAccount(this.store, this.now(), account, this.throttle.isLocked(account.username));
   }
 
   private account(accountId: string): AccountState {

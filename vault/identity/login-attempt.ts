@@ -1,8 +1,9 @@
-// One password + TOTP login attempt against one account: the checks in a fixed order, the
-// failure count and lockout, TOTP replay protection. Whatever fails, the caller shows one
-// message; the structured reason is for the audit log only.
+// One password + TOTP login attempt against one account: the checks in a fixed order and TOTP
+// replay protection. Failures are counted, and clients locked out, by the login throttle
+// (login-throttle.ts), before and after this; the caller runs it in a slot of the bounded
+// hashing queue (throttled-login.ts). Whatever fails, the caller shows one message; the
+// structured reason is for the audit log only.
 import type { AccountState, AccountStore } from './account-store.ts';
-import { countingFailures } from './account-store.ts';
 import type { DummyPasswordCheck, ScryptParams } from './password-hash.ts';
 import { hashPassword, needsRehash, verifyPassword } from './password-hash.ts';
 import { requiresTotp } from './roles.ts';
@@ -14,7 +15,6 @@ export const LOGIN_FAILED_MESSAGE = 'invalid credentials or account locked';
 export type LoginFailureReason =
   | 'unknown_user'
   | 'bad_password'
-  | 'locked'
   | 'disabled'
   | 'service_account' // services authenticate with API tokens, never passwords
   | 'totp_not_enrolled'
@@ -29,10 +29,10 @@ export interface LoginFailure {
   message: typeof LOGIN_FAILED_MESSAGE;
   /** the account the username named, when it exists (for the audit log) */
   accountId?: string;
-  /** ISO time the account stays locked until, when it is locked */
-  lockedUntil?: string;
-  /** true when this very attempt locked the account (audit it as a lockout) */
+  /** true when this very attempt locked its client out of the account (audit it as a lockout) */
   lockedNow: boolean;
+  /** true when this very attempt brought the account to its hourly failure limit (audit it) */
+  accountLimitReachedNow: boolean;
 }
 
 export interface LoginCredentials {
@@ -42,8 +42,6 @@ export interface LoginCredentials {
 }
 
 export interface LoginPolicy {
-  maxFailedLogins: number;
-  lockoutMs: number;
   scrypt: ScryptParams;
 }
 
@@ -54,68 +52,53 @@ export interface LoginContext {
   now: () => number;
 }
 
-export function loginFailure(reason: LoginFailureReason, accountId?: string, lockedUntil?: number, lockedNow = false): LoginFailure {
-  return {
-    ok: false,
-    reason,
-    message: LOGIN_FAILED_MESSAGE,
-    ...(accountId !== undefined && { accountId }),
-    ...(lockedUntil !== undefined && { lockedUntil: new Date(lockedUntil).toISOString() }),
-    lockedNow,
-  };
+export function loginFailure(reason: LoginFailureReason, accountId?: string): LoginFailure {
+  return { ok: false, reason, message: LOGIN_FAILED_MESSAGE, ...(accountId !== undefined && { accountId }), lockedNow: false, accountLimitReachedNow: false };
 }
 
-async function recordFailure(ctx: LoginContext, account: AccountState, reason: LoginFailureReason, now: number): Promise<LoginFailure> {
-  const failures = countingFailures(account, now) + 1;
-  const lockedUntil = failures >= ctx.policy.maxFailedLogins ? now + ctx.policy.lockoutMs : undefined;
-  await ctx.store.append({
-    type: 'login.failed',
-    accountId: account.accountId,
-    at: new Date(now).toISOString(),
-    ...(lockedUntil !== undefined && { lockedUntil: new Date(lockedUntil).toISOString() }),
-  });
-  return loginFailure(reason, account.accountId, lockedUntil, lockedUntil !== undefined);
+/** Whether a failure counts towards throttling: an account without TOTP is not the caller's doing. */
+export function countsAsFailure(reason: LoginFailureReason): boolean {
+  return reason !== 'totp_not_enrolled';
 }
 
 /** The refusals that come before the password is looked at; each still spends a dummy hash. */
-function refusalBeforePassword(account: AccountState, now: number): LoginFailure | undefined {
+function refusalBeforePassword(account: AccountState): LoginFailure | undefined {
   if (account.disabled) return loginFailure('disabled', account.accountId);
   if (account.kind === 'service') return loginFailure('service_account', account.accountId);
-  if (account.lockedUntil !== undefined && account.lockedUntil > now) return loginFailure('locked', account.accountId, account.lockedUntil);
   if (!account.passwordHash) return loginFailure('bad_password', account.accountId);
   return undefined;
 }
 
-type TotpCheck = { ok: true; step?: number; confirmsPending: boolean } | { ok: false; reason: LoginFailureReason; counts: boolean };
+type TotpCheck = { ok: true; step?: number; confirmsPending: boolean } | { ok: false; reason: LoginFailureReason };
 
 function checkTotp(account: AccountState, code: string | undefined, now: number): TotpCheck {
   if (!requiresTotp(account.kind, account.roles)) return { ok: true, confirmsPending: false };
   const secret = account.totpSecret ?? account.pendingTotpSecret;
-  // Not the caller's fault, so it does not count towards lockout; an admin must enrol a secret.
-  if (!secret) return { ok: false, reason: 'totp_not_enrolled', counts: false };
-  if (code === undefined || code === '') return { ok: false, reason: 'totp_missing', counts: true };
+  // Not the caller's fault, so it does not count towards throttling (countsAsFailure); an admin must enrol a secret.
+  if (!secret) return { ok: false, reason: 'totp_not_enrolled' };
+  if (code === undefined || code === '') return { ok: false, reason: 'totp_missing' };
   const step = matchTotpStep(secret.reveal(), code, now);
-  if (step === undefined) return { ok: false, reason: 'bad_totp', counts: true };
-  if (step <= account.lastTotpStep) return { ok: false, reason: 'totp_replayed', counts: true };
+  if (step === undefined) return { ok: false, reason: 'bad_totp' };
+  if (step <= account.lastTotpStep) return { ok: false, reason: 'totp_replayed' };
   return { ok: true, step, confirmsPending: account.totpSecret === undefined };
 }
 
 /**
- * Checks `credentials` against `account` and records the outcome durably. The caller holds the
- * account's lock, so counts and TOTP steps cannot race.
+ * Checks `credentials` against `account` and records a success durably. The caller holds the
+ * account's lock, so TOTP steps cannot race.
  */
 export async function attemptLogin(ctx: LoginContext, account: AccountState, credentials: LoginCredentials): Promise<LoginFailure | { ok: true }> {
-  const now = ctx.now();
-  const early = refusalBeforePassword(account, now);
+  const early = refusalBeforePassword(account);
   if (early) {
     await ctx.dummy.run(credentials.password);
     return early;
   }
   const passwordHash = account.passwordHash!.reveal();
-  if (!(await verifyPassword(credentials.password, passwordHash))) return recordFailure(ctx, account, 'bad_password', now);
+  if (!(await verifyPassword(credentials.password, passwordHash))) return loginFailure('bad_password', account.accountId);
 
+  const now = ctx.now();
   const totp = checkTotp(account, credentials.totp, now);
-  if (!totp.ok) return totp.counts ? recordFailure(ctx, account, totp.reason, now) : loginFailure(totp.reason, account.accountId);
+  if (!totp.ok) return loginFailure(totp.reason, account.accountId);
 
   const at = new Date(now).toISOString();
   if (totp.confirmsPending && totp.step !== undefined) {

@@ -1,18 +1,21 @@
 // Ingest: stream the VCF through the validator and seal each chromosome as it completes (one
 // allele table per chromosome for the batch, one calls partition per sample and chromosome),
 // then commit everything with one manifest swap. A bad file aborts the change, which removes
-// every file it wrote: the vault is left exactly as it was.
+// every file it wrote: the vault is left exactly as it was. So does a file whose samples are
+// already stored (same bytes, same sample column).
 import { basename } from 'node:path';
 import { parseWorkers, streamVcf, readTargetsBed, type ReadVcfOptions } from './vcf/read-vcf.ts';
-import { VcfFormatError } from './vcf/vcf-format-error.ts';
+import { sourceName, type VcfSource } from './vcf/byte-source.ts';
 import { CoverageAssembler } from './vcf/coverage-assembler.ts';
 import type { VcfHeader } from './vcf/vcf-header.ts';
 import type { Coverage } from './call-columns.ts';
-import { mapSamples, SampleMappingError, type MappingRequest } from './sample-mapping.ts';
+import { mapSamples, type MappingRequest } from './sample-mapping.ts';
+import { readFailure } from './input-errors.ts';
+import { refuseDuplicates, refuseDuplicatesEarly } from './duplicate-check.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { inlineEncoder, WorkerEncoder, type CallsEncoder } from './calls-encoder.ts';
 import { encodeCoverage } from '../store/coverage-codec.ts';
-import { decideBuild, IngestBuildError } from './ingest-build.ts';
+import { decideBuild } from './ingest-build.ts';
 import { SourceContigs } from './source-contigs.ts';
 import type { GenomeBuildName } from '../../schemas/genome-build.ts';
 import type { Vault } from '../store/vault.ts';
@@ -20,8 +23,12 @@ import type { VaultChange } from '../store/vault-change.ts';
 import { IndexChange } from '../store/research-index/index-change.ts';
 import { IngestIndex } from '../store/research-index/ingest-index.ts';
 
+export { IngestInputError, DuplicateIngestError } from './input-errors.ts';
+
 export interface IngestOptions extends MappingRequest {
   targets?: string;
+  /** read the file in strict mode (the conformance suite's rules, no tolerated deviations) */
+  strict?: boolean;
   /** the reference build, when the header does not name one (a header that names another is refused) */
   build?: GenomeBuildName;
   workers?: number;
@@ -36,24 +43,9 @@ export interface IngestReport {
   /** the reference build the samples were recorded under */
   build: GenomeBuildName;
   samples: { sampleId: string; patientId: string; name: string; calls: number; partitions: number; coverage: Coverage['source'] }[];
+  /** sample columns of the file that were not stored (not in the --map, or not the --sample chosen) */
+  skipped: string[];
   warnings: string[];
-}
-
-export class IngestInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'IngestInputError';
-  }
-}
-
-/** Non-VCF failures (missing file, broken compression) named by the file, like VCF errors are. */
-function readFailure(file: string, err: unknown): Error {
-  if (err instanceof VcfFormatError || err instanceof SampleMappingError || err instanceof IngestBuildError) return err;
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new IngestInputError(`${basename(file)}: no such file`);
-  if (code === 'EACCES' || code === 'EISDIR') return new IngestInputError(`${basename(file)}: cannot be read (${code})`);
-  const detail = err instanceof Error && /^[\w ,.'-]{1,80}$/.test(err.message) ? err.message : 'unreadable data';
-  return new IngestInputError(`${basename(file)}: not a readable VCF (plain, gzip or BGZF): ${detail}`);
 }
 
 interface StoredSample {
@@ -64,15 +56,14 @@ interface StoredSample {
 }
 
 /** The samples of this file that are ingested, registered in the change (patients by MRN). */
-function registerSamples(change: VaultChange, header: VcfHeader, request: MappingRequest, build: GenomeBuildName): StoredSample[] {
-  const mapping = mapSamples(header.samples, request);
+function registerSamples(change: VaultChange, header: VcfHeader, mapping: ReadonlyMap<string, string>, sourceFile: string, build: GenomeBuildName): StoredSample[] {
   const stored: StoredSample[] = [];
   header.samples.forEach((name, column) => {
     const mrn = mapping.get(name);
     if (mrn === undefined) return;
     const patientId = change.patientIdFor(mrn);
     const sampleId = change.addSample({
-      patientId, name, build, fileformat: header.fileformat, ingestedAt: new Date().toISOString(), sourceSha256: '',
+      patientId, name, build, fileformat: header.fileformat, ingestedAt: new Date().toISOString(), sourceFile, sourceSha256: '',
       coverage: { source: 'assumed_wgs', partitionId: null, intervals: 0 },
     });
     stored.push({ column, sampleId, patientId, name });
@@ -80,18 +71,21 @@ function registerSamples(change: VaultChange, header: VcfHeader, request: Mappin
   return stored;
 }
 
-export async function ingestVcf(vault: Vault, file: string, options: IngestOptions): Promise<IngestReport> {
+/** `input`: a file path, or a stream with a name (an upload, read as it arrives). */
+export async function ingestVcf(vault: Vault, input: VcfSource, options: IngestOptions): Promise<IngestReport> {
+  const file = sourceName(input);
   const targets = options.targets ? await readTargetsBed(options.targets) : null;
   // decided once here, for the parse workers and the encoder alike
-  const workers = await parseWorkers(file, options.workers).catch((err: unknown) => {
+  const workers = await parseWorkers(input, options.workers).catch((err: unknown) => {
     throw readFailure(file, err);
   });
-  const readOptions: ReadVcfOptions = { workers };
+  const readOptions: ReadVcfOptions = { workers, strict: options.strict ?? false };
   if (options.chunkBytes !== undefined) readOptions.chunkBytes = options.chunkBytes;
   if (options.onProgress) readOptions.onProgress = options.onProgress;
   const change = vault.beginChange();
   const batchId = change.addBatch();
   let stored: StoredSample[] = [];
+  let sampleNames: string[] = [];
   let writer: BatchWriter | null = null;
   let index: IngestIndex | null = null;
   let coverage: CoverageAssembler | null = null;
@@ -100,10 +94,14 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
   let build: GenomeBuildName | null = null;
   const contigs = new SourceContigs();
   try {
-    const summary = await streamVcf(file, {
-      begin: (header) => {
+    const summary = await streamVcf(input, {
+      begin: async (header) => {
+        sampleNames = header.samples;
         build = decideBuild(basename(file), header, options.build);
-        stored = registerSamples(change, header, options, build);
+        const mapping = mapSamples(header.samples, options);
+        // an upload is hashed as it arrives and checked once read (below); a file can be checked first
+        if (typeof input === 'string') await refuseDuplicatesEarly(vault.catalog.data, input, [...mapping.keys()]);
+        stored = registerSamples(change, header, mapping, basename(file), build);
         const ids: (string | null)[] = header.samples.map(() => null);
         for (const s of stored) ids[s.column] = s.sampleId;
         // a file parsed on worker threads is encoded on one too
@@ -125,12 +123,16 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
       // a failure to write or encode is the vault's, not the file's: not reported as bad input
       throw err === writeFailure ? err : readFailure(file, err);
     });
+    refuseDuplicates(vault.catalog.data, file, summary.sourceSha256, stored.map((sample) => sample.name));
     const batch = writer as BatchWriter | null;
     // set by begin(), which runs before any record (TypeScript does not follow the callback)
     const recorded = build as GenomeBuildName | null;
     if (!recorded) throw new Error('ingest: the header was never read');
     if (batch) await batch.finish();
-    const report: IngestReport = { records: summary.records, bytesRead: summary.bytesRead, build: recorded, samples: [], warnings: summary.warnings };
+    const kept = new Set(stored.map((sample) => sample.name));
+    const report: IngestReport = {
+      records: summary.records, bytesRead: summary.bytesRead, build: recorded, samples: [], skipped: sampleNames.filter((name) => !kept.has(name)), warnings: summary.warnings,
+    };
     // every sample's coverage in one pack, each segment sealed with its sample's key
     const coverages = stored.map((sample) => {
       const found = (coverage)?.of(sample.column) ?? { source: 'assumed_wgs' as const, intervals: [] };
@@ -159,6 +161,8 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
       await indexed.finish();
     }
     await vault.commit(change);
+    // a patient this file named may have been registered by another process while it was read
+    for (const sample of report.samples) sample.patientId = change.committedPatientId(sample.patientId);
     return report;
   } catch (err) {
     await change.abort();

@@ -4,12 +4,13 @@
 // that concerns a patient-linked account is flagged for the privacy officer and ethics board.
 import type { PatientEnrolmentBody } from '../../schemas/enrolment.ts';
 import type { EnrolmentFailure, EnrolmentSuccess, IssuedEnrolment, RedeemInput } from '../identity/enrolment-service.ts';
+import { isLoginRefusal, type LoginRefusal } from '../identity/throttled-login.ts';
 import type { Principal } from '../identity/principal.ts';
 import { parseEnrolmentCode } from '../identity/enrolment-code.ts';
 import { IdentityError } from '../identity/identity-errors.ts';
-import { auditedStep, recordOutcome } from './audit-outcome.ts';
+import { auditedStep, recordOutcome, type AuditOrigin } from './audit-outcome.ts';
 import { mapIdentityErrors } from './identity-errors-http.ts';
-import { withPatientAccess, type AuditedRequest } from './patient-access.ts';
+import { requestOrigin, withPatientAccess, type AuditedRequest } from './patient-access.ts';
 import type { VaultService } from './open-service.ts';
 
 /** What redemption needs: it runs on the host too, where no query engine is open. */
@@ -22,7 +23,7 @@ export async function issuePatientEnrolment(service: VaultService, principal: Pr
     mapIdentityErrors(() =>
       auditedStep(
         service.audit,
-        { requestId: request.requestId, actor: principal, action: 'enrolment.issue', resource: 'patient_account', patientId, flagged: true },
+        { ...requestOrigin(request), actor: principal, action: 'enrolment.issue', resource: 'patient_account', patientId, flagged: true },
         () => service.identity.enrolments.issuePatientEnrolment({ patientId, ...body }, principal),
         (issued) => `${issued.enrolmentId} ${body.role}`,
       ),
@@ -34,20 +35,23 @@ export async function issuePatientEnrolment(service: VaultService, principal: Pr
  * Redeems a code. A refusal is audited with its reason (and a code voided by this attempt as
  * well); the caller answers it with one message. Input the rules refuse (a weak password, a
  * taken username) throws an identity error naming the field and leaves the code unspent.
+ * `client` (the network address, over HTTP) is throttled with its logins; a throttled attempt
+ * is returned unaudited, for the caller to answer (refuseThrottled audits it).
  */
-export async function redeemEnrolment(parts: EnrolmentParts, input: RedeemInput, requestId: string | null): Promise<EnrolmentSuccess | EnrolmentFailure> {
+export async function redeemEnrolment(parts: EnrolmentParts, input: RedeemInput, origin: AuditOrigin, client?: string): Promise<EnrolmentSuccess | EnrolmentFailure | LoginRefusal> {
   const enrolmentId = parseEnrolmentCode(input.code)?.enrolmentId;
-  let result: EnrolmentSuccess | EnrolmentFailure;
+  let result: EnrolmentSuccess | EnrolmentFailure | LoginRefusal;
   try {
-    result = await parts.identity.enrolments.redeem(input);
+    result = await parts.identity.enrolments.redeem(input, client);
   } catch (err) {
     if (err instanceof IdentityError) {
-      await recordOutcome(parts.audit, { requestId, actor: null, action: 'enrolment.redeem', resource: 'account', decision: 'failure', reason: `${err.code} ${enrolmentId ?? ''}`.trim() });
+      await recordOutcome(parts.audit, { ...origin, actor: null, action: 'enrolment.redeem', resource: 'account', decision: 'failure', reason: `${err.code} ${enrolmentId ?? ''}`.trim() });
     }
     throw err;
   }
+  if (isLoginRefusal(result)) return result;
   if (!result.ok) {
-    const about = { requestId, actor: null, resource: result.patientId ? 'patient_account' : 'account', patientId: result.patientId ?? null, flagged: result.patientId !== undefined };
+    const about = { ...origin, actor: null, resource: result.patientId ? 'patient_account' : 'account', patientId: result.patientId ?? null, flagged: result.patientId !== undefined };
     await recordOutcome(parts.audit, { ...about, actor: result.accountId ? { accountId: result.accountId, roles: [] } : null, action: 'enrolment.redeem', decision: 'failure', reason: `${result.reason} ${result.enrolmentId ?? ''}`.trim() });
     if (result.voidedNow) await recordOutcome(parts.audit, { ...about, action: 'enrolment.void', decision: 'success', reason: `too_many_attempts ${result.enrolmentId ?? ''}`.trim() });
     return result;
@@ -58,7 +62,7 @@ export async function redeemEnrolment(parts: EnrolmentParts, input: RedeemInput,
     await parts.clinical.linkRelative(link.patientId, principal.accountId, principal.accountId, link.relationship, { enrolmentId: result.enrolmentId, evidence: link.evidence });
   }
   await recordOutcome(parts.audit, {
-    requestId,
+    ...origin,
     actor: principal,
     action: 'enrolment.redeem',
     resource: result.patientId ? 'patient_account' : 'account',

@@ -10,10 +10,18 @@ import { sessionAuthenticator } from './authenticate.ts';
 import { patientRequestAuditor } from './request-audit.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { accountLifecycleRoutes } from './routes/account-lifecycle.ts';
+import { apiTokenRoutes } from './routes/api-tokens.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { oversightRoutes } from './routes/oversight.ts';
 import { relationshipRoutes } from './routes/relationships.ts';
 import { enrolmentRoutes } from './routes/enrolments.ts';
+import { ingestRoutes } from './routes/ingests.ts';
+import { policyRoutes } from './routes/policy.ts';
+import { variantRoutes } from './routes/variants.ts';
+import { consentRoutes } from './routes/consents.ts';
+import { releasedFindingsRoutes } from './routes/released-findings.ts';
+import { consentOversightRoutes } from './routes/consent-oversight.ts';
 import { loadOrCreateCa, loadOrIssueServerCertificate } from './tls-material.ts';
 
 function healthRoutes(): RouteTable {
@@ -43,10 +51,18 @@ export async function buildVaultApp(service: VaultService, logger: Logger, optio
       healthRoutes(),
       sessionRoutes(service, { secureCookie: options.tls }),
       accountRoutes(service),
+      accountLifecycleRoutes(service),
+      apiTokenRoutes(service),
       patientRoutes(service, { fhirIdKey: fhirIdKey! }),
+      variantRoutes(service, { fhirIdKey: fhirIdKey! }),
+      consentRoutes(service),
+      releasedFindingsRoutes(service),
+      consentOversightRoutes(service),
       relationshipRoutes(service),
       enrolmentRoutes(service),
+      ingestRoutes(service),
       oversightRoutes(service),
+      policyRoutes(service),
     ],
   });
 }
@@ -55,8 +71,10 @@ export async function serveVault(service: VaultService, logger: Logger): Promise
   const { config } = service;
   const tls = !config.plainHttp;
   const { app } = await buildVaultApp(service, logger, { tls });
-  if (!tls) return startServer(app, { host: config.host, port: config.port, logger, plainHttp: true });
+  // a request may take this long to arrive whole: an uploaded VCF of a genome takes minutes
+  const requestTimeoutMs = config.requestTimeoutMinutes * 60_000;
+  if (!tls) return startServer(app, { host: config.host, port: config.port, logger, plainHttp: true, requestTimeoutMs });
   const ca = await loadOrCreateCa(service.vault);
   const server = await loadOrIssueServerCertificate(service.vault, ca, config.tlsHostnames);
-  return startServer(app, { host: config.host, port: config.port, logger, tls: { key: server.privateKeyPem, cert: server.certificatePem, ca: ca.certificatePem, requestClientCert: true } });
+  return startServer(app, { host: config.host, port: config.port, logger, requestTimeoutMs, tls: { key: server.privateKeyPem, cert: server.certificatePem, ca: ca.certificatePem, requestClientCert: true } });
 }

@@ -3,18 +3,25 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { Config } from '../../schemas/config.ts';
-import { resolveMasterKey } from '../crypto/resolve-master-key.ts';
-import { Vault } from '../store/vault.ts';
+import { masterKeyFinder, resolveMasterKey } from '../crypto/resolve-master-key.ts';
+import { Vault, readVaultInfo } from '../store/vault.ts';
 import { openQueries, type PatientQueries } from '../store/patient-queries.ts';
 import { SealedAppendLog } from '../log/sealed-append-log.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { IdentityService, openAccountLog } from '../identity/identity-service.ts';
+import { identityOptionsOf } from './identity-options.ts';
 import { ClinicalStore } from '../clinical/clinical-store.ts';
 import type { ClinicalEvent } from '../clinical/clinical-events.ts';
 import { createAuthorizer, type Authorizer } from '../../consent/policy/authorize.ts';
 import type { RelationshipFacts } from '../../consent/policy/relationship-facts.ts';
+import type { PolicyGovernance } from '../../consent/governance/policy-governance.ts';
+import { openPolicyGovernance } from './policy-log.ts';
+import { ConsentLedger } from '../../consent/ledger/consent-ledger.ts';
+import type { ConsentEvent } from '../../schemas/consent/events.ts';
+import type { ResearchPurpose } from '../../schemas/duo.ts';
+import { consentStateOf, currentResearchConsents, type ConsentParts, type ResearchConsentEntry } from './consent-state.ts';
 
-import { LOG_KEYS, logPath } from '../log/log-files.ts';
+import { CONSENT_LOG_ID, LOG_KEYS, logPath } from '../log/log-files.ts';
 
 export { LOG_KEYS, logPath };
 
@@ -25,10 +32,25 @@ export interface VaultService {
   clinical: ClinicalStore;
   identity: IdentityService;
   audit: AuditLog;
+  /** the consent ledger: every patient's directives, on the sealed consent log */
+  consents: ConsentLedger;
   authorizer: Authorizer;
+  /** the relationship facts authorize() reads, looked up fresh on every call (also for explanations) */
+  facts: RelationshipFacts;
+  /** the policy's versions, proposals and the board's decisions; swaps the authorizer's version on approval */
+  governance: PolicyGovernance;
   now: () => number;
+  /** every patient's research scope in force now (for the research gateway's cohorts) */
+  researchConsents(): ResearchConsentEntry[];
+  /**
+   * The research gateway registers how a research rule learns a project's purpose: the purpose
+   * when the user is a member of that approved project, else null. Until then no research rule applies.
+   */
+  registerResearchPurposes(source: ResearchPurposeSource): void;
   close(): Promise<void>;
 }
+
+export type ResearchPurposeSource = (userId: string, projectId: string) => Promise<ResearchPurpose | null>;
 
 export interface ServiceOptions {
   now?: () => number;
@@ -36,17 +58,20 @@ export interface ServiceOptions {
   scrypt?: { log2N: number; r: number; p: number };
   /** benchmark baseline only: decisions are not written to the audit log */
   unauditedForBenchmark?: boolean;
+  /** tests only: the policy file this release ships, instead of consent/policy/policy.csv */
+  shippedPolicyPath?: string;
 }
 
 export async function openVaultService(config: Config, options: ServiceOptions = {}): Promise<VaultService> {
   const now = options.now ?? Date.now;
-  const vault = await Vault.open(config.dataDir, await resolveMasterKey(config), { write: true });
+  await readVaultInfo(config.dataDir);
+  const vault = await Vault.open(config.dataDir, await resolveMasterKey(config), { write: true, findKey: masterKeyFinder(config) });
   const closers: (() => Promise<void>)[] = [() => vault.close()];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
   };
   try {
-    const [clinicalKey, accountsKey, auditKey] = await vault.namedKeys([LOG_KEYS.clinical, LOG_KEYS.accounts, LOG_KEYS.audit]);
+    const [clinicalKey, accountsKey, auditKey, consentKey, policyKey] = await vault.namedKeys([LOG_KEYS.clinical, LOG_KEYS.accounts, LOG_KEYS.audit, LOG_KEYS.consent, LOG_KEYS.policy]);
     await mkdir(join(config.dataDir, 'logs'), { recursive: true, mode: 0o700 });
     const clinicalLog = await SealedAppendLog.open<ClinicalEvent>(logPath(config.dataDir, 'clinical'), { key: clinicalKey!, logId: 'clinical' });
     closers.push(() => clinicalLog.close());
@@ -54,34 +79,41 @@ export async function openVaultService(config: Config, options: ServiceOptions =
     closers.push(() => accountLog.close());
     const audit = await AuditLog.open(logPath(config.dataDir, 'audit'), { key: auditKey! });
     closers.push(() => audit.close());
+    const consentLog = await SealedAppendLog.open<ConsentEvent>(logPath(config.dataDir, 'consent'), { key: consentKey!, logId: CONSENT_LOG_ID });
+    closers.push(() => consentLog.close());
     const clinical = await ClinicalStore.open(clinicalLog);
-    const identity = await IdentityService.open(accountLog, {
-      now,
-      maxFailedLogins: config.lockoutThreshold,
-      lockoutMs: config.lockoutMinutes * 60_000,
-      idleTimeoutMs: config.sessionIdleMinutes * 60_000,
-      absoluteLifetimeMs: config.sessionAbsoluteHours * 3_600_000,
-      enrolmentTtlMs: config.enrolmentCodeHours * 3_600_000,
-      ...(options.scrypt ? { scrypt: options.scrypt } : {}),
-    });
+    const consents = await ConsentLedger.open(consentLog);
+    const identity = await IdentityService.open(accountLog, { ...identityOptionsOf(config), now, ...(options.scrypt ? { scrypt: options.scrypt } : {}) });
     const queries = await openQueries(vault, config);
     closers.push(() => queries.close());
-    const facts = relationshipFacts(clinical, identity, now);
+    const research: { purposes: ResearchPurposeSource | null } = { purposes: null };
+    const facts = relationshipFacts({ clinical, identity, consents, config, now }, research);
     const sink = options.unauditedForBenchmark ? () => Promise.resolve() : async (event: Parameters<AuditLog['record']>[0]) => void (await audit.record(event));
-    const authorizer = await createAuthorizer({ facts, audit: sink });
-    return { config, vault, queries, clinical, identity, audit, authorizer, now, close: closeAll };
+    const policy = await openPolicyGovernance({ path: logPath(config.dataDir, 'policy'), key: policyKey!, audit, ...(options.shippedPolicyPath !== undefined && { shippedPolicyPath: options.shippedPolicyPath }) });
+    closers.push(policy.close);
+    const { governance } = policy;
+    const authorizer = await createAuthorizer({ facts, audit: sink, policy: governance.activePolicy });
+    governance.attach(authorizer);
+    return {
+      config, vault, queries, clinical, identity, audit, consents, authorizer, facts, governance, now,
+      researchConsents: () => currentResearchConsents(consents),
+      registerResearchPurposes: (source) => void (research.purposes = source),
+      close: closeAll,
+    };
   } catch (err) {
     await closeAll();
     throw err;
   }
 }
 
-/** Relationship facts, read fresh from the clinical and account state on every decision. */
-function relationshipFacts(clinical: ClinicalStore, identity: IdentityService, now: () => number): RelationshipFacts {
+/** Relationship and consent facts, read fresh from the clinical, account and consent state on every decision. */
+function relationshipFacts(parts: ConsentParts & { identity: IdentityService }, research: { purposes: ResearchPurposeSource | null }): RelationshipFacts {
+  const { clinical, identity, now } = parts;
   return {
     isOnCareTeam: (userId, patientId) => Promise.resolve(clinical.isOnCareTeam(userId, patientId)),
     hasActiveBreakGlass: (userId, patientId) => Promise.resolve(clinical.activeBreakGlass(userId, patientId, now()) !== undefined),
     isSelf: (userId, patientId) => Promise.resolve(identity.getAccount(userId)?.patientId === patientId),
-    isProxyFor: (userId, patientId) => Promise.resolve(clinical.isProxyFor(userId, patientId)),
+    consentState: (patientId) => Promise.resolve(consentStateOf(parts, patientId)),
+    researchPurpose: (userId, projectId) => research.purposes?.(userId, projectId) ?? Promise.resolve(null),
   };
 }

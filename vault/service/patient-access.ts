@@ -2,7 +2,10 @@
 // before anything is read), then read. A refusal and an unknown patient look the same (404),
 // so a caller learns nothing about who is in the vault.
 import type { Resource, Action } from '../../consent/policy/vocabulary.ts';
+import type { AccessQualifiers, ConsentBasis } from '../../consent/policy/consent-facts.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
+import { MasterKeyError } from '../crypto/master-key.ts';
+import { VaultLockedError } from '../store/vault-lock.ts';
 import type { HttpState } from '../http/http-context.ts';
 import type { Principal } from '../identity/principal.ts';
 import type { VaultService } from './open-service.ts';
@@ -28,12 +31,16 @@ export interface AccessIntent {
   resource: Resource;
   action: Action;
   purpose: string;
+  /** the release purpose of an insurer or third party, the research project */
+  qualifiers?: AccessQualifiers;
 }
 
 export interface Granted {
   /** the access used a break-glass grant: it is flagged for review */
   breakGlass: boolean;
   rule: string | null;
+  /** the directives (with versions), or the hospital default, the permit rested on */
+  consentBasis: readonly ConsentBasis[];
 }
 
 /** Purpose of use when the caller does not declare one: what their role is for. */
@@ -41,6 +48,10 @@ export function defaultPurpose(principal: Principal): string {
   const roles = principal.roles as readonly string[];
   if (roles.includes('patient') || roles.includes('proxy')) return 'self';
   if (roles.includes('clinician') || roles.includes('genetic_counselor') || roles.includes('ehr_service')) return 'treatment';
+  if (roles.includes('relative')) return 'family';
+  if (roles.includes('insurer')) return 'insurance';
+  if (roles.includes('external_recipient')) return 'disclosure';
+  if (roles.includes('researcher')) return 'research';
   return 'operations';
 }
 
@@ -51,17 +62,41 @@ export async function requireAccess(service: VaultService, principal: Principal,
     if (intent.patientId !== null) throw notFound('no such patient');
     throw new ApiError({ code: 'forbidden', status: 403, title: 'Forbidden', detail: 'the access policy does not permit this' });
   }
-  return { breakGlass: allowed.breakGlass, rule: allowed.rule };
+  return { breakGlass: allowed.breakGlass, rule: allowed.rule, consentBasis: allowed.consentBasis };
 }
 
 /** Decides and audits, and answers the decision instead of throwing (e.g. whether an update may echo the record). */
 export async function mayAccess(service: VaultService, principal: Principal, intent: AccessIntent, request: AuditedRequest): Promise<Granted & { allowed: boolean }> {
+  const subject = { userId: principal.accountId, roles: principal.roles, ...(principal.insurerType !== undefined ? { insurerType: principal.insurerType } : {}) };
   const decision = await service.authorizer.authorize(
-    { subject: { userId: principal.accountId, roles: principal.roles }, patientId: intent.patientId, resource: intent.resource, action: intent.action, purpose: intent.purpose },
+    { subject, patientId: intent.patientId, resource: intent.resource, action: intent.action, purpose: intent.purpose, ...(intent.qualifiers ? { qualifiers: intent.qualifiers } : {}) },
     requestOrigin(request),
   );
   request.auditedDecision = decision.allowed && request.auditedDecision !== 'deny' ? 'permit' : 'deny';
-  return { allowed: decision.allowed, breakGlass: decision.breakGlass, rule: decision.rule };
+  return { allowed: decision.allowed, breakGlass: decision.breakGlass, rule: decision.rule, consentBasis: decision.consentBasis };
+}
+
+/**
+ * The vault as committed now: what another process (a command-line ingest or erasure, a key
+ * rotation) committed is taken in first. A change this process cannot follow (a rotated key it
+ * cannot find) answers 503 rather than serving what may no longer be true.
+ */
+export async function currentVault(service: VaultService): Promise<VaultService['vault']> {
+  try {
+    await service.vault.refresh();
+  } catch (err) {
+    if (!(err instanceof MasterKeyError)) throw err;
+    throw new ApiError({ code: 'vault_key_replaced', status: 503, title: 'Service unavailable', detail: 'the vault was changed under a master key this service does not hold; it must be restarted' });
+  }
+  return service.vault;
+}
+
+/** A commit that waited too long for another change (a large erasure): 503, to be sent again. */
+export function vaultBusyAsUnavailable(err: unknown): never {
+  if (err instanceof VaultLockedError) {
+    throw new ApiError({ code: 'vault_busy', status: 503, title: 'Service unavailable', detail: 'another change to the vault is being committed; send the request again shortly' });
+  }
+  throw err;
 }
 
 /** Authorizes, then runs `read` only if permitted and the patient exists. */
@@ -73,6 +108,25 @@ export async function withPatientAccess<T>(
   read: (granted: Granted) => Promise<T> | T,
 ): Promise<T> {
   const granted = await requireAccess(service, principal, intent, request);
-  if (!service.clinical.get(intent.patientId) && !service.vault.catalog.patient(intent.patientId)) throw notFound('no such patient');
+  await currentVault(service);
+  if (!patientExists(service, intent.patientId)) throw notFound('no such patient');
   return read(granted);
+}
+
+/**
+ * The patient with this MRN, when `intent` (without the patient) is permitted for them. An unknown
+ * MRN and a refusal answer the same 404, and each leaves one audit entry (the refusal, or the
+ * request's outcome), so neither the answer nor its timing tells whether the MRN exists.
+ */
+export async function patientByMrn(service: VaultService, principal: Principal, mrn: string, intent: Omit<AccessIntent, 'patientId'>, request: AuditedRequest): Promise<string> {
+  const vault = await currentVault(service);
+  const patientId = service.clinical.patientIdByMrn(mrn) ?? vault.catalog.patientByMrn(mrn)?.patientId;
+  if (patientId === undefined) throw notFound('no such patient');
+  await requireAccess(service, principal, { ...intent, patientId }, request);
+  return patientId;
+}
+
+/** A patient with a record or with ingested data; asked only after a permit, so it reveals nothing. */
+export function patientExists(service: Pick<VaultService, 'clinical' | 'vault'>, patientId: string): boolean {
+  return service.clinical.get(patientId) !== undefined || service.vault.catalog.patient(patientId) !== undefined;
 }

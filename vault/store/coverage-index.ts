@@ -14,21 +14,41 @@ interface ChromIntervals {
 
 export class SampleCoverage {
   readonly wholeGenome: boolean;
+  /** built per chromosome on first use: a one-gene query needs one of ~25 (an exome BED has ~40k intervals) */
   private readonly byChrom = new Map<string, ChromIntervals>();
 
   /** `null` intervals: the whole genome. */
-  constructor(intervals: readonly { chrom: string; start: number; end: number }[] | null) {
+  constructor(private readonly intervals: readonly { chrom: string; start: number; end: number }[] | null) {
     this.wholeGenome = intervals === null;
-    for (const [chrom, merged] of mergedIntervals(intervals ?? [])) {
-      this.byChrom.set(chrom, { starts: Int32Array.from(merged, (m) => m[0]), ends: Int32Array.from(merged, (m) => m[1]) });
+  }
+
+  /** One chromosome's intervals sorted and merged, in typed arrays (tuples per interval cost ~100 ms per exome, cold). */
+  private chromosome(chrom: string): ChromIntervals {
+    const known = this.byChrom.get(chrom);
+    if (known) return known;
+    const mine = (this.intervals ?? []).filter((i) => i.chrom === chrom);
+    // a BED is usually sorted already: check before paying for a sort
+    if (mine.some((x, i) => i > 0 && x.start < mine[i - 1]!.start)) mine.sort((a, b) => a.start - b.start);
+    const starts = new Int32Array(mine.length);
+    const ends = new Int32Array(mine.length);
+    let n = 0;
+    for (const { start, end } of mine) {
+      if (n > 0 && start <= ends[n - 1]! + 1) ends[n - 1] = Math.max(ends[n - 1]!, end);
+      else {
+        starts[n] = start;
+        ends[n] = end;
+        n++;
+      }
     }
+    const found = { starts: starts.subarray(0, n), ends: ends.subarray(0, n) };
+    this.byChrom.set(chrom, found);
+    return found;
   }
 
   /** Bases of [start, end] on `chrom` the assay covered. */
   coveredBases(chrom: string, start: number, end: number): number {
     if (this.wholeGenome) return end - start + 1;
-    const found = this.byChrom.get(chrom);
-    if (!found) return 0;
+    const found = this.chromosome(chrom);
     let covered = 0;
     // first interval ending at or after start
     let lo = 0;
@@ -49,7 +69,7 @@ export class SampleCoverage {
   }
 }
 
-/** Intervals per chromosome, sorted, with overlapping and touching ones merged (the research index cuts the same into windows). */
+/** Intervals per chromosome, sorted, with overlapping and touching ones merged as SampleCoverage merges them (the research index cuts these into windows). */
 export function mergedIntervals(intervals: readonly { chrom: string; start: number; end: number }[]): Map<string, [number, number][]> {
   const grouped = new Map<string, [number, number][]>();
   for (const i of intervals) {
@@ -79,6 +99,11 @@ export class CoverageIndex {
 
   /** `read` returns a sealed partition's plaintext (Vault.read). */
   constructor(private readonly read: (partitionId: string) => Promise<Uint8Array>) {}
+
+  /** Forgets the coverage of samples the catalog no longer holds (erased). */
+  retainOnly(partitionIds: ReadonlySet<string>): void {
+    for (const id of [...this.kept.keys()]) if (!partitionIds.has(id)) this.kept.delete(id);
+  }
 
   async of(sample: CatalogSample): Promise<SampleCoverage> {
     const { source, partitionId } = sample.coverage;

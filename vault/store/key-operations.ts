@@ -11,6 +11,7 @@ import {
   type MasterKey,
 } from '../crypto/master-key.ts';
 import type { Vault } from './vault.ts';
+import type { VaultChange } from './vault-change.ts';
 import { removeFromBatches } from './batch-erasure.ts';
 import { IndexChange } from './research-index/index-change.ts';
 
@@ -43,22 +44,38 @@ export async function prepareReplacement(options: { currentKeyFile: string | nul
   return { newKek, location: path, finish: () => promoteStagedMasterKey(path), abandon: () => discardStagedMasterKey(path) };
 }
 
-async function commitUnder(vault: Vault, replacement: KeyReplacement, edit: (change: ReturnType<Vault['beginChange']>) => void | Promise<void>): Promise<void> {
-  const change = vault.beginChange();
-  try {
-    await edit(change);
-    await vault.commit(change, { newKek: replacement.newKek });
-  } catch (err) {
-    await change.abort();
-    await replacement.abandon();
-    throw err;
-  }
-  await replacement.finish();
+/**
+ * One change committed under a new master key, all under the writer lock: the key is staged only
+ * once no other change can commit, so another process never finds a staged key it did not expect.
+ */
+async function commitUnder(vault: Vault, prepare: () => Promise<KeyReplacement>, edit: (change: VaultChange) => void | Promise<void>): Promise<KeyReplacement> {
+  return vault.exclusive(async () => {
+    const replacement = await prepare();
+    const change = vault.beginChange();
+    try {
+      await edit(change);
+      await vault.commit(change, { newKek: replacement.newKek });
+    } catch (err) {
+      await change.abort();
+      await replacement.abandon();
+      throw err;
+    }
+    await replacement.finish();
+    return replacement;
+  });
 }
 
+/**
+ * The replacement key: prepared under the writer lock when given as a function (a staged key
+ * file must be; see commitUnder), or one already chosen (an explicit key, nothing staged).
+ */
+export type ReplacementSource = KeyReplacement | (() => Promise<KeyReplacement>);
+
+const preparer = (source: ReplacementSource) => (typeof source === 'function' ? source : () => Promise.resolve(source));
+
 /** Re-seals the manifest (every data key) under a new master key; data files are untouched. */
-export async function rotateMasterKey(vault: Vault, replacement: KeyReplacement): Promise<void> {
-  await commitUnder(vault, replacement, () => undefined);
+export async function rotateMasterKey(vault: Vault, replacement: ReplacementSource): Promise<KeyReplacement> {
+  return commitUnder(vault, preparer(replacement), () => undefined);
 }
 
 export class UnknownSampleError extends Error {
@@ -73,12 +90,15 @@ export class UnknownSampleError extends Error {
  * allele rows only it carried (batch-erasure.ts) and its rows in the research index (rewritten
  * under new keys, index-change.ts), all committed under a new master key.
  */
-export async function eraseSample(vault: Vault, sampleId: string, replacement: KeyReplacement): Promise<void> {
-  if (!vault.catalog.sample(sampleId)) {
-    await replacement.abandon();
-    throw new UnknownSampleError(sampleId);
-  }
-  await commitUnder(vault, replacement, async (change) => {
+export async function eraseSample(vault: Vault, sampleId: string, replacement: ReplacementSource): Promise<KeyReplacement> {
+  return commitUnder(vault, async () => {
+    // checked on the newest state, under the lock: another process may have erased it meanwhile
+    if (!vault.catalog.sample(sampleId)) {
+      if (typeof replacement !== 'function') await replacement.abandon();
+      throw new UnknownSampleError(sampleId);
+    }
+    return preparer(replacement)();
+  }, async (change) => {
     await removeFromBatches(vault, change, sampleId);
     change.removeSample(sampleId);
     const index = IndexChange.of(change, vault);

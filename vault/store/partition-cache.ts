@@ -86,6 +86,10 @@ export class PartitionCache {
     return oldest;
   }
 
+  all(): LoadedPartition[] {
+    return [...this.entries.values()];
+  }
+
   ofSample(sampleId: string): LoadedPartition[] {
     return [...this.entries.values()].filter((p) => p.ref.sampleId === sampleId);
   }

@@ -47,8 +47,9 @@ function toPatientVariant(r: VariantRow, sample: CatalogSample | undefined, buil
     chrom: sample?.sourceContigs?.[r.chrom] ?? r.chrom, pos: r.pos, id: r.id, ref: r.ref, alt: r.alt, altIndex: r.altIndex, genotype: r.genotype,
     zygosity: r.zygosity as ZygosityName, phased: r.phased,
     // QUAL is stored as float32: show it at the precision VCFs write it
-    dp: r.dp, gq: r.gq, qual: r.qual === null ? null : Number(r.qual.toPrecision(7)), filter: r.filter,
-    gene, geneSource: r.gene !== null ? 'annotation' : gene !== null ? 'gene_table' : null, consequence: r.consequence, clnsig: r.clnsig, sampleId: r.sampleId, build,
+    dp: r.dp, gq: r.gq, adRef: r.adRef, adAlt: r.adAlt, vaf: r.vaf, qual: r.qual === null ? null : Number(r.qual.toPrecision(7)), filter: r.filter,
+    gene, geneSource: r.gene !== null ? 'annotation' : gene !== null ? 'gene_table' : null, consequence: r.consequence, hgvsC: r.hgvsC, hgvsP: r.hgvsP, clnsig: r.clnsig,
+    sampleId: r.sampleId, build,
   };
 }
 
@@ -57,6 +58,7 @@ const NO_SAMPLES = note('no_samples', 'this patient has no stored samples (none 
 export class PatientQueries {
   private readonly coverage: CoverageIndex;
   private readonly cohort: CohortQueries;
+  private readonly stopFollowing: () => void;
 
   constructor(
     private readonly vault: Vault,
@@ -66,9 +68,21 @@ export class PatientQueries {
   ) {
     this.coverage = new CoverageIndex((partitionId) => vault.read({ partitionId }));
     this.cohort = new CohortQueries(vault, engine, this.coverage, cohortIndex);
+    // an erasure (here or in another process) takes the sample's decrypted rows out of memory at once
+    this.stopFollowing = vault.onCatalogChange((catalog) => {
+      const present = new Set(catalog.data.partitions.map((p) => p.partitionId));
+      this.coverage.retainOnly(present);
+      engine.retainOnly(present).catch(() => undefined);
+      cohortIndex?.engine.dropReplaced(catalog.data.index).catch(() => undefined);
+    });
   }
 
+  /**
+   * Each query first takes in what other processes committed (an ingest, an erasure): one stat of
+   * the manifest when nothing changed. A query running meanwhile keeps the partitions it chose.
+   */
   async variantsOfPatient(patientId: string, query: PatientVariantQuery): Promise<PatientVariantsAnswer> {
+    await this.vault.refresh();
     const significance = checkSignificance(query.significance);
     const region = query.region !== undefined ? parseRegion(query.region) : undefined;
     const samples = this.vault.catalog.samplesOf(patientId);
@@ -106,15 +120,18 @@ export class PatientQueries {
     return [note('region_not_covered', `the assay of ${uncovered.length === 1 ? 'sample' : 'samples'} ${uncovered.join(', ')} did not cover any base of the region asked for: no rows there means not tested, not absent`)];
   }
 
-  carriers(variantText: string, options: CohortOptions = {}): Promise<CarriersAnswer> {
+  async carriers(variantText: string, options: CohortOptions = {}): Promise<CarriersAnswer> {
+    await this.vault.refresh();
     return this.cohort.carriers(variantText, options);
   }
 
-  alleleCounts(regionText: string, options: CohortOptions = {}): Promise<AlleleCountsAnswer> {
+  async alleleCounts(regionText: string, options: CohortOptions = {}): Promise<AlleleCountsAnswer> {
+    await this.vault.refresh();
     return this.cohort.alleleCounts(regionText, options);
   }
 
   async close(): Promise<void> {
+    this.stopFollowing();
     await this.cohortIndex?.engine.close();
     await this.engine.close();
   }

@@ -283,6 +283,23 @@ export class QueryEngine {
     });
   }
 
+  /**
+   * Drops every loaded partition the catalog no longer holds (an erasure committed here or by
+   * another process): its plaintext leaves memory before any later query runs (they queue behind).
+   */
+  retainOnly(partitionIds: ReadonlySet<string>): Promise<number> {
+    return this.exclusive(async () => {
+      const victims = this.cache.all().filter((p) => !partitionIds.has(p.ref.partitionId));
+      await this.evict(victims);
+      return victims.length;
+    });
+  }
+
+  /** Samples with a partition loaded now. */
+  cachedSamples(): Set<string> {
+    return new Set(this.cache.all().map((p) => p.ref.sampleId));
+  }
+
   stats(): EngineStats {
     return { ...this.counters, cachedPartitions: this.cache.size, cachedRows: this.cache.rows, cachedBytes: this.cache.bytes };
   }

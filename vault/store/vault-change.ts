@@ -1,5 +1,8 @@
 // One pending change to a vault: new patients, samples with their data keys and sealed
-// partition files, and removals. Nothing is visible until Vault.commit swaps the manifest.
+// partition files, and removals. Nothing is visible until Vault.commit swaps the manifest. A
+// change that only adds (an ingest, a registration, a new key) is prepared without the writer
+// lock and, when another change committed meanwhile, rebased onto it at commit; one that rewrites
+// or removes what exists (erasure) is prepared under the lock (Vault.exclusive).
 import { open as openFile, unlink, mkdir, rmdir } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { newKey } from '../crypto/aead.ts';
@@ -8,6 +11,8 @@ import { fsyncDir } from '../fs/atomic.ts';
 import type { CatalogData, CatalogPartition, CatalogSample } from './catalog.ts';
 import type { IndexCatalog } from './research-index/index-catalog.ts';
 import { randomId } from './ids.ts';
+import { ChangeMarker } from './change-files.ts';
+import { rebaseAdditions } from './change-rebase.ts';
 
 /** One object of a pack file: sealed now from `plaintext`, or `sealed` bytes copied as they are. */
 export interface SealedPackObject {
@@ -22,7 +27,7 @@ export interface SealedPackObject {
 export type NewPartition = Omit<CatalogPartition, 'partitionId' | 'version' | 'file' | 'offset' | 'length'>;
 
 export class VaultChange {
-  private readonly catalog: CatalogData;
+  private catalog: CatalogData;
   private readonly keys: Record<string, string>;
   private readonly written: string[] = [];
   private readonly removedFiles: string[] = [];
@@ -34,15 +39,55 @@ export class VaultChange {
   private readonly tops = new Set<string>();
   /** partitions per sample so far, so numbering needs no scan of the whole catalog per write */
   private readonly partitionCounts = new Map<string, number>();
+  /** names each file before it is made, so no other process's clean-up removes it */
+  private readonly marker: ChangeMarker;
+  /** the committed state this change was made on (a committed catalog is never changed in place) */
+  private base: { generation: number; catalog: CatalogData; keys: Readonly<Record<string, string>> };
+  /** set by anything that rewrites or removes what the base holds: such a change cannot be rebased */
+  private rewritesBase = false;
+  /** patient ids this change made that a rebase found already registered under another id */
+  private readonly samePatient = new Map<string, string>();
 
   constructor(
     private readonly dataDir: string,
     private readonly vaultId: string,
     base: CatalogData,
     keys: Record<string, string>,
+    generation = 0,
   ) {
     this.catalog = structuredClone(base);
     this.keys = { ...keys };
+    this.base = { generation, catalog: base, keys };
+    this.marker = new ChangeMarker(dataDir);
+  }
+
+  /** The generation of the committed state this change applies to. */
+  get baseGeneration(): number {
+    return this.base.generation;
+  }
+
+  /**
+   * Re-applies this change's additions onto a newer committed state (another change committed
+   * while this one was prepared). A patient registered meanwhile under the same MRN keeps the id
+   * it was given there; a key id that exists there keeps its key.
+   */
+  rebase(generation: number, catalog: CatalogData, keys: Readonly<Record<string, string>>): void {
+    if (this.rewritesBase) throw new Error('a change that rewrites or removes data must be prepared under the writer lock (Vault.exclusive)');
+    const rebased = rebaseAdditions({ catalog: this.base.catalog, keys: this.base.keys }, { catalog: this.catalog, keys: this.keys }, { catalog, keys });
+    this.catalog = rebased.catalog;
+    for (const id of Object.keys(this.keys)) delete this.keys[id];
+    Object.assign(this.keys, rebased.keys);
+    for (const [mine, theirs] of rebased.samePatient) this.samePatient.set(mine, theirs);
+    this.base = { generation, catalog, keys };
+  }
+
+  /** The id a patient this change registered has once committed (another change may have registered the MRN first). */
+  committedPatientId(patientId: string): string {
+    return this.samePatient.get(patientId) ?? patientId;
+  }
+
+  private touches(keyOwner: string): void {
+    if (keyOwner in this.base.keys) this.rewritesBase = true;
   }
 
   /** The patient with this MRN, registered if not yet known. */
@@ -63,6 +108,7 @@ export class VaultChange {
   }
 
   updateSample(sampleId: string, fields: Partial<Omit<CatalogSample, 'sampleId' | 'patientId'>>): void {
+    this.touches(sampleId);
     const sample = this.catalog.samples.find((s) => s.sampleId === sampleId);
     if (sample) Object.assign(sample, fields);
   }
@@ -168,6 +214,7 @@ export class VaultChange {
    */
   async rewritePack(oldFile: string, packOwner: string, segments: readonly { entry: CatalogPartition; plaintext?: Uint8Array; sealed?: Uint8Array }[]): Promise<void> {
     const file = join('packs', packOwner, `${randomId('k')}.gvk`);
+    this.rewritesBase = true;
     const entries = segments.map((s) => ({ ...s.entry }));
     await this.writePackFile(file, entries, segments.map((s) => s.plaintext ?? null), segments.map((s) => s.sealed ?? null));
     const replaced = new Map(entries.map((e) => [e.partitionId, e]));
@@ -181,6 +228,7 @@ export class VaultChange {
   async rewritePartition(existing: CatalogPartition, plaintext: Uint8Array, fields: Partial<Pick<CatalogPartition, 'minPos' | 'maxPos' | 'rows'>> = {}): Promise<CatalogPartition> {
     const at = this.catalog.partitions.findIndex((p) => p.partitionId === existing.partitionId);
     if (at < 0) throw new Error(`partition ${existing.partitionId} is not in this change's catalog`);
+    this.rewritesBase = true;
     const next: CatalogPartition = { ...existing, ...fields, version: existing.version + 1, file: '' };
     next.file = await this.writeSealed(next, plaintext);
     this.removedFiles.push(existing.file);
@@ -190,16 +238,19 @@ export class VaultChange {
 
   /** Drops a whole file (a pack, or a single partition's file) and every partition in it; the file goes at commit. */
   removePack(file: string): void {
+    this.rewritesBase = true;
     this.catalog.partitions = this.catalog.partitions.filter((p) => p.file !== file);
     this.removedFiles.push(file);
   }
 
   /** A fresh data key for `keyId`, replacing any it had: files sealed under the old one become unreadable once it is gone. */
   replaceKey(keyId: string): void {
+    this.touches(keyId);
     this.keys[keyId] = newKey().toString('base64');
   }
 
   dropKey(keyId: string): void {
+    this.touches(keyId);
     delete this.keys[keyId];
   }
 
@@ -221,26 +272,34 @@ export class VaultChange {
   }
 
   private async createFile(file: string, sealed: Uint8Array): Promise<void> {
-    const top = file.split('/')[0] ?? '';
     const path = join(this.dataDir, file);
-    if (!this.dirs.has(dirname(path))) {
-      const topDir = join(this.dataDir, top);
-      const madeTop = await mkdir(topDir, { mode: 0o700 }).then(() => true, (err: NodeJS.ErrnoException) => {
-        if (err.code === 'EEXIST') return false;
-        throw err;
-      });
-      if (madeTop) this.tops.add(topDir);
-      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-      this.dirs.add(dirname(path));
-    }
+    await this.marker.note(file);
+    if (!this.dirs.has(dirname(path))) await this.makeFolders(file);
     this.written.push(path);
-    const handle = await openFile(path, 'wx', 0o600);
+    const handle = await openFile(path, 'wx', 0o600).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      // a folder this change made, still empty, may have been removed by another process's clean-up
+      await this.makeFolders(file);
+      return openFile(path, 'wx', 0o600);
+    });
     try {
       await handle.writeFile(sealed);
       await handle.sync();
     } finally {
       await handle.close();
     }
+  }
+
+  private async makeFolders(file: string): Promise<void> {
+    const path = join(this.dataDir, file);
+    const topDir = join(this.dataDir, file.split('/')[0] ?? '');
+    const madeTop = await mkdir(topDir, { mode: 0o700 }).then(() => true, (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EEXIST') return false;
+      throw err;
+    });
+    if (madeTop) this.tops.add(topDir);
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    this.dirs.add(dirname(path));
   }
 
   /** Adds a named data key (e.g. for an event log) unless present. */
@@ -250,6 +309,7 @@ export class VaultChange {
 
   /** Forgets a sample: its key (crypto-shredding), its catalog entries and, after commit, its files. */
   removeSample(sampleId: string): void {
+    this.rewritesBase = true;
     delete this.keys[sampleId];
     // a pack file is shared with other samples: erasure rewrites it without this sample's segments
     for (const p of this.catalog.partitions.filter((x) => x.sampleId === sampleId && x.offset === undefined)) this.removedFiles.push(p.file);
@@ -271,6 +331,12 @@ export class VaultChange {
     for (const path of this.written) await unlink(path).catch(() => undefined);
     for (const dir of this.dirs) await rmdir(dir).catch(() => undefined);
     for (const top of this.tops) await rmdir(top).catch(() => undefined);
+    await this.marker.remove();
+  }
+
+  /** After a commit: the files are the catalog's now. */
+  async committed(): Promise<void> {
+    await this.marker.remove();
   }
 
   async removeEmptySampleDirs(files: string[]): Promise<void> {

@@ -64,12 +64,25 @@ export async function readManifestHeader(dataDir: string): Promise<{ header: Man
 }
 
 export async function readManifest(dataDir: string, kek: MasterKey): Promise<Manifest> {
+  return (await readManifestWithKey(dataDir, (fingerprint) => Promise.resolve(fingerprint === kek.fingerprint ? kek : null))).manifest;
+}
+
+/**
+ * Reads the manifest once, asking `keyFor` for the master key its header names (another process
+ * may have rotated it since this one last read the manifest).
+ */
+export async function readManifestWithKey(dataDir: string, keyFor: (fingerprint: string) => Promise<MasterKey | null>): Promise<{ manifest: Manifest; kek: MasterKey }> {
   const { header, bytes, boxStart } = await readManifestHeader(dataDir);
-  if (header.kekFingerprint !== kek.fingerprint) {
+  const kek = await keyFor(header.kekFingerprint);
+  if (!kek || header.kekFingerprint !== kek.fingerprint) {
     throw new MasterKeyError(
       'wrong master key: this vault was sealed under a different master key (nothing was read or written)',
     );
   }
+  return { manifest: openManifestBox(header, bytes, boxStart, kek), kek };
+}
+
+function openManifestBox(header: ManifestHeader, bytes: Buffer, boxStart: number, kek: MasterKey): Manifest {
   try {
     const body = JSON.parse(open(kek.bytes, bytes.subarray(boxStart), aadFor(header)).toString('utf8')) as ManifestBody;
     return { ...header, body };

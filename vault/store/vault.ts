@@ -1,37 +1,47 @@
 // The sealed store: opens a vault directory with its master key, serves decrypted partitions
 // to the query engine, and applies changes all-or-nothing (new immutable files first, then one
 // manifest swap; a failed change removes what it wrote and leaves the directory as it was).
-import { open, readFile, mkdir, readdir, rm, rmdir, unlink } from 'node:fs/promises';
+// Several processes may use one vault: each change commits under the writer lock (vault-lock.ts),
+// and a reader notices a newer commit (refresh: one stat of the manifest) before each query.
+import { open, readFile, mkdir, readdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomId } from './ids.ts';
 import { newKey } from '../crypto/aead.ts';
 import { sealObject, openObject } from '../crypto/sealed-object.ts';
-import type { MasterKey } from '../crypto/master-key.ts';
+import { MasterKeyError, type MasterKey } from '../crypto/master-key.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
-import { readManifest, writeManifest, type Manifest } from './vault-manifest.ts';
+import { writeManifest, type Manifest } from './vault-manifest.ts';
+import { VAULT_FILE, VaultError, catalogFile, keyFinder, manifestStamp, readCommitted, readVaultInfo, sameStamp, type ManifestStamp, type MasterKeyFinder } from './committed-state.ts';
 import { Catalog, EMPTY_CATALOG, type CatalogData, type CatalogPartition } from './catalog.ts';
 import type { PartitionRef, PartitionSource } from './partition-ref.ts';
-import { acquireLock, type VaultLock } from './vault-lock.ts';
+import { DEFAULT_LOCK_WAIT_MS, VaultLockedError, withWriterLock } from './vault-lock.ts';
 import { VaultChange } from './vault-change.ts';
-import { decodePartitionCoded, partitionFormat, type CodedPartition } from './partition-codec.ts';
+import { removeLeftovers } from './change-files.ts';
+import { decodePartitionCoded, partitionFormat, pointsIntoAlleles, type CodedPartition } from './partition-codec.ts';
 import { decodeAlleleTable, type AlleleTable } from './allele-table-codec.ts';
 import { emptyIndex } from './research-index/index-catalog.ts';
 
-export const VAULT_FILE = 'vault.json';
+export { VAULT_FILE, VaultError, catalogFile, readVaultInfo, type MasterKeyFinder } from './committed-state.ts';
+
 const CATALOG_KEY_ID = 'catalog';
 /** allele tables kept decoded: a cohort query on one chromosome of one batch needs one */
 const ALLELE_TABLES_KEPT = 8;
 
-export class VaultError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'VaultError';
-  }
+export interface VaultOpenOptions {
+  /** may make changes (each under the writer lock); false refuses beginChange */
+  write: boolean;
+  /** where a newer master key is looked for when another process rotated it */
+  findKey?: MasterKeyFinder;
+  /** how long a commit waits for another process's (default 60 s) */
+  lockWaitMs?: number;
 }
 
-export function catalogFile(version: number): string {
-  return join('catalog', `catalog.v${version}.gvs`);
-}
+/**
+ * Called with the new catalog after this process committed, or noticed another's commit. It must
+ * not wait for queries (one may be what is refreshing): it queues what it needs done, and a query
+ * queued after it runs after it.
+ */
+export type CatalogListener = (catalog: Catalog) => void;
 
 export class Vault implements PartitionSource {
   private constructor(
@@ -39,10 +49,13 @@ export class Vault implements PartitionSource {
     private kek: MasterKey,
     private manifest: Manifest,
     private catalogData: CatalogData,
-    private readonly lock: VaultLock | null,
+    private stamp: ManifestStamp,
+    private readonly options: VaultOpenOptions,
   ) {}
 
   private catalogView: Catalog | null = null;
+  private readonly listeners = new Set<CatalogListener>();
+  private refreshing: Promise<boolean> | null = null;
 
   /** decoded allele tables, oldest first; cleared at every commit */
   private readonly alleleTables = new Map<string, AlleleTable>();
@@ -85,22 +98,65 @@ export class Vault implements PartitionSource {
     return Vault.open(dataDir, kek, { write: false });
   }
 
-  /** Opens a vault; `write: true` takes the directory's writer lock until close(). */
-  static async open(dataDir: string, kek: MasterKey, options: { write: boolean }): Promise<Vault> {
-    let info: { vaultId?: string; formatVersion?: number };
-    try {
-      info = JSON.parse(await readFile(join(dataDir, VAULT_FILE), 'utf8')) as typeof info;
-    } catch {
-      throw new VaultError(`${dataDir} is not a GenoVault vault (no readable ${VAULT_FILE}); run genovault init`);
-    }
-    if (info.formatVersion !== 1) throw new VaultError(`${VAULT_FILE}: unsupported format version ${String(info.formatVersion)}`);
-    const manifest = await readManifest(dataDir, kek);
-    if (manifest.vaultId !== info.vaultId) throw new VaultError(`manifest belongs to vault ${manifest.vaultId}, not ${String(info.vaultId)}`);
-    const catalogData = await readCatalog(dataDir, manifest);
-    const lock = options.write ? await acquireLock(dataDir) : null;
-    const vault = new Vault(dataDir, kek, manifest, catalogData, lock);
-    if (lock) await vault.removeOrphans();
+  /**
+   * Opens a vault. No lock is held while it is open: each change takes the writer lock to commit.
+   * A writable open first removes files a crashed change left, if no other change is committing.
+   */
+  static async open(dataDir: string, kek: MasterKey, options: VaultOpenOptions): Promise<Vault> {
+    const info = await readVaultInfo(dataDir);
+    const state = await readCommitted(dataDir, keyFinder(kek, options.findKey));
+    if (state.manifest.vaultId !== info.vaultId) throw new VaultError(`manifest belongs to vault ${state.manifest.vaultId}, not ${String(info.vaultId)}`);
+    const vault = new Vault(dataDir, state.kek, state.manifest, state.catalog, state.stamp, options);
+    if (options.write) await vault.removeLeftovers();
     return vault;
+  }
+
+  /**
+   * Takes in a change another process committed since this one last looked, if any: one stat of
+   * the manifest when there is none. Queries already running keep the partitions they chose; the
+   * listeners (the query engine) drop what the new catalog no longer holds. Returns whether it changed.
+   */
+  refresh(): Promise<boolean> {
+    this.refreshing ??= this.reload().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async reload(): Promise<boolean> {
+    const now = await manifestStamp(this.dataDir);
+    if (sameStamp(now, this.stamp)) return false;
+    const state = await readCommitted(this.dataDir, keyFinder(this.kek, this.options.findKey)).catch((err: unknown) => {
+      if (!(err instanceof MasterKeyError)) throw err;
+      throw new MasterKeyError('the master key was replaced by another process (keys rotate or erase-sample) and this process cannot find the new one: restart it with the new key');
+    });
+    if (state.manifest.vaultId !== this.vaultId) throw new VaultError(`manifest belongs to vault ${state.manifest.vaultId}, not ${this.vaultId}`);
+    this.stamp = state.stamp;
+    if (state.manifest.generation <= this.manifest.generation) return false;
+    this.adopt(state.kek, state.manifest, state.catalog);
+    this.notify();
+    return true;
+  }
+
+  private adopt(kek: MasterKey, manifest: Manifest, catalog: CatalogData): void {
+    this.kek = kek;
+    this.manifest = manifest;
+    this.catalogData = catalog;
+    this.alleleTables.clear();
+  }
+
+  /** Runs `listener` with every newer catalog (this process's commits and others'); returns its removal. */
+  onCatalogChange(listener: CatalogListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener(this.catalog);
+  }
+
+  /** Under the writer lock: a refresh begun after the lock was taken, so it sees every commit before it. */
+  private async refreshUnderLock(): Promise<void> {
+    while (this.refreshing) await this.refreshing.catch(() => undefined);
+    await this.refresh();
   }
 
   keyOf(keyId: string): Buffer {
@@ -141,9 +197,14 @@ export class Vault implements PartitionSource {
 
   /** A calls partition decoded, joined with its batch's allele table when it points into one. */
   async readPartition(ref: PartitionRef): Promise<CodedPartition> {
-    const entry = this.entryOf(ref.partitionId);
-    const bytes = await this.openEntry(entry);
-    if (partitionFormat(bytes) !== 3) return decodePartitionCoded(bytes);
+    let entry = this.entryOf(ref.partitionId);
+    const bytes = await this.openEntry(entry).catch(async (err: NodeJS.ErrnoException) => {
+      // another process's erasure rewrote its pack meanwhile: read it where the newest catalog says
+      if (err.code !== 'ENOENT' || !(await this.refresh())) throw err;
+      entry = this.entryOf(ref.partitionId);
+      return this.openEntry(entry);
+    });
+    if (!pointsIntoAlleles(partitionFormat(bytes))) return decodePartitionCoded(bytes);
     if (!entry.alleles) throw new VaultError(`partition ${ref.partitionId} has no allele table in the catalog`);
     return decodePartitionCoded(bytes, await this.alleleTable(entry.alleles));
   }
@@ -169,6 +230,7 @@ export class Vault implements PartitionSource {
 
   /** Returns the named data keys, creating (and committing) any that do not exist yet. */
   async namedKeys(keyIds: readonly string[]): Promise<Buffer[]> {
+    if (keyIds.some((id) => !this.manifest.body.keys[id])) await this.refresh();
     if (keyIds.some((id) => !this.manifest.body.keys[id])) {
       const change = this.beginChange();
       for (const id of keyIds) change.ensureKey(id);
@@ -184,73 +246,94 @@ export class Vault implements PartitionSource {
    * access is decided by the policy alone.
    */
   async registerPatient(mrn: string): Promise<{ patientId: string; created: boolean }> {
-    const known = this.catalog.patientByMrn(mrn);
-    if (known) return { patientId: known.patientId, created: false };
-    const change = this.beginChange();
-    const patientId = change.patientIdFor(mrn);
-    await this.commit(change);
-    return { patientId, created: true };
+    return this.exclusive(async () => {
+      const known = this.catalog.patientByMrn(mrn);
+      if (known) return { patientId: known.patientId, created: false };
+      const change = this.beginChange();
+      const patientId = change.patientIdFor(mrn);
+      await this.commit(change);
+      return { patientId, created: true };
+    });
   }
 
+  /**
+   * A change to this vault as it is now. It may be prepared without the writer lock when it only
+   * adds; one that rewrites or removes must be made inside exclusive().
+   */
   beginChange(): VaultChange {
-    if (!this.lock) throw new VaultError('vault was opened read-only');
-    return new VaultChange(this.dataDir, this.vaultId, this.catalogData, this.manifest.body.keys);
+    if (!this.options.write) throw new VaultError('vault was opened read-only');
+    return new VaultChange(this.dataDir, this.vaultId, this.catalogData, this.manifest.body.keys, this.manifest.generation);
   }
 
-  /** Commit point: seal the new catalog, then swap the manifest (optionally under a new master key). */
+  /** Runs `work` holding the writer lock, on the newest committed state: for changes that read what they rewrite (erasure, rotation). */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return withWriterLock(this.dataDir, async () => {
+      await this.refreshUnderLock();
+      return work();
+    }, { waitMs: this.options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS });
+  }
+
+  /**
+   * Commit point: under the writer lock, on the newest committed state (rebasing an additive change
+   * prepared before another committed), seal the new catalog, then swap the manifest (optionally
+   * under a new master key).
+   */
   async commit(change: VaultChange, options: { newKek?: MasterKey } = {}): Promise<void> {
+    try {
+      await this.exclusive(async () => {
+        if (change.baseGeneration !== this.manifest.generation) change.rebase(this.manifest.generation, this.catalogData, this.manifest.body.keys);
+        await this.commitLocked(change, options);
+      });
+    } catch (err) {
+      await change.abort();
+      throw err;
+    }
+    await change.committed();
+    this.notify();
+  }
+
+  private async commitLocked(change: VaultChange, options: { newKek?: MasterKey }): Promise<void> {
     const { catalog, keys, removedFiles } = change.result();
     const version = this.manifest.body.catalog.version + 1;
     const catalogKey = Buffer.from(keys[CATALOG_KEY_ID] ?? '', 'base64');
     const header = { objectId: 'catalog', version, keyId: CATALOG_KEY_ID };
+    const kek = options.newKek ?? this.kek;
+    const next = { vaultId: this.vaultId, generation: this.manifest.generation + 1, body: { keys, catalog: { version, keyId: CATALOG_KEY_ID } } };
     try {
       await change.syncWrittenDirs();
       await writeFileAtomic(join(this.dataDir, catalogFile(version)), sealObject(catalogKey, this.vaultId, header, Buffer.from(JSON.stringify(catalog))));
-      const kek = options.newKek ?? this.kek;
-      const next = { vaultId: this.vaultId, generation: this.manifest.generation + 1, body: { keys, catalog: { version, keyId: CATALOG_KEY_ID } } };
       await writeManifest(this.dataDir, kek, next);
-      this.kek = kek;
-      this.manifest = { ...next, kekFingerprint: kek.fingerprint };
     } catch (err) {
-      await change.abort();
       await unlink(join(this.dataDir, catalogFile(version))).catch(() => undefined);
       throw err;
     }
+    this.stamp = await manifestStamp(this.dataDir);
+    this.adopt(kek, { ...next, kekFingerprint: kek.fingerprint }, catalog);
     const previous = catalogFile(version - 1);
-    this.catalogData = catalog;
-    this.alleleTables.clear();
     for (const file of [...removedFiles, previous]) await rm(join(this.dataDir, file), { force: true });
     await change.removeEmptySampleDirs(removedFiles);
   }
 
-  /** Files a crashed change left behind: not referenced by the current catalog. */
-  private async removeOrphans(): Promise<void> {
-    const referenced = new Set(this.catalogData.partitions.map((p) => p.file));
-    for (const segment of this.catalogData.index?.segments ?? []) referenced.add(segment.file);
-    referenced.add(catalogFile(this.manifest.body.catalog.version));
-    for (const dir of ['samples', 'alleles', 'packs', 'index', 'catalog']) {
-      const entries = await readdir(join(this.dataDir, dir), { recursive: true, withFileTypes: true }).catch(() => []);
-      for (const e of entries) {
-        if (!e.isFile()) continue;
-        const rel = join(dir, ...join(e.parentPath, e.name).slice(join(this.dataDir, dir).length + 1).split('/'));
-        if (!referenced.has(rel)) await unlink(join(this.dataDir, rel)).catch(() => undefined);
-      }
-      // folders a crashed change made and left empty (rmdir refuses any that still hold files)
-      for (const e of entries.filter((x) => x.isDirectory()).reverse()) await rmdir(join(e.parentPath, e.name)).catch(() => undefined);
+  /** Files a crashed change left behind: named by neither the committed catalog nor a living change. */
+  private async removeLeftovers(): Promise<void> {
+    try {
+      // a moment's wait at most: another process committing now will have cleaned up at its own open
+      await withWriterLock(this.dataDir, async () => {
+        await this.refreshUnderLock();
+        const referenced = new Set(this.catalogData.partitions.map((p) => p.file));
+        for (const segment of this.catalogData.index?.segments ?? []) referenced.add(segment.file);
+        referenced.add(catalogFile(this.manifest.body.catalog.version));
+        await removeLeftovers(this.dataDir, referenced);
+      }, { waitMs: 0 });
+    } catch (err) {
+      if (!(err instanceof VaultLockedError)) throw err;
     }
   }
 
-  async close(): Promise<void> {
-    await this.lock?.release();
+  /** Nothing is held between changes; kept so callers can say when they are done with the vault. */
+  close(): Promise<void> {
+    this.listeners.clear();
+    return Promise.resolve();
   }
 }
 
-async function readCatalog(dataDir: string, manifest: Manifest): Promise<CatalogData> {
-  const { version, keyId } = manifest.body.catalog;
-  const file = catalogFile(version);
-  const key = Buffer.from(manifest.body.keys[keyId] ?? '', 'base64');
-  const bytes = await readFile(join(dataDir, file)).catch(() => {
-    throw new VaultError(`${file} is missing`);
-  });
-  return JSON.parse(openObject(key, manifest.vaultId, { objectId: 'catalog', version, keyId }, bytes, file).toString('utf8')) as CatalogData;
-}

@@ -20,8 +20,9 @@ describe('clinical use', () => {
 describe('research consent', () => {
   it('is none without a directive, the scope when consented, and the mode when withdrawn', () => {
     assert.deepEqual(researchConsent(consentsOf()), { status: 'none' });
-    const consented = viewOf({ kind: 'research_use', status: 'consented', scope: ['DUO:0000042'] });
-    assert.deepEqual(researchConsent(consentsOf(consented)), { status: 'consented', scope: ['DUO:0000042'], directiveId: consented.directiveId });
+    const scope = { permission: 'DUO:0000042' as const, diseases: [], modifiers: [] };
+    const consented = viewOf({ kind: 'research_use', status: 'consented', scope });
+    assert.deepEqual(researchConsent(consentsOf(consented)), { status: 'consented', scope, directiveId: consented.directiveId, version: 1 });
     const withdrawn = viewOf({ kind: 'research_use', status: 'withdrawn', mode: 'erase_samples' } as const);
     assert.deepEqual(researchConsent(consentsOf(withdrawn)), { status: 'withdrawn', mode: 'erase_samples', directiveId: withdrawn.directiveId });
   });

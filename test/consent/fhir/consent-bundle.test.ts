@@ -25,7 +25,8 @@ describe('FHIR R4 Consent export', () => {
     const record = (directive: Parameters<typeof world.ledger.grant>[0]['directive'], recordedBy: Parameters<typeof world.ledger.grant>[0]['recordedBy'] = PATIENT_ACCOUNT) =>
       world.ledger.grant({ patientId: PATIENT, directive, recordedBy, ...(recordedBy.role === 'genetic_counselor' ? { evidence: { reference: 'form-7' } } : {}) });
     await record({ kind: 'clinical_use', decision: 'permit' });
-    await record({ kind: 'research_use', status: 'consented', scope: ['DUO:0000007', 'DOID:162', 'DUO:0000024=2027-01-31'] }, { accountId: PROXY_ACCOUNT, role: 'proxy' });
+    const scope = { permission: 'DUO:0000007' as const, diseases: ['DOID:162'], modifiers: [{ term: 'DUO:0000024' as const, until: '2027-01-31' }] };
+    await record({ kind: 'research_use', status: 'consented', scope }, { accountId: PROXY_ACCOUNT, role: 'proxy' });
     await record({ kind: 'findings_preferences', categories: { acmg_secondary: 'wish', carrier_status: 'decline', pharmacogenomic: 'wish', adult_onset: 'decline' } }, COUNSELOR);
     await record({ kind: 'family_sharing', relative: { accountId: RELATIVE_ACCOUNT, relationship: 'sibling' }, share: { categories: ['acmg_secondary'], variants: [BRCA1_VARIANT] } });
     await record(completeInsurerRelease());
@@ -62,8 +63,9 @@ describe('FHIR R4 Consent export', () => {
     assert.deepEqual(codesOf(consentOf('insurer_release').policyRule!), ['http://terminology.hl7.org/CodeSystem/consentpolicycodes|hipaa-auth']);
     assert.deepEqual(codesOf(consentOf('clinical_use').policyRule!), ['http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTIN']);
     const research = consentOf('research_use').provision;
-    assert.deepEqual(research.code?.map((c) => c.text), ['DUO:0000007', 'DOID:162', 'DUO:0000024=2027-01-31']);
-    assert.deepEqual(research.code?.[2]?.coding?.[0]?.code, 'DUO:0000024');
+    assert.deepEqual(research.code?.map((c) => c.coding?.[0]?.code), ['DUO:0000007', 'DOID:162', 'DUO:0000024']);
+    assert.deepEqual(research.code?.map((c) => c.coding?.[0]?.system), ['http://purl.obolibrary.org/obo/duo.owl', 'http://purl.obolibrary.org/obo/doid.owl', 'http://purl.obolibrary.org/obo/duo.owl']);
+    assert.deepEqual(research.code?.[2]?.text, 'DUO:0000024=2027-01-31', "a modifier's value is kept as text");
   });
 
   it('names proxies as performers, and the counselor-recorded form as the source', async () => {
@@ -119,7 +121,11 @@ describe('FHIR R4 Consent export', () => {
     const directive: fc.Arbitrary<unknown> = fc.oneof(
       fc.constantFrom('permit', 'deny').map((decision) => ({ kind: 'clinical_use', decision })),
       fc.constantFrom('stop_future_use', 'erase_samples').map((mode) => ({ kind: 'research_use', status: 'withdrawn', mode })),
-      fc.subarray(['DUO:0000042', 'MONDO:0005070', 'DUO:0000022=US,CA'], { minLength: 1 }).map((scope) => ({ kind: 'research_use', status: 'consented', scope })),
+      fc.record({ ds: fc.boolean(), gs: fc.boolean() }).map(({ ds, gs }) => ({
+        kind: 'research_use',
+        status: 'consented',
+        scope: { permission: ds ? 'DUO:0000007' : 'DUO:0000042', diseases: ds ? ['MONDO:0005070'] : [], modifiers: gs ? [{ term: 'DUO:0000022', countries: ['US', 'CA'] }] : [] },
+      })),
       fc.record({ relationship: fc.constantFrom(...RELATIONSHIPS), named: fc.boolean(), categories: some(FINDINGS_CATEGORIES) }).map(({ relationship, named, categories }) => ({
         kind: 'family_sharing',
         relative: named ? { name: 'Ana Ruiz', relationship } : { accountId: RELATIVE_ACCOUNT, relationship },

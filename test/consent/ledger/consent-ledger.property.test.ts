@@ -30,7 +30,12 @@ const COUNSELOR = { accountId: 'acc_0000000000000c01', role: 'genetic_counselor'
 const byKind = {
   clinical_use: fc.constantFrom<DirectiveOf<'clinical_use'>['decision'][]>('permit', 'deny').map((decision): Directive => ({ kind: 'clinical_use', decision })),
   research_use: fc.oneof(
-    fc.constantFrom<string[][]>(['DUO:0000042'], ['DUO:0000006', 'DUO:0000045']).map((scope): Directive => ({ kind: 'research_use', status: 'consented', scope: [...scope] })),
+    fc
+      .constantFrom<DirectiveOf<'research_use'> & { status: 'consented' }>(
+        { kind: 'research_use', status: 'consented', scope: { permission: 'DUO:0000042', diseases: [], modifiers: [] } },
+        { kind: 'research_use', status: 'consented', scope: { permission: 'DUO:0000006', diseases: [], modifiers: [{ term: 'DUO:0000045' }] } },
+      )
+      .map((d): Directive => structuredClone(d)),
     fc.constantFrom<WithdrawalMode[]>('stop_future_use', 'erase_samples').map((mode): Directive => ({ kind: 'research_use', status: 'withdrawn', mode })),
   ),
   findings_preferences: fc

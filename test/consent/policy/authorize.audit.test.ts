@@ -7,6 +7,7 @@ import {
   type AuthorizationAuditEvent,
 } from '../../../consent/policy/authorize.ts';
 import { InMemoryRelationships } from './helpers/relationships.ts';
+import { NO_RELATIONS } from '../../../consent/policy/relationship-facts.ts';
 
 const facts = () => new InMemoryRelationships().addToCareTeam('dr-a', 'p-1');
 const permitted: AccessRequest = {
@@ -66,7 +67,7 @@ describe('authorize(): auditing every decision', () => {
     });
   }
 
-  it('records the request id, actor, roles, patient, resource, action, purpose, decision and rule', async () => {
+  it('records the request id, actor, roles, patient, resource, action, purpose, decision, rule, policy version and facts', async () => {
     const recorded: AuthorizationAuditEvent[] = [];
     const authorizer = await createAuthorizer({ facts: facts(), audit: (event) => Promise.resolve(void recorded.push(event)) });
     const decision = await authorizer.authorize(refused, { requestId: 'req-3' });
@@ -82,9 +83,27 @@ describe('authorize(): auditing every decision', () => {
         decision: 'deny',
         rule: 'p, admin-never-touches-variants, admin, variants, *, *, any, deny',
         flagged: false,
+        policyVersion: 1,
+        relations: { ...NO_RELATIONS, clinical_use: true },
       },
     ]);
     assert.equal(decision.rule, recorded[0]?.rule);
+    assert.equal(decision.policyVersion, 1);
+  });
+
+  it('records the facts the decision was taken on, as they were looked up for this request', async () => {
+    const recorded: AuthorizationAuditEvent[] = [];
+    const relationships = facts().grantBreakGlass('dr-a', 'p-2');
+    const authorizer = await createAuthorizer({ facts: relationships, audit: (event) => Promise.resolve(void recorded.push(event)) });
+    await authorizer.authorize(permitted, { requestId: 'req-4' });
+    await authorizer.authorize({ ...permitted, patientId: 'p-2' }, { requestId: 'req-5' });
+    assert.deepEqual(
+      recorded.map((event) => event.relations),
+      [
+        { ...NO_RELATIONS, care_team: true, clinical_use: true },
+        { ...NO_RELATIONS, break_glass: true, clinical_use: true },
+      ],
+    );
   });
 
   const malformed: [string, AccessRequest, string][] = [

@@ -107,7 +107,6 @@ describe('authorize(): care team and break-glass, looked up fresh on every reque
         isOnCareTeam: () => Promise.reject(new Error('care-team store unavailable')),
         hasActiveBreakGlass: () => Promise.resolve(false),
         isSelf: () => Promise.resolve(false),
-        isProxyFor: () => Promise.resolve(false),
       },
       audit: recorder.audit,
     });
@@ -121,7 +120,6 @@ describe('authorize(): care team and break-glass, looked up fresh on every reque
         isOnCareTeam: () => Promise.resolve('yes' as unknown as boolean),
         hasActiveBreakGlass: () => Promise.resolve(1 as unknown as boolean),
         isSelf: () => Promise.resolve(false),
-        isProxyFor: () => Promise.resolve(false),
       },
       audit: recorder.audit,
     });

@@ -5,9 +5,12 @@ import { createAuthorizer, type AccessRequest, type Authorizer } from '../../../
 import type { Action, Resource } from '../../../consent/policy/vocabulary.ts';
 import { auditRecorder } from './helpers/audit-recorder.ts';
 import { InMemoryRelationships } from './helpers/relationships.ts';
+import { view } from './helpers/situations.ts';
 
 const ALICE = 'patient-alice';
 const BOB = 'patient-bob';
+/** a patient whose clinical-use directive denies */
+const CAROL_DENIED = 'patient-carol';
 
 type Expected = 'permit' | 'deny' | 'break-glass';
 interface Row {
@@ -43,7 +46,10 @@ function relationships(): InMemoryRelationships {
     .setOwnAccount('alice', ALICE)
     .setOwnAccount('bob', BOB)
     .setProxy('proxy-frank', ALICE)
-    .grantBreakGlass('dr-dan', BOB);
+    .grantBreakGlass('dr-dan', BOB)
+    .addToCareTeam('dr-carol', CAROL_DENIED)
+    .addDirective(view({ kind: 'clinical_use', decision: 'deny' }, CAROL_DENIED))
+    .addDirective(view({ kind: 'family_sharing', relative: { accountId: 'relative-mia', relationship: 'sibling' }, share: { categories: ['carrier_status'], variants: [] } }, ALICE));
 }
 
 const TABLE: Row[] = [
@@ -134,13 +140,35 @@ const TABLE: Row[] = [
   row('privacy-pat', ['privacy_officer'], null, 'audit', 'read', 'operations', 'permit', 'privacy-officer-reads-audit-events'),
   row('privacy-pat', ['privacy_officer'], ALICE, 'record', 'read', 'operations', 'deny', 'privacy-officer-never-touches-records'),
   row('privacy-pat', ['privacy_officer'], ALICE, 'variants', 'read', 'operations', 'deny', 'privacy-officer-never-touches-variants'),
-  // researchers, insurers, relatives: nothing on this path yet
-  row('researcher-judy', ['researcher'], ALICE, 'variants', 'read', 'research', 'deny', null),
-  row('researcher-judy', ['researcher'], ALICE, 'record', 'read', 'research', 'deny', null),
-  row('insurer-ken', ['insurer'], ALICE, 'variants', 'read', 'insurance', 'deny', null),
-  row('insurer-ken', ['insurer'], ALICE, 'record', 'read', 'insurance', 'deny', null),
-  row('relative-lee', ['relative'], ALICE, 'variants', 'read', 'family', 'deny', null),
-  row('relative-lee', ['relative'], ALICE, 'record', 'read', 'family', 'deny', null),
+  // researchers, insurers, relatives: never the record or the variants themselves; only the
+  // consent-gated views, and only while the directive holds (without one: refused by default)
+  row('researcher-judy', ['researcher'], ALICE, 'variants', 'read', 'research', 'deny', 'researcher-never-reads-variants'),
+  row('researcher-judy', ['researcher'], ALICE, 'record', 'read', 'research', 'deny', 'researcher-never-reads-records'),
+  row('researcher-judy', ['researcher'], ALICE, 'research_data', 'read', 'research', 'deny', null),
+  row('insurer-ken', ['insurer'], ALICE, 'variants', 'read', 'insurance', 'deny', 'insurer-never-reads-variants'),
+  row('insurer-ken', ['insurer'], ALICE, 'record', 'read', 'insurance', 'deny', 'insurer-never-reads-records'),
+  row('insurer-ken', ['insurer'], ALICE, 'released_findings', 'read', 'insurance', 'deny', null),
+  row('relative-lee', ['relative'], ALICE, 'variants', 'read', 'family', 'deny', 'relative-never-reads-variants'),
+  row('relative-lee', ['relative'], ALICE, 'record', 'read', 'family', 'deny', 'relative-never-reads-records'),
+  row('relative-lee', ['relative'], ALICE, 'shared_findings', 'read', 'family', 'deny', null),
+  row('relative-mia', ['relative'], ALICE, 'shared_findings', 'read', 'family', 'permit', 'relative-reads-shared-findings'),
+  row('relative-mia', ['relative'], BOB, 'shared_findings', 'read', 'family', 'deny', null),
+  row('relative-mia', ['relative'], ALICE, 'record', 'read', 'family', 'deny', 'relative-never-reads-records'),
+  // consents: the patient, a proxy allowed to manage them, a counselor on the care team; never oversight
+  row('alice', ['patient'], ALICE, 'consent', 'create', 'self', 'permit', 'patient-manages-own-consents'),
+  row('alice', ['patient'], ALICE, 'release_authorization', 'create', 'self', 'permit', 'patient-manages-own-release-authorizations'),
+  row('alice', ['patient'], BOB, 'consent', 'read', 'self', 'deny', null),
+  row('proxy-frank', ['proxy'], ALICE, 'consent', 'read', 'self', 'deny', null),
+  row('gc-erin', ['genetic_counselor'], ALICE, 'consent', 'update', 'treatment', 'permit', 'counselor-manages-consents-on-care-team'),
+  row('gc-erin', ['genetic_counselor'], BOB, 'consent', 'update', 'treatment', 'deny', null),
+  row('ethics-ivan', ['ethics_board'], ALICE, 'consent', 'read', 'operations', 'deny', 'ethics-board-never-reads-consents'),
+  row('ethics-ivan', ['ethics_board'], null, 'consent_report', 'read', 'operations', 'permit', 'ethics-board-reads-consent-report'),
+  row('auditor-heidi', ['auditor'], ALICE, 'release_authorization', 'read', 'operations', 'deny', 'auditor-never-reads-release-authorizations'),
+  // a patient who denied clinical use: care team or not, no clinician sees the variants; the record stays
+  row('dr-carol', ['clinician'], CAROL_DENIED, 'variants', 'read', 'treatment', 'deny', null),
+  row('dr-carol', ['clinician'], CAROL_DENIED, 'record', 'read', 'treatment', 'permit', 'clinician-reads-record-on-care-team'),
+  row('dr-dan', ['clinician'], BOB, 'declined_findings', 'read', 'treatment', 'break-glass', 'clinician-unmasks-declined-findings-by-break-glass'),
+  row('dr-carol', ['clinician'], ALICE, 'declined_findings', 'read', 'treatment', 'deny', null),
   // unknown roles and purposes, and no role at all
   row('dr-carol', ['surgeon'], ALICE, 'record', 'read', 'treatment', 'deny', null),
   row('dr-carol', ['clinician'], ALICE, 'record', 'read', 'curiosity', 'deny', null),

@@ -31,8 +31,11 @@ describe('policy file', () => {
     assert.ok(rules.length >= 30);
     const denies = rules.filter((rule) => rule.effect === 'deny').map((rule) => `${rule.role}:${rule.resource}`);
     for (const resource of ['record', 'variants', 'consent']) assert.ok(denies.includes(`admin:${resource}`));
-    for (const role of ['researcher', 'insurer', 'relative']) {
-      assert.deepEqual(rules.filter((rule) => rule.role === role), [], `${role} has no rules on this path yet`);
+    // researchers, insurers, outside recipients and relatives: allowed only through a consent fact
+    for (const role of ['researcher', 'insurer', 'external_recipient', 'relative']) {
+      const allows = rules.filter((rule) => rule.role === role && rule.effect === 'allow');
+      assert.ok(allows.length > 0, role);
+      for (const rule of allows) assert.ok(['research_consent', 'insurer_authorization', 'recipient_authorization', 'family_share'].includes(rule.relation), `${rule.id} needs a consent`);
     }
   });
 

@@ -32,6 +32,8 @@ describe('audit event origin and outcome fields', () => {
       command: 'keys.rotate',
       targetId: 's_0123456789abcdef',
       counts: { rows: 12, samples: 0 },
+      policyVersion: 3,
+      relations: { care_team: true, break_glass: false, clinical_consent: true },
     };
     assert.deepEqual(parseAuditEvent(full), full);
     assert.equal(parseAuditEvent({ ...base, sourceAddress: '10.0.0.7' }).sourceAddress, '10.0.0.7');
@@ -50,6 +52,11 @@ describe('audit event origin and outcome fields', () => {
       [{ command: 'variants --patient MRN-123' }, 'command'],
       [{ counts: { rows: -1 } }, 'counts.rows'],
       [{ counts: { 'Jane Doe': 1 } }, 'counts'],
+      [{ policyVersion: 0 }, 'policyVersion'],
+      [{ policyVersion: 1.5 }, 'policyVersion'],
+      [{ relations: { care_team: 'yes' } }, 'relations.care_team'],
+      [{ relations: { 'Jane Doe': true } }, 'relations'],
+      [{ relations: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`fact_${i}`, true])) }, 'relations'],
     ];
     for (const [fields, field] of bad) {
       assert.throws(

@@ -40,6 +40,8 @@ describe('genovault audit verify', function () {
     assert.match(r.stdout, /^logs\/audit\.gvl: OK, 3 entries, chain and anchor verified$/m);
     assert.match(r.stdout, /^logs\/accounts\.gvl: OK, \d+ entries/m);
     assert.match(r.stdout, /^logs\/clinical\.gvl: not created yet/m);
+    assert.match(r.stdout, /^logs\/policy\.gvl: not created yet/m);
+    assert.match(r.stdout, /^logs\/consent\.gvl: not created yet/m);
     assert.match(r.stdout, /head hash: [0-9a-f]{64}/);
     assert.match(r.stdout, /all logs verified/);
     assert.deepEqual(await hashTree(v.dataDir), before, 'verifying changes nothing');

@@ -28,7 +28,7 @@ describe('IdentityService accounts', () => {
   it('creates an account of every staff role, with an enrolment code and no credentials', async () => {
     const staff = ROLES.filter((role) => !PERSONAL_ROLES.includes(role));
     for (const role of staff) {
-      const { account, enrolment } = await kit.identity.createAccount({ username: `user.${role}`, roles: [role], kind: 'human' }, HOST_ACTOR);
+      const { account, enrolment } = await kit.identity.createAccount({ username: `user.${role}`, roles: [role], kind: 'human', ...(role === 'insurer' ? { insurerType: 'life' } : {}) }, HOST_ACTOR);
       assert.deepEqual(account.roles, [role]);
       assert.equal(account.createdBy, 'host');
       assert.equal(account.totp, 'none');

@@ -78,6 +78,29 @@ describe('IdentityService enrolment', () => {
     assert.ok(!(await kit.events()).some((e) => e.type === 'enrolment.redeemed'));
   });
 
+  it('counts redemptions from a client against the per-minute attempts it shares with logins, before the code is looked at', async () => {
+    await kit.close();
+    kit = await openKit({ throttle: { clientAttemptsPerMinute: 3 } });
+    const code = await newStaff('dr.ada');
+    assert.equal((await kit.identity.login({ username: 'dr.nobody', password: 'Wrong-password-1' }, '10.7.7.7')).ok, false);
+    for (let i = 0; i < 2; i++) {
+      const wrong = await kit.identity.enrolments.redeem({ username: 'dr.ada', code: 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA', newPassword: PASSWORD }, '10.7.7.7');
+      assert.ok(!wrong.ok && wrong.reason === 'unknown_code');
+    }
+    const throttled = await kit.identity.enrolments.redeem({ username: 'dr.ada', code, newPassword: PASSWORD }, '10.7.7.7');
+    assert.ok(!throttled.ok && throttled.reason === 'throttled', 'the fourth attempt this minute, the right code included');
+    assert.deepEqual([throttled.limit, throttled.retryAfterMs > 0, throttled.engagedNow], ['client', true, true]);
+    assert.ok(!(await kit.events()).some((e) => e.type === 'enrolment.failed' || e.type === 'enrolment.redeemed'), 'the code was not looked at');
+    const login = await kit.identity.login({ username: 'dr.nobody', password: 'Wrong-password-2' }, '10.7.7.7');
+    assert.ok(!login.ok && login.reason === 'throttled', 'its logins wait too');
+    assert.ok((await kit.identity.enrolments.redeem({ username: 'dr.ada', code, newPassword: PASSWORD }, '10.8.8.8')).ok, 'another client is not held back');
+    kit.clock.t += 60_000;
+    const other = await newStaff('dr.bob');
+    assert.ok((await kit.identity.enrolments.redeem({ username: 'dr.bob', code: other, newPassword: PASSWORD }, '10.7.7.7')).ok, 'a minute later');
+    for (let i = 0; i < 5; i++) await kit.identity.enrolments.redeem({ username: 'dr.carol', code: 'not a code' });
+    assert.ok((await kit.identity.enrolments.redeem({ username: 'dr.carol', code: await newStaff('dr.carol'), newPassword: PASSWORD })).ok, 'the host and in-process callers are not throttled');
+  });
+
   it('expires after the configured time (72 hours unless set)', async () => {
     const code = await newStaff('dr.ada');
     kit.clock.t += 72 * HOUR;

@@ -21,7 +21,7 @@ export interface Kit {
   reopen(options?: IdentityOptions): Promise<IdentityService>;
   /** the event bodies in the log, in order */
   events(): Promise<AccountEvent[]>;
-  /** appends straight to the log, as an older version of the vault wrote it (seen after reopen) */
+  /** appends an event as written by hand (e.g. in an older version's shape); reopen to replay it */
   appendRaw(event: AccountEvent): Promise<void>;
   close(): Promise<void>;
 }
@@ -99,7 +99,7 @@ export async function addPerson(kit: Kit, username: string, roles: string[] = ['
     const { code } = await kit.identity.enrolments.issuePatientEnrolment(link, registrar);
     return redeemAndConfirm(kit, username, code);
   }
-  const { enrolment } = await kit.identity.createAccount({ username, roles, kind: 'human' }, HOST_ACTOR);
+  const { enrolment } = await kit.identity.createAccount({ username, roles, kind: 'human', ...(roles.includes('insurer') ? { insurerType: 'life' } : {}) }, HOST_ACTOR);
   return redeemAndConfirm(kit, username, enrolment!.code);
 }
 

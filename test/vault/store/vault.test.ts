@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { Vault } from '../../../vault/store/vault.ts';
 import { newMasterKey, MasterKeyError } from '../../../vault/crypto/master-key.ts';
 import { SealedObjectError, readSealedHeader } from '../../../vault/crypto/sealed-object.ts';
-import { VaultLockedError } from '../../../vault/store/vault-lock.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { hashTree } from '../../helpers/hash-tree.ts';
 import { editSealedHeader } from '../../helpers/edit-sealed-header.ts';
@@ -127,26 +126,6 @@ describe('sealed vault store', () => {
     await assert.rejects(v.read(second!), (e: Error) => e instanceof SealedObjectError && e.failure === 'tampered' && e.message.startsWith(second!.file));
     assert.equal((await v.read(first!)).toString(), 'chr1 calls');
     await v.close();
-  });
-
-  it('allows one writer at a time', async () => {
-    const data = join(dir.path, 'v');
-    const { vault, kek } = await vaultWithTwoSamples(data);
-    await assert.rejects(
-      (async () => {
-        const other = await import('node:child_process');
-        // The lock belongs to this process; a second writer in another process must be refused.
-        const out = other.spawnSync(process.execPath, ['--import', 'tsx', '-e', `
-          import('${new URL('../../../vault/store/vault.ts', import.meta.url).href}').then(async ({ Vault }) => {
-            const { masterKeyFromBase64 } = await import('${new URL('../../../vault/crypto/master-key.ts', import.meta.url).href}');
-            try { await Vault.open(${JSON.stringify(data)}, masterKeyFromBase64('${kek.bytes.toString('base64')}', 't'), { write: true }); console.log('opened'); }
-            catch (e) { console.log(e.name); }
-          });`], { encoding: 'utf8' });
-        throw new Error(out.stdout.trim());
-      })(),
-      (e: Error) => e.message === VaultLockedError.name,
-    );
-    await vault.close();
   });
 
   it('a change that is aborted leaves the directory byte-for-byte as before', async () => {

@@ -1,28 +1,51 @@
+import { stat } from 'node:fs/promises';
 import type { IngestOptions } from '../../ingest/ingest-vcf.ts';
 import { readSampleMap } from '../../ingest/sample-mapping.ts';
 import { parseBuildOption } from '../../ingest/ingest-build.ts';
 import { configFrom, stringFlag, withVault, UsageError, type CommandIo, type Flags } from '../cli-context.ts';
 import { withHostAudit } from '../host-audit.ts';
 
-export const ingestHelp = `genovault ingest --data-dir D --patient MRN [--sample NAME] [--targets FILE.bed] [--build GRCh38] FILE.vcf[.gz]
-genovault ingest --data-dir D --map SAMPLES.tsv [--targets FILE.bed] [--build GRCh38] FILE.vcf[.gz]
+export const ingestHelp = `genovault ingest --data-dir D --patient MRN [--sample NAME] [--targets FILE.bed] [--build GRCh38] [--strict] FILE.vcf[.gz]
+genovault ingest --data-dir D --map SAMPLES.tsv [--targets FILE.bed] [--build GRCh38] [--strict] [--format text|json] FILE.vcf[.gz]
   Validates the whole VCF, then seals each sample's non-reference calls. All or nothing: a bad
-  file changes nothing. --map is a two-column TSV: sample name, MRN. Patients not yet known
-  are registered by MRN. --targets records what an exome or panel covered. The reference build
-  comes from the header (##reference, ##assembly, ##contig assembly= or chromosome lengths);
-  a file whose header does not say needs --build, and a --build the header contradicts is refused. The audit log records
-  the run as the operating-system user: one entry per stored sample (internal ids and counts).`;
+  file changes nothing. Deviations real writers make and bcftools reads are accepted with a
+  warning (file:line:column); --strict refuses them (genovault validate checks a file first).
+  --map is a two-column TSV: sample name, MRN; it may name a subset (the rest are skipped and
+  listed). Patients not yet known are registered by MRN. --targets records what an exome or
+  panel covered. The reference build comes from the header (##reference, ##assembly, ##contig
+  assembly= or chromosome lengths); a file whose header does not say needs --build, and a
+  --build the header contradicts is refused. A file already ingested (same SHA-256 and sample)
+  is refused with exit 3. The audit log records the run as the operating-system user: one entry
+  per stored sample (internal ids and counts).`;
 
-function progressPrinter(io: CommandIo): IngestOptions['onProgress'] {
+/** `1 min 05 s`, `42 s` */
+function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
+
+/** The progress line: records, megabytes read and speed, and with the file's size the share done and the time left. */
+export function progressLine(p: { bytes: number; records: number }, elapsedSeconds: number, fileBytes: number | null): string {
+  const rate = p.bytes / Math.max(elapsedSeconds, 1e-3);
+  const parts = [`${p.records.toLocaleString('en-US')} records`, `${(p.bytes / 1e6).toFixed(1)} MB`, `${(rate / 1e6).toFixed(1)} MB/s`];
+  if (fileBytes !== null && fileBytes > 0) {
+    const share = Math.min(p.bytes / fileBytes, 1);
+    parts.unshift(`${(share * 100).toFixed(0).padStart(3)}%`);
+    // bytes are read ahead of sealing: the estimate runs a little early, and says so by rounding up
+    if (p.bytes > 0 && share < 1) parts.push(`about ${duration(Math.ceil((fileBytes - p.bytes) / rate))} left`);
+  }
+  return parts.join(', ');
+}
+
+function progressPrinter(io: CommandIo, fileBytes: number | null): IngestOptions['onProgress'] {
   if (!io.isTty) return undefined;
   const started = performance.now();
   let last = 0;
-  return ({ bytes, records }) => {
+  return (p) => {
     const now = performance.now();
     if (now - last < 250) return;
     last = now;
-    const mbps = bytes / 1e6 / Math.max((now - started) / 1000, 1e-3);
-    io.err(`\r${records.toLocaleString('en-US')} records, ${(bytes / 1e6).toFixed(1)} MB, ${mbps.toFixed(1)} MB/s   `);
+    io.err(`\r${progressLine(p, (now - started) / 1000, fileBytes)}   `);
   };
 }
 
@@ -36,13 +59,17 @@ export async function ingestCommand(args: string[], flags: Flags, io: CommandIo)
   const sample = stringFlag(flags, 'sample');
   const mapFile = stringFlag(flags, 'map');
   const targets = stringFlag(flags, 'targets');
+  const format = stringFlag(flags, 'format') ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError('--format must be text or json');
+  const json = format === 'json';
   const build = stringFlag(flags, 'build');
   if (build !== undefined) options.build = parseBuildOption(build);
   if (patient) options.patient = patient;
   if (sample) options.sample = sample;
   if (mapFile) options.map = await readSampleMap(mapFile);
   if (targets) options.targets = targets;
-  const progress = progressPrinter(io);
+  if (flags.strict === true) options.strict = true;
+  const progress = progressPrinter(io, await stat(file).then((s) => (s.isFile() ? s.size : null), () => null));
   if (progress) options.onProgress = progress;
   const started = performance.now();
   const { ingestVcf } = await import('../../ingest/ingest-vcf.ts'); // the VCF reader and Arrow load only here
@@ -60,6 +87,11 @@ export async function ingestCommand(args: string[], flags: Flags, io: CommandIo)
   const seconds = (performance.now() - started) / 1000;
   if (progress) io.err('\n');
   for (const w of report.warnings) io.err(`warning: ${w}`);
+  if (report.skipped.length > 0) io.err(`skipped ${report.skipped.length} sample(s) of the file not named by ${mapFile ? 'the map' : '--sample'}: ${listed(report.skipped)}`);
+  if (json) {
+    io.out(JSON.stringify(report, null, 2));
+    return 0;
+  }
   io.out(
     `ingested ${report.records} records (${(report.bytesRead / 1e6).toFixed(1)} MB, ${(report.bytesRead / 1e6 / seconds).toFixed(1)} MB/s) ` +
       `build ${report.build}; ${report.samples.length} sample(s):`,
@@ -67,5 +99,11 @@ export async function ingestCommand(args: string[], flags: Flags, io: CommandIo)
   for (const s of report.samples) {
     io.out(`  sample ${s.sampleId}  patient ${s.patientId}  ${s.calls} calls in ${s.partitions} partitions  coverage: ${s.coverage}`);
   }
+  if (report.skipped.length > 0) io.out(`skipped ${report.skipped.length} sample(s): ${listed(report.skipped)}`);
   return 0;
+}
+
+/** Names for a line of text: a cohort may skip thousands, so the first ten and a count (--format json lists all). */
+function listed(names: readonly string[]): string {
+  return names.length <= 10 ? names.join(', ') : `${names.slice(0, 10).join(', ')} and ${names.length - 10} more`;
 }

@@ -32,8 +32,21 @@ export async function initCommand(flags: Flags, io: CommandIo): Promise<number> 
     await loadOrIssueServerCertificate(vault, await loadOrCreateCa(vault), config.tlsHostnames);
     io.out(`created vault ${vault.vaultId} in ${config.dataDir}`);
     io.out(`HTTPS: local CA certificate at ${caCertificatePath(config.dataDir)} (server certificate sealed in the vault)`);
+    io.out(nextSteps(config.dataDir));
   } finally {
     await vault.close();
   }
   return 0;
+}
+
+/** What a new vault needs next, in order. */
+function nextSteps(dataDir: string): string {
+  const d = /^[\w./-]+$/.test(dataDir) ? dataDir : `'${dataDir.replace(/'/g, "'\\''")}'`;
+  return [
+    'next:',
+    `  genovault users add --data-dir ${d} --role admin --username NAME     # the first admin: prints a one-time enrolment code`,
+    `  genovault users enrol --data-dir ${d} --username NAME                # the admin redeems it: a password and a TOTP secret`,
+    `  genovault ingest --data-dir ${d} --patient MRN sample.vcf.gz         # load a VCF (also while serving)`,
+    `  genovault serve --data-dir ${d}                                      # the HTTPS API; uploads: POST /v1/ingests`,
+  ].join('\n');
 }

@@ -56,7 +56,7 @@ export async function enrolUser(flags: Flags, io: CommandIo): Promise<number> {
   await withHostIdentity(config, async (host) => {
     const { redeemEnrolment } = await import('../../service/enrolments.ts');
     const parts = { identity: host.identity, audit: host.audit, clinical: await host.clinical() };
-    const redeem = (newPassword: string | undefined) => redeemEnrolment(parts, { username, code, ...(newPassword !== undefined && { newPassword }) }, null);
+    const redeem = (newPassword: string | undefined) => redeemEnrolment(parts, { username, code, ...(newPassword !== undefined && { newPassword }) }, { requestId: null });
     // the person is asked for a password only when the code turns out to set one
     const result = await redeem(password).catch(async (err: unknown) => {
       if (password === undefined && err instanceof IdentityError && err.code === 'password_required') return redeem(await askNewPassword(io));

@@ -1,5 +1,6 @@
 // `genovault users`: staff accounts created on the vault host itself (how the first admin is
-// made), enrolment by the person at the host, credential resets, and a listing of accounts.
+// made), enrolment by the person at the host, credential resets, a listing of accounts, and
+// their lifecycle (user-lifecycle.ts).
 // Nothing here prints a password or hands one person another's TOTP secret.
 import type { AccountSummary } from '../../identity/account-summary.ts';
 import { HOST_ACTOR } from '../../identity/principal.ts';
@@ -7,11 +8,14 @@ import { PERSONAL_ROLES, ROLES, isRole, underReview, type Role } from '../../ide
 import { normalizeUsername } from '../../identity/account-validation.ts';
 import { configFrom, requireFlag, UsageError, type CommandIo, type Flags } from '../cli-context.ts';
 import { withHostIdentity } from './host-identity.ts';
+import { lifecycleHelp, USER_LIFECYCLE_COMMANDS } from './user-lifecycle.ts';
 import { enrolUser, printEnrolmentCode, resetUser } from './users-enrolment.ts';
 
 const STAFF_ROLES = ROLES.filter((role) => !PERSONAL_ROLES.includes(role));
+/** roles held by systems, which get an API token instead of an enrolment code */
+const SERVICE_ROLES: readonly Role[] = ['ehr_service', 'lab_service'];
 
-export const usersHelp = `genovault users add --data-dir D --role ROLE --username NAME
+export const usersHelp = `genovault users add --data-dir D --role ROLE --username NAME [--insurer-type TYPE]
 genovault users enrol --data-dir D --username NAME [--code-file F] [--password-file F]
 genovault users reset --data-dir D --username NAME [--credentials password|totp|both]
 genovault users list --data-dir D
@@ -19,7 +23,9 @@ genovault users list --data-dir D
   ${STAFF_ROLES.join(', ')} (several: a,b). A person's account gets a one-time
   enrolment code, printed once, never a password: hand it to the person, who redeems it with
   'users enrol' (here) or POST /v1/enrolments. It expires after GENOVAULT_ENROLMENT_CODE_HOURS
-  (72 by default). Role ehr_service makes a service account and prints its API token once.
+  (72 by default). Roles ehr_service and lab_service make a service account and print its API token once.
+  Role insurer needs --insurer-type: health_plan, life, disability or long_term_care (release
+  decisions read it from the account, never from a request).
   Accounts of patients, proxies and relatives are made only by a patient enrolment, issued by
   registration staff or a genetic counselor (POST /v1/patients/{id}/enrolments).
   enrol: the person redeems their code. The code is the first line of --code-file, else
@@ -28,7 +34,10 @@ genovault users list --data-dir D
   reset: clears a staff account's password, TOTP or both (default), ends its sessions and prints
   a new enrolment code. Accounts linked to a patient are reset by registration staff or a
   genetic counselor through the API.
-  list: prints the accounts (no secrets). All need the service stopped (they take the log locks).`;
+  list: prints the accounts (no secrets). All refuse while the service runs (it owns the account
+  log): use the API then (POST /v1/users, GET /v1/users, POST /v1/enrolments).
+
+${lifecycleHelp}`;
 
 function rolesFrom(flags: Flags): Role[] {
   const given = requireFlag(flags, 'role').split(',').map((r) => r.trim()).filter(Boolean);
@@ -44,13 +53,13 @@ async function addUser(flags: Flags, io: CommandIo): Promise<number> {
   // Checked before the vault is opened: refused input leaves nothing behind, not even a new log.
   const username = normalizeUsername(requireFlag(flags, 'username'));
   const roles = rolesFrom(flags);
-  const kind = roles.includes('ehr_service') ? 'service' : 'human';
+  const kind = roles.some((role) => SERVICE_ROLES.includes(role)) ? 'service' : 'human';
   await withHostIdentity(config, async ({ identity, audit }) => {
     const { auditedStep, recordOutcome } = await import('../../service/audit-outcome.ts');
     const { account, enrolment } = await auditedStep(
       audit,
       { requestId: null, actor: HOST_ACTOR, action: 'user.create', resource: 'account', flagged: underReview(roles) },
-      () => identity.createAccount({ username, roles, kind }, HOST_ACTOR),
+      () => identity.createAccount({ username, roles, kind, insurerType: flags['insurer-type'] as string | undefined }, HOST_ACTOR),
       (created) => created.account.accountId,
     );
     io.out(`created ${kind} account ${account.username} (${account.accountId}), roles: ${account.roles.join(', ')}`);
@@ -58,6 +67,7 @@ async function addUser(flags: Flags, io: CommandIo): Promise<number> {
       const token = await identity.issueApiToken(account.accountId, 'cli', HOST_ACTOR);
       await recordOutcome(audit, { requestId: null, actor: HOST_ACTOR, action: 'token.issue', resource: 'account', decision: 'success', reason: account.accountId });
       io.out(`API token (shown once, keep it secret): ${token.token}`);
+      io.out(`  it expires ${token.expiresAt}; replace it before then: genovault users rotate-token --username ${account.username} --token-id ${token.tokenId}`);
       io.out(`  use it as: curl -H "authorization: Bearer <token>" https://HOST:${config.port}/v1/...`);
       io.out(`  or issue a client certificate: genovault certs issue-client --data-dir ${config.dataDir} --name ${account.username} --out ${account.username}.p12`);
       return;
@@ -89,5 +99,7 @@ export async function usersCommand(args: string[], flags: Flags, io: CommandIo):
   if (sub === 'enrol') return enrolUser(flags, io);
   if (sub === 'reset') return resetUser(flags, io);
   if (sub === 'list') return listUsers(flags, io);
-  throw new UsageError(sub ? `unknown users command: ${sub}` : 'users needs a subcommand: add, enrol, reset or list');
+  const lifecycle = sub === undefined ? undefined : USER_LIFECYCLE_COMMANDS[sub];
+  if (lifecycle) return lifecycle(flags, io);
+  throw new UsageError(sub ? `unknown users command: ${sub}` : `users needs a subcommand: add, enrol, reset, list, ${Object.keys(USER_LIFECYCLE_COMMANDS).join(', ')}`);
 }

@@ -12,6 +12,7 @@ import type { VariantRow } from './variant-row.ts';
 import type { ExportedRecord } from './patient-resources.ts';
 import { conditionResource, patientResource } from './patient-resources.ts';
 import { variantObservation } from './variant-observation.ts';
+import { maskedFindingObservation, type MaskedFinding } from './masked-finding.ts';
 import { genomicReport, type ReportNote } from './genomic-report.ts';
 import { clinicalSignificanceConcept, diagnosticImplication } from './diagnostic-implication.ts';
 import { normaliseBuild } from './refseq-accessions.ts';
@@ -35,6 +36,8 @@ export interface FhirBundleInput {
   idKey?: Uint8Array;
   /** for a variant export: the DiagnosticReport's facts besides its results; absent for a record alone */
   report?: { notes: readonly ReportNote[]; samplesQueried?: number };
+  /** findings the patient declined to learn, exported masked (gene only, REDACTED) after the variants */
+  masked?: readonly MaskedFinding[];
 }
 
 const entryOf = (resource: FhirResource): BundleEntry => ({ fullUrl: fullUrlOf(resource.id), resource });
@@ -71,6 +74,10 @@ export function toFhirBundle(input: FhirBundleInput): Bundle {
       observations.push(entryOf(diagnosticImplication({ id: implicationId, subject, variant: { reference: fullUrlOf(id) }, significance })));
     }
   }
+  (input.masked ?? []).forEach((finding, i) => {
+    const id = stableUuid(['Observation', 'masked-finding', record.patientId, finding.gene ?? '', String(i)], idKey);
+    observations.push(entryOf(maskedFindingObservation({ id, subject, finding })));
+  });
   const now = input.now ?? new Date();
   if (input.report) {
     const reportId = stableUuid(['DiagnosticReport', record.patientId, ...observations.map((o) => o.resource.id)], idKey);

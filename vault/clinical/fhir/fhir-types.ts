@@ -36,6 +36,10 @@ export interface Address {
 
 export interface Quantity {
   value: number;
+  /** UCUM, when the quantity has a unit (`system` http://unitsofmeasure.org) */
+  unit?: string;
+  system?: string;
+  code?: string;
 }
 
 export interface Range {
@@ -47,6 +51,7 @@ export interface ObservationComponent {
   code: CodeableConcept;
   valueCodeableConcept?: CodeableConcept;
   valueString?: string;
+  valueQuantity?: Quantity;
   valueRange?: Range;
 }
 
@@ -72,7 +77,7 @@ export interface Condition {
 /** What the Observations and the DiagnosticReport share: a profile, a code, a category, a subject. */
 interface ProfiledFinding {
   id: string;
-  meta: { profile: string[] };
+  meta: { profile: string[]; security?: Coding[] };
   status: 'final';
   category: CodeableConcept[];
   code: CodeableConcept;
@@ -84,6 +89,7 @@ export interface Observation extends ProfiledFinding {
   valueCodeableConcept?: CodeableConcept;
   derivedFrom?: Reference[];
   component: ObservationComponent[];
+  note?: { text: string }[];
 }
 
 export interface DiagnosticReport extends ProfiledFinding {

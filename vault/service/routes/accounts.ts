@@ -1,21 +1,20 @@
 // Account management, for admins only (and never a way into patient data: no password or TOTP
-// secret reaches the admin, and accounts linked to a patient are refused here).
+// secret reaches the admin, and accounts linked to a patient are refused here). Lifecycle and API
+// tokens are in account-lifecycle.ts and api-tokens.ts.
 import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
-import { AccountIdSchema, AccountSummarySchema, ApiTokenRequestSchema, NewAccountBodySchema } from '../../../schemas/api.ts';
+import { AccountSummarySchema, NewAccountBodySchema } from '../../../schemas/api.ts';
 import { IssuedEnrolmentSchema } from '../../../schemas/enrolment.ts';
 import { principalOf } from '../authenticate.ts';
-import { requireAccess } from '../patient-access.ts';
+import { requestOrigin, requireAccess } from '../patient-access.ts';
 import { mapIdentityErrors } from '../identity-errors-http.ts';
 import { auditedStep } from '../audit-outcome.ts';
 import type { VaultService } from '../open-service.ts';
 import type { AccountSummary } from '../../identity/account-summary.ts';
 import { underReview } from '../../identity/roles.ts';
 
-const AccountParams = z.object({ accountId: AccountIdSchema });
-
 function publicSummary(a: AccountSummary) {
-  return { accountId: a.accountId, username: a.username, kind: a.kind, roles: a.roles, ...(a.patientId ? { patientId: a.patientId } : {}), disabled: a.disabled, locked: a.locked, totp: a.totp, enrolmentPending: a.enrolmentPending, createdAt: a.createdAt };
+  return { accountId: a.accountId, username: a.username, kind: a.kind, roles: a.roles, ...(a.patientId ? { patientId: a.patientId } : {}), ...(a.insurerType ? { insurerType: a.insurerType } : {}), disabled: a.disabled, locked: a.locked, totp: a.totp, enrolmentPending: a.enrolmentPending, createdAt: a.createdAt };
 }
 
 export function accountRoutes(service: VaultService) {
@@ -32,14 +31,13 @@ export function accountRoutes(service: VaultService) {
       responses: { 201: { description: 'the new account', schema: z.object({ account: AccountSummarySchema, enrolment: IssuedEnrolmentSchema.optional() }) } },
       async handler({ body }, ctx) {
         const principal = principalOf(ctx.state);
-        const { requestId } = ctx.state;
         await requireAccess(service, principal, operations('create'), ctx.state);
         // attempts at patient-linked accounts, and accounts that may link others to patients, are reviewed
         const flagged = underReview(body.roles);
         const created = await mapIdentityErrors(() =>
           auditedStep(
             service.audit,
-            { requestId, actor: principal, action: 'user.create', resource: 'account', flagged },
+            { ...requestOrigin(ctx.state), actor: principal, action: 'user.create', resource: 'account', flagged },
             () => service.identity.createAccount(body, principal),
             (c) => c.account.accountId,
           ),
@@ -59,24 +57,6 @@ export function accountRoutes(service: VaultService) {
       async handler(_input, ctx) {
         await requireAccess(service, principalOf(ctx.state), operations('read'), ctx.state);
         return { items: service.identity.listAccounts().map(publicSummary) };
-      },
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/users/:accountId/api-tokens',
-      summary: 'Issue an API token for a service account (admin); shown once',
-      tags: ['accounts'],
-      auth: 'session',
-      touchesPatientData: false,
-      request: { params: AccountParams, body: ApiTokenRequestSchema },
-      responses: { 201: { description: 'the token', schema: z.object({ tokenId: z.string(), token: z.string() }) } },
-      async handler({ params, body }, ctx) {
-        const principal = principalOf(ctx.state);
-        await requireAccess(service, principal, operations('update'), ctx.state);
-        const issued = await mapIdentityErrors(() => service.identity.issueApiToken(params.accountId, body.label, principal));
-        await service.audit.record({ requestId: ctx.state.requestId, actorId: principal.accountId, actorRoles: principal.roles, action: 'token.issue', resource: 'account', patientId: null, purpose: 'operations', decision: 'success', rule: null, reason: params.accountId });
-        ctx.status = 201;
-        return issued;
       },
     }),
   ]);

@@ -12,16 +12,19 @@ import { underReview } from '../../identity/roles.ts';
 import type { IssuedEnrolment } from '../../identity/enrolment-service.ts';
 import type { Principal } from '../../identity/principal.ts';
 import { principalOf } from '../authenticate.ts';
-import { requireAccess, withPatientAccess } from '../patient-access.ts';
+import { requestOrigin, requireAccess, withPatientAccess } from '../patient-access.ts';
+import { clientKeyOf } from '../../http/client-address.ts';
+import { isLoginRefusal } from '../../identity/throttled-login.ts';
+import { refuseThrottled } from '../login-refusal.ts';
 import { mapIdentityErrors } from '../identity-errors-http.ts';
-import { auditedStep } from '../audit-outcome.ts';
+import { auditedStep, type AuditOrigin } from '../audit-outcome.ts';
 import { isLinkedTo, issuePatientEnrolment, redeemEnrolment } from '../enrolments.ts';
 import type { VaultService } from '../open-service.ts';
 
 const issuedResponse = { 201: { description: 'the one-time code, shown once: hand it to the person', schema: IssuedEnrolmentSchema } };
 
 interface ResetAudit {
-  requestId: string;
+  origin: AuditOrigin;
   actor: Principal;
   accountId: string;
   credentials: CredentialReset;
@@ -32,9 +35,9 @@ interface ResetAudit {
 
 /** A reset, audited with the account, the new enrolment and what was cleared; refusals as problems. */
 function auditedReset(service: VaultService, about: ResetAudit, reset: () => Promise<IssuedEnrolment>): Promise<IssuedEnrolment> {
-  const { requestId, actor, resource, patientId, flagged } = about;
+  const { origin, actor, resource, patientId, flagged } = about;
   return mapIdentityErrors(() =>
-    auditedStep(service.audit, { requestId, actor, action: 'credentials.reset', resource, patientId: patientId ?? null, flagged }, reset, (e) => `${about.accountId} ${e.enrolmentId} ${about.credentials}`),
+    auditedStep(service.audit, { ...origin, actor, action: 'credentials.reset', resource, patientId: patientId ?? null, flagged, target: about.accountId }, reset, (e) => `${about.accountId} ${e.enrolmentId} ${about.credentials}`),
   );
 }
 
@@ -50,15 +53,24 @@ export function enrolmentRoutes(service: VaultService) {
       summary: 'Redeem a one-time enrolment code: set your password and receive your own TOTP secret (shown once)',
       description:
         'No session: the person has no credentials yet. Every refused code gets the same answer; a code is spent on success and void after repeated wrong attempts. ' +
+        'Attempts count against the client address\u2019s per-minute limit it shares with logins. ' +
         'Patient data is not read here: the patient was decided when the code was issued.',
       tags: ['accounts'],
       auth: 'none',
       touchesPatientData: false,
       bodyLimitBytes: 4096,
       request: { body: RedeemEnrolmentBodySchema },
-      responses: { 201: { description: 'your account; log in with your password and a code from the TOTP secret', schema: RedeemedEnrolmentSchema }, 400: { description: 'the code is not valid, or the password breaks the rules' } },
+      responses: {
+        201: { description: 'your account; log in with your password and a code from the TOTP secret', schema: RedeemedEnrolmentSchema },
+        400: { description: 'the code is not valid, or the password breaks the rules' },
+        429: { description: 'too many attempts (logins and redemptions) from this client; wait Retry-After seconds' },
+      },
       async handler({ body }, ctx) {
-        const result = await mapIdentityErrors(() => redeemEnrolment(service, body, ctx.state.requestId));
+        const origin = requestOrigin(ctx.state);
+        const result = await mapIdentityErrors(() => redeemEnrolment(service, body, origin, clientKeyOf(ctx.req.socket.remoteAddress)));
+        if (isLoginRefusal(result)) {
+          return refuseThrottled(service, { ...origin, actorId: null, actorRoles: [], action: 'enrolment.throttle', resource: 'account', patientId: null, purpose: null, rule: null }, 'enrolment', result);
+        }
         if (!result.ok) throw enrolmentFailed(result.message);
         ctx.status = 201;
         const { accountId, username, roles } = result.principal;
@@ -94,11 +106,10 @@ export function enrolmentRoutes(service: VaultService) {
       responses: issuedResponse,
       async handler({ params, body }, ctx) {
         const principal = principalOf(ctx.state);
-        const { requestId } = ctx.state;
         const intent = { patientId: params.id, resource: 'patient_account' as const, action: 'update' as const, purpose: 'operations' };
         const issued = await withPatientAccess(service, principal, intent, ctx.state, () => {
           if (!isLinkedTo(service, params.accountId, params.id)) throw notFound('no such account for this patient');
-          const about = { requestId, actor: principal, accountId: params.accountId, credentials: body.credentials, resource: 'patient_account' as const, patientId: params.id, flagged: true };
+          const about = { origin: requestOrigin(ctx.state), actor: principal, accountId: params.accountId, credentials: body.credentials, resource: 'patient_account' as const, patientId: params.id, flagged: true };
           return auditedReset(service, about, () => service.identity.enrolments.resetPatientLinkedCredentials(params.accountId, params.id, body.credentials, principal));
         });
         ctx.status = 201;
@@ -116,12 +127,11 @@ export function enrolmentRoutes(service: VaultService) {
       responses: issuedResponse,
       async handler({ params, body }, ctx) {
         const principal = principalOf(ctx.state);
-        const { requestId } = ctx.state;
         await requireAccess(service, principal, { patientId: null, resource: 'account', action: 'update', purpose: 'operations' }, ctx.state);
         const target = service.identity.getAccount(params.accountId);
         // resets of those who can link accounts to patients, and attempts on patient-linked ones, are reviewed
         const flagged = target !== undefined && (target.patientId !== undefined || underReview(target.roles));
-        const about = { requestId, actor: principal, accountId: params.accountId, credentials: body.credentials, resource: 'account' as const, flagged };
+        const about = { origin: requestOrigin(ctx.state), actor: principal, accountId: params.accountId, credentials: body.credentials, resource: 'account' as const, flagged };
         const issued = await auditedReset(service, about, () => service.identity.enrolments.resetStaffCredentials(params.accountId, body.credentials, principal));
         ctx.status = 201;
         return issued;

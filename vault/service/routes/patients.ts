@@ -4,19 +4,16 @@ import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { ApiError } from '../../http/api-error.ts';
 import { PatientIdSchema, PatientRecordInputSchema, PatientRecordUpdateSchema, type PatientRecord } from '../../../schemas/clinical.ts';
-import { BreakGlassBodySchema, VariantsQuerySchema, PurposeQuerySchema, VariantSchema, QueryNoteSchema } from '../../../schemas/api.ts';
+import { BreakGlassBodySchema, PurposeQuerySchema, PatientLookupQuerySchema } from '../../../schemas/api.ts';
 import { principalOf } from '../authenticate.ts';
-import { mayAccess, requireAccess, requestOrigin, withPatientAccess, defaultPurpose } from '../patient-access.ts';
+import { mayAccess, requireAccess, requestOrigin, withPatientAccess, defaultPurpose, patientByMrn, vaultBusyAsUnavailable } from '../patient-access.ts';
 import { toFhirBundle } from '../../clinical/fhir/fhir-bundle.ts';
-import { QueryInputError } from '../../store/query-engine.ts';
-import { RegionError } from '../../store/region.ts';
-import type { HttpRouterContext } from '../../http/http-context.ts';
+import { FHIR_JSON, wantsFhir } from '../fhir-negotiation.ts';
 import type { VaultService } from '../open-service.ts';
 import { KeyedMutex } from '../../identity/keyed-mutex.ts';
 import { recordOutcome } from '../audit-outcome.ts';
 
 const PatientParams = z.object({ id: PatientIdSchema });
-const FHIR_JSON = 'application/fhir+json';
 
 const RecordSchema = PatientRecordInputSchema.extend({ patientId: z.string(), version: z.number(), updatedAt: z.string() });
 const RecordReceiptSchema = z.object({ patientId: z.string(), version: z.number(), updatedAt: z.string() });
@@ -24,18 +21,6 @@ const RecordReceiptSchema = z.object({ patientId: z.string(), version: z.number(
 function recordView(r: PatientRecord) {
   const { updatedBy: _by, ...view } = r;
   return view;
-}
-
-function wantsFhir(ctx: HttpRouterContext): boolean {
-  return ctx.accepts('application/json', FHIR_JSON) === FHIR_JSON && (ctx.get('accept') || '').includes(FHIR_JSON);
-}
-
-function badQuery(err: unknown): never {
-  if (err instanceof QueryInputError || err instanceof RegionError) {
-    const path = err instanceof RegionError ? 'query.region' : err.field ? `query.${err.field}` : 'query';
-    throw new ApiError({ code: 'validation_failed', status: 400, title: 'Bad Request', detail: err.message, errors: [{ path, message: err.message }] });
-  }
-  throw err;
 }
 
 export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8Array }) {
@@ -60,13 +45,33 @@ export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8
         // one registration at a time: two for the same MRN must not both pass the check below
         return registrations.run('registration', async () => {
           if (service.clinical.patientIdByMrn(body.mrn)) throw new ApiError({ code: 'patient_exists', status: 409, title: 'Conflict', detail: 'a record with that MRN exists' });
-          const { patientId, created } = await service.vault.registerPatient(body.mrn);
+          const { patientId, created } = await service.vault.registerPatient(body.mrn).catch(vaultBusyAsUnavailable);
           const record = await service.clinical.recordPatient(patientId, body, principal.accountId);
           const reason = created ? 'new_patient' : 'record_for_ingested_patient';
           await recordOutcome(service.audit, { requestId, actor: principal, action: 'record.register', resource: 'record', patientId, decision: 'success', reason });
           ctx.status = 201;
           return { patientId, version: record.version, updatedAt: record.updatedAt };
         });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/patients',
+      summary: 'Find a patient by MRN: the record of a patient the caller may read (a clinician: one on their care team), else 404',
+      description:
+        'An unknown MRN and a patient the caller may not read get the same 404. The decision is audited with the patient id; the MRN is ' +
+        'never logged or audited (the access log holds the route pattern, not the query string).',
+      tags: ['patients'],
+      auth: 'session',
+      touchesPatientData: true,
+      request: { query: PatientLookupQuerySchema },
+      responses: { 200: { description: 'the record (or only the patient id, for a patient with variants and no record yet)', schema: z.union([RecordSchema, z.object({ patientId: z.string() })]) }, 404: { description: 'no such patient, or not permitted' } },
+      async handler({ query }, ctx) {
+        const principal = principalOf(ctx.state);
+        const purpose = query.purpose ?? defaultPurpose(principal);
+        const patientId = await patientByMrn(service, principal, query.mrn, { resource: 'record', action: 'read', purpose }, ctx.state);
+        const record = service.clinical.get(patientId);
+        return record ? recordView(record) : { patientId };
       },
     }),
     defineRoute({
@@ -114,43 +119,6 @@ export function patientRoutes(service: VaultService, options: { fhirIdKey: Uint8
         // Updating is not reading: the record comes back only to a caller the policy lets read it.
         const read = await mayAccess(service, principal, { patientId: params.id, resource: 'record', action: 'read', purpose: defaultPurpose(principal) }, ctx.state);
         return read.allowed ? recordView(updated) : { patientId: updated.patientId, version: updated.version, updatedAt: updated.updatedAt };
-      },
-    }),
-    defineRoute({
-      method: 'get',
-      path: '/patients/:id/variants',
-      summary: "A patient's variants beside the record summary, filtered by gene, region or significance",
-      tags: ['patients'],
-      auth: 'session',
-      touchesPatientData: true,
-      patientParam: 'id',
-      request: { params: PatientParams, query: VariantsQuerySchema },
-      responses: {
-        200: {
-          description: 'variants on one reference build, with notes saying what an empty or partial answer means',
-          schema: z.object({
-            patient: z.record(z.string(), z.unknown()), build: z.string().nullable(), samplesQueried: z.number(), notes: z.array(QueryNoteSchema), variants: z.array(VariantSchema), breakGlass: z.boolean(),
-          }),
-        },
-      },
-      async handler({ params, query }, ctx) {
-        const principal = principalOf(ctx.state);
-        const purpose = query.purpose ?? defaultPurpose(principal);
-        return withPatientAccess(service, principal, { patientId: params.id, resource: 'variants', action: 'read', purpose }, ctx.state, async (granted) => {
-          const significance = query.significance?.split(',').map((s) => s.trim()).filter(Boolean);
-          const answer = await service.queries.variantsOfPatient(params.id, { region: query.region, gene: query.gene, significance, build: query.build }).catch(badQuery);
-          const record = service.clinical.get(params.id);
-          if (wantsFhir(ctx)) {
-            if (!record) throw new ApiError({ code: 'not_found', status: 404, title: 'Not Found', detail: 'no clinical record for this patient' });
-            ctx.type = FHIR_JSON;
-            return toFhirBundle({ record, variants: answer.variants, build: answer.build, report: { notes: answer.notes, samplesQueried: answer.samplesQueried }, idKey: options.fhirIdKey });
-          }
-          const patient = record
-            ? { patientId: record.patientId, givenName: record.givenName, familyName: record.familyName, birthDate: record.birthDate, sex: record.sex, conditions: record.conditions }
-            : { patientId: params.id };
-          const { build, samplesQueried, notes, variants } = answer;
-          return { patient, build, samplesQueried, notes, variants, breakGlass: granted.breakGlass };
-        });
       },
     }),
     defineRoute({

@@ -198,7 +198,11 @@ export class IndexEngine {
     return name;
   }
 
-  /** Drops windows whose segments a commit replaced (a merge, or an erasure: its rows leave memory at the next query). */
+  /** Drops windows whose segments a commit replaced (a merge, or an erasure: its rows leave memory at once). */
+  dropReplaced(index: IndexCatalog | undefined): Promise<void> {
+    return this.exclusive(() => this.dropStale(index ?? { format: 1, windowWidth: 1, samples: [], segments: [] }));
+  }
+
   private async dropStale(index: IndexCatalog): Promise<void> {
     if (this.seenIndex === index) return;
     this.seenIndex = index;

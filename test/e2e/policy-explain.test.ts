@@ -1,0 +1,106 @@
+// POST /v1/policy/explain over HTTPS: its answer is authorize()'s decision, for generated
+// requests (given facts) and for a real account and patient (facts looked up, which is audited
+// under the patient); it can also answer under a proposal; it refuses unknown facts without
+// repeating them.
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { createAuthorizer } from '../../consent/policy/authorize.ts';
+import { NO_RELATIONS, type RelationSnapshot } from '../../consent/policy/relationship-facts.ts';
+import { internalRequest } from '../../vault/service/patient-access.ts';
+import { worldForSuite } from './service-world.ts';
+import { callerFor, shippedPolicy, withoutRule } from './policy-kit.ts';
+import { generatedRequests, snapshotFacts } from '../consent/policy/helpers/generated-requests.ts';
+
+interface Explained {
+  policyVersion: number;
+  decision: 'permit' | 'deny';
+  breakGlass: boolean;
+  rule: { id: string; line: number; text: string; sentence: string } | null;
+  explanation: string;
+  relations: Record<string, boolean>;
+  factsFrom: string;
+  underProposal?: { proposalId: string; decision: string; rule: { id: string } | null };
+  code?: string;
+}
+
+describe('policy explain (HTTPS)', function () {
+  this.timeout(180_000);
+  const suite = worldForSuite({ https: true });
+  const tokens = new Map<string, string>();
+  const as = (username: string) => callerFor(suite.w, tokens, username);
+  const explain = (body: unknown, username = 'ethics') => as(username)<Explained>('POST', '/policy/explain', body);
+
+  it('answers what authorize() decides, for generated requests with given facts', async () => {
+    let facts: RelationSnapshot = NO_RELATIONS;
+    const authorizer = await createAuthorizer({ policy: suite.w.service.governance.activePolicy, facts: snapshotFacts(() => facts), audit: () => Promise.resolve() });
+    const requests = generatedRequests(suite.w.service.governance.activePolicy.rules, { patients: [suite.w.patientA, null], minRoles: 1, baseFactsOnly: true });
+    const outcomes = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(requests, async (g) => {
+        facts = g.relations;
+        const expected = await authorizer.authorize({ subject: { userId: 'explained-subject', roles: g.roles }, patientId: g.patientId, resource: g.resource, action: g.action, purpose: g.purpose }, internalRequest('expected'));
+        const got = await explain({ subject: { roles: g.roles }, relations: g.relations, patientId: g.patientId, resource: g.resource, action: g.action, purpose: g.purpose });
+        assert.equal(got.status, 200, got.text);
+        assert.equal(got.body.decision, expected.allowed ? 'permit' : 'deny');
+        assert.equal(got.body.breakGlass, expected.breakGlass);
+        assert.equal(got.body.rule?.text ?? null, expected.rule);
+        assert.equal(got.body.explanation, expected.explanation);
+        assert.equal(got.body.policyVersion, expected.policyVersion);
+        assert.equal(got.body.factsFrom, 'request');
+        outcomes.add(expected.allowed ? (expected.breakGlass ? 'break-glass' : 'permit') : 'deny');
+      }),
+      {
+        numRuns: 120,
+        // one of each kind for certain, besides the generated ones
+        examples: [
+          [{ userId: 'acc_00000000000000a1', roles: ['clinician'], patientId: suite.w.patientA, resource: 'variants' as const, action: 'read' as const, purpose: 'treatment', relations: { ...NO_RELATIONS, care_team: false, break_glass: true, clinical_use: true } }],
+          [{ userId: 'acc_00000000000000a1', roles: ['clinician'], patientId: suite.w.patientA, resource: 'variants' as const, action: 'read' as const, purpose: 'treatment', relations: { ...NO_RELATIONS, care_team: true, break_glass: false, clinical_use: true } }],
+          [{ userId: 'acc_00000000000000a1', roles: ['admin', 'clinician'], patientId: suite.w.patientA, resource: 'variants' as const, action: 'read' as const, purpose: 'treatment', relations: { ...NO_RELATIONS, care_team: true, break_glass: true, clinical_use: true } }],
+        ],
+      },
+    );
+    assert.deepEqual([...outcomes].sort(), ['break-glass', 'deny', 'permit']);
+  });
+
+  it('looks facts up for a real account and patient, answers as the real request is decided, and audits the lookup under the patient', async () => {
+    const { w } = suite;
+    for (const [user, status] of [['clin_a', 200], ['clin_b', 404]] as const) {
+      const real = await as(user)('GET', `/patients/${w.patientA}/variants`);
+      assert.equal(real.status, status);
+      const [decided] = await w.auditOf(real);
+      const got = await explain({ subject: { accountId: w.accounts[user]!.accountId }, patientId: w.patientA, resource: 'variants', action: 'read', purpose: 'treatment' }, 'auditor');
+      assert.equal(got.status, 200, got.text);
+      assert.equal(got.body.factsFrom, 'lookup');
+      assert.equal(got.body.relations.care_team, user === 'clin_a');
+      assert.equal(got.body.decision, decided?.body.decision);
+      assert.equal(got.body.rule?.text ?? null, decided?.body.rule);
+      const lookups = (await w.auditOf(got)).filter((e) => e.body.action === 'policy.explain_lookup');
+      assert.equal(lookups.length, 1, 'the lookup is audited');
+      assert.deepEqual([lookups[0]!.body.patientId, lookups[0]!.body.targetId, lookups[0]!.body.actorId], [w.patientA, w.accounts[user]!.accountId, w.accounts.auditor!.accountId]);
+    }
+    const inPatientsLog = await as('pat_a')<{ items: { who: string; action: string }[] }>('GET', `/patients/${w.patientA}/access-log`);
+    assert.ok(inPatientsLog.body.items.some((item) => item.who === 'auditor' && item.action === 'policy.explain_lookup'), 'the patient sees who looked');
+  });
+
+  it('answers under a proposal beside the active version', async () => {
+    const proposal = await as('privacy')<{ proposalId: string }>('POST', '/policy/proposals', { text: withoutRule(await shippedPolicy(), 'clinician-reads-variants-on-care-team'), rationale: 'to compare explanations' });
+    const got = await explain({ subject: { roles: ['clinician'] }, relations: { care_team: true, clinical_use: true }, patientId: suite.w.patientA, resource: 'variants', action: 'read', purpose: 'treatment', proposalId: proposal.body.proposalId });
+    assert.equal(got.body.decision, 'permit');
+    assert.equal(got.body.rule?.id, 'clinician-reads-variants-on-care-team');
+    assert.deepEqual([got.body.underProposal?.decision, got.body.underProposal?.rule], ['deny', null]);
+    const unknown = await explain({ subject: { roles: ['clinician'] }, relations: {}, patientId: null, resource: 'variants', action: 'read', purpose: 'treatment', proposalId: 'pp_ffffffffffffffff' });
+    assert.equal(unknown.status, 404);
+  });
+
+  it('refuses a fact the policy does not know, and a request that mixes given and looked-up facts, without repeating them', async () => {
+    for (const relations of [{ care_tema: true }, { 'Ada Lovelace': true }, { care_team: 'Ada Lovelace' }]) {
+      const typo = await explain({ subject: { roles: ['clinician'] }, relations, patientId: null, resource: 'variants', action: 'read', purpose: 'treatment' });
+      assert.equal(typo.status, 400, typo.text);
+      assert.match(typo.text, /body\.relations/);
+      assert.doesNotMatch(typo.text, /tema|Ada/);
+    }
+    const both = await explain({ subject: { accountId: suite.w.accounts.clin_a!.accountId }, relations: { care_team: true }, patientId: suite.w.patientA, resource: 'variants', action: 'read', purpose: 'treatment' });
+    assert.equal(both.status, 400);
+    assert.match(both.text, /body\.relations/);
+  });
+});

@@ -1,0 +1,55 @@
+// POST /policy/explain: permit or deny, the rule and a sentence, for a request described by its
+// subject, patient, resource, action and purpose. The relationship facts are either given (a
+// hypothetical question that reads nothing stored) or looked up fresh for a real account and
+// patient, as authorize() would; that lookup reveals how a person relates to a patient, so it is
+// audited (under the patient, before the answer leaves) like any other access.
+import type { z } from 'zod';
+import type { ExplainBodySchema } from '../../schemas/policy/api.ts';
+import { explainDecision } from '../../consent/governance/explain-decision.ts';
+import { gatherRelations, type RelationSnapshot } from '../../consent/policy/relationship-facts.ts';
+import { FACTS } from '../../consent/policy/vocabulary.ts';
+import { ApiError, notFound } from '../http/api-error.ts';
+import type { Principal } from '../identity/principal.ts';
+import { recordOutcome } from './audit-outcome.ts';
+import type { AuditedRequest } from './patient-access.ts';
+import type { VaultService } from './open-service.ts';
+
+type ExplainBody = z.infer<typeof ExplainBodySchema>;
+
+/** Given facts as a full snapshot: every fact the policy knows, false unless given true. */
+function givenFacts(given: Record<string, boolean>): RelationSnapshot {
+  if (Object.keys(given).some((name) => !(FACTS as readonly string[]).includes(name))) {
+    throw new ApiError({ code: 'validation_failed', status: 400, title: 'The request is not valid', detail: `body.relations: names a fact the policy does not know (known: ${FACTS.join(', ')})`, errors: [{ path: 'body.relations', message: `known facts: ${FACTS.join(', ')}` }] });
+  }
+  return Object.fromEntries(FACTS.map((fact) => [fact, given[fact] === true])) as RelationSnapshot;
+}
+
+export async function explainRequest(service: VaultService, principal: Principal, body: ExplainBody, request: AuditedRequest) {
+  const { accountId } = body.subject;
+  let roles: readonly string[];
+  let relations: RelationSnapshot;
+  if (accountId !== undefined) {
+    const account = service.identity.getAccount(accountId);
+    if (!account) throw notFound('no such account');
+    roles = body.subject.roles ?? account.roles;
+    const subject = { userId: accountId, ...(account.insurerType !== undefined && { insurerType: account.insurerType }) };
+    ({ relations } = await gatherRelations(service.facts, { subject, patientId: body.patientId }));
+    await recordOutcome(service.audit, {
+      requestId: request.requestId, actor: principal, action: 'policy.explain_lookup', resource: 'policy',
+      patientId: body.patientId, targetId: accountId, decision: 'success', reason: 'relationship_facts_looked_up',
+    });
+  } else {
+    roles = body.subject.roles ?? [];
+    relations = givenFacts(body.relations ?? {});
+  }
+  const input = { userId: accountId ?? 'explained-subject', roles, patientId: body.patientId, resource: body.resource, action: body.action, purpose: body.purpose };
+  const active = service.governance.activePolicy;
+  const underProposal = body.proposalId === undefined ? undefined : { proposalId: body.proposalId, ...explainDecision(await service.governance.compiledProposal(body.proposalId), input, relations) };
+  return {
+    policyVersion: active.version,
+    ...explainDecision(active, input, relations),
+    relations: { ...relations },
+    factsFrom: accountId !== undefined ? ('lookup' as const) : ('request' as const),
+    ...(underProposal && { underProposal }),
+  };
+}

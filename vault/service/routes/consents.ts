@@ -1,0 +1,183 @@
+// A patient's consent directives: the ones in force (JSON, or FHIR R4 Consents), the full
+// history, and granting, amending and revoking one. The patient, a proxy whose directive lets
+// them, or a genetic counselor on the care team (citing the signed form) records; the policy
+// decides which, per kind (consents, release authorizations, proxy authority), before anything
+// is read or written, and every entry names who recorded it.
+import { defineRoute, defineRouteTable } from '../../http/route.ts';
+import { AmendDirectiveBodySchema, GrantDirectiveBodySchema, RevokeDirectiveBodySchema } from '../../../schemas/consent/events.ts';
+import type { DirectiveKind } from '../../../schemas/consent/directive.ts';
+import { ConsentHistoryEntrySchema, ConsentPathSchema, CurrentConsentsSchema, DirectiveChangeSchema, DirectivePathSchema } from '../../../schemas/consent/api.ts';
+import { z } from 'zod';
+import { consentBundle } from '../../../consent/fhir/consent-bundle.ts';
+import { clinicalUseVerdict } from '../../../consent/evaluation/clinical-use.ts';
+import type { DirectiveRecord } from '../../../consent/ledger/directive-view.ts';
+import type { HttpRouterContext } from '../../http/http-context.ts';
+import type { Principal } from '../../identity/principal.ts';
+import { principalOf } from '../authenticate.ts';
+import { defaultPurpose, requestOrigin, withPatientAccess, type Granted } from '../patient-access.ts';
+import { consentsInForce } from '../consent-state.ts';
+import { checkNamedParties, directiveView, ledgerCall, recorderOf, resourceOfKind } from '../consent-recording.ts';
+import { eraseSamplesOnWithdrawal, type ErasureOutcome } from '../research-erasure.ts';
+import { wantsFhir, FHIR_JSON } from '../fhir-negotiation.ts';
+import type { VaultService } from '../open-service.ts';
+
+const PATIENT_ID_SYSTEM = 'urn:genovault:patient-id';
+/** What every route here shares: a patient in the path, session auth, audited by patient. */
+const CONSENT_ROUTE = { tags: ['consents'], auth: 'session' as const, touchesPatientData: true, patientParam: 'id' };
+
+export function consentRoutes(service: VaultService) {
+  /** Records one change under the policy's decision for its kind, audits it, and erases samples when a research withdrawal asks. */
+  async function change(
+    ctx: HttpRouterContext,
+    patientId: string,
+    kind: DirectiveKind,
+    operation: 'grant' | 'amend' | 'revoke',
+    apply: (granted: Granted, principal: Principal) => Promise<DirectiveRecord>,
+  ) {
+    const principal = principalOf(ctx.state);
+    const resource = resourceOfKind(kind);
+    const intent = { patientId, resource, action: operation === 'grant' ? ('create' as const) : ('update' as const), purpose: defaultPurpose(principal) };
+    const record = await withPatientAccess(service, principal, intent, ctx.state, (granted) => ledgerCall(() => apply(granted, principal)));
+    await service.audit.record({
+      ...requestOrigin(ctx.state),
+      actorId: principal.accountId,
+      actorRoles: principal.roles,
+      action: `consent.${operation}`,
+      resource,
+      patientId,
+      purpose: intent.purpose,
+      decision: 'success',
+      rule: null,
+      reason: record.kind,
+      targetId: `${record.directiveId}:v${record.version}`,
+    });
+    const d = record.directive;
+    let erasure: ErasureOutcome | undefined;
+    if (operation !== 'revoke' && d.kind === 'research_use' && d.status === 'withdrawn' && d.mode === 'erase_samples') {
+      erasure = await eraseSamplesOnWithdrawal(service, principal, patientId, ctx.state);
+    }
+    ctx.status = operation === 'grant' ? 201 : 200;
+    return { ...directiveView(record), ...(erasure ? { erasure } : {}) };
+  }
+
+  /** The kind of an existing directive (its rule decides who may change it); unknown ids are decided as consents and then answer 404. */
+  const kindOf = (patientId: string, directiveId: string): DirectiveKind => service.consents.directive(patientId, directiveId)?.kind ?? 'clinical_use';
+
+  return defineRouteTable('consents', [
+    defineRoute({
+      method: 'get',
+      path: '/patients/:id/consents',
+      summary: "The patient's directives in force (JSON, or a FHIR R4 Bundle of Consents with Accept: application/fhir+json)",
+      ...CONSENT_ROUTE,
+      request: { params: ConsentPathSchema },
+      responses: { 200: { description: 'directives in force', schema: CurrentConsentsSchema }, 404: { description: 'no such patient, or not permitted' } },
+      handler({ params }, ctx) {
+        const principal = principalOf(ctx.state);
+        const intent = { patientId: params.id, resource: 'consent' as const, action: 'read' as const, purpose: defaultPurpose(principal) };
+        return withPatientAccess(service, principal, intent, ctx.state, () => {
+          const consents = consentsInForce(service, params.id);
+          if (wantsFhir(ctx)) {
+            ctx.type = FHIR_JSON;
+            return consentBundle({ patient: { type: 'Patient', identifier: { system: PATIENT_ID_SYSTEM, value: params.id } }, directives: consents.directives });
+          }
+          const clinical = clinicalUseVerdict(consents, { hospitalDefault: service.config.clinicalUseDefault });
+          const records = consents.directives.map((view) => service.consents.directive(params.id, view.directiveId) ?? view);
+          return { patientId: params.id, directives: records.map(directiveView), clinicalUse: { permitted: clinical.permitted, basis: clinical.basis } };
+        });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/patients/:id/consents/history',
+      summary: 'Every grant, amendment and revocation of the patient\u2019s directives, oldest first, with who recorded it',
+      ...CONSENT_ROUTE,
+      request: { params: ConsentPathSchema },
+      responses: { 200: { description: 'the history', schema: z.object({ items: z.array(ConsentHistoryEntrySchema) }) }, 404: { description: 'no such patient, or not permitted' } },
+      handler({ params }, ctx) {
+        const principal = principalOf(ctx.state);
+        const intent = { patientId: params.id, resource: 'consent' as const, action: 'read' as const, purpose: defaultPurpose(principal) };
+        return withPatientAccess(service, principal, intent, ctx.state, () => {
+          const kinds = new Map(service.consents.directives(params.id).map((d) => [d.directiveId, d.kind]));
+          const items = service.consents.history(params.id).map(({ at, version, event }) => ({
+            at,
+            type: event.type,
+            directiveId: event.directiveId,
+            version,
+            kind: kinds.get(event.directiveId)!,
+            recordedBy: event.recordedBy,
+            ...(event.evidence ? { evidence: event.evidence } : {}),
+            ...('replaces' in event ? { replaces: event.replaces } : {}),
+            ...(event.type === 'revoked' && event.reason ? { reason: event.reason } : {}),
+            ...(event.type !== 'revoked' ? { directive: event.directive } : {}),
+          }));
+          return { items };
+        });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/patients/:id/consents',
+      summary: 'Grant one directive (the patient, a proxy allowed to, or a genetic counselor on the care team citing the signed form)',
+      description:
+        'The body is one directive of any kind. A counselor must give `evidence` (the signed form\u2019s reference). A research withdrawal with `erase_samples` ' +
+        'also destroys the patient\u2019s samples (crypto-shredding), for clinical use too; the answer says what became of them.',
+      ...CONSENT_ROUTE,
+      bodyLimitBytes: 32 * 1024,
+      request: { params: ConsentPathSchema, body: GrantDirectiveBodySchema },
+      responses: {
+        201: { description: 'the directive as recorded', schema: DirectiveChangeSchema },
+        404: { description: 'no such patient, or not permitted' },
+        409: { description: 'a directive on the same subject is already in force' },
+      },
+      handler({ params, body }, ctx) {
+        return change(ctx, params.id, body.directive.kind, 'grant', (granted, principal) => {
+          checkNamedParties(service, params.id, body.directive);
+          return service.consents.grant({ patientId: params.id, directive: body.directive, recordedBy: recorderOf(principal, granted), ...(body.evidence ? { evidence: body.evidence } : {}) });
+        });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/patients/:id/consents/:directiveId',
+      summary: 'Amend a directive: a new version of the same kind (and about the same person), replacing the current version named in `replaces`',
+      ...CONSENT_ROUTE,
+      bodyLimitBytes: 32 * 1024,
+      request: { params: DirectivePathSchema, body: AmendDirectiveBodySchema },
+      responses: {
+        200: { description: 'the directive at its new version', schema: DirectiveChangeSchema },
+        404: { description: 'no such patient or directive, or not permitted' },
+        409: { description: '`replaces` is not the current version, or the directive was revoked' },
+      },
+      handler({ params, body }, ctx) {
+        return change(ctx, params.id, kindOf(params.id, params.directiveId), 'amend', (granted, principal) => {
+          checkNamedParties(service, params.id, body.directive);
+          return service.consents.amend({
+            patientId: params.id, directiveId: params.directiveId, replaces: body.replaces, directive: body.directive,
+            recordedBy: recorderOf(principal, granted), ...(body.evidence ? { evidence: body.evidence } : {}),
+          });
+        });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/patients/:id/consents/:directiveId/revoke',
+      summary: 'Revoke a directive from now on; what it permitted before stays done (a release already made is not undone)',
+      ...CONSENT_ROUTE,
+      bodyLimitBytes: 4096,
+      request: { params: DirectivePathSchema, body: RevokeDirectiveBodySchema },
+      responses: {
+        200: { description: 'the directive, revoked', schema: DirectiveChangeSchema },
+        404: { description: 'no such patient or directive, or not permitted' },
+        409: { description: '`replaces` is not the current version, or already revoked' },
+      },
+      handler({ params, body }, ctx) {
+        return change(ctx, params.id, kindOf(params.id, params.directiveId), 'revoke', (granted, principal) =>
+          service.consents.revoke({
+            patientId: params.id, directiveId: params.directiveId, replaces: body.replaces, recordedBy: recorderOf(principal, granted),
+            ...(body.reason ? { reason: body.reason } : {}), ...(body.evidence ? { evidence: body.evidence } : {}),
+          }),
+        );
+      },
+    }),
+  ]);
+}
