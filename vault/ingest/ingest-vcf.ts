@@ -106,7 +106,7 @@ export async function ingestVcf(vault: Vault, input: VcfSource, options: IngestO
         for (const s of stored) ids[s.column] = s.sampleId;
         // a file parsed on worker threads is encoded on one too
         if (workers > 0) encoder = new WorkerEncoder();
-        const indexChange = IndexChange.of(change, vault);
+        const indexChange = IndexChange.forAddition(change, vault);
         index = indexChange ? new IngestIndex(indexChange, build, ids) : null;
         writer = new BatchWriter(change, batchId, ids, build, encoder, index);
         coverage = new CoverageAssembler(header.samples.length);

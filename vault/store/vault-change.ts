@@ -47,6 +47,8 @@ export class VaultChange {
   private rewritesBase = false;
   /** patient ids this change made that a rebase found already registered under another id */
   private readonly samePatient = new Map<string, string>();
+  /** work done at commit, under the writer lock, on the newest committed state (after any rebase) */
+  private readonly commitSteps: (() => Promise<void>)[] = [];
 
   constructor(
     private readonly dataDir: string,
@@ -79,6 +81,19 @@ export class VaultChange {
     Object.assign(this.keys, rebased.keys);
     for (const [mine, theirs] of rebased.samePatient) this.samePatient.set(mine, theirs);
     this.base = { generation, catalog, keys };
+  }
+
+  /**
+   * Runs `step` at commit, under the writer lock, once this change stands on the newest committed
+   * state: for derived data (the research index) that must be worked out against what is committed.
+   */
+  atCommit(step: () => Promise<void>): void {
+    this.commitSteps.push(step);
+  }
+
+  /** Vault.commit: the steps queued by atCommit, in order. */
+  async runCommitSteps(): Promise<void> {
+    for (const step of this.commitSteps.splice(0)) await step();
   }
 
   /** The id a patient this change registered has once committed (another change may have registered the MRN first). */
@@ -238,7 +253,8 @@ export class VaultChange {
 
   /** Drops a whole file (a pack, or a single partition's file) and every partition in it; the file goes at commit. */
   removePack(file: string): void {
-    this.rewritesBase = true;
+    // dropping a file this change wrote itself leaves it additive
+    if (!this.written.includes(join(this.dataDir, file))) this.rewritesBase = true;
     this.catalog.partitions = this.catalog.partitions.filter((p) => p.file !== file);
     this.removedFiles.push(file);
   }

@@ -275,13 +275,14 @@ export class Vault implements PartitionSource {
 
   /**
    * Commit point: under the writer lock, on the newest committed state (rebasing an additive change
-   * prepared before another committed), seal the new catalog, then swap the manifest (optionally
+   * prepared before another committed, then its commit steps: the research index), seal the new catalog, then swap the manifest (optionally
    * under a new master key).
    */
   async commit(change: VaultChange, options: { newKek?: MasterKey } = {}): Promise<void> {
     try {
       await this.exclusive(async () => {
         if (change.baseGeneration !== this.manifest.generation) change.rebase(this.manifest.generation, this.catalogData, this.manifest.body.keys);
+        await change.runCommitSteps();
         await this.commitLocked(change, options);
       });
     } catch (err) {

@@ -21,6 +21,12 @@ export interface IndexSegment {
   maxStop: number;
   /** sample numbers the segment may hold, as inclusive [first, last] ranges (a superset: erasure uses it to find segments to rewrite) */
   samples: [number, number][];
+  /**
+   * added to the sample numbers stored in the segment: an ingest numbers its samples from the index
+   * it began on, and moves them past those another change committed meanwhile without rewriting
+   * its segments (index-change.ts); absent means 0
+   */
+  sampleShift?: number;
 }
 
 export interface IndexCatalog {

@@ -4,6 +4,14 @@
 // by size tier as they come (merge-plan.ts). Nothing is visible until the vault change commits;
 // an aborted change deletes every file written here.
 //
+// Two ways in. A change made under the writer lock on the newest index (erasure, rebuild) edits
+// the change's index in place (IndexChange.of). An ingest is prepared without the lock while other
+// changes commit (vault-change.ts), so it writes windows of its own only, with its samples numbered
+// from the index it began on, and joins them to the index at commit, under the lock, on the newest
+// committed index (IndexChange.forAddition): its numbers move past any committed meanwhile (a shift
+// in the catalog, nothing rewritten) and merges read only what is committed then, so neither
+// another ingest's segments are lost nor an erasure's removed rows brought back.
+//
 // Erasure rule (crypto-shredding): every segment written under a key records the sample numbers of
 // everything written under that key, so removing a sample retires each key that ever sealed its
 // rows: all live segments under it are re-written under the new key (without the sample), the old
@@ -24,7 +32,7 @@ type Decoded = { kind: 'calls'; segment: CallsSegment } | { kind: 'coverage'; se
 
 /** A segment to write: encoded now from `decoded`, or an existing segment's plaintext re-sealed as it is. */
 interface Output {
-  place: Pick<IndexSegment, 'build' | 'chrom' | 'window' | 'kind' | 'rows' | 'maxStop'>;
+  place: Pick<IndexSegment, 'build' | 'chrom' | 'window' | 'kind' | 'rows' | 'maxStop' | 'sampleShift'>;
   plaintext: Uint8Array;
   /** at least the sample numbers it holds */
   samples: [number, number][];
@@ -47,18 +55,27 @@ export class IndexChange {
   private constructor(
     private readonly change: VaultChange,
     private readonly index: IndexCatalog,
-    dataDir: string,
-    vaultId: string,
+    private readonly vault: { dataDir: string; vaultId: string },
+    /** an addition's: the number of samples the index it began on had (its own are numbered from there); null when editing in place */
+    private readonly baseCount: number | null = null,
   ) {
     this.baseFiles = new Set(index.segments.map((s) => s.file));
     this.baseKeys = new Set(index.segments.map((s) => s.keyId));
-    this.keys = { dataDir, vaultId, keyOf: (id) => change.keyOf(id) };
+    this.keys = { dataDir: vault.dataDir, vaultId: vault.vaultId, keyOf: (id) => change.keyOf(id) };
   }
 
-  /** The index part of `change`, or null when the vault keeps no index. */
+  /** The index part of `change`, edited in place, or null when the vault keeps no index: for changes made under the writer lock. */
   static of(change: VaultChange, vault: { dataDir: string; vaultId: string }): IndexChange | null {
     const index = change.index;
-    return index ? new IndexChange(change, index, vault.dataDir, vault.vaultId) : null;
+    return index ? new IndexChange(change, index, vault) : null;
+  }
+
+  /** The index part of an additive change (an ingest), joined to the newest committed index at commit; null when the vault keeps no index. */
+  static forAddition(change: VaultChange, vault: { dataDir: string; vaultId: string }): IndexChange | null {
+    const base = change.index;
+    if (!base) return null;
+    const own: IndexCatalog = { format: base.format, windowWidth: base.windowWidth, samples: [...base.samples], segments: [] };
+    return new IndexChange(change, own, vault, base.samples.length);
   }
 
   get windowWidth(): number {
@@ -104,13 +121,20 @@ export class IndexChange {
     await this.write(outputs);
   }
 
-  private async merged(item: Decoded, members: readonly IndexSegment[], drop?: ReadonlySet<number>): Promise<Decoded | null> {
-    if (item.kind === 'calls') {
-      const parts = [item.segment, ...(await Promise.all(members.map((m) => readCallsSegment(this.keys, m))))];
+  private merged(item: Decoded, members: readonly IndexSegment[], drop?: ReadonlySet<number>): Promise<Decoded | null> {
+    return item.kind === 'calls' ? this.mergedOf('calls', members, drop, [item.segment]) : this.mergedOf('coverage', members, drop, [item.segment]);
+  }
+
+  /** `members` read back and merged (after `first`, segments not stored yet), without the samples in `drop`. */
+  private async mergedOf(kind: 'calls', members: readonly IndexSegment[], drop?: ReadonlySet<number>, first?: CallsSegment[]): Promise<Decoded | null>;
+  private async mergedOf(kind: 'coverage', members: readonly IndexSegment[], drop?: ReadonlySet<number>, first?: CoverageSegment[]): Promise<Decoded | null>;
+  private async mergedOf(kind: Decoded['kind'], members: readonly IndexSegment[], drop?: ReadonlySet<number>, first: (CallsSegment | CoverageSegment)[] = []): Promise<Decoded | null> {
+    if (kind === 'calls') {
+      const parts = [...(first as CallsSegment[]), ...(await Promise.all(members.map((m) => readCallsSegment(this.keys, m))))];
       const segment = mergeCallsSegments(parts, drop);
       return segment ? { kind: 'calls', segment } : null;
     }
-    const parts = [item.segment, ...(await Promise.all(members.map((m) => readCoverageSegment(this.keys, m))))];
+    const parts = [...(first as CoverageSegment[]), ...(await Promise.all(members.map((m) => readCoverageSegment(this.keys, m))))];
     const segment = mergeCoverageSegments(parts, drop);
     return segment ? { kind: 'coverage', segment } : null;
   }
@@ -170,8 +194,8 @@ export class IndexChange {
     this.ownFiles.add(file);
     this.written = unionRanges([this.written, ...outputs.map((o) => o.samples)]);
     outputs.forEach((o, i) => {
-      const { build, chrom, window, kind, rows, maxStop } = o.place;
-      this.index.segments.push({ id: ids[i]!, keyId, file, ...places[i]!, build, chrom, window, kind, rows, maxStop, samples: [] });
+      const { build, chrom, window, kind, rows, maxStop, sampleShift } = o.place;
+      this.index.segments.push({ id: ids[i]!, keyId, file, ...places[i]!, build, chrom, window, kind, rows, maxStop, samples: [], ...(sampleShift ? { sampleShift } : {}) });
     });
   }
 
@@ -184,6 +208,44 @@ export class IndexChange {
     for (const file of [...this.baseFiles, ...this.ownFiles]) if (!liveFiles.has(file)) this.change.removePack(file);
     for (const key of this.baseKeys) if (!liveKeys.has(key)) this.change.dropKey(key);
     if (this.keyId && !liveKeys.has(this.keyId)) this.change.dropKey(this.keyId);
+    if (this.baseCount !== null) this.change.atCommit(() => this.join(this.baseCount!));
+  }
+
+  /**
+   * At commit, under the writer lock: this addition's samples and segments join the index as
+   * committed now (the change's, rebased), numbered past the samples committed since it began,
+   * and each window they reach is merged where a size tier fills.
+   */
+  private async join(baseCount: number): Promise<void> {
+    const target = this.change.index;
+    if (!target) return;
+    if (target.windowWidth !== this.index.windowWidth) throw new Error('the research index was rebuilt with another window width while this change was prepared: run it again');
+    const shift = target.samples.length - baseCount;
+    target.samples.push(...this.index.samples.slice(baseCount));
+    const mine = this.index.segments.map((s): IndexSegment => shift === 0 ? s : {
+      ...s, sampleShift: (s.sampleShift ?? 0) + shift, samples: s.samples.map(([a, b]): [number, number] => [a + shift, b + shift]),
+    });
+    target.segments.push(...mine);
+    const settle = new IndexChange(this.change, target, this.vault);
+    await settle.mergeWindowsOf(mine);
+    await settle.finish();
+  }
+
+  /** Merges the windows `added` reached where their segments fill a size tier. */
+  private async mergeWindowsOf(added: readonly IndexSegment[]): Promise<void> {
+    const windows = new Map<string, IndexSegment>();
+    for (const s of added) windows.set(`${s.kind}\t${s.build}\t${s.chrom}\t${s.window}`, s);
+    const outputs: Output[] = [];
+    for (const w of windows.values()) {
+      const existing = this.index.segments.filter((x) => x.kind === w.kind && x.build === w.build && x.chrom === w.chrom && x.window === w.window);
+      for (const group of planMerges(existing.map((x) => x.rows))) {
+        const members = group.map((i) => existing[i]!);
+        const merged = w.kind === 'calls' ? await this.mergedOf('calls', members) : await this.mergedOf('coverage', members);
+        this.forget(members);
+        if (merged) outputs.push(outputOf(merged, members));
+      }
+    }
+    await this.write(outputs);
   }
 
   /** Base packs that lost segments in this change and now hold mostly dead bytes: their live segments move into a new pack. */

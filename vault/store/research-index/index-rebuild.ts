@@ -2,7 +2,7 @@
 // existed (their cohort answers read the per-sample partitions until then), or to choose another
 // window width. Every sample with a recorded build is read chromosome by chromosome, a group of
 // samples at a time so memory stays bounded, and the new index replaces the old one in one commit
-// (the old index's files are deleted and its keys leave the manifest).
+// (the old index's files are deleted and its keys leave the manifest), made under the writer lock.
 import { genomeBuildOf } from '../../../schemas/genome-build.ts';
 import type { Vault } from '../vault.ts';
 import type { CatalogSample } from '../catalog.ts';
@@ -25,7 +25,15 @@ export interface RebuildReport {
 /** Calls read before a group's windows are written. */
 const ROWS_PER_GROUP = 2_000_000;
 
-export async function rebuildIndex(vault: Vault, options: { windowWidth?: number } = {}): Promise<RebuildReport> {
+/**
+ * Rebuilds under the writer lock: it replaces what every other change would add to, so other
+ * changes wait for it (an ingest prepared meanwhile joins the new index when it commits).
+ */
+export function rebuildIndex(vault: Vault, options: { windowWidth?: number } = {}): Promise<RebuildReport> {
+  return vault.exclusive(() => rebuildLocked(vault, options));
+}
+
+async function rebuildLocked(vault: Vault, options: { windowWidth?: number }): Promise<RebuildReport> {
   const started = performance.now();
   const windowWidth = options.windowWidth ?? vault.catalog.data.index?.windowWidth ?? DEFAULT_WINDOW_WIDTH;
   const change = vault.beginChange();

@@ -31,12 +31,24 @@ export async function segmentPlaintext(keys: SegmentKeys, segment: IndexSegment)
   return openObject(keys.keyOf(segment.keyId), keys.vaultId, { objectId: segment.id, version: 1, keyId: segment.keyId }, sealed, segment.file);
 }
 
+/** A calls segment decoded, its sample numbers as the catalog numbers them now. */
 export async function readCallsSegment(keys: SegmentKeys, segment: IndexSegment): Promise<CallsSegment> {
-  return checked(segment, decodeCallsSegment(await segmentPlaintext(keys, segment)));
+  const decoded = checked(segment, decodeCallsSegment(await segmentPlaintext(keys, segment)));
+  shiftSamples(decoded.sample, segment.sampleShift);
+  return decoded;
 }
 
+/** A coverage segment decoded, its sample numbers as the catalog numbers them now. */
 export async function readCoverageSegment(keys: SegmentKeys, segment: IndexSegment): Promise<CoverageSegment> {
-  return checked(segment, decodeCoverageSegment(await segmentPlaintext(keys, segment)));
+  const decoded = checked(segment, decodeCoverageSegment(await segmentPlaintext(keys, segment)));
+  shiftSamples(decoded.memberSample, segment.sampleShift);
+  return decoded;
+}
+
+function shiftSamples(numbers: Int32Array, shift: number | undefined): void {
+  if (!shift) return;
+  // -1 marks a call of no stored sample: it stays -1
+  for (let i = 0; i < numbers.length; i++) if (numbers[i]! >= 0) numbers[i]! += shift;
 }
 
 function checked<T extends CallsSegment | CoverageSegment>(entry: IndexSegment, decoded: T): T {

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Vault } from '../../../../../vault/store/vault.ts';
 import { newMasterKey, type MasterKey } from '../../../../../vault/crypto/master-key.ts';
-import { ingestVcf } from '../../../../../vault/ingest/ingest-vcf.ts';
+import { ingestVcf, type IngestOptions } from '../../../../../vault/ingest/ingest-vcf.ts';
 
 export const CHROMS = ['chr1', 'chr2'] as const;
 /** positions fall in [1, SPAN]; with the tests' 1,000-base windows that is six windows per chromosome */
@@ -120,6 +120,20 @@ export interface PopulationVault {
   mrns: string[][];
 }
 
+/** Batch `i` written as a VCF (and its targets BED), with the ingest options that store every sample as patient `B<i>-S<n>`. */
+export async function batchFiles(dir: string, i: number, b: RandomBatch): Promise<{ file: string; options: IngestOptions }> {
+  const names = Array.from({ length: b.samples }, (_, s) => `S${s}`);
+  const file = join(dir, `batch${i}.vcf`);
+  // each file its own bytes: ingest refuses a file it has stored
+  await writeFile(file, vcfText(b, names).replace('##fileformat=VCFv4.2\n', `##fileformat=VCFv4.2\n##source=batch${i}\n`));
+  const options: IngestOptions = { map: new Map(names.map((n) => [n, `B${i}-${n}`])), workers: 0, build: 'GRCh38' };
+  if (b.coverage === 'targets') {
+    options.targets = join(dir, `batch${i}.bed`);
+    await writeFile(options.targets, bedText(b));
+  }
+  return { file, options };
+}
+
 /** A new vault (1,000-base index windows) with each batch ingested in turn. */
 export async function ingestPopulation(dir: string, batches: readonly RandomBatch[], options: { windowWidth?: number } = {}): Promise<PopulationVault> {
   const kek = newMasterKey('test');
@@ -129,16 +143,9 @@ export async function ingestPopulation(dir: string, batches: readonly RandomBatc
   const mrns: string[][] = [];
   try {
     for (const [i, b] of batches.entries()) {
-      const names = Array.from({ length: b.samples }, (_, s) => `S${s}`);
-      const file = join(dir, `batch${i}.vcf`);
-      await writeFile(file, vcfText(b, names));
-      const options: { targets?: string } = {};
-      if (b.coverage === 'targets') {
-        options.targets = join(dir, `batch${i}.bed`);
-        await writeFile(options.targets, bedText(b));
-      }
-      mrns.push(names.map((n) => `B${i}-${n}`));
-      await ingestVcf(vault, file, { map: new Map(names.map((n) => [n, `B${i}-${n}`])), workers: 0, build: 'GRCh38', ...options });
+      const { file, options } = await batchFiles(dir, i, b);
+      mrns.push([...(options.map?.values() ?? [])]);
+      await ingestVcf(vault, file, options);
     }
   } finally {
     await vault.close();
