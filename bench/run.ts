@@ -13,6 +13,8 @@ import { benchIngest } from './vault-path/ingest-bench.ts';
 import { benchPatient } from './vault-path/patient-bench.ts';
 import { benchCliQuery } from './vault-path/cli-bench.ts';
 import { benchCohort } from './vault-path/cohort-bench.ts';
+import { benchCohortIndex } from './vault-path/cohort-index-bench.ts';
+import { cohortPopulation } from './vault-path/cohort-population.ts';
 import { benchChunkLoader } from './vault-path/load-bench.ts';
 import { benchCallsIpc } from './store/ipc-writer-bench.ts';
 import { runHttpBench } from './http/http-bench.ts';
@@ -73,10 +75,18 @@ async function run(args: Args, work: string): Promise<BenchResults> {
     await rm(ingest.vault.dataDir, { recursive: true, force: true });
   }
   if (wanted('cohort')) {
-    step(`cohort (${o.cohortSamples} samples)`, t0);
-    const cohort = await benchCohort(o, work);
+    // the full run keeps its populations under bench/results/ (git-ignored) between runs; the smoke run leaves nothing behind
+    const cacheRoot = o.mode === 'full' ? join(import.meta.dirname, 'results') : work;
+    step(`cohort populations (${o.cohortSizes.join(', ')} samples; generated once, then reused)`, t0);
+    const population = await cohortPopulation(o, cacheRoot, work);
+    step(`cohort, per-sample partitions (${population.vaults[0]!.samples} samples)`, t0);
+    const cohort = await benchCohort(o, population.vaults[0]!);
     figures.push(...cohort.figures);
     notes.push(...cohort.notes);
+    step('cohort index', t0);
+    const indexed = await benchCohortIndex(o, population);
+    figures.push(...indexed.figures);
+    notes.push(...indexed.notes);
   }
   if (wanted('load')) {
     step('chunk loader vs appender', t0);

@@ -10,11 +10,13 @@ export interface VaultBenchOptions {
   variantsPerSample: number;
   /** ingest runs per figure (ours and bcftools' in turn; the median is reported) */
   ingestRuns: number;
-  /** the cohort: this many samples, generated on `cohortChromosomes` only */
-  cohortSamples: number;
+  /** the cohorts are generated on `cohortChromosomes` only */
   cohortChromosomes: readonly string[];
   /** calls per sample on those chromosomes (exome density kept: see chromosomeShare) */
   cohortVariantsPerSample: number;
+  /** the cohort index figures: these population sizes (exome-size samples on `cohortChromosomes`), ingested as files of `samplesPerFile` */
+  cohortSizes: readonly number[];
+  samplesPerFile: number;
   /** fresh engines per cold figure, after one discarded warm-up engine */
   coldRepeats: number;
   /** timed repetitions per warm figure (and per baseline) */
@@ -45,9 +47,10 @@ export const FULL: VaultBenchOptions = {
   ingestSamples: 200,
   variantsPerSample: EXOME_VARIANTS,
   ingestRuns: 5,
-  cohortSamples: 1000,
   cohortChromosomes: COHORT_CHROMOSOMES,
   cohortVariantsPerSample: Math.round(EXOME_VARIANTS * chromosomeShare(COHORT_CHROMOSOMES)),
+  cohortSizes: [1000, 10000],
+  samplesPerFile: 1000,
   coldRepeats: 5,
   warmRepeats: 20,
   loadRows: 2_000_000,
@@ -59,9 +62,10 @@ export const SMOKE: VaultBenchOptions = {
   ingestSamples: 10,
   variantsPerSample: 2_000,
   ingestRuns: 1,
-  cohortSamples: 20,
   cohortChromosomes: COHORT_CHROMOSOMES,
   cohortVariantsPerSample: Math.round(2_000 * chromosomeShare(COHORT_CHROMOSOMES)),
+  cohortSizes: [10, 20],
+  samplesPerFile: 10,
   coldRepeats: 2,
   warmRepeats: 3,
   loadRows: 50_000,

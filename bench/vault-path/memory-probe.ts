@@ -27,7 +27,8 @@ try {
   const before = process.memoryUsage().rss;
   const queries = await openQueries(vault, { cacheBudgetMb: 8192 });
   try {
-    await queries.alleleCounts(region);
+    // the per-sample path: the research index (which would answer otherwise) is measured by index-memory-probe.ts
+    await queries.alleleCounts(region, { perSample: true });
     collectGarbage();
     const stats = queries.engine.stats();
     const result: MemoryProbeResult = {

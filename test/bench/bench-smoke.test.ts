@@ -57,7 +57,7 @@ describe('bench: npm run bench -- --smoke', function () {
     }
     assert.equal(results.figures.length, SECTIONS.reduce((n, s) => n + results.sections[s].length, 0));
     const names = results.figures.map((f) => f.name).join('\n');
-    for (const expected of [/workers=0/, /cold/, /warm/, /carriers/, /allele counts/, /RSS/, /vs BCF/, /CLI wall time/]) assert.match(names, expected);
+    for (const expected of [/workers=0/, /cold/, /warm/, /carriers/, /allele counts/, /RSS/, /vs BCF/, /CLI wall time/, /count over BRCA1/, /aggregate over BRCA1/, /index queries/]) assert.match(names, expected);
 
     const m = results.machine;
     assert.ok(m.cpus > 0 && m.totalMemoryBytes > 0 && m.peakRssBytes > 0);

@@ -11,6 +11,7 @@ const STRING_FLAGS = [
   'patient', 'sample', 'map', 'targets', 'build', 'region', 'gene', 'significance', 'format', 'variant', 'sample-id',
   'role', 'username', 'password', 'password-file', 'name', 'out', 'code-file', 'credentials', 'token-id', 'label', 'expires-days', 'insurer-type',
   'consent', 'purpose', 'consented', 'consent-text', 'sensitive', 'commitments', 'irb', 'country', 'publish-after', 'project', 'at',
+  'window-width',
 ];
 const OPTIONS: Record<string, { type: 'boolean' | 'string' }> = {};
 for (const f of BOOLEAN_FLAGS) OPTIONS[f] = { type: 'boolean' };

@@ -27,6 +27,10 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, m
     throw err;
   }
   await handle.close();
-  await rename(temp, path);
+  // a rename that fails (the target is a folder, the disk is read-only) must not leave the temp file behind
+  await rename(temp, path).catch(async (err: unknown) => {
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  });
   await fsyncDir(dir);
 }

@@ -10,6 +10,7 @@ import type { ChunkResult } from './vcf/chunk-result.ts';
 import { StringIndex } from './vcf/string-index.ts';
 import { encodeAlleleTable } from '../store/allele-table-codec.ts';
 import type { NewPartition, VaultChange } from '../store/vault-change.ts';
+import type { IngestIndex } from '../store/research-index/ingest-index.ts';
 
 /** One chunk's calls on one chromosome, as views into the chunk's arrays. */
 type Piece = CallPiece;
@@ -33,6 +34,8 @@ export class BatchWriter {
     private readonly sampleIds: readonly (string | null)[],
     private readonly build: string,
     private readonly encoder: CallsEncoder,
+    /** the research index, when the vault keeps one: each chromosome's calls go into its windows too */
+    private readonly index: IngestIndex | null = null,
   ) {
     this.calls = new Int32Array(sampleIds.length);
     this.partitions = new Int32Array(sampleIds.length);
@@ -125,8 +128,10 @@ export class BatchWriter {
     const span = positionSpan(table.pos, null);
     // the longest REF of the chromosome bounds how far past its last start any sample's rows reach
     const reach = longestText(table.text.ref.values) - 1;
-    // table.pos is handed over (a worker encoder takes the arrays): nothing below reads the table's positions
-    const encoding = this.encoder.encode({ chrom: table.chrom, alleleRows: table.rows, rowPos: table.pos, sampleCount: this.sampleIds.length, ...joinPieces(pieces) });
+    const calls = joinPieces(pieces);
+    // the index copies what it needs first: a worker encoder takes the arrays (table.pos included)
+    const indexWork = this.index?.chromosome(table, calls) ?? null;
+    const encoding = this.encoder.encode({ chrom: table.chrom, alleleRows: table.rows, rowPos: table.pos, sampleCount: this.sampleIds.length, ...calls });
     encoding.catch(() => undefined); // observed in the write below
     const previous = this.writing;
     this.writing = (async () => {
@@ -151,6 +156,7 @@ export class BatchWriter {
       }
       const entries = await this.change.writePack(this.batchId, segments);
       if (entries[0]?.partitionId !== alleleTableId) throw new Error('allele table numbered out of turn');
+      if (indexWork) await indexWork();
     })();
     this.writing.catch(() => undefined); // observed by the next flush or by finish()
     await previous;

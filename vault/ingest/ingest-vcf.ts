@@ -20,6 +20,8 @@ import { SourceContigs } from './source-contigs.ts';
 import type { GenomeBuildName } from '../../schemas/genome-build.ts';
 import type { Vault } from '../store/vault.ts';
 import type { VaultChange } from '../store/vault-change.ts';
+import { IndexChange } from '../store/research-index/index-change.ts';
+import { IngestIndex } from '../store/research-index/ingest-index.ts';
 
 export { IngestInputError, DuplicateIngestError } from './input-errors.ts';
 
@@ -85,6 +87,7 @@ export async function ingestVcf(vault: Vault, input: VcfSource, options: IngestO
   let stored: StoredSample[] = [];
   let sampleNames: string[] = [];
   let writer: BatchWriter | null = null;
+  let index: IngestIndex | null = null;
   let coverage: CoverageAssembler | null = null;
   let encoder: CallsEncoder = inlineEncoder;
   let writeFailure: unknown = null;
@@ -103,7 +106,9 @@ export async function ingestVcf(vault: Vault, input: VcfSource, options: IngestO
         for (const s of stored) ids[s.column] = s.sampleId;
         // a file parsed on worker threads is encoded on one too
         if (workers > 0) encoder = new WorkerEncoder();
-        writer = new BatchWriter(change, batchId, ids, build, encoder);
+        const indexChange = IndexChange.forAddition(change, vault);
+        index = indexChange ? new IngestIndex(indexChange, build, ids) : null;
+        writer = new BatchWriter(change, batchId, ids, build, encoder, index);
         coverage = new CoverageAssembler(header.samples.length);
       },
       add: async (result) => {
@@ -150,6 +155,11 @@ export async function ingestVcf(vault: Vault, input: VcfSource, options: IngestO
       });
     });
     if (!change.hasPartitionsOf(batchId)) change.dropKey(batchId);
+    const indexed = index as IngestIndex | null;
+    if (indexed) {
+      await indexed.coverage(new Map(stored.map((sample, i) => [sample.column, coverages[i]!])));
+      await indexed.finish();
+    }
     await vault.commit(change);
     // a patient this file named may have been registered by another process while it was read
     for (const sample of report.samples) sample.patientId = change.committedPatientId(sample.patientId);

@@ -2,6 +2,7 @@
 // object per version; queries read it to decrypt only the partitions they need.
 import type { PartitionRef } from './partition-ref.ts';
 import type { Coverage } from '../ingest/call-columns.ts';
+import type { IndexCatalog } from './research-index/index-catalog.ts';
 
 export interface CatalogPatient {
   patientId: string;
@@ -46,6 +47,8 @@ export interface CatalogData {
   patients: CatalogPatient[];
   samples: CatalogSample[];
   partitions: CatalogPartition[];
+  /** the research index (position-ordered windows across samples); absent in vaults made before it, until `genovault index rebuild` */
+  index?: IndexCatalog;
 }
 
 export const EMPTY_CATALOG: CatalogData = { patients: [], samples: [], partitions: [] };

@@ -62,7 +62,7 @@ async function markedFiles(dataDir: string): Promise<{ living: Set<string>; dead
  */
 export async function removeLeftovers(dataDir: string, referenced: ReadonlySet<string>): Promise<void> {
   const found: { rel: string; dirs: string[] }[] = [];
-  for (const dir of ['samples', 'alleles', 'packs', 'catalog']) {
+  for (const dir of ['samples', 'alleles', 'packs', 'index', 'catalog']) {
     const entries = await readdir(join(dataDir, dir), { recursive: true, withFileTypes: true }).catch(() => []);
     const files = entries.filter((e) => e.isFile()).map((e) => join(dir, ...join(e.parentPath, e.name).slice(join(dataDir, dir).length + 1).split('/')));
     const dirs = entries.filter((e) => e.isDirectory()).map((e) => join(e.parentPath, e.name)).reverse();

@@ -1,10 +1,11 @@
 // Cohort answers (operator use; the research gateway adds consent): carriers of one allele, and
 // allele counts over a region. Each is for one build, and counts only the samples of that build
 // whose assay covered the position (a sample carrying the allele covered it); the answer says how
-// many samples were left out, and why.
+// many samples were left out, and why. Read from the research index when it holds every sample of
+// the build (research-index/), else from the per-sample partitions: the same answers either way.
 import { CHROMOSOME_LENGTHS } from '../../schemas/genome-build.ts';
-import type { QueryEngine, VariantKey } from './query-engine.ts';
-import { parseRegion } from './region.ts';
+import type { Carrier, QueryEngine, VariantKey } from './query-engine.ts';
+import { parseRegion, type Region } from './region.ts';
 import { chooseBuild, parseBuildParameter, type BuildChoice } from './query-build.ts';
 import { checkContig } from './query-contigs.ts';
 import type { CoverageIndex, SampleCoverage } from './coverage-index.ts';
@@ -13,12 +14,17 @@ import type { CatalogSample } from './catalog.ts';
 import type { PartitionRef } from './partition-ref.ts';
 import type { Vault } from './vault.ts';
 import { parseVariantKey } from './variant-key.ts';
+import type { CohortIndex } from './research-index/cohort-index.ts';
+import { sortVariants } from './research-index/cohort-index.ts';
+import { zygosityName } from './variant-rows.ts';
 
 export interface CohortOptions {
   /** GRCh37, GRCh38 (or hg19, hg38...); required when the vault's samples are on several builds */
   build?: string | undefined;
   /** only these samples (the research gateway's consented cohort); all when absent */
   sampleIds?: ReadonlySet<string> | undefined;
+  /** read the per-sample partitions even when the research index could answer (tests compare the two) */
+  perSample?: boolean | undefined;
 }
 
 export interface SamplesLeftOut {
@@ -75,8 +81,6 @@ const spelling = (text: string): string => text.trim().split(/[:-]/)[0] ?? '';
 interface Scope {
   choice: BuildChoice;
   refs: PartitionRef[];
-  /** each sample's coverage, in choice.samples order */
-  coverages: SampleCoverage[];
   empty?: never;
 }
 
@@ -85,50 +89,96 @@ export class CohortQueries {
     private readonly vault: Vault,
     private readonly engine: QueryEngine,
     private readonly coverage: CoverageIndex,
+    private readonly index: CohortIndex | null = null,
   ) {}
 
   async carriers(variantText: string, options: CohortOptions): Promise<CarriersAnswer> {
     const key = parseVariantKey(variantText);
-    const scope = await this.scope(options, 'variant', key.chrom, key.pos);
+    const scope = this.scope(options, 'variant', key.chrom, key.pos);
     if (!scope.choice) return { ...scope.empty, carriers: [] };
-    const { choice, refs, coverages } = scope;
-    const found = await this.engine.carriersOfVariant(refs, key);
-    const carrying = new Set(found.map((c) => c.sampleId));
-    const covering = choice.samples.filter((s, i) => carrying.has(s.sampleId) || coverages[i]!.covers(key.chrom, key.pos));
+    const { choice, refs } = scope;
+    const { found, covering } = this.indexed(choice, options)
+      ? await this.carriersFromIndex(choice, key)
+      : await this.carriersFromSamples(choice, refs, key);
     const patientOf = new Map(choice.samples.map((s) => [s.sampleId, s.patientId]));
     const chrom = spelling(variantText);
     const { pos, ref, alt } = key;
     const { build } = choice;
     // properties written out: spreading `key` into each of hundreds of rows measured 40x slower
     const carriers = found.map((c) => ({ chrom, pos, ref, alt, sampleId: c.sampleId, patientId: patientOf.get(c.sampleId) ?? null, zygosity: c.zygosity, genotype: c.genotype, build }));
-    return { ...answer(choice, covering.length, describe(key)), carriers };
+    return { ...answer(choice, covering, describe(key)), carriers };
+  }
+
+  private async carriersFromSamples(choice: BuildChoice, refs: PartitionRef[], key: VariantKey): Promise<{ found: Carrier[]; covering: number }> {
+    const coverages = await this.coverages(choice);
+    const found = await this.engine.carriersOfVariant(refs, key);
+    const carrying = new Set(found.map((c) => c.sampleId));
+    return { found, covering: choice.samples.filter((s, i) => carrying.has(s.sampleId) || coverages[i]!.covers(key.chrom, key.pos)).length };
+  }
+
+  private async carriersFromIndex(choice: BuildChoice, key: VariantKey): Promise<{ found: Carrier[]; covering: number }> {
+    const index = this.index!;
+    const scope = index.scope(choice.build, choice.samples.map((s) => s.sampleId));
+    const query = { build: choice.build, chrom: key.chrom, start: key.pos, end: key.pos, variant: key };
+    const rows = await index.engine.records(query, scope.allowed);
+    const { coveringRegion } = await index.engine.aggregate(query, scope.allowed);
+    const found = rows.map((r) => ({ sampleId: scope.idOf.get(r.sample)!, zygosity: zygosityName(r.zygosity), genotype: r.genotype }));
+    return { found: found.sort((a, b) => compareText(a.sampleId, b.sampleId)), covering: scope.wholeGenome + coveringRegion.size };
   }
 
   async alleleCounts(regionText: string, options: CohortOptions): Promise<AlleleCountsAnswer> {
     const region = parseRegion(regionText);
-    const scope = await this.scope(options, 'region', region.chrom, region.start);
+    const scope = this.scope(options, 'region', region.chrom, region.start);
     if (!scope.choice) return { ...scope.empty, variants: [] };
-    const { choice, refs, coverages } = scope;
+    const { choice, refs } = scope;
+    const end = Math.min(region.end, CHROMOSOME_LENGTHS[choice.build][region.chrom] ?? region.end);
+    const counts = this.indexed(choice, options)
+      ? await this.countsFromIndex(choice, region, end)
+      : await this.countsFromSamples(choice, refs, region, end);
+    const chrom = spelling(regionText);
+    const { build } = choice;
+    const variants = counts.variants.map((v) => ({ chrom, pos: v.pos, ref: v.ref, alt: v.alt, alleleCount: v.alleleCount, carriers: v.carriers, samplesCovering: v.samplesCovering, build }));
+    return { ...answer(choice, counts.queried, `${region.chrom}:${region.start}-${Math.min(region.end, end)}`), variants };
+  }
+
+  private async countsFromSamples(choice: BuildChoice, refs: PartitionRef[], region: Region, end: number): Promise<RegionCounts> {
+    const coverages = await this.coverages(choice);
     const allWhole = coverages.every((c) => c.wholeGenome);
     const counts = await this.engine.alleleCounts(refs, region, { carrierSamples: !allWhole });
-    const end = Math.min(region.end, CHROMOSOME_LENGTHS[choice.build][region.chrom] ?? region.end);
     const carriersAny = new Set(counts.variants.flatMap((v) => v.carrierSamples ?? []));
     const counted = choice.samples.map((s, i) => coverages[i]!.wholeGenome || carriersAny.has(s.sampleId) || coverages[i]!.coveredBases(region.chrom, region.start, end) > 0);
     const queried = counted.filter(Boolean).length;
-    const chrom = spelling(regionText);
-    const { build } = choice;
-    const variants = counts.variants.map((v) => ({
-      chrom, pos: v.pos, ref: v.ref, alt: v.alt, alleleCount: v.alleleCount, carriers: v.carriers,
-      samplesCovering: allWhole ? queried : coveringAt(choice.samples, coverages, region.chrom, v.pos, v.carrierSamples ?? []), build,
-    }));
-    return { ...answer(choice, queried, `${region.chrom}:${region.start}-${Math.min(region.end, end)}`), variants };
+    return {
+      queried,
+      variants: counts.variants.map((v) => ({ ...v, samplesCovering: allWhole ? queried : coveringAt(choice.samples, coverages, region.chrom, v.pos, v.carrierSamples ?? []) })),
+    };
+  }
+
+  private async countsFromIndex(choice: BuildChoice, region: Region, end: number): Promise<RegionCounts> {
+    const index = this.index!;
+    const scope = index.scope(choice.build, choice.samples.map((s) => s.sampleId));
+    const found = await index.engine.aggregate({ build: choice.build, chrom: region.chrom, start: region.start, end }, scope.allowed);
+    return {
+      queried: scope.wholeGenome + found.coveringRegion.size,
+      variants: sortVariants(found.variants).map((v) => ({ pos: v.pos, ref: v.ref, alt: v.alt, alleleCount: v.alleleCount, carriers: v.carriers, samplesCovering: scope.wholeGenome + v.coveringProfiled })),
+    };
+  }
+
+  /** Whether the research index answers this (it holds every sample of the build, and the caller did not ask for the per-sample path). */
+  private indexed(choice: BuildChoice, options: CohortOptions): boolean {
+    return !options.perSample && this.index !== null && this.index.answersFor(choice.build);
+  }
+
+  /** Each sample's coverage, in choice.samples order. */
+  private coverages(choice: BuildChoice): Promise<SampleCoverage[]> {
+    return Promise.all(choice.samples.map((s) => this.coverage.of(s)));
   }
 
   /**
-   * The samples in scope, the build chosen for them, their partitions and coverage, once the
-   * contig and position asked for are checked against that build; an empty answer when there are none.
+   * The samples in scope, the build chosen for them and their partitions, once the contig and
+   * position asked for are checked against that build; an empty answer when there are none.
    */
-  private async scope(options: CohortOptions, field: 'variant' | 'region', chrom: string, start: number): Promise<Scope | { choice?: never; empty: CohortAnswer }> {
+  private scope(options: CohortOptions, field: 'variant' | 'region', chrom: string, start: number): Scope | { choice?: never; empty: CohortAnswer } {
     const samples = this.vault.catalog.data.samples.filter((s) => !options.sampleIds || options.sampleIds.has(s.sampleId));
     if (samples.length === 0) {
       const build = options.build !== undefined ? parseBuildParameter(options.build) : null;
@@ -137,9 +187,16 @@ export class CohortQueries {
     const choice = chooseBuild(samples, options.build, 'vault');
     const refs = this.vault.catalog.callPartitions(new Set(choice.samples.map((s) => s.sampleId)));
     checkContig(field, chrom, start, choice.build, refs.map((r) => r.chrom));
-    return { choice, refs, coverages: await Promise.all(choice.samples.map((s) => this.coverage.of(s))) };
+    return { choice, refs };
   }
 }
+
+interface RegionCounts {
+  queried: number;
+  variants: { pos: number; ref: string; alt: string; alleleCount: number; carriers: number; samplesCovering: number }[];
+}
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function coveringAt(samples: readonly CatalogSample[], coverages: readonly SampleCoverage[], chrom: string, pos: number, carriers: readonly string[]): number {
   const carrying = new Set(carriers);

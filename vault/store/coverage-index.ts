@@ -69,6 +69,27 @@ export class SampleCoverage {
   }
 }
 
+/** Intervals per chromosome, sorted, with overlapping and touching ones merged as SampleCoverage merges them (the research index cuts these into windows). */
+export function mergedIntervals(intervals: readonly { chrom: string; start: number; end: number }[]): Map<string, [number, number][]> {
+  const grouped = new Map<string, [number, number][]>();
+  for (const i of intervals) {
+    let list = grouped.get(i.chrom);
+    if (!list) grouped.set(i.chrom, (list = []));
+    list.push([i.start, i.end]);
+  }
+  for (const [chrom, list] of grouped) {
+    list.sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const [start, end] of list) {
+      const last = merged[merged.length - 1];
+      if (last && start <= last[1] + 1) last[1] = Math.max(last[1], end);
+      else merged.push([start, end]);
+    }
+    grouped.set(chrom, merged);
+  }
+  return grouped;
+}
+
 const WHOLE_GENOME = new SampleCoverage(null);
 /** coverages kept decoded; a cohort of targeted samples needs one each */
 const KEPT = 4096;

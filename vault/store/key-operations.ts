@@ -13,6 +13,7 @@ import {
 import type { Vault } from './vault.ts';
 import type { VaultChange } from './vault-change.ts';
 import { removeFromBatches } from './batch-erasure.ts';
+import { IndexChange } from './research-index/index-change.ts';
 
 export interface KeyReplacement {
   newKek: MasterKey;
@@ -85,8 +86,9 @@ export class UnknownSampleError extends Error {
 }
 
 /**
- * Destroys a sample: its data key, its catalog entries, its segments of shared pack files and
- * the allele rows only it carried (batch-erasure.ts), all committed under a new master key.
+ * Destroys a sample: its data key, its catalog entries, its segments of shared pack files, the
+ * allele rows only it carried (batch-erasure.ts) and its rows in the research index (rewritten
+ * under new keys, index-change.ts), all committed under a new master key.
  */
 export async function eraseSample(vault: Vault, sampleId: string, replacement: ReplacementSource): Promise<KeyReplacement> {
   return commitUnder(vault, async () => {
@@ -99,5 +101,10 @@ export async function eraseSample(vault: Vault, sampleId: string, replacement: R
   }, async (change) => {
     await removeFromBatches(vault, change, sampleId);
     change.removeSample(sampleId);
+    const index = IndexChange.of(change, vault);
+    if (index) {
+      await index.removeSample(sampleId);
+      await index.finish();
+    }
   });
 }

@@ -1,7 +1,8 @@
 // Which partitions are loaded, in least-recently-used order, and what they cost. The engine
-// asks it for victims when the estimated bytes exceed the budget; partitions the running
-// query needs are pinned and never chosen.
+// asks it for victims when the estimated bytes of everything on the budget (these partitions and
+// the research index's windows) exceed it; partitions the running query needs are pinned and never chosen.
 import type { LoadedPartition } from './loaded-partition.ts';
+import { MemoryBudget } from './memory-budget.ts';
 
 export class PartitionCache {
   /** in insertion order; recency is a use stamp, so a hit writes a number instead of re-inserting a map entry */
@@ -9,9 +10,15 @@ export class PartitionCache {
   private readonly lastUsed = new Map<LoadedPartition, number>();
   private clock = 0;
   private totalBytes = 0;
+  readonly budget: MemoryBudget;
 
-  constructor(readonly budgetBytes: number) {
-    if (!Number.isFinite(budgetBytes) || budgetBytes <= 0) throw new RangeError('cache budget must be a positive number of bytes');
+  constructor(budget: number | MemoryBudget) {
+    this.budget = typeof budget === 'number' ? new MemoryBudget(budget) : budget;
+    this.budget.join(this);
+  }
+
+  get budgetBytes(): number {
+    return this.budget.limitBytes;
   }
 
   get bytes(): number {
@@ -51,7 +58,7 @@ export class PartitionCache {
   /** Least recently used first, skipping pinned ones, until the rest fits the budget. */
   victims(pinned: ReadonlySet<string>): LoadedPartition[] {
     const out: LoadedPartition[] = [];
-    let bytes = this.totalBytes;
+    let bytes = this.budget.heldBytes;
     if (bytes <= this.budgetBytes) return out;
     // the usual case, one load over budget: the single oldest unpinned entry, found in one pass
     const oldest = this.oldestUnpinned(pinned);

@@ -3,10 +3,8 @@
 // says in `notes` what an answer's rows alone would not (no samples, no annotation, not covered).
 import type { Config } from '../../schemas/config.ts';
 import { QueryEngine, type VariantFilter, type VariantRow, type PatientRows } from './query-engine.ts';
-import { QueryInputError } from './query-input-error.ts';
 import { parseRegion, type Region } from './region.ts';
-import { unknownSignificanceTerms, CLINVAR_SIGNIFICANCE_TERMS } from './significance.ts';
-import { closestNames } from '../genes/closest-names.ts';
+import { checkSignificance } from './significance-check.ts';
 import { chooseBuild, parseBuildParameter } from './query-build.ts';
 import { checkContig } from './query-contigs.ts';
 import { genesAt, resolveGene, unknownGeneError } from './gene-query.ts';
@@ -16,12 +14,15 @@ import { note, samplesText, type QueryNote } from './query-notes.ts';
 import type { CatalogSample } from './catalog.ts';
 import type { PatientVariant, ZygosityName } from './patient-variant.ts';
 import type { Vault } from './vault.ts';
+import { CohortIndex } from './research-index/cohort-index.ts';
+import { IndexEngine } from './research-index/index-engine.ts';
 
 export type { PatientVariant, ZygosityName } from './patient-variant.ts';
 export { PATIENT_VARIANT_COLUMNS } from './patient-variant.ts';
 export type { QueryNote, QueryNoteCode } from './query-notes.ts';
 export type { AlleleCountsAnswer, CarriersAnswer, CohortOptions } from './cohort-queries.ts';
 export { parseVariantKey } from './variant-key.ts';
+export { checkSignificance } from './significance-check.ts';
 
 export interface PatientVariantQuery {
   region?: string | undefined;
@@ -52,20 +53,6 @@ function toPatientVariant(r: VariantRow, sample: CatalogSample | undefined, buil
   };
 }
 
-/** The significance terms, refused when one is not a ClinVar term (with the nearest ones). */
-export function checkSignificance(terms: readonly string[] | undefined): string[] | undefined {
-  if (!terms || terms.length === 0) return undefined;
-  const [unknown] = unknownSignificanceTerms(terms);
-  if (unknown) {
-    const closest = closestNames(unknown.term, CLINVAR_SIGNIFICANCE_TERMS, 3);
-    throw new QueryInputError(
-      `significance: term ${unknown.position} is not a ClinVar significance term${closest.length > 0 ? `; did you mean ${closest.join(' or ')}?` : ''} ` +
-        `Terms: ${CLINVAR_SIGNIFICANCE_TERMS.join(', ')}`, 'significance',
-    );
-  }
-  return [...terms];
-}
-
 const NO_SAMPLES = note('no_samples', 'this patient has no stored samples (none ingested, or every one erased): nothing was queried, which is not the same as no variants');
 
 export class PatientQueries {
@@ -76,14 +63,17 @@ export class PatientQueries {
   constructor(
     private readonly vault: Vault,
     readonly engine: QueryEngine,
+    /** the research index's queries (consented cohorts: the research gateway's port), when opened with openQueries */
+    readonly cohortIndex: CohortIndex | null = null,
   ) {
     this.coverage = new CoverageIndex((partitionId) => vault.read({ partitionId }));
-    this.cohort = new CohortQueries(vault, engine, this.coverage);
+    this.cohort = new CohortQueries(vault, engine, this.coverage, cohortIndex);
     // an erasure (here or in another process) takes the sample's decrypted rows out of memory at once
     this.stopFollowing = vault.onCatalogChange((catalog) => {
       const present = new Set(catalog.data.partitions.map((p) => p.partitionId));
       this.coverage.retainOnly(present);
       engine.retainOnly(present).catch(() => undefined);
+      cohortIndex?.engine.dropReplaced(catalog.data.index).catch(() => undefined);
     });
   }
 
@@ -140,9 +130,10 @@ export class PatientQueries {
     return this.cohort.alleleCounts(regionText, options);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.stopFollowing();
-    return this.engine.close();
+    await this.cohortIndex?.engine.close();
+    await this.engine.close();
   }
 }
 
@@ -157,5 +148,12 @@ function significanceNotes(found: PatientRows): QueryNote[] {
 
 export async function openQueries(vault: Vault, config: Pick<Config, 'cacheBudgetMb'>): Promise<PatientQueries> {
   const engine = await QueryEngine.open(vault, { cacheBudgetBytes: config.cacheBudgetMb * 1024 * 1024 });
-  return new PatientQueries(vault, engine);
+  try {
+    // the index's windows share the engine's DuckDB (one memory limit) and its cache budget
+    const index = new IndexEngine(vault, await engine.connectSibling(), engine.budget);
+    return new PatientQueries(vault, engine, new CohortIndex(() => vault.catalog.data, index));
+  } catch (err) {
+    await engine.close();
+    throw err;
+  }
 }

@@ -8,6 +8,7 @@ import { openSecureDuckDB, type DuckDBSession } from './duckdb-session.ts';
 import { TextDictionary } from './text-dictionary.ts';
 import { loadPartition, unloadPartition, type LoadedPartition } from './loaded-partition.ts';
 import { PartitionCache } from './partition-cache.ts';
+import { MemoryBudget } from './memory-budget.ts';
 import { CohortTables } from './cohort-tables.ts';
 import { variantRow, compareVariantRows, zygosityName, type VariantRow } from './variant-rows.ts';
 import { normaliseSignificanceTerms } from './significance.ts';
@@ -98,8 +99,19 @@ export class QueryEngine {
     private readonly dictionary: TextDictionary,
     budgetBytes: number,
   ) {
-    this.cache = new PartitionCache(budgetBytes);
+    this.cache = new PartitionCache(new MemoryBudget(budgetBytes));
     this.cohorts = new CohortTables(session.connection);
+  }
+
+  /** The memory budget the engine's cache counts against; the research index's windows count against it too. */
+  get budget(): MemoryBudget {
+    return this.cache.budget;
+  }
+
+  /** Another connection on the engine's in-memory DuckDB (same memory limit, same locked settings), for the research index. */
+  connectSibling(): Promise<DuckDBConnection> {
+    if (this.closed) return Promise.reject(new Error('query engine is closed'));
+    return this.session.instance.connect();
   }
 
   static async open(source: PartitionSource, options: QueryEngineOptions): Promise<QueryEngine> {

@@ -9,9 +9,19 @@ import { newKey } from '../crypto/aead.ts';
 import { sealObject } from '../crypto/sealed-object.ts';
 import { fsyncDir } from '../fs/atomic.ts';
 import type { CatalogData, CatalogPartition, CatalogSample } from './catalog.ts';
+import type { IndexCatalog } from './research-index/index-catalog.ts';
 import { randomId } from './ids.ts';
 import { ChangeMarker } from './change-files.ts';
 import { rebaseAdditions } from './change-rebase.ts';
+
+/** One object of a pack file: sealed now from `plaintext`, or `sealed` bytes copied as they are. */
+export interface SealedPackObject {
+  objectId: string;
+  version: number;
+  keyId: string;
+  plaintext: Uint8Array;
+  sealed?: Uint8Array | null;
+}
 
 /** What a writer says of a new partition; the change numbers it and says where it is stored. */
 export type NewPartition = Omit<CatalogPartition, 'partitionId' | 'version' | 'file' | 'offset' | 'length'>;
@@ -37,6 +47,8 @@ export class VaultChange {
   private rewritesBase = false;
   /** patient ids this change made that a rebase found already registered under another id */
   private readonly samePatient = new Map<string, string>();
+  /** work done at commit, under the writer lock, on the newest committed state (after any rebase) */
+  private readonly commitSteps: (() => Promise<void>)[] = [];
 
   constructor(
     private readonly dataDir: string,
@@ -69,6 +81,19 @@ export class VaultChange {
     Object.assign(this.keys, rebased.keys);
     for (const [mine, theirs] of rebased.samePatient) this.samePatient.set(mine, theirs);
     this.base = { generation, catalog, keys };
+  }
+
+  /**
+   * Runs `step` at commit, under the writer lock, once this change stands on the newest committed
+   * state: for derived data (the research index) that must be worked out against what is committed.
+   */
+  atCommit(step: () => Promise<void>): void {
+    this.commitSteps.push(step);
+  }
+
+  /** Vault.commit: the steps queued by atCommit, in order. */
+  async runCommitSteps(): Promise<void> {
+    for (const step of this.commitSteps.splice(0)) await step();
   }
 
   /** The id a patient this change registered has once committed (another change may have registered the MRN first). */
@@ -137,17 +162,42 @@ export class VaultChange {
 
   /** Writes `entries` (sealed from `plaintexts`, or copied sealed from `sealed`) into one new pack file, setting their file, offset and length. */
   async writePackFile(file: string, entries: CatalogPartition[], plaintexts: readonly (Uint8Array | null)[], sealed: readonly (Uint8Array | null)[] = []): Promise<void> {
+    const places = await this.writeSealedPack(file, entries.map((entry, i) => ({
+      objectId: entry.partitionId, version: entry.version, keyId: entry.sampleId, plaintext: plaintexts[i] ?? new Uint8Array(0), sealed: sealed[i] ?? null,
+    })));
+    entries.forEach((entry, i) => Object.assign(entry, { file }, places[i]));
+  }
+
+  /** Seals each object under its key (or takes it sealed) and writes them all as one new pack file; returns where each landed. */
+  async writeSealedPack(file: string, objects: readonly SealedPackObject[]): Promise<{ offset: number; length: number }[]> {
     const parts: Uint8Array[] = [];
+    const places: { offset: number; length: number }[] = [];
     let offset = 0;
-    entries.forEach((entry, i) => {
-      const bytes = sealed[i] ?? this.seal(entry, plaintexts[i] ?? new Uint8Array(0));
-      entry.file = file;
-      entry.offset = offset;
-      entry.length = bytes.length;
+    for (const o of objects) {
+      const bytes = o.sealed ?? this.sealUnder(o.keyId, o.objectId, o.version, o.plaintext);
+      places.push({ offset, length: bytes.length });
       offset += bytes.length;
       parts.push(bytes);
-    });
+    }
     await this.writeNewFile(file, Buffer.concat(parts, offset));
+    return places;
+  }
+
+  /** A data key as it stands in this change (new keys included). */
+  keyOf(keyId: string): Buffer {
+    const key = Buffer.from(this.keys[keyId] ?? '', 'base64');
+    if (key.length === 0) throw new Error(`no data key ${keyId} in this change`);
+    return key;
+  }
+
+  /** The research index as it stands in this change; `research-index/index-change.ts` edits it in place. */
+  get index(): IndexCatalog | undefined {
+    return this.catalog.index;
+  }
+
+  set index(index: IndexCatalog | undefined) {
+    if (index) this.catalog.index = index;
+    else delete this.catalog.index;
   }
 
   /** The id the next partition of this key owner will get (so a calls partition can name its allele table before both are written). */
@@ -166,9 +216,11 @@ export class VaultChange {
   }
 
   private seal(entry: CatalogPartition, plaintext: Uint8Array): Buffer {
-    const key = Buffer.from(this.keys[entry.sampleId] ?? '', 'base64');
-    if (key.length === 0) throw new Error(`no data key ${entry.sampleId} in this change`);
-    return sealObject(key, this.vaultId, { objectId: entry.partitionId, version: entry.version, keyId: entry.sampleId }, plaintext);
+    return this.sealUnder(entry.sampleId, entry.partitionId, entry.version, plaintext);
+  }
+
+  private sealUnder(keyId: string, objectId: string, version: number, plaintext: Uint8Array): Buffer {
+    return sealObject(this.keyOf(keyId), this.vaultId, { objectId, version, keyId }, plaintext);
   }
 
   /**
@@ -201,7 +253,8 @@ export class VaultChange {
 
   /** Drops a whole file (a pack, or a single partition's file) and every partition in it; the file goes at commit. */
   removePack(file: string): void {
-    this.rewritesBase = true;
+    // dropping a file this change wrote itself leaves it additive
+    if (!this.written.includes(join(this.dataDir, file))) this.rewritesBase = true;
     this.catalog.partitions = this.catalog.partitions.filter((p) => p.file !== file);
     this.removedFiles.push(file);
   }

@@ -19,6 +19,7 @@ import { VaultChange } from './vault-change.ts';
 import { removeLeftovers } from './change-files.ts';
 import { decodePartitionCoded, partitionFormat, pointsIntoAlleles, type CodedPartition } from './partition-codec.ts';
 import { decodeAlleleTable, type AlleleTable } from './allele-table-codec.ts';
+import { emptyIndex } from './research-index/index-catalog.ts';
 
 export { VAULT_FILE, VaultError, catalogFile, readVaultInfo, type MasterKeyFinder } from './committed-state.ts';
 
@@ -74,15 +75,17 @@ export class Vault implements PartitionSource {
     return this.kek.fingerprint;
   }
 
-  /** Creates a new, empty vault in `dataDir` (absent or empty). */
-  static async init(dataDir: string, kek: MasterKey): Promise<Vault> {
+  /** Creates a new, empty vault in `dataDir` (absent or empty); `indexWindowWidth` sets the research index's window (tests use small ones). */
+  static async init(dataDir: string, kek: MasterKey, options: { indexWindowWidth?: number } = {}): Promise<Vault> {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     const existing = (await readdir(dataDir)).filter((f) => !f.startsWith('.'));
     if (existing.length > 0) throw new VaultError(`${dataDir} is not empty; refusing to create a vault there`);
     const vaultId = randomId('v');
     const catalogKey = newKey();
     const header = { objectId: 'catalog', version: 1, keyId: CATALOG_KEY_ID };
-    await writeFileAtomic(join(dataDir, catalogFile(1)), sealObject(catalogKey, vaultId, header, Buffer.from(JSON.stringify(EMPTY_CATALOG))));
+    // a new vault keeps its research index from the first ingest on (older vaults: genovault index rebuild)
+    const catalog: CatalogData = { ...EMPTY_CATALOG, index: emptyIndex(options.indexWindowWidth) };
+    await writeFileAtomic(join(dataDir, catalogFile(1)), sealObject(catalogKey, vaultId, header, Buffer.from(JSON.stringify(catalog))));
     await writeFileAtomic(
       join(dataDir, VAULT_FILE),
       JSON.stringify({ format: 'genovault-vault', formatVersion: 1, vaultId, createdAt: new Date().toISOString() }, null, 2) + '\n',
@@ -272,13 +275,14 @@ export class Vault implements PartitionSource {
 
   /**
    * Commit point: under the writer lock, on the newest committed state (rebasing an additive change
-   * prepared before another committed), seal the new catalog, then swap the manifest (optionally
+   * prepared before another committed, then its commit steps: the research index), seal the new catalog, then swap the manifest (optionally
    * under a new master key).
    */
   async commit(change: VaultChange, options: { newKek?: MasterKey } = {}): Promise<void> {
     try {
       await this.exclusive(async () => {
         if (change.baseGeneration !== this.manifest.generation) change.rebase(this.manifest.generation, this.catalogData, this.manifest.body.keys);
+        await change.runCommitSteps();
         await this.commitLocked(change, options);
       });
     } catch (err) {
@@ -318,6 +322,7 @@ export class Vault implements PartitionSource {
       await withWriterLock(this.dataDir, async () => {
         await this.refreshUnderLock();
         const referenced = new Set(this.catalogData.partitions.map((p) => p.file));
+        for (const segment of this.catalogData.index?.segments ?? []) referenced.add(segment.file);
         referenced.add(catalogFile(this.manifest.body.catalog.version));
         await removeLeftovers(this.dataDir, referenced);
       }, { waitMs: 0 });

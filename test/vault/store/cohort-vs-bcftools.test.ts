@@ -1,5 +1,6 @@
 // Cohort answers (carriers, allele counts) against bcftools on real files of two builds and three
-// kinds of coverage: the GRCh37 1000 Genomes genomes (no coverage given: whole genome), a GRCh37
+// kinds of coverage (read from the research index, which a new vault keeps; the last test holds the
+// per-sample partitions to the same answers): the GRCh37 1000 Genomes genomes (no coverage given: whole genome), a GRCh37
 // exome ingested with a targets BED, a GRCh37 gVCF (its blocks cover chr20 and chr21 only) and the
 // GRCh38 NYGC genomes. An answer is for one build, counts only samples covering the position (a
 // carrier covers it), and says how many were left out and why.
@@ -127,6 +128,22 @@ describe('cohort answers against bcftools, over two builds and three kinds of co
     assert.ok(answer.carriers.every((c) => c.chrom === 'chr22' && c.build === 'GRCh37'));
     assert.equal(answer.samplesQueried, 27);
     assert.deepEqual(answer.samplesLeftOut, { otherBuild: 100, noRecordedBuild: 0, notCovering: 1 });
+  });
+
+  it('the research index answered these, and the per-sample partitions answer the same', async () => {
+    const index = loaded.queries.cohortIndex!;
+    assert.ok(index.answersFor('GRCh37') && index.answersFor('GRCh38'));
+    const loadedBefore = index.engine.stats().windowsLoaded + index.engine.stats().cacheHits;
+    for (const [region, build] of [['22:50400001-50450000', 'GRCh37'], ['22:50460000-50600000', 'GRCh37'], ['chr20:1-64444167', 'GRCh37'], ['chr22:10510000-10515000', 'GRCh38'], ['chr22', 'GRCh38']] as const) {
+      const fromIndex = await loaded.queries.alleleCounts(region, { build });
+      assert.deepEqual(fromIndex, await loaded.queries.alleleCounts(region, { build, perSample: true }), region);
+      for (const v of fromIndex.variants.filter((_, i) => i % 97 === 0)) {
+        const allele = `${v.chrom}:${v.pos}:${v.ref}:${v.alt}`;
+        if (!/^[^:]+:\d+:[ACGTN]+:[ACGTN*]+$/i.test(allele)) continue;
+        assert.deepEqual(await loaded.queries.carriers(allele, { build }), await loaded.queries.carriers(allele, { build, perSample: true }), allele);
+      }
+    }
+    assert.ok(index.engine.stats().windowsLoaded + index.engine.stats().cacheHits > loadedBefore, 'the index was read');
   });
 
   it('a GRCh38 cohort question counts the GRCh38 samples only', async () => {

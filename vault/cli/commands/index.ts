@@ -31,6 +31,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   samples: lazy('list samples', () => import('./samples.ts'), (m) => ({ help: m.samplesHelp, run: (_a, f, io) => m.samplesCommand(f, io) })),
   'erase-sample': lazy('destroy a sample (crypto-shredding)', keys, (m) => ({ help: m.eraseHelp, run: (_a, f, io) => m.eraseSampleCommand(f, io) })),
   keys: lazy('rotate the master key', keys, (m) => ({ help: m.keysHelp, run: (a, f, io) => m.keysCommand(a, f, io) })),
+  index: lazy('the research index: status, rebuild', () => import('./research-index.ts'), (m) => ({ help: m.indexHelp, run: (a, f, io) => m.indexCommand(a, f, io) })),
   serve: lazy('serve the HTTPS API', () => import('./serve.ts'), (m) => ({ help: m.serveHelp, run: (_a, f, io) => m.serveCommand(f, io) })),
   users: lazy('staff accounts on the host: add (the first admin), enrol, reset, list', () => import('./users.ts'), (m) => ({ help: m.usersHelp, run: (a, f, io) => m.usersCommand(a, f, io) })),
   totp: lazy('print the current TOTP code for a secret', () => import('./totp.ts'), (m) => ({ help: m.totpHelp, run: (a, f, io) => m.totpCommand(a, f, io) })),

@@ -19,6 +19,8 @@ export interface SyntheticVcfOptions {
   /** sample column names, in column order */
   samples: readonly string[];
   seed: number;
+  /** seed of the site pool (and so of the targets), when it differs from `seed`: files of one population drawn in batches share it */
+  poolSeed?: number;
   /** non-reference genotypes each sample carries, roughly (exome size by default) */
   variantsPerSample?: number;
   build?: Build;
@@ -60,7 +62,7 @@ export async function writeSyntheticVcf(path: string, options: SyntheticVcfOptio
   const samples = checkSamples(options.samples);
   const build = options.build ?? 'GRCh38';
   if (build !== 'GRCh38' && build !== 'GRCh37') throw new SyntheticDataError('bad_option', 'build', "must be 'GRCh38' or 'GRCh37'");
-  const pool = planSitePool({ seed: options.seed, variantsPerSample: options.variantsPerSample ?? DEFAULT_VARIANTS_PER_SAMPLE, build, chromosomes: options.chromosomes });
+  const pool = planSitePool({ seed: options.poolSeed ?? options.seed, variantsPerSample: options.variantsPerSample ?? DEFAULT_VARIANTS_PER_SAMPLE, build, chromosomes: options.chromosomes });
   const sexes = resolveSexes(samples, options.seed, options.sexes ?? {});
   const annotate = options.annotate ?? true;
   const writer = new SiteRecordWriter(new Prng(options.seed, `records:${build}`), { build, sexes, annotate });

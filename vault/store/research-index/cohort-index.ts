@@ -1,0 +1,225 @@
+// The cohort index in the vault's terms, for the research gateway (CohortIndexPort) and the
+// operator's cohort answers: sample ids in and out, a build, a region, gene or allele as the
+// target. Allowed samples are resolved to index numbers and split by coverage kind; samples of
+// another build or unknown to the vault are left out and counted as such. An index that does not
+// hold every sample of a build does not answer for it (see `builds()`; `genovault index rebuild`).
+import { genomeBuildOf, type GenomeBuildName } from '../../../schemas/genome-build.ts';
+import {
+  cohortIndexRequestSchema, type CohortAggregateAnswer, type CohortCountAnswer, type CohortIndexPort, type CohortIndexRequest, type CohortRecordsAnswer, type CohortScope, type CohortZygosity,
+} from '../../../schemas/cohort-index.ts';
+import { Zygosity, ZYGOSITY_NAMES, type ZygosityCode } from '../../ingest/call-columns.ts';
+import type { CatalogData } from '../catalog.ts';
+import { QueryInputError } from '../query-input-error.ts';
+import { normaliseChrom, type Region } from '../region.ts';
+import { resolveGene } from '../gene-query.ts';
+import { checkContig } from '../query-contigs.ts';
+import { checkSignificance } from '../significance-check.ts';
+import { indexView } from './index-catalog.ts';
+import type { AllowedSamples, IndexEngine, IndexVariantRow, WindowQuery } from './index-engine.ts';
+import { termsMask } from './significance-mask.ts';
+
+const ZYGOSITY_CODES: Record<CohortZygosity, ZygosityCode> = { het: Zygosity.het, hom_alt: Zygosity.homAlt, hemizygous: Zygosity.hemizygous, missing: Zygosity.missing };
+
+/** The allowed samples of one build as the engine takes them, and what the answer says of them. */
+export interface IndexScope {
+  build: GenomeBuildName;
+  allowed: AllowedSamples;
+  /** sample ids by number, for the samples in scope */
+  idOf: Map<number, string>;
+  wholeGenome: number;
+  kinds: CohortScope['coverage'];
+  leftOut: CohortScope['samplesLeftOut'];
+}
+
+/** What a query needs of each sample, worked out once per catalog version (a query names thousands). */
+interface SampleFacts {
+  build: GenomeBuildName | null;
+  /** index number; undefined when the index does not hold the sample */
+  n: number | undefined;
+  kind: keyof CohortScope['coverage'];
+}
+
+interface CatalogFacts {
+  samples: Map<string, SampleFacts>;
+  /** builds whose every sample is in the index */
+  complete: Set<string>;
+  /** builds any sample is on */
+  present: Set<string>;
+}
+
+const factsOf = new WeakMap<CatalogData, CatalogFacts>();
+
+function catalogFacts(data: CatalogData): CatalogFacts {
+  let facts = factsOf.get(data);
+  if (facts) return facts;
+  const view = data.index ? indexView(data.index) : null;
+  const samples = new Map<string, SampleFacts>();
+  const complete = new Set<string>();
+  const partial = new Set<string>();
+  for (const s of data.samples) {
+    const build = s.build === null ? null : genomeBuildOf(s.build);
+    const n = view?.numberOf(s.sampleId);
+    // as CoverageIndex reads it: no coverage partition means no evidence, a whole genome assumed
+    const kind = s.coverage.source === 'assumed_wgs' || s.coverage.partitionId === null ? 'wholeGenome' : s.coverage.source === 'targets' ? 'targets' : 'gvcf';
+    samples.set(s.sampleId, { build, n, kind });
+    if (!build) continue;
+    if (n === undefined) partial.add(build);
+    else complete.add(build);
+  }
+  const present = new Set([...complete, ...partial]);
+  for (const b of partial) complete.delete(b);
+  facts = { samples, complete: view ? complete : new Set(), present };
+  factsOf.set(data, facts);
+  return facts;
+}
+
+export class CohortIndex implements CohortIndexPort {
+  constructor(
+    private readonly catalog: () => CatalogData,
+    readonly engine: IndexEngine,
+  ) {}
+
+  /** Builds whose every sample is in the index. */
+  builds(): string[] {
+    return [...catalogFacts(this.catalog()).complete];
+  }
+
+  /** Whether the index answers for `build`: the vault keeps one, and it holds every sample of that build. */
+  answersFor(build: string): boolean {
+    const data = this.catalog();
+    const facts = catalogFacts(data);
+    return data.index !== undefined && (facts.complete.has(build) || !facts.present.has(build));
+  }
+
+  /** The samples of `build` among `sampleIds`, as index numbers; the others counted as left out. */
+  scope(build: GenomeBuildName, sampleIds: readonly string[]): IndexScope {
+    if (!this.answersFor(build)) throw new QueryInputError(`build: the cohort index does not hold every ${build} sample yet; run genovault index rebuild`, 'build');
+    // a project asks many questions of one cohort: the last scope serves while the ids and the catalog are the same
+    const data = this.catalog();
+    const last = this.lastScope;
+    if (last && last.data === data && last.scope.build === build && sameIds(last.ids, sampleIds)) return last.scope;
+    const scope = this.scopeOf(build, sampleIds, catalogFacts(data).samples);
+    this.lastScope = { data, ids: [...sampleIds], scope };
+    return scope;
+  }
+
+  private lastScope: { data: CatalogData; ids: string[]; scope: IndexScope } | null = null;
+
+  private scopeOf(build: GenomeBuildName, sampleIds: readonly string[], facts: Map<string, SampleFacts>): IndexScope {
+    const numbers: number[] = [];
+    const idOf = new Map<number, string>();
+    const kinds = { wholeGenome: 0, targets: 0, gvcf: 0 };
+    const leftOut = { otherBuild: 0, unknown: 0 };
+    for (const id of sampleIds) {
+      const f = facts.get(id);
+      if (!f) leftOut.unknown++;
+      else if (f.build !== build) leftOut.otherBuild++;
+      else if (f.n === undefined) leftOut.unknown++;
+      else if (!idOf.has(f.n)) {
+        idOf.set(f.n, id);
+        numbers.push(f.n);
+        kinds[f.kind]++;
+      }
+    }
+    const sorted = Int32Array.from(numbers).sort();
+    const wholeGenome = new Uint8Array(sorted.length);
+    sorted.forEach((n, i) => (wholeGenome[i] = facts.get(idOf.get(n)!)!.kind === 'wholeGenome' ? 1 : 0));
+    return { build, kinds, leftOut, wholeGenome: kinds.wholeGenome, idOf, allowed: { numbers: sorted, wholeGenome } };
+  }
+
+  async count(request: CohortIndexRequest): Promise<CohortCountAnswer> {
+    const { scope, query } = this.resolve(request);
+    const found = await this.engine.carriers(query, scope.allowed);
+    return { ...answerScope(scope, query, found.coveringRegion.size), carrierSampleIds: idsOf(scope, found.carriers) };
+  }
+
+  async aggregate(request: CohortIndexRequest): Promise<CohortAggregateAnswer> {
+    const { scope, query } = this.resolve(request);
+    const found = await this.engine.aggregate(query, scope.allowed, { samples: true });
+    return {
+      ...answerScope(scope, query, found.coveringRegion.size),
+      variants: sortVariants(found.variants).map((v) => {
+        const covering = scope.wholeGenome + v.coveringProfiled;
+        return {
+          chrom: query.chrom, pos: v.pos, ref: v.ref, alt: v.alt, alleleCount: v.alleleCount, samplesCovering: covering, alleleNumber: 2 * covering,
+          carriers: v.carriers, carrierSampleIds: idsOf(scope, v.samples ?? []),
+          zygosity: { het: v.het, homAlt: v.homAlt, hemizygous: v.hemizygous, missing: v.missing },
+        };
+      }),
+    };
+  }
+
+  async records(request: CohortIndexRequest): Promise<CohortRecordsAnswer> {
+    const { scope, query } = this.resolve(request);
+    const [rows, found] = [await this.engine.records(query, scope.allowed), await this.engine.aggregate(query, scope.allowed)];
+    return {
+      ...answerScope(scope, query, found.coveringRegion.size),
+      records: rows.map((r) => ({
+        chrom: query.chrom, pos: r.pos, ref: r.ref, alt: r.alt, sampleId: scope.idOf.get(r.sample)!, zygosity: ZYGOSITY_NAMES[r.zygosity as ZygosityCode] as CohortZygosity, genotype: r.genotype,
+      })).sort((a, b) => a.pos - b.pos || compareText(a.ref, b.ref) || compareText(a.alt, b.alt) || compareText(a.sampleId, b.sampleId)),
+    };
+  }
+
+  /** Checks the request and turns it into the engine's terms. */
+  private resolve(input: CohortIndexRequest): { scope: IndexScope; query: WindowQuery } {
+    const parsed = cohortIndexRequestSchema.safeParse(input);
+    if (!parsed.success) throw new QueryInputError(`cohort query: ${parsed.error.issues[0]?.path.join('.') || 'request'} is not valid`);
+    const request = parsed.data;
+    const build = request.build;
+    const region = targetRegion(request.target, build);
+    const scope = this.scope(build, request.sampleIds);
+    const query: WindowQuery = { build, ...region };
+    if ('variant' in request.target) query.variant = { pos: request.target.variant.pos, ref: request.target.variant.ref.toUpperCase(), alt: request.target.variant.alt.toUpperCase() };
+    if (request.zygosity) query.zygosity = [...new Set(request.zygosity.map((z) => ZYGOSITY_CODES[z]))];
+    const terms = checkSignificance(request.significance);
+    if (terms) query.significance = termsMask(terms);
+    return { scope, query };
+  }
+}
+
+function targetRegion(target: CohortIndexRequest['target'], build: GenomeBuildName): Region {
+  if ('gene' in target) {
+    const span = resolveGene(target.gene, build).filter.span;
+    if (!span) throw new QueryInputError(`gene: not in the ${build} gene table`, 'gene');
+    return span;
+  }
+  if ('variant' in target) {
+    const chrom = normaliseChrom(target.variant.chrom);
+    checkContig('variant', chrom, target.variant.pos, build, []);
+    return { chrom, start: target.variant.pos, end: target.variant.pos };
+  }
+  const { start, end } = target.region;
+  const chrom = normaliseChrom(target.region.chrom);
+  if (end < start) throw new QueryInputError('region: the end position is before the start position', 'region');
+  checkContig('region', chrom, start, build, []);
+  return { chrom, start, end };
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Sample ids in the vault's order (index numbers ascending): sorting thousands of ids as text cost more than the query. */
+function idsOf(scope: IndexScope, numbers: Iterable<number>): string[] {
+  return Int32Array.from(numbers).sort().reduce<string[]>((out, n) => {
+    out.push(scope.idOf.get(n)!);
+    return out;
+  }, []);
+}
+
+function answerScope(scope: IndexScope, query: WindowQuery, coveringProfiled: number): CohortScope {
+  return {
+    build: scope.build, region: { chrom: query.chrom, start: query.start, end: query.end },
+    samplesInScope: scope.allowed.numbers.length, samplesLeftOut: scope.leftOut,
+    samplesCovering: scope.wholeGenome + coveringProfiled, coverage: scope.kinds,
+  };
+}
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Alleles in position order, then REF and ALT as text (the codes follow load order). */
+export function sortVariants<T extends Pick<IndexVariantRow, 'pos' | 'ref' | 'alt'>>(variants: T[]): T[] {
+  return variants.sort((x, y) => x.pos - y.pos || compareText(x.ref, y.ref) || compareText(x.alt, y.alt));
+}
