@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { RoleSchema } from './roles.ts';
 import { isoDateTime } from './dates.ts';
-import { freeText, identifierText, lineText } from './text.ts';
+import { freeText, identifierText } from './text.ts';
 
 export const PurposeSchema = z.enum(['treatment', 'research', 'insurance', 'family', 'self', 'operations']);
 export const AccountIdSchema = z.string().regex(/^acc_[0-9a-f]{16}$/, 'an account id looks like acc_ followed by 16 hex digits');
@@ -36,23 +36,20 @@ export const AccountSummarySchema = z.object({
   username: z.string(),
   kind: z.enum(['human', 'service']),
   roles: z.array(z.string()),
-  patientId: z.string().optional(),
+  /** the account belongs to a patient's circle (patient, proxy, relative); which patient is not shown */
+  patientLinked: z.boolean(),
   disabled: z.boolean(),
   locked: z.boolean(),
   totp: z.enum(['none', 'pending', 'confirmed']),
   /** an enrolment code (new account or reset) waits to be redeemed */
   enrolmentPending: z.boolean(),
+  /** its roles do not fit its kind (a service account holding a person's role, from an older version): it cannot authenticate */
+  rolesRefused: z.boolean(),
   createdAt: z.string(),
 });
 
 export const ApiTokenIdSchema = z.string().regex(/^tok_[0-9a-f]{16}$/, 'a token id looks like tok_ followed by 16 hex digits');
 const ExpiresInDaysSchema = z.number().int('whole days').min(1).max(3650).optional();
-
-export const ApiTokenRequestSchema = z.object({
-  label: lineText(64),
-  /** the token's lifetime in days; the configured default (90) when absent, at most the configured maximum (365) */
-  expiresInDays: ExpiresInDaysSchema,
-});
 
 export const RotateApiTokenBodySchema = z.object({ expiresInDays: ExpiresInDaysSchema });
 

@@ -17,6 +17,8 @@ export const RESOURCES = [
   'key',
   /** accounts linked to the patient (their own, a proxy's, a relative's): enrolment, reset, removal */
   'patient_account',
+  /** the second person's approval of an enrolment (a staff account's, or one of a patient's circle) */
+  'enrolment_approval',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 

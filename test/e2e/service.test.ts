@@ -242,13 +242,14 @@ describe('vault service over HTTP', function () {
   });
 
   it('every route that touches patient data decides through authorize(): a caller with no rights is refused and audited', async () => {
-    const sample: Record<string, string> = { id: w.patientA, accountId: w.accounts.clin_a!.accountId };
+    const sample: Record<string, string> = { id: w.patientA, accountId: w.accounts.clin_a!.accountId, enrolmentId: 'enr_aaaaaaaa' };
     const bodies: Record<string, unknown> = {
       'POST /v1/patients': { mrn: 'MRN-Z-9', givenName: 'Z', familyName: 'Z', birthDate: '2000-01-01', sex: 'unknown', zip: '12345', conditions: [] },
       'PATCH /v1/patients/:id': { zip: '12345' },
       'POST /v1/patients/:id/break-glass': { reason: 'testing the route table' },
       'POST /v1/patients/:id/enrolments': { role: 'proxy', evidence: 'testing the route table' },
       'POST /v1/patients/:id/accounts/:accountId/reset': { credentials: 'both' },
+      'POST /v1/enrolments/:enrolmentId/approve': { evidence: 'testing the route table' },
     };
     const patientRoutes = w.routes.filter((r) => r.route.touchesPatientData);
     assert.ok(patientRoutes.length >= 10);

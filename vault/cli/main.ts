@@ -8,7 +8,7 @@ const BOOLEAN_FLAGS = ['help', 'plain-http', 'for-profit', 'commercial'];
 const STRING_FLAGS = [
   'data-dir', 'master-key-file', 'new-master-key-file', 'cache-budget-mb', 'workers', 'log-level', 'host', 'port', 'tls-hostnames',
   'patient', 'sample', 'map', 'targets', 'build', 'region', 'gene', 'significance', 'format', 'variant', 'sample-id',
-  'role', 'username', 'password', 'password-file', 'name', 'out', 'code-file', 'credentials', 'token-id', 'label', 'expires-days',
+  'role', 'username', 'password', 'password-file', 'name', 'out', 'code-file', 'second-code-file', 'credentials', 'token-id', 'label', 'expires-days',
   'consent', 'purpose', 'consented', 'consent-text', 'sensitive', 'commitments', 'irb', 'country', 'publish-after', 'project', 'at',
 ];
 const OPTIONS: Record<string, { type: 'boolean' | 'string' }> = {};

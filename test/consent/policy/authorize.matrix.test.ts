@@ -22,9 +22,11 @@ const INTENDED: [string, string, string, string, Relation][] = [
   ['genetic_counselor', 'record', 'read', 'treatment', 'care_team'],
   ['genetic_counselor', 'variants', 'read', 'treatment', 'care_team'],
   ['genetic_counselor', 'patient_account', ALL, 'operations', 'care_team'],
+  ['genetic_counselor', 'enrolment_approval', 'create', 'operations', 'care_team'],
   ['registrar', 'record', 'create', 'operations', 'any'],
   ['registrar', 'care_team', ALL, 'operations', 'any'],
   ['registrar', 'patient_account', ALL, 'operations', 'any'],
+  ['registrar', 'enrolment_approval', 'create', 'operations', 'any'],
   ['ehr_service', 'record', 'create', 'operations', 'any'],
   ['ehr_service', 'record', 'update', 'treatment', 'any'],
   ['ehr_service', 'care_team', ALL, 'operations', 'any'],
@@ -41,6 +43,7 @@ const INTENDED: [string, string, string, string, Relation][] = [
   ['ethics_board', 'break_glass', 'read', 'operations', 'any'],
   ['ethics_board', 'policy', 'read', 'operations', 'any'],
   ['privacy_officer', 'audit', 'read', 'operations', 'any'],
+  ['privacy_officer', 'enrolment_approval', 'create', 'operations', 'any'],
 ];
 
 function intended(role: string, resource: string, action: string, purpose: string, situation: Situation) {

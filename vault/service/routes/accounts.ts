@@ -11,10 +11,12 @@ import { mapIdentityErrors } from '../identity-errors-http.ts';
 import { auditedStep } from '../audit-outcome.ts';
 import type { VaultService } from '../open-service.ts';
 import type { AccountSummary } from '../../identity/account-summary.ts';
-import { underReview } from '../../identity/roles.ts';
+import { isPatientLinked } from '../../identity/account-validation.ts';
 
+/** What an admin sees of an account: that it belongs to a patient's circle, never whose. */
 function publicSummary(a: AccountSummary) {
-  return { accountId: a.accountId, username: a.username, kind: a.kind, roles: a.roles, ...(a.patientId ? { patientId: a.patientId } : {}), disabled: a.disabled, locked: a.locked, totp: a.totp, enrolmentPending: a.enrolmentPending, createdAt: a.createdAt };
+  const { accountId, username, kind, roles, disabled, locked, totp, enrolmentPending, rolesRefused, createdAt } = a;
+  return { accountId, username, kind, roles, patientLinked: isPatientLinked(a), disabled, locked, totp, enrolmentPending, rolesRefused, createdAt };
 }
 
 export function accountRoutes(service: VaultService) {
@@ -23,7 +25,7 @@ export function accountRoutes(service: VaultService) {
     defineRoute({
       method: 'post',
       path: '/users',
-      summary: 'Create a staff or service account (admin); a person gets a one-time enrolment code to hand over, never a password or TOTP secret',
+      summary: 'Create a staff or service account (admin); a person gets the first half of a one-time enrolment code (a privacy officer approves the second), never a password or TOTP secret',
       tags: ['accounts'],
       auth: 'session',
       touchesPatientData: false,
@@ -32,12 +34,10 @@ export function accountRoutes(service: VaultService) {
       async handler({ body }, ctx) {
         const principal = principalOf(ctx.state);
         await requireAccess(service, principal, operations('create'), ctx.state);
-        // attempts at patient-linked accounts, and accounts that may link others to patients, are reviewed
-        const flagged = underReview(body.roles);
         const created = await mapIdentityErrors(() =>
           auditedStep(
             service.audit,
-            { ...requestOrigin(ctx.state), actor: principal, action: 'user.create', resource: 'account', flagged },
+            { ...requestOrigin(ctx.state), actor: principal, action: 'user.create', resource: 'account', flagged: true }, // every role reaches patient data or grants access to it (roles.ts)
             () => service.identity.createAccount(body, principal),
             (c) => c.account.accountId,
           ),
