@@ -109,11 +109,19 @@ export const VariantSchema = z.object({
   phased: z.boolean(),
   dp: z.number().nullable(),
   gq: z.number().nullable(),
+  /** FORMAT AD: reads of the reference and of this allele; null when the VCF had no AD */
+  adRef: z.number().int().nullable(),
+  adAlt: z.number().int().nullable(),
+  /** variant allele fraction (adAlt over the sum of AD), 0 to 1; null when AD is absent or sums to 0 */
+  vaf: z.number().min(0).max(1).nullable(),
   qual: z.number().nullable(),
   filter: z.string().nullable(),
   gene: z.string().nullable(),
   geneSource: z.enum(['annotation', 'gene_table']).nullable(),
   consequence: z.string().nullable(),
+  /** HGVS of this allele from ANN (SnpEff HGVS.c/HGVS.p) or CSQ (VEP HGVSc/HGVSp) */
+  hgvsC: z.string().nullable(),
+  hgvsP: z.string().nullable(),
   clnsig: z.string().nullable(),
   sampleId: z.string(),
   build: z.string().nullable(),

@@ -43,7 +43,7 @@ describe('genovault CLI answers', function () {
     const r = await runCli(['variants', '--patient', 'MRN-1', '--region', region, '--build', 'GRCh37'], { env });
     assert.equal(r.code, 0, r.stderr);
     const [header, ...rows] = r.stdout.trim().split('\n');
-    assert.equal(header, '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\taltIndex\tgenotype\tzygosity\tphased\tdp\tgq\tgene\tgeneSource\tconsequence\tclnsig\tsampleId\tbuild');
+    assert.equal(header, '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\taltIndex\tgenotype\tzygosity\tphased\tdp\tgq\tadRef\tadAlt\tvaf\tgene\tgeneSource\tconsequence\thgvsC\thgvsP\tclnsig\tsampleId\tbuild');
     assert.match(r.stderr, /note: 1 sample not queried: 1 on another build/);
     assert.ok(rows.length > 10);
     if (!hasBcftools) return;

@@ -123,7 +123,7 @@ describe('genovault CLI', function () {
     const list = await runCli(['samples'], { env });
     const sampleId = list.stdout.trim().split('\n')[1]!.split('\t')[0]!;
     await cp(data, join(dir.path, 'backup'), { recursive: true });
-    const erase = await runCli(['erase-sample', '--sample-id', sampleId], { env });
+    const erase = await runCli(['erase-sample', '--sample-id', sampleId, '--yes'], { env });
     assert.equal(erase.code, 0, erase.stderr);
     assert.equal((await runCli(['samples'], { env })).stdout.trim().split('\n').length, 1, 'only the header remains');
     const old = await runCli(['samples', '--data-dir', join(dir.path, 'backup'), '--master-key-file', `${data}.master-key`], { env });

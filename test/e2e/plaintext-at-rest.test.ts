@@ -9,9 +9,11 @@ import { runCli } from '../helpers/run-cli.ts';
 
 const MARKERS = ['GVMARKSAMPLEqz7', 'rsGVMARKIDqz7', 'GVMARKGENEqz7', 'GVMARKFILTERqz7'];
 
-function markerVcf(): string {
+/** `run` makes each file's bytes its own: the vault refuses the same file twice. */
+function markerVcf(run: number): string {
   const lines = [
     '##fileformat=VCFv4.2',
+    `##source=marker-run-${run}`,
     '##reference=GRCh38',
     '##contig=<ID=chr17,length=83257441>',
     `##FILTER=<ID=${MARKERS[3]},Description="marker filter">`,
@@ -55,7 +57,9 @@ describe('plaintext never reaches the disk', function () {
     const input = join(dir.path, 'input');
     await mkdir(input);
     const vcf = join(input, 'markers.vcf');
-    await writeFile(vcf, markerVcf());
+    await writeFile(vcf, markerVcf(1));
+    const again = join(input, 'markers-2.vcf');
+    await writeFile(again, markerVcf(2));
     const data = join(dir.path, 'vault');
     const work = join(dir.path, 'work');
     await mkdir(work);
@@ -64,7 +68,7 @@ describe('plaintext never reaches the disk', function () {
     const ownTmp = join(dir.path, 'tmp');
     await mkdir(ownTmp);
     const env = { GENOVAULT_DATA_DIR: data, TMPDIR: ownTmp };
-    for (const args of [['init'], ['ingest', '--patient', 'MRN0000042', vcf], ['ingest', '--patient', 'MRN0000043', '--workers', '2', vcf], ['variants', '--patient', 'MRN0000042', '--gene', MARKERS[2]!, '--format', 'json'], ['variants', '--patient', 'MRN0000042', '--region', 'chr17:1-90000000']]) {
+    for (const args of [['init'], ['ingest', '--patient', 'MRN0000042', vcf], ['ingest', '--patient', 'MRN0000043', '--workers', '2', again], ['variants', '--patient', 'MRN0000042', '--gene', MARKERS[2]!, '--format', 'json'], ['variants', '--patient', 'MRN0000042', '--region', 'chr17:1-90000000']]) {
       const r = await runCli(args, { cwd: work, env });
       assert.equal(r.code, 0, `${args[0]} failed: ${r.stderr}`);
       if (args[0] === 'variants') assert.ok(r.stdout.includes(MARKERS[1]!), 'the query sees the data (so the markers did pass through memory)');

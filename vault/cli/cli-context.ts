@@ -29,6 +29,8 @@ export interface CommandIo {
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
   isTty: boolean;
+  /** asks a person at the terminal and returns the line typed; absent when stdin or stderr is not a terminal */
+  ask?: (question: string) => Promise<string>;
   /** asks the person at the terminal without echo; absent when nobody is there to answer */
   askHidden?: (question: string) => Promise<string>;
 }

@@ -4,7 +4,7 @@ import { UsageError, type CommandIo } from './cli-context.ts';
 import { COMMANDS, usage } from './commands/index.ts';
 import { promptHidden } from './commands/secret-input.ts';
 
-const BOOLEAN_FLAGS = ['help', 'plain-http', 'for-profit', 'commercial'];
+const BOOLEAN_FLAGS = ['help', 'plain-http', 'strict', 'yes', 'for-profit', 'commercial'];
 const STRING_FLAGS = [
   'data-dir', 'master-key-file', 'new-master-key-file', 'cache-budget-mb', 'workers', 'log-level', 'host', 'port', 'tls-hostnames',
   'patient', 'sample', 'map', 'targets', 'build', 'region', 'gene', 'significance', 'format', 'variant', 'sample-id',
@@ -43,7 +43,9 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
     }
     io.err(`error: ${err instanceof Error ? err.message : String(err)}`);
     if (io.env.GENOVAULT_DEBUG === '1' && err instanceof Error && err.stack) io.err(err.stack);
-    return 1;
+    // an error may carry its own exit code (an already-ingested file: 3), so scripts can tell it apart
+    const exitCode = (err as { exitCode?: unknown }).exitCode;
+    return typeof exitCode === 'number' ? exitCode : 1;
   }
 }
 
@@ -53,11 +55,23 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
+/** One question on the terminal (the prompt on stderr, so stdout stays data). */
+async function askAtTerminal(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await terminal.question(question);
+  } finally {
+    terminal.close();
+  }
+}
+
 const io: CommandIo = {
   out: (t) => process.stdout.write(t.endsWith('\n') || t.startsWith('\r') ? t : t + '\n'),
   err: (t) => process.stderr.write(t.endsWith('\n') || t.startsWith('\r') ? t : t + '\n'),
   env: process.env,
   isTty: Boolean(process.stderr.isTTY),
+  ...(process.stdin.isTTY && process.stderr.isTTY ? { ask: askAtTerminal } : {}),
   ...(process.stdin.isTTY && { askHidden: promptHidden }),
 };
 

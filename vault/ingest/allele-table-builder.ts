@@ -15,6 +15,8 @@ export class AlleleTableBuilder {
   private readonly gene: (string | null)[] = [];
   private readonly consequence: (string | null)[] = [];
   private readonly clnsig: (string | null)[] = [];
+  private readonly hgvsC: (string | null)[] = [];
+  private readonly hgvsP: (string | null)[] = [];
 
   constructor(readonly chrom: string) {}
 
@@ -34,6 +36,8 @@ export class AlleleTableBuilder {
     this.gene.push(sites.gene[site]?.[alt - 1] ?? null);
     this.consequence.push(sites.consequence[site]?.[alt - 1] ?? null);
     this.clnsig.push(sites.clnsig[site] ?? null);
+    this.hgvsC.push(sites.hgvsC[site]?.[alt - 1] ?? null);
+    this.hgvsP.push(sites.hgvsP[site]?.[alt - 1] ?? null);
     return this.ref.length - 1;
   }
 
@@ -55,6 +59,8 @@ export class AlleleTableBuilder {
         gene: codeText(this.gene, rows),
         consequence: codeText(this.consequence, rows),
         clnsig: codeText(this.clnsig, rows),
+        hgvs_c: codeText(this.hgvsC, rows),
+        hgvs_p: codeText(this.hgvsP, rows),
       },
     };
   }

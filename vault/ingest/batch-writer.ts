@@ -172,5 +172,8 @@ function pieceOf(result: ChunkResult, start: number, end: number, allele: Int32A
     dp: result.callDp.subarray(start, end),
     gq: result.callGq.subarray(start, end),
     gt: gt.subarray(start, end),
+    adRef: result.callAdRef.subarray(start, end),
+    adAlt: result.callAdAlt.subarray(start, end),
+    adOther: result.callAdOther.subarray(start, end),
   };
 }

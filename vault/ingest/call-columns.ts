@@ -49,6 +49,13 @@ export interface CallBatch {
   consequence: (string | null)[];
   /** ClinVar significance (CLNSIG) as written, e.g. 'Pathogenic' */
   clnsig: (string | null)[];
+  /** FORMAT AD: reads of the reference, of this allele, and of the record's other ALT alleles; MISSING_INT when absent (optional: older tools and tests) */
+  adRef?: Int32Array;
+  adAlt?: Int32Array;
+  adOther?: Int32Array;
+  /** HGVS of this allele from ANN (HGVS.c, HGVS.p) or CSQ (HGVSc, HGVSp) */
+  hgvsC?: (string | null)[];
+  hgvsP?: (string | null)[];
 }
 
 /** What the assay covered for a sample: half-open intervals are NOT used; start and end are 1-based inclusive. */
@@ -93,4 +100,11 @@ export interface SampleCalls {
   gq: Int32Array;
   /** the genotype as written: an index into the allele table's genotype strings */
   gt: Int32Array;
+  /**
+   * FORMAT AD for this call: reference reads, this allele's reads, the other ALT alleles' reads
+   * (MISSING_INT when absent). Each column has one value per row, or none at all when no call has AD.
+   */
+  adRef: Int32Array;
+  adAlt: Int32Array;
+  adOther: Int32Array;
 }

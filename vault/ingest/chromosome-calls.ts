@@ -2,7 +2,7 @@
 // VCF column's calls in file order, with their allele rows already numbered. Encoding regroups
 // them by sample and makes one calls partition (plaintext) per stored sample; it is pure, so it
 // runs on the ingest thread or in the encode worker alike.
-import type { SampleCalls } from './call-columns.ts';
+import { MISSING_INT, type SampleCalls } from './call-columns.ts';
 import { encodeCalls } from '../store/calls-codec.ts';
 
 export interface ChromosomeCalls {
@@ -22,6 +22,10 @@ export interface ChromosomeCalls {
   gq: Int32Array;
   /** index into the batch's genotype strings */
   gt: Int32Array;
+  /** FORMAT AD: reference reads, this allele's reads, other ALT alleles' reads; empty when no call has AD */
+  adRef: Int32Array;
+  adAlt: Int32Array;
+  adOther: Int32Array;
 }
 
 /** One sample's calls partition of the chromosome, ready to seal. */
@@ -40,9 +44,12 @@ export type CallPiece = Omit<ChromosomeCalls, 'chrom' | 'alleleRows' | 'rowPos' 
 /** The pieces (one per parsed chunk) joined into one set of columns. */
 export function joinPieces(pieces: readonly CallPiece[]): CallPiece {
   const total = pieces.reduce((n, p) => n + p.sample.length, 0);
+  // AD columns only when some piece has them; a piece without is all missing
+  const depths = pieces.some((p) => p.adRef.length > 0) ? total : 0;
   const joined: CallPiece = {
     sample: new Int32Array(total), allele: new Int32Array(total), zygosity: new Uint8Array(total), phased: new Uint8Array(total),
     dp: new Int32Array(total), gq: new Int32Array(total), gt: new Int32Array(total),
+    adRef: new Int32Array(depths).fill(MISSING_INT), adAlt: new Int32Array(depths).fill(MISSING_INT), adOther: new Int32Array(depths).fill(MISSING_INT),
   };
   let at = 0;
   for (const p of pieces) {
@@ -53,6 +60,11 @@ export function joinPieces(pieces: readonly CallPiece[]): CallPiece {
     joined.dp.set(p.dp, at);
     joined.gq.set(p.gq, at);
     joined.gt.set(p.gt, at);
+    if (depths > 0 && p.adRef.length > 0) {
+      joined.adRef.set(p.adRef, at);
+      joined.adAlt.set(p.adAlt, at);
+      joined.adOther.set(p.adOther, at);
+    }
     at += p.sample.length;
   }
   return joined;
@@ -60,7 +72,7 @@ export function joinPieces(pieces: readonly CallPiece[]): CallPiece {
 
 /** The typed arrays of a job, for a transfer list. */
 export function buffersOf(job: ChromosomeCalls): ArrayBuffer[] {
-  return [job.rowPos, job.sample, job.allele, job.zygosity, job.phased, job.dp, job.gq, job.gt].map((a) => a.buffer as ArrayBuffer);
+  return [job.rowPos, job.sample, job.allele, job.zygosity, job.phased, job.dp, job.gq, job.gt, job.adRef, job.adAlt, job.adOther].map((a) => a.buffer as ArrayBuffer);
 }
 
 /**
@@ -112,6 +124,10 @@ function* bySample(job: ChromosomeCalls): Generator<[number, SampleCalls]> {
   const dp = new Int32Array(total);
   const gq = new Int32Array(total);
   const gt = new Int32Array(total);
+  const depths = job.adRef.length > 0;
+  const adRef = new Int32Array(depths ? total : 0);
+  const adAlt = new Int32Array(depths ? total : 0);
+  const adOther = new Int32Array(depths ? total : 0);
   for (let i = 0; i < n; i++) {
     const row = job.allele[i]!;
     if (row < 0) continue;
@@ -122,6 +138,11 @@ function* bySample(job: ChromosomeCalls): Generator<[number, SampleCalls]> {
     dp[at] = job.dp[i]!;
     gq[at] = job.gq[i]!;
     gt[at] = job.gt[i]!;
+    if (depths) {
+      adRef[at] = job.adRef[i]!;
+      adAlt[at] = job.adAlt[i]!;
+      adOther[at] = job.adOther[i]!;
+    }
   }
   for (let s = 0; s < sampleCount; s++) {
     const from = offsets[s]!;
@@ -131,6 +152,7 @@ function* bySample(job: ChromosomeCalls): Generator<[number, SampleCalls]> {
       chrom, rows: to - from,
       allele: allele.subarray(from, to), zygosity: zygosity.subarray(from, to), phased: phased.subarray(from, to),
       dp: dp.subarray(from, to), gq: gq.subarray(from, to), gt: gt.subarray(from, to),
+      adRef: depths ? adRef.subarray(from, to) : adRef, adAlt: depths ? adAlt.subarray(from, to) : adAlt, adOther: depths ? adOther.subarray(from, to) : adOther,
     }];
   }
 }

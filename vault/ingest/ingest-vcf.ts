@@ -1,25 +1,31 @@
 // Ingest: stream the VCF through the validator and seal each chromosome as it completes (one
 // allele table per chromosome for the batch, one calls partition per sample and chromosome),
 // then commit everything with one manifest swap. A bad file aborts the change, which removes
-// every file it wrote: the vault is left exactly as it was.
+// every file it wrote: the vault is left exactly as it was. So does a file whose samples are
+// already stored (same bytes, same sample column).
 import { basename } from 'node:path';
 import { parseWorkers, streamVcf, readTargetsBed, type ReadVcfOptions } from './vcf/read-vcf.ts';
-import { VcfFormatError } from './vcf/vcf-format-error.ts';
 import { CoverageAssembler } from './vcf/coverage-assembler.ts';
 import type { VcfHeader } from './vcf/vcf-header.ts';
 import type { Coverage } from './call-columns.ts';
-import { mapSamples, SampleMappingError, type MappingRequest } from './sample-mapping.ts';
+import { mapSamples, type MappingRequest } from './sample-mapping.ts';
+import { readFailure } from './input-errors.ts';
+import { refuseDuplicates, refuseDuplicatesEarly } from './duplicate-check.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { inlineEncoder, WorkerEncoder, type CallsEncoder } from './calls-encoder.ts';
 import { encodeCoverage } from '../store/coverage-codec.ts';
-import { decideBuild, IngestBuildError } from './ingest-build.ts';
+import { decideBuild } from './ingest-build.ts';
 import { SourceContigs } from './source-contigs.ts';
 import type { GenomeBuildName } from '../../schemas/genome-build.ts';
 import type { Vault } from '../store/vault.ts';
 import type { VaultChange } from '../store/vault-change.ts';
 
+export { IngestInputError, DuplicateIngestError } from './input-errors.ts';
+
 export interface IngestOptions extends MappingRequest {
   targets?: string;
+  /** read the file in strict mode (the conformance suite's rules, no tolerated deviations) */
+  strict?: boolean;
   /** the reference build, when the header does not name one (a header that names another is refused) */
   build?: GenomeBuildName;
   workers?: number;
@@ -34,24 +40,9 @@ export interface IngestReport {
   /** the reference build the samples were recorded under */
   build: GenomeBuildName;
   samples: { sampleId: string; patientId: string; name: string; calls: number; partitions: number; coverage: Coverage['source'] }[];
+  /** sample columns of the file that were not stored (not in the --map, or not the --sample chosen) */
+  skipped: string[];
   warnings: string[];
-}
-
-export class IngestInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'IngestInputError';
-  }
-}
-
-/** Non-VCF failures (missing file, broken compression) named by the file, like VCF errors are. */
-function readFailure(file: string, err: unknown): Error {
-  if (err instanceof VcfFormatError || err instanceof SampleMappingError || err instanceof IngestBuildError) return err;
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new IngestInputError(`${basename(file)}: no such file`);
-  if (code === 'EACCES' || code === 'EISDIR') return new IngestInputError(`${basename(file)}: cannot be read (${code})`);
-  const detail = err instanceof Error && /^[\w ,.'-]{1,80}$/.test(err.message) ? err.message : 'unreadable data';
-  return new IngestInputError(`${basename(file)}: not a readable VCF (plain, gzip or BGZF): ${detail}`);
 }
 
 interface StoredSample {
@@ -62,15 +53,14 @@ interface StoredSample {
 }
 
 /** The samples of this file that are ingested, registered in the change (patients by MRN). */
-function registerSamples(change: VaultChange, header: VcfHeader, request: MappingRequest, build: GenomeBuildName): StoredSample[] {
-  const mapping = mapSamples(header.samples, request);
+function registerSamples(change: VaultChange, header: VcfHeader, mapping: ReadonlyMap<string, string>, sourceFile: string, build: GenomeBuildName): StoredSample[] {
   const stored: StoredSample[] = [];
   header.samples.forEach((name, column) => {
     const mrn = mapping.get(name);
     if (mrn === undefined) return;
     const patientId = change.patientIdFor(mrn);
     const sampleId = change.addSample({
-      patientId, name, build, fileformat: header.fileformat, ingestedAt: new Date().toISOString(), sourceSha256: '',
+      patientId, name, build, fileformat: header.fileformat, ingestedAt: new Date().toISOString(), sourceFile, sourceSha256: '',
       coverage: { source: 'assumed_wgs', partitionId: null, intervals: 0 },
     });
     stored.push({ column, sampleId, patientId, name });
@@ -84,12 +74,13 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
   const workers = await parseWorkers(file, options.workers).catch((err: unknown) => {
     throw readFailure(file, err);
   });
-  const readOptions: ReadVcfOptions = { workers };
+  const readOptions: ReadVcfOptions = { workers, strict: options.strict ?? false };
   if (options.chunkBytes !== undefined) readOptions.chunkBytes = options.chunkBytes;
   if (options.onProgress) readOptions.onProgress = options.onProgress;
   const change = vault.beginChange();
   const batchId = change.addBatch();
   let stored: StoredSample[] = [];
+  let sampleNames: string[] = [];
   let writer: BatchWriter | null = null;
   let coverage: CoverageAssembler | null = null;
   let encoder: CallsEncoder = inlineEncoder;
@@ -98,9 +89,12 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
   const contigs = new SourceContigs();
   try {
     const summary = await streamVcf(file, {
-      begin: (header) => {
+      begin: async (header) => {
+        sampleNames = header.samples;
         build = decideBuild(basename(file), header, options.build);
-        stored = registerSamples(change, header, options, build);
+        const mapping = mapSamples(header.samples, options);
+        await refuseDuplicatesEarly(vault.catalog.data, file, [...mapping.keys()]);
+        stored = registerSamples(change, header, mapping, basename(file), build);
         const ids: (string | null)[] = header.samples.map(() => null);
         for (const s of stored) ids[s.column] = s.sampleId;
         // a file parsed on worker threads is encoded on one too
@@ -120,12 +114,16 @@ export async function ingestVcf(vault: Vault, file: string, options: IngestOptio
       // a failure to write or encode is the vault's, not the file's: not reported as bad input
       throw err === writeFailure ? err : readFailure(file, err);
     });
+    refuseDuplicates(vault.catalog.data, file, summary.sourceSha256, stored.map((sample) => sample.name));
     const batch = writer as BatchWriter | null;
     // set by begin(), which runs before any record (TypeScript does not follow the callback)
     const recorded = build as GenomeBuildName | null;
     if (!recorded) throw new Error('ingest: the header was never read');
     if (batch) await batch.finish();
-    const report: IngestReport = { records: summary.records, bytesRead: summary.bytesRead, build: recorded, samples: [], warnings: summary.warnings };
+    const kept = new Set(stored.map((sample) => sample.name));
+    const report: IngestReport = {
+      records: summary.records, bytesRead: summary.bytesRead, build: recorded, samples: [], skipped: sampleNames.filter((name) => !kept.has(name)), warnings: summary.warnings,
+    };
     // every sample's coverage in one pack, each segment sealed with its sample's key
     const coverages = stored.map((sample) => {
       const found = (coverage)?.of(sample.column) ?? { source: 'assumed_wgs' as const, intervals: [] };

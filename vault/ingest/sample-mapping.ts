@@ -1,5 +1,5 @@
 // Which patient (by MRN) each VCF sample belongs to: one --patient for a single sample, or a
-// two-column TSV (sample name, MRN) for multi-sample files.
+// two-column TSV (sample name, MRN) for multi-sample files, naming all of them or a subset.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 
@@ -31,14 +31,19 @@ export async function readSampleMap(path: string): Promise<Map<string, string>> 
   return map;
 }
 
-/** Decides, for the samples in the file, which to ingest and for which MRN. */
+/** Decides, for the samples in the file, which to ingest and for which MRN; samples left out are skipped. */
 export function mapSamples(sampleNames: readonly string[], request: MappingRequest): Map<string, string> {
   const result = new Map<string, string>();
   if (request.map) {
     if (request.patient) throw new SampleMappingError('give either --patient or --map, not both');
-    const unmapped = sampleNames.filter((n) => !request.map?.has(n));
-    if (unmapped.length > 0) throw new SampleMappingError(`${unmapped.length} sample(s) in the file are not in the map: ${unmapped.slice(0, 5).join(', ')}`);
-    for (const name of sampleNames) result.set(name, request.map.get(name) ?? '');
+    // a map may name a subset (a joint-called cohort holds non-patients); what it names must be in the file
+    const inFile = new Set(sampleNames);
+    const absent = [...request.map.keys()].filter((n) => !inFile.has(n));
+    if (absent.length > 0) throw new SampleMappingError(`the map names ${absent.length} sample(s) the file does not have: ${absent.slice(0, 5).join(', ')}${absent.length > 5 ? ', ...' : ''}`);
+    for (const name of sampleNames) {
+      const mrn = request.map.get(name);
+      if (mrn !== undefined) result.set(name, mrn);
+    }
     return result;
   }
   if (!request.patient) throw new SampleMappingError('name the patient (--patient MRN) or map samples to patients (--map FILE.tsv)');

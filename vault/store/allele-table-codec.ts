@@ -1,7 +1,7 @@
 // One ingest batch's alternate alleles on one chromosome: the site-level half of the split
 // storage. Every allele that at least one sample of the batch carries is one row (position,
-// allele index, QUAL, ID, REF, ALT, FILTER, gene, consequence, ClinVar significance), stored
-// once however many samples carry it; each sample's calls partition points into it by row.
+// allele index, QUAL, ID, REF, ALT, FILTER, gene, consequence, ClinVar significance, and from
+// format 2 its HGVS c. and p.), stored once however many samples carry it; each sample's calls partition points into it by row.
 // Sealed with the batch's own data key. Erasing a sample blanks the rows only it carried
 // (a removed row has no REF), so row numbers stay stable for the other samples.
 import { deflateRawSync } from 'node:zlib';
@@ -11,7 +11,9 @@ import {
   PartitionCodecError, bytesData, column, decodeText, dictionaryData, planeWords, planesData, qualFromWords, qualWords, readIpc, typedColumn, type CodedText,
 } from './arrow-columns.ts';
 
-export const ALLELE_TEXT_COLUMNS = ['id', 'ref', 'alt', 'filter', 'gene', 'consequence', 'clnsig'] as const;
+export const ALLELE_TEXT_COLUMNS = ['id', 'ref', 'alt', 'filter', 'gene', 'consequence', 'clnsig', 'hgvs_c', 'hgvs_p'] as const;
+/** What format 1 (GVA1) tables hold; the HGVS columns read as null from them. */
+const FORMAT_1_TEXT_COLUMNS: readonly AlleleTextColumn[] = ['id', 'ref', 'alt', 'filter', 'gene', 'consequence', 'clnsig'];
 export type AlleleTextColumn = (typeof ALLELE_TEXT_COLUMNS)[number];
 
 export interface AlleleTable {
@@ -26,8 +28,10 @@ export interface AlleleTable {
   genotypes: string[];
 }
 
-const MAGIC = Buffer.from('GVA1', 'ascii');
-const FORMAT_NAME = 'genovault-alleles/1';
+const FORMATS = {
+  1: { magic: Buffer.from('GVA1', 'ascii'), name: 'genovault-alleles/1' },
+  2: { magic: Buffer.from('GVA2', 'ascii'), name: 'genovault-alleles/2' },
+} as const;
 
 export function isRemovedAllele(table: AlleleTable, row: number): boolean {
   return (table.text.ref.codes[row] ?? -1) < 0;
@@ -47,18 +51,21 @@ export function encodeAlleleTable(table: AlleleTable): Uint8Array {
   ];
   ALLELE_TEXT_COLUMNS.forEach((name, i) => columns.push([name, dictionaryData(table.text[name], rows, i)]));
   const fields = columns.map(([name, data]) => new Field(name, data.type, (ALLELE_TEXT_COLUMNS as readonly string[]).includes(name)));
-  const metadata = new Map([['format', FORMAT_NAME], ['chrom', table.chrom], ['qual', qual.coding], ['genotypes', JSON.stringify(table.genotypes)]]);
+  const metadata = new Map([['format', FORMATS[2].name], ['chrom', table.chrom], ['qual', qual.coding], ['genotypes', JSON.stringify(table.genotypes)]]);
   const struct = makeData({ type: new Struct(fields), length: rows, nullCount: 0, children: columns.map(([, data]) => data) });
   const ipc = tableToIPC(new Table([new RecordBatch(new Schema(fields, metadata), struct)]), 'stream');
-  return Buffer.concat([MAGIC, deflateRawSync(ipc, { level: 1 })]);
+  return Buffer.concat([FORMATS[2].magic, deflateRawSync(ipc, { level: 1 })]);
 }
 
 export function decodeAlleleTable(bytes: Uint8Array): AlleleTable {
-  if (!Buffer.from(bytes.subarray(0, MAGIC.length)).equals(MAGIC)) throw new PartitionCodecError('not a GenoVault allele table (bad magic bytes)');
-  const table = readIpc(bytes, MAGIC.length, null);
-  if (table.schema.metadata.get('format') !== FORMAT_NAME) throw new PartitionCodecError(`unsupported allele table format ${table.schema.metadata.get('format') ?? '(none)'}`);
+  const magic = Buffer.from(bytes.subarray(0, 4));
+  const version = magic.equals(FORMATS[2].magic) ? 2 : magic.equals(FORMATS[1].magic) ? 1 : null;
+  if (version === null) throw new PartitionCodecError('not a GenoVault allele table (bad magic bytes)');
+  const table = readIpc(bytes, 4, null);
+  if (table.schema.metadata.get('format') !== FORMATS[version].name) throw new PartitionCodecError(`unsupported allele table format ${table.schema.metadata.get('format') ?? '(none)'}`);
   const rows = table.numRows;
-  const text = Object.fromEntries(ALLELE_TEXT_COLUMNS.map((name) => [name, decodeText(column(table, name), rows, name)])) as Record<AlleleTextColumn, CodedText>;
+  const stored = version === 2 ? ALLELE_TEXT_COLUMNS : FORMAT_1_TEXT_COLUMNS;
+  const text = Object.fromEntries(ALLELE_TEXT_COLUMNS.map((name) => [name, stored.includes(name) ? decodeText(column(table, name), rows, name) : nullText(rows)])) as Record<AlleleTextColumn, CodedText>;
   return {
     genotypes: parseGenotypes(table.schema.metadata.get('genotypes')),
     chrom: table.schema.metadata.get('chrom') ?? '',
@@ -90,6 +97,11 @@ export function keepAlleles(table: AlleleTable, keep: Uint8Array, keepGenotypes?
   const text = Object.fromEntries(ALLELE_TEXT_COLUMNS.map((name) => [name, compactValues(table.text[name].values, codes[name])])) as Record<AlleleTextColumn, CodedText>;
   const genotypes = table.genotypes.map((g, i) => (!keepGenotypes || keepGenotypes[i] ? g : ''));
   return { chrom: table.chrom, rows: table.rows, pos, altIndex, qual, text, genotypes };
+}
+
+/** A text column of `rows` nulls. */
+export function nullText(rows: number): CodedText {
+  return { values: [], codes: new Int32Array(rows).fill(-1) };
 }
 
 function parseGenotypes(json: string | undefined): string[] {

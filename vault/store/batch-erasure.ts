@@ -7,7 +7,7 @@ import type { CatalogPartition } from './catalog.ts';
 import type { Vault } from './vault.ts';
 import type { VaultChange } from './vault-change.ts';
 import { decodeCalls } from './calls-codec.ts';
-import { partitionFormat } from './partition-codec.ts';
+import { partitionFormat, pointsIntoAlleles } from './partition-codec.ts';
 import { encodeAlleleTable, isRemovedAllele, keepAlleles, type AlleleTable } from './allele-table-codec.ts';
 
 export async function removeFromBatches(vault: Vault, change: VaultChange, sampleId: string): Promise<void> {
@@ -79,7 +79,7 @@ async function usedByCalls(vault: Vault, calls: readonly CatalogPartition[]): Pr
   const used = new Map<string, Used>();
   for (const entry of calls) {
     const bytes = await vault.read(entry);
-    if (partitionFormat(bytes) !== 3 || !entry.alleles) continue;
+    if (!pointsIntoAlleles(partitionFormat(bytes)) || !entry.alleles) continue;
     const decoded = decodeCalls(bytes);
     let marks = used.get(entry.alleles);
     if (!marks) {

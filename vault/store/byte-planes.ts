@@ -26,6 +26,25 @@ export function joinPlanes(planes: readonly Uint8Array[], n: number): Uint32Arra
   return words;
 }
 
+/** Each value zigzag-coded, so small values either way are small numbers (any int32 round-trips). */
+export function zigzag(values: Int32Array): Uint32Array {
+  const out = new Uint32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    out[i] = ((v << 1) ^ (v >> 31)) >>> 0;
+  }
+  return out;
+}
+
+export function unzigzag(words: Uint32Array): Int32Array {
+  const out = new Int32Array(words.length);
+  for (let i = 0; i < words.length; i++) {
+    const z = words[i]!;
+    out[i] = (z >>> 1) ^ -(z & 1);
+  }
+  return out;
+}
+
 /** Successive differences, zigzag-coded so small steps either way are small numbers (wraps mod 2^32, so any int32 round-trips). */
 export function zigzagDeltas(values: Int32Array): Uint32Array {
   const out = new Uint32Array(values.length);

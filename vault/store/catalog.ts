@@ -17,7 +17,9 @@ export interface CatalogSample {
   build: string | null;
   fileformat: string;
   ingestedAt: string;
-  /** SHA-256 of the source file, to recognise a re-ingest */
+  /** the source VCF's base name (no directory); absent in catalogs written before it was kept */
+  sourceFile?: string;
+  /** SHA-256 of the source file's bytes as read, to recognise a re-ingest ('' in catalogs written before it was kept) */
   sourceSha256: string;
   coverage: { source: Coverage['source']; partitionId: string | null; intervals: number };
   /** the file's spelling of chromosomes whose stored name differs ('chr17' → '17'); absent: as stored */

@@ -58,7 +58,8 @@ function globalCodes(text: CodedText, mapping: Int32Array): Int32Array {
 function estimateBytes(data: CodedPartition): number {
   let strings = 0;
   for (const column of Object.values(data.text)) for (const v of column.values) strings += 64 + v.length * 2;
-  return BYTES_PER_TABLE + data.rows * BYTES_PER_ROW + strings;
+  // FORMAT AD, when the partition has it: three Int32 values per row beside what BYTES_PER_ROW was measured on
+  return BYTES_PER_TABLE + data.rows * BYTES_PER_ROW + (data.adRef.length > 0 ? data.rows * 12 : 0) + strings;
 }
 
 export async function loadPartition(

@@ -12,8 +12,8 @@ import { Field, Schema, Table, RecordBatch, Struct, makeData, tableToIPC, type D
 import type { CallBatch } from '../ingest/call-columns.ts';
 import { PARTITION_PRESET, PARTITION_PRESET_V2 } from './partition-preset.ts';
 import { undoZigzagDeltas, zigzagDeltas } from './byte-planes.ts';
-import { CALLS_MAGIC, decodeCalls, joinCalls } from './calls-codec.ts';
-import type { AlleleTable } from './allele-table-codec.ts';
+import { callsFormat, decodeCalls, joinCalls } from './calls-codec.ts';
+import { nullText, type AlleleTable } from './allele-table-codec.ts';
 import {
   PartitionCodecError, bytesData, codeText, column, decodeText, dictionaryData, planeWords, planesData, qualFromWords, qualWords, readIpc, shiftedDown,
   shiftedUp, typedColumn, type CodedText,
@@ -27,8 +27,11 @@ const FORMATS = {
 } as const;
 const MAGIC_BYTES = 4;
 
+/** The text columns of the self-contained formats 1 and 2. */
 export const TEXT_COLUMNS = ['id', 'ref', 'alt', 'filter', 'gt', 'gene', 'consequence', 'clnsig'] as const;
-export type TextColumnName = (typeof TEXT_COLUMNS)[number];
+type SelfContainedText = (typeof TEXT_COLUMNS)[number];
+/** HGVS comes from allele tables of format 2; older partitions read it as null. */
+export type TextColumnName = SelfContainedText | 'hgvs_c' | 'hgvs_p';
 
 /** A partition with its text still dictionary-coded: what the query engine loads. */
 export interface CodedPartition {
@@ -41,6 +44,10 @@ export interface CodedPartition {
   dp: Int32Array;
   gq: Int32Array;
   qual: Float32Array;
+  /** FORMAT AD: reference reads, this allele's reads, other ALT alleles' reads (MISSING_INT when absent); empty when no call has AD */
+  adRef: Int32Array;
+  adAlt: Int32Array;
+  adOther: Int32Array;
   text: Record<TextColumnName, CodedText>;
 }
 
@@ -69,9 +76,14 @@ function checkBatch(batch: CallBatch): void {
 export function codePartition(batch: CallBatch): CodedPartition {
   checkBatch(batch);
   const rows = batch.rows;
-  const text = Object.fromEntries(TEXT_COLUMNS.map((name) => [name, codeText(batch[name], rows)])) as Record<TextColumnName, CodedText>;
+  const text = {
+    ...(Object.fromEntries(TEXT_COLUMNS.map((name) => [name, codeText(batch[name], rows)])) as Record<SelfContainedText, CodedText>),
+    hgvs_c: batch.hgvsC ? codeText(batch.hgvsC, rows) : nullText(rows),
+    hgvs_p: batch.hgvsP ? codeText(batch.hgvsP, rows) : nullText(rows),
+  };
   return {
-    chrom: batch.chrom, rows, pos: batch.pos, altIndex: batch.altIndex, zygosity: batch.zygosity, phased: batch.phased, dp: batch.dp, gq: batch.gq, qual: batch.qual, text,
+    chrom: batch.chrom, rows, pos: batch.pos, altIndex: batch.altIndex, zygosity: batch.zygosity, phased: batch.phased, dp: batch.dp, gq: batch.gq, qual: batch.qual,
+    adRef: batch.adRef ?? noDepths(), adAlt: batch.adAlt ?? noDepths(), adOther: batch.adOther ?? noDepths(), text,
   };
 }
 
@@ -89,7 +101,7 @@ export function partitionIpcV2(p: CodedPartition): Uint8Array {
     ['qual', planesData(qual.words)],
   ];
   TEXT_COLUMNS.forEach((name, i) => columns.push([name, dictionaryData(p.text[name], rows, i)]));
-  const fields = columns.map(([name, data]) => new Field(name, data.type, TEXT_COLUMNS.includes(name as TextColumnName)));
+  const fields = columns.map(([name, data]) => new Field(name, data.type, (TEXT_COLUMNS as readonly string[]).includes(name)));
   const metadata = new Map([['format', FORMATS[2].name], ['chrom', p.chrom], ['qual', qual.coding]]);
   const struct = makeData({ type: new Struct(fields), length: rows, nullCount: 0, children: columns.map(([, data]) => data) });
   return tableToIPC(new Table([new RecordBatch(new Schema(fields, metadata), struct)]), 'stream');
@@ -105,11 +117,17 @@ export function encodePartition(batch: CallBatch): Uint8Array {
   return encodeCodedPartition(codePartition(batch));
 }
 
-/** Which stored format these bytes are in, by their magic: 1 and 2 are self-contained, 3 needs its allele table. */
-export function partitionFormat(bytes: Uint8Array): 1 | 2 | 3 {
+/** Which stored format these bytes are in, by their magic: 1 and 2 are self-contained, 3 and 4 (calls) need their allele table. */
+/** Whether a partition of this format holds calls only, pointing into an allele table (formats 3 and 4). */
+export function pointsIntoAlleles(format: 1 | 2 | 3 | 4): boolean {
+  return format >= 3;
+}
+
+export function partitionFormat(bytes: Uint8Array): 1 | 2 | 3 | 4 {
   const magic = Buffer.from(bytes.subarray(0, MAGIC_BYTES));
   if (magic.equals(FORMATS[2].magic)) return 2;
-  if (magic.equals(CALLS_MAGIC)) return 3;
+  const calls = callsFormat(bytes);
+  if (calls !== null) return calls;
   if (magic.equals(FORMATS[1].magic)) return 1;
   throw new PartitionCodecError('not a GenoVault partition (bad magic bytes)');
 }
@@ -121,7 +139,15 @@ function readTable(bytes: Uint8Array, version: 1 | 2): Table {
   return table;
 }
 
-function decodeNumbersV1(table: Table, rows: number): Omit<CodedPartition, 'chrom' | 'rows' | 'text'> {
+/** Formats 1 and 2 kept no allele depths. */
+type SelfContainedNumbers = Omit<CodedPartition, 'chrom' | 'rows' | 'text' | 'adRef' | 'adAlt' | 'adOther'>;
+
+/** An AD column of a partition without AD: empty (every value missing), so it costs no memory once loaded. */
+function noDepths(): Int32Array {
+  return new Int32Array(0);
+}
+
+function decodeNumbersV1(table: Table, rows: number): SelfContainedNumbers {
   return {
     pos: typedColumn(table, 'pos', rows, Int32Array), altIndex: typedColumn(table, 'alt_index', rows, Uint8Array),
     zygosity: typedColumn(table, 'zygosity', rows, Uint8Array), phased: typedColumn(table, 'phased', rows, Uint8Array),
@@ -129,7 +155,7 @@ function decodeNumbersV1(table: Table, rows: number): Omit<CodedPartition, 'chro
   };
 }
 
-function decodeNumbersV2(table: Table, rows: number): Omit<CodedPartition, 'chrom' | 'rows' | 'text'> {
+function decodeNumbersV2(table: Table, rows: number): SelfContainedNumbers {
   return {
     pos: undoZigzagDeltas(planeWords(table, 'pos', rows)), altIndex: typedColumn(table, 'alt_index', rows, Uint8Array),
     zygosity: typedColumn(table, 'zygosity', rows, Uint8Array), phased: typedColumn(table, 'phased', rows, Uint8Array),
@@ -140,19 +166,23 @@ function decodeNumbersV2(table: Table, rows: number): Omit<CodedPartition, 'chro
 
 /**
  * Decodes to the dictionary-coded form (numbers copied out of the IPC buffer). A calls partition
- * (format 3) holds only per-sample columns and needs the allele table it points into.
+ * (formats 3 and 4) holds only per-sample columns and needs the allele table it points into.
  */
 export function decodePartitionCoded(bytes: Uint8Array, alleles?: AlleleTable): CodedPartition {
   const version = partitionFormat(bytes);
-  if (version === 3) {
+  if (version === 3 || version === 4) {
     if (!alleles) throw new PartitionCodecError('a calls partition needs its allele table to be read');
     return joinCalls(decodeCalls(bytes), alleles);
   }
   const table = readTable(bytes, version);
   const rows = table.numRows;
   const numbers = version === 2 ? decodeNumbersV2(table, rows) : decodeNumbersV1(table, rows);
-  const text = Object.fromEntries(TEXT_COLUMNS.map((name) => [name, decodeText(column(table, name), rows, name)])) as Record<TextColumnName, CodedText>;
-  return { chrom: table.schema.metadata.get('chrom') ?? '', rows, ...numbers, text };
+  const text = {
+    ...(Object.fromEntries(TEXT_COLUMNS.map((name) => [name, decodeText(column(table, name), rows, name)])) as Record<SelfContainedText, CodedText>),
+    hgvs_c: nullText(rows),
+    hgvs_p: nullText(rows),
+  };
+  return { chrom: table.schema.metadata.get('chrom') ?? '', rows, ...numbers, adRef: noDepths(), adAlt: noDepths(), adOther: noDepths(), text };
 }
 
 function expandText(text: CodedText): (string | null)[] {
@@ -178,6 +208,7 @@ export function decodePartition(bytes: Uint8Array, alleles?: AlleleTable): CallB
 export function expandPartition(p: CodedPartition): CallBatch {
   return {
     chrom: p.chrom, rows: p.rows, pos: p.pos, altIndex: p.altIndex, zygosity: p.zygosity, phased: p.phased, dp: p.dp, gq: p.gq, qual: p.qual,
+    adRef: p.adRef, adAlt: p.adAlt, adOther: p.adOther, hgvsC: expandText(p.text.hgvs_c), hgvsP: expandText(p.text.hgvs_p),
     id: expandText(p.text.id),
     ref: nonNullText(p.text.ref, 'ref'),
     alt: nonNullText(p.text.alt, 'alt'),

@@ -46,8 +46,9 @@ function toPatientVariant(r: VariantRow, sample: CatalogSample | undefined, buil
     chrom: sample?.sourceContigs?.[r.chrom] ?? r.chrom, pos: r.pos, id: r.id, ref: r.ref, alt: r.alt, altIndex: r.altIndex, genotype: r.genotype,
     zygosity: r.zygosity as ZygosityName, phased: r.phased,
     // QUAL is stored as float32: show it at the precision VCFs write it
-    dp: r.dp, gq: r.gq, qual: r.qual === null ? null : Number(r.qual.toPrecision(7)), filter: r.filter,
-    gene, geneSource: r.gene !== null ? 'annotation' : gene !== null ? 'gene_table' : null, consequence: r.consequence, clnsig: r.clnsig, sampleId: r.sampleId, build,
+    dp: r.dp, gq: r.gq, adRef: r.adRef, adAlt: r.adAlt, vaf: r.vaf, qual: r.qual === null ? null : Number(r.qual.toPrecision(7)), filter: r.filter,
+    gene, geneSource: r.gene !== null ? 'annotation' : gene !== null ? 'gene_table' : null, consequence: r.consequence, hgvsC: r.hgvsC, hgvsP: r.hgvsP, clnsig: r.clnsig,
+    sampleId: r.sampleId, build,
   };
 }
 

@@ -21,6 +21,13 @@ export interface VariantRow {
   gene: string | null;
   consequence: string | null;
   clnsig: string | null;
+  /** FORMAT AD: reads of the reference and of this allele */
+  adRef: number | null;
+  adAlt: number | null;
+  /** variant allele fraction: this allele's reads over all of AD; null when AD is absent or sums to 0 */
+  vaf: number | null;
+  hgvsC: string | null;
+  hgvsP: string | null;
 }
 
 function textAt(column: CodedText, row: number): string | null {
@@ -32,8 +39,23 @@ export function zygosityName(code: number): string {
   return ZYGOSITY_NAMES[code as ZygosityCode] ?? `unknown(${code})`;
 }
 
+/**
+ * This allele's reads over all reads of AD (reference plus every ALT allele), to 4 decimals; null
+ * when AD is absent, a needed value is missing, or the sum is 0.
+ */
+export function alleleFraction(adRef: number, adAlt: number, adOther: number): number | null {
+  if (adRef === MISSING_INT || adAlt === MISSING_INT) return null;
+  const total = adRef + adAlt + (adOther === MISSING_INT ? 0 : adOther);
+  return total > 0 ? Math.round((adAlt / total) * 10_000) / 10_000 : null;
+}
+
+const orNull = (value: number): number | null => (value === MISSING_INT ? null : value);
+
 export function variantRow(loaded: LoadedPartition, row: number): VariantRow {
   const d = loaded.data;
+  // a partition without AD keeps empty AD columns
+  const adRef = d.adRef[row] ?? MISSING_INT;
+  const adAlt = d.adAlt[row] ?? MISSING_INT;
   const dp = d.dp[row]!;
   const gq = d.gq[row]!;
   const qual = d.qual[row]!;
@@ -55,6 +77,11 @@ export function variantRow(loaded: LoadedPartition, row: number): VariantRow {
     gene: textAt(d.text.gene, row),
     consequence: textAt(d.text.consequence, row),
     clnsig: textAt(d.text.clnsig, row),
+    adRef: orNull(adRef),
+    adAlt: orNull(adAlt),
+    vaf: alleleFraction(adRef, adAlt, d.adOther[row] ?? MISSING_INT),
+    hgvsC: textAt(d.text.hgvs_c, row),
+    hgvsP: textAt(d.text.hgvs_p, row),
   };
 }
 

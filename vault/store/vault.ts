@@ -13,7 +13,7 @@ import { Catalog, EMPTY_CATALOG, type CatalogData, type CatalogPartition } from 
 import type { PartitionRef, PartitionSource } from './partition-ref.ts';
 import { acquireLock, type VaultLock } from './vault-lock.ts';
 import { VaultChange } from './vault-change.ts';
-import { decodePartitionCoded, partitionFormat, type CodedPartition } from './partition-codec.ts';
+import { decodePartitionCoded, partitionFormat, pointsIntoAlleles, type CodedPartition } from './partition-codec.ts';
 import { decodeAlleleTable, type AlleleTable } from './allele-table-codec.ts';
 
 export const VAULT_FILE = 'vault.json';
@@ -140,7 +140,7 @@ export class Vault implements PartitionSource {
   async readPartition(ref: PartitionRef): Promise<CodedPartition> {
     const entry = this.entryOf(ref.partitionId);
     const bytes = await this.openEntry(entry);
-    if (partitionFormat(bytes) !== 3) return decodePartitionCoded(bytes);
+    if (!pointsIntoAlleles(partitionFormat(bytes))) return decodePartitionCoded(bytes);
     if (!entry.alleles) throw new VaultError(`partition ${ref.partitionId} has no allele table in the catalog`);
     return decodePartitionCoded(bytes, await this.alleleTable(entry.alleles));
   }

@@ -1,10 +1,16 @@
 // A vault made by the real `genovault init` in a fresh temp dir, the environment that opens it,
-// and the service opened in-process to check what the CLI did (close it before the next CLI run).
+// the service opened in-process to check what the CLI did (close it before the next CLI run), and
+// the entries of its audit log.
 import { join } from 'node:path';
 import { strict as assert } from 'node:assert';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { runCli, type CliResult } from '../../helpers/run-cli.ts';
-import { newMasterKey } from '../../../vault/crypto/master-key.ts';
+import { masterKeyFromBase64, newMasterKey, readMasterKeyFile } from '../../../vault/crypto/master-key.ts';
+import { Vault } from '../../../vault/store/vault.ts';
+import { LOG_KEYS, logPath } from '../../../vault/log/log-files.ts';
+import { inspectLog } from '../../../vault/log/log-scan.ts';
+import type { AuditEvent } from '../../../vault/audit/audit-event.ts';
+import type { LogEntry } from '../../../vault/log/log-format.ts';
 import { loadConfig } from '../../../vault/config/load-config.ts';
 import { openVaultService, type VaultService } from '../../../vault/service/open-service.ts';
 
@@ -43,4 +49,16 @@ export function printed(text: string, label: RegExp): string {
   const match = new RegExp(`${label.source}\\s*(\\S+)`).exec(text);
   assert.ok(match?.[1], `expected ${label.source} in:\n${text}`);
   return match[1];
+}
+
+/** Every entry of the audit log, read with the key from the manifest (the vault opened read-only under its current master key). */
+export async function auditEntries(v: CliVault): Promise<LogEntry<AuditEvent>[]> {
+  const keyFile = v.env.GENOVAULT_MASTER_KEY_FILE;
+  const kek = keyFile ? await readMasterKeyFile(keyFile) : masterKeyFromBase64(v.keyBase64, 'test');
+  const vault = await Vault.open(v.dataDir, kek, { write: false });
+  const key = vault.keyOf(LOG_KEYS.audit);
+  await vault.close();
+  const entries: LogEntry<AuditEvent>[] = [];
+  await inspectLog(logPath(v.dataDir, 'audit'), key, 'audit', (e) => entries.push(e as LogEntry<AuditEvent>));
+  return entries;
 }

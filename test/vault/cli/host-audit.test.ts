@@ -7,30 +7,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { makeCliVault, type CliVault } from './cli-vault-kit.ts';
-import { Vault } from '../../../vault/store/vault.ts';
-import { masterKeyFromBase64, newMasterKey, readMasterKeyFile, writeMasterKeyFile } from '../../../vault/crypto/master-key.ts';
-import { LOG_KEYS, logPath } from '../../../vault/log/log-files.ts';
-import { inspectLog } from '../../../vault/log/log-scan.ts';
-import type { AuditEvent } from '../../../vault/audit/audit-event.ts';
-import type { LogEntry } from '../../../vault/log/log-format.ts';
+import { auditEntries, makeCliVault, type CliVault } from './cli-vault-kit.ts';
+import { newMasterKey, writeMasterKeyFile } from '../../../vault/crypto/master-key.ts';
+import { logPath } from '../../../vault/log/log-files.ts';
 import { frameSpans } from '../log/log-test-kit.ts';
 
 const VCF = fileURLToPath(new URL('../../fixtures/conformance/examples/simple.vcf', import.meta.url));
 const MRN = 'MRN-HOST-0042';
 const OS_USER = `os:${userInfo().username}`;
-
-/** Every entry of the audit log, read with the key from the manifest (the vault opened read-only under its current master key). */
-async function auditEntries(v: CliVault): Promise<LogEntry<AuditEvent>[]> {
-  const keyFile = v.env.GENOVAULT_MASTER_KEY_FILE;
-  const kek = keyFile ? await readMasterKeyFile(keyFile) : masterKeyFromBase64(v.keyBase64, 'test');
-  const vault = await Vault.open(v.dataDir, kek, { write: false });
-  const key = vault.keyOf(LOG_KEYS.audit);
-  await vault.close();
-  const entries: LogEntry<AuditEvent>[] = [];
-  await inspectLog(logPath(v.dataDir, 'audit'), key, 'audit', (e) => entries.push(e as LogEntry<AuditEvent>));
-  return entries;
-}
 
 describe('host commands in the audit log', function () {
   this.timeout(180_000);
@@ -82,7 +66,7 @@ describe('host commands in the audit log', function () {
     assert.deepEqual([rotate!.actorId, rotate!.command, rotate!.action, rotate!.resource, rotate!.decision], [OS_USER, 'keys.rotate', 'update', 'key', 'success']);
 
     seen = (await auditEntries(v)).length;
-    await run(['erase-sample', '--sample-id', sampleId!, '--new-master-key-file', await newKeyFile(v, 'after-erase.key')]);
+    await run(['erase-sample', '--sample-id', sampleId!, '--yes', '--new-master-key-file', await newKeyFile(v, 'after-erase.key')]);
     v.env.GENOVAULT_MASTER_KEY_FILE = join(v.root, 'after-erase.key');
     const [erase] = await newEntries(seen);
     assert.deepEqual([erase!.command, erase!.action, erase!.patientId, erase!.targetId, erase!.decision], ['erase-sample', 'delete', patientId, sampleId, 'success']);
@@ -99,7 +83,7 @@ describe('host commands in the audit log', function () {
     assert.equal(r.code, 1);
     const [refused] = await newEntries(seen);
     assert.deepEqual([refused!.actorId, refused!.command, refused!.decision, refused!.outcome, refused!.patientId], [OS_USER, 'variants', 'failure', 'unknown_patient', null]);
-    const erase = await v.cli(['erase-sample', '--sample-id', 'MRN-TYPED-BY-MISTAKE', '--new-master-key-file', await newKeyFile(v, 'unused.key')]);
+    const erase = await v.cli(['erase-sample', '--sample-id', 'MRN-TYPED-BY-MISTAKE', '--yes', '--new-master-key-file', await newKeyFile(v, 'unused.key')]);
     assert.equal(erase.code, 1);
     const [refusedErase] = await newEntries(seen + 1);
     assert.deepEqual([refusedErase!.command, refusedErase!.decision, refusedErase!.targetId, refusedErase!.outcome], ['erase-sample', 'failure', undefined, 'unknown_sample_error']);

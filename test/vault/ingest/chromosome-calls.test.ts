@@ -11,6 +11,7 @@ function smallJob(): ChromosomeCalls {
     chrom: 'chrM', alleleRows: 4, rowPos: Int32Array.of(10, 20, 30, 40), sampleCount: 3, sample,
     allele: Int32Array.of(0, 0, 1, 2, 3, 3, 3), zygosity: new Uint8Array(n).fill(3), phased: new Uint8Array(n),
     dp: Int32Array.of(5, 6, 7, 8, 9, 10, 11), gq: new Int32Array(n).fill(-1), gt: new Int32Array(n),
+    adRef: Int32Array.of(1, 2, 3, 4, 5, 6, 7), adAlt: Int32Array.of(4, 4, 4, 4, 4, 4, 4), adOther: new Int32Array(n),
   };
 }
 
@@ -19,6 +20,7 @@ describe('chromosome calls: encoding for the encode worker', () => {
     const encoded = encodeChromosomeCalls(smallJob());
     assert.deepEqual(encoded.map((e) => [e.sample, e.rows, e.minPos, e.maxPos]), [[0, 3, 10, 40], [1, 2, 10, 40], [2, 2, 20, 40]]);
     assert.deepEqual(Array.from(decodeCalls(encoded[0]!.plaintext).dp), [5, 8, 11]);
+    assert.deepEqual(Array.from(decodeCalls(encoded[0]!.plaintext).adRef), [1, 4, 7], 'AD regrouped with its call');
   });
 
   it('hands back plaintexts that each own their whole buffer, so they can be transferred on any Node', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { joinPlanes, splitPlanes, undoZigzagDeltas, zigzagDeltas } from '../../../vault/store/byte-planes.ts';
+import { joinPlanes, splitPlanes, undoZigzagDeltas, unzigzag, zigzag, zigzagDeltas } from '../../../vault/store/byte-planes.ts';
 
 const int32s = fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 200 });
 
@@ -25,6 +25,14 @@ describe('byte planes and zigzag deltas', () => {
       const column = Int32Array.from(values);
       assert.deepEqual(undoZigzagDeltas(zigzagDeltas(column)), column);
     }));
+  });
+
+  it('zigzag round-trips any int32 and codes small values either way as small numbers (property)', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })), (values) => {
+      const column = Int32Array.from(values);
+      assert.deepEqual(unzigzag(zigzag(column)), column);
+    }));
+    assert.deepEqual([...zigzag(Int32Array.of(0, -1, 1, -2, 2))], [0, 1, 2, 3, 4]);
   });
 
   it('codes small steps either way as small numbers', () => {

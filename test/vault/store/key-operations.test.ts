@@ -118,11 +118,11 @@ describe('master key rotation and sample erasure', () => {
     const a = change.addSample({ ...base, patientId: change.patientIdFor('MRN7'), name: 'A' });
     const b = change.addSample({ ...base, patientId: change.patientIdFor('MRN8'), name: 'B' });
     const builder = new AlleleTableBuilder('chr1');
-    const sites = { chrom: ['chr1', 'chr1'], pos: [100, 200], id: [null, null], ref: ['A', 'C'], alts: [['G'], ['T']], filter: ['PASS', 'PASS'], qual: [50, 60], gene: [[null], [null]], consequence: [[null], [null]], clnsig: [null, null] };
+    const sites = { chrom: ['chr1', 'chr1'], pos: [100, 200], id: [null, null], ref: ['A', 'C'], alts: [['G'], ['T']], filter: ['PASS', 'PASS'], qual: [50, 60], gene: [[null], [null]], consequence: [[null], [null]], hgvsC: [[null], [null]], hgvsP: [[null], [null]], clnsig: [null, null] };
     builder.add(sites, 0, 1);
     builder.add(sites, 1, 1);
     const table = await change.writePartition({ sampleId: batch, chrom: 'chr1', minPos: 100, maxPos: 200, rows: 2, build: null, kind: 'alleles' }, encodeAlleleTable(builder.finish(['0/1', '1|1'])));
-    const one = (row: number, gt: number) => ({ chrom: 'chr1', rows: 1, allele: Uint32Array.of(row), zygosity: Uint8Array.of(1), phased: Uint8Array.of(0), dp: Int32Array.of(10), gq: Int32Array.of(30), gt: Int32Array.of(gt) });
+    const one = (row: number, gt: number) => ({ chrom: 'chr1', rows: 1, allele: Uint32Array.of(row), zygosity: Uint8Array.of(1), phased: Uint8Array.of(0), dp: Int32Array.of(10), gq: Int32Array.of(30), gt: Int32Array.of(gt), adRef: Int32Array.of(6), adAlt: Int32Array.of(4), adOther: Int32Array.of(0) });
     await change.writePartition({ sampleId: a, chrom: 'chr1', minPos: 100, maxPos: 100, rows: 1, build: null, kind: 'calls', alleles: table.partitionId }, encodeCalls(one(0, 1), 2));
     const kept = await change.writePartition({ sampleId: b, chrom: 'chr1', minPos: 200, maxPos: 200, rows: 1, build: null, kind: 'calls', alleles: table.partitionId }, encodeCalls(one(1, 0), 2));
     await vault.commit(change);

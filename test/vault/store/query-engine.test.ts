@@ -53,10 +53,13 @@ describe('query engine: one patient', () => {
     assert.deepEqual(rows[2], {
       sampleId: 'sA', chrom: 'chr17', pos: 43045712, id: null, ref: 'C', alt: 'T', altIndex: 1, zygosity: 'het', phased: true, genotype: '0|1',
       dp: 31, gq: 99, qual: 300, filter: 'PASS', gene: 'BRCA1', consequence: 'stop_gained', clnsig: 'Pathogenic/Likely_pathogenic',
+      // a self-contained (format 2) partition keeps no allele depths or HGVS
+      adRef: null, adAlt: null, vaf: null, hgvsC: null, hgvsP: null,
     });
     assert.deepEqual(rows[3], {
       sampleId: 'sA', chrom: 'chr17', pos: 43057062, id: null, ref: 'G', alt: 'A', altIndex: 1, zygosity: 'hom_alt', phased: false, genotype: '1/1',
       dp: null, gq: null, qual: null, filter: null, gene: null, consequence: null, clnsig: 'Likely_pathogenic',
+      adRef: null, adAlt: null, vaf: null, hgvsC: null, hgvsP: null,
     });
   });
 

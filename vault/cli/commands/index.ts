@@ -2,6 +2,7 @@
 import type { CommandIo, Flags } from '../cli-context.ts';
 import { initCommand, initHelp } from './init.ts';
 import { ingestCommand, ingestHelp } from './ingest.ts';
+import { validateCommand, validateHelp } from './validate.ts';
 import { variantsCommand, variantsHelp, carriersCommand, alleleCountsCommand, cohortHelp } from './variants.ts';
 import { samplesCommand, samplesHelp } from './samples.ts';
 import { keysCommand, keysHelp, eraseSampleCommand, eraseHelp } from './keys.ts';
@@ -21,6 +22,7 @@ export interface Command {
 export const COMMANDS: Record<string, Command> = {
   init: { summary: 'create a new vault', help: initHelp, run: (_a, f, io) => initCommand(f, io) },
   ingest: { summary: 'validate and seal a VCF', help: ingestHelp, run: (a, f, io) => ingestCommand(a, f, io) },
+  validate: { summary: 'check a VCF as ingest would, storing nothing', help: validateHelp, run: (a, f, io) => validateCommand(a, f, io) },
   variants: { summary: "print a patient's variants", help: variantsHelp, run: (_a, f, io) => variantsCommand(f, io) },
   carriers: { summary: 'samples carrying one variant', help: cohortHelp, run: (_a, f, io) => carriersCommand(f, io) },
   'allele-counts': { summary: 'allele counts over a region', help: cohortHelp, run: (_a, f, io) => alleleCountsCommand(f, io) },

@@ -36,6 +36,10 @@ export interface Address {
 
 export interface Quantity {
   value: number;
+  /** UCUM, when the quantity has a unit (`system` http://unitsofmeasure.org) */
+  unit?: string;
+  system?: string;
+  code?: string;
 }
 
 export interface Range {
@@ -47,6 +51,7 @@ export interface ObservationComponent {
   code: CodeableConcept;
   valueCodeableConcept?: CodeableConcept;
   valueString?: string;
+  valueQuantity?: Quantity;
   valueRange?: Range;
 }
 

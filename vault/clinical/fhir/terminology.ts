@@ -15,6 +15,7 @@ export const SYSTEM = {
   hpo: 'http://human-phenotype-ontology.org',
   hgvs: 'http://varnomen.hgvs.org',
   refSeq: 'http://www.ncbi.nlm.nih.gov/refseq',
+  ucum: 'http://unitsofmeasure.org',
   dbSnp: 'http://www.ncbi.nlm.nih.gov/projects/SNP',
   /** the IG's own code system for concepts LOINC does not have yet */
   genomicsTbd: 'http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs',
@@ -43,6 +44,10 @@ export const LOINC = {
   // readable `chr17:g.43045712C>T` form rides in the same concept's text.
   discreteGeneticVariant: loinc('81252-9', 'Discrete genetic variant'),
   genomicHgvs: loinc('81290-9', 'Genomic DNA change (gHGVS)'),
+  codingHgvs: loinc('48004-6', 'DNA change (c.HGVS)'),
+  proteinHgvs: loinc('48005-3', 'Amino acid change (pHGVS)'),
+  allelicFrequency: loinc('81258-6', 'Sample variant allelic frequency [NFr]'),
+  allelicReadDepth: loinc('82121-5', 'Allelic read depth'),
   genomicReferenceSequence: loinc('48013-7', 'Genomic reference sequence [ID]'),
   genomicRefAllele: loinc('69547-8', 'Genomic ref allele [ID]'),
   genomicAltAllele: loinc('69551-0', 'Genomic alt allele [ID]'),

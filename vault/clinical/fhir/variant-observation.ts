@@ -64,6 +64,30 @@ function alleleComponents(row: VariantRow): ObservationComponent[] {
   return components;
 }
 
+/** c. and p. HGVS as the annotator wrote them: a code when it names its reference sequence (NM_...:c.), else text. */
+function hgvsComponents(row: VariantRow): ObservationComponent[] {
+  const components: ObservationComponent[] = [];
+  const add = (code: Coding, hgvs: string | null | undefined): void => {
+    if (!hgvs) return;
+    components.push(coded(code, hgvs.includes(':') ? { coding: [{ system: SYSTEM.hgvs, code: hgvs }] } : { text: hgvs }));
+  };
+  add(LOINC.codingHgvs, row.hgvsC);
+  add(LOINC.proteinHgvs, row.hgvsP);
+  return components;
+}
+
+/** The IG's allelic frequency (a fraction, UCUM 1) and allelic read depth ({reads}), from FORMAT AD. */
+function depthComponents(row: VariantRow): ObservationComponent[] {
+  const components: ObservationComponent[] = [];
+  if (row.vaf !== undefined && row.vaf !== null) {
+    components.push({ code: { coding: [LOINC.allelicFrequency] }, valueQuantity: { value: row.vaf, unit: 'relative frequency of a particular allele in the specimen', system: SYSTEM.ucum, code: '1' } });
+  }
+  if (row.adAlt !== undefined && row.adAlt !== null) {
+    components.push({ code: { coding: [LOINC.allelicReadDepth] }, valueQuantity: { value: row.adAlt, unit: 'reads', system: SYSTEM.ucum, code: '{reads}' } });
+  }
+  return components;
+}
+
 export interface VariantObservationInput {
   id: string;
   subject: Reference;
@@ -89,7 +113,9 @@ export function variantObservation({ id, subject, row, build, buildName = null }
       variationCode(row),
       ...referenceComponents(row, build, buildName),
       ...alleleComponents(row),
+      ...hgvsComponents(row),
       ...(allelicState ? [coded(LOINC.allelicState, { coding: [allelicState] })] : []),
+      ...depthComponents(row),
       // The vault holds constitutional (germline) VCFs; a tumour sample would need its own flag.
       coded(LOINC.genomicSourceClass, { coding: [ANSWER.germline] }),
     ],

@@ -21,6 +21,12 @@ export interface VariantRow {
   clnsig: string | null;
   /** the row's own reference build when it differs from the export's */
   build?: string | null;
+  /** variant allele fraction and this allele's read depth (FORMAT AD), when the VCF had AD */
+  vaf?: number | null;
+  adAlt?: number | null;
+  /** HGVS from the file's annotation (ANN or CSQ), as written */
+  hgvsC?: string | null;
+  hgvsP?: string | null;
 }
 
 export const VARIANT_ZYGOSITIES: readonly VariantZygosity[] = ['het', 'hom_alt', 'hemizygous', 'missing'];

@@ -13,6 +13,9 @@ class BatchBuilder {
   readonly phased = new Grow(uint8s, 64);
   readonly dp = new Grow(int32s, 64);
   readonly gq = new Grow(int32s, 64);
+  readonly adRef = new Grow(int32s, 64);
+  readonly adAlt = new Grow(int32s, 64);
+  readonly adOther = new Grow(int32s, 64);
   qual = float32s(64);
   readonly id: (string | null)[] = [];
   readonly ref: string[] = [];
@@ -22,6 +25,8 @@ class BatchBuilder {
   readonly gene: (string | null)[] = [];
   readonly consequence: (string | null)[] = [];
   readonly clnsig: (string | null)[] = [];
+  readonly hgvsC: (string | null)[] = [];
+  readonly hgvsP: (string | null)[] = [];
 
   constructor(readonly chrom: string) {}
 
@@ -55,6 +60,11 @@ class BatchBuilder {
       gene: this.gene,
       consequence: this.consequence,
       clnsig: this.clnsig,
+      adRef: this.adRef.finish(),
+      adAlt: this.adAlt.finish(),
+      adOther: this.adOther.finish(),
+      hgvsC: this.hgvsC,
+      hgvsP: this.hgvsP,
     };
   }
 }
@@ -93,6 +103,9 @@ export class CallAssembler {
       batch.phased.push(result.callPhased[c] ?? 0);
       batch.dp.push(result.callDp[c] ?? -1);
       batch.gq.push(result.callGq[c] ?? -1);
+      batch.adRef.push(result.callAdRef[c] ?? -1);
+      batch.adAlt.push(result.callAdAlt[c] ?? -1);
+      batch.adOther.push(result.callAdOther[c] ?? -1);
       batch.id.push(sites.id[site] ?? null);
       batch.ref.push(sites.ref[site] ?? '');
       batch.alt.push(sites.alts[site]?.[alt - 1] ?? '');
@@ -101,6 +114,8 @@ export class CallAssembler {
       batch.gene.push(sites.gene[site]?.[alt - 1] ?? null);
       batch.consequence.push(sites.consequence[site]?.[alt - 1] ?? null);
       batch.clnsig.push(sites.clnsig[site] ?? null);
+      batch.hgvsC.push(sites.hgvsC[site]?.[alt - 1] ?? null);
+      batch.hgvsP.push(sites.hgvsP[site]?.[alt - 1] ?? null);
       batch.pushQual(sites.qual[site] ?? NaN);
     }
   }

@@ -1,8 +1,9 @@
 // The call columns of one chunk, grown together: one capacity check per call instead of one per column,
 // and each column keeps a single array type, so the stores stay monomorphic (Grow is shared by both).
 import type { ChunkResult } from './chunk-result.ts';
+import { MISSING_INT } from '../call-columns.ts';
 
-type CallColumns = Pick<ChunkResult, 'callSample' | 'callSite' | 'callAlt' | 'callZygosity' | 'callPhased' | 'callDp' | 'callGq' | 'callGt'>;
+type CallColumns = Pick<ChunkResult, 'callSample' | 'callSite' | 'callAlt' | 'callZygosity' | 'callPhased' | 'callDp' | 'callGq' | 'callGt' | 'callAdRef' | 'callAdAlt' | 'callAdOther'>;
 
 export class CallRows {
   length = 0;
@@ -14,6 +15,11 @@ export class CallRows {
   private dp: Int32Array;
   private gq: Int32Array;
   private gt: Int32Array;
+  private adRef: Int32Array;
+  private adAlt: Int32Array;
+  private adOther: Int32Array;
+  /** whether any call so far had FORMAT AD: a chunk without hands back empty AD columns */
+  private anyDepth = false;
 
   /** `capacity`: a guess at the row count (the last chunk's), so most chunks never grow */
   constructor(capacity: number) {
@@ -26,9 +32,12 @@ export class CallRows {
     this.dp = new Int32Array(size);
     this.gq = new Int32Array(size);
     this.gt = new Int32Array(size);
+    this.adRef = new Int32Array(size);
+    this.adAlt = new Int32Array(size);
+    this.adOther = new Int32Array(size);
   }
 
-  add(sample: number, site: number, alt: number, zygosity: number, phased: number, dp: number, gq: number, gt: number): void {
+  add(sample: number, site: number, alt: number, zygosity: number, phased: number, dp: number, gq: number, gt: number, adRef: number, adAlt: number, adOther: number): void {
     const n = this.length;
     if (n === this.sample.length) this.grow();
     this.sample[n] = sample;
@@ -39,6 +48,10 @@ export class CallRows {
     this.dp[n] = dp;
     this.gq[n] = gq;
     this.gt[n] = gt;
+    this.adRef[n] = adRef;
+    this.adAlt[n] = adAlt;
+    this.adOther[n] = adOther;
+    if (adRef !== MISSING_INT || adAlt !== MISSING_INT) this.anyDepth = true;
     this.length = n + 1;
   }
 
@@ -52,11 +65,15 @@ export class CallRows {
     this.dp = larger32(this.dp, size);
     this.gq = larger32(this.gq, size);
     this.gt = larger32(this.gt, size);
+    this.adRef = larger32(this.adRef, size);
+    this.adAlt = larger32(this.adAlt, size);
+    this.adOther = larger32(this.adOther, size);
   }
 
-  /** Trimmed copies, as Grow.finish gives. */
+  /** Trimmed copies, as Grow.finish gives; the AD columns empty (length 0) when no call had AD. */
   finish(): CallColumns {
     const n = this.length;
+    const depths = this.anyDepth ? n : 0;
     return {
       callSample: this.sample.slice(0, n),
       callSite: this.site.slice(0, n),
@@ -66,6 +83,9 @@ export class CallRows {
       callDp: this.dp.slice(0, n),
       callGq: this.gq.slice(0, n),
       callGt: this.gt.slice(0, n),
+      callAdRef: this.adRef.slice(0, depths),
+      callAdAlt: this.adAlt.slice(0, depths),
+      callAdOther: this.adOther.slice(0, depths),
     };
   }
 }

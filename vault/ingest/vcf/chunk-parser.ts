@@ -1,7 +1,7 @@
 // Parses and validates a chunk of whole body lines, byte by byte: fixed columns are checked in place,
 // text is decoded only for what is kept. Cross-record rules (sorting, duplicates) run later, in order.
 import { MISSING_INT } from '../call-columns.ts';
-import { VcfProblemError } from './vcf-format-error.ts';
+import { VcfProblemError, locatedWarning, type VcfProblem } from './vcf-format-error.ts';
 import { LineCursor } from './line-cursor.ts';
 import { AlleleKind, checkAlt, checkChrom, checkFilter, checkId, checkRef, isPass, readPos, type AlleleKindValue } from './fixed-columns.ts';
 import { checkQual, readInt } from './typed-values.ts';
@@ -19,6 +19,8 @@ import { isModern, type VcfHeader } from './vcf-header.ts';
 
 const TAB = 9;
 const NL = 10;
+/** errors a chunk records when the parser keeps going (validate); the reader stops at as many overall */
+export const MAX_ERRORS = 100;
 
 export interface ChunkParserOptions {
   /**
@@ -33,7 +35,10 @@ export class ChunkParser {
   private readonly format: FormatChecker;
   private readonly cursor: LineCursor;
   private readonly gt = new Genotype();
-  private readonly slots = new Int32Array(4);
+  /** byte ranges (start, end) of the current sample column's DP, GQ and AD; -1 when absent */
+  private readonly slots = new Int32Array(6);
+  /** the current sample column's AD values (MISSING_INT for '.'), read once per column with calls */
+  private depths = new Int32Array(8);
   private readonly kinds: AlleleKindValue[] = [];
   private readonly capture: InfoCapture = { end: null, ann: null, csq: null, geneinfo: null, mc: null, clnsig: null };
   private readonly columns: number;
@@ -72,27 +77,35 @@ export class ChunkParser {
     const state = new ChunkState(this.header.samples.length, this.header.version.minor >= 3, this.callCapacity);
     const cursor = this.cursor;
     cursor.setBuffer(buf);
-    let error = null;
-    try {
-      let lineStart = 0;
-      let lineNo = firstLine;
-      while (lineStart < buf.length) {
-        let lineEnd = buf.indexOf(NL, lineStart);
-        if (lineEnd < 0) lineEnd = buf.length;
-        let contentEnd = lineEnd;
-        if (contentEnd > lineStart && buf[contentEnd - 1] === 13) contentEnd--;
-        cursor.lineStart = lineStart;
-        cursor.lineNo = lineNo;
-        this.parseRecord(lineStart, contentEnd, state);
-        lineStart = lineEnd + 1;
+    const errors: VcfProblem[] = [];
+    let lineStart = 0;
+    let lineNo = firstLine;
+    for (;;) {
+      try {
+        while (lineStart < buf.length) {
+          let lineEnd = buf.indexOf(NL, lineStart);
+          if (lineEnd < 0) lineEnd = buf.length;
+          let contentEnd = lineEnd;
+          if (contentEnd > lineStart && buf[contentEnd - 1] === 13) contentEnd--;
+          cursor.lineStart = lineStart;
+          cursor.lineNo = lineNo;
+          this.parseRecord(lineStart, contentEnd, state);
+          lineStart = lineEnd + 1;
+          lineNo++;
+        }
+        break;
+      } catch (err) {
+        if (!(err instanceof VcfProblemError)) throw err;
+        errors.push(err.problem);
+        // ingest stops at the first error; validate goes on with the next line
+        if (!this.header.keepGoing || errors.length >= MAX_ERRORS) break;
+        const lineEnd = buf.indexOf(NL, lineStart);
+        lineStart = lineEnd < 0 ? buf.length : lineEnd + 1;
         lineNo++;
       }
-    } catch (err) {
-      if (!(err instanceof VcfProblemError)) throw err;
-      error = err.problem;
     }
     this.callCapacity = state.calls.length + (state.calls.length >> 3);
-    return state.finish(firstLine, error);
+    return state.finish(firstLine, errors[0] ?? null, errors.slice(1));
   }
 
   private parseRecord(s: number, e: number, state: ChunkState): void {
@@ -166,7 +179,7 @@ export class ChunkParser {
           state.cover(sample, state.lastChrom, pos, pos + ref.length - 1);
         }
       }
-      if (calls && gt.anyAlt) site = this.addCalls(state, sample, site, start, end, pos, ref, alts, qual);
+      if (calls && gt.anyAlt) site = this.addCalls(state, sample, site, spec.gt > 0 ? subfieldStart(b, start, end, spec.gt) : start, end, pos, ref, alts, qual);
       start = end + 1;
     }
     if (refBlock) state.refBlocks++;
@@ -190,7 +203,8 @@ export class ChunkParser {
   private fastReader(spec: FormatSpec): FastSampleReader | null {
     let reader = this.fast.get(spec);
     if (reader === undefined) {
-      reader = this.shortcuts && spec.keys.length > 0 ? new FastSampleReader(spec) : null;
+      // GT anywhere but first (Complete Genomics) is rare enough for the general path alone
+      reader = this.shortcuts && spec.keys.length > 0 && spec.gt <= 0 ? new FastSampleReader(spec) : null;
       this.fast.set(spec, reader);
     }
     return reader;
@@ -202,16 +216,18 @@ export class ChunkParser {
     return true;
   }
 
-  private addCalls(state: ChunkState, sample: number, site: number, start: number, end: number, pos: number, ref: string, alts: string[], qual: number): number {
+  /** `gtStart`: where the column's GT value starts (its start, unless GT is not the first key). */
+  private addCalls(state: ChunkState, sample: number, site: number, gtStart: number, end: number, pos: number, ref: string, alts: string[], qual: number): number {
     const gt = this.gt;
     const cursor = this.cursor;
+    let depthCount = -1;
     for (let k = 0; k < gt.ploidy; k++) {
       const allele = gt.alleles[k] ?? 0;
       if (allele <= 0 || !gt.firstOccurrence(k)) continue;
       const kind = this.kinds[allele - 1];
       if (kind === AlleleKind.nonRef || kind === AlleleKind.star) continue;
       if (allele > 255) {
-        state.warnOnce(`line ${cursor.lineNo}: a call of ALT allele ${allele} was not stored (allele index above 255)`);
+        state.warnOnce(locatedWarning(cursor.lineNo, cursor.columnAt(gtStart), `a call of ALT allele ${allele} was not stored (allele index above 255)`));
         continue;
       }
       if (site < 0) site = this.addSite(state, pos, ref, alts, qual);
@@ -219,9 +235,34 @@ export class ChunkParser {
       const slots = this.slots;
       const dp = (slots[0] ?? -1) >= 0 ? readInt(b, slots[0] ?? 0, slots[1] ?? 0, MISSING_INT) : MISSING_INT;
       const gq = (slots[2] ?? -1) >= 0 ? readInt(b, slots[2] ?? 0, slots[3] ?? 0, MISSING_INT) : MISSING_INT;
-      state.calls.add(sample, site, allele, gt.zygosityOf(allele), gt.phased ? 1 : 0, dp, gq, state.gtIndex(cursor, start, end));
+      if (depthCount < 0) depthCount = (slots[4] ?? -1) >= 0 ? this.readDepths(b, slots[4] ?? 0, slots[5] ?? 0) : 0;
+      const depths = this.depths;
+      let other = depthCount > 1 ? 0 : MISSING_INT;
+      for (let j = 1; j < depthCount; j++) if (j !== allele && (depths[j] ?? -1) > 0) other += depths[j] ?? 0;
+      state.calls.add(
+        sample, site, allele, gt.zygosityOf(allele), gt.phased ? 1 : 0, dp, gq, state.gtIndex(cursor, gtStart, end),
+        depthCount > 0 ? (depths[0] ?? MISSING_INT) : MISSING_INT, allele < depthCount ? (depths[allele] ?? MISSING_INT) : MISSING_INT, other,
+      );
     }
     return site;
+  }
+
+  /** FORMAT AD [s, e) into `depths`, one value per allele (MISSING_INT for '.', or a negative value); returns the count. */
+  private readDepths(b: Uint8Array, s: number, e: number): number {
+    let n = 0;
+    let start = s;
+    for (let i = s; i <= e; i++) {
+      if (i < e && b[i] !== 44) continue;
+      if (n === this.depths.length) {
+        const larger = new Int32Array(n * 2);
+        larger.set(this.depths);
+        this.depths = larger;
+      }
+      const value = readInt(b, start, i, MISSING_INT);
+      this.depths[n++] = value < 0 ? MISSING_INT : value;
+      start = i + 1;
+    }
+    return n;
   }
 
   private addSite(state: ChunkState, pos: number, ref: string, alts: string[], qual: number): number {
@@ -240,9 +281,22 @@ export class ChunkParser {
     sites.qual.push(qual);
     sites.gene.push(annotation.gene);
     sites.consequence.push(annotation.consequence);
+    sites.hgvsC.push(annotation.hgvsC);
+    sites.hgvsP.push(annotation.hgvsP);
     sites.clnsig.push(this.capture.clnsig);
     return sites.ref.length - 1;
   }
+}
+
+/** Where the `index`-th ':'-separated field of the sample column [s, e) starts (e when it has fewer). */
+function subfieldStart(b: Uint8Array, s: number, e: number, index: number): number {
+  let i = s;
+  for (let k = 0; k < index; k++) {
+    while (i < e && b[i] !== 58) i++;
+    if (i >= e) return e;
+    i++;
+  }
+  return i;
 }
 
 /** ID or FILTER as kept: null for '.', and 'PASS' without decoding it. */
@@ -286,7 +340,7 @@ class ChunkState {
   readonly keyH2 = new Grow(int32s);
   readonly sites: SiteTable = {
     chrom: objectColumn(), pos: [], id: objectColumn(), ref: objectColumn(), alts: objectColumn(), filter: objectColumn(),
-    qual: doubleColumn(), gene: objectColumn(), consequence: objectColumn(), clnsig: objectColumn(),
+    qual: doubleColumn(), gene: objectColumn(), consequence: objectColumn(), hgvsC: objectColumn(), hgvsP: objectColumn(), clnsig: objectColumn(),
   };
   readonly calls: CallRows;
   private readonly gtTexts = new StringIndex();
@@ -389,7 +443,7 @@ class ChunkState {
     if (this.warnings.length < 20) this.warnings.push(message);
   }
 
-  finish(firstLine: number, error: ChunkResult['error']): ChunkResult {
+  finish(firstLine: number, error: ChunkResult['error'], moreErrors: VcfProblem[]): ChunkResult {
     // Coverage only means something in a gVCF; a chunk without reference blocks keeps none (bounded memory).
     const keepCoverage = this.refBlocks > 0;
     const empty = new Int32Array(0);
@@ -414,6 +468,7 @@ class ChunkState {
       covEnd: keepCoverage ? this.covEnd.finish() : empty.slice(),
       warnings: this.warnings,
       error,
+      moreErrors,
     };
   }
 }

@@ -12,6 +12,8 @@ export interface SiteTable {
   qual: number[];
   gene: (string | null)[][];
   consequence: (string | null)[][];
+  hgvsC: (string | null)[][];
+  hgvsP: (string | null)[][];
   clnsig: (string | null)[];
 }
 
@@ -37,6 +39,10 @@ export interface ChunkResult {
   callDp: Int32Array;
   callGq: Int32Array;
   callGt: Int32Array;
+  /** FORMAT AD per call: reference reads, this allele's reads, other ALT alleles' reads (MISSING_INT when absent); empty when no call of the chunk had AD */
+  callAdRef: Int32Array;
+  callAdAlt: Int32Array;
+  callAdOther: Int32Array;
   gtTable: string[];
   refBlocks: number;
   covSample: Int32Array;
@@ -45,6 +51,8 @@ export interface ChunkResult {
   covEnd: Int32Array;
   warnings: string[];
   error: VcfProblem | null;
+  /** errors on later lines, when the header asks parsers to keep going (validate) */
+  moreErrors: VcfProblem[];
 }
 
 /** The typed arrays of a result, for transfer lists. */
@@ -52,7 +60,7 @@ export function transferablesOf(result: ChunkResult): ArrayBuffer[] {
   const arrays = [
     result.recChrom, result.recPos, result.recLine, result.keyRec, result.keyPos, result.keyH1, result.keyH2,
     result.callSample, result.callSite, result.callAlt, result.callZygosity, result.callPhased, result.callDp,
-    result.callGq, result.callGt, result.covSample, result.covChrom, result.covStart, result.covEnd,
+    result.callGq, result.callGt, result.callAdRef, result.callAdAlt, result.callAdOther, result.covSample, result.covChrom, result.covStart, result.covEnd,
   ];
   return arrays.map((a) => a.buffer as ArrayBuffer);
 }

@@ -1,6 +1,6 @@
 // One rule set per meta-line kind (INFO, FORMAT, FILTER, ALT, contig, META, SAMPLE, PEDIGREE, ...).
 // Each rule fails with the column of the field that breaks it.
-import { fail, token } from './vcf-format-error.ts';
+import { fail, locatedWarning, token } from './vcf-format-error.ts';
 import { parseStructuredMeta, fieldValue, type MetaField } from './meta-line.ts';
 import { reservedDef } from './reserved-fields.ts';
 import type { FieldDef, VcfVersion } from './vcf-header.ts';
@@ -35,9 +35,12 @@ export function validNumber(number: string, version: VcfVersion): boolean {
   return isModernVersion(version) && ['P', 'M', 'LA', 'LR', 'LG'].includes(number);
 }
 
-/** A URL with a scheme and a real host name (letters somewhere, or a dotted IPv4 address). */
+/**
+ * A URL with a scheme and a real host name (letters somewhere, or a dotted IPv4 address), optionally
+ * after user information (`ftp://user@host:8080/path`, RFC 3986 authority) and before a port.
+ */
 export function validUrl(text: string): boolean {
-  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^\s/:?#]*)(?::(\d+))?([/?#]\S*)?$/.exec(text);
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(?:[^\s/?#@]*@)?([^\s/:?#@]*)(?::(\d+))?([/?#]\S*)?$/.exec(text);
   if (!m) return false;
   const scheme = (m[1] ?? '').toLowerCase();
   const host = m[2] ?? '';
@@ -50,7 +53,13 @@ export function validUrl(text: string): boolean {
 const LEGACY_DECLARATIONS: { kind: 'INFO' | 'FORMAT'; id: string; number: string; type: FieldDef['type']; by: string }[] = [
   { kind: 'INFO', id: 'AF', number: '1', type: 'Float', by: '1000 Genomes phase 1 releases' },
   { kind: 'FORMAT', id: 'GQ', number: '1', type: 'Float', by: 'GATK UnifiedGenotyper and freebayes' },
+  { kind: 'INFO', id: 'MQ', number: '1', type: 'Integer', by: 'samtools and bcftools mpileup' },
+  { kind: 'FORMAT', id: 'GL', number: '3', type: 'Float', by: 'samtools 0.1 and other callers of biallelic sites' },
 ];
+/** GATK 3 declares the spanning-deletion allele so; the ':' prefix rule for symbolic IDs does not fit it. */
+const GATK_SPANNING_DELETION = '*:DEL';
+/** Number codes VCF 4.0 did not have: its reserved keys with these were declared with a count or '.'. */
+const PER_ALLELE_NUMBERS = new Set(['A', 'R', 'G']);
 /** GRCh38 analysis sets name HLA allele contigs like HLA-A*01:01:01:01. */
 export const HLA_CONTIG = /^HLA-[A-Z0-9]+\*[0-9A-Z:]+$/;
 
@@ -78,12 +87,13 @@ function checkFieldDef(kind: 'INFO' | 'FORMAT', fields: MetaField[], lineNo: num
   const [id, number, type, description] = [pick('ID'), pick('Number'), pick('Type'), pick('Description')];
   const idRule = facts.version.minor >= 3 ? ID_43 : ID_LEGACY;
   if (!idRule.test(id.value)) fail(lineNo, id.column, `${kind} ID is not a valid key: ${token(id.value)}`);
-  if (!validNumber(number.value, facts.version)) fail(lineNo, number.column, `${kind} ${id.value} has an invalid Number: ${token(number.value)}`);
+  const count = legacyVariableCount(kind, id.value, number, lineNo, facts);
+  if (!validNumber(count, facts.version)) fail(lineNo, number.column, `${kind} ${id.value} has an invalid Number: ${token(number.value)}`);
   if (!TYPES.has(type.value)) fail(lineNo, type.column, `${kind} ${id.value} has an invalid Type: ${token(type.value)}`);
   if (kind === 'FORMAT' && type.value === 'Flag') fail(lineNo, type.column, `FORMAT ${id.value} cannot have Type=Flag`);
   if (type.value === 'Flag' && number.value !== '0') fail(lineNo, number.column, `INFO ${id.value} is a Flag and must have Number=0`);
   if (!description.quoted) fail(lineNo, description.column, `${kind} ${id.value} Description must be in double quotes`);
-  const def: FieldDef = { id: id.value, number: number.value, type: type.value as FieldDef['type'] };
+  const def: FieldDef = { id: id.value, number: count, type: type.value as FieldDef['type'] };
   checkReserved(kind, def, lineNo, number.column, facts);
   (kind === 'INFO' ? facts.infos : facts.formats)[def.id] = def;
   if (kind === 'INFO' && def.id === 'CSQ') {
@@ -92,16 +102,23 @@ function checkFieldDef(kind: 'INFO' | 'FORMAT', fields: MetaField[], lineNo: num
   }
 }
 
+/** samtools 0.1 wrote Number=-1 for a variable count; default mode reads it as '.' (as htslib does). */
+function legacyVariableCount(kind: string, id: string, number: MetaField, lineNo: number, facts: HeaderFacts): string {
+  if (number.value !== '-1' || facts.strict) return number.value;
+  facts.warnings.push(locatedWarning(lineNo, number.column, `${kind} ${id} has an invalid Number: '-1' (accepted: samtools 0.1 wrote it for a variable count; read as '.')`));
+  return '.';
+}
+
 function checkReserved(kind: 'INFO' | 'FORMAT', def: FieldDef, lineNo: number, column: number, facts: HeaderFacts): void {
   const reserved = reservedDef(kind, def.id, facts.version);
   if (!reserved) return;
-  const numberOk = def.number === reserved.number || def.number === '.';
+  const numberOk = def.number === reserved.number || def.number === '.' || (facts.version.minor === 0 && PER_ALLELE_NUMBERS.has(reserved.number) && /^[0-9]+$/.test(def.number));
   const typeOk = def.type === reserved.type;
   if (numberOk && typeOk) return;
   const what = `${kind} ${def.id} is reserved as Number=${reserved.number},Type=${reserved.type} but declared Number=${def.number},Type=${def.type}`;
   const legacy = LEGACY_DECLARATIONS.find((l) => l.kind === kind && l.id === def.id && l.number === def.number && l.type === def.type);
   if (facts.strict || !legacy) fail(lineNo, column, what);
-  facts.warnings.push(`line ${lineNo}: ${what} (accepted: written so by ${legacy.by}; the declaration is used)`);
+  facts.warnings.push(locatedWarning(lineNo, column, `${what} (accepted: written so by ${legacy.by}; the declaration is used)`));
 }
 
 function checkAlt(fields: MetaField[], lineNo: number, facts: HeaderFacts): void {
@@ -109,7 +126,9 @@ function checkAlt(fields: MetaField[], lineNo: number, facts: HeaderFacts): void
   if (!id || id.key !== 'ID') fail(lineNo, id?.column ?? 1, 'ALT line must start with ID');
   if (/[\s,<>]/.test(id.value) || id.value === '') fail(lineNo, id.column, `ALT ID contains an invalid character: ${token(id.value)}`);
   if (id.value.includes(':') && !SYMBOLIC_PREFIXES.has(id.value.split(':')[0] ?? '')) {
-    fail(lineNo, id.column, `ALT ID with ':' must start with DEL, INS, DUP, INV, CNV or BND: ${token(id.value)}`);
+    const what = `ALT ID with ':' must start with DEL, INS, DUP, INV, CNV or BND: ${token(id.value)}`;
+    if (facts.strict || id.value !== GATK_SPANNING_DELETION) fail(lineNo, id.column, what);
+    facts.warnings.push(locatedWarning(lineNo, id.column, `${what} (accepted: GATK 3 declares the spanning-deletion allele so)`));
   }
   const number = fieldValue(fields, 'Number');
   const type = fieldValue(fields, 'Type');

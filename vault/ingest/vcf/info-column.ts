@@ -78,7 +78,10 @@ export class InfoChecker {
     out.end = out.ann = out.csq = out.geneinfo = out.mc = out.clnsig = null;
     const b = cursor.buf;
     if (e - s === 1 && b[s] === 46) return;
-    if (e === s) cursor.failAt(s, 'INFO is empty');
+    if (e === s) {
+      cursor.lenient('info-empty', s, 'INFO is empty', "read as '.', as bcftools does");
+      return;
+    }
     this.seen.clear();
     let start = s;
     for (let i = s; i <= e; i++) {
@@ -109,7 +112,10 @@ export class InfoChecker {
       return;
     }
     const vs = eq + 1;
-    if (vs === e) cursor.failAt(vs, `INFO ${key} has an empty value`);
+    if (vs === e) {
+      cursor.lenient('info-empty-value', vs, `INFO ${key} has an empty value`, 'read as missing, as bcftools does');
+      return;
+    }
     const count = rule.type === TypeCode.Integer && !rule.reserved ? this.checkCustomIntegers(cursor, vs, e, key) : checkTypedList(cursor, vs, e, rule.type, rule.nonNegative, rule.label);
     const problem = def ? countProblem(cursor, vs, e, rule.label, def.number, count, altCount, altMissing) : null;
     if (problem) cursor.failAt(vs, problem);

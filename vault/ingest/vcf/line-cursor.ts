@@ -1,5 +1,5 @@
 // Where the parser is inside the current line, so any check can fail with an exact line and column.
-import { VcfProblemError } from './vcf-format-error.ts';
+import { VcfProblemError, locatedWarning } from './vcf-format-error.ts';
 
 const decoder = new TextDecoder('utf-8');
 
@@ -21,13 +21,17 @@ export class LineCursor {
     if (this.strict) this.failAt(offset, message);
     if (this.warned.has(kind)) return;
     this.warned.add(kind);
-    this.warnings.push(`line ${this.lineNo}: ${message} (accepted: ${reason})`);
+    this.warnings.push(locatedWarning(this.lineNo, this.columnAt(offset), `${message} (accepted: ${reason})`));
   }
 
-  /** Fails at a byte offset of the current line; the column counts characters, not bytes. */
+  /** Fails at a byte offset of the current line. */
   failAt(offset: number, message: string): never {
-    const column = decoder.decode(this.buf.subarray(this.lineStart, Math.max(this.lineStart, offset))).length + 1;
-    throw new VcfProblemError({ line: this.lineNo, column, message });
+    throw new VcfProblemError({ line: this.lineNo, column: this.columnAt(offset), message });
+  }
+
+  /** The 1-based column of a byte offset in the current line, counting characters, not bytes. */
+  columnAt(offset: number): number {
+    return decoder.decode(this.buf.subarray(this.lineStart, Math.max(this.lineStart, offset))).length + 1;
   }
 
   /** The bytes as text, for messages and kept values. */

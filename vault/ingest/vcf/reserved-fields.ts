@@ -22,7 +22,8 @@ const INFO: Reserved = {
   MQ: { number: '1', type: 'Float' },
   MQ0: { number: '1', type: 'Integer' },
   NS: { number: '1', type: 'Integer' },
-  SB: { number: '4', type: 'Integer' },
+  // VCF 4.1 and 4.2 name SB without a Number or Type (GRIDSS writes Number=1,Type=Float); 4.3 types it
+  SB: { number: '4', type: 'Integer', since: 3 },
   SOMATIC: { number: '0', type: 'Flag' },
   VALIDATED: { number: '0', type: 'Flag' },
   '1000G': { number: '0', type: 'Flag' },

@@ -17,10 +17,11 @@ export interface FormatSpec {
   labels: string[];
   /** expected value count: n >= 0 fixed, -1 per ALT, -2 per allele, -3 per genotype (G), -4 any */
   counts: number[];
-  /** 0 when GT is present (it must come first), -1 otherwise */
+  /** GT's place among the keys: 0 as the spec requires, later in files default mode tolerates, -1 when absent */
   gt: number;
   dp: number;
   gq: number;
+  ad: number;
 }
 
 const KEY_43 = /^[A-Za-z_][0-9A-Za-z_.]*$/;
@@ -56,7 +57,7 @@ export class FormatChecker {
   }
 
   private build(cursor: LineCursor, s: number, text: string): FormatSpec {
-    const spec: FormatSpec = { keys: [], numbers: [], types: [], nonNegative: [], reserved: [], labels: [], counts: [], gt: -1, dp: -1, gq: -1 };
+    const spec: FormatSpec = { keys: [], numbers: [], types: [], nonNegative: [], reserved: [], labels: [], counts: [], gt: -1, dp: -1, gq: -1, ad: -1 };
     if (text === '.') return spec;
     let offset = s;
     for (const key of text.split(':')) {
@@ -64,13 +65,14 @@ export class FormatChecker {
       if (!this.keyRule.test(key)) cursor.failAt(offset, `FORMAT key is not valid: ${shown(key)}`);
       if (this.legacyNonAlphanumeric(key)) cursor.lenient('format-key', offset, `FORMAT key ${key} is not alphanumeric as VCF ${this.header.fileformat} requires`, 'GATK and others write keys like MIN_DP');
       if (spec.keys.includes(key)) cursor.failAt(offset, `FORMAT key ${key} appears twice`);
-      if (key === 'GT' && spec.keys.length > 0) cursor.failAt(offset, 'GT must be the first FORMAT key');
+      if (key === 'GT' && spec.keys.length > 0) cursor.lenient('gt-not-first', offset, 'GT must be the first FORMAT key', 'Complete Genomics writes it last; it is read where it stands');
       const def = this.header.formats[key] ?? reservedDef('FORMAT', key, this.header.version);
       const reserved = reservedDef('FORMAT', key, this.header.version);
       const index = spec.keys.length;
       if (key === 'GT') spec.gt = index;
       if (key === 'DP') spec.dp = index;
       if (key === 'GQ') spec.gq = index;
+      if (key === 'AD') spec.ad = index;
       spec.keys.push(key);
       spec.numbers.push(def?.number ?? '.');
       spec.types.push(def ? typeCode(def.type) : TypeCode.String);
@@ -98,7 +100,7 @@ export interface SampleContext {
 
 /**
  * Checks one sample column [s, e) and parses its genotype into `gt` (ploidy 0 when there is none).
- * Returns the byte ranges of DP and GQ through `slots` (start, end pairs; -1 when absent).
+ * Returns the byte ranges of DP, GQ and AD through `slots` (start, end pairs; -1 when absent).
  */
 export function checkSample(cursor: LineCursor, s: number, e: number, spec: FormatSpec, ctx: SampleContext, gt: Genotype, slots: Int32Array): void {
   const b = cursor.buf;
@@ -153,5 +155,8 @@ function checkSubfield(cursor: LineCursor, s: number, e: number, k: number, spec
   } else if (k === spec.gq) {
     slots[2] = s;
     slots[3] = e;
+  } else if (k === spec.ad) {
+    slots[4] = s;
+    slots[5] = e;
   }
 }

@@ -26,6 +26,7 @@ export class FastSampleReader {
   private readonly hasGt: boolean;
   private readonly dp: number;
   private readonly gq: number;
+  private readonly ad: number;
   /** per record: the highest GT allele index taken here, and the allele count (for Number=G) */
   private maxAllele = 0;
   private alleles = 0;
@@ -39,6 +40,7 @@ export class FastSampleReader {
     this.hasGt = spec.gt === 0;
     this.dp = spec.dp;
     this.gq = spec.gq;
+    this.ad = spec.ad;
     this.kinds = new Uint8Array(spec.types.map(kindOf));
     this.want = new Int32Array(this.keyCount);
   }
@@ -69,7 +71,7 @@ export class FastSampleReader {
    * would, and returns where it ends; -1 when checkSample must look at it.
    */
   read(b: Uint8Array, s: number, e: number, gt: Genotype, slots: Int32Array): number {
-    slots[0] = slots[1] = slots[2] = slots[3] = -1;
+    slots[0] = slots[1] = slots[2] = slots[3] = slots[4] = slots[5] = -1;
     let i = s;
     let k = 0;
     let ploidy = 0;
@@ -106,6 +108,9 @@ export class FastSampleReader {
       } else if (k === this.gq) {
         slots[2] = start;
         slots[3] = i;
+      } else if (k === this.ad) {
+        slots[4] = start;
+        slots[5] = i;
       }
       if (c === TAB) return i;
       i++;
@@ -134,6 +139,9 @@ export class FastSampleReader {
       } else if (k === this.gq) {
         slots[2] = start;
         slots[3] = i;
+      } else if (k === this.ad) {
+        slots[4] = start;
+        slots[5] = i;
       }
       if (c === TAB) return i;
       if (c !== COLON) return -1;

@@ -16,6 +16,10 @@ export class VcfFormatError extends Error {
   readonly column: number;
   /** the problem alone, without the file:line:column prefix */
   readonly problem: string;
+  /** what the reader had accepted with a warning before it stopped here (file:line:column: what) */
+  warnings: string[] = [];
+  /** further errors after this one, `file:line:column: what` (only when every error was asked for) */
+  more: string[] = [];
 
   constructor(file: string, position: VcfErrorPosition, problem: string) {
     const name = basename(file);
@@ -39,6 +43,14 @@ export class VcfProblemError extends Error {
     super(problem.message);
     this.name = 'VcfProblemError';
   }
+}
+
+/**
+ * A finding accepted with a warning, as `line:column: what`; the reader puts the file's base name in
+ * front, so every warning reads `file:line:column: what` like an error does.
+ */
+export function locatedWarning(line: number, column: number, message: string): string {
+  return `${line}:${column}: ${message}`;
 }
 
 export function fail(line: number, column: number, message: string): never {

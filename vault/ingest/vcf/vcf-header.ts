@@ -1,5 +1,5 @@
 // The parsed header that every chunk parser (main thread or worker) needs: a plain, cloneable object.
-import { fail, token } from './vcf-format-error.ts';
+import { fail, locatedWarning, token, VcfProblemError, type VcfProblem } from './vcf-format-error.ts';
 import { checkMetaLine, type HeaderFacts } from './header-rules.ts';
 import { detectBuild } from './build-detect.ts';
 
@@ -32,6 +32,8 @@ export interface VcfHeader {
   lineCount: number;
   /** true: reserved-key declarations that contradict the spec are errors, not warnings */
   strict: boolean;
+  /** true: a parser records an error and goes on with the next line (validate), instead of stopping (ingest) */
+  keepGoing: boolean;
   warnings: string[];
 }
 
@@ -52,8 +54,11 @@ export function parseFileformat(line: string): { fileformat: string; version: Vc
   return { fileformat, version };
 }
 
-/** Parses header lines (without line terminators); the last one must be the #CHROM line. */
-export function parseHeader(lines: string[], strict: boolean): VcfHeader {
+/**
+ * Parses header lines (without line terminators); the last one must be the #CHROM line. With
+ * `errors`, a bad meta line is recorded there and the others are still checked.
+ */
+export function parseHeader(lines: string[], strict: boolean, errors?: VcfProblem[]): VcfHeader {
   const first = lines[0];
   if (first === undefined) fail(1, 1, 'file is empty');
   const { fileformat, version } = parseFileformat(first);
@@ -68,8 +73,13 @@ export function parseHeader(lines: string[], strict: boolean): VcfHeader {
   };
   for (let i = 1; i < lines.length - 1; i++) {
     const line = lines[i] ?? '';
-    if (!line.startsWith('##')) fail(i + 1, 1, 'expected a ## meta line or the #CHROM header line');
-    checkMetaLine(line, i + 1, facts);
+    try {
+      if (!line.startsWith('##')) fail(i + 1, 1, 'expected a ## meta line or the #CHROM header line');
+      checkMetaLine(line, i + 1, facts);
+    } catch (err) {
+      if (!errors || !(err instanceof VcfProblemError)) throw err;
+      errors.push(err.problem);
+    }
   }
   const chromLine = lines[lines.length - 1] ?? '';
   const { samples, hasFormatColumn } = parseChromLine(chromLine, lines.length);
@@ -86,7 +96,9 @@ export function parseHeader(lines: string[], strict: boolean): VcfHeader {
     buildSource: build.source,
     lineCount: lines.length,
     strict,
-    warnings: [...facts.warnings, ...build.conflicts],
+    keepGoing: false,
+    // the build's evidence spans the header: its disagreements are placed where the header ends
+    warnings: [...facts.warnings, ...build.conflicts.map((conflict) => locatedWarning(lines.length, 1, conflict))],
   };
 }
 

@@ -136,4 +136,23 @@ describe('variant Observation (Genomics Reporting IG variant profile)', () => {
     assert.equal(component(variant, '48013-7'), undefined);
     assert.ok(component(variant, '62374-4'), 'the assembly is still known');
   });
+
+  it('carries FORMAT AD as allelic frequency (81258-6) and allelic read depth (82121-5), and HGVS c./p. (48004-6, 48005-3)', () => {
+    const { variant } = exportOne(row({ vaf: 0.3548, adAlt: 11, adRef: 20, hgvsC: 'NM_007294.4:c.5113G>A', hgvsP: 'p.Gly1705Ter' } as Partial<QueryRow>));
+    assert.deepEqual(component(variant, '81258-6'), {
+      code: loinc('81258-6', 'Sample variant allelic frequency [NFr]'),
+      valueQuantity: { value: 0.3548, unit: 'relative frequency of a particular allele in the specimen', system: 'http://unitsofmeasure.org', code: '1' },
+    });
+    assert.deepEqual(component(variant, '82121-5'), {
+      code: loinc('82121-5', 'Allelic read depth'),
+      valueQuantity: { value: 11, unit: 'reads', system: 'http://unitsofmeasure.org', code: '{reads}' },
+    });
+    assert.deepEqual(component(variant, '48004-6')?.valueCodeableConcept, { coding: [{ system: 'http://varnomen.hgvs.org', code: 'NM_007294.4:c.5113G>A' }] });
+    assert.deepEqual(component(variant, '48005-3')?.valueCodeableConcept, { text: 'p.Gly1705Ter' }, 'without its reference sequence, HGVS is text, not a code');
+  });
+
+  it('says nothing of depth or HGVS the row does not have', () => {
+    const { variant } = exportOne(row({ vaf: null, adAlt: null, hgvsC: null, hgvsP: null }));
+    for (const code of ['81258-6', '82121-5', '48004-6', '48005-3']) assert.equal(component(variant, code), undefined, code);
+  });
 });

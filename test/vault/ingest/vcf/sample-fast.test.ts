@@ -1,5 +1,5 @@
 // The sample-column fast path against the general checker it stands in for: on generated columns (valid
-// and broken) it either declines or gives exactly the genotype and DP/GQ slots checkSample gives, never
+// and broken) it either declines or gives exactly the genotype and DP/GQ/AD slots checkSample gives, never
 // accepting what checkSample refuses or warns about. And whole records parsed with the shortcuts equal
 // records parsed without them: same calls, coverage, warnings and first error (line, column, message).
 import { strict as assert } from 'node:assert';
@@ -175,7 +175,7 @@ const columnCase = fc
   .chain((c) => column(c.keys, c.altCount, c.noisy).map((value) => ({ ...c, value })));
 
 describe('sample-column fast path', () => {
-  it('declines or agrees with checkSample on genotype and DP/GQ slots, never accepting what it refuses (property)', () => {
+  it('declines or agrees with checkSample on genotype and DP/GQ/AD slots, never accepting what it refuses (property)', () => {
     const tally = { fast: 0, declined: 0, refused: 0, alt: 0 };
     fc.assert(
       fc.property(columnCase, (c) => {
@@ -193,7 +193,7 @@ describe('sample-column fast path', () => {
         cursor.lineNo = 7;
 
         const gt = new Genotype();
-        const slots = new Int32Array(4);
+        const slots = new Int32Array(6);
         dirty(gt, slots, c.seed);
         let general: Seen | { column: number; message: string };
         try {
@@ -209,7 +209,7 @@ describe('sample-column fast path', () => {
         const reader = new FastSampleReader(spec);
         reader.startRecord(ctx);
         const fastGt = new Genotype();
-        const fastSlots = new Int32Array(4);
+        const fastSlots = new Int32Array(6);
         dirty(fastGt, fastSlots, c.seed);
         const got = reader.read(line, s, line.length, fastGt, fastSlots);
         if (got < 0) {

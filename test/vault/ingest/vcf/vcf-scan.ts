@@ -53,8 +53,10 @@ export function isReferenceBlock(record: ScannedRecord): boolean {
 
 /** The distinct alternate alleles (1-based) that a sample's GT carries, as the reader should store them. */
 export function carriedAlleles(record: ScannedRecord, sample: number): number[] {
-  if (record.format[0] !== 'GT' || isReferenceBlock(record)) return [];
-  const gt = (record.samples[sample] ?? '').split(':')[0] ?? '';
+  // GT is the first key by the spec; Complete Genomics writes it last
+  const at = record.format.indexOf('GT');
+  if (at < 0 || isReferenceBlock(record)) return [];
+  const gt = (record.samples[sample] ?? '').split(':')[at] ?? '';
   const alleles = gt.split(/[/|]/).filter((a) => a !== '.' && a !== '').map(Number);
   return [...new Set(alleles)].filter((a) => a > 0 && a <= 255 && !NOT_A_VARIANT.has(record.alts[a - 1] ?? '*'));
 }
