@@ -4,7 +4,7 @@ import { UsageError, type CommandIo } from './cli-context.ts';
 import { COMMANDS, usage } from './commands/index.ts';
 import { promptHidden } from './commands/secret-input.ts';
 
-const BOOLEAN_FLAGS = ['help', 'plain-http', 'strict', 'yes', 'for-profit', 'commercial'];
+const BOOLEAN_FLAGS = ['help', 'plain-http', 'strict', 'yes', 'for-profit', 'commercial', 'with-mrn'];
 const STRING_FLAGS = [
   'data-dir', 'master-key-file', 'new-master-key-file', 'cache-budget-mb', 'workers', 'log-level', 'host', 'port', 'tls-hostnames',
   'patient', 'sample', 'map', 'targets', 'build', 'region', 'gene', 'significance', 'format', 'variant', 'sample-id',
