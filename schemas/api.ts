@@ -48,6 +48,14 @@ export const AccountSummarySchema = z.object({
   createdAt: z.string(),
 });
 
+/** Which patients an account is linked to: shown to the privacy officer only, never in an admin's views. */
+export const PatientLinksSchema = z.object({
+  accountId: z.string(),
+  roles: z.array(z.string()),
+  /** the patient's own account, a legal proxy, a recorded relative; empty for staff and services */
+  links: z.array(z.object({ patientId: z.string(), as: z.enum(['patient', 'proxy', 'relative']) })),
+});
+
 export const ApiTokenIdSchema = z.string().regex(/^tok_[0-9a-f]{16}$/, 'a token id looks like tok_ followed by 16 hex digits');
 const ExpiresInDaysSchema = z.number().int('whole days').min(1).max(3650).optional();
 

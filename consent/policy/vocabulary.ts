@@ -19,6 +19,8 @@ export const RESOURCES = [
   'patient_account',
   /** the second person's approval of an enrolment (a staff account's, or one of a patient's circle) */
   'enrolment_approval',
+  /** which patient an account (a patient's, a proxy's, a relative's) is linked to */
+  'patient_link',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 

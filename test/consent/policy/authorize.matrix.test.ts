@@ -44,6 +44,7 @@ const INTENDED: [string, string, string, string, Relation][] = [
   ['ethics_board', 'policy', 'read', 'operations', 'any'],
   ['privacy_officer', 'audit', 'read', 'operations', 'any'],
   ['privacy_officer', 'enrolment_approval', 'create', 'operations', 'any'],
+  ['privacy_officer', 'patient_link', 'read', 'operations', 'any'],
 ];
 
 function intended(role: string, resource: string, action: string, purpose: string, situation: Situation) {

@@ -1,9 +1,12 @@
 // Account management, for admins only (and never a way into patient data: no password or TOTP
-// secret reaches the admin, and accounts linked to a patient are refused here). Lifecycle and API
-// tokens are in account-lifecycle.ts and api-tokens.ts.
+// secret reaches the admin, accounts linked to a patient are refused here, and no view an admin
+// gets says which patient an account is linked to). The privacy officer alone looks that link up.
+// Lifecycle and API tokens are in account-lifecycle.ts and api-tokens.ts.
 import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
-import { AccountSummarySchema, NewAccountBodySchema } from '../../../schemas/api.ts';
+import { AccountIdSchema, AccountSummarySchema, NewAccountBodySchema, PatientLinksSchema } from '../../../schemas/api.ts';
+import { ApiError } from '../../http/api-error.ts';
+import { recordOutcome } from '../audit-outcome.ts';
 import { IssuedEnrolmentSchema } from '../../../schemas/enrolment.ts';
 import { principalOf } from '../authenticate.ts';
 import { requestOrigin, requireAccess } from '../patient-access.ts';
@@ -57,6 +60,33 @@ export function accountRoutes(service: VaultService) {
       async handler(_input, ctx) {
         await requireAccess(service, principalOf(ctx.state), operations('read'), ctx.state);
         return { items: service.identity.listAccounts().map(publicSummary) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/users/:accountId/patient-links',
+      summary: 'Which patients an account is linked to, as the patient, a proxy or a relative (the privacy officer; never an admin), audited under each patient',
+      tags: ['accounts'],
+      auth: 'session',
+      touchesPatientData: false,
+      request: { params: z.object({ accountId: AccountIdSchema }) },
+      responses: {
+        200: { description: 'the links, none for a staff or service account', schema: PatientLinksSchema },
+        403: { description: 'not the privacy officer' },
+        404: { description: 'no such account' },
+      },
+      async handler({ params }, ctx) {
+        const principal = principalOf(ctx.state);
+        await requireAccess(service, principal, { patientId: null, resource: 'patient_link', action: 'read', purpose: 'operations' }, ctx.state);
+        const account = service.identity.getAccount(params.accountId);
+        if (!account) throw new ApiError({ code: 'not_found', status: 404, title: 'Not Found', detail: 'no such account' });
+        const own = account.patientId === undefined ? [] : [{ patientId: account.patientId, as: 'patient' as const }];
+        const links = [...own, ...service.clinical.circleLinksOf(account.accountId)];
+        // one entry under each patient, so the look-up shows in their access log
+        const origin = requestOrigin(ctx.state);
+        const entry = (patientId: string | null) => recordOutcome(service.audit, { ...origin, actor: principal, action: 'patient_link.read', resource: 'patient_link', patientId, decision: 'success', reason: account.accountId });
+        for (const patientId of links.length > 0 ? [...new Set(links.map((l) => l.patientId))] : [null]) await entry(patientId);
+        return { accountId: account.accountId, roles: account.roles, links };
       },
     }),
   ]);
