@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { RoleSchema } from './roles.ts';
 import { INSURER_TYPES } from './consent/release-authorization.ts';
 import { isoDateTime } from './dates.ts';
-import { freeText, identifierText, lineText } from './text.ts';
+import { freeText, identifierText } from './text.ts';
 import { MrnSchema } from './clinical.ts';
 
 export const PurposeSchema = z.enum(['treatment', 'research', 'insurance', 'family', 'self', 'operations', 'disclosure']);
@@ -40,24 +40,29 @@ export const AccountSummarySchema = z.object({
   username: z.string(),
   kind: z.enum(['human', 'service']),
   roles: z.array(z.string()),
-  patientId: z.string().optional(),
+  /** the account belongs to a patient's circle (patient, proxy, relative); which patient is not shown */
+  patientLinked: z.boolean(),
   insurerType: z.enum(INSURER_TYPES).optional(),
   disabled: z.boolean(),
   locked: z.boolean(),
   totp: z.enum(['none', 'pending', 'confirmed']),
   /** an enrolment code (new account or reset) waits to be redeemed */
   enrolmentPending: z.boolean(),
+  /** its roles do not fit its kind (a service account holding a person's role, from an older version): it cannot authenticate */
+  rolesRefused: z.boolean(),
   createdAt: z.string(),
+});
+
+/** Which patients an account is linked to: shown to the privacy officer only, never in an admin's views. */
+export const PatientLinksSchema = z.object({
+  accountId: z.string(),
+  roles: z.array(z.string()),
+  /** the patient's own account, a legal proxy, a recorded relative; empty for staff and services */
+  links: z.array(z.object({ patientId: z.string(), as: z.enum(['patient', 'proxy', 'relative']) })),
 });
 
 export const ApiTokenIdSchema = z.string().regex(/^tok_[0-9a-f]{16}$/, 'a token id looks like tok_ followed by 16 hex digits');
 const ExpiresInDaysSchema = z.number().int('whole days').min(1).max(3650).optional();
-
-export const ApiTokenRequestSchema = z.object({
-  label: lineText(64),
-  /** the token's lifetime in days; the configured default (90) when absent, at most the configured maximum (365) */
-  expiresInDays: ExpiresInDaysSchema,
-});
 
 export const RotateApiTokenBodySchema = z.object({ expiresInDays: ExpiresInDaysSchema });
 

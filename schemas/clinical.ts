@@ -26,9 +26,25 @@ const PatientRecordFieldsSchema = z.object({
 export const PatientRecordInputSchema = PatientRecordFieldsSchema.extend({ conditions: PatientRecordFieldsSchema.shape.conditions.default([]) });
 export type PatientRecordInput = z.infer<typeof PatientRecordInputSchema>;
 
-/** A partial update: the fields given replace the stored ones, every omitted field stays as it was. */
+/**
+ * Fields an update never changes: the MRN (which patient the record is; a wrong one is corrected by
+ * registration, not by editing) and what the vault keeps itself. Named in the 400 when given.
+ */
+const IMMUTABLE_RECORD_FIELDS = ['mrn', 'patientId', 'id', 'version', 'updatedAt', 'updatedBy'] as const;
+const immutable = z
+  .unknown()
+  .refine(() => false, { error: 'cannot be changed by an update' })
+  .optional()
+  .meta({ description: 'cannot be changed: an update that gives it is refused' });
+
+/**
+ * A partial update: the fields given replace the stored ones, every omitted field stays as it was.
+ * An unknown or immutable field refuses the whole update rather than being dropped in silence.
+ */
 export const PatientRecordUpdateSchema = PatientRecordFieldsSchema.omit({ mrn: true })
   .partial()
+  .extend(Object.fromEntries(IMMUTABLE_RECORD_FIELDS.map((field) => [field, immutable])) as Record<(typeof IMMUTABLE_RECORD_FIELDS)[number], typeof immutable>)
+  .strict()
   .refine((update) => Object.values(update).some((value) => value !== undefined), 'give at least one field to change');
 export type PatientRecordUpdate = z.infer<typeof PatientRecordUpdateSchema>;
 

@@ -1,6 +1,7 @@
 // Enrolment: how a person gets their own credentials. An admin (accounts of staff) or registration
-// staff / a genetic counselor (accounts linked to a patient) issue a one-time code; the person
-// redeems it, setting their own password and receiving their own TOTP secret.
+// staff / a genetic counselor (accounts linked to a patient) issue the first half of a one-time
+// code, a second person approves and issues the second half; the person redeems both, setting
+// their own password and receiving their own TOTP secret.
 import { z } from 'zod';
 
 /** The accounts that belong to a patient: their own, a legal proxy's, a relative's. */
@@ -49,10 +50,21 @@ export const PatientEnrolmentBodySchema = z
   });
 export type PatientEnrolmentBody = z.infer<typeof PatientEnrolmentBodySchema>;
 
+/** `enr_` and the first 8 characters of the code, in lower case: not secret, it names the enrolment. */
+export const EnrolmentIdSchema = z.string().regex(/^enr_[a-z2-7]{8}$/, 'an enrolment id looks like enr_ followed by 8 letters and digits');
+
+/** The second person approves an enrolment, saying what they checked; they receive the second half. */
+export const ApproveEnrolmentBodySchema = z.strictObject({
+  /** a reference to what was checked: the HR record for staff, the identity document or proxy documentation for a patient's circle */
+  evidence: printable(200),
+});
+
 export const RedeemEnrolmentBodySchema = z.strictObject({
   username: z.string().min(1).max(64),
   /** the one-time code as handed over: 32 letters and digits, dashes and spaces ignored */
   code: z.string().min(1).max(64),
+  /** the other half, when two people each handed one over (either order) */
+  secondCode: z.string().min(1).max(64).optional(),
   /** required when the enrolment sets a password (new accounts, password resets) */
   newPassword: z.string().min(1).max(256).optional(),
 });
@@ -67,6 +79,10 @@ export const IssuedEnrolmentSchema = z
     /** shown once: hand it to the person, who redeems it at POST /v1/enrolments */
     code: z.string(),
     expiresAt: z.string(),
+    /** whole: the code alone enrols; first: a second person approves and hands over the second half */
+    half: z.enum(['whole', 'first', 'second']),
+    /** for a first half: who may approve (one of these roles, never the issuer) */
+    approverRoles: z.array(z.string()).optional(),
   })
   .meta({ id: 'IssuedEnrolment' });
 

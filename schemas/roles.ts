@@ -25,4 +25,11 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * The roles of service accounts: every role named `*_service`, and only those. A service account
+ * holds nothing else, and a person never holds one of them. Derived from the name so that a new
+ * integration role (`lab_service`...) falls on the right side without a second list to keep.
+ */
+export const SERVICE_ROLES: readonly Role[] = ROLES.filter((role) => role.endsWith('_service'));
+
 export const RoleSchema = z.enum(ROLES);

@@ -36,6 +36,10 @@ export const RESOURCES = [
   'research_project',
   /** de-identified answers about a project's consented cohort (counts, aggregates, records, Beacon) */
   'cohort',
+  /** the second person's approval of an enrolment (a staff account's, or one of a patient's circle) */
+  'enrolment_approval',
+  /** which patient an account (a patient's, a proxy's, a relative's) is linked to */
+  'patient_link',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 

@@ -1,7 +1,7 @@
 // Account lifecycle over HTTPS with the vault's own CA: disabling ends sessions and stops API
 // tokens, enabling restores them, unlocking clears a lockout; expired, revoked and rotated-out
-// tokens are refused; every lifecycle route is for admins only, and each action is audited with
-// its decision and its outcome.
+// tokens are refused; tokens come from the host and a service rotates its own; every lifecycle
+// route is for admins only, and each action is audited with its decision and its outcome.
 import { strict as assert } from 'node:assert';
 import { HOST_ACTOR } from '../../vault/identity/principal.ts';
 import { PASSWORD, USERS, worldForSuite, type World } from './service-world.ts';
@@ -19,11 +19,9 @@ describe('account lifecycle (HTTPS)', function () {
   });
 
   const asAdmin = async (method: string, path: string, body?: unknown) => w.http(path, { method, token: await w.login('admin'), ...(body === undefined ? {} : { body }) });
-  const issue = async (body: Record<string, unknown> = { label: 'integration' }) => {
-    const r = await asAdmin('POST', `/users/${ehr}/api-tokens`, body);
-    assert.equal(r.status, 201, r.text);
-    return r.body as { tokenId: string; token: string; expiresAt: string };
-  };
+  /** tokens are issued on the host */
+  const issue = (request: { label: string; lifetimeDays?: number } = { label: 'integration' }) => w.service.identity.issueApiToken(ehr, request, HOST_ACTOR);
+  const rotateOwn = (token: string, body: Record<string, unknown> = {}) => w.http('/api-tokens/current/rotate', { method: 'POST', token, body });
   /** an EHR write that needs an authenticated, enabled service account */
   const ehrWrite = (token: string) => w.http(`/patients/${w.patientB}/care-team/${w.accounts.clin_b!.accountId}`, { method: 'PUT', token });
   const auditEntries = async (action: string) => (await w.service.audit.query({ limit: 10_000 })).map((e) => e.body).filter((e) => e.action === action);
@@ -70,24 +68,25 @@ describe('account lifecycle (HTTPS)', function () {
   });
 
   it('refuses expired, revoked and rotated-out tokens, and lists tokens without them', async () => {
-    const short = await issue({ label: 'short', expiresInDays: 1 });
+    const short = await issue({ label: 'short', lifetimeDays: 1 });
     assert.equal(short.expiresAt, new Date(w.clock.now + DAY).toISOString());
     const revoked = await issue({ label: 'revoked' });
     const old = await issue({ label: 'rotated' });
-    const tooLong = await asAdmin('POST', `/users/${ehr}/api-tokens`, { label: 'long', expiresInDays: 400 });
+    const tooLong = await rotateOwn(old.token, { expiresInDays: 400 });
     assert.equal(tooLong.status, 400);
     assert.equal((tooLong.body.errors as { path: string }[])[0]?.path, 'body.expiresInDays');
 
     assert.equal((await asAdmin('DELETE', `/users/${ehr}/api-tokens/${revoked.tokenId}`)).status, 204);
     assert.equal((await ehrWrite(revoked.token)).status, 401, 'revoked');
 
-    const rotation = await asAdmin('POST', `/users/${ehr}/api-tokens/${old.tokenId}/rotate`, {});
+    const rotation = await rotateOwn(old.token);
     assert.equal(rotation.status, 201, rotation.text);
     const fresh = rotation.body as { tokenId: string; token: string; previous: { tokenId: string; expiresAt: string } };
     assert.equal(fresh.previous.expiresAt, new Date(w.clock.now + 60 * 60_000).toISOString(), 'the old token works for the hour of overlap');
     assert.equal((await ehrWrite(old.token)).status, 204);
     assert.equal((await ehrWrite(fresh.token)).status, 204);
-    assert.equal((await asAdmin('POST', `/users/${ehr}/api-tokens/${old.tokenId}/rotate`, {})).status, 409, 'a token is rotated once');
+    assert.equal(fresh.previous.tokenId, old.tokenId);
+    assert.equal((await rotateOwn(old.token)).status, 409, 'a token is rotated once');
     w.clock.now += 61 * 60_000;
     assert.equal((await ehrWrite(old.token)).status, 401, 'rotated out');
     assert.equal((await ehrWrite(fresh.token)).status, 204);
@@ -105,8 +104,9 @@ describe('account lifecycle (HTTPS)', function () {
     assert.equal(items.find((t) => t.tokenId === old.tokenId)?.replacedBy, fresh.tokenId);
     for (const secret of [short.token, revoked.token, old.token, fresh.token]) assert.ok(!listing.text.includes(secret.slice(4)), 'no token in the listing');
     assert.ok(!/hash/i.test(listing.text));
-    for (const action of ['token.issue', 'token.revoke', 'token.rotate', 'token.list']) assert.ok((await auditEntries(action)).some((e) => e.decision === 'success'), action);
-    assert.ok((await auditEntries('token.issue')).some((e) => e.decision === 'failure' && e.reason === `${ehr} invalid_token_lifetime`));
+    for (const action of ['token.revoke', 'token.rotate', 'token.list']) assert.ok((await auditEntries(action)).some((e) => e.decision === 'success'), action);
+    assert.ok((await auditEntries('token.rotate')).some((e) => e.decision === 'failure' && e.reason === `${ehr} invalid_token_lifetime`));
+    assert.ok((await auditEntries('token.rotate')).every((e) => e.flagged === true), 'every rotation is reviewed');
   });
 
   it('refuses every lifecycle route to every other role and to the EHR service, and audits each refusal', async () => {
@@ -118,8 +118,6 @@ describe('account lifecycle (HTTPS)', function () {
       ['POST', `/users/${target}/enable`],
       ['POST', `/users/${target}/unlock`],
       ['GET', `/users/${ehr}/api-tokens`],
-      ['POST', `/users/${ehr}/api-tokens`, { label: 'mine' }],
-      ['POST', `/users/${ehr}/api-tokens/${tokenId}/rotate`, {}],
       ['DELETE', `/users/${ehr}/api-tokens/${tokenId}`],
     ];
     const mounted = w.routes.filter((r) => /\/users\/:accountId\/(disable|enable|unlock|api-tokens)/.test(r.fullPath)).map((r) => `${r.route.method.toUpperCase()} ${r.fullPath}`);

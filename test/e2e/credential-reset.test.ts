@@ -1,7 +1,8 @@
 // Resets are re-enrolments, replayed over HTTPS against a real server with the vault's CA: a reset
 // ends every session of the account at once, clears its password and/or TOTP secret, and only
-// the person redeeming the new one-time code gets back in. Admins reset staff only; an account
-// linked to a patient is reset by registration staff or a counsellor on the care team.
+// the person redeeming the new one-time code (both halves) gets back in. Admins reset staff only,
+// a privacy officer approving; an account linked to a patient is reset by registration staff or a
+// counsellor on the care team, a second person confirming.
 import { strict as assert } from 'node:assert';
 import type { HttpResult } from '../helpers/http-client.ts';
 import { PASSWORD, worldForSuite, type World } from './service-world.ts';
@@ -28,7 +29,8 @@ describe('credential resets (HTTPS)', function () {
     assert.equal((await w.http(`/patients/${w.patientA}`, { token: clinician })).status, 401, 'the session ended at once');
     assert.equal((await loginWith('clin_a', PASSWORD, w.accounts.clin_a!.secret)).status, 401, 'the old password and TOTP no longer work');
 
-    const redeemed = await w.http<{ totp: { secret: string } }>('/enrolments', { method: 'POST', body: { username: 'clin_a', code: reset.body.code, newPassword: NEW_PASSWORD } });
+    const secondCode = await w.secondHalf(reset.body.enrolmentId);
+    const redeemed = await w.http<{ totp: { secret: string } }>('/enrolments', { method: 'POST', body: { username: 'clin_a', code: reset.body.code, secondCode, newPassword: NEW_PASSWORD } });
     assert.equal(redeemed.status, 201);
     assert.notEqual(redeemed.body.totp.secret, w.accounts.clin_a!.secret);
     const back = await loginWith('clin_a', NEW_PASSWORD, redeemed.body.totp.secret);
@@ -67,9 +69,10 @@ describe('credential resets (HTTPS)', function () {
     assert.equal((await w.http(`/patients/${w.patientA}`, { token: patientToken })).status, 401, 'the session ended');
     assert.equal((await loginWith('pat_a', PASSWORD, w.accounts.pat_a!.secret)).status, 401, 'the lost TOTP secret no longer works');
 
-    const withPassword = await w.http('/enrolments', { method: 'POST', body: { username: 'pat_a', code: reset.body.code, newPassword: NEW_PASSWORD } });
+    const secondCode = await w.secondHalf(reset.body.enrolmentId, 'counselor'); // on patient A's care team
+    const withPassword = await w.http('/enrolments', { method: 'POST', body: { username: 'pat_a', code: reset.body.code, secondCode, newPassword: NEW_PASSWORD } });
     assert.equal(withPassword.status, 400, 'a TOTP reset keeps the password');
-    const redeemed = await w.http<{ totp: { secret: string } }>('/enrolments', { method: 'POST', body: { username: 'pat_a', code: reset.body.code } });
+    const redeemed = await w.http<{ totp: { secret: string } }>('/enrolments', { method: 'POST', body: { username: 'pat_a', code: reset.body.code, secondCode } });
     assert.equal(redeemed.status, 201, redeemed.text);
     const back = await loginWith('pat_a', PASSWORD, redeemed.body.totp.secret);
     assert.equal(back.status, 201);

@@ -98,6 +98,14 @@ describe('npm run demo', function () {
       const flagged = await service.audit.query({ flagged: true, resource: 'patient_account', limit: 100 });
       assert.equal(flagged.filter((e) => e.body.action === 'enrolment.issue').length, 3);
       assert.equal(flagged.filter((e) => e.body.action === 'enrolment.redeem').length, 3);
+      assert.equal(flagged.filter((e) => e.body.action === 'enrolment.approve').length, 3, 'a second person confirmed each');
+      // staff other than the first admin and privacy officer: created by the admin, approved by the privacy officer
+      const admin = byName(loginOf(run.stdout, 'admin').username);
+      const approvals = (await service.audit.query({ flagged: true, resource: 'account', limit: 100 })).filter((e) => e.body.action === 'enrolment.approve');
+      assert.equal(approvals.length, 7);
+      assert.ok(approvals.every((e) => e.body.actorId === byName(loginOf(run.stdout, 'privacy_officer').username).accountId));
+      assert.equal(byName(loginOf(run.stdout, 'clinician').username).createdBy, admin.accountId);
+      assert.equal(admin.createdBy, 'host');
     } finally {
       await service.close();
     }

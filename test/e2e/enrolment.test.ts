@@ -3,13 +3,14 @@
 // .../proxies did the same). Replayed over HTTPS against a real server with the vault's CA: an
 // admin never receives a credential and never makes a patient-linked account; people enrol
 // themselves with one-time codes that registration staff or a counsellor issue after proofing
-// their identity; each such step is flagged for the privacy officer and the ethics board.
+// their identity (a first half; a second person confirms and issues the other); each such step
+// is flagged for the privacy officer and the ethics board.
 import { strict as assert } from 'node:assert';
 import type { HttpResult } from '../helpers/http-client.ts';
 import { worldForSuite, type World } from './service-world.ts';
 
 const NEW_PASSWORD = 'My-own-Passphrase-2026';
-type Issued = { enrolmentId: string; code: string; expiresAt: string };
+type Issued = { enrolmentId: string; code: string; expiresAt: string; half: string };
 type Redeemed = { account: { accountId: string; username: string; roles: string[] }; totp?: { secret: string; uri: string } };
 
 describe('enrolment instead of admin-made credentials (HTTPS)', function () {
@@ -43,7 +44,7 @@ describe('enrolment instead of admin-made credentials (HTTPS)', function () {
     const created = await w.http<{ account: { accountId: string; totp: string }; enrolment: Issued }>('/users', { method: 'POST', token: await w.login('admin'), body: { username: 'dr.new', roles: ['clinician'] } });
     assert.equal(created.status, 201);
     assert.deepEqual(Object.keys(created.body).sort(), ['account', 'enrolment']);
-    assert.deepEqual(Object.keys(created.body.enrolment).sort(), ['code', 'enrolmentId', 'expiresAt']);
+    assert.deepEqual(Object.keys(created.body.enrolment).sort(), ['approverRoles', 'code', 'enrolmentId', 'expiresAt', 'half']);
     assert.equal(created.body.account.totp, 'none', 'no TOTP secret exists yet, so none can have been handed out');
     assert.doesNotMatch(created.text, /password|secret|otpauth/i);
     const { code } = created.body.enrolment;
@@ -52,8 +53,8 @@ describe('enrolment instead of admin-made credentials (HTTPS)', function () {
       const r = await w.http('/sessions', { method: 'POST', body: { username: 'dr.new', ...attempt } });
       assert.equal(r.status, 401, JSON.stringify(attempt));
     }
-    // the person redeems it and logs in
-    const mine = await redeem({ username: 'dr.new', code, newPassword: NEW_PASSWORD });
+    // the privacy officer approves; the person redeems both halves and logs in
+    const mine = await redeem({ username: 'dr.new', code, secondCode: await w.secondHalf(created.body.enrolment.enrolmentId), newPassword: NEW_PASSWORD });
     assert.equal(mine.status, 201, mine.text);
     assert.deepEqual(mine.body.account.roles, ['clinician']);
     assert.equal((await loginWith('dr.new', NEW_PASSWORD, mine.body.totp!.secret)).status, 201);
@@ -61,20 +62,24 @@ describe('enrolment instead of admin-made credentials (HTTPS)', function () {
 
   it('spends a code once, expires it, voids it after repeated wrong tries, and answers every refusal alike, audited', async () => {
     const admin = await w.login('admin');
-    const issue = async (username: string) => (await w.http<{ enrolment: Issued }>('/users', { method: 'POST', token: admin, body: { username, roles: ['researcher'] } })).body.enrolment.code;
+    /** both halves: the admin's, and the privacy officer's */
+    const issue = async (username: string) => {
+      const { enrolmentId, code } = (await w.http<{ enrolment: Issued }>('/users', { method: 'POST', token: admin, body: { username, roles: ['researcher'] } })).body.enrolment;
+      return { code, secondCode: await w.secondHalf(enrolmentId) };
+    };
     const once = await issue('res.once');
-    assert.equal((await redeem({ username: 'res.once', code: once, newPassword: NEW_PASSWORD })).status, 201);
-    const refusals = [await redeem({ username: 'res.once', code: once, newPassword: NEW_PASSWORD })];
+    assert.equal((await redeem({ username: 'res.once', ...once, newPassword: NEW_PASSWORD })).status, 201);
+    const refusals = [await redeem({ username: 'res.once', ...once, newPassword: NEW_PASSWORD })];
 
     const guessed = await issue('res.guess');
-    const wrong = guessed.slice(0, -1) + (guessed.endsWith('A') ? 'B' : 'A');
-    for (let i = 0; i < 5; i++) refusals.push(await redeem({ username: 'res.guess', code: wrong, newPassword: NEW_PASSWORD }));
-    refusals.push(await redeem({ username: 'res.guess', code: guessed, newPassword: NEW_PASSWORD }));
+    const wrong = guessed.secondCode.slice(0, -1) + (guessed.secondCode.endsWith('A') ? 'B' : 'A');
+    for (let i = 0; i < 5; i++) refusals.push(await redeem({ username: 'res.guess', code: guessed.code, secondCode: wrong, newPassword: NEW_PASSWORD }));
+    refusals.push(await redeem({ username: 'res.guess', ...guessed, newPassword: NEW_PASSWORD }));
     refusals.push(await redeem({ username: 'someone.else', code: 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA', newPassword: NEW_PASSWORD }));
 
     const late = await issue('res.late');
     w.clock.now += 72 * 3_600_000 + 1;
-    refusals.push(await redeem({ username: 'res.late', code: late, newPassword: NEW_PASSWORD }));
+    refusals.push(await redeem({ username: 'res.late', ...late, newPassword: NEW_PASSWORD }));
 
     for (const r of refusals) {
       assert.equal(r.status, 400);
@@ -87,7 +92,7 @@ describe('enrolment instead of admin-made credentials (HTTPS)', function () {
     assert.deepEqual(reasons, ['redeemed', 'wrong_code', 'wrong_code', 'wrong_code', 'wrong_code', 'wrong_code', 'voided', 'unknown_code', 'expired']);
     const voided = (await w.service.audit.query({ limit: 10_000 })).filter((e) => e.body.action === 'enrolment.void');
     assert.equal(voided.length, 1, 'the fifth wrong try voided the code, and that is audited');
-    assert.ok(!refusals.some((r) => r.text.includes(wrong) || r.text.includes(guessed)), 'no code echoed');
+    assert.ok(!refusals.some((r) => r.text.includes(wrong) || r.text.includes(guessed.code) || r.text.includes(guessed.secondCode)), 'no code echoed');
   });
 
   it('lets registration staff and a counsellor on the care team issue patient enrolments; refuses admins, clinicians and others', async () => {
@@ -112,10 +117,12 @@ describe('enrolment instead of admin-made credentials (HTTPS)', function () {
     const issued = await w.http<Issued>(`/patients/${w.patientB}/enrolments`, { method: 'POST', token: registrar, body: { role: 'patient', evidence: 'passport checked at the front desk' } });
     assert.equal(issued.status, 201, issued.text);
     assert.match(issued.body.code, /^([A-Z2-7]{4}-){7}[A-Z2-7]{4}$/);
-    const weak = await redeem({ username: 'grace.b', code: issued.body.code, newPassword: 'short' });
+    assert.equal(issued.body.half, 'first');
+    const secondCode = await w.secondHalf(issued.body.enrolmentId);
+    const weak = await redeem({ username: 'grace.b', code: issued.body.code, secondCode, newPassword: 'short' });
     assert.equal(weak.status, 400);
     assert.equal((weak.body as unknown as { errors: { path: string }[] }).errors[0]?.path, 'body.newPassword');
-    const mine = await redeem({ username: 'grace.b', code: issued.body.code.toLowerCase(), newPassword: NEW_PASSWORD });
+    const mine = await redeem({ username: 'grace.b', code: issued.body.code.toLowerCase(), secondCode, newPassword: NEW_PASSWORD });
     assert.equal(mine.status, 201, mine.text);
     assert.deepEqual(mine.body.account.roles, ['patient']);
     const session = await loginWith('grace.b', NEW_PASSWORD, mine.body.totp!.secret);
@@ -129,6 +136,7 @@ describe('enrolment instead of admin-made credentials (HTTPS)', function () {
       assert.equal(events.status, 200, reviewer);
       const about = events.body.items.filter((e) => e.patientId === w.patientB && e.decision === 'success');
       assert.ok(about.some((e) => e.action === 'enrolment.issue'), `${reviewer} sees who issued the code`);
+      assert.ok(about.some((e) => e.action === 'enrolment.approve'), `${reviewer} sees who confirmed it`);
       assert.ok(about.some((e) => e.action === 'enrolment.redeem'), `${reviewer} sees when it was redeemed`);
     }
     assert.equal((await w.http('/audit/events?flagged=true', { token: await w.login('clin_a') })).status, 403);
@@ -137,7 +145,7 @@ describe('enrolment instead of admin-made credentials (HTTPS)', function () {
   it('links a proxy only through enrolment, and lets registration staff remove one, audited and flagged', async () => {
     const registrar = await w.login('registrar');
     const issued = await w.http<Issued>(`/patients/${w.patientB}/enrolments`, { method: 'POST', token: registrar, body: { role: 'proxy', evidence: 'guardianship order 2026-5' } });
-    const mine = await redeem({ username: 'guardian.b', code: issued.body.code, newPassword: NEW_PASSWORD });
+    const mine = await redeem({ username: 'guardian.b', code: issued.body.code, secondCode: await w.secondHalf(issued.body.enrolmentId), newPassword: NEW_PASSWORD });
     assert.equal(mine.status, 201);
     const proxyToken = (await loginWith('guardian.b', NEW_PASSWORD, mine.body.totp!.secret)).body.token;
     assert.equal((await w.http(`/patients/${w.patientB}`, { token: proxyToken })).status, 200);

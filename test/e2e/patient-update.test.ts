@@ -1,6 +1,7 @@
 // PATCH /v1/patients/{id} over HTTPS: the fields given change and every other field stays as it
 // was; the answer holds the record only for a caller the policy lets read it (the EHR service
-// may update records but not read them, so it gets the new version and nothing more).
+// may update records but not read them, so it gets the new version and nothing more). An unknown
+// or immutable field refuses the whole update (second review, G): nothing is dropped in silence.
 import { strict as assert } from 'node:assert';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { buildWorld, type World } from './service-world.ts';
@@ -56,5 +57,43 @@ describe('updating a patient record (HTTPS)', function () {
     const outsider = await w.http(`/patients/${w.patientA}`, { method: 'PATCH', token: await w.login('clin_b'), body: { zip: '99999' } });
     assert.equal(outsider.status, 404);
     assert.equal(w.service.clinical.get(w.patientA)!.version, version);
+  });
+
+  describe('an unknown or immutable field (second review, G)', () => {
+    type Problem = { status: number; errors: { path: string; message: string }[] };
+    const patch = async (body: Record<string, unknown>) => {
+      const version = w.service.clinical.get(w.patientA)!;
+      const reply = await w.http<Problem>(`/patients/${w.patientA}`, { method: 'PATCH', token: clinician, body });
+      assert.equal(reply.status, 400, reply.text);
+      assert.match(reply.headers.get('content-type') ?? '', /^application\/problem\+json/);
+      assert.deepEqual(w.service.clinical.get(w.patientA), version, 'nothing is changed');
+      return reply;
+    };
+
+    for (const [field, value] of [['mrn', 'MRN-Z-9999'], ['id', 'p_00000000000000ff'], ['patientId', 'p_00000000000000ff'], ['version', 99], ['updatedBy', 'acc_attacker']] as const) {
+      it(`refuses ${field} beside a valid change, naming body.${field} and not its value`, async () => {
+        const reply = await patch({ zip: '02199', [field]: value });
+        assert.deepEqual(reply.body.errors.map((e) => e.path), [`body.${field}`]);
+        assert.match(reply.body.errors[0]!.message, /cannot be changed/);
+        assert.ok(!reply.text.includes(String(value)), 'the value is not echoed');
+      });
+    }
+
+    it('refuses an unknown field, naming it; a key that could be data is not named', async () => {
+      const named = await patch({ zip: '02199', ssn: '123-45-6789' });
+      assert.deepEqual(named.body.errors.map((e) => e.path), ['body.ssn']);
+      assert.ok(!named.text.includes('123-45-6789'));
+      const unnamed = await patch({ zip: '02199', 'MRN-A-0001': 'x', 'Ada Lovelace': true });
+      assert.deepEqual(unnamed.body.errors.map((e) => e.path), ['body']);
+      for (const text of ['MRN-A-0001', 'Ada Lovelace']) assert.ok(!unnamed.text.includes(text), `${text} is not echoed`);
+    });
+
+    it('answers the same to the EHR service, which may update but not read', async () => {
+      const before = w.service.clinical.get(w.patientA);
+      const reply = await w.http<Problem>(`/patients/${w.patientA}`, { method: 'PATCH', token: ehrToken, body: { zip: '02111', mrn: 'MRN-Z-9999' } });
+      assert.equal(reply.status, 400);
+      assert.deepEqual(reply.body.errors.map((e) => e.path), ['body.mrn']);
+      assert.deepEqual(w.service.clinical.get(w.patientA), before);
+    });
   });
 });

@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { buildWorld, type World } from './service-world.ts';
+import { http } from '../helpers/http-client.ts';
 import type { AuditEvent } from '../../vault/audit/audit-event.ts';
 
 describe('auditing every request that names a patient (HTTPS)', function () {
@@ -110,5 +111,25 @@ describe('auditing every request that names a patient (HTTPS)', function () {
     assert.equal(reply.status, 400);
     const entries = await entriesOf(reply.headers.get('x-request-id'));
     assert.deepEqual(entries.map((e) => [e.decision, e.status ?? null]), [['permit', null], ['failure', 400]]);
+  });
+
+  it('records a request that names a patient but matches no route (case, trailing slash, double slash, encoded) with a null route (second review, E)', async () => {
+    const encoded = w.patientA.replace('_', '%5F');
+    for (const path of [`/V1/PATIENTS/${w.patientA}`, `/v1/patients/${w.patientA}/`, `/v1//patients/${w.patientA}`, `/v1/patients/${encoded}/variantz`]) {
+      const clientId = `probe-${Math.random().toString(36).slice(2, 10)}`;
+      const reply = await http(`${w.server.url}${path}`, { token: clinician, ca: w.ca!, headers: { 'x-request-id': clientId } });
+      assert.equal(reply.status, 404, path);
+      const entries = await entriesOf(reply.headers.get('x-request-id'));
+      assert.equal(entries.length, 1, `one entry for ${path}`);
+      const [entry] = entries;
+      assert.deepEqual(
+        [entry!.patientId, entry!.route, entry!.status, entry!.sourceAddress, entry!.clientRequestId, entry!.decision, entry!.actorId ?? null],
+        [w.patientA, null, 404, '127.0.0.1', clientId, 'failure', null],
+        path,
+      );
+    }
+    const unrelated = await http(`${w.server.url}/v1/nowhere/at-all`, { token: clinician, ca: w.ca! });
+    assert.equal(unrelated.status, 404);
+    assert.deepEqual(await entriesOf(unrelated.headers.get('x-request-id')), [], 'a path naming no patient is not a patient request');
   });
 });

@@ -3,7 +3,7 @@
 // `https: true` it serves HTTPS with the vault's own CA and certificate, as `genovault serve`
 // does, and `w.http` trusts that CA alone. Accounts are enrolled as in real use: staff by
 // redeeming the code the host's account creation returned; the patient, proxy and relative
-// through the registrar's patient enrolment. Password hashing is cheap unless a test asks for the
+// through the registrar's patient enrolment, confirmed by the privacy officer (the second half). Password hashing is cheap unless a test asks for the
 // service's own cost, and settings may be given by config key (e.g. the login limits).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,8 @@ export interface World {
   attemptLogin(username: string, password: string, secret: string, options?: ClientOptions): Promise<HttpResult<{ token: string }>>;
   /** logs in as one of `accounts` (throws unless 201) and returns the session token */
   login(username: string, password?: string, options?: ClientOptions): Promise<string>;
+  /** `approver` (the privacy officer unless named) approves an enrolment over HTTP; the second half's code */
+  secondHalf(enrolmentId: string, approver?: string): Promise<string>;
   /** the audit entries a response's request caused */
   auditOf(response: HttpResult<unknown>): Promise<LogEntry<AuditEvent>[]>;
   close(): Promise<void>;
@@ -119,11 +121,11 @@ export async function buildWorld(root: string, options: WorldOptions = {}): Prom
     const role = STAFF[username];
     if (role) accounts[username] = await enrolStaff(service, username, [role], PASSWORD);
   }
-  const registrar = principalOfAccount(service, accounts.registrar!.accountId);
+  const people = { issuer: principalOfAccount(service, accounts.registrar!.accountId), approver: principalOfAccount(service, accounts.privacy!.accountId) };
   const evidence = 'identity document checked in person';
-  accounts.pat_a = await enrolPatientLinked(service, registrar, patientA, { role: 'patient', evidence }, 'pat_a', PASSWORD);
-  accounts.proxy_a = await enrolPatientLinked(service, registrar, patientA, { role: 'proxy', evidence: 'court order on file' }, 'proxy_a', PASSWORD);
-  accounts.relative = await enrolPatientLinked(service, registrar, patientA, { role: 'relative', evidence, relationship: 'sibling' }, 'relative', PASSWORD);
+  accounts.pat_a = await enrolPatientLinked(service, people, patientA, { role: 'patient', evidence }, 'pat_a', PASSWORD);
+  accounts.proxy_a = await enrolPatientLinked(service, people, patientA, { role: 'proxy', evidence: 'court order on file' }, 'proxy_a', PASSWORD);
+  accounts.relative = await enrolPatientLinked(service, people, patientA, { role: 'relative', evidence, relationship: 'sibling' }, 'relative', PASSWORD);
   await service.clinical.setCareTeam(patientA, accounts.clin_a!.accountId, true, 'setup');
   await service.clinical.setCareTeam(patientA, accounts.counselor!.accountId, true, 'setup');
 
@@ -139,12 +141,17 @@ export async function buildWorld(root: string, options: WorldOptions = {}): Prom
     if (r.status !== 201) throw new Error(`login ${username}: ${r.status} ${r.text}`);
     return r.body.token;
   };
+  const secondHalf = async (enrolmentId: string, approver = 'privacy') => {
+    const r = await request<{ code: string }>(`/enrolments/${enrolmentId}/approve`, { method: 'POST', token: await login(approver), body: { evidence: 'checked again by a second person' } });
+    if (r.status !== 201) throw new Error(`approval of ${enrolmentId} by ${approver}: ${r.status} ${r.text}`);
+    return r.body.code;
+  };
   const auditOf = async (response: HttpResult<unknown>) => {
     const requestId = response.headers.get('x-request-id');
     return (await service.audit.query({ limit: 10_000 })).filter((e) => e.body.requestId === requestId);
   };
   return {
-    service, dataDir, keyEnv, server, url, ...(ca !== undefined && { ca }), routes, patientA, patientB, accounts, clock, http: request, attemptLogin, login, auditOf,
+    service, dataDir, keyEnv, server, url, ...(ca !== undefined && { ca }), routes, patientA, patientB, accounts, clock, http: request, attemptLogin, login, secondHalf, auditOf,
     close: async () => {
       await server.close(1000);
       await service.close();

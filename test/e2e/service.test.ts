@@ -242,7 +242,7 @@ describe('vault service over HTTP', function () {
   });
 
   it('every route that touches patient data decides through authorize(): a caller with no rights is refused and audited', async () => {
-    const sample: Record<string, string> = { id: w.patientA, accountId: w.accounts.clin_a!.accountId, directiveId: 'cd_0000000000000001', proposalId: 'pp_0000000000000000' };
+    const sample: Record<string, string> = { id: w.patientA, accountId: w.accounts.clin_a!.accountId, directiveId: 'cd_0000000000000001', proposalId: 'pp_0000000000000000', enrolmentId: 'enr_aaaaaaaa' };
     const bodies: Record<string, unknown> = {
       'POST /v1/patients/:id/consents': { directive: { kind: 'clinical_use', decision: 'deny' } },
       'POST /v1/patients/:id/consents/:directiveId': { replaces: 1, directive: { kind: 'clinical_use', decision: 'deny' } },
@@ -253,6 +253,7 @@ describe('vault service over HTTP', function () {
       'POST /v1/patients/:id/enrolments': { role: 'proxy', evidence: 'testing the route table' },
       'POST /v1/patients/:id/accounts/:accountId/reset': { credentials: 'both' },
       'POST /v1/policy/explain': { subject: { accountId: w.accounts.clin_a!.accountId }, patientId: w.patientA, resource: 'variants', action: 'read', purpose: 'treatment' },
+      'POST /v1/enrolments/:enrolmentId/approve': { evidence: 'testing the route table' },
     };
     // routes that name the patient in the query, or take a file: what a caller would send
     const queries: Record<string, string> = { 'GET /v1/patients': '?mrn=MRN-A-0001', 'POST /v1/ingests': '?patient=MRN-A-0001&sample=NA00001', 'GET /v1/patients/:id/released-findings': '?releasePurpose=claims' };

@@ -5,11 +5,11 @@ import { parseArgs } from 'node:util';
 import { closestNames } from '../genes/closest-names.ts';
 import type { Flags } from './cli-context.ts';
 
-const BOOLEAN_FLAGS = ['help', 'version', 'plain-http', 'for-profit', 'commercial', 'yes', 'strict'];
+const BOOLEAN_FLAGS = ['help', 'version', 'plain-http', 'for-profit', 'commercial', 'yes', 'strict', 'with-mrn'];
 const STRING_FLAGS = [
   'data-dir', 'master-key-file', 'new-master-key-file', 'cache-budget-mb', 'workers', 'log-level', 'host', 'port', 'tls-hostnames',
   'patient', 'sample', 'map', 'targets', 'build', 'region', 'gene', 'significance', 'format', 'variant', 'sample-id',
-  'role', 'username', 'password', 'password-file', 'name', 'out', 'code-file', 'credentials', 'token-id', 'label', 'expires-days', 'insurer-type',
+  'role', 'username', 'password', 'password-file', 'name', 'out', 'code-file', 'second-code-file', 'credentials', 'token-id', 'label', 'expires-days', 'insurer-type',
   'consent', 'purpose', 'consented', 'consent-text', 'sensitive', 'commitments', 'irb', 'country', 'publish-after', 'project', 'at',
   'window-width',
 ];

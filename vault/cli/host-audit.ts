@@ -1,4 +1,4 @@
-// Commands run on the vault host that read or change patient data (variants, carriers,
+// Commands run on the vault host that read or change patient data (samples, variants, carriers,
 // allele-counts, ingest, erase-sample, keys rotate) are audited in the vault's own audit log, on
 // the same chain as the service (which may be serving meanwhile), as the operating-system user.
 // The log is opened before the command starts, so a command that cannot be audited does not run;
@@ -27,6 +27,8 @@ export interface HostAction {
   patientId?: string | null;
   /** e.g. the sample erased or ingested */
   targetId?: string | null;
+  /** for the privacy officer's review (e.g. MRNs were printed) */
+  flagged?: boolean;
 }
 
 /** On success: what the command answers, and the entries to record (with counts) before it is shown (none: the action itself). */
@@ -107,6 +109,7 @@ export class HostAudit {
       outcome,
       ...(act.targetId ? { targetId: act.targetId } : {}),
       ...(counts ? { counts } : {}),
+      ...(act.flagged ? { flagged: true } : {}),
     });
   }
 

@@ -143,6 +143,14 @@ export class ClinicalStore {
     return this.relatives.get(pairKey(userId, patientId));
   }
 
+  /** The patients an account is a proxy or a recorded relative of. */
+  circleLinksOf(userId: string): { patientId: string; as: 'proxy' | 'relative' }[] {
+    const patientOf = (key: string) => (key.startsWith(`${userId}\u0000`) ? key.slice(userId.length + 1) : undefined);
+    const proxyOf = [...this.proxies.keys()].map(patientOf).filter((p) => p !== undefined).map((patientId) => ({ patientId, as: 'proxy' as const }));
+    const relativeOf = [...this.relatives.keys()].map(patientOf).filter((p) => p !== undefined).map((patientId) => ({ patientId, as: 'relative' as const }));
+    return [...proxyOf, ...relativeOf];
+  }
+
   activeBreakGlass(userId: string, patientId: string, now: number): BreakGlassGrant | undefined {
     return this.grants.find((g) => g.userId === userId && g.patientId === patientId && Date.parse(g.expiresAt) > now);
   }

@@ -1,15 +1,19 @@
 // The demo's people on the service side: each patient's clinical record, one account per role,
 // an EHR service account with an API token, and the relationships (care team, proxy, relative,
-// patient link) that make the policy say yes. Every person is enrolled the real way, by a
-// one-time code (staff codes from the host, patient, proxy and relative codes issued by the demo
-// registrar after "identity proofing"); the demo then redeems each code itself, in the person's
-// place, choosing a deterministic password, and says so when it prints the logins.
+// patient link) that make the policy say yes. Every person is enrolled the real way: the host
+// makes the first admin and the first privacy officer (whole codes, as on a fresh vault); every
+// other staff account is created by the demo admin (first half) and approved by the demo privacy
+// officer (second half); patient, proxy and relative codes are issued by the demo registrar after
+// "identity proofing" and confirmed by the privacy officer. The demo plays both halves' holders and
+// then redeems each code itself, in the person's place, choosing a deterministic password, and says
+// so when it prints the logins.
 import { createHash } from 'node:crypto';
 import { HOST_ACTOR, type Principal } from '../identity/principal.ts';
 import type { Role } from '../identity/roles.ts';
 import type { PatientEnrolmentBody } from '../../schemas/enrolment.ts';
 import type { VaultService } from '../service/open-service.ts';
-import { issuePatientEnrolment, redeemEnrolment } from '../service/enrolments.ts';
+import { approveEnrolment, issuePatientEnrolment, redeemEnrolment } from '../service/enrolments.ts';
+import type { IssuedEnrolment } from '../identity/enrolment-service.ts';
 import { internalRequest } from '../service/patient-access.ts';
 import { recordOutcome } from '../service/audit-outcome.ts';
 import type { DemoPatient } from './demo-population.ts';
@@ -32,7 +36,10 @@ export const DEMO_HUMAN_ROLES = [
 type DemoRole = (typeof DEMO_HUMAN_ROLES)[number];
 /** The roles whose accounts are linked to a patient: enrolled through the registrar. */
 const PATIENT_LINKED = ['patient', 'proxy', 'relative'] as const;
+/** Made on the host, as on a fresh vault: the admin who creates staff, the privacy officer who approves them. */
+const MADE_ON_HOST = ['admin', 'privacy_officer'] as const;
 const DEMO_REQUEST = 'demo-setup';
+const DEMO_EVIDENCE = 'demo: synthetic person, no document';
 
 export interface DemoAccount {
   role: Role;
@@ -71,7 +78,7 @@ export function demoPassword(role: Role): string {
 export const demoUsername = (role: Role) => `demo.${role}`;
 
 const NOTES: Record<DemoRole, string> = {
-  admin: 'manages staff accounts; can never read records or variants, nor enrol a patient',
+  admin: 'creates staff accounts (the first half of their code); never reads records or variants, nor enrols anyone alone',
   registrar: 'registers patients, assigns care teams, enrols patients, proxies and relatives',
   clinician: 'on the care team of the focus patient and three others',
   genetic_counselor: 'on the same care teams as the clinician',
@@ -80,7 +87,7 @@ const NOTES: Record<DemoRole, string> = {
   relative: "the focus patient's sibling; refused everything until the patient shares a result",
   researcher: 'member of the approved demo research project: de-identified cohort answers only, never a patient',
   ethics_board: 'approved the demo research project; reads its query report; reviews audit events and break-glass grants; approves or rejects policy changes (GET /v1/policy)',
-  privacy_officer: 'reviews flagged audit events (break-glass, patient-linked accounts); proposes policy changes',
+  privacy_officer: 'approves staff enrolments and confirms patient ones (the second half); reviews flagged audit events; proposes policy changes',
   insurer: 'refused everything until a patient approves a release',
   auditor: 'reads audit events and the access policy; asks for explanations (POST /v1/policy/explain)',
 };
@@ -105,36 +112,48 @@ async function recordAll(service: VaultService, patients: readonly DemoPatient[]
 async function createEhrService(service: VaultService): Promise<DemoAccount> {
   const username = 'demo.ehr';
   const { account } = await service.identity.createAccount({ username, roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR);
-  await recordOutcome(service.audit, { requestId: DEMO_REQUEST, actor: HOST_ACTOR, action: 'user.create', resource: 'account', decision: 'success', reason: account.accountId });
-  const { token } = await service.identity.issueApiToken(account.accountId, 'demo', HOST_ACTOR);
+  await recordOutcome(service.audit, { requestId: DEMO_REQUEST, actor: HOST_ACTOR, action: 'user.create', resource: 'account', decision: 'success', reason: account.accountId, flagged: true });
+  const { tokenId, token } = await service.identity.issueApiToken(account.accountId, 'demo', HOST_ACTOR);
+  await recordOutcome(service.audit, { requestId: DEMO_REQUEST, actor: HOST_ACTOR, action: 'token.issue', resource: 'account', decision: 'success', reason: `${account.accountId}/${tokenId}`, flagged: true });
   return { role: 'ehr_service', username, accountId: account.accountId, apiToken: token, note: 'the EHR integration: records patients, manages care teams (API token or client certificate)' };
 }
 
-/** The demo redeems the code in the person's place, as they would at POST /v1/enrolments. */
-async function redeemAsThePerson(service: VaultService, role: DemoRole, code: string): Promise<DemoAccount> {
+/** The demo redeems the code (both halves, when it has two) in the person's place, as they would at POST /v1/enrolments. */
+async function redeemAsThePerson(service: VaultService, role: DemoRole, first: IssuedEnrolment, second?: IssuedEnrolment): Promise<DemoAccount> {
   const username = demoUsername(role);
   const password = demoPassword(role);
-  const result = await redeemEnrolment(service, { username, code, newPassword: password }, { requestId: DEMO_REQUEST });
+  const codes = { code: first.code, ...(second && { secondCode: second.code }) };
+  const result = await redeemEnrolment(service, { username, ...codes, newPassword: password }, { requestId: DEMO_REQUEST });
   if (!result.ok || !result.totp) throw new Error(`demo enrolment of ${role} failed`);
   return { role, username, accountId: result.principal.accountId, password, totpSecret: result.totp.secret, note: NOTES[role] };
 }
 
-/** A staff member: the host creates the account, which yields only an enrolment code. */
-async function enrolStaff(service: VaultService, role: DemoRole): Promise<DemoAccount> {
-  // the demo insurer is a life insurer (an insurer's type is fixed when its account is made)
-  const { account, enrolment } = await service.identity.createAccount({ username: demoUsername(role), roles: [role], kind: 'human', ...(role === 'insurer' ? { insurerType: 'life' } : {}) }, HOST_ACTOR);
-  await recordOutcome(service.audit, { requestId: DEMO_REQUEST, actor: HOST_ACTOR, action: 'user.create', resource: 'account', decision: 'success', reason: account.accountId });
-  return redeemAsThePerson(service, role, enrolment!.code);
+/** The principal a demo account acts as. */
+const actorOf = (account: DemoAccount): Principal => ({ accountId: account.accountId, username: account.username, kind: 'human', roles: [account.role] });
+
+/** The first admin and the first privacy officer: made on the host, which needs no second person (audited, flagged). */
+async function enrolOnHost(service: VaultService, role: DemoRole): Promise<DemoAccount> {
+  const { account, enrolment } = await service.identity.createAccount({ username: demoUsername(role), roles: [role], kind: 'human' }, HOST_ACTOR);
+  await recordOutcome(service.audit, { requestId: DEMO_REQUEST, actor: HOST_ACTOR, action: 'user.create', resource: 'account', decision: 'success', reason: account.accountId, flagged: true });
+  return redeemAsThePerson(service, role, enrolment!);
 }
 
-/** A patient, proxy or relative: the registrar proofs their identity and issues their code. */
-async function enrolPatientLinked(service: VaultService, registrar: Principal, role: (typeof PATIENT_LINKED)[number], patientId: string): Promise<DemoAccount> {
-  const body: PatientEnrolmentBody =
-    role === 'relative'
-      ? { role, evidence: 'demo: synthetic person, no document', relationship: 'sibling' }
-      : { role, evidence: 'demo: synthetic person, no document' };
-  const issued = await issuePatientEnrolment(service, registrar, patientId, body, internalRequest(DEMO_REQUEST));
-  return redeemAsThePerson(service, role, issued.code);
+/** Every other staff member: the admin creates the account (first half), the privacy officer approves (second half). */
+async function enrolStaff(service: VaultService, role: DemoRole, admin: Principal, privacyOfficer: Principal): Promise<DemoAccount> {
+  // the demo insurer is a life insurer (an insurer's type is fixed when its account is made)
+  const insurer = role === 'insurer' ? { insurerType: 'life' as const } : {};
+  const { account, enrolment } = await service.identity.createAccount({ username: demoUsername(role), roles: [role], kind: 'human', ...insurer }, admin);
+  await recordOutcome(service.audit, { requestId: DEMO_REQUEST, actor: admin, action: 'user.create', resource: 'account', decision: 'success', reason: account.accountId, flagged: true });
+  const second = await approveEnrolment(service, privacyOfficer, enrolment!.enrolmentId, DEMO_EVIDENCE, internalRequest(DEMO_REQUEST));
+  return redeemAsThePerson(service, role, enrolment!, second);
+}
+
+/** A patient, proxy or relative: the registrar proofs their identity and issues the first half, the privacy officer confirms and issues the second. */
+async function enrolPatientLinked(service: VaultService, registrar: Principal, privacyOfficer: Principal, role: (typeof PATIENT_LINKED)[number], patientId: string): Promise<DemoAccount> {
+  const body: PatientEnrolmentBody = role === 'relative' ? { role, evidence: DEMO_EVIDENCE, relationship: 'sibling' } : { role, evidence: DEMO_EVIDENCE };
+  const first = await issuePatientEnrolment(service, registrar, patientId, body, internalRequest(DEMO_REQUEST));
+  const second = await approveEnrolment(service, privacyOfficer, first.enrolmentId, DEMO_EVIDENCE, internalRequest(DEMO_REQUEST));
+  return redeemAsThePerson(service, role, first, second);
 }
 
 /** Records every patient and enrols the demo accounts and relationships. */
@@ -143,12 +162,15 @@ export async function createDemoPeople(service: VaultService, patients: readonly
   const ehr = await createEhrService(service);
   await recordAll(service, patients, patientIds, ehr.accountId);
   const people: DemoAccount[] = [];
-  for (const role of DEMO_HUMAN_ROLES) if (!(PATIENT_LINKED as readonly string[]).includes(role)) people.push(await enrolStaff(service, role));
-  const registrarId = people.find((a) => a.role === 'registrar')!.accountId;
-  const registrar: Principal = { accountId: registrarId, username: demoUsername('registrar'), kind: 'human', roles: ['registrar'] };
-  people.push(await enrolPatientLinked(service, registrar, 'patient', focus.focusPatientId));
-  people.push(await enrolPatientLinked(service, registrar, 'proxy', focus.proxyPatientId));
-  people.push(await enrolPatientLinked(service, registrar, 'relative', focus.focusPatientId));
+  for (const role of MADE_ON_HOST) people.push(await enrolOnHost(service, role));
+  const [admin, privacyOfficer] = people.map(actorOf) as [Principal, Principal];
+  for (const role of DEMO_HUMAN_ROLES) {
+    if (!(PATIENT_LINKED as readonly string[]).includes(role) && !(MADE_ON_HOST as readonly string[]).includes(role)) people.push(await enrolStaff(service, role, admin, privacyOfficer));
+  }
+  const registrar = actorOf(people.find((a) => a.role === 'registrar')!);
+  people.push(await enrolPatientLinked(service, registrar, privacyOfficer, 'patient', focus.focusPatientId));
+  people.push(await enrolPatientLinked(service, registrar, privacyOfficer, 'proxy', focus.proxyPatientId));
+  people.push(await enrolPatientLinked(service, registrar, privacyOfficer, 'relative', focus.focusPatientId));
   const byRole = (role: Role) => people.find((a) => a.role === role)!.accountId;
   for (const patientId of new Set([focus.focusPatientId, ...focus.careTeamPatientIds])) {
     await service.clinical.setCareTeam(patientId, byRole('clinician'), true, ehr.accountId);

@@ -53,11 +53,14 @@ export function loginInstructions(ctx: LoginContext): string[] {
     '',
     ...ctx.accounts.map((a) => `  ${a.username.padEnd(23)} ${a.note}`),
     '',
-    'The demo enrolled every person itself: each account got a one-time enrolment code (staff from the',
-    'host, the patient, proxy and relative from the demo registrar after identity proofing), and the demo',
-    'redeemed each code in the person\u2019s place, choosing the passwords above and receiving the TOTP',
-    'secrets. In real use each person redeems their own code (POST /v1/enrolments or',
-    '`genovault users enrol`), and no one else ever sees their password or TOTP secret.',
+    'The demo enrolled every person itself: each account got a one-time enrolment code. The host made the',
+    'admin and the privacy officer (whole codes, as on a fresh vault). Every other code came in two halves',
+    'from two different people: the admin created each staff account (first half) and the privacy officer',
+    'approved it (second half); the registrar issued the patient, proxy and relative codes after identity',
+    'proofing and the privacy officer confirmed them. The demo held both halves and redeemed each code in',
+    'the person\u2019s place, choosing the passwords above and receiving the TOTP secrets. In real use each',
+    'holder hands their half to the person, who redeems both (POST /v1/enrolments or `genovault users enrol`),',
+    'and no one else ever sees their password or TOTP secret; neither half alone enrols anyone.',
     '',
     `Each person logs in with password and a TOTP code; the first login confirms the TOTP secret.`,
     `A code is accepted once: wait ${TOTP_STEP_SECONDS} s for the next one before logging in again as the same user.`,
@@ -78,11 +81,13 @@ export function loginInstructions(ctx: LoginContext): string[] {
   }
   const registrar = byRole('registrar');
   if (registrar) {
-    lines.push('', 'As the registrar, after checking a document in person, issue a one-time code for a legal proxy of the focus patient:');
+    lines.push('', 'As the registrar, after checking a document in person, issue the first half of a one-time code for a legal proxy of the focus patient:');
     lines.push(...sessionFor(registrar, ctx));
     lines.push(
       `  curl ${cacert} -X POST -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"role":"proxy","evidence":"court order ref. 2025-0042"}' ${ctx.baseUrl}/v1/patients/${focus}/enrolments`,
-      `  curl ${cacert} -X POST -H 'content-type: application/json' -d '{"username":"new.proxy","code":"<code>","newPassword":"<a passphrase>"}' ${ctx.baseUrl}/v1/enrolments   # the person redeems it`,
+      `  # then, logged in as the privacy officer (TOKEN from their session), confirm it and get the second half:`,
+      `  curl ${cacert} -X POST -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"evidence":"court order ref. 2025-0042 seen"}' ${ctx.baseUrl}/v1/enrolments/<enrolmentId>/approve`,
+      `  curl ${cacert} -X POST -H 'content-type: application/json' -d '{"username":"new.proxy","code":"<first half>","secondCode":"<second half>","newPassword":"<a passphrase>"}' ${ctx.baseUrl}/v1/enrolments   # the person redeems both`,
     );
   }
   lines.push('', `The API describes itself: curl ${cacert} ${ctx.baseUrl}/v1/openapi.json`);

@@ -11,7 +11,7 @@ import type { Authenticator, MountedRoute } from './mount-routes.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import type { ApiInfo } from './openapi.ts';
 import { patientRequestAuditMiddleware } from './patient-request-audit.ts';
-import type { PatientRequestAuditor } from './patient-request-audit.ts';
+import type { PatientIdTest, PatientRequestAuditor } from './patient-request-audit.ts';
 import { problemMiddleware } from './problem-response.ts';
 import { requestIdMiddleware } from './request-id.ts';
 import { defineRoute, defineRouteTable } from './route.ts';
@@ -29,6 +29,8 @@ export interface HttpAppOptions {
   authenticate?: Authenticator;
   /** records the outcome of every request to a route that touches patient data; required when there is one */
   auditPatientRequest?: PatientRequestAuditor;
+  /** recognises a patient id in a path that matched no patient route, so that request is audited too */
+  isPatientId?: PatientIdTest;
   defaultBodyLimitBytes?: number;
 }
 
@@ -78,7 +80,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.on('error', (err: unknown) => options.logger.error({ err }, 'error after the response began'));
   app.use(requestIdMiddleware(options.logger));
   app.use(accessLogMiddleware());
-  if (options.auditPatientRequest) app.use(patientRequestAuditMiddleware(router, mounted, options.auditPatientRequest));
+  if (options.auditPatientRequest) app.use(patientRequestAuditMiddleware(router, mounted, options.auditPatientRequest, options.isPatientId));
   app.use(securityHeadersMiddleware({ tls: options.tls }));
   app.use(problemMiddleware());
   app.use(clientCertificateMiddleware());

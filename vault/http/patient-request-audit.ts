@@ -2,7 +2,9 @@
 // it: a 400 on a bad filter, a 401, a 413, a 415, a 429 from a limiter, a 500. The route tables
 // say which routes touch patient data and which path parameter names the patient, so no route
 // can forget it. A request whose authorization decision was already audited is not logged again
-// unless a permitted request then failed (the permit alone would read as a disclosure).
+// unless a permitted request then failed (the permit alone would read as a disclosure). A request
+// no patient route matched (`/V1/PATIENTS/p_…`, a trailing slash, `//`) is audited as well when
+// a segment of its path is a well-formed patient id: it names a patient although it reaches none.
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { z } from 'zod';
@@ -17,8 +19,8 @@ export interface PatientRequestOutcome {
   requestId: string;
   clientRequestId: string | null;
   sourceAddress: string | null;
-  /** the method asked and the route pattern its path matched, e.g. `GET /v1/patients/:id` */
-  route: string;
+  /** the method asked and the route pattern its path matched, e.g. `GET /v1/patients/:id`; null when no route matched */
+  route: string | null;
   /** the status answered */
   status: number;
   /** the problem code of an error answer (`validation_failed`, `unauthenticated`...), else null */
@@ -35,6 +37,9 @@ export interface PatientRequestOutcome {
 
 /** Records one outcome durably; the response waits for it. */
 export type PatientRequestAuditor = (outcome: PatientRequestOutcome) => Promise<void>;
+
+/** Whether a (decoded) path segment is a well-formed patient id. */
+export type PatientIdTest = (segment: string) => boolean;
 
 /** Whether the request's outcome needs its own entry beside the decisions audited for it. */
 export function needsOutcomeEntry(decided: AuditedDecision | undefined, status: number): boolean {
@@ -72,6 +77,20 @@ function patientNamed(match: PatientRouteMatch): Pick<PatientRequestOutcome, 'pa
   return wellFormed ? { patientId: value, patientIdProblem: null } : { patientId: null, patientIdProblem: 'malformed_patient_id' };
 }
 
+/** The first segment of `path` that is a well-formed patient id, percent-decoded; else null. */
+export function patientIdInPath(path: string, isPatientId: PatientIdTest): string | null {
+  for (const segment of path.split('/')) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      continue;
+    }
+    if (isPatientId(decoded)) return decoded;
+  }
+  return null;
+}
+
 function problemCodeOf(ctx: HttpContext): string | null {
   if (ctx.response.type !== PROBLEM_CONTENT_TYPE) return null;
   const code = (ctx.body as { code?: unknown } | null)?.code;
@@ -85,11 +104,20 @@ const AUDIT_UNAVAILABLE = new ApiError({
   detail: 'the request could not be audited, so it is not answered; try again later',
 });
 
+/** What to record for this request, if anything: a patient route's outcome, or a path naming a patient that matched none. */
+function outcomeOf(ctx: HttpContext, match: PatientRouteMatch | undefined, isPatientId: PatientIdTest | undefined, status: number): Pick<PatientRequestOutcome, 'route' | 'patientId' | 'patientIdProblem'> | undefined {
+  if (!needsOutcomeEntry(ctx.state.auditedDecision, status)) return undefined;
+  if (match) return { route: `${ctx.method} ${match.mounted.fullPath}`, ...patientNamed(match) };
+  const patientId = isPatientId ? patientIdInPath(ctx.path, isPatientId) : null;
+  return patientId === null ? undefined : { route: ctx.state.routePattern ?? null, patientId, patientIdProblem: null };
+}
+
 /**
  * Mounted outside the problem handler, so it sees the final status of every request, including
  * those refused before the router ran. If the entry cannot be written the answer becomes a 503.
+ * `isPatientId` recognises a patient id in a path no patient route matched.
  */
-export function patientRequestAuditMiddleware(router: Router<HttpState>, mounted: readonly MountedRoute[], audit: PatientRequestAuditor): Middleware<HttpState> {
+export function patientRequestAuditMiddleware(router: Router<HttpState>, mounted: readonly MountedRoute[], audit: PatientRequestAuditor, isPatientId?: PatientIdTest): Middleware<HttpState> {
   const byPath = new Map<string, MountedRoute[]>();
   for (const m of mounted.filter((r) => r.route.touchesPatientData)) byPath.set(m.fullPath, [...(byPath.get(m.fullPath) ?? []), m]);
   return async (ctx, next) => {
@@ -101,21 +129,21 @@ export function patientRequestAuditMiddleware(router: Router<HttpState>, mounted
     }
     const match = byPath.size > 0 ? matchPatientRoute(router, byPath, ctx) : undefined;
     const status = thrown ? 500 : ctx.status;
-    if (match && needsOutcomeEntry(ctx.state.auditedDecision, status)) {
+    const outcome = outcomeOf(ctx, match, isPatientId, status);
+    if (outcome) {
       try {
         await audit({
           requestId: ctx.state.requestId,
           clientRequestId: ctx.state.clientRequestId,
           sourceAddress: ctx.state.sourceAddress,
-          route: `${ctx.method} ${match.mounted.fullPath}`,
           status,
           code: thrown ? 'internal_error' : problemCodeOf(ctx),
-          ...patientNamed(match),
+          ...outcome,
           principal: ctx.state.principal,
           decided: ctx.state.auditedDecision,
         });
       } catch (err) {
-        ctx.state.log.error({ err, route: match.mounted.fullPath }, 'a request to a patient route could not be audited');
+        ctx.state.log.error({ err, route: outcome.route }, 'a request naming a patient could not be audited');
         sendProblem(ctx, AUDIT_UNAVAILABLE);
         return;
       }

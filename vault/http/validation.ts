@@ -1,6 +1,7 @@
 // Request validation: a route declares zod schemas for params, query and body, and gets back
 // typed values or a 400 whose errors name each bad field as `query.region`, `body.items.0`...
-// Only declared names are named: an undeclared parameter's name is input too, and is not echoed.
+// Only declared names are named: an undeclared parameter's name is input too, and is not echoed;
+// an unknown body field is named only when its name could not be data (letters only, short).
 import type { z } from 'zod';
 import type { FieldError } from '../../schemas/http/problem.ts';
 import { validationFailed } from './api-error.ts';
@@ -25,11 +26,20 @@ export interface ParsedRequest<R extends RequestSchemas> {
 
 export type RequestPart = 'params' | 'query' | 'body';
 
+/** A key that reads as a field name (letters only, short) may be named; anything else could be data. */
+const NAMEABLE_KEY = /^[A-Za-z_]{1,40}$/;
+
 export function fieldErrorsOf(part: RequestPart, error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: [part, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue): FieldError[] => {
+    const at = [part, ...issue.path.map(String)];
+    // zod's own message quotes every unknown key: name only those shaped like field names
+    if (issue.code === 'unrecognized_keys') {
+      const named = issue.keys.filter((key) => NAMEABLE_KEY.test(key)).map((key) => ({ path: [...at, key].join('.'), message: 'is not a field this request takes' }));
+      const unnamed = issue.keys.length > named.length ? [{ path: at.join('.'), message: 'holds a field this request does not take (its name is not shown)' }] : [];
+      return [...named, ...unnamed];
+    }
+    return [{ path: at.join('.'), message: issue.message }];
+  });
 }
 
 export interface RawRequest {

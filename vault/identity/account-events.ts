@@ -21,7 +21,17 @@ export interface PatientLink {
   relationship?: RelativeRelationship;
 }
 
-/** One-time enrolment codes: issued, failed attempts, redeemed. Only the secret's hash is kept. */
+/**
+ * Who gives an enrolment's second half: the privacy officer (a staff account an admin made or
+ * reset), or a second identity check (a patient's circle: registration staff, a counsellor on the
+ * care team or the privacy officer). Absent: one whole code (the host, or an older log).
+ */
+export type ApprovalKind = 'privacy_officer' | 'identity_check';
+
+/**
+ * One-time enrolment codes: issued, approved (the second half), withdrawn, failed attempts,
+ * redeemed. Only the secrets' hashes are kept.
+ */
 export type EnrolmentEvent =
   | {
       type: 'enrolment.issued';
@@ -38,7 +48,22 @@ export type EnrolmentEvent =
       patientId?: string;
       /** for a patient enrolment: the account to create on redemption */
       link?: PatientLink;
+      /** set when the code is a first half: who must approve before it can be redeemed */
+      approval?: ApprovalKind;
     }
+  | {
+      type: 'enrolment.approved';
+      enrolmentId: string;
+      /** the second person, never the issuer */
+      actorId: string;
+      at: string;
+      /** the second half's secret, hashed */
+      secretHash: string;
+      /** reference to what the second person checked (HR record, identity document) */
+      evidence: string;
+    }
+  /** the basis of the issuer's or approver's right ended before redemption (they left the care team) */
+  | { type: 'enrolment.withdrawn'; enrolmentId: string; actorId: string; at: string; reason: 'care_team_left' }
   | { type: 'enrolment.failed'; enrolmentId: string; at: string }
   | {
       type: 'enrolment.redeemed';

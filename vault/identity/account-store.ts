@@ -63,7 +63,7 @@ export function requireAccount(store: AccountStore, accountId: string): AccountS
 }
 
 function isEnrolmentEvent(e: AccountEvent): e is EnrolmentEvent {
-  return e.type === 'enrolment.issued' || e.type === 'enrolment.failed' || e.type === 'enrolment.redeemed';
+  return e.type.startsWith('enrolment.');
 }
 
 export class AccountStore {

@@ -3,7 +3,7 @@
 import type { AccountState, AccountStore } from './account-store.ts';
 import { summarizeApiToken, type ApiTokenSummary } from './api-tokens.ts';
 import type { Principal } from './principal.ts';
-import type { AccountKind, Role } from './roles.ts';
+import { rolesFitKind, type AccountKind, type Role } from './roles.ts';
 import type { InsurerType } from '../../schemas/consent/release-authorization.ts';
 
 /** What may be shown about an account: no hashes, no secrets. */
@@ -20,6 +20,8 @@ export interface AccountSummary {
   totp: 'none' | 'pending' | 'confirmed';
   /** an enrolment code (new account or reset) waits to be redeemed */
   enrolmentPending: boolean;
+  /** its roles do not fit its kind (an older log): it cannot authenticate */
+  rolesRefused: boolean;
   createdAt: string;
   createdBy: string;
   apiTokens: ApiTokenSummary[];
@@ -43,6 +45,7 @@ export function summarizeAccount(store: AccountStore, nowMs: number, account: Ac
     locked,
     totp: account.totpSecret ? 'confirmed' : account.pendingTotpSecret ? 'pending' : 'none',
     enrolmentPending: store.enrolments.unspent().some((e) => e.accountId === account.accountId && e.expiresAtMs > nowMs),
+    rolesRefused: !rolesFitKind(account.kind, account.roles),
     createdAt: account.createdAt,
     createdBy: account.createdBy,
     apiTokens: store.apiTokensOf(account.accountId).map((token) => summarizeApiToken(token, nowMs)),

@@ -2,7 +2,7 @@
 import { IdentityError, invalid } from './identity-errors.ts';
 import type { AccountKind, Role } from './roles.ts';
 import { INSURER_TYPES, type InsurerType } from '../../schemas/consent/release-authorization.ts';
-import { ACCOUNT_KINDS, PERSONAL_ROLES, isRole } from './roles.ts';
+import { ACCOUNT_KINDS, PERSONAL_ROLES, SERVICE_ROLES, isRole, isServiceRole } from './roles.ts';
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 const PATIENT_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -35,7 +35,8 @@ export function checkKind(kind: string): AccountKind {
 }
 
 /**
- * A non-empty set of known roles. Admin stands alone: separation of duties means whoever manages
+ * A non-empty set of known roles that fits the account's kind (service roles for services only).
+ * Admin stands alone: separation of duties means whoever manages
  * accounts and keys never also reads patient data or reviews the audit of their own actions.
  */
 export function checkRoles(roles: readonly string[], kind: AccountKind): Role[] {
@@ -47,9 +48,11 @@ export function checkRoles(roles: readonly string[], kind: AccountKind): Role[] 
     seen.add(role);
   });
   if (seen.has('admin') && seen.size > 1) throw invalid('role_conflict', 'roles', 'admin cannot be combined with other roles');
-  if (kind === 'service') {
-    const personal = PERSONAL_ROLES.find((role) => seen.has(role));
-    if (personal) throw invalid('invalid_roles', 'roles', `a service account cannot hold the role ${personal}`);
+  // a service authenticates by token alone, so it never holds a person's role (nor a person a service's)
+  const misfit = [...seen].find((role) => isServiceRole(role) !== (kind === 'service'));
+  if (misfit !== undefined) {
+    const detail = kind === 'service' ? `a service account holds only the roles ${SERVICE_ROLES.join(', ')}` : `the role ${misfit} is for service accounts`;
+    throw invalid('role_not_for_kind', 'roles', detail);
   }
   return [...seen];
 }

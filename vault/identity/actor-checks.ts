@@ -4,7 +4,8 @@ import type { AccountStore } from './account-store.ts';
 import { IdentityError } from './identity-errors.ts';
 import type { Actor } from './principal.ts';
 import { HOST_ACTOR } from './principal.ts';
-import { IDENTITY_PROOFING_ROLES } from './roles.ts';
+import { IDENTITY_PROOFING_ROLES, PATIENT_ENROLMENT_CONFIRMING_ROLES } from './roles.ts';
+import type { EnrolmentState } from './enrolment-book.ts';
 
 /** The actor must be the host CLI or an enabled admin. */
 export function requireAdmin(store: AccountStore, actor: Actor): void {
@@ -36,4 +37,20 @@ export function requireIdentityProofer(store: AccountStore, actor: Actor): void 
 /** Admins may not lock themselves out or raise their own powers. */
 export function refuseSelf(actor: Actor, accountId: string, what: string): void {
   if (actor !== HOST_ACTOR && actor.accountId === accountId) throw new IdentityError('not_permitted', 'forbidden', `an admin cannot ${what}`);
+}
+
+/**
+ * The second person of a dual-controlled enrolment: an enabled account, neither the one who
+ * issued the first half nor the account being enrolled, holding the privacy officer's role (a
+ * staff account) or a confirming role (a patient's circle; the policy has decided which patient
+ * they may confirm for). The host needs no second person, so it never approves.
+ */
+export function requireApprover(store: AccountStore, actor: Actor, enrolment: EnrolmentState): void {
+  const current = actor === HOST_ACTOR ? undefined : store.get(actor.accountId);
+  const roles = enrolment.approval === 'privacy_officer' ? ['privacy_officer'] : PATIENT_ENROLMENT_CONFIRMING_ROLES;
+  if (!current || current.disabled || !current.roles.some((role) => roles.includes(role))) {
+    throw new IdentityError('not_permitted', 'forbidden', `only ${enrolment.approval === 'privacy_officer' ? 'a privacy officer' : 'registration staff, a counsellor on the care team or a privacy officer'} may approve this enrolment`);
+  }
+  if (current.accountId === enrolment.issuedBy) throw new IdentityError('approver_is_issuer', 'forbidden', 'the second half comes from someone other than the issuer');
+  if (current.accountId === enrolment.accountId) throw new IdentityError('approver_is_subject', 'forbidden', 'nobody approves their own enrolment');
 }

@@ -1,8 +1,11 @@
 // API tokens of service accounts: issued with an expiry, rotated with a short overlap, revoked,
 // listed. A token is shown once, when issued; only its SHA-256 is kept, and a listing carries
-// neither. Only admins (or the host CLI) manage tokens.
+// neither. A token is a whole credential for its service, so no one person may mint one: tokens
+// are issued on the vault host only (which holds the master key, and the CA that signs client
+// certificates, anyway); a service rotates the token it presents; admins list and revoke.
 import type { AccountState, AccountStore, ApiTokenState } from './account-store.ts';
 import { requireAdmin } from './actor-checks.ts';
+import { HOST_ACTOR } from './principal.ts';
 import { IdentityError, invalid } from './identity-errors.ts';
 import type { KeyedMutex } from './keyed-mutex.ts';
 import { hashToken, newApiToken } from './opaque-token.ts';
@@ -85,7 +88,7 @@ export class ApiTokens {
   }
 
   async issue(accountId: string, request: TokenRequest, actor: Actor): Promise<IssuedApiToken> {
-    requireAdmin(this.store, actor);
+    requireHost(actor);
     const label = checkLabel(request.label);
     const lifetimeMs = this.lifetimeOf(request.lifetimeDays);
     return this.locks.run(accountId, async () => {
@@ -102,7 +105,24 @@ export class ApiTokens {
    * (never past its own expiry), so a deployed client can switch without an outage.
    */
   async rotate(accountId: string, tokenId: string, request: Omit<TokenRequest, 'label'>, actor: Actor): Promise<IssuedApiToken & { previousExpiresAt: string }> {
-    requireAdmin(this.store, actor);
+    requireHost(actor);
+    return this.replace(accountId, tokenId, request, actor);
+  }
+
+  /**
+   * A service replaces the token it presents (`token`, which authenticated `actor`): the holder of
+   * a working token gets a fresh one, nobody else gets anything.
+   */
+  async rotatePresented(token: string, request: Omit<TokenRequest, 'label'>, actor: Actor): Promise<IssuedApiToken & { tokenIdReplaced: string; previousExpiresAt: string }> {
+    const record = this.find(token);
+    if (actor === HOST_ACTOR || !record || record.accountId !== actor.accountId || this.store.get(actor.accountId)?.disabled !== false) {
+      throw new IdentityError('not_permitted', 'forbidden', 'a service rotates the API token it presents; people and sessions have none');
+    }
+    const rotated = await this.replace(record.accountId, record.tokenId, request, actor);
+    return { ...rotated, tokenIdReplaced: record.tokenId };
+  }
+
+  private async replace(accountId: string, tokenId: string, request: Omit<TokenRequest, 'label'>, actor: Actor): Promise<IssuedApiToken & { previousExpiresAt: string }> {
     const lifetimeMs = this.lifetimeOf(request.lifetimeDays);
     return this.locks.run(accountId, async () => {
       this.serviceAccount(accountId);
@@ -172,6 +192,10 @@ export class ApiTokens {
     if (!token || token.accountId !== accountId) throw unknownToken();
     return token;
   }
+}
+
+function requireHost(actor: Actor): void {
+  if (actor !== HOST_ACTOR) throw new IdentityError('token_issued_on_host', 'forbidden', 'API tokens are issued on the vault host (genovault users issue-token); a service rotates its own');
 }
 
 function checkLabel(label: string): string {

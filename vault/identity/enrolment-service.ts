@@ -2,34 +2,35 @@
 // admin for staff, registration staff or a genetic counselor for a patient's circle) never sees
 // the credentials; the person redeems the code, chooses their password and receives their own
 // TOTP secret once. Resets are re-enrolments: they clear credentials, end sessions, issue a code.
-import { PatientEnrolmentBodySchema, type CredentialReset } from '../../schemas/enrolment.ts';
-import type { PatientLink } from './account-events.ts';
+//
+// Dual control: a code issued by a person is only the first half. A second, different person
+// approves and receives the second half (the privacy officer for a staff account; registration
+// staff, a counsellor on the care team or the privacy officer for a patient's circle); each half is
+// shown once to its holder and kept only as a hash, and the person enrolling types both. Neither
+// issuer can redeem alone. The host (which holds the master key) issues whole codes.
+import { ApproveEnrolmentBodySchema, PatientEnrolmentBodySchema, type CredentialReset } from '../../schemas/enrolment.ts';
+import type { ApprovalKind, PatientLink } from './account-events.ts';
 import type { AccountState, AccountStore } from './account-store.ts';
 import { requireAccount } from './account-store.ts';
-import { principalOf } from './account-summary.ts';
-import { isPatientLinked, normalizeUsername } from './account-validation.ts';
-import { requireAdmin, requireIdentityProofer } from './actor-checks.ts';
-import { enrolmentSecretMatches, hashEnrolmentSecret, newEnrolmentCode, parseEnrolmentCode } from './enrolment-code.ts';
-import type { EnrolmentState } from './enrolment-book.ts';
-import { enrolmentStatus } from './enrolment-book.ts';
+import { isPatientLinked } from './account-validation.ts';
+import { requireAdmin, requireApprover, requireIdentityProofer } from './actor-checks.ts';
+import { newEnrolmentCode, newSecondHalf, parseEnrolmentCode } from './enrolment-code.ts';
+import { enrolmentStatus, patientOfEnrolment, type EnrolmentState, type EnrolmentStatus } from './enrolment-book.ts';
+import { EnrolmentRedemption, refuseSecondPatientAccount, type EnrolmentFailure, type EnrolmentSuccess, type RedeemInput } from './enrolment-redemption.ts';
 import { IdentityError, invalid } from './identity-errors.ts';
 import type { KeyedMutex } from './keyed-mutex.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { ScryptParams } from './password-hash.ts';
-import { hashPassword } from './password-hash.ts';
-import { assertPasswordPolicy } from './password-policy.ts';
-import type { Actor, Principal } from './principal.ts';
-import { actorIdOf } from './principal.ts';
+import { HOST_ACTOR, actorIdOf, type Actor } from './principal.ts';
+import { PATIENT_ENROLMENT_CONFIRMING_ROLES, type Role } from './roles.ts';
 import type { SessionStore } from './session-store.ts';
 import { throttleRefusal, type LoginRefusal } from './throttled-login.ts';
-import { newTotpSecret, otpauthUri } from './totp.ts';
-import { randomId } from '../store/ids.ts';
 
 export const DEFAULT_ENROLMENT_TTL_MS = 72 * 3_600_000;
 export const DEFAULT_MAX_ENROLMENT_ATTEMPTS = 5;
-/** The only thing a client is told about a refused code, whatever the reason. */
-export const ENROLMENT_FAILED_MESSAGE = 'the enrolment code is not valid: it may be mistyped, expired or already used';
 export const ENROLMENT_THROTTLED_MESSAGE = 'too many attempts from this client; try again after the time in Retry-After';
+export { ENROLMENT_FAILED_MESSAGE } from './enrolment-redemption.ts';
+export type { EnrolmentFailure, EnrolmentFailureReason, EnrolmentSuccess, RedeemInput } from './enrolment-redemption.ts';
 
 export interface EnrolmentContext {
   store: AccountStore;
@@ -49,38 +50,19 @@ export interface IssuedEnrolment {
   /** shown once, to be handed to the person; only its hash is kept */
   code: string;
   expiresAt: string;
+  /** `whole`: the code alone enrols; `first`: a second person must approve and hand over the `second` half */
+  half: 'whole' | 'first' | 'second';
+  /** for a first half: the roles one of which the approver must hold */
+  approverRoles?: Role[];
 }
 
-export interface RedeemInput {
-  username: string;
-  code: string;
-  newPassword?: string;
-}
-
-export type EnrolmentFailureReason = 'malformed_code' | 'unknown_code' | 'wrong_code' | 'wrong_username' | 'redeemed' | 'superseded' | 'expired' | 'voided';
-
-export interface EnrolmentFailure {
-  ok: false;
-  /** for the audit log, never for the client */
-  reason: EnrolmentFailureReason;
-  message: typeof ENROLMENT_FAILED_MESSAGE;
-  enrolmentId?: string;
-  accountId?: string;
-  patientId?: string;
-  /** this attempt used up the code's last try */
-  voidedNow: boolean;
-}
-
-export interface EnrolmentSuccess {
-  ok: true;
+/** What an approver (and the route deciding for them) may know of an enrolment: no secrets, no evidence. */
+export interface EnrolmentOutline {
   enrolmentId: string;
-  principal: Principal;
-  /** the person's own TOTP secret, when the enrolment sets one; confirmed by the first login */
-  totp?: { secret: string; uri: string };
-  /** the patient the enrolment concerns (a patient-linked account) */
+  status: EnrolmentStatus;
+  approval?: ApprovalKind;
+  /** the patient a patient-linked enrolment concerns */
   patientId?: string;
-  /** for a new proxy or relative: the link the caller records beside the patient */
-  link?: PatientLink;
 }
 
 const RESET_SETS: Record<CredentialReset, { password: boolean; totp: boolean }> = {
@@ -88,50 +70,37 @@ const RESET_SETS: Record<CredentialReset, { password: boolean; totp: boolean }> 
   totp: { password: false, totp: true },
   both: { password: true, totp: true },
 };
-const DUMMY_HASH = hashEnrolmentSecret('');
+const APPROVER_ROLES: Record<ApprovalKind, Role[]> = { privacy_officer: ['privacy_officer'], identity_check: [...PATIENT_ENROLMENT_CONFIRMING_ROLES] };
 
-function failure(reason: EnrolmentFailureReason, enrolment?: EnrolmentState, voidedNow = false): EnrolmentFailure {
-  return {
-    ok: false,
-    reason,
-    message: ENROLMENT_FAILED_MESSAGE,
-    ...(enrolment && { enrolmentId: enrolment.enrolmentId }),
-    ...(enrolment?.accountId !== undefined && { accountId: enrolment.accountId }),
-    ...(enrolment?.patientId !== undefined && { patientId: enrolment.patientId }),
-    voidedNow,
-  };
-}
-
-/** Password rules speak of `password`; here the field is `newPassword`. */
-function assertNewPassword(password: string, username: string): void {
-  try {
-    assertPasswordPolicy(password, username);
-  } catch (err) {
-    if (err instanceof IdentityError) throw new IdentityError(err.code, err.kind, err.message, 'newPassword');
-    throw err;
-  }
-}
+/** A person's staff enrolment needs the privacy officer; the host's does not. */
+const staffApproval = (actor: Actor): ApprovalKind | undefined => (actor === HOST_ACTOR ? undefined : 'privacy_officer');
 
 export class EnrolmentService {
-  constructor(private readonly ctx: EnrolmentContext) {}
+  private readonly redemption: EnrolmentRedemption;
+
+  constructor(private readonly ctx: EnrolmentContext) {
+    this.redemption = new EnrolmentRedemption(ctx);
+  }
 
   /** The first code of a new staff account (`createAccount`, under its username lock). */
   issueForNewAccount(accountId: string, actor: Actor): Promise<IssuedEnrolment> {
     requireAdmin(this.ctx.store, actor);
     const account = this.humanAccount(accountId);
     if (account.passwordHash || account.totpSecret || isPatientLinked(account)) throw new IdentityError('not_permitted', 'forbidden', 'only a new staff account gets its first code this way');
-    return this.issue({ accountId }, { password: true, totp: true }, actor);
+    return this.issue({ accountId }, { password: true, totp: true }, actor, staffApproval(actor));
   }
 
   /** A new enrolment; the caller holds the lock of the account or patient it is for. */
-  private async issue(target: { accountId?: string; patientId?: string; link?: PatientLink }, sets: { password: boolean; totp: boolean }, actor: Actor): Promise<IssuedEnrolment> {
+  private async issue(target: { accountId?: string; patientId?: string; link?: PatientLink }, sets: { password: boolean; totp: boolean }, actor: Actor, approval: ApprovalKind | undefined): Promise<IssuedEnrolment> {
     let fresh = newEnrolmentCode();
     while (this.ctx.store.enrolments.get(fresh.enrolmentId)) fresh = newEnrolmentCode();
     const now = this.ctx.now();
     const expiresAt = new Date(now + this.ctx.ttlMs).toISOString();
-    await this.ctx.store.append({ type: 'enrolment.issued', enrolmentId: fresh.enrolmentId, secretHash: fresh.secretHash, actorId: actorIdOf(actor), at: new Date(now).toISOString(), expiresAt, sets, ...target });
+    const at = new Date(now).toISOString();
+    await this.ctx.store.append({ type: 'enrolment.issued', enrolmentId: fresh.enrolmentId, secretHash: fresh.secretHash, actorId: actorIdOf(actor), at, expiresAt, sets, ...target, ...(approval && { approval }) });
     if (target.accountId !== undefined) this.ctx.sessions.revokeAll(target.accountId);
-    return { enrolmentId: fresh.enrolmentId, code: fresh.code, expiresAt };
+    const half = approval ? { half: 'first' as const, approverRoles: [...APPROVER_ROLES[approval]] } : { half: 'whole' as const };
+    return { enrolmentId: fresh.enrolmentId, code: fresh.code, expiresAt, ...half };
   }
 
   /** An admin (or the host) re-enrols a staff member: never an account linked to a patient. */
@@ -142,7 +111,7 @@ export class EnrolmentService {
       if (isPatientLinked(account)) {
         throw new IdentityError('patient_linked_account', 'forbidden', 'an account linked to a patient is reset by registration staff or a genetic counselor');
       }
-      return this.issue({ accountId }, RESET_SETS[reset], actor);
+      return this.issue({ accountId }, RESET_SETS[reset], actor, staffApproval(actor));
     });
   }
 
@@ -155,7 +124,7 @@ export class EnrolmentService {
     return this.ctx.locks.run(accountId, async () => {
       const account = this.humanAccount(accountId);
       if (!isPatientLinked(account)) throw new IdentityError('not_permitted', 'forbidden', 'a staff account is reset by an admin');
-      return this.issue({ accountId, patientId }, RESET_SETS[reset], actor);
+      return this.issue({ accountId, patientId }, RESET_SETS[reset], actor, 'identity_check');
     });
   }
 
@@ -169,115 +138,89 @@ export class EnrolmentService {
     }
     if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(link.patientId)) throw invalid('invalid_enrolment', 'patientId', 'not a patient id');
     return this.ctx.locks.run(`patient:${link.patientId}`, async () => {
-      if (link.role === 'patient') this.refuseSecondPatientAccount(link.patientId);
+      if (link.role === 'patient') refuseSecondPatientAccount(this.ctx.store, link.patientId);
       const { relationship, ...rest } = checked.data;
       const stored: PatientLink = { patientId: link.patientId, ...rest, ...(relationship !== undefined && { relationship }) };
-      return this.issue({ patientId: link.patientId, link: stored }, { password: true, totp: true }, actor);
+      return this.issue({ patientId: link.patientId, link: stored }, { password: true, totp: true }, actor, 'identity_check');
+    });
+  }
+
+  /** What the approval route needs to decide who may approve; undefined for an unknown id. */
+  outline(enrolmentId: string): EnrolmentOutline | undefined {
+    const enrolment = this.ctx.store.enrolments.get(enrolmentId);
+    if (!enrolment) return undefined;
+    const patientId = patientOfEnrolment(enrolment);
+    return {
+      enrolmentId,
+      status: enrolmentStatus(enrolment, this.ctx.now(), this.ctx.maxAttempts),
+      ...(enrolment.approval !== undefined && { approval: enrolment.approval }),
+      ...(patientId !== undefined && { patientId }),
+    };
+  }
+
+  /**
+   * The second person approves, after checking `evidence` (a reference, kept in the log), and
+   * receives the second half, shown once. For a patient's circle the policy has already allowed
+   * them for that patient.
+   */
+  async approve(enrolmentId: string, evidence: string, actor: Actor): Promise<IssuedEnrolment> {
+    const reference = ApproveEnrolmentBodySchema.shape.evidence.safeParse(evidence);
+    if (!reference.success) throw invalid('invalid_evidence', 'evidence', reference.error.issues[0]!.message);
+    return this.ctx.locks.run(enrolmentId, async () => {
+      const enrolment = this.ctx.store.enrolments.get(enrolmentId);
+      if (!enrolment) throw new IdentityError('unknown_enrolment', 'not_found', 'no such enrolment', 'enrolmentId');
+      if (enrolment.approval === undefined) throw new IdentityError('approval_not_needed', 'conflict', 'this code is whole: it needs no second half');
+      requireApprover(this.ctx.store, actor, enrolment);
+      if (enrolmentStatus(enrolment, this.ctx.now(), this.ctx.maxAttempts) !== 'awaiting_approval') {
+        throw new IdentityError('enrolment_not_awaiting_approval', 'conflict', 'this enrolment is not waiting for approval (approved, spent, withdrawn or expired)');
+      }
+      const half = newSecondHalf(enrolmentId);
+      await this.ctx.store.append({ type: 'enrolment.approved', enrolmentId, actorId: actorIdOf(actor), at: new Date(this.ctx.now()).toISOString(), secretHash: half.secretHash, evidence: reference.data });
+      return { enrolmentId, code: half.code, expiresAt: new Date(enrolment.expiresAtMs).toISOString(), half: 'second' };
     });
   }
 
   /**
-   * Redeems a code. A refusal says one thing to the client; its reason is for the audit log.
-   * `client` is the network address it came from: one past its per-minute attempts (logins and
-   * redemptions together) is refused before the code is looked at. Callers inside the vault (the
-   * host CLI, the demo) give none and are not throttled.
+   * Someone left `patientId`'s care team: the enrolments for that patient they issued or approved,
+   * and that nobody has redeemed yet, are withdrawn (their right to vouch ended with it). A link
+   * already redeemed stands on the evidence both people checked. Returns the ids withdrawn.
+   */
+  async withdrawVouchedBy(accountId: string, patientId: string, actor: Actor): Promise<string[]> {
+    const now = this.ctx.now();
+    const vouched = (e: EnrolmentState) => e.issuedBy === accountId || e.approved?.by === accountId;
+    const live = (e: EnrolmentState) => ['open', 'awaiting_approval'].includes(enrolmentStatus(e, now, this.ctx.maxAttempts));
+    const withdrawn: string[] = [];
+    for (const enrolment of this.ctx.store.enrolments.unspent().filter((e) => patientOfEnrolment(e) === patientId && vouched(e) && live(e))) {
+      await this.ctx.locks.run(enrolment.enrolmentId, () =>
+        this.ctx.store.append({ type: 'enrolment.withdrawn', enrolmentId: enrolment.enrolmentId, actorId: actorIdOf(actor), at: new Date(now).toISOString(), reason: 'care_team_left' }),
+      );
+      withdrawn.push(enrolment.enrolmentId);
+    }
+    return withdrawn;
+  }
+
+  /**
+   * Redeems a code (both halves, when it has two). A refusal says one thing to the client; its
+   * reason is for the audit log. `client` is the network address it came from: one past its
+   * per-minute attempts (logins and redemptions together) is refused before the code is looked
+   * at. Callers inside the vault (the host CLI, the demo) give none and are not throttled.
    */
   redeem(input: RedeemInput): Promise<EnrolmentSuccess | EnrolmentFailure>;
   redeem(input: RedeemInput, client: string | undefined): Promise<EnrolmentSuccess | EnrolmentFailure | LoginRefusal>;
   async redeem(input: RedeemInput, client?: string): Promise<EnrolmentSuccess | EnrolmentFailure | LoginRefusal> {
     const throttled = client === undefined ? undefined : this.ctx.throttle.admitClient(client);
     if (throttled) return throttleRefusal(throttled, ENROLMENT_THROTTLED_MESSAGE);
-    const parsed = parseEnrolmentCode(input.code);
-    const enrolment = parsed && this.ctx.store.enrolments.get(parsed.enrolmentId);
-    if (!parsed || !enrolment) {
-      enrolmentSecretMatches(parsed?.secret ?? '', DUMMY_HASH); // the same work as a real check
-      return failure(parsed ? 'unknown_code' : 'malformed_code');
-    }
-    return this.ctx.locks.run(enrolment.enrolmentId, async () => {
-      const refused = await this.refusal(enrolment, parsed.secret, input.username);
-      if (refused) return refused;
-      return enrolment.accountId !== undefined ? this.redeemForAccount(enrolment, enrolment.accountId, input) : this.redeemNewAccount(enrolment, input);
-    });
+    return this.redemption.redeem(input);
   }
 
-  private async refusal(enrolment: EnrolmentState, secret: string, username: string): Promise<EnrolmentFailure | undefined> {
-    const now = this.ctx.now();
-    const status = enrolmentStatus(enrolment, now, this.ctx.maxAttempts);
-    if (status !== 'open') return failure(status, enrolment);
-    const secretOk = enrolmentSecretMatches(secret, enrolment.secretHash.reveal());
-    if (secretOk && this.usernameFits(enrolment, username)) return undefined;
-    await this.ctx.store.append({ type: 'enrolment.failed', enrolmentId: enrolment.enrolmentId, at: new Date(now).toISOString() });
-    return failure(secretOk ? 'wrong_username' : 'wrong_code', enrolment, enrolment.failedAttempts >= this.ctx.maxAttempts);
-  }
-
-  /** A code for an existing account is redeemed under that account's username only. */
-  private usernameFits(enrolment: EnrolmentState, username: string): boolean {
-    if (enrolment.accountId === undefined) return true; // the person chooses their username now
-    try {
-      return normalizeUsername(username) === this.ctx.store.get(enrolment.accountId)?.username;
-    } catch {
-      return false;
-    }
-  }
-
-  private async redeemForAccount(enrolment: EnrolmentState, accountId: string, input: RedeemInput): Promise<EnrolmentSuccess> {
-    return this.ctx.locks.run(accountId, async () => {
-      const account = requireAccount(this.ctx.store, accountId);
-      const credentials = await this.newCredentials(enrolment, input.newPassword, account.username);
-      await this.ctx.store.append({ type: 'enrolment.redeemed', enrolmentId: enrolment.enrolmentId, accountId, at: new Date(this.ctx.now()).toISOString(), ...credentials });
-      this.ctx.sessions.revokeAll(accountId);
-      this.ctx.throttle.unlock(account.username); // the person has just proven themselves with the code
-      return this.success(enrolment, account, credentials.totpSecret);
-    });
-  }
-
-  private async redeemNewAccount(enrolment: EnrolmentState, input: RedeemInput): Promise<EnrolmentSuccess> {
-    const link = enrolment.link!;
-    const username = normalizeUsername(input.username);
-    return this.ctx.locks.run(`username:${username}`, async () => {
-      if (this.ctx.store.findByUsername(username)) throw new IdentityError('username_taken', 'conflict', 'that username is taken', 'username');
-      if (link.role === 'patient') this.refuseSecondPatientAccount(link.patientId);
-      const credentials = await this.newCredentials(enrolment, input.newPassword, username);
-      const accountId = randomId('acc');
-      const newAccount = { username, roles: [link.role], ...(link.role === 'patient' && { patientId: link.patientId }) };
-      await this.ctx.store.append({ type: 'enrolment.redeemed', enrolmentId: enrolment.enrolmentId, accountId, at: new Date(this.ctx.now()).toISOString(), ...credentials, newAccount });
-      this.ctx.throttle.unlock(username); // failed logins at a name nobody held until now
-      return this.success(enrolment, requireAccount(this.ctx.store, accountId), credentials.totpSecret);
-    });
-  }
-
-  /** What the enrolment sets: the person's password (checked against the policy) and a fresh TOTP secret. */
-  private async newCredentials(enrolment: EnrolmentState, newPassword: string | undefined, username: string): Promise<{ passwordHash?: string; totpSecret?: string }> {
-    if (enrolment.sets.password && newPassword === undefined) throw invalid('password_required', 'newPassword', 'choose a password');
-    if (!enrolment.sets.password && newPassword !== undefined) throw invalid('password_not_allowed', 'newPassword', 'this enrolment keeps the current password');
-    if (newPassword !== undefined) assertNewPassword(newPassword, username);
-    return {
-      ...(newPassword !== undefined && { passwordHash: await hashPassword(newPassword, this.ctx.scrypt) }),
-      ...(enrolment.sets.totp && { totpSecret: newTotpSecret() }),
-    };
-  }
-
-  private success(enrolment: EnrolmentState, account: AccountState, totpSecret: string | undefined): EnrolmentSuccess {
-    return {
-      ok: true,
-      enrolmentId: enrolment.enrolmentId,
-      principal: principalOf(account),
-      ...(totpSecret !== undefined && { totp: { secret: totpSecret, uri: otpauthUri(account.username, totpSecret) } }),
-      ...(enrolment.patientId !== undefined && { patientId: enrolment.patientId }),
-      ...(enrolment.link !== undefined && { link: { ...enrolment.link } }),
-    };
+  /** The enrolment id a typed code names, if it is well formed (for the audit of a refusal). */
+  static enrolmentIdOf(code: string): string | undefined {
+    return parseEnrolmentCode(code)?.enrolmentId;
   }
 
   private humanAccount(accountId: string): AccountState {
     const account = requireAccount(this.ctx.store, accountId);
     if (account.kind !== 'human') throw invalid('wrong_account_kind', 'accountId', 'a service account has no password or TOTP: issue it an API token');
     return account;
-  }
-
-  /** A patient has one account of their own; a lost one is reset, not made again. */
-  private refuseSecondPatientAccount(patientId: string): void {
-    if (this.ctx.store.list().some((a) => a.patientId === patientId)) {
-      throw new IdentityError('patient_account_exists', 'conflict', "this patient already has an account: reset its credentials instead");
-    }
   }
 }

@@ -30,6 +30,16 @@ export type IdentityErrorCode =
   | 'patient_linked_account'
   | 'patient_account_exists'
   | 'invalid_enrolment'
+  /** a service role on a person's account, or a person's role on a service account */
+  | 'role_not_for_kind'
+  | 'unknown_enrolment'
+  | 'invalid_evidence'
+  | 'approval_not_needed'
+  | 'enrolment_not_awaiting_approval'
+  | 'approver_is_issuer'
+  | 'approver_is_subject'
+  /** API tokens are issued on the vault host; a service rotates its own */
+  | 'token_issued_on_host'
   | 'not_permitted'
   | 'insurer_type_required'
   | 'insurer_type_not_allowed';

@@ -22,7 +22,7 @@ import type { AccountSummary } from './account-summary.ts';
 import { principalOf, summarizeAccount } from './account-summary.ts';
 import type { IssuedEnrolment } from './enrolment-service.ts';
 import { DEFAULT_ENROLMENT_TTL_MS, DEFAULT_MAX_ENROLMENT_ATTEMPTS, EnrolmentService } from './enrolment-service.ts';
-import type { AccountKind } from './roles.ts';
+import { rolesFitKind, type AccountKind } from './roles.ts';
 import { SessionStore } from './session-store.ts';
 import { matchTotpStep } from './totp.ts';
 import { randomId } from '../store/ids.ts';
@@ -216,6 +216,11 @@ export class IdentityService {
     return this.apiTokens.rotate(accountId, tokenId, request, actor);
   }
 
+  /** A service replaces the API token it authenticated with (`token`); refused to anyone else. */
+  rotatePresentedApiToken(token: string, request: Omit<TokenRequest, 'label'>, actor: Actor) {
+    return this.apiTokens.rotatePresented(token, request, actor);
+  }
+
   revokeApiToken(tokenId: string, actor: Actor, accountId?: string): Promise<void> {
     return this.apiTokens.revoke(tokenId, actor, accountId);
   }
@@ -241,21 +246,36 @@ export class IdentityService {
     return this.sessions.revoke(token);
   }
 
-  /** The principal behind a session token or an API token, fresh from the account state; null if none. */
+  /**
+   * The principal behind a session token or an API token, fresh from the account state; null if
+   * none, if the account is disabled, or if its roles do not fit its kind (an older log's service
+   * account holding a person's role is refused, not kept working).
+   */
   authenticateToken(token: string): Principal | null {
     if (isApiToken(token)) {
       const record = this.apiTokens.find(token);
       const account = record ? this.store.get(record.accountId) : undefined;
-      return account && !account.disabled ? principalOf(account) : null;
+      return account && usable(account) ? principalOf(account) : null;
     }
     const session = this.sessions.authenticate(token);
     if (!session) return null;
     const account = this.store.get(session.accountId);
-    if (!account || account.disabled) {
+    if (!account || !usable(account)) {
       this.sessions.revoke(token);
       return null;
     }
     return principalOf(account);
+  }
+
+  /** The service account a client certificate names (by username), if it may authenticate. */
+  authenticateCertificate(commonName: string): Principal | null {
+    const account = this.store.findByUsername(commonName.toLowerCase());
+    return account && account.kind === 'service' && usable(account) ? principalOf(account) : null;
+  }
+
+  /** Accounts whose roles do not fit their kind (only older logs hold them): refused at authentication, to be reported. */
+  accountsWithRefusedRoles(): AccountSummary[] {
+    return this.store.list().filter((account) => !rolesFitKind(account.kind, account.roles)).map((account) => this.summary(account));
   }
 
   listAccounts(): AccountSummary[] {
@@ -283,6 +303,11 @@ export class IdentityService {
   private isoNow(): string {
     return new Date(this.now()).toISOString();
   }
+}
+
+/** Enabled, with roles that fit its kind. */
+function usable(account: AccountState): boolean {
+  return !account.disabled && rolesFitKind(account.kind, account.roles);
 }
 
 function pick<T extends object, K extends keyof T>(source: T, ...keys: K[]): Partial<Pick<T, K>> {

@@ -6,7 +6,7 @@
 import type { AccountState, AccountStore } from './account-store.ts';
 import type { DummyPasswordCheck, ScryptParams } from './password-hash.ts';
 import { hashPassword, needsRehash, verifyPassword } from './password-hash.ts';
-import { requiresTotp } from './roles.ts';
+import { requiresTotp, rolesFitKind } from './roles.ts';
 import { matchTotpStep } from './totp.ts';
 
 /** The only thing a client is told about a failed login, whatever the reason. */
@@ -17,6 +17,7 @@ export type LoginFailureReason =
   | 'bad_password'
   | 'disabled'
   | 'service_account' // services authenticate with API tokens, never passwords
+  | 'roles_refused' // an older log's account whose roles do not fit its kind
   | 'totp_not_enrolled'
   | 'totp_missing'
   | 'bad_totp'
@@ -65,6 +66,7 @@ export function countsAsFailure(reason: LoginFailureReason): boolean {
 function refusalBeforePassword(account: AccountState): LoginFailure | undefined {
   if (account.disabled) return loginFailure('disabled', account.accountId);
   if (account.kind === 'service') return loginFailure('service_account', account.accountId);
+  if (!rolesFitKind(account.kind, account.roles)) return loginFailure('roles_refused', account.accountId);
   if (!account.passwordHash) return loginFailure('bad_password', account.accountId);
   return undefined;
 }

@@ -1,8 +1,9 @@
-// The roles an account can hold, and which of them need a second factor.
+// The roles an account can hold: which need a second factor, which belong to services only, and
+// who is the second person when an account is enrolled.
 
-import { ROLES, type Role } from '../../schemas/roles.ts';
+import { ROLES, SERVICE_ROLES, type Role } from '../../schemas/roles.ts';
 
-export { ROLES, type Role };
+export { ROLES, SERVICE_ROLES, type Role };
 
 export const ACCOUNT_KINDS = ['human', 'service'] as const;
 /** Humans log in with password + TOTP; services present an API token (or a client certificate). */
@@ -36,10 +37,30 @@ export const PERSONAL_ROLES: readonly Role[] = ['patient', 'proxy', 'relative'];
 export const IDENTITY_PROOFING_ROLES: readonly Role[] = ['registrar', 'genetic_counselor'];
 
 /**
- * Whether creating or resetting an account with these roles is flagged for the privacy officer:
- * a patient's circle, and those who can link accounts to patients (whoever controls such an
- * account could enrol themselves into a patient's circle).
+ * Who confirms a patient-linked enrolment (patient, proxy, relative, or its reset) as the second
+ * person: registration staff, a counsellor on the care team (the policy decides), or the privacy
+ * officer; never the one who issued it.
  */
-export function underReview(roles: readonly Role[]): boolean {
-  return roles.some((role) => PERSONAL_ROLES.includes(role) || IDENTITY_PROOFING_ROLES.includes(role));
+export const PATIENT_ENROLMENT_CONFIRMING_ROLES: readonly Role[] = ['registrar', 'genetic_counselor', 'privacy_officer'];
+
+/**
+ * Human staff roles. Every one of them reads patient data or grants access to it, so an admin
+ * never enrols one alone (the privacy officer approves, see enrolment-service.ts): clinicians
+ * and counsellors read records and variants; registration staff assign care teams and enrol a
+ * patient's circle; the privacy officer approves enrolments; auditors and the ethics board read
+ * audit entries naming patients and break-glass reasons; researchers receive record-level
+ * cohorts; insurers receive what a patient releases; admins hold accounts and keys.
+ */
+export const STAFF_ROLES: readonly Role[] = ROLES.filter((role) => !PERSONAL_ROLES.includes(role) && !SERVICE_ROLES.includes(role));
+
+export function isServiceRole(role: Role): boolean {
+  return SERVICE_ROLES.includes(role);
+}
+
+/**
+ * Service accounts hold service roles only; people hold none. An account whose roles break this
+ * (written by an older version) is refused at authentication, not silently kept working.
+ */
+export function rolesFitKind(kind: AccountKind, roles: readonly Role[]): boolean {
+  return kind === 'service' ? roles.length > 0 && roles.every(isServiceRole) : !roles.some(isServiceRole);
 }

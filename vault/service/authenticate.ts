@@ -21,12 +21,6 @@ function cookieToken(header: string | undefined): string | undefined {
   return undefined;
 }
 
-function serviceAccountByCertificate(identity: IdentityService, commonName: string): Principal | null {
-  const account = identity.listAccounts().find((a) => a.username === commonName.toLowerCase() && a.kind === 'service' && !a.disabled);
-  if (!account) return null;
-  return { accountId: account.accountId, username: account.username, kind: account.kind, roles: account.roles, ...(account.patientId ? { patientId: account.patientId } : {}) };
-}
-
 /** The session or API token the request carries: a bearer token, else the session cookie. */
 export function requestToken(ctx: { get(field: string): string }): string | undefined {
   return bearerToken(ctx.get('authorization') || undefined) ?? cookieToken(ctx.get('cookie') || undefined);
@@ -36,7 +30,7 @@ export function sessionAuthenticator(identity: IdentityService): Authenticator {
   return (ctx) => {
     const token = requestToken(ctx);
     let principal: Principal | null = token ? identity.authenticateToken(token) : null;
-    if (!principal && !token && ctx.state.clientCertificate) principal = serviceAccountByCertificate(identity, ctx.state.clientCertificate.commonName);
+    if (!principal && !token && ctx.state.clientCertificate) principal = identity.authenticateCertificate(ctx.state.clientCertificate.commonName);
     if (!principal) {
       const tokenRefused = token !== undefined || /^bearer(\s|$)/i.test(ctx.get('authorization'));
       throw unauthenticated(tokenRefused ? 'the token is not valid (malformed, expired, ended or unknown); sign in again' : 'sign in first', { tokenRefused });

@@ -1,16 +1,17 @@
 // Enrolment as the service does it, for the routes, the host CLI and the demo alike: issuing a
-// patient enrolment (after the policy allows it for that patient), redeeming any code (and
-// recording a new proxy's or relative's link beside the patient), each step audited. Everything
-// that concerns a patient-linked account is flagged for the privacy officer and ethics board.
+// patient enrolment (after the policy allows it for that patient), approving any enrolment as the
+// second person (likewise), redeeming any code (and recording a new proxy's or relative's link
+// beside the patient), each step audited. Issues, approvals and everything that concerns a
+// patient-linked account are flagged for the privacy officer and ethics board.
 import type { PatientEnrolmentBody } from '../../schemas/enrolment.ts';
 import type { EnrolmentFailure, EnrolmentSuccess, IssuedEnrolment, RedeemInput } from '../identity/enrolment-service.ts';
 import { isLoginRefusal, type LoginRefusal } from '../identity/throttled-login.ts';
 import type { Principal } from '../identity/principal.ts';
-import { parseEnrolmentCode } from '../identity/enrolment-code.ts';
+import { EnrolmentService } from '../identity/enrolment-service.ts';
 import { IdentityError } from '../identity/identity-errors.ts';
 import { auditedStep, recordOutcome, type AuditOrigin } from './audit-outcome.ts';
 import { mapIdentityErrors } from './identity-errors-http.ts';
-import { requestOrigin, withPatientAccess, type AuditedRequest } from './patient-access.ts';
+import { requestOrigin, requireAccess, withPatientAccess, type AuditedRequest } from './patient-access.ts';
 import type { VaultService } from './open-service.ts';
 
 /** What redemption needs: it runs on the host too, where no query engine is open. */
@@ -32,6 +33,42 @@ export async function issuePatientEnrolment(service: VaultService, principal: Pr
 }
 
 /**
+ * The second person approves an enrolment and receives its second half. The policy decides
+ * first: for a patient's circle, for that patient (registration staff, a counsellor on the care
+ * team, the privacy officer); for a staff account, with no patient (the identity service then
+ * insists on a privacy officer). An unknown enrolment is refused as a decision without a patient.
+ */
+export async function approveEnrolment(service: VaultService, principal: Principal, enrolmentId: string, evidence: string, request: AuditedRequest): Promise<IssuedEnrolment> {
+  const outline = service.identity.enrolments.outline(enrolmentId);
+  const patientId = outline?.patientId ?? null;
+  const intent = { patientId, resource: 'enrolment_approval' as const, action: 'create' as const, purpose: 'operations' };
+  const approve = () =>
+    mapIdentityErrors(() =>
+      auditedStep(
+        service.audit,
+        { ...requestOrigin(request), actor: principal, action: 'enrolment.approve', resource: patientId === null ? 'account' : 'patient_account', patientId, flagged: true, target: enrolmentId },
+        () => service.identity.enrolments.approve(enrolmentId, evidence, principal),
+        () => enrolmentId,
+      ),
+    );
+  if (patientId === null) {
+    await requireAccess(service, principal, intent, request);
+    return approve();
+  }
+  return withPatientAccess(service, principal, { ...intent, patientId }, request, approve);
+}
+
+/**
+ * Someone left a patient's care team: the enrolments for that patient they issued or approved
+ * and nobody has redeemed are withdrawn, each audited and flagged.
+ */
+export async function withdrawVouchedEnrolments(service: VaultService, principal: Principal, accountId: string, patientId: string, request: AuditedRequest): Promise<void> {
+  for (const enrolmentId of await service.identity.enrolments.withdrawVouchedBy(accountId, patientId, principal)) {
+    await recordOutcome(service.audit, { ...requestOrigin(request), actor: principal, action: 'enrolment.withdraw', resource: 'patient_account', patientId, decision: 'success', reason: `${enrolmentId} care_team_left ${accountId}`, flagged: true });
+  }
+}
+
+/**
  * Redeems a code. A refusal is audited with its reason (and a code voided by this attempt as
  * well); the caller answers it with one message. Input the rules refuse (a weak password, a
  * taken username) throws an identity error naming the field and leaves the code unspent.
@@ -39,7 +76,7 @@ export async function issuePatientEnrolment(service: VaultService, principal: Pr
  * is returned unaudited, for the caller to answer (refuseThrottled audits it).
  */
 export async function redeemEnrolment(parts: EnrolmentParts, input: RedeemInput, origin: AuditOrigin, client?: string): Promise<EnrolmentSuccess | EnrolmentFailure | LoginRefusal> {
-  const enrolmentId = parseEnrolmentCode(input.code)?.enrolmentId;
+  const enrolmentId = EnrolmentService.enrolmentIdOf(input.code);
   let result: EnrolmentSuccess | EnrolmentFailure | LoginRefusal;
   try {
     result = await parts.identity.enrolments.redeem(input, client);

@@ -6,6 +6,7 @@ import { startServer, type RunningServer } from '../http/start-server.ts';
 import { defineRoute, defineRouteTable, type RouteTable } from '../http/route.ts';
 import { z } from 'zod';
 import type { VaultService } from './open-service.ts';
+import { PatientIdSchema } from '../../schemas/clinical.ts';
 import { sessionAuthenticator } from './authenticate.ts';
 import { patientRequestAuditor } from './request-audit.ts';
 import { sessionRoutes } from './routes/sessions.ts';
@@ -48,6 +49,7 @@ export async function buildVaultApp(service: VaultService, logger: Logger, optio
     tls: options.tls,
     authenticate: sessionAuthenticator(service.identity),
     auditPatientRequest: patientRequestAuditor(service.audit),
+    isPatientId: (segment) => PatientIdSchema.safeParse(segment).success,
     info: { title: 'GenoVault API', version: '1' },
     routeTables: [
       healthRoutes(),

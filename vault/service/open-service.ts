@@ -10,6 +10,7 @@ import { SealedAppendLog } from '../log/sealed-append-log.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { IdentityService, openAccountLog } from '../identity/identity-service.ts';
 import { identityOptionsOf } from './identity-options.ts';
+import { HOST_ACTOR } from '../identity/principal.ts';
 import { ClinicalStore } from '../clinical/clinical-store.ts';
 import type { ClinicalEvent } from '../clinical/clinical-events.ts';
 import { createAuthorizer, type Authorizer } from '../../consent/policy/authorize.ts';
@@ -88,6 +89,7 @@ export async function openVaultService(config: Config, options: ServiceOptions =
     const clinical = await ClinicalStore.open(clinicalLog);
     const consents = await ConsentLedger.open(consentLog);
     const identity = await IdentityService.open(accountLog, { ...identityOptionsOf(config), now, ...(options.scrypt ? { scrypt: options.scrypt } : {}) });
+    await reportRefusedRoles(identity, audit);
     const queries = await openQueries(vault, config);
     closers.push(() => queries.close());
     const researchPurposes: { purposes: ResearchPurposeSource | null } = { purposes: null };
@@ -110,6 +112,17 @@ export async function openVaultService(config: Config, options: ServiceOptions =
   } catch (err) {
     await closeAll();
     throw err;
+  }
+}
+
+/**
+ * Accounts an older version let hold roles that do not fit their kind (a service account holding a
+ * person's role) cannot authenticate; each start flags every one of them for review until an
+ * admin disables it (and, where needed, the host makes a proper one).
+ */
+async function reportRefusedRoles(identity: IdentityService, audit: AuditLog): Promise<void> {
+  for (const account of identity.accountsWithRefusedRoles().filter((a) => !a.disabled)) {
+    await audit.record({ requestId: null, actorId: HOST_ACTOR, actorRoles: [], action: 'account.roles_refused', resource: 'account', patientId: null, purpose: 'operations', decision: 'failure', rule: null, reason: account.accountId, flagged: true });
   }
 }
 

@@ -26,9 +26,11 @@ const INTENDED: [string, string, string, string, Relation][] = [
   ['genetic_counselor', 'release_authorization', ALL, 'treatment', 'care_team'],
   ['genetic_counselor', 'proxy_authority', ALL, 'treatment', 'care_team'],
   ['genetic_counselor', 'patient_account', ALL, 'operations', 'care_team'],
+  ['genetic_counselor', 'enrolment_approval', 'create', 'operations', 'care_team'],
   ['registrar', 'record', 'create', 'operations', 'any'],
   ['registrar', 'care_team', ALL, 'operations', 'any'],
   ['registrar', 'patient_account', ALL, 'operations', 'any'],
+  ['registrar', 'enrolment_approval', 'create', 'operations', 'any'],
   ['ehr_service', 'record', 'create', 'operations', 'any'],
   ['ehr_service', 'record', 'update', 'treatment', 'any'],
   ['ehr_service', 'care_team', ALL, 'operations', 'any'],
@@ -74,6 +76,8 @@ const INTENDED: [string, string, string, string, Relation][] = [
   ['ethics_board', 'policy', 'explain', 'operations', 'any'],
   ['auditor', 'policy', 'explain', 'operations', 'any'],
   ['privacy_officer', 'consent_report', 'read', 'operations', 'any'],
+  ['privacy_officer', 'enrolment_approval', 'create', 'operations', 'any'],
+  ['privacy_officer', 'patient_link', 'read', 'operations', 'any'],
 ];
 
 function permitted(role: string, resource: string, action: string, purpose: string, facts: ReadonlySet<RelationFact>): boolean {

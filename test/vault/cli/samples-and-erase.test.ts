@@ -22,7 +22,7 @@ const vaultData = (dataDir: string) => hashTree(dataDir, (rel) => rel.endsWith('
 interface SampleRow {
   sampleId: string;
   patientId: string;
-  mrn: string;
+  mrn?: string;
   vcfSample: string;
   sourceFile: string | null;
   sourceSha256: string | null;
@@ -56,8 +56,8 @@ describe('genovault: a file ingested twice, samples, erase-sample', function () 
   });
   afterEach(() => v.remove());
 
-  const samples = async (env: NodeJS.ProcessEnv = {}): Promise<SampleRow[]> => {
-    const r = await v.cli(['samples', '--format', 'json'], env);
+  const samples = async (env: NodeJS.ProcessEnv = {}, more: string[] = []): Promise<SampleRow[]> => {
+    const r = await v.cli(['samples', '--format', 'json', ...more], env);
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout) as SampleRow[];
   };
@@ -109,26 +109,43 @@ describe('genovault: a file ingested twice, samples, erase-sample', function () 
     assert.match(renamed.stderr, /renamed\.vcf\.gz .* was already ingested: HG00101 as /);
   });
 
-  it('samples lists each sample with its VCF name, source file (base name), SHA-256, build and ingest time', async () => {
+  it('samples lists each sample with its VCF name, source file (base name), SHA-256, build and ingest time, and no MRN', async () => {
     assert.equal((await v.cli(['ingest', ...AS_GRCH37, '--map', map, REAL_5])).code, 0);
     const rows = await samples();
-    assert.deepEqual(rows.map((r) => [r.vcfSample, r.mrn, r.sourceFile, r.sourceSha256]), [
-      ['HG00097', 'MRN0000002', '1000g-phase1_chr22_5samples_phased.vcf.gz', SHA_5],
-      ['HG00101', 'MRN0000005', '1000g-phase1_chr22_5samples_phased.vcf.gz', SHA_5],
+    assert.deepEqual(rows.map((r) => [r.vcfSample, r.sourceFile, r.sourceSha256]), [
+      ['HG00097', '1000g-phase1_chr22_5samples_phased.vcf.gz', SHA_5],
+      ['HG00101', '1000g-phase1_chr22_5samples_phased.vcf.gz', SHA_5],
     ]);
     for (const r of rows) {
       assert.equal(r.build, 'GRCh37');
       assert.ok(Math.abs(Date.parse(r.ingestedAt) - Date.now()) < 120_000, r.ingestedAt);
       assert.ok(r.calls > 0);
+      assert.ok(!('mrn' in r), 'no MRN unless asked for');
     }
     const tsv = await v.cli(['samples']);
     const [header, ...lines] = tsv.stdout.trim().split('\n');
-    assert.equal(header, '#sampleId\tpatientId\tmrn\tvcfSample\tsourceFile\tsourceSha256\tbuild\tingestedAt\tcalls\tcoverage');
+    assert.equal(header, '#sampleId\tpatientId\tvcfSample\tsourceFile\tsourceSha256\tbuild\tingestedAt\tcalls\tcoverage');
     assert.equal(lines.length, 2);
+    assert.ok(!tsv.stdout.includes('MRN0000'), 'no MRN unless asked for');
     assert.ok(!tsv.stdout.includes(v.root), 'no directory is shown');
-    // the listing shows MRNs: each run is audited as the OS user, with a count and no MRN
+    // each run is audited as the OS user, with a count; none is flagged
     const listed = (await auditEntries(v)).filter((e) => e.body.command === 'samples').map((e) => e.body);
-    assert.deepEqual(listed.map((e) => [e.action, e.resource, e.decision, e.counts]), [['read', 'samples', 'success', { samples: 2 }], ['read', 'samples', 'success', { samples: 2 }]]);
+    assert.deepEqual(listed.map((e) => [e.action, e.resource, e.decision, e.counts, e.flagged]), [
+      ['read', 'samples', 'success', { samples: 2 }, undefined],
+      ['read', 'samples', 'success', { samples: 2 }, undefined],
+    ]);
+  });
+
+  it('samples --with-mrn adds each MRN after the internal id, and the run is flagged in the audit log (which holds no MRN)', async () => {
+    assert.equal((await v.cli(['ingest', ...AS_GRCH37, '--map', map, REAL_5])).code, 0);
+    const rows = await samples({}, ['--with-mrn']);
+    assert.deepEqual(rows.map((r) => [r.vcfSample, r.mrn]), [['HG00097', 'MRN0000002'], ['HG00101', 'MRN0000005']]);
+    assert.deepEqual(Object.keys(rows[0]!).slice(0, 4), ['sampleId', 'patientId', 'mrn', 'vcfSample']);
+    const tsv = await v.cli(['samples', '--with-mrn']);
+    assert.equal(tsv.stdout.split('\n')[0], '#sampleId\tpatientId\tmrn\tvcfSample\tsourceFile\tsourceSha256\tbuild\tingestedAt\tcalls\tcoverage');
+    assert.match(tsv.stdout, /\tMRN0000002\tHG00097\t/);
+    const listed = (await auditEntries(v)).filter((e) => e.body.command === 'samples').map((e) => e.body);
+    assert.deepEqual(listed.map((e) => [e.decision, e.counts, e.flagged]), [['success', { samples: 2, mrns: 2 }, true], ['success', { samples: 2, mrns: 2 }, true]]);
     assert.ok(!JSON.stringify(listed).includes('MRN0000'), 'no MRN in the audit log');
   });
 

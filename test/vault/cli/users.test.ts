@@ -39,7 +39,7 @@ describe('genovault users', function () {
     assert.doesNotMatch(r.stdout, /password \(generated|TOTP secret \(shown once|otpauth:/, 'no password or TOTP secret for whoever ran add');
 
     const list = await v.cli(['users', 'list']);
-    assert.match(list.stdout, /^root\.admin\tacc_[0-9a-f]{16}\thuman\tadmin\t\.\tnone\tenrolment-pending\t/m);
+    assert.match(list.stdout, /^root\.admin\tacc_[0-9a-f]{16}\thuman\tadmin\tno\tnone\tenrolment-pending\t/m);
     assert.ok(!list.stdout.includes(code));
 
     const codeFile = join(v.root, 'code.txt');
@@ -64,7 +64,7 @@ describe('genovault users', function () {
       const events = await service.audit.query({ limit: 20 });
       const actions = events.map((e) => `${e.body.action}:${e.body.decision}`);
       assert.ok(actions.includes('user.create:success') && actions.includes('enrolment.redeem:success') && actions.includes('enrolment.redeem:failure'), actions.join(' '));
-      assert.ok(events.some((e) => e.body.action === 'user.create' && e.body.actorId === 'host' && e.body.reason === login.principal.accountId));
+      assert.ok(events.some((e) => e.body.action === 'user.create' && e.body.actorId === 'host' && e.body.reason === login.principal.accountId && e.body.flagged === true), 'a host creation needs no second person, and is flagged');
     } finally {
       await service.close();
     }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { createHttpApp } from '../../../vault/http/app.ts';
 import { defineRoute, defineRouteTable } from '../../../vault/http/route.ts';
-import { needsOutcomeEntry } from '../../../vault/http/patient-request-audit.ts';
+import { needsOutcomeEntry, patientIdInPath } from '../../../vault/http/patient-request-audit.ts';
 import type { PatientRequestOutcome } from '../../../vault/http/patient-request-audit.ts';
 import { startServer } from '../../../vault/http/start-server.ts';
 import type { RunningServer } from '../../../vault/http/start-server.ts';
@@ -44,7 +44,8 @@ describe('auditing every request to a patient route', () => {
   before(async () => {
     recorded = recordOutcomes();
     const auditor = (outcome: PatientRequestOutcome) => (failAudit ? Promise.reject(new Error('audit log unavailable')) : recorded.auditor(outcome));
-    const { app } = createHttpApp({ logger: logSink().logger, routeTables: [testRoutes, decidedRoutes], tls: false, authenticate: bearerAuthenticator, auditPatientRequest: auditor });
+    const isPatientId = (segment: string) => IdSchema.safeParse(segment).success;
+    const { app } = createHttpApp({ logger: logSink().logger, routeTables: [testRoutes, decidedRoutes], tls: false, authenticate: bearerAuthenticator, auditPatientRequest: auditor, isPatientId });
     server = await startServer(app, { host: '127.0.0.1', port: 0, plainHttp: true });
   });
   beforeEach(() => {
@@ -114,6 +115,26 @@ describe('auditing every request to a patient route', () => {
     await send(`${server.url}/v1/nothing`);
     await send(`${server.url}/v1/things`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
     assert.deepEqual(recorded.outcomes, []);
+  });
+
+  it('records a path that names a patient but matches no route, with a null route; other unmatched paths are left alone', async () => {
+    const unmatched = await send(`${server.url}/V1/PATIENTS/${ID}/decided`, { headers: { 'x-request-id': 'client-probe-1' } });
+    assert.equal(unmatched.status, 404);
+    assert.deepEqual(
+      { ...only(unmatched.headers['x-request-id']), requestId: undefined },
+      { requestId: undefined, clientRequestId: 'client-probe-1', sourceAddress: '127.0.0.1', route: null, status: 404, code: 'not_found', patientId: ID, patientIdProblem: null, principal: undefined, decided: undefined },
+    );
+    await send(`${server.url}/v1/nowhere/${ID.slice(1)}`);
+    await send(`${server.url}/v1/nowhere/%E0%A4%A`);
+    assert.equal(recorded.outcomes.length, 1, 'an id that is not well formed, or a path that does not decode, names no patient');
+  });
+
+  it('finds a well-formed patient id among the decoded segments of a path', () => {
+    const isId = (s: string) => /^p_[0-9a-f]{16}$/.test(s);
+    assert.equal(patientIdInPath('/v1//patients/p_0123456789abcdef/', isId), 'p_0123456789abcdef');
+    assert.equal(patientIdInPath('/v1/patients/p%5F0123456789abcdef', isId), 'p_0123456789abcdef');
+    assert.equal(patientIdInPath('/v1/patients/P_0123456789ABCDEF', isId), null);
+    assert.equal(patientIdInPath('/v1/%zz/p_0123456789abcdeX', isId), null);
   });
 
   it('answers 503 instead of an unaudited answer when the outcome cannot be recorded', async () => {

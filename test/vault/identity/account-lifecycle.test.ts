@@ -102,7 +102,7 @@ describe('IdentityService account lifecycle', () => {
     assert.ok(!JSON.stringify(kit.identity.listApiTokens(ehr, HOST_ACTOR)).includes(issued.token.slice(4)));
   });
 
-  it('lets only admins and the host manage tokens, unlock or enable', async () => {
+  it('lets only the host issue or rotate tokens, only admins and the host list, revoke, unlock or enable', async () => {
     const clinician = await addPerson(kit, 'dr.ada');
     const admin = await addPerson(kit, 'root.admin', ['admin']);
     const as = async (username: string, secret: string): Promise<Principal> => {
@@ -113,9 +113,13 @@ describe('IdentityService account lifecycle', () => {
     };
     const doctor = await as('dr.ada', clinician.secret);
     const issued = await kit.identity.issueApiToken(ehr, { label: 'EHR' }, HOST_ACTOR);
+    const root = await as('root.admin', admin.secret);
+    for (const actor of [doctor, root]) {
+      await assert.rejects(kit.identity.issueApiToken(ehr, { label: 'x' }, actor), isIdentityError('token_issued_on_host'));
+      await assert.rejects(kit.identity.rotateApiToken(ehr, issued.tokenId, {}, actor), isIdentityError('token_issued_on_host'));
+      await assert.rejects(kit.identity.rotatePresentedApiToken(issued.token, {}, actor), isIdentityError('not_permitted'), 'only the token\u2019s own service rotates it');
+    }
     const attempts = [
-      () => kit.identity.issueApiToken(ehr, { label: 'x' }, doctor),
-      () => kit.identity.rotateApiToken(ehr, issued.tokenId, {}, doctor),
       () => kit.identity.revokeApiToken(issued.tokenId, doctor, ehr),
       () => Promise.resolve().then(() => kit.identity.listApiTokens(ehr, doctor)),
       () => Promise.resolve().then(() => kit.identity.unlockAccount(clinician.accountId, doctor)),
@@ -123,9 +127,23 @@ describe('IdentityService account lifecycle', () => {
       () => kit.identity.disableAccount(admin.accountId, doctor),
     ];
     for (const attempt of attempts) await assert.rejects(attempt(), isIdentityError('not_permitted'));
-    const root = await as('root.admin', admin.secret);
     assert.equal(kit.identity.listApiTokens(ehr, root).length, 1);
     assert.throws(() => kit.identity.unlockAccount('acc_0000000000000000', root), isIdentityError('unknown_account'));
+  });
+
+  it('lets a service rotate the token it presents, and nothing else', async () => {
+    const issued = await kit.identity.issueApiToken(ehr, { label: 'EHR' }, HOST_ACTOR);
+    const other = await kit.identity.issueApiToken(ehr, { label: 'EHR 2' }, HOST_ACTOR);
+    const self = kit.identity.authenticateToken(issued.token)!;
+    const rotated = await kit.identity.rotatePresentedApiToken(issued.token, { lifetimeDays: 30 }, self);
+    assert.equal(rotated.tokenIdReplaced, issued.tokenId);
+    assert.equal(kit.identity.authenticateToken(rotated.token)?.accountId, ehr);
+    await assert.rejects(kit.identity.rotatePresentedApiToken(issued.token, {}, self), isIdentityError('api_token_inactive'), 'a rotated-out token rotates no more');
+    const lab = (await kit.identity.createAccount({ username: 'lab.link', roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR)).account.accountId;
+    const labToken = await kit.identity.issueApiToken(lab, { label: 'lab' }, HOST_ACTOR);
+    await assert.rejects(kit.identity.rotatePresentedApiToken(other.token, {}, kit.identity.authenticateToken(labToken.token)!), isIdentityError('not_permitted'), 'not another service\u2019s token');
+    await kit.identity.disableAccount(ehr, HOST_ACTOR);
+    await assert.rejects(kit.identity.rotatePresentedApiToken(other.token, {}, self), isIdentityError('not_permitted'), 'a disabled service rotates nothing');
   });
 
   it('unlock, and enable, forget the failures and locks against an account', async () => {

@@ -6,7 +6,7 @@ import { IdentityError } from '../../../vault/identity/identity-errors.ts';
 import type { NewAccount } from '../../../vault/identity/identity-service.ts';
 import type { Actor, Principal } from '../../../vault/identity/principal.ts';
 import { HOST_ACTOR } from '../../../vault/identity/principal.ts';
-import { PERSONAL_ROLES, ROLES } from '../../../vault/identity/roles.ts';
+import { PERSONAL_ROLES, ROLES, SERVICE_ROLES, STAFF_ROLES } from '../../../vault/identity/roles.ts';
 import type { Kit } from './identity-kit.ts';
 import { addPerson, codeAt, openKit, PASSWORD, STEP } from './identity-kit.ts';
 
@@ -25,17 +25,40 @@ describe('IdentityService accounts', () => {
     return result.principal;
   }
 
-  it('creates an account of every staff role, with an enrolment code and no credentials', async () => {
-    const staff = ROLES.filter((role) => !PERSONAL_ROLES.includes(role));
-    for (const role of staff) {
-      const { account, enrolment } = await kit.identity.createAccount({ username: `user.${role}`, roles: [role], kind: 'human', ...(role === 'insurer' ? { insurerType: 'life' } : {}) }, HOST_ACTOR);
+  it('creates an account of every staff role, with an enrolment code and no credentials: whole from the host, a first half from an admin', async () => {
+    for (const role of STAFF_ROLES) {
+      const { account, enrolment } = await kit.identity.createAccount({ username: `user.${role}`, roles: [role], kind: 'human', ...(role === 'insurer' ? { insurerType: 'life' as const } : {}) }, HOST_ACTOR);
       assert.deepEqual(account.roles, [role]);
       assert.equal(account.createdBy, 'host');
       assert.equal(account.totp, 'none');
       assert.equal(account.enrolmentPending, true);
       assert.match(enrolment?.code ?? '', /^([A-Z2-7]{4}-){7}[A-Z2-7]{4}$/);
+      assert.equal(enrolment?.half, 'whole', 'the host needs no second person');
     }
-    assert.equal(kit.identity.listAccounts().length, staff.length);
+    for (const role of SERVICE_ROLES) {
+      const { account, enrolment } = await kit.identity.createAccount({ username: `svc.${role}`, roles: [role], kind: 'service' }, HOST_ACTOR);
+      assert.deepEqual([account.kind, account.roles, enrolment], ['service', [role], undefined]);
+    }
+    assert.equal(kit.identity.listAccounts().length, STAFF_ROLES.length + SERVICE_ROLES.length);
+    const admin = await addPerson(kit, 'root.admin', ['admin']);
+    const byAdmin = await kit.identity.createAccount({ username: 'by.admin', roles: ['researcher'], kind: 'human' }, await loginAs('root.admin', admin.secret));
+    assert.deepEqual([byAdmin.enrolment?.half, byAdmin.enrolment?.approverRoles], ['first', ['privacy_officer']]);
+  });
+
+  it('keeps service roles on service accounts and every other role on people', async () => {
+    assert.deepEqual([...SERVICE_ROLES], ROLES.filter((role) => role.endsWith('_service')));
+    assert.ok(SERVICE_ROLES.includes('ehr_service'));
+    for (const role of ROLES.filter((r) => !SERVICE_ROLES.includes(r))) {
+      await assert.rejects(kit.identity.createAccount({ username: `svc.${role}`, roles: [role], kind: 'service' }, HOST_ACTOR), isIdentityError('role_not_for_kind', 'roles'), role);
+      const mixed = isIdentityError(role === 'admin' ? 'role_conflict' : 'role_not_for_kind', 'roles');
+      await assert.rejects(kit.identity.createAccount({ username: `mix.${role}`, roles: ['ehr_service', role], kind: 'service' }, HOST_ACTOR), mixed, role);
+    }
+    for (const role of SERVICE_ROLES) {
+      await assert.rejects(kit.identity.createAccount({ username: `person.${role}`, roles: [role], kind: 'human' }, HOST_ACTOR), isIdentityError('role_not_for_kind', 'roles'), role);
+    }
+    const ehr = await kit.identity.createAccount({ username: 'ehr.link', roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR);
+    await assert.rejects(kit.identity.setRoles(ehr.account.accountId, ['clinician'], HOST_ACTOR), isIdentityError('role_not_for_kind', 'roles'));
+    assert.equal(kit.identity.listAccounts().length, 1);
   });
 
   it('refuses accounts of a patient, proxy or relative, whoever asks for them outside a patient enrolment', async () => {
@@ -65,7 +88,9 @@ describe('IdentityService accounts', () => {
       [{ roles: ['admin', 'auditor'] }, 'role_conflict', 'roles'],
       [{ roles: ['admin', 'clinician'] }, 'role_conflict', 'roles'],
       [{ roles: ['patient'] }, 'patient_link_requires_enrolment', 'roles'],
-      [{ kind: 'service', roles: ['patient'] }, 'invalid_roles', 'roles'],
+      [{ kind: 'service', roles: ['patient'] }, 'role_not_for_kind', 'roles'],
+      [{ kind: 'service', roles: ['clinician'] }, 'role_not_for_kind', 'roles'],
+      [{ roles: ['ehr_service'] }, 'role_not_for_kind', 'roles'],
       [{ kind: 'robot' as 'service' }, 'wrong_account_kind', 'kind'],
     ];
     for (const [change, code, field] of cases) {
@@ -86,7 +111,7 @@ describe('IdentityService accounts', () => {
     const admin = await addPerson(kit, 'root.admin', ['admin']);
     const adminPrincipal = await loginAs('root.admin', admin.secret);
     const target = await addPerson(kit, 'target.user');
-    for (const role of ROLES.filter((r) => r !== 'admin')) {
+    for (const role of ROLES.filter((r) => r !== 'admin' && !SERVICE_ROLES.includes(r))) {
       const person = await addPerson(kit, `some.${role}`, [role], role === 'patient' ? 'pat_9' : undefined);
       const actor = await loginAs(`some.${role}`, person.secret);
       const forbidden = isIdentityError('not_permitted');
@@ -97,6 +122,10 @@ describe('IdentityService accounts', () => {
       await assert.rejects(kit.identity.enrolments.resetStaffCredentials(target.accountId, 'both', actor), forbidden, role);
       if (!PERSONAL_ROLES.includes(role)) await assert.rejects(kit.identity.setRoles(person.accountId, ['admin'], actor), forbidden, `${role} promoting themselves`);
     }
+    const service = await kit.identity.createAccount({ username: 'ehr.link', roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR);
+    const serviceActor: Principal = { accountId: service.account.accountId, username: 'ehr.link', kind: 'service', roles: ['ehr_service'] };
+    await assert.rejects(kit.identity.createAccount({ username: 'x.service', roles: ['clinician'], kind: 'human' }, serviceActor), isIdentityError('not_permitted'));
+    await assert.rejects(kit.identity.enrolments.resetStaffCredentials(target.accountId, 'both', serviceActor), isIdentityError('not_permitted'));
     const made = await kit.identity.createAccount({ username: 'by.admin', roles: ['auditor'], kind: 'human' }, adminPrincipal);
     assert.equal(made.account.createdBy, admin.accountId);
   });
@@ -170,10 +199,10 @@ describe('IdentityService accounts', () => {
   });
 
   it('authenticates service accounts by API token, shown once and stored hashed, until revoked', async () => {
-    const { account: ehr } = await kit.identity.createAccount({ username: 'ehr.link', roles: ['clinician'], kind: 'service' }, HOST_ACTOR);
+    const { account: ehr } = await kit.identity.createAccount({ username: 'ehr.link', roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR);
     const { tokenId, token } = await kit.identity.issueApiToken(ehr.accountId, 'EHR integration', HOST_ACTOR);
     assert.match(token, /^gvt_[A-Za-z0-9_-]{43}$/);
-    assert.deepEqual(kit.identity.authenticateToken(token), { accountId: ehr.accountId, username: 'ehr.link', kind: 'service', roles: ['clinician'] });
+    assert.deepEqual(kit.identity.authenticateToken(token), { accountId: ehr.accountId, username: 'ehr.link', kind: 'service', roles: ['ehr_service'] });
     assert.equal(kit.identity.authenticateToken(`${token}x`), null);
     const issued = (await kit.events()).find((e) => e.type === 'api_token.issued');
     assert.ok(issued?.type === 'api_token.issued' && !JSON.stringify(issued).includes(token));
@@ -188,7 +217,7 @@ describe('IdentityService accounts', () => {
   });
 
   it('stops API tokens of a disabled service account', async () => {
-    const { account: ehr } = await kit.identity.createAccount({ username: 'ehr.link', roles: ['clinician'], kind: 'service' }, HOST_ACTOR);
+    const { account: ehr } = await kit.identity.createAccount({ username: 'ehr.link', roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR);
     const { token } = await kit.identity.issueApiToken(ehr.accountId, 'EHR', HOST_ACTOR);
     await kit.identity.disableAccount(ehr.accountId, HOST_ACTOR);
     assert.equal(kit.identity.authenticateToken(token), null);
@@ -198,7 +227,7 @@ describe('IdentityService accounts', () => {
 
   it('lists accounts without any hash, secret or token', async () => {
     const { secret } = await addPerson(kit, 'dr.ada');
-    const { account: ehr } = await kit.identity.createAccount({ username: 'ehr.link', roles: ['clinician'], kind: 'service' }, HOST_ACTOR);
+    const { account: ehr } = await kit.identity.createAccount({ username: 'ehr.link', roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR);
     const { token } = await kit.identity.issueApiToken(ehr.accountId, 'EHR', HOST_ACTOR);
     const listing = JSON.stringify(kit.identity.listAccounts());
     const events = JSON.stringify(await kit.events());

@@ -9,7 +9,7 @@ import type { EnrolmentFailure, EnrolmentSuccess } from '../../../vault/identity
 import { ENROLMENT_FAILED_MESSAGE } from '../../../vault/identity/enrolment-service.ts';
 import { HOST_ACTOR, type Actor } from '../../../vault/identity/principal.ts';
 import type { Kit } from './identity-kit.ts';
-import { actorOf, addPerson, codeAt, openKit, PASSWORD, STEP, TEST_SCRYPT } from './identity-kit.ts';
+import { actorOf, addPerson, codeAt, kitApproval, openKit, PASSWORD, STEP, TEST_SCRYPT } from './identity-kit.ts';
 
 const HOUR = 3_600_000;
 const NEW_PASSWORD = 'Violet-lantern-1987';
@@ -37,6 +37,12 @@ describe('IdentityService enrolment', () => {
   async function login(username: string, secret: string, password = PASSWORD) {
     kit.clock.t += STEP;
     return kit.identity.login({ username, password, totp: codeAt(kit, secret) });
+  }
+  /** Redeems a first half with the second half the kit's privacy officer approves. */
+  async function redeemedWithApproval(username: string, first: { enrolmentId: string; code: string }): Promise<EnrolmentSuccess> {
+    const result = await kit.identity.enrolments.redeem({ username, code: first.code, secondCode: await kitApproval(kit, first.enrolmentId), newPassword: PASSWORD });
+    if (!result.ok) assert.fail(`expected ${username}'s code to work, got ${result.reason}`);
+    return result;
   }
   const newStaff = async (username: string, roles = ['clinician']) => (await kit.identity.createAccount({ username, roles, kind: 'human' }, HOST_ACTOR)).enrolment!.code;
 
@@ -162,7 +168,8 @@ describe('IdentityService enrolment', () => {
     }
     await assert.rejects(kit.identity.enrolments.resetPatientLinkedCredentials(staff.accountId, 'pat_eve', 'both', registrar), isIdentityError('not_permitted'));
     const reset = await kit.identity.enrolments.resetPatientLinkedCredentials(patient.accountId, 'pat_eve', 'both', registrar);
-    assert.ok((await redeem('pat.eve', reset.code)).ok);
+    assert.equal((await refused('pat.eve', reset.code)).reason, 'awaiting_approval', 'the registrar holds half a code');
+    await redeemedWithApproval('pat.eve', reset);
   });
 
   it('issues patient enrolments only to registration staff and genetic counselors, with evidence, and links the new account', async () => {
@@ -180,17 +187,20 @@ describe('IdentityService enrolment', () => {
     await assert.rejects(kit.identity.enrolments.issuePatientEnrolment({ ...link, relationship: 'parent' }, registrar), isIdentityError('invalid_enrolment', 'relationship'));
 
     const issued = await kit.identity.enrolments.issuePatientEnrolment(link, registrar);
-    await assert.rejects(redeem('Bad Name', issued.code), isIdentityError('invalid_username', 'username'));
-    await assert.rejects(redeem('dr.ada', issued.code), isIdentityError('username_taken', 'username'));
-    const patient = await redeemed('eve.own.choice', issued.code);
+    const secondCode = await kitApproval(kit, issued.enrolmentId);
+    const both = (username: string) => kit.identity.enrolments.redeem({ username, code: issued.code, secondCode, newPassword: PASSWORD });
+    await assert.rejects(both('Bad Name'), isIdentityError('invalid_username', 'username'));
+    await assert.rejects(both('dr.ada'), isIdentityError('username_taken', 'username'));
+    const patient = await both('eve.own.choice');
+    assert.ok(patient.ok);
     assert.deepEqual(patient.principal, { accountId: patient.principal.accountId, username: 'eve.own.choice', kind: 'human', roles: ['patient'], patientId: link.patientId });
     assert.equal(kit.identity.getAccount(patient.principal.accountId)?.createdBy, registrar.accountId, 'attributed to whoever proofed the identity');
     await assert.rejects(kit.identity.enrolments.issuePatientEnrolment(link, counselor), isIdentityError('patient_account_exists'));
 
-    const proxy = await redeemed('max.proxy', (await kit.identity.enrolments.issuePatientEnrolment({ ...link, role: 'proxy', evidence: 'court order 2025-17' }, counselor)).code);
+    const proxy = await redeemedWithApproval('max.proxy', await kit.identity.enrolments.issuePatientEnrolment({ ...link, role: 'proxy', evidence: 'court order 2025-17' }, counselor));
     assert.deepEqual(proxy.link, { patientId: link.patientId, role: 'proxy', evidence: 'court order 2025-17' });
     assert.equal(proxy.principal.patientId, undefined, 'a proxy is linked beside the patient, not as the patient');
-    const relative = await redeemed('sis.relative', (await kit.identity.enrolments.issuePatientEnrolment({ ...link, role: 'relative', evidence: 'id card', relationship: 'sibling' }, registrar)).code);
+    const relative = await redeemedWithApproval('sis.relative', await kit.identity.enrolments.issuePatientEnrolment({ ...link, role: 'relative', evidence: 'id card', relationship: 'sibling' }, registrar));
     assert.deepEqual(relative.principal.roles, ['relative']);
     assert.equal(relative.link?.relationship, 'sibling');
   });

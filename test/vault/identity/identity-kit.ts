@@ -68,9 +68,9 @@ export function actorOf(kit: Kit, accountId: string): Principal {
   return { accountId, username: account.username, kind: account.kind, roles: account.roles, ...(account.patientId !== undefined && { patientId: account.patientId }) };
 }
 
-/** Redeems `code` as its person would, then confirms the TOTP secret and moves the clock one step on. */
-export async function redeemAndConfirm(kit: Kit, username: string, code: string): Promise<{ accountId: string; secret: string }> {
-  const redeemed = await kit.identity.enrolments.redeem({ username, code, newPassword: PASSWORD });
+/** Redeems `code` (and its `secondCode`, for two halves) as its person would, then confirms the TOTP secret and moves the clock one step on. */
+export async function redeemAndConfirm(kit: Kit, username: string, code: string, secondCode?: string): Promise<{ accountId: string; secret: string }> {
+  const redeemed = await kit.identity.enrolments.redeem({ username, code, ...(secondCode !== undefined && { secondCode }), newPassword: PASSWORD });
   if (!redeemed.ok || !redeemed.totp) throw new Error(`enrolment of ${username} refused: ${redeemed.ok ? 'no TOTP' : redeemed.reason}`);
   const { accountId } = redeemed.principal;
   await kit.identity.confirmTotp(accountId, currentTotp(redeemed.totp.secret, kit.clock.t), actorOf(kit, accountId));
@@ -78,26 +78,31 @@ export async function redeemAndConfirm(kit: Kit, username: string, code: string)
   return { accountId, secret: redeemed.totp.secret };
 }
 
-/** Registration staff for the kit's patient enrolments, made once. */
-async function kitRegistrar(kit: Kit): Promise<Principal> {
-  const existing = kit.identity.listAccounts().find((a) => a.username === 'kit.registrar');
+/** A staff member the kit needs (registration staff, the privacy officer), made once by the host. */
+export async function kitStaff(kit: Kit, username: string, role: string): Promise<Principal> {
+  const existing = kit.identity.listAccounts().find((a) => a.username === username);
   if (existing) return actorOf(kit, existing.accountId);
-  return actorOf(kit, (await addPerson(kit, 'kit.registrar', ['registrar'])).accountId);
+  return actorOf(kit, (await addPerson(kit, username, [role])).accountId);
+}
+
+/** The second half of `enrolmentId`, approved by the kit's privacy officer. */
+export async function kitApproval(kit: Kit, enrolmentId: string): Promise<string> {
+  return (await kit.identity.enrolments.approve(enrolmentId, 'checked by the kit', await kitStaff(kit, 'kit.privacy', 'privacy_officer'))).code;
 }
 
 /**
  * Enrols a person as they would be in real use, with PASSWORD, and confirms their TOTP secret;
  * then moves the clock one step on, so the test's first login uses a step not yet spent. A staff
- * account is created by the host; a patient, proxy or relative through a registrar's patient
- * enrolment for `patientId`.
+ * account is created by the host (a whole code); a patient, proxy or relative through a
+ * registrar's patient enrolment for `patientId`, approved by the kit's privacy officer.
  */
 export async function addPerson(kit: Kit, username: string, roles: string[] = ['clinician'], patientId?: string) {
   const [role] = roles;
   if (role === 'patient' || role === 'proxy' || role === 'relative') {
-    const registrar = await kitRegistrar(kit);
+    const registrar = await kitStaff(kit, 'kit.registrar', 'registrar');
     const link: PatientLink = { patientId: patientId ?? 'pat_1', role, evidence: 'passport checked at the desk', ...(role === 'relative' && { relationship: 'sibling' as const }) };
-    const { code } = await kit.identity.enrolments.issuePatientEnrolment(link, registrar);
-    return redeemAndConfirm(kit, username, code);
+    const { enrolmentId, code } = await kit.identity.enrolments.issuePatientEnrolment(link, registrar);
+    return redeemAndConfirm(kit, username, code, await kitApproval(kit, enrolmentId));
   }
   const { enrolment } = await kit.identity.createAccount({ username, roles, kind: 'human', ...(roles.includes('insurer') ? { insurerType: 'life' } : {}) }, HOST_ACTOR);
   return redeemAndConfirm(kit, username, enrolment!.code);

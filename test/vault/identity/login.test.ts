@@ -169,7 +169,7 @@ describe('IdentityService login', () => {
     const { secret } = await addPerson(kit, 'dr.ada');
     const { accountId: gone } = await addPerson(kit, 'dr.gone');
     await kit.identity.disableAccount(gone, HOST_ACTOR);
-    await kit.identity.createAccount({ username: 'ehr', roles: ['clinician'], kind: 'service' }, HOST_ACTOR);
+    await kit.identity.createAccount({ username: 'ehr', roles: ['ehr_service'], kind: 'service' }, HOST_ACTOR);
     const nurse = await addPerson(kit, 'new.nurse');
     await kit.identity.enrolments.resetStaffCredentials(nurse.accountId, 'totp', HOST_ACTOR); // password kept, TOTP to enrol again
     const used = codeAt(kit, secret);
@@ -252,6 +252,19 @@ describe('IdentityService login', () => {
     const identity = await kit.reopen();
     assert.equal(identity.getAccount(accountId)?.locked, false);
     assert.ok((await identity.login({ username: 'dr.ada', password: PASSWORD, totp: codeAt(kit, secret) })).ok);
+  });
+
+  it('refuses, at login and by session, an account an older version let hold a service role as a person', async () => {
+    const { accountId, secret } = await addPerson(kit, 'dr.ada');
+    const session = await kit.identity.login({ username: 'dr.ada', password: PASSWORD, totp: codeAt(kit, secret) });
+    assert.ok(session.ok);
+    await kit.appendRaw({ type: 'account.roles_changed', accountId, actorId: 'host', at: new Date(kit.clock.t).toISOString(), roles: ['clinician', 'ehr_service'] });
+    const identity = await kit.reopen();
+    kit.clock.t += STEP;
+    const refused = await identity.login({ username: 'dr.ada', password: PASSWORD, totp: codeAt(kit, secret) }, '10.0.0.7');
+    assert.ok(!refused.ok && !isLoginRefusal(refused));
+    assert.equal(refused.reason, 'roles_refused');
+    assert.deepEqual(identity.accountsWithRefusedRoles().map((a) => [a.accountId, a.rolesRefused]), [[accountId, true]]);
   });
 
   it('ends sessions when the password changes or the account is disabled', async () => {

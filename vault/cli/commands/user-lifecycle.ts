@@ -18,9 +18,11 @@ genovault users revoke-token --data-dir D --username NAME --token-id T
   disable: the account's sessions end and its API tokens and client certificate stop working;
   enable: they work again (tokens until their expiry). tokens: lists a service account's tokens
   (never the token itself). issue-token: prints a new token once; it expires after N days
-  (GENOVAULT_API_TOKEN_DAYS, 90 by default, at most GENOVAULT_API_TOKEN_MAX_DAYS). rotate-token:
-  prints a replacement once; the old token works on for GENOVAULT_API_TOKEN_ROTATION_OVERLAP_MINUTES
-  (60). revoke-token: the token stops at once. All are audited as the host, and need the service
+  (GENOVAULT_API_TOKEN_DAYS, 90 by default, at most GENOVAULT_API_TOKEN_MAX_DAYS). Tokens are
+  issued only here, on the host: no admin mints one over the API; a running service rotates its
+  own (POST /v1/api-tokens/current/rotate). rotate-token: prints a replacement once; the old token
+  works on for GENOVAULT_API_TOKEN_ROTATION_OVERLAP_MINUTES (60). revoke-token: the token stops
+  at once. All are audited as the host (issuing and rotating flagged), and need the service
   stopped. Locked-out logins are unlocked while the service runs: POST /v1/users/{id}/unlock
   (locks live in the service's memory; a restart clears them too).`;
 
@@ -41,7 +43,9 @@ async function onAccount(
     const { auditedStep } = await import('../../service/audit-outcome.ts');
     // an unknown name is audited too, without the name (it may be a person's)
     const about = account ? target(account.accountId) : 'unknown';
-    return auditedStep(audit, { requestId: null, actor: HOST_ACTOR, action, resource: 'account', target: about }, () => {
+    // a token is a whole credential for its service: issuing and rotating one are reviewed
+    const flagged = action === 'token.issue' || action === 'token.rotate';
+    return auditedStep(audit, { requestId: null, actor: HOST_ACTOR, action, resource: 'account', target: about, flagged }, () => {
       if (!account) throw new IdentityError('unknown_account', 'not_found', '--username: no account with that name', 'username');
       return work(identity, account.accountId);
     }, () => about);

@@ -52,11 +52,14 @@ export async function enrolUser(flags: Flags, io: CommandIo): Promise<number> {
     (await givenSecret({ file: stringFlag(flags, 'code-file'), envName: 'GENOVAULT_ENROLMENT_CODE', env: io.env })) ??
     (io.askHidden ? await io.askHidden('enrolment code: ') : undefined);
   if (!code) throw new UsageError('give the enrolment code in --code-file or GENOVAULT_ENROLMENT_CODE');
+  // a code two people issued comes in two halves; the order does not matter
+  const secondCode = await givenSecret({ file: stringFlag(flags, 'second-code-file'), envName: 'GENOVAULT_ENROLMENT_SECOND_CODE', env: io.env });
   const password = await givenSecret({ file: stringFlag(flags, 'password-file'), envName: 'GENOVAULT_NEW_PASSWORD', env: io.env });
   await withHostIdentity(config, async (host) => {
     const { redeemEnrolment } = await import('../../service/enrolments.ts');
     const parts = { identity: host.identity, audit: host.audit, clinical: await host.clinical() };
-    const redeem = (newPassword: string | undefined) => redeemEnrolment(parts, { username, code, ...(newPassword !== undefined && { newPassword }) }, { requestId: null });
+    const codes = { code, ...(secondCode !== undefined && { secondCode }) };
+    const redeem = (newPassword: string | undefined) => redeemEnrolment(parts, { username, ...codes, ...(newPassword !== undefined && { newPassword }) }, { requestId: null });
     // the person is asked for a password only when the code turns out to set one
     const result = await redeem(password).catch(async (err: unknown) => {
       if (password === undefined && err instanceof IdentityError && err.code === 'password_required') return redeem(await askNewPassword(io));
@@ -89,10 +92,9 @@ export async function resetUser(flags: Flags, io: CommandIo): Promise<number> {
     const account = identity.listAccounts().find((a) => a.username === username);
     if (!account) throw new Error('--username: no such account');
     const { auditedStep } = await import('../../service/audit-outcome.ts');
-    const { underReview } = await import('../../identity/roles.ts');
     const enrolment = await auditedStep(
       audit,
-      { requestId: null, actor: HOST_ACTOR, action: 'credentials.reset', resource: 'account', flagged: account.patientId !== undefined || underReview(account.roles) },
+      { requestId: null, actor: HOST_ACTOR, action: 'credentials.reset', resource: 'account', flagged: true },
       () => identity.enrolments.resetStaffCredentials(account.accountId, credentials, HOST_ACTOR),
       (e) => `${account.accountId} ${e.enrolmentId} ${credentials}`,
     );

@@ -1,9 +1,12 @@
 // Account management, for admins only (and never a way into patient data: no password or TOTP
-// secret reaches the admin, and accounts linked to a patient are refused here). Lifecycle and API
-// tokens are in account-lifecycle.ts and api-tokens.ts.
+// secret reaches the admin, accounts linked to a patient are refused here, and no view an admin
+// gets says which patient an account is linked to). The privacy officer alone looks that link up.
+// Lifecycle and API tokens are in account-lifecycle.ts and api-tokens.ts.
 import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
-import { AccountSummarySchema, NewAccountBodySchema } from '../../../schemas/api.ts';
+import { AccountIdSchema, AccountSummarySchema, NewAccountBodySchema, PatientLinksSchema } from '../../../schemas/api.ts';
+import { ApiError } from '../../http/api-error.ts';
+import { recordOutcome } from '../audit-outcome.ts';
 import { IssuedEnrolmentSchema } from '../../../schemas/enrolment.ts';
 import { principalOf } from '../authenticate.ts';
 import { requestOrigin, requireAccess } from '../patient-access.ts';
@@ -11,10 +14,12 @@ import { mapIdentityErrors } from '../identity-errors-http.ts';
 import { auditedStep } from '../audit-outcome.ts';
 import type { VaultService } from '../open-service.ts';
 import type { AccountSummary } from '../../identity/account-summary.ts';
-import { underReview } from '../../identity/roles.ts';
+import { isPatientLinked } from '../../identity/account-validation.ts';
 
+/** What an admin sees of an account: that it belongs to a patient's circle, never whose. */
 function publicSummary(a: AccountSummary) {
-  return { accountId: a.accountId, username: a.username, kind: a.kind, roles: a.roles, ...(a.patientId ? { patientId: a.patientId } : {}), ...(a.insurerType ? { insurerType: a.insurerType } : {}), disabled: a.disabled, locked: a.locked, totp: a.totp, enrolmentPending: a.enrolmentPending, createdAt: a.createdAt };
+  const { accountId, username, kind, roles, insurerType, disabled, locked, totp, enrolmentPending, rolesRefused, createdAt } = a;
+  return { accountId, username, kind, roles, patientLinked: isPatientLinked(a), ...(insurerType ? { insurerType } : {}), disabled, locked, totp, enrolmentPending, rolesRefused, createdAt };
 }
 
 export function accountRoutes(service: VaultService) {
@@ -23,7 +28,7 @@ export function accountRoutes(service: VaultService) {
     defineRoute({
       method: 'post',
       path: '/users',
-      summary: 'Create a staff or service account (admin); a person gets a one-time enrolment code to hand over, never a password or TOTP secret',
+      summary: 'Create a staff or service account (admin); a person gets the first half of a one-time enrolment code (a privacy officer approves the second), never a password or TOTP secret',
       tags: ['accounts'],
       auth: 'session',
       touchesPatientData: false,
@@ -32,12 +37,10 @@ export function accountRoutes(service: VaultService) {
       async handler({ body }, ctx) {
         const principal = principalOf(ctx.state);
         await requireAccess(service, principal, operations('create'), ctx.state);
-        // attempts at patient-linked accounts, and accounts that may link others to patients, are reviewed
-        const flagged = underReview(body.roles);
         const created = await mapIdentityErrors(() =>
           auditedStep(
             service.audit,
-            { ...requestOrigin(ctx.state), actor: principal, action: 'user.create', resource: 'account', flagged },
+            { ...requestOrigin(ctx.state), actor: principal, action: 'user.create', resource: 'account', flagged: true }, // every role reaches patient data or grants access to it (roles.ts)
             () => service.identity.createAccount(body, principal),
             (c) => c.account.accountId,
           ),
@@ -57,6 +60,33 @@ export function accountRoutes(service: VaultService) {
       async handler(_input, ctx) {
         await requireAccess(service, principalOf(ctx.state), operations('read'), ctx.state);
         return { items: service.identity.listAccounts().map(publicSummary) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/users/:accountId/patient-links',
+      summary: 'Which patients an account is linked to, as the patient, a proxy or a relative (the privacy officer; never an admin), audited under each patient',
+      tags: ['accounts'],
+      auth: 'session',
+      touchesPatientData: false,
+      request: { params: z.object({ accountId: AccountIdSchema }) },
+      responses: {
+        200: { description: 'the links, none for a staff or service account', schema: PatientLinksSchema },
+        403: { description: 'not the privacy officer' },
+        404: { description: 'no such account' },
+      },
+      async handler({ params }, ctx) {
+        const principal = principalOf(ctx.state);
+        await requireAccess(service, principal, { patientId: null, resource: 'patient_link', action: 'read', purpose: 'operations' }, ctx.state);
+        const account = service.identity.getAccount(params.accountId);
+        if (!account) throw new ApiError({ code: 'not_found', status: 404, title: 'Not Found', detail: 'no such account' });
+        const own = account.patientId === undefined ? [] : [{ patientId: account.patientId, as: 'patient' as const }];
+        const links = [...own, ...service.clinical.circleLinksOf(account.accountId)];
+        // one entry under each patient, so the look-up shows in their access log
+        const origin = requestOrigin(ctx.state);
+        const entry = (patientId: string | null) => recordOutcome(service.audit, { ...origin, actor: principal, action: 'patient_link.read', resource: 'patient_link', patientId, decision: 'success', reason: account.accountId });
+        for (const patientId of links.length > 0 ? [...new Set(links.map((l) => l.patientId))] : [null]) await entry(patientId);
+        return { accountId: account.accountId, roles: account.roles, links };
       },
     }),
   ]);

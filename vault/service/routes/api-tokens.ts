@@ -1,15 +1,20 @@
-// API tokens of service accounts, for admins: list (never the token or its hash), issue (shown
-// once, with its expiry), rotate (a replacement; the old token works on for the configured
-// overlap), revoke. Each is decided by the policy and audited with its outcome.
+// API tokens of service accounts. Admins list them (never the token or its hash) and revoke them;
+// nobody issues one over the API: a token is a whole credential for its service, so tokens are
+// issued on the vault host (`genovault users issue-token`), which holds the master key and the CA
+// anyway. A service replaces the token it presents (the old one works on for the configured
+// overlap), flagged for review. Each step is audited with its outcome.
 import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
-import { AccountIdSchema, ApiTokenIdSchema, ApiTokenSummarySchema, ApiTokenRequestSchema, IssuedApiTokenSchema, RotateApiTokenBodySchema } from '../../../schemas/api.ts';
+import { AccountIdSchema, ApiTokenIdSchema, ApiTokenSummarySchema, IssuedApiTokenSchema, RotateApiTokenBodySchema } from '../../../schemas/api.ts';
 import { adminAccountAction } from '../admin-account-action.ts';
+import { principalOf, requestToken } from '../authenticate.ts';
+import { auditedStep } from '../audit-outcome.ts';
+import { mapIdentityErrors } from '../identity-errors-http.ts';
+import { requestOrigin } from '../patient-access.ts';
 import type { VaultService } from '../open-service.ts';
 
 const AccountParams = z.object({ accountId: AccountIdSchema });
 const TokenParams = z.object({ accountId: AccountIdSchema, tokenId: ApiTokenIdSchema });
-const lifetime = (days: number | undefined) => (days === undefined ? {} : { lifetimeDays: days });
 
 export function apiTokenRoutes(service: VaultService) {
   return defineRouteTable('api-tokens', [
@@ -29,37 +34,30 @@ export function apiTokenRoutes(service: VaultService) {
     }),
     defineRoute({
       method: 'post',
-      path: '/users/:accountId/api-tokens',
-      summary: 'Issue an API token for a service account (admin); shown once, with its expiry',
+      path: '/api-tokens/current/rotate',
+      summary: 'Replace the API token this request presents (the service itself): the new one is shown once; the old one works on for the rotation overlap',
+      description: 'Only a service holding a working token gets a new one. Tokens are issued on the vault host (genovault users issue-token), never over the API.',
       tags: ['accounts'],
       auth: 'session',
       touchesPatientData: false,
-      request: { params: AccountParams, body: ApiTokenRequestSchema },
-      responses: { 201: { description: 'the token', schema: IssuedApiTokenSchema } },
-      async handler({ params, body }, ctx) {
-        const issued = await adminAccountAction(service, ctx, { access: 'create', action: 'token.issue', target: params.accountId }, (admin) =>
-          service.identity.issueApiToken(params.accountId, { label: body.label, ...lifetime(body.expiresInDays) }, admin),
-        );
-        ctx.status = 201;
-        return issued;
+      request: { body: RotateApiTokenBodySchema },
+      responses: {
+        201: { description: 'the replacement, and when the old token stops', schema: IssuedApiTokenSchema.extend({ previous: z.object({ tokenId: z.string(), expiresAt: z.string() }) }) },
+        403: { description: 'the request presents no API token (a person\u2019s session, a client certificate)' },
       },
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/users/:accountId/api-tokens/:tokenId/rotate',
-      summary: 'Replace an active API token (admin): the new one is shown once; the old one works on for the rotation overlap',
-      tags: ['accounts'],
-      auth: 'session',
-      touchesPatientData: false,
-      request: { params: TokenParams, body: RotateApiTokenBodySchema },
-      responses: { 201: { description: 'the replacement, and when the old token stops', schema: IssuedApiTokenSchema.extend({ previous: z.object({ tokenId: z.string(), expiresAt: z.string() }) }) } },
-      async handler({ params, body }, ctx) {
-        const target = `${params.accountId}/${params.tokenId}`;
-        const rotated = await adminAccountAction(service, ctx, { access: 'update', action: 'token.rotate', target }, (admin) =>
-          service.identity.rotateApiToken(params.accountId, params.tokenId, lifetime(body.expiresInDays), admin),
+      async handler({ body }, ctx) {
+        const principal = principalOf(ctx.state);
+        const request = body.expiresInDays === undefined ? {} : { lifetimeDays: body.expiresInDays };
+        const rotated = await mapIdentityErrors(() =>
+          auditedStep(
+            service.audit,
+            { ...requestOrigin(ctx.state), actor: principal, action: 'token.rotate', resource: 'account', flagged: true, target: principal.accountId },
+            () => service.identity.rotatePresentedApiToken(requestToken(ctx) ?? '', request, principal),
+            (r) => `${principal.accountId}/${r.tokenIdReplaced} ${r.tokenId}`,
+          ),
         );
         ctx.status = 201;
-        return { tokenId: rotated.tokenId, token: rotated.token, expiresAt: rotated.expiresAt, previous: { tokenId: params.tokenId, expiresAt: rotated.previousExpiresAt } };
+        return { tokenId: rotated.tokenId, token: rotated.token, expiresAt: rotated.expiresAt, previous: { tokenId: rotated.tokenIdReplaced, expiresAt: rotated.previousExpiresAt } };
       },
     }),
     defineRoute({

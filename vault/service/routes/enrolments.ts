@@ -1,14 +1,16 @@
-// Enrolment and credential resets. A person redeems a one-time code here (no session: they have
-// no credentials yet); registration staff or a genetic counselor issue codes for a patient's
-// circle after checking identity in person; resets clear credentials and issue a new code
-// (an admin for staff, registration staff or a counselor for patient-linked accounts).
+// Enrolment and credential resets. A person redeems a one-time code here, both halves of it (no
+// session: they have no credentials yet); registration staff or a genetic counselor issue first
+// halves for a patient's circle after checking identity in person; resets clear credentials and
+// issue a new first half (an admin for staff, registration staff or a counselor for
+// patient-linked accounts); a second person approves and receives the second half.
 import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { ApiError, notFound } from '../../http/api-error.ts';
 import { PatientIdSchema } from '../../../schemas/clinical.ts';
 import { AccountIdSchema } from '../../../schemas/api.ts';
-import { CredentialResetBodySchema, IssuedEnrolmentSchema, type CredentialReset, PatientEnrolmentBodySchema, RedeemEnrolmentBodySchema, RedeemedEnrolmentSchema } from '../../../schemas/enrolment.ts';
-import { underReview } from '../../identity/roles.ts';
+import {
+  ApproveEnrolmentBodySchema, CredentialResetBodySchema, EnrolmentIdSchema, IssuedEnrolmentSchema, type CredentialReset, PatientEnrolmentBodySchema, RedeemEnrolmentBodySchema, RedeemedEnrolmentSchema,
+} from '../../../schemas/enrolment.ts';
 import type { IssuedEnrolment } from '../../identity/enrolment-service.ts';
 import type { Principal } from '../../identity/principal.ts';
 import { principalOf } from '../authenticate.ts';
@@ -18,10 +20,10 @@ import { isLoginRefusal } from '../../identity/throttled-login.ts';
 import { refuseThrottled } from '../login-refusal.ts';
 import { mapIdentityErrors } from '../identity-errors-http.ts';
 import { auditedStep, type AuditOrigin } from '../audit-outcome.ts';
-import { isLinkedTo, issuePatientEnrolment, redeemEnrolment } from '../enrolments.ts';
+import { approveEnrolment, isLinkedTo, issuePatientEnrolment, redeemEnrolment } from '../enrolments.ts';
 import type { VaultService } from '../open-service.ts';
 
-const issuedResponse = { 201: { description: 'the one-time code, shown once: hand it to the person', schema: IssuedEnrolmentSchema } };
+const issuedResponse = { 201: { description: 'the first half of the one-time code, shown once: hand it to the person; a second person approves and hands over the other half', schema: IssuedEnrolmentSchema } };
 
 interface ResetAudit {
   origin: AuditOrigin;
@@ -50,9 +52,10 @@ export function enrolmentRoutes(service: VaultService) {
     defineRoute({
       method: 'post',
       path: '/enrolments',
-      summary: 'Redeem a one-time enrolment code: set your password and receive your own TOTP secret (shown once)',
+      summary: 'Redeem a one-time enrolment code (both halves): set your password and receive your own TOTP secret (shown once)',
       description:
-        'No session: the person has no credentials yet. Every refused code gets the same answer; a code is spent on success and void after repeated wrong attempts. ' +
+        'No session: the person has no credentials yet. A code issued by a person comes in two halves from two people: give one as code, the other as secondCode. ' +
+        'Every refused code gets the same answer; a code is spent on success and void after repeated wrong attempts. ' +
         'Attempts count against the client address\u2019s per-minute limit it shares with logins. ' +
         'Patient data is not read here: the patient was decided when the code was issued.',
       tags: ['accounts'],
@@ -79,8 +82,28 @@ export function enrolmentRoutes(service: VaultService) {
     }),
     defineRoute({
       method: 'post',
+      path: '/enrolments/:enrolmentId/approve',
+      summary: 'Approve an enrolment as the second person and receive its second half, shown once (a privacy officer for staff; registration staff, a counsellor on the care team or a privacy officer for a patient\u2019s circle; never the issuer)',
+      tags: ['accounts'],
+      auth: 'session',
+      touchesPatientData: true, // a patient's circle: every outcome is audited
+      bodyLimitBytes: 4096,
+      request: { params: z.object({ enrolmentId: EnrolmentIdSchema }), body: ApproveEnrolmentBodySchema },
+      responses: {
+        201: { description: 'the second half: hand it to the person, who types both halves', schema: IssuedEnrolmentSchema },
+        403: { description: 'not a permitted approver, or the issuer, or the person enrolled' },
+        409: { description: 'the enrolment is not waiting for approval (already approved, spent, withdrawn, expired, or a whole code)' },
+      },
+      async handler({ params, body }, ctx) {
+        const issued = await approveEnrolment(service, principalOf(ctx.state), params.enrolmentId, body.evidence, ctx.state);
+        ctx.status = 201;
+        return issued;
+      },
+    }),
+    defineRoute({
+      method: 'post',
       path: '/patients/:id/enrolments',
-      summary: 'Issue a one-time code that creates a patient, proxy or relative account (registration staff; a genetic counselor on the care team)',
+      summary: 'Issue the first half of a one-time code that creates a patient, proxy or relative account (registration staff; a genetic counselor on the care team)',
       tags: ['accounts', 'patients'],
       auth: 'session',
       touchesPatientData: true,
@@ -97,7 +120,7 @@ export function enrolmentRoutes(service: VaultService) {
     defineRoute({
       method: 'post',
       path: '/patients/:id/accounts/:accountId/reset',
-      summary: 'Reset the password and/or TOTP of an account linked to this patient; returns a new one-time code (registration staff; a genetic counselor on the care team)',
+      summary: 'Reset the password and/or TOTP of an account linked to this patient; returns the first half of a new one-time code (registration staff; a genetic counselor on the care team)',
       tags: ['accounts', 'patients'],
       auth: 'session',
       touchesPatientData: true,
@@ -119,7 +142,7 @@ export function enrolmentRoutes(service: VaultService) {
     defineRoute({
       method: 'post',
       path: '/users/:accountId/reset',
-      summary: 'Reset the password and/or TOTP of a staff account (admin); ends its sessions and returns a new one-time code for the person',
+      summary: 'Reset the password and/or TOTP of a staff account (admin); ends its sessions and returns the first half of a new one-time code (a privacy officer approves the second)',
       tags: ['accounts'],
       auth: 'session',
       touchesPatientData: false,
@@ -128,10 +151,8 @@ export function enrolmentRoutes(service: VaultService) {
       async handler({ params, body }, ctx) {
         const principal = principalOf(ctx.state);
         await requireAccess(service, principal, { patientId: null, resource: 'account', action: 'update', purpose: 'operations' }, ctx.state);
-        const target = service.identity.getAccount(params.accountId);
-        // resets of those who can link accounts to patients, and attempts on patient-linked ones, are reviewed
-        const flagged = target !== undefined && (target.patientId !== undefined || underReview(target.roles));
-        const about = { origin: requestOrigin(ctx.state), actor: principal, accountId: params.accountId, credentials: body.credentials, resource: 'account' as const, flagged };
+        // every staff role reaches patient data or grants access to it, so every reset is reviewed
+        const about = { origin: requestOrigin(ctx.state), actor: principal, accountId: params.accountId, credentials: body.credentials, resource: 'account' as const, flagged: true };
         const issued = await auditedReset(service, about, () => service.identity.enrolments.resetStaffCredentials(params.accountId, body.credentials, principal));
         ctx.status = 201;
         return issued;

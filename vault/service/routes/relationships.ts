@@ -1,16 +1,19 @@
 // Care teams and proxies: who may treat, or act for, a patient. Care teams are managed by
 // registration staff and the EHR service account (care_team, purpose operations); nobody puts
-// themselves on one, and managing them grants the managers nothing. Proxies come only from a
-// patient enrolment (identity proofing in person); registration staff or a genetic counselor on
-// the care team may remove one.
+// themselves on one, and managing them grants the managers nothing. Every change is audited, and
+// flagged when a service made it (the EHR may assign any patient's care team). Leaving a care team
+// withdraws the unredeemed enrolments for that patient the member issued or approved. Proxies come
+// only from a patient enrolment (identity proofing in person, by two people); registration staff
+// or a genetic counselor on the care team may remove one.
 import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { ApiError, notFound } from '../../http/api-error.ts';
 import { PatientIdSchema } from '../../../schemas/clinical.ts';
 import { AccountIdSchema } from '../../../schemas/api.ts';
 import { principalOf } from '../authenticate.ts';
-import { requireAccess, withPatientAccess } from '../patient-access.ts';
+import { requestOrigin, requireAccess, withPatientAccess } from '../patient-access.ts';
 import { recordOutcome } from '../audit-outcome.ts';
+import { withdrawVouchedEnrolments } from '../enrolments.ts';
 import type { VaultService } from '../open-service.ts';
 
 const Params = z.object({ id: PatientIdSchema, accountId: AccountIdSchema });
@@ -46,6 +49,9 @@ export function relationshipRoutes(service: VaultService) {
           throw new ApiError({ code: 'validation_failed', status: 400, title: 'Bad Request', detail: `the account must hold the role ${CARE_ROLES.join(' or ')}`, errors: [{ path: 'params.accountId', message: 'wrong role' }] });
         }
         await service.clinical.setCareTeam(params.id, params.accountId, member, principal.accountId);
+        const change = { ...requestOrigin(ctx.state), actor: principal, resource: 'care_team', patientId: params.id, decision: 'success' as const, reason: params.accountId };
+        await recordOutcome(service.audit, { ...change, action: member ? 'care_team.add' : 'care_team.remove', flagged: principal.kind === 'service' });
+        if (!member) await withdrawVouchedEnrolments(service, principal, params.accountId, params.id, ctx.state);
         ctx.status = 204;
         return undefined;
       },
