@@ -224,7 +224,9 @@ describe('IdentityService login', () => {
     }
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
     const [known, unknown] = [median(knownTimes), median(unknownTimes)];
-    assert.ok(unknown > known * 0.5, `unknown ${unknown.toFixed(1)} ms vs known ${known.toFixed(1)} ms (medians of 4)`);
+    // without the dummy hash an unknown name answers in well under a millisecond; a loaded machine
+    // moves either median by up to 2-3x, so the bound is loose
+    assert.ok(unknown > known * 0.2, `unknown ${unknown.toFixed(1)} ms vs known ${known.toFixed(1)} ms (medians of 4)`);
   });
 
   it('restores accounts and the last used TOTP step after a restart; throttling starts afresh', async () => {
