@@ -1,6 +1,7 @@
 // Bodies and answers of the policy routes: the active version, proposals, the board's decision,
 // the what-if replay and explanations.
 import { z } from 'zod';
+import { RELEASE_PURPOSES } from '../consent/release-authorization.ts';
 import { AccountIdSchema, PurposeSchema, RoleSchema } from '../api.ts';
 import { PatientIdSchema } from '../clinical.ts';
 import { freeText } from '../text.ts';
@@ -63,6 +64,8 @@ export const ExplainBodySchema = z
     purpose: PurposeSchema,
     /** also answer under this proposal */
     proposalId: ProposalIdSchema.optional(),
+    /** an insurer's or outside recipient's release purpose, which their rules need (with an account to look up) */
+    releasePurpose: z.enum(RELEASE_PURPOSES).optional(),
   })
   .superRefine((body, ctx) => {
     const lookUp = body.subject.accountId !== undefined;
@@ -164,6 +167,8 @@ const ExplainedSchema = z.object({
   breakGlass: z.boolean(),
   rule: RuleViewSchema.nullable(),
   explanation: z.string(),
+  /** what a permit rested on in the patient's consents (looked-up facts only): a directive and its version, or the hospital default */
+  consentBasis: z.array(z.union([z.object({ fact: z.string(), directiveId: z.string(), version: z.number() }), z.object({ fact: z.string(), hospitalDefault: z.literal(true) })])),
 });
 
 export const ExplainAnswerSchema = z

@@ -2,6 +2,7 @@
 // requests (given facts) and for a real account and patient (facts looked up, which is audited
 // under the patient); it can also answer under a proposal; it refuses unknown facts without
 // repeating them.
+import { grant, revoke } from './consent-kit.ts';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createAuthorizer } from '../../consent/policy/authorize.ts';
@@ -17,6 +18,7 @@ interface Explained {
   breakGlass: boolean;
   rule: { id: string; line: number; text: string; sentence: string } | null;
   explanation: string;
+  consentBasis: ({ fact: string; directiveId: string; version: number } | { fact: string; hospitalDefault: true })[];
   relations: Record<string, boolean>;
   factsFrom: string;
   underProposal?: { proposalId: string; decision: string; rule: { id: string } | null };
@@ -80,6 +82,22 @@ describe('policy explain (HTTPS)', function () {
     }
     const inPatientsLog = await as('pat_a')<{ items: { who: string; action: string }[] }>('GET', `/patients/${w.patientA}/access-log`);
     assert.ok(inPatientsLog.body.items.some((item) => item.who === 'auditor' && item.action === 'policy.explain_lookup'), 'the patient sees who looked');
+  });
+
+  it('names the directive a looked-up permit rested on (or the hospital default), and none for a refusal', async () => {
+    const { w } = suite;
+    const ask = (user: string) => explain({ subject: { accountId: w.accounts[user]!.accountId }, patientId: w.patientA, resource: 'variants', action: 'read', purpose: 'treatment' }, 'auditor');
+    const byDefault = await ask('clin_a');
+    assert.deepEqual(byDefault.body.consentBasis, [{ fact: 'clinical_use', hospitalDefault: true }]);
+    assert.match(byDefault.body.explanation, /rested on the hospital default/);
+    assert.deepEqual((await ask('clin_b')).body.consentBasis, [], 'a refusal rests on nothing');
+    const permit = await grant(w, await w.login('pat_a'), w.patientA, { kind: 'clinical_use', decision: 'permit' });
+    const byDirective = await ask('clin_a');
+    assert.deepEqual(byDirective.body.consentBasis, [{ fact: 'clinical_use', directiveId: permit.directiveId, version: permit.version }]);
+    assert.ok(byDirective.body.explanation.includes(`directive ${permit.directiveId} (version ${permit.version})`), byDirective.body.explanation);
+    const given = await explain({ subject: { roles: ['clinician'] }, relations: { care_team: true, clinical_use: true }, patientId: w.patientA, resource: 'variants', action: 'read', purpose: 'treatment' });
+    assert.deepEqual(given.body.consentBasis, [], 'given facts name no directive');
+    await revoke(w, await w.login('pat_a'), w.patientA, permit);
   });
 
   it('answers under a proposal beside the active version', async () => {

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { ExplainBodySchema } from '../../schemas/policy/api.ts';
 import { explainDecision } from '../../consent/governance/explain-decision.ts';
 import { gatherRelations, type RelationSnapshot } from '../../consent/policy/relationship-facts.ts';
+import type { ConsentBasis } from '../../consent/policy/consent-facts.ts';
 import { FACTS } from '../../consent/policy/vocabulary.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
 import type { Principal } from '../identity/principal.ts';
@@ -28,12 +29,14 @@ export async function explainRequest(service: VaultService, principal: Principal
   const { accountId } = body.subject;
   let roles: readonly string[];
   let relations: RelationSnapshot;
+  let bases: readonly ConsentBasis[] = [];
   if (accountId !== undefined) {
     const account = service.identity.getAccount(accountId);
     if (!account) throw notFound('no such account');
     roles = body.subject.roles ?? account.roles;
     const subject = { userId: accountId, ...(account.insurerType !== undefined && { insurerType: account.insurerType }) };
-    ({ relations } = await gatherRelations(service.facts, { subject, patientId: body.patientId }));
+    const qualifiers = body.releasePurpose !== undefined ? { qualifiers: { releasePurpose: body.releasePurpose } } : {};
+    ({ relations, bases } = await gatherRelations(service.facts, { subject, patientId: body.patientId, ...qualifiers }));
     await recordOutcome(service.audit, {
       requestId: request.requestId, actor: principal, action: 'policy.explain_lookup', resource: 'policy',
       patientId: body.patientId, targetId: accountId, decision: 'success', reason: 'relationship_facts_looked_up',
@@ -44,10 +47,10 @@ export async function explainRequest(service: VaultService, principal: Principal
   }
   const input = { userId: accountId ?? 'explained-subject', roles, patientId: body.patientId, resource: body.resource, action: body.action, purpose: body.purpose };
   const active = service.governance.activePolicy;
-  const underProposal = body.proposalId === undefined ? undefined : { proposalId: body.proposalId, ...explainDecision(await service.governance.compiledProposal(body.proposalId), input, relations) };
+  const underProposal = body.proposalId === undefined ? undefined : { proposalId: body.proposalId, ...explainDecision(await service.governance.compiledProposal(body.proposalId), input, relations, bases) };
   return {
     policyVersion: active.version,
-    ...explainDecision(active, input, relations),
+    ...explainDecision(active, input, relations, bases),
     relations: { ...relations },
     factsFrom: accountId !== undefined ? ('lookup' as const) : ('request' as const),
     ...(underProposal && { underProposal }),
