@@ -123,7 +123,11 @@ export async function ingestVcf(vault: Vault, input: VcfSource, options: IngestO
       // a failure to write or encode is the vault's, not the file's: not reported as bad input
       throw err === writeFailure ? err : readFailure(file, err);
     });
-    refuseDuplicates(vault.catalog.data, file, summary.sourceSha256, stored.map((sample) => sample.name));
+    const names = stored.map((sample) => sample.name);
+    refuseDuplicates(vault.catalog.data, file, summary.sourceSha256, names);
+    // and again at commit, on the newest committed catalog: the same file may have been committed
+    // meanwhile by another ingest (another process, or an upload) prepared at the same time
+    change.atCommit(() => Promise.resolve(refuseDuplicates(vault.catalog.data, file, summary.sourceSha256, names)));
     const batch = writer as BatchWriter | null;
     // set by begin(), which runs before any record (TypeScript does not follow the callback)
     const recorded = build as GenomeBuildName | null;
