@@ -7,7 +7,7 @@ import { freeText, identifierText } from './text.ts';
 import { MrnSchema } from './clinical.ts';
 
 export const PurposeSchema = z.enum(['treatment', 'research', 'insurance', 'family', 'self', 'operations', 'disclosure']);
-export const AccountIdSchema = z.string().regex(/^acc_[0-9a-f]{16}$/, 'an account id looks like acc_ followed by 16 hex digits');
+export { AccountIdSchema } from './ids.ts';
 export { RoleSchema };
 
 export const LoginBodySchema = z.object({

@@ -3,6 +3,7 @@
 // code, a second person approves and issues the second half; the person redeems both, setting
 // their own password and receiving their own TOTP secret.
 import { z } from 'zod';
+import { lineText } from './text.ts';
 
 /** The accounts that belong to a patient: their own, a legal proxy's, a relative's. */
 export const PATIENT_LINK_ROLES = ['patient', 'proxy', 'relative'] as const;
@@ -28,14 +29,8 @@ export type RelativeRelationship = (typeof RELATIVE_RELATIONSHIPS)[number];
 export const CREDENTIAL_RESETS = ['password', 'totp', 'both'] as const;
 export type CredentialReset = (typeof CREDENTIAL_RESETS)[number];
 
-/** Printable text, no control or format characters (no bidi overrides, no NUL). */
-const printable = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(3, 'at least 3 characters')
-    .max(max, `at most ${max} characters`)
-    .regex(/^[^\p{Cc}\p{Cf}\p{Cs}]*$/u, 'must not contain control or formatting characters');
+/** One line of evidence text, at least 3 characters (the vault's typed-text rules, ./text.ts). */
+const printable = (max: number) => lineText(max, 3);
 
 export const PatientEnrolmentBodySchema = z
   .strictObject({

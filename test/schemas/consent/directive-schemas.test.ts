@@ -67,12 +67,14 @@ describe('consent directive schemas', () => {
     it(`refuses ${what}`, () => assert.equal(DirectiveSchema.safeParse(directive).success, false));
   }
 
-  it('refuses free text with controls, bidirectional overrides, lone surrogates or edge spaces, and too long', () => {
+  it('refuses free text with controls, bidirectional overrides, lone surrogates, nothing but spaces, and too long; trims edge spaces', () => {
     const named = (name: string) => ({ kind: 'family_sharing', relative: { name, relationship: 'aunt' }, share: { categories: ['pharmacogenomic'] } });
-    for (const name of ['Ann\u0000', 'Ann\u202eSmith', 'Ann\u2066', 'Ann\ud800', '\udc00Ann', 'Ann\nSmith', ' Ann', 'Ann ', '', 'a'.repeat(201), 'Ann\u0085']) {
+    for (const name of ['Ann\u0000', 'Ann\u202eSmith', 'Ann\u2066', 'Ann\ud800', '\udc00Ann', 'Ann\nSmith', '   ', '', 'a'.repeat(201), 'Ann\u0085']) {
       assert.equal(DirectiveSchema.safeParse(named(name)).success, false, JSON.stringify(name));
     }
     assert.ok(DirectiveSchema.safeParse(named('Ann 😀 Smith')).success, 'a well-formed surrogate pair is fine');
+    const trimmed = DirectiveSchema.parse(named(' Ann ')) as { relative: { name: string } };
+    assert.equal(trimmed.relative.name, 'Ann', 'stored trimmed, as every typed line of the vault');
   });
 
   it('refuses every text holding a control character, wherever it is', () => {
