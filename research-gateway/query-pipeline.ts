@@ -54,17 +54,24 @@ export class QueryPipeline {
   ) {}
 
   /** Steps 1 and 2: the project the caller may query at this level, or a refusal. */
-  async queryable(caller: ResearchCaller, projectId: string, request: { kind: QueryKind; level: ResearchLevel; query: unknown; action: QueryContext['action'] }): Promise<QueryContext> {
+  /** The policy's word on querying cohorts at all (audited by authorize()); refused before any project is looked at. */
+  async requireQueryPermit(caller: ResearchCaller): Promise<void> {
+    if (!(await this.deps.authorize(caller, { resource: 'cohort', action: 'read', purpose: 'research' }))) throw new ResearchError('forbidden', 'the access policy does not permit this');
+  }
+
+  /** `permitted`: the caller already passed requireQueryPermit for this request. */
+  async queryable(caller: ResearchCaller, projectId: string, request: { kind: QueryKind; level: ResearchLevel; query: unknown; action: QueryContext['action'] }, permitted = false): Promise<QueryContext> {
     const project = this.book.get(projectId);
     const ctx: QueryContext = {
       caller, project: project!, kind: request.kind, level: request.level, action: request.action, queryId: `rq_${randomBytes(8).toString('hex')}`,
       fingerprint: releaseDigest(this.deps.keys.noise, `query:${canonicalJson({ kind: request.kind, level: request.level, query: request.query })}`, []),
     };
+    // the policy first: a role that may not query cohorts learns nothing of which projects exist
+    if (!permitted) await this.requireQueryPermit(caller);
     if (!project || !project.proposal.members.includes(caller.accountId)) {
       await this.audit(ctx, projectId, 'not_found');
       throw new ResearchError('not_found', 'no such project');
     }
-    if (!(await this.deps.authorize(caller, { resource: 'cohort', action: 'read', purpose: 'research' }))) throw new ResearchError('forbidden', 'the access policy does not permit this');
     const refusal = STATUS_REFUSALS[statusOf(project, dayOf(this.deps.now()))];
     if (refusal) await this.refuse(ctx, refusal[0], refusal[1], null);
     if (RESEARCH_LEVELS.indexOf(request.level) > RESEARCH_LEVELS.indexOf(project.proposal.level)) {

@@ -93,11 +93,12 @@ export class BeaconQueries {
 
   async ask(caller: ResearchCaller, request: BeaconRequest) {
     const { parameters } = request;
+    await this.pipeline.requireQueryPermit(caller);
     const projectId = this.datasetOf(caller, parameters.datasetIds);
     const variant = variantOf(parameters);
     const granularity = request.requestedGranularity === 'boolean' ? 'boolean' : 'count';
     const query = { variant, ...(parameters.assemblyId !== undefined && { assembly: parameters.assemblyId }) };
-    const ctx = await this.pipeline.queryable(caller, projectId, { kind: `beacon_${granularity}`, level: 'count', query, action: 'beacon.query' });
+    const ctx = await this.pipeline.queryable(caller, projectId, { kind: `beacon_${granularity}`, level: 'count', query, action: 'beacon.query' }, true);
     const spec = specOf(query);
     let build = '';
     const answered = await this.pipeline.answer(ctx, async (released) => {

@@ -158,10 +158,11 @@ describe('consents over HTTPS', function () {
     async function addStaffProxy() {
       // a proxy account comes from a patient enrolment, here for patient B by the registrar over the API
       const registrar = await as('registrar');
-      const issued = await w().http<{ code: string }>(`/patients/${patientB}/enrolments`, { method: 'POST', token: registrar, body: { role: 'proxy', evidence: 'birth certificate seen' } });
+      const issued = await w().http<{ code: string; enrolmentId: string }>(`/patients/${patientB}/enrolments`, { method: 'POST', token: registrar, body: { role: 'proxy', evidence: 'birth certificate seen' } });
       assert.equal(issued.status, 201, issued.text);
+      const secondCode = await w().secondHalf(issued.body.enrolmentId); // the privacy officer confirms
       await w().service.clinical.setCareTeam(patientB, w().accounts.counselor!.accountId, true, 'test');
-      const redeemed = await w().http<{ account: { accountId: string }; totp: { secret: string } }>('/enrolments', { method: 'POST', body: { username: 'parent_b', code: issued.body.code, newPassword: 'correct-Horse-battery-9' } });
+      const redeemed = await w().http<{ account: { accountId: string }; totp: { secret: string } }>('/enrolments', { method: 'POST', body: { username: 'parent_b', code: issued.body.code, secondCode, newPassword: 'correct-Horse-battery-9' } });
       assert.equal(redeemed.status, 201, redeemed.text);
       w().accounts.parent_b = { accountId: redeemed.body.account.accountId, secret: redeemed.body.totp.secret };
       return { accountId: redeemed.body.account.accountId, token: await w().login('parent_b') };

@@ -77,8 +77,10 @@ describe('login throttling against a victim (HTTPS)', function () {
   });
 
   it('counts enrolment code redemptions against the per-minute attempts a client shares with its logins', async () => {
-    const created = await w.http<{ enrolment: { code: string } }>('/users', { method: 'POST', token: await w.login('admin'), body: { username: 'dr.enrolled', roles: ['clinician'] } });
-    const redeem = (from: string, code: string) => w.http('/enrolments', { method: 'POST', localAddress: from, body: { username: 'dr.enrolled', code, newPassword: 'My-own-Passphrase-2026' } });
+    const created = await w.http<{ enrolment: { code: string; enrolmentId: string } }>('/users', { method: 'POST', token: await w.login('admin'), body: { username: 'dr.enrolled', roles: ['clinician'] } });
+    // the privacy officer approves a staff account as the second person: the code comes in two halves
+    const secondCode = await w.secondHalf(created.body.enrolment.enrolmentId);
+    const redeem = (from: string, code: string) => w.http('/enrolments', { method: 'POST', localAddress: from, body: { username: 'dr.enrolled', code, secondCode, newPassword: 'My-own-Passphrase-2026' } });
     const bogus = 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA';
     for (let i = 0; i < 20; i++) assert.equal((await redeem('127.0.0.40', bogus)).status, 400, `attempt ${i + 1} of the 20 a minute`);
     const throttled = await redeem('127.0.0.40', created.body.enrolment.code);

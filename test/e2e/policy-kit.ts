@@ -32,11 +32,13 @@ export function callerFor(w: World, tokens: Map<string, string>, username: strin
   };
 }
 
-/** An ethics board account an administrator created over the API and redeemed the code of. */
+/** An ethics board account an administrator created over the API (the privacy officer approving), redeemed by the person. */
 export async function boardMemberCreatedByAdmin(w: World, admin: Caller, username: string): Promise<{ accountId: string; secret: string }> {
-  const created = await admin<{ account: { accountId: string }; enrolment: { code: string } }>('POST', '/users', { username, roles: ['ethics_board'] });
+  const created = await admin<{ account: { accountId: string }; enrolment: { code: string; enrolmentId: string } }>('POST', '/users', { username, roles: ['ethics_board'] });
   if (created.status !== 201) throw new Error(`create ${username}: ${created.status} ${created.text}`);
-  const redeemed = await w.http<{ totp: { secret: string } }>('/enrolments', { method: 'POST', body: { username, code: created.body.enrolment.code, newPassword: PASSWORD } });
+  // the privacy officer approves (dual control); the account is still one the proposer created
+  const secondCode = await w.secondHalf(created.body.enrolment.enrolmentId);
+  const redeemed = await w.http<{ totp: { secret: string } }>('/enrolments', { method: 'POST', body: { username, code: created.body.enrolment.code, secondCode, newPassword: PASSWORD } });
   if (redeemed.status !== 201) throw new Error(`redeem ${username}: ${redeemed.status} ${redeemed.text}`);
   return { accountId: created.body.account.accountId, secret: redeemed.body.totp.secret };
 }

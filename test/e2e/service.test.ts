@@ -254,6 +254,8 @@ describe('vault service over HTTP', function () {
       'POST /v1/patients/:id/accounts/:accountId/reset': { credentials: 'both' },
       'POST /v1/policy/explain': { subject: { accountId: w.accounts.clin_a!.accountId }, patientId: w.patientA, resource: 'variants', action: 'read', purpose: 'treatment' },
       'POST /v1/enrolments/:enrolmentId/approve': { evidence: 'testing the route table' },
+      'POST /v1/projects/:id/cohort-queries': { level: 'count' },
+      'POST /v1/beacon/g_variants': {},
     };
     // routes that name the patient in the query, or take a file: what a caller would send
     const queries: Record<string, string> = { 'GET /v1/patients': '?mrn=MRN-A-0001', 'POST /v1/ingests': '?patient=MRN-A-0001&sample=NA00001', 'GET /v1/patients/:id/released-findings': '?releasePurpose=claims' };
@@ -262,7 +264,9 @@ describe('vault service over HTTP', function () {
     assert.ok(patientRoutes.length >= 10);
     for (const { route, fullPath } of patientRoutes) {
       const key = `${route.method.toUpperCase()} ${fullPath}`;
-      const path = fullPath.replace(/^\/v1/, '').replace(/:([A-Za-z]+)/g, (_m, name: string) => sample[name] ?? 'x');
+      // a project's routes name the project as :id (everywhere else :id is a patient)
+      const names = fullPath.startsWith('/v1/projects/') ? { ...sample, id: 'rp_0000000000000000' } : sample;
+      const path = fullPath.replace(/^\/v1/, '').replace(/:([A-Za-z]+)/g, (_m, name: string) => names[name] ?? 'x');
       const r = await http(`${w.url}${path}${queries[key] ?? ''}`, { method: route.method.toUpperCase(), token: tokens.relative ?? (await w.login('researcher')), ...(bodies[key] ? { body: bodies[key] } : {}), ...files[key] });
       assert.ok(r.status === 404 || r.status === 403, `${key} answered ${r.status}`);
       const entries = await auditDecisions(r.headers.get('x-request-id')!);
