@@ -4,19 +4,15 @@
 // finding for the relative, the insurer permitted for one patient and refused for another...).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { newMasterKey } from '../../vault/crypto/master-key.ts';
-import { Vault } from '../../vault/store/vault.ts';
-import { loadConfig } from '../../vault/config/load-config.ts';
-import { openVaultService, type VaultService } from '../../vault/service/open-service.ts';
+import type { VaultService } from '../../vault/service/open-service.ts';
 import { serveVault } from '../../vault/service/http-service.ts';
 import { caCertificatePath } from '../../vault/service/tls-material.ts';
 import type { RunningServer } from '../../vault/http/start-server.ts';
-import { buildPopulation } from '../../vault/demo/demo-population.ts';
-import { populateService, type DemoService } from '../../vault/demo/demo-service.ts';
+import type { DemoService } from '../../vault/demo/demo-service.ts';
+import { buildDemoVault } from './demo-kit.ts';
 import type { LoginContext } from '../../vault/demo/demo-instructions.ts';
 import { consentInstructions, consentTrials, trialCommand, type Trial } from '../../vault/demo/demo-consent-trials.ts';
 
@@ -90,19 +86,8 @@ describe('the demo\u2019s consents, tried as printed (HTTPS)', function () {
 
   before(async () => {
     dir = await makeTempDir('genovault-demo-consents-');
-    const dataDir = join(dir.path, 'vault');
-    const kek = newMasterKey('test');
-    await (await Vault.init(dataDir, kek)).close();
-    const writer = await Vault.open(dataDir, kek, { write: true });
-    let population;
-    try {
-      population = await buildPopulation(writer, dir.path);
-    } finally {
-      await writer.close();
-    }
-    const config = loadConfig({ dataDir, masterKey: kek.bytes.toString('base64'), logLevel: 'silent', host: '127.0.0.1', port: '0' }, {});
-    service = await openVaultService(config, { scrypt: { log2N: 10, r: 8, p: 1 } });
-    demo = await populateService(service, population);
+    let dataDir: string;
+    ({ dataDir, service, demo } = await buildDemoVault(dir.path, { host: '127.0.0.1', port: '0' }));
     server = await serveVault(service, pino({ level: 'silent' }));
     // the certificate names localhost, as the demo prints it
     ctx = { accounts: demo.people.accounts, focus: demo.focus, caCertificate: caCertificatePath(dataDir), baseUrl: `https://localhost:${new URL(server.url).port}` };
