@@ -4,14 +4,10 @@
 // one must be answered or refused for a protective reason, audited with its true cohort size and
 // shown in the ethics board's report. The refusal rate is printed.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { newMasterKey } from '../../vault/crypto/master-key.ts';
-import { Vault } from '../../vault/store/vault.ts';
-import { loadConfig } from '../../vault/config/load-config.ts';
-import { openVaultService, type VaultService } from '../../vault/service/open-service.ts';
-import { buildPopulation } from '../../vault/demo/demo-population.ts';
-import { populateService, type DemoService } from '../../vault/demo/demo-service.ts';
+import type { VaultService } from '../../vault/service/open-service.ts';
+import type { DemoService } from '../../vault/demo/demo-service.ts';
+import { buildDemoVault } from './demo-kit.ts';
 import { typicalQuestions, type TypicalQuestion } from '../../vault/demo/demo-research.ts';
 import { ResearchError } from '../../research-gateway/research-error.ts';
 import { BeaconQueryStringSchema } from '../../schemas/beacon.ts';
@@ -52,18 +48,7 @@ describe('the demo research project', function () {
   const questions = typicalQuestions();
   before(async () => {
     dir = await makeTempDir('genovault-demo-research-');
-    const dataDir = join(dir.path, 'vault');
-    const kek = newMasterKey('test');
-    await (await Vault.init(dataDir, kek)).close();
-    const writer = await Vault.open(dataDir, kek, { write: true });
-    let population;
-    try {
-      population = await buildPopulation(writer, dir.path);
-    } finally {
-      await writer.close();
-    }
-    service = await openVaultService(loadConfig({ dataDir, masterKey: kek.bytes.toString('base64'), logLevel: 'silent' }, {}), { scrypt: { log2N: 10, r: 8, p: 1 } });
-    demo = await populateService(service, population);
+    ({ service, demo } = await buildDemoVault(dir.path));
     outcomes = [];
     for (const [i, question] of questions.entries()) outcomes.push(await ask(service, demo, question, `typical-${i}`));
   });

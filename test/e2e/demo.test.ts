@@ -51,7 +51,7 @@ describe('npm run demo', function () {
     assert.match(run.stdout, /^pathogenic or likely pathogenic variants of the same patient, all genes \([1-9]\d*\):$/m);
     assert.match(run.stdout, /^carriers of chr17:\d+:[ACGT]+:[ACGT]+ among the vault's \d+ GRCh38 samples covering it \([1-9]\):$/m);
     assert.match(run.stdout, /^allele counts over BRCA1 \(chr17:43044295-43125483, GRCh38\): [1-9]\d* variant sites across 224 samples \(left out: 5 on GRCh37, 0 not covering it\)/m);
-    for (const role of ['admin', 'registrar', 'clinician', 'genetic_counselor', 'patient', 'proxy', 'relative', 'researcher', 'ethics_board', 'privacy_officer', 'insurer', 'auditor']) loginOf(run.stdout, role);
+    for (const role of ['admin', 'registrar', 'clinician', 'genetic_counselor', 'patient', 'proxy', 'relative', 'researcher', 'ethics_board', 'privacy_officer', 'insurer', 'external_recipient', 'auditor']) loginOf(run.stdout, role);
     assert.match(run.stdout, /^The demo enrolled every person itself: each account got a one-time enrolment code/m, 'the demo says it did each person\u2019s enrolment step');
     assert.match(run.stdout, /^ {2}ehr_service +demo\.ehr +API token: gvt_\S+$/m);
     assert.match(run.stdout, /CODE=\$\(npx genovault totp [A-Z2-7]{32}\)/);
@@ -61,6 +61,8 @@ describe('npm run demo', function () {
     assert.match(run.stdout, new RegExp(`-d '\\{"level":"count",.*/v1/projects/${project}/cohort-queries$`, 'm'), 'a count to try');
     assert.match(run.stdout, new RegExp(`-d '\\{"level":"aggregate",.*/v1/projects/${project}/cohort-queries$`, 'm'), 'an aggregate to try');
     assert.match(run.stdout, new RegExp(`/v1/beacon/g_variants\\?geneId=BRCA1&assemblyId=GRCh38&datasetIds=${project}&`), 'a Beacon query to try');
+    assert.match(run.stdout, /^Consents: every role permitted one thing and refused another/m, 'the consent trials are printed (test/e2e/demo-consents.test.ts runs them)');
+    assert.match(run.stdout, /^ {2}gv_login demo\.insurer 'Insurer#Demo-[0-9a-f]{8}' [A-Z2-7]{32}$/m);
     assert.match(run.stdout, /^Not served \(--no-serve\)\. To serve it: npx genovault serve --data-dir \S+\/vault /m, 'says how to serve what it built');
   });
 
@@ -102,7 +104,7 @@ describe('npm run demo', function () {
       // staff other than the first admin and privacy officer: created by the admin, approved by the privacy officer
       const admin = byName(loginOf(run.stdout, 'admin').username);
       const approvals = (await service.audit.query({ flagged: true, resource: 'account', limit: 100 })).filter((e) => e.body.action === 'enrolment.approve');
-      assert.equal(approvals.length, 7);
+      assert.equal(approvals.length, 8);
       assert.ok(approvals.every((e) => e.body.actorId === byName(loginOf(run.stdout, 'privacy_officer').username).accountId));
       assert.equal(byName(loginOf(run.stdout, 'clinician').username).createdBy, admin.accountId);
       assert.equal(admin.createdBy, 'host');

@@ -31,6 +31,7 @@ export const DEMO_HUMAN_ROLES = [
   'ethics_board',
   'privacy_officer',
   'insurer',
+  'external_recipient',
   'auditor',
 ] as const satisfies readonly Role[];
 type DemoRole = (typeof DEMO_HUMAN_ROLES)[number];
@@ -83,12 +84,13 @@ const NOTES: Record<DemoRole, string> = {
   clinician: 'on the care team of the focus patient and three others',
   genetic_counselor: 'on the same care teams as the clinician',
   patient: 'is the focus patient: sees their own record, variants and access log',
-  proxy: "legal proxy of another patient: sees that patient's record",
-  relative: "the focus patient's sibling; refused everything until the patient shares a result",
+  proxy: "legal proxy of another patient (a proxy directive): sees that patient's record and results, never what the patient declined to learn",
+  relative: "the focus patient's sibling: sees exactly the BRCA1 result the patient shares, never the record",
   researcher: 'member of the approved demo research project: de-identified cohort answers only, never a patient',
   ethics_board: 'approved the demo research project; reads its query report; reviews audit events and break-glass grants; approves or rejects policy changes (GET /v1/policy)',
   privacy_officer: 'approves staff enrolments and confirms patient ones (the second half); reviews flagged audit events; proposes policy changes',
-  insurer: 'refused everything until a patient approves a release',
+  insurer: 'a life insurer: receives the focus patient\u2019s BRCA1 result for underwriting under a valid authorization; refused everything else',
+  external_recipient: 'another hospital: receives what a patient\u2019s authorization releases to it (the focus patient\u2019s, for continuing care), never the record',
   auditor: 'reads audit events and the access policy; asks for explanations (POST /v1/policy/explain)',
 };
 

@@ -15,7 +15,7 @@ export interface LoginContext {
 }
 
 /** A path as the reader should type it: relative to where they stand when that is shorter. */
-function shown(path: string): string {
+export function shown(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith('..') ? rel : path;
 }

@@ -62,7 +62,8 @@ export async function chooseFocus(service: VaultService, syntheticPatientIds: re
   return { focusPatientId, proxyPatientId: others[0]!, careTeamPatientIds: others.slice(0, 3), untreatedPatientId: others[3]! };
 }
 
-function isPathogenic(v: PatientVariant): boolean {
+/** ClinVar says pathogenic or likely pathogenic (CLNSIG may list several values). */
+export function isPathogenic(v: PatientVariant): boolean {
   return (v.clnsig ?? '').toLowerCase().split(/[/|,]/).some((t) => PATHOGENIC.includes(t.trim()));
 }
 

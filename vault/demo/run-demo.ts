@@ -1,5 +1,5 @@
 // `npm run demo`: builds a demo vault from nothing (population, records, accounts for every
-// role), prints what it holds and how to log in, then serves it until Ctrl-C.
+// role, consent directives), prints what it holds and how to log in, then serves it until Ctrl-C.
 import { join } from 'node:path';
 import { loadConfig } from '../config/load-config.ts';
 import { newMasterKey, writeMasterKeyFile } from '../crypto/master-key.ts';
@@ -13,6 +13,7 @@ import { DEMO_HELP, DemoUsageError, parseDemoArgs, prepareOutDir, type DemoOptio
 import { buildPopulation, SYNTHETIC_PATIENTS, type DemoPopulation } from './demo-population.ts';
 import { exampleQueries, summarize } from './demo-report.ts';
 import { loginInstructions, researchInstructions } from './demo-instructions.ts';
+import { consentInstructions } from './demo-consent-trials.ts';
 import { RESEARCH_COHORT_PATIENTS } from './demo-research.ts';
 import { populateService } from './demo-service.ts';
 
@@ -73,7 +74,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const service = await openVaultService(config);
   try {
     await loadOrCreateCa(service.vault);
-    const { people, focus, research } = await populateService(service, population);
+    const { people, focus, research, consents } = await populateService(service, population);
     say();
     printSummary(population, await summarize(service));
     say();
@@ -82,6 +83,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const baseUrl = `https://localhost:${config.port}`;
     const login = { accounts: people.accounts, focus, caCertificate: caCertificatePath(dataDir), baseUrl };
     for (const line of loginInstructions(login)) say(line);
+    say();
+    for (const line of consentInstructions(login, consents)) say(line);
     say();
     for (const line of researchInstructions(login, research)) say(line);
     say();
