@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import type { PolicyRule } from '../../../../consent/policy/policy-file.ts';
 import type { RelationSnapshot, RelationshipFacts } from '../../../../consent/policy/relationship-facts.ts';
-import { ACTIONS, FACTS, PURPOSES, RESOURCES, ROLES, type Action, type Resource } from '../../../../consent/policy/vocabulary.ts';
+import { ACTIONS, FACTS, PURPOSES, RELATION_FACTS, RESOURCES, ROLES, type Action, type Resource } from '../../../../consent/policy/vocabulary.ts';
 
 export interface GeneratedRequest {
   userId: string;
@@ -36,8 +36,12 @@ export function generatedRequests(rules: readonly PolicyRule[], options: { patie
       .array(fc.boolean(), { minLength: FACTS.length, maxLength: FACTS.length })
       .map((held) => Object.fromEntries(FACTS.map((fact, i) => [fact, held[i]! && (!options.baseFactsOnly || BASE_FACTS.includes(fact))])) as RelationSnapshot),
   });
-  const nearRule = fc.tuple(fc.constantFrom(...rules), any).map(([rule, g]) => ({
+  const allowed = (fact: string) => !options.baseFactsOnly || BASE_FACTS.includes(fact);
+  // most of the time the facts the rule needs hold too, so that its permit (a break-glass one
+  // among them, rare among a hundred rules) is reached, not only its refusals
+  const nearRule = fc.tuple(fc.constantFrom(...rules), any, fc.integer({ min: 0, max: 3 })).map(([rule, g, coin]) => ({
     ...g,
+    relations: coin === 0 ? g.relations : ({ ...g.relations, ...Object.fromEntries(RELATION_FACTS[rule.relation].filter(allowed).map((fact) => [fact, true])) }),
     roles: [...new Set([...g.roles, rule.role])],
     resource: rule.resource === '*' ? g.resource : rule.resource,
     action: rule.action === '*' ? g.action : rule.action,
