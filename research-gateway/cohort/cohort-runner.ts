@@ -10,11 +10,18 @@ import { dayOf, yearOf } from '../clock.ts';
 import { decideConsents, includedGroups, type ConsentDecision } from './consent-decisions.ts';
 import type { CohortFilters } from './compile-query.ts';
 import { runCohort, type CohortRun } from './run-cohort.ts';
+import { indexAnswers, indexedRun } from './indexed-cohort.ts';
 
 export interface CohortSpec {
   locus?: CohortLocus | undefined;
   assembly?: string | undefined;
   filters: Omit<CohortFilters, 'includedReviewGroups'>;
+  /**
+   * what the answer needs: each carrier's calls (records: always the per-sample path), or only
+   * who carries each allele (count, Beacon) and also who did not cover it (aggregate), which the
+   * cohort index answers when it holds every sample of the build
+   */
+  needs: 'calls' | 'carriers' | 'coverage';
 }
 
 /** The build of the query: the one asked for, or the only one the taking-part samples are on. */
@@ -41,7 +48,12 @@ export async function runProjectCohort(deps: ResearchGatewayDeps, project: Proje
   const patients = takingPart(decisions, included);
   const assembly = chooseAssembly(deps, spec.assembly, patients);
   const otherBuildsLeftOut = deps.cohortData.buildsOf(patients).some((b) => (deps.cohortData.canonicalBuild(b) ?? b) !== assembly);
-  const calls = await deps.cohortData.calls({ assembly, patientIds: patients, ...(spec.locus && { locus: spec.locus }) });
+  const indexed = spec.locus !== undefined && spec.needs !== 'calls' && indexAnswers(deps.cohortIndex, assembly);
+  // on the index path the source reads no calls: the samples alone, to pick the cohort
+  const calls = await deps.cohortData.calls({ assembly, patientIds: patients, ...(spec.locus && !indexed && { locus: spec.locus }) });
   const demographics = deps.demographics.demographics(new Set(calls.samples.map((s) => s.patientId)));
-  return runCohort(deps.sql, { decisions, otherBuildsLeftOut, takingPart: patients, filters: { ...spec.filters, includedReviewGroups: included }, calls, demographics, thisYear: yearOf(now) });
+  const filters = { ...spec.filters, includedReviewGroups: included };
+  const run = await runCohort(deps.sql, { decisions, otherBuildsLeftOut, takingPart: patients, filters, calls, demographics, thisYear: yearOf(now) });
+  if (!indexed) return run;
+  return indexedRun(deps.cohortIndex!, run, calls.samples, spec.locus!, filters, spec.needs === 'coverage');
 }
