@@ -25,7 +25,7 @@ export interface CohortSpec {
 }
 
 /** The build of the query: the one asked for, or the only one the taking-part samples are on. */
-function chooseAssembly(deps: ResearchGatewayDeps, asked: string | undefined, patients: ReadonlySet<string>): string {
+function chooseAssembly(deps: CohortRunDeps, asked: string | undefined, patients: ReadonlySet<string>): string {
   if (asked !== undefined) {
     const build = deps.cohortData.canonicalBuild(asked);
     if (!build) throw new ResearchError('invalid_request', 'assembly: not a reference build the vault knows (GRCh37, GRCh38, or hg19, hg38...)', { field: 'assembly' });
@@ -41,7 +41,10 @@ export function takingPart(decisions: readonly ConsentDecision[], included: read
   return new Set(decisions.filter((d) => d.outcome === 'permit' || (d.outcome === 'review' && d.reviewGroup !== null && groups.has(d.reviewGroup))).map((d) => d.patientId));
 }
 
-export async function runProjectCohort(deps: ResearchGatewayDeps, project: ProjectState, spec: CohortSpec): Promise<CohortRun> {
+/** What a cohort run reads of the gateway's dependencies. */
+export type CohortRunDeps = Pick<ResearchGatewayDeps, 'cohortData' | 'cohortIndex' | 'consents' | 'demographics' | 'sql' | 'keys' | 'now'>;
+
+export async function runProjectCohort(deps: CohortRunDeps, project: Pick<ProjectState, 'projectId' | 'proposal' | 'approval'>, spec: CohortSpec): Promise<CohortRun> {
   const now = deps.now();
   const decisions = decideConsents(purposeOf(project.projectId, project.proposal), deps.consents.currentResearchConsents(), dayOf(now), deps.keys.noise);
   const included = includedGroups(project.approval?.reviewGroups ?? {});
