@@ -89,7 +89,9 @@ async function run(args: Args, work: string): Promise<BenchResults> {
     figures.push(...indexed.figures);
     notes.push(...indexed.notes);
     step('research gateway', t0);
-    figures.push(...(await benchGateway(o, population, work)));
+    const gateway = await benchGateway(o, population, work);
+    figures.push(...gateway.figures);
+    notes.push(...gateway.notes);
   }
   if (wanted('load')) {
     step('chunk loader vs appender', t0);
