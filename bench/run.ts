@@ -14,6 +14,7 @@ import { benchPatient } from './vault-path/patient-bench.ts';
 import { benchCliQuery } from './vault-path/cli-bench.ts';
 import { benchCohort } from './vault-path/cohort-bench.ts';
 import { benchCohortIndex } from './vault-path/cohort-index-bench.ts';
+import { benchGateway } from './vault-path/gateway-bench.ts';
 import { cohortPopulation } from './vault-path/cohort-population.ts';
 import { benchChunkLoader } from './vault-path/load-bench.ts';
 import { benchCallsIpc } from './store/ipc-writer-bench.ts';
@@ -87,6 +88,10 @@ async function run(args: Args, work: string): Promise<BenchResults> {
     const indexed = await benchCohortIndex(o, population);
     figures.push(...indexed.figures);
     notes.push(...indexed.notes);
+    step('research gateway', t0);
+    const gateway = await benchGateway(o, population, work);
+    figures.push(...gateway.figures);
+    notes.push(...gateway.notes);
   }
   if (wanted('load')) {
     step('chunk loader vs appender', t0);

@@ -37,10 +37,14 @@ function locusOf(variant: CohortQuery['variant']): CohortLocus | undefined {
   return { kind: 'allele', chrom: variant.chrom, pos: variant.pos, ref: variant.ref.toUpperCase(), alt: variant.alt.toUpperCase() };
 }
 
-export function specOf(query: Omit<CohortQuery, 'level'>): CohortSpec {
+const NEEDS = { count: 'carriers', aggregate: 'coverage', records: 'calls' } as const;
+
+/** `level`: what the answer is built at (Beacon answers are counts). */
+export function specOf(query: Omit<CohortQuery, 'level'>, level: CohortQuery['level']): CohortSpec {
   const locus = locusOf(query.variant);
   return {
     locus,
+    needs: NEEDS[level],
     assembly: query.assembly,
     filters: {
       sex: query.sex, age: query.age, conditions: query.conditions, significance: query.significance, zygosity: query.zygosity,
@@ -65,7 +69,7 @@ export class CohortQueries {
 
   async ask(caller: ResearchCaller, projectId: string, query: CohortQuery, format: AnswerFormat): Promise<CohortAnswer> {
     const ctx = await this.pipeline.queryable(caller, projectId, { kind: query.level, level: query.level, query, action: 'research.query' });
-    const spec = specOf(query);
+    const spec = specOf(query, query.level);
     let run: CohortRun | undefined;
     const answered = await this.pipeline.answer<Body>(ctx, async (released) => {
       run = await runProjectCohort(this.deps, ctx.project, spec);

@@ -2,6 +2,7 @@
 // keys and the clock, and hands the gateway only this. Nothing here names a vault type.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ConsentScope } from '../schemas/duo.ts';
+import type { CohortIndexPort } from '../schemas/cohort-index.ts';
 import type { ProjectEvent } from './projects/project-events.ts';
 
 /** Where a cohort query looks: a gene (resolved in the query's build by the source), a region, or one allele. */
@@ -137,6 +138,12 @@ export interface ProjectEventStore {
 export interface ResearchGatewayDeps {
   store: ProjectEventStore;
   cohortData: CohortDataSource;
+  /**
+   * The vault's cohort index, when it keeps one: count, aggregate and Beacon answers read it for a
+   * build it holds every sample of (`builds()`), asking only for the consented samples that pass
+   * the clinical filters; otherwise they read `cohortData`. Records always read `cohortData`.
+   */
+  cohortIndex?: CohortIndexPort | undefined;
   consents: ResearchConsentSource;
   demographics: DemographicsSource;
   audit: ResearchAuditSink;

@@ -28,6 +28,8 @@ export const cohortIndexRequestSchema = z.object({
   zygosity: z.array(z.enum(COHORT_ZYGOSITIES)).min(1).optional(),
   /** count only calls whose ClinVar significance holds one of these terms */
   significance: z.array(z.string().min(1).max(80)).min(1).optional(),
+  /** aggregate: also list, per allele, the samples in scope whose assay did not cover its position */
+  notCovering: z.boolean().optional(),
 }).strict();
 
 export type CohortIndexRequest = z.infer<typeof cohortIndexRequestSchema>;
@@ -71,7 +73,14 @@ export interface CohortVariantAggregate {
   carriers: number;
   /** in the vault's order (not sorted as text) */
   carrierSampleIds: string[];
+  /** the carriers whose counted call is hom_alt (two copies), in the vault's order */
+  homAltSampleIds: string[];
   zygosity: { het: number; homAlt: number; hemizygous: number; missing: number };
+  /**
+   * when asked (`notCovering`): samples in scope that are not whole genomes, whose assay did not
+   * cover the position and that have no call there (a call of any allele at a position covers it)
+   */
+  notCoveringSampleIds?: string[];
 }
 
 export interface CohortAggregateAnswer extends CohortScope {

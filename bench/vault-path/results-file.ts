@@ -5,7 +5,7 @@ import { cpus, loadavg, totalmem, platform, arch, release } from 'node:os';
 import { dirname } from 'node:path';
 import type { Figure } from '../figure.ts';
 
-export const SECTIONS = ['ingest', 'patient', 'cli', 'cohort', 'cohort-index', 'load', 'size', 'http'] as const;
+export const SECTIONS = ['ingest', 'patient', 'cli', 'cohort', 'cohort-index', 'research-gateway', 'load', 'size', 'http'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface MachineInfo {

@@ -99,7 +99,7 @@ export class BeaconQueries {
     const granularity = request.requestedGranularity === 'boolean' ? 'boolean' : 'count';
     const query = { variant, ...(parameters.assemblyId !== undefined && { assembly: parameters.assemblyId }) };
     const ctx = await this.pipeline.queryable(caller, projectId, { kind: `beacon_${granularity}`, level: 'count', query, action: 'beacon.query' }, true);
-    const spec = specOf(query);
+    const spec = specOf(query, 'count');
     let build = '';
     const answered = await this.pipeline.answer(ctx, async (released) => {
       const run = await runProjectCohort(this.deps, ctx.project, spec);

@@ -10,15 +10,22 @@ import { dayOf, yearOf } from '../clock.ts';
 import { decideConsents, includedGroups, type ConsentDecision } from './consent-decisions.ts';
 import type { CohortFilters } from './compile-query.ts';
 import { runCohort, type CohortRun } from './run-cohort.ts';
+import { indexAnswers, indexedRun } from './indexed-cohort.ts';
 
 export interface CohortSpec {
   locus?: CohortLocus | undefined;
   assembly?: string | undefined;
   filters: Omit<CohortFilters, 'includedReviewGroups'>;
+  /**
+   * what the answer needs: each carrier's calls (records: always the per-sample path), or only
+   * who carries each allele (count, Beacon) and also who did not cover it (aggregate), which the
+   * cohort index answers when it holds every sample of the build
+   */
+  needs: 'calls' | 'carriers' | 'coverage';
 }
 
 /** The build of the query: the one asked for, or the only one the taking-part samples are on. */
-function chooseAssembly(deps: ResearchGatewayDeps, asked: string | undefined, patients: ReadonlySet<string>): string {
+function chooseAssembly(deps: CohortRunDeps, asked: string | undefined, patients: ReadonlySet<string>): string {
   if (asked !== undefined) {
     const build = deps.cohortData.canonicalBuild(asked);
     if (!build) throw new ResearchError('invalid_request', 'assembly: not a reference build the vault knows (GRCh37, GRCh38, or hg19, hg38...)', { field: 'assembly' });
@@ -34,14 +41,22 @@ export function takingPart(decisions: readonly ConsentDecision[], included: read
   return new Set(decisions.filter((d) => d.outcome === 'permit' || (d.outcome === 'review' && d.reviewGroup !== null && groups.has(d.reviewGroup))).map((d) => d.patientId));
 }
 
-export async function runProjectCohort(deps: ResearchGatewayDeps, project: ProjectState, spec: CohortSpec): Promise<CohortRun> {
+/** What a cohort run reads of the gateway's dependencies. */
+export type CohortRunDeps = Pick<ResearchGatewayDeps, 'cohortData' | 'cohortIndex' | 'consents' | 'demographics' | 'sql' | 'keys' | 'now'>;
+
+export async function runProjectCohort(deps: CohortRunDeps, project: Pick<ProjectState, 'projectId' | 'proposal' | 'approval'>, spec: CohortSpec): Promise<CohortRun> {
   const now = deps.now();
   const decisions = decideConsents(purposeOf(project.projectId, project.proposal), deps.consents.currentResearchConsents(), dayOf(now), deps.keys.noise);
   const included = includedGroups(project.approval?.reviewGroups ?? {});
   const patients = takingPart(decisions, included);
   const assembly = chooseAssembly(deps, spec.assembly, patients);
   const otherBuildsLeftOut = deps.cohortData.buildsOf(patients).some((b) => (deps.cohortData.canonicalBuild(b) ?? b) !== assembly);
-  const calls = await deps.cohortData.calls({ assembly, patientIds: patients, ...(spec.locus && { locus: spec.locus }) });
+  const indexed = spec.locus !== undefined && spec.needs !== 'calls' && indexAnswers(deps.cohortIndex, assembly);
+  // on the index path the source reads no calls: the samples alone, to pick the cohort
+  const calls = await deps.cohortData.calls({ assembly, patientIds: patients, ...(spec.locus && !indexed && { locus: spec.locus }) });
   const demographics = deps.demographics.demographics(new Set(calls.samples.map((s) => s.patientId)));
-  return runCohort(deps.sql, { decisions, otherBuildsLeftOut, takingPart: patients, filters: { ...spec.filters, includedReviewGroups: included }, calls, demographics, thisYear: yearOf(now) });
+  const filters = { ...spec.filters, includedReviewGroups: included };
+  const run = await runCohort(deps.sql, { decisions, otherBuildsLeftOut, takingPart: patients, filters, calls, demographics, thisYear: yearOf(now) });
+  if (!indexed) return run;
+  return indexedRun(deps.cohortIndex!, run, calls.samples, spec.locus!, filters, spec.needs === 'coverage');
 }

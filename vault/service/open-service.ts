@@ -100,7 +100,7 @@ export async function openVaultService(config: Config, options: ServiceOptions =
     const { governance } = policy;
     const authorizer = await createAuthorizer({ facts, audit: sink, policy: governance.activePolicy });
     governance.attach(authorizer);
-    const research = await openResearch({ config, vault, engine: queries.engine, clinical, identity, consents, audit, authorizer, now });
+    const research = await openResearch({ config, vault, engine: queries.engine, cohortIndex: queries.cohortIndex, clinical, identity, consents, audit, authorizer, now });
     closers.push(() => research.close());
     return {
       config, vault, queries, clinical, identity, audit, consents, authorizer, facts, governance, now,

@@ -1,7 +1,7 @@
 // The research gateway as the vault composes it: its project log (sealed like every other log),
 // its two keys (pseudonyms and noise, from the vault's named keys), an in-memory DuckDB of its own
 // that never spills, and adapters over the vault's partitions, clinical store, consent ledger,
-// audit log and authorize().
+// audit log and authorize(), and its research index (the cohort index) when the vault keeps one.
 import type { Config } from '../../schemas/config.ts';
 import { ResearchGateway } from '../../research-gateway/gateway.ts';
 import type { ResearchAuditEntry, ResearchGatewayDeps } from '../../research-gateway/ports.ts';
@@ -16,9 +16,10 @@ import type { ClinicalStore } from '../clinical/clinical-store.ts';
 import type { IdentityService } from '../identity/identity-service.ts';
 import type { Vault } from '../store/vault.ts';
 import type { QueryEngine } from '../store/query-engine.ts';
+import type { CohortIndex } from '../store/research-index/cohort-index.ts';
 import { openSecureDuckDB } from '../store/duckdb-session.ts';
 import { requestOrigin, type AuditedRequest } from './patient-access.ts';
-import { clinicalDemographics, ledgerResearchConsents, vaultCohortData } from './research-sources.ts';
+import { clinicalDemographics, ledgerResearchConsents, vaultCohortData, vaultCohortIndex } from './research-sources.ts';
 
 export const RESEARCH_KEYS = { pseudonyms: 'research:pseudonyms', noise: 'research:noise' } as const;
 const RESEARCH_SQL_MEMORY = 256 * 1024 * 1024;
@@ -27,6 +28,8 @@ export interface ResearchParts {
   config: Config;
   vault: Vault;
   engine: QueryEngine;
+  /** the research index, when the vault keeps one: count, aggregate and Beacon answers read it */
+  cohortIndex: CohortIndex | null;
   clinical: ClinicalStore;
   identity: IdentityService;
   consents: ConsentLedger;
@@ -81,6 +84,7 @@ export async function openResearch(parts: ResearchParts): Promise<{ gateway: Res
     const deps: ResearchGatewayDeps = {
       store: log,
       cohortData: vaultCohortData(vault, parts.engine),
+      ...(parts.cohortIndex && { cohortIndex: vaultCohortIndex(parts.cohortIndex) }),
       consents: ledgerResearchConsents(parts.consents),
       demographics: clinicalDemographics(parts.clinical),
       audit: auditSink(parts.audit),

@@ -1,7 +1,8 @@
 // What the research gateway reads from the vault, through the gateway's own interfaces: the
 // consented cohort's calls (from the sealed partitions through the query engine), the patients'
 // demographics (from the clinical store, without names, MRNs or full dates) and their current
-// research consents (from the consent ledger, read afresh at every query).
+// research consents (from the consent ledger, read afresh at every query); and the research index
+// as the gateway's cohort index port, its input errors turned into the gateway's refusals.
 import type { CohortCalls, CohortCallsRequest, CohortDataSource, CoverageMethod, DemographicsSource, ResearchConsentSource } from '../../research-gateway/ports.ts';
 import { ResearchError } from '../../research-gateway/research-error.ts';
 import { genomeBuildOf } from '../../schemas/genome-build.ts';
@@ -16,6 +17,8 @@ import { resolveGene } from '../store/gene-query.ts';
 import { checkContig } from '../store/query-contigs.ts';
 import { QueryInputError } from '../store/query-input-error.ts';
 import type { CatalogSample } from '../store/catalog.ts';
+import type { CohortIndexPort } from '../../schemas/cohort-index.ts';
+import type { CohortIndex } from '../store/research-index/cohort-index.ts';
 
 const METHOD: Record<CatalogSample['coverage']['source'], CoverageMethod> = { assumed_wgs: 'whole_genome', targets: 'targets_bed', gvcf: 'gvcf_blocks' };
 
@@ -95,5 +98,19 @@ export function ledgerResearchConsents(ledger: ConsentLedger): ResearchConsentSo
     *currentResearchConsents() {
       for (const { patientId, scope } of currentResearchConsents(ledger)) yield { patientId, scope };
     },
+  };
+}
+
+/** The research index as the gateway asks it: a target it cannot read is the caller's `variant` field, refused as the per-sample path refuses it. */
+export function vaultCohortIndex(index: CohortIndex): CohortIndexPort {
+  const refused = (err: unknown): never => {
+    if (err instanceof QueryInputError) throw new ResearchError('invalid_request', `variant: ${err.message.replace(/^[a-z]+: /, '')}`, { field: 'variant' });
+    throw err;
+  };
+  return {
+    builds: () => index.builds(),
+    count: (request) => index.count(request).catch(refused),
+    aggregate: (request) => index.aggregate(request).catch(refused),
+    records: (request) => index.records(request).catch(refused),
   };
 }

@@ -135,15 +135,16 @@ export class CohortIndex implements CohortIndexPort {
 
   async aggregate(request: CohortIndexRequest): Promise<CohortAggregateAnswer> {
     const { scope, query } = this.resolve(request);
-    const found = await this.engine.aggregate(query, scope.allowed, { samples: true });
+    const found = await this.engine.aggregate(query, scope.allowed, { samples: true, notCovering: request.notCovering === true });
     return {
       ...answerScope(scope, query, found.coveringRegion.size),
       variants: sortVariants(found.variants).map((v) => {
         const covering = scope.wholeGenome + v.coveringProfiled;
         return {
           chrom: query.chrom, pos: v.pos, ref: v.ref, alt: v.alt, alleleCount: v.alleleCount, samplesCovering: covering, alleleNumber: 2 * covering,
-          carriers: v.carriers, carrierSampleIds: idsOf(scope, v.samples ?? []),
+          carriers: v.carriers, carrierSampleIds: idsOf(scope, v.samples ?? []), homAltSampleIds: idsOf(scope, v.homAltSamples ?? []),
           zygosity: { het: v.het, homAlt: v.homAlt, hemizygous: v.hemizygous, missing: v.missing },
+          ...(v.notCovering && { notCoveringSampleIds: idsOf(scope, v.notCovering) }),
         };
       }),
     };

@@ -12,7 +12,7 @@ import { indexView, type IndexCatalog, type IndexSegment } from './index-catalog
 import { readCallsSegment, readCoverageSegment, type SegmentKeys } from './segment-store.ts';
 import { loadWindow, unloadWindow, windowKey, type LoadedWindow } from './window-tables.ts';
 import { WindowCache } from './window-cache.ts';
-import { aggregateSql, carriersSql, coveringSql, recordsSql, type SqlFilters } from './index-sql.ts';
+import { aggregateSql, carriersSql, coveringSql, notCoveringSql, recordsSql, type SqlFilters } from './index-sql.ts';
 
 /** The vault as the index engine reads it: its current catalog and the keys that open segments. */
 export interface IndexSource extends SegmentKeys {
@@ -52,8 +52,11 @@ export interface IndexVariantRow {
   missing: number;
   /** allowed samples that are not whole genomes and whose assay covered the position (or who carry this allele) */
   coveringProfiled: number;
-  /** carrier sample numbers, when asked for */
+  /** carrier sample numbers, and those whose counted call is hom_alt, when asked for */
   samples?: number[];
+  homAltSamples?: number[];
+  /** allowed samples not covering the position (see notCoveringSql), when asked for */
+  notCovering?: number[];
 }
 
 export interface IndexRecordRow {
@@ -96,19 +99,32 @@ export class IndexEngine {
   }
 
   /** Per allele whose REF overlaps the region: counts over the allowed samples, and who covered it. */
-  aggregate(q: WindowQuery, allowed: AllowedSamples, options: { samples?: boolean } = {}): Promise<{ variants: IndexVariantRow[]; coveringRegion: Set<number> }> {
+  aggregate(q: WindowQuery, allowed: AllowedSamples, options: { samples?: boolean; notCovering?: boolean } = {}): Promise<{ variants: IndexVariantRow[]; coveringRegion: Set<number> }> {
     return this.windows(q, allowed, async (w, table, filters) => {
       const agg = aggregateSql(w, table, filters, options.samples ?? false);
       const rows = (await this.connection.runAndReadAll(agg.sql, agg.values, agg.types)).getRowsJS();
       const cov = coveringSql(w, table, filters);
       const covering = (await this.connection.runAndReadAll(cov.sql, cov.values, cov.types)).getColumnsJS()[0] ?? [];
+      const uncovered = new Map<number, number[]>();
+      if (options.notCovering) {
+        const nc = notCoveringSql(w, table, filters);
+        for (const [pos, sample] of (await this.connection.runAndReadAll(nc.sql, nc.values, nc.types)).getRowsJS()) {
+          const list = uncovered.get(Number(pos)) ?? [];
+          if (list.length === 0) uncovered.set(Number(pos), list);
+          list.push(Number(sample));
+        }
+      }
       return {
-        variants: rows.map(([pos, ref, alt, copies, carriers, het, homAlt, hemizygous, missing, profiled, samples]) => {
+        variants: rows.map(([pos, ref, alt, copies, carriers, het, homAlt, hemizygous, missing, profiled, samples, homSamples]) => {
           const row: IndexVariantRow = {
             pos: Number(pos), ref: this.dictionary.value(Number(ref)), alt: this.dictionary.value(Number(alt)), alleleCount: Number(copies), carriers: Number(carriers),
             het: Number(het), homAlt: Number(homAlt), hemizygous: Number(hemizygous), missing: Number(missing), coveringProfiled: Number(profiled),
           };
-          if (options.samples) row.samples = (samples as number[]).map(Number);
+          if (options.samples) {
+            row.samples = (samples as number[]).map(Number);
+            row.homAltSamples = ((homSamples as number[] | null) ?? []).map(Number);
+          }
+          if (options.notCovering) row.notCovering = uncovered.get(row.pos) ?? [];
           return row;
         }),
         covering: covering.map(Number),

@@ -50,7 +50,7 @@ export function aggregateSql(w: LoadedWindow, allowed: string, f: SqlFilters, wi
   const sql = `WITH ${hits},
     variants AS (
       SELECT pos, ref, alt, sum(CASE WHEN zygosity = 2 THEN 2 ELSE 1 END)::INTEGER AS copies, count(DISTINCT sample)::INTEGER AS carriers,
-        ${zyg(1)} AS het, ${zyg(2)} AS hom_alt, ${zyg(3)} AS hemizygous, ${zyg(4)} AS missing${withSamples ? ', list(DISTINCT sample ORDER BY sample) AS samples' : ''}
+        ${zyg(1)} AS het, ${zyg(2)} AS hom_alt, ${zyg(3)} AS hemizygous, ${zyg(4)} AS missing${withSamples ? `, list(DISTINCT sample ORDER BY sample) AS samples, list(DISTINCT sample ORDER BY sample) FILTER (WHERE zygosity = 2) AS hom_samples` : ''}
       FROM chosen GROUP BY pos, ref, alt),
     per_profile AS (SELECT m.profile, count(*)::INTEGER AS n FROM ${w.members} m JOIN ${allowed} a USING (sample) GROUP BY m.profile),
     by_profile AS (
@@ -63,9 +63,29 @@ export function aggregateSql(w: LoadedWindow, allowed: string, f: SqlFilters, wi
       WHERE h.wgs = 0 AND NOT EXISTS (SELECT 1 FROM ${w.intervals} i WHERE i.profile = m.profile AND h.pos BETWEEN i.start AND i."end")
       GROUP BY h.pos, h.ref, h.alt)
     SELECT v.pos, v.ref, v.alt, v.copies, v.carriers, v.het, v.hom_alt, v.hemizygous, v.missing,
-      (coalesce(bp.n, 0) + coalesce(u.n, 0))::INTEGER AS profiled${withSamples ? ', v.samples' : ''}
+      (coalesce(bp.n, 0) + coalesce(u.n, 0))::INTEGER AS profiled${withSamples ? ', v.samples, v.hom_samples' : ''}
     FROM variants v LEFT JOIN by_profile bp USING (pos, ref, alt) LEFT JOIN uncovered u USING (pos, ref, alt)
     ORDER BY v.pos`;
+  return { sql, values: p.values, types: p.types };
+}
+
+/**
+ * Per position of a chosen call: allowed samples that are not whole genomes, whose profile has no
+ * interval over the position and that have no call of any
+ * allele there. Exomes share a targets BED, so most positions list nobody.
+ */
+export function notCoveringSql(w: LoadedWindow, allowed: string, f: SqlFilters): Statement {
+  const p = new Params();
+  const hits = hitsAndChosen(w, allowed, f, p);
+  const sql = `WITH ${hits},
+    positions AS (SELECT DISTINCT pos FROM chosen),
+    profiled AS (SELECT sample FROM ${allowed} WHERE wgs = 0)
+    SELECT ps.pos, s.sample FROM positions ps CROSS JOIN profiled s
+    WHERE NOT EXISTS (
+        SELECT 1 FROM ${w.members} m JOIN ${w.intervals} i ON i.profile = m.profile
+        WHERE m.sample = s.sample AND ps.pos BETWEEN i.start AND i."end")
+      AND NOT EXISTS (SELECT 1 FROM ${w.calls} c WHERE c.sample = s.sample AND c.pos = ps.pos)
+    ORDER BY ps.pos, s.sample`;
   return { sql, values: p.values, types: p.types };
 }
 

@@ -1,0 +1,74 @@
+// One cold cohort count through the research gateway in a fresh process: open the vault and its
+// engines, compose the gateway as the service does (the vault's cohort data and research index
+// through the gateway's ports), approve a project, and ask how many consented patients carry a
+// BRCA1 allele. Every tenth patient has no research consent. Run by gateway-bench.ts as
+// `node --import tsx gateway-probe.ts DATA_DIR WORK_DIR BUDGET_MB [index|samples]` (samples: without
+// the index, every consented sample's partition read), with the bench's throwaway
+// master key in GENOVAULT_MASTER_KEY. Prints one JSON line: the query's time and the peak RSS.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { masterKeyFromBase64 } from '../../vault/crypto/master-key.ts';
+import { Vault } from '../../vault/store/vault.ts';
+import { openQueries } from '../../vault/store/patient-queries.ts';
+import { openSecureDuckDB } from '../../vault/store/duckdb-session.ts';
+import { SealedAppendLog } from '../../vault/log/sealed-append-log.ts';
+import { vaultCohortData, vaultCohortIndex } from '../../vault/service/research-sources.ts';
+import { ResearchGateway } from '../../research-gateway/gateway.ts';
+import type { ProjectEvent } from '../../research-gateway/projects/project-events.ts';
+import { DUO_PERMISSION } from '../../schemas/duo.ts';
+
+export interface GatewayProbeResult {
+  /** the cohort query alone (the project already approved) */
+  countMs: number;
+  /** true carriers, as audited */
+  trueCohort: number;
+  consentedPatients: number;
+  peakRssBytes: number;
+}
+
+const [dataDir, workDir, budgetText, path = 'index'] = process.argv.slice(2);
+if (!dataDir || !workDir || !budgetText) throw new Error('usage: gateway-probe.ts DATA_DIR WORK_DIR BUDGET_MB [index|samples]');
+const vault = await Vault.open(dataDir, masterKeyFromBase64(process.env.GENOVAULT_MASTER_KEY ?? '', 'env'), { write: false });
+const queries = await openQueries(vault, { cacheBudgetMb: Number(budgetText) });
+const sql = await openSecureDuckDB({ memoryLimitBytes: 256 * 1024 * 1024, threads: 1 });
+const log = await SealedAppendLog.open<ProjectEvent>(join(workDir, `gateway-${randomBytes(6).toString('hex')}.gvl`), { key: randomBytes(32), logId: 'research' });
+try {
+  const patients = [...new Set(vault.catalog.data.samples.map((s) => s.patientId))].sort();
+  const consented = patients.filter((_, i) => i % 10 !== 0);
+  const now = Date.parse('2026-06-01T08:00:00Z');
+  const audited: Record<string, number>[] = [];
+  const gateway = await ResearchGateway.open({
+    store: log,
+    cohortData: vaultCohortData(vault, queries.engine),
+    ...(queries.cohortIndex && path === 'index' && { cohortIndex: vaultCohortIndex(queries.cohortIndex) }),
+    consents: { currentResearchConsents: () => consented.map((patientId) => ({ patientId, scope: { permission: DUO_PERMISSION.GRU, diseases: [], modifiers: [] } })) },
+    demographics: { demographics: (ids) => [...ids].map((patientId, i) => ({ patientId, sex: i % 2 ? 'female' : 'male', birthYear: 1970, zip: null, conditions: [] })) },
+    audit: (entry) => {
+      if (entry.counts) audited.push(entry.counts);
+      return Promise.resolve();
+    },
+    authorize: () => Promise.resolve(true),
+    isResearcher: () => true,
+    knowsDisease: () => true,
+    sql: sql.connection,
+    keys: { pseudonyms: randomBytes(32), noise: randomBytes(32) },
+    now: () => now,
+  }, { threshold: 20, defaultBudget: 10, repeatLimit: 10, repeatWindowMs: 3_600_000 });
+  const researcher = { accountId: 'acc_000000000000000a', roles: ['researcher'], requestId: 'bench-researcher' };
+  const board = { accountId: 'acc_00000000000000e0', roles: ['ethics_board'], requestId: 'bench-board' };
+  const { projectId } = await gateway.propose(researcher, {
+    title: 'Bench', purpose: ['DUO:0000042'], forProfit: false, commercial: false, sensitive: [], commitments: [], irb: 'IRB-BENCH', country: 'US',
+    members: [researcher.accountId], level: 'count', start: '2026-01-01', end: '2026-12-31',
+  });
+  await gateway.decide(board, projectId, { decision: 'approve', reason: 'bench', reviewGroups: {} });
+  const t0 = performance.now();
+  await gateway.cohortQuery(researcher, projectId, { level: 'count', variant: { gene: 'BRCA1' }, assembly: 'GRCh38' }, 'json');
+  const countMs = performance.now() - t0;
+  const result: GatewayProbeResult = { countMs, trueCohort: audited.at(-1)?.true_cohort ?? -1, consentedPatients: consented.length, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+  console.log(JSON.stringify(result));
+} finally {
+  await log.close();
+  sql.close();
+  await queries.close();
+  await vault.close();
+}

@@ -1,0 +1,73 @@
+// A cohort run whose alleles come from the vault's cohort index instead of every consented
+// sample's calls. The consent decisions and the clinical filters pick the patients first (the same
+// compiled SQL, run over the samples alone); only those patients' samples are passed to the index
+// as the allowed samples, and the carriers it names are mapped back to patients. The answers then
+// apply the same disclosure rules to the same patient sets as on the per-sample path.
+import type { CohortIndexPort, CohortIndexRequest, CohortVariantAggregate } from '../../schemas/cohort-index.ts';
+import type { GenomeBuildName } from '../../schemas/genome-build.ts';
+import type { CohortCalls, CohortLocus } from '../ports.ts';
+import type { CohortFilters } from './compile-query.ts';
+import type { AlleleCarriers, CohortRun } from './run-cohort.ts';
+
+/** The locus as the index's target. */
+function targetOf(locus: CohortLocus): CohortIndexRequest['target'] {
+  if (locus.kind === 'gene') return { gene: locus.symbol };
+  if (locus.kind === 'region') return { region: { chrom: locus.chrom, start: locus.start, end: locus.end } };
+  return { variant: { chrom: locus.chrom, pos: locus.pos, ref: locus.ref, alt: locus.alt } };
+}
+
+/** Whether the index answers for this build: it holds every sample of it. */
+export function indexAnswers(index: CohortIndexPort | undefined, build: string): index is CohortIndexPort {
+  return index !== undefined && index.builds().includes(build);
+}
+
+/**
+ * `run`: the run over the samples alone (base, demographics, coverage), which this completes with
+ * the locus's alleles among the base and, with `coverage`, the base patients not covering them.
+ */
+export async function indexedRun(index: CohortIndexPort, run: CohortRun, samples: CohortCalls['samples'], locus: CohortLocus, filters: CohortFilters, coverage: boolean): Promise<CohortRun> {
+  const base = new Set(run.base);
+  const allowed = samples.filter((s) => base.has(s.patientId));
+  const patientOf = new Map(allowed.map((s) => [s.sampleId, s.patientId]));
+  const answer = await index.aggregate({
+    build: run.build as GenomeBuildName,
+    target: targetOf(locus),
+    sampleIds: allowed.map((s) => s.sampleId),
+    ...(filters.zygosity && { zygosity: [...filters.zygosity] as CohortIndexRequest['zygosity'] }),
+    ...(filters.significance && { significance: [...filters.significance] }),
+    ...(coverage && { notCovering: true }),
+  });
+  const alleles = answer.variants.map((v) => carriersOf(v, patientOf));
+  return { ...run, chrom: answer.region.chrom, alleles, notCovering: coverage ? notCoveringPatients(answer.variants, allowed) : new Map<number, Set<string>>() };
+}
+
+/** Each carrier patient once, with the most copies any of their samples carries (as the per-sample SQL takes max(copies)). */
+function carriersOf(v: CohortVariantAggregate, patientOf: ReadonlyMap<string, string>): AlleleCarriers {
+  const hom = new Set(v.homAltSampleIds);
+  const carriers: AlleleCarriers['carriers'] = new Map();
+  for (const sampleId of v.carrierSampleIds) {
+    const patientId = patientOf.get(sampleId)!;
+    const copies = hom.has(sampleId) ? 2 : 1;
+    if ((carriers.get(patientId)?.copies ?? 0) < copies) carriers.set(patientId, { copies, zygosity: copies === 2 ? 'hom_alt' : 'het' });
+  }
+  return { pos: v.pos, ref: v.ref, alt: v.alt, carriers };
+}
+
+/** Per position, the patients none of whose allowed samples covered it. */
+function notCoveringPatients(variants: readonly CohortVariantAggregate[], allowed: CohortCalls['samples']): Map<number, Set<string>> {
+  const samplesOf = new Map<string, number>();
+  for (const s of allowed) samplesOf.set(s.patientId, (samplesOf.get(s.patientId) ?? 0) + 1);
+  const patientOf = new Map(allowed.map((s) => [s.sampleId, s.patientId]));
+  const out = new Map<number, Set<string>>();
+  for (const v of variants) {
+    if (out.has(v.pos) || !v.notCoveringSampleIds?.length) continue;
+    const uncovered = new Map<string, number>();
+    for (const id of v.notCoveringSampleIds) {
+      const patientId = patientOf.get(id)!;
+      uncovered.set(patientId, (uncovered.get(patientId) ?? 0) + 1);
+    }
+    const patients = [...uncovered].filter(([patientId, n]) => n === samplesOf.get(patientId)).map(([patientId]) => patientId);
+    if (patients.length > 0) out.set(v.pos, new Set(patients));
+  }
+  return out;
+}

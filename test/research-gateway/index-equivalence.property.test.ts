@@ -1,0 +1,142 @@
+// The cohort index gives the gateway the same answers as the per-sample partitions: over a real
+// vault of synthetic exomes (chr17, a targets BED, its research index kept from the first ingest)
+// with generated research consents and cohort queries, a run read through the index and one read
+// from every consented sample's calls name the same cohort, the same carriers of each allele with
+// the same copies and the same patients not covering it; so the true counts, and the answers built
+// from them (count, aggregate, Beacon), are equal before and after noise.
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { runProjectCohort, type CohortRunDeps } from '../../research-gateway/cohort/cohort-runner.ts';
+import { specOf } from '../../research-gateway/cohort-queries.ts';
+import { decideConsents } from '../../research-gateway/cohort/consent-decisions.ts';
+import { purposeOf } from '../../research-gateway/projects/project-purpose.ts';
+import type { CohortRun } from '../../research-gateway/cohort/run-cohort.ts';
+import type { ResearchConsentSource } from '../../research-gateway/ports.ts';
+import { countAnswer } from '../../research-gateway/answers/count-answer.ts';
+import { aggregateAnswer } from '../../research-gateway/answers/aggregate-answer.ts';
+import { beaconAnswer } from '../../research-gateway/beacon/beacon-queries.ts';
+import { CohortQuerySchema, type CohortQuery } from '../../schemas/research.ts';
+import { clinicalDemographics, vaultCohortData, vaultCohortIndex } from '../../vault/service/research-sources.ts';
+import { openSecureDuckDB, type DuckDBSession } from '../../vault/store/duckdb-session.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { buildResearchWorld, type ResearchWorld } from './helpers/research-world.ts';
+import { KEYS, proposal } from './helpers/gateway-harness.ts';
+import { PURPOSES, SCOPES } from './helpers/population.ts';
+
+const PATIENTS = 60;
+const NOW = Date.parse('2026-06-01T08:00:00Z');
+const BRCA1_REGION = '17:43044295-43125483';
+
+type Consent = number | 'none' | 'unreadable';
+
+function consentSource(world: ResearchWorld, consents: readonly Consent[]): ResearchConsentSource {
+  return {
+    *currentResearchConsents() {
+      for (const [i, { patientId }] of world.cohort.entries()) {
+        const c = consents[i]!;
+        if (c !== 'none') yield { patientId, scope: c === 'unreadable' ? null : SCOPES[c]! };
+      }
+    },
+  };
+}
+
+/** What must agree: the cohort, each allele's carriers and copies, and who did not cover an allele's position (aggregate). */
+function comparableRun(run: CohortRun, coverage: boolean) {
+  return {
+    build: run.build, base: run.base, coverageMethods: run.coverageMethods,
+    alleles: run.alleles.map((a) => ({ pos: a.pos, ref: a.ref, alt: a.alt, carriers: [...a.carriers].map(([id, c]) => [id, c.copies]).sort() })),
+    notCovering: coverage ? run.alleles.map((a) => [...(run.notCovering.get(a.pos) ?? [])].sort()) : null,
+  };
+}
+
+describe('research gateway: the cohort index answers as the per-sample partitions', function () {
+  this.timeout(900_000);
+  let world: ResearchWorld;
+  let session: DuckDBSession;
+  let dir: { path: string; remove: () => Promise<void> };
+  let alleles: { chrom: string; pos: number; ref: string; alt: string }[];
+  before(async () => {
+    dir = await makeTempDir('genovault-index-equivalence-');
+    world = await buildResearchWorld(dir.path, { size: PATIENTS, consentOf: () => null });
+    session = await openSecureDuckDB({ memoryLimitBytes: 256 * 1024 * 1024, threads: 1 });
+    // alleles the cohort carries in BRCA1, for allele queries
+    const everyone = new Set(world.cohort.map((c) => c.patientId));
+    const calls = await vaultCohortData(world.service.vault, world.service.queries.engine).calls({ assembly: 'GRCh38', patientIds: everyone, locus: { kind: 'gene', symbol: 'BRCA1' } });
+    const seen = new Map(calls.calls.map((c) => [`${c.pos}:${c.ref}:${c.alt}`, { chrom: '17', pos: c.pos, ref: c.ref, alt: c.alt }]));
+    alleles = [...seen.values()];
+  });
+  after(async () => {
+    session?.close();
+    await world?.close();
+    await dir?.remove();
+  });
+
+  it('count, aggregate and Beacon: the same true counts and the same answers from either path', async () => {
+    const { service } = world;
+    assert.ok(service.queries.cohortIndex, 'the vault keeps a research index');
+    const index = vaultCohortIndex(service.queries.cohortIndex);
+    assert.ok(index.builds().includes('GRCh38'), 'the index holds every GRCh38 sample, so the gateway reads it');
+    assert.ok(alleles.length >= 5, 'the cohort carries alleles in BRCA1');
+    const common: Omit<CohortRunDeps, 'consents'> = {
+      cohortData: vaultCohortData(service.vault, service.queries.engine),
+      demographics: clinicalDemographics(service.clinical), sql: session.connection, keys: KEYS, now: () => NOW,
+    };
+    const consentArbitrary: fc.Arbitrary<Consent> = fc.oneof(
+      { arbitrary: fc.constantFrom(0, 1, 2, 6), weight: 6 },
+      { arbitrary: fc.integer({ min: 0, max: SCOPES.length - 1 }), weight: 2 },
+      { arbitrary: fc.constantFrom('none' as const, 'unreadable' as const), weight: 2 },
+    );
+    const variantArbitrary = fc.oneof(
+      fc.constant({ gene: 'BRCA1' }),
+      fc.constant({ region: BRCA1_REGION }),
+      fc.constant({ region: '17:43044295-43070000' }),
+      fc.constantFrom(...alleles),
+    );
+    const sometimes = <T>(a: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: a, weight: 1 });
+    const queryArbitrary: fc.Arbitrary<CohortQuery> = fc.record({
+      level: fc.constantFrom('count' as const, 'aggregate' as const),
+      variant: variantArbitrary,
+      sex: sometimes(fc.constantFrom('female' as const, 'male' as const)),
+      age: sometimes(fc.record({ min: fc.integer({ min: 20, max: 60 }), max: fc.integer({ min: 61, max: 95 }) })),
+      conditions: sometimes(fc.constantFrom(['C50'], ['E11.9', 'I10'])),
+      significance: sometimes(fc.constantFrom(['pathogenic'], ['benign', 'likely_benign'], ['uncertain_significance'])),
+      zygosity: sometimes(fc.constantFrom(['het'], ['hom_alt'])),
+    }).map((q) => ({ ...Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)), assembly: 'GRCh38' }))
+      .filter((q) => CohortQuerySchema.safeParse(q).success)
+      .map((q) => CohortQuerySchema.parse(q));
+
+    let withCarriers = 0;
+    let withUncovered = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(consentArbitrary, { minLength: PATIENTS, maxLength: PATIENTS }), fc.integer({ min: 0, max: PURPOSES.length - 1 }), fc.boolean(), queryArbitrary,
+        async (consents, purposeIndex, includeReviews, query) => {
+          const consentsNow = consentSource(world, consents);
+          const p = PURPOSES[purposeIndex]!;
+          const projectId = 'rp_00000000000000e1';
+          const input = proposal(p.terms, { forProfit: p.forProfit, commercial: p.commercial, sensitive: p.sensitive });
+          const decisions = decideConsents(purposeOf(projectId, input), consentsNow.currentResearchConsents(), '2026-06-01', KEYS.noise);
+          const reviewGroups = Object.fromEntries(decisions.flatMap((d) => (d.reviewGroup ? [[d.reviewGroup, includeReviews ? 'include' as const : 'exclude' as const]] : [])));
+          const project = { projectId, proposal: input, approval: { at: '', by: '', reason: '', budget: 1, reviewGroups, start: '2026-01-01', end: '2026-12-31' } };
+          const spec = specOf(query, query.level);
+          const coverage = query.level === 'aggregate';
+          const viaIndex = await runProjectCohort({ ...common, consents: consentsNow, cohortIndex: index }, project, spec);
+          const viaSamples = await runProjectCohort({ ...common, consents: consentsNow }, project, spec);
+          assert.deepEqual(comparableRun(viaIndex, coverage), comparableRun(viaSamples, coverage));
+          if (viaSamples.alleles.some((a) => a.carriers.size > 0)) withCarriers++;
+          if (coverage && viaSamples.notCovering.size > 0) withUncovered++;
+
+          const ctx = { threshold: 5, noiseKey: KEYS.noise, released: new Set<string>() };
+          const answers = (run: CohortRun) => coverage
+            ? aggregateAnswer(run, JSON.stringify(query.variant), ctx)
+            : [countAnswer(run, true, ctx), beaconAnswer(run, 'count', ctx), beaconAnswer(run, 'boolean', ctx)];
+          assert.deepEqual(answers(viaIndex), answers(viaSamples));
+        },
+      ),
+      { numRuns: 60, seed: 12 },
+    );
+    // the property ran over answers that had something in them
+    assert.ok(withCarriers >= 30, `only ${withCarriers} of 60 runs found carriers`);
+    console.log(`      runs with carriers: ${withCarriers} of 60; aggregate runs with patients not covering an allele: ${withUncovered}`);
+  });
+});
