@@ -174,6 +174,7 @@ describe('research gateway: consented cohorts, over generated populations', func
     );
     assert.ok(answered > 60, `the generated queries were mostly answered (${answered})`);
     assert.ok(smallTrue > 20, `and many rested on fewer patients than the threshold (${smallTrue})`);
-    assert.ok(shownNumbers > 50, `and many showed numbers at or above the threshold (${shownNumbers})`);
+    // (40 random populations: typically 50-90, seen as low as 42)
+    assert.ok(shownNumbers > 25, `and many showed numbers at or above the threshold (${shownNumbers})`);
   });
 });
