@@ -58,7 +58,7 @@ function refuseNotCurrent(current: DirectiveRecord | undefined, event: ConsentEv
   if (!current || current.patientId !== event.patientId) return new ConsentLedgerError('unknown_directive', 'no such directive for this patient', 'directiveId');
   if (current.revokedAt !== undefined) return new ConsentLedgerError('directive_revoked', 'the directive was revoked; grant a new one instead');
   if (current.version !== event.replaces) {
-    return new ConsentLedgerError('stale_version', `version ${event.replaces} is not the current version (${current.version})`, 'replaces');
+    return new ConsentLedgerError('stale_version', `not the current version (which is ${current.version}): read the directive again`, 'replaces');
   }
   return null;
 }

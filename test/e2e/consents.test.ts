@@ -104,13 +104,21 @@ describe('consents over HTTPS', function () {
     assert.equal(w().service.consents.directive(w().patientB, ofB.directiveId)?.revokedAt, undefined, 'untouched');
   });
 
-  it('checks who a directive names: a share only with a relative enrolled for this patient, a proxy only to a proxy account, diseases the vault can place', async () => {
+  it('checks who a directive names: a share only with a relative enrolled for this patient, a proxy only to a proxy enrolled for this patient, diseases the vault can place', async () => {
     const post = (directive: unknown) => w().http<Problem>(`/patients/${w().patientA}/consents`, { method: 'POST', token: tokens.pat_a, body: { directive } });
     const toClinician = await post(familyShare(w().accounts.clin_b!.accountId, { categories: ['carrier_status'] }));
     assert.deepEqual([toClinician.status, toClinician.body.errors?.[0]?.path], [400, 'body.directive.relative.accountId']);
     assert.ok(!toClinician.text.includes(w().accounts.clin_b!.accountId), 'the value is not echoed');
     const proxyToClinician = await post(proxyDirective(w().accounts.clin_b!.accountId));
     assert.deepEqual([proxyToClinician.status, proxyToClinician.body.errors?.[0]?.path], [400, 'body.directive.proxyAccountId']);
+    // a counselor alone cannot make another patient's proxy this one's: the account must be enrolled for this patient
+    const { patientB } = w();
+    const before = w().service.consents.current(patientB).directives.length;
+    await w().service.clinical.setCareTeam(patientB, w().accounts.counselor!.accountId, true, 'test');
+    const otherPatientsProxy = await w().http<Problem>(`/patients/${patientB}/consents`, { method: 'POST', token: tokens.counselor, body: { directive: proxyDirective(w().accounts.proxy_a!.accountId), evidence: { reference: 'form-b-1' } } });
+    await w().service.clinical.setCareTeam(patientB, w().accounts.counselor!.accountId, false, 'test');
+    assert.deepEqual([otherPatientsProxy.status, otherPatientsProxy.body.errors?.[0]?.path], [400, 'body.directive.proxyAccountId'], otherPatientsProxy.text);
+    assert.equal(w().service.consents.current(patientB).directives.length, before, 'nothing stored for patient B');
     const unknownDisease = await post({ kind: 'research_use', status: 'consented', scope: { permission: 'DUO:0000007', diseases: ['DOID:99999999'] } });
     assert.deepEqual([unknownDisease.status, unknownDisease.body.errors?.[0]?.path], [400, 'body.directive.scope.diseases.0']);
     assert.ok(!unknownDisease.text.includes('99999999'));

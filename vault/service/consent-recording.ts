@@ -35,7 +35,7 @@ const field = (path: string, message: string) => validationFailed([{ path, messa
 
 /**
  * What the schema cannot check: a family share names a relative linked to this patient, a proxy
- * directive an account holding the proxy role, and every disease of a research scope is one the
+ * directive a proxy enrolled for this patient, and every disease of a research scope is one the
  * vault's ontology can place. Runs after the policy allowed the caller, so it reveals nothing to
  * anyone else; messages name the field, never the value.
  */
@@ -46,8 +46,13 @@ export function checkNamedParties(service: Pick<VaultService, 'identity' | 'clin
       throw field('body.directive.relative.accountId', 'not the account of a relative enrolled for this patient');
     }
   }
-  if (directive.kind === 'proxy' && !service.identity.getAccount(directive.proxyAccountId)?.roles.includes('proxy')) {
-    throw field('body.directive.proxyAccountId', 'not an account holding the proxy role');
+  // A proxy directive documents the authority of a proxy enrolled for this patient (identity
+  // proofed by one person, confirmed by another); it never links a new account on one person's word.
+  if (directive.kind === 'proxy') {
+    const account = service.identity.getAccount(directive.proxyAccountId);
+    if (!account?.roles.includes('proxy') || !service.clinical.isProxyFor(account.accountId, patientId)) {
+      throw field('body.directive.proxyAccountId', 'not the account of a proxy enrolled for this patient');
+    }
   }
   if (directive.kind === 'research_use' && directive.status === 'consented') {
     directive.scope.diseases.forEach((disease, i) => {
