@@ -4,8 +4,8 @@
 //   2. the project must be approved, current and unsuspended, and the level within its approval;
 //   3. the repeat lockout;
 //   4. the answer is built (consent decided now, the data read, the SQL run, the rules applied);
-//   5. differencing against the project's earlier cohorts, then the privacy budget;
-//   6. the query is recorded in the project log (true size, cohort, statistics, epsilon) and audited.
+//   5. differencing against the patient sets of the project's earlier answers, then the privacy budget;
+//   6. the query is recorded in the project log (true size, patient sets, statistics, epsilon) and audited.
 // A refusal at steps 2-5 is recorded and audited with its code, then answered as problem+json.
 import { randomBytes } from 'node:crypto';
 import { RESEARCH_LEVELS, type ResearchLevel } from '../schemas/research.ts';
@@ -95,9 +95,9 @@ export class QueryPipeline {
     const budget = project.approval!.budget;
     const remaining = budget - project.spent;
     const universe = result.universe ?? new Set<string>();
-    if (result.cohort && differsByFew(project, result.cohort, universe, this.settings.threshold)) {
+    if (differsByFew(project, result.patientSets, universe, this.settings.threshold)) {
       const charge = Math.min(ANSWER_COST.differencingRefusal, Math.max(0, remaining));
-      await this.refuse(ctx, 'differencing_refused', `the cohort differs from one this project was already answered on by fewer than ${this.settings.threshold} patients`, result.trueSize, { epsilon: charge });
+      await this.refuse(ctx, 'differencing_refused', `a set of patients this answer describes differs from one this project was already answered on by fewer than ${this.settings.threshold} patients`, result.trueSize, { epsilon: charge });
     }
     if (result.cost > remaining + 1e-9) {
       await this.refuse(ctx, 'budget_exhausted', 'the project\u2019s privacy budget does not cover this answer; the ethics board may renew the approval with a new budget', result.trueSize);
@@ -105,7 +105,7 @@ export class QueryPipeline {
     const universeNumber = await this.recordUniverse(project, universe);
     await this.book.append({
       type: 'query.recorded', projectId: project.projectId, queryId: ctx.queryId, by: ctx.caller.accountId, at: isoOf(this.deps.now()), kind: ctx.kind, level: ctx.level,
-      fingerprint: ctx.fingerprint, outcome: 'answered', trueSize: result.trueSize, ...(result.cohort && { cohort: result.cohort }), statistics: result.statistics,
+      fingerprint: ctx.fingerprint, outcome: 'answered', trueSize: result.trueSize, ...(result.patientSets.length > 0 && { patientSets: result.patientSets }), statistics: result.statistics,
       universe: universeNumber, epsilon: result.cost,
     });
     await this.audit(ctx, project.projectId, 'answered', { true_cohort: result.trueSize, epsilon_milli: Math.round(result.cost * 1000) });

@@ -3,16 +3,24 @@
 // could derive from the shown ones:
 //   reference alleles AN - AC, non-carriers AN/2 - carriers, homozygous carriers AC - carriers,
 //   heterozygous carriers 2 x carriers - AC.
-// An allele whose carriers, non-carriers or reference alleles fall below the threshold is not
-// listed at all (rare, or carried by nearly everyone); where only the homozygous or heterozygous
-// carriers would be small, the carrier count is withheld and AC, AN and AF stay.
+// An allele whose carriers, non-carriers or reference alleles fall below the threshold is withheld
+// whole (rare, or carried by nearly everyone): listing it, even as "<threshold", would say that
+// someone in the cohort carries it. How many were withheld is not said either: that number counts
+// rare variants of a few patients, and one patient can move it by several. Where only the
+// homozygous or heterozygous carriers would be small, the carrier cell is withheld and AC, AN and AF
+// stay. Every cell of a listed row carries its precision label.
+// Cost: each listed row releases three noisy statistics (carriers, AC and, through AN, the patients
+// covering the position), each charged unless the project already has it; none is capped.
 // AN counts only patients whose assay covered the position: whole genomes, the targets BED an
 // exome was sequenced on, the reference blocks of a gVCF.
 import type { CoverageMethod } from '../ports.ts';
 import { measure, releaseDigest } from '../disclosure/seeded-noise.ts';
-import { ALLELE_COUNT_NOISE_SCALE, ANSWER_COST, COUNT_NOISE_SCALE } from '../disclosure/settings.ts';
+import { ALLELE_COUNT_NOISE_SCALE, COUNT_NOISE_SCALE } from '../disclosure/settings.ts';
 import type { AlleleCarriers, CohortRun } from '../cohort/run-cohort.ts';
-import type { AnswerContext, DisclosureResult } from './disclosure-result.ts';
+import { distinctSets, statisticsCost, type AnswerContext, type DisclosureResult } from './disclosure-result.ts';
+
+/** How a cell of a listed row was made: noisy, or withheld because a small cell could be derived from it. */
+export type CellPrecision = 'imprecise' | 'withheld';
 
 export interface AggregateRow {
   chrom: string;
@@ -20,10 +28,14 @@ export interface AggregateRow {
   ref: string;
   alt: string;
   alleleCount: number;
+  alleleCountPrecision: 'imprecise';
   alleleNumber: number;
+  alleleNumberPrecision: 'imprecise';
   alleleFrequency: number;
+  alleleFrequencyPrecision: 'imprecise';
   /** null when showing it would let a reader derive a small number of homozygous or heterozygous carriers */
   carriers: number | null;
+  carriersPrecision: CellPrecision;
 }
 
 export interface AggregateBody {
@@ -46,6 +58,8 @@ function ploidy(chrom: string, sex: string | undefined): number {
 interface ShownRow {
   row: AggregateRow;
   statistics: string[];
+  /** the carriers and the patients covering the position: the sets the row describes */
+  patientSets: string[][];
 }
 
 function shownRow(run: CohortRun, allele: AlleleCarriers, ctx: AnswerContext): ShownRow | null {
@@ -74,29 +88,30 @@ function shownRow(run: CohortRun, allele: AlleleCarriers, ctx: AnswerContext): S
   return {
     row: {
       chrom, pos: allele.pos, ref: allele.ref, alt: allele.alt,
-      alleleCount: shownAc, alleleNumber: shownAn, alleleFrequency: Number((shownAc / shownAn).toPrecision(4)),
-      carriers: withholdCarriers ? null : shownCarriers,
+      alleleCount: shownAc, alleleCountPrecision: 'imprecise', alleleNumber: shownAn, alleleNumberPrecision: 'imprecise',
+      alleleFrequency: Number((shownAc / shownAn).toPrecision(4)), alleleFrequencyPrecision: 'imprecise',
+      carriers: withholdCarriers ? null : shownCarriers, carriersPrecision: withholdCarriers ? 'withheld' : 'imprecise',
     },
+    // the carrier cell, withheld or not, was decided by its noisy value: it is charged either way
     statistics: [mCarriers.digest, mCovering.digest, mAc.digest],
+    patientSets: [carriers, covering],
   };
 }
 
 export function aggregateAnswer(run: CohortRun, locusLabel: string, ctx: AnswerContext): DisclosureResult<AggregateBody> {
   const rows = run.alleles.map((a) => shownRow(run, a, ctx)).filter((r): r is ShownRow => r !== null);
-  const answerDigest = releaseDigest(ctx.noiseKey, `aggregate:${locusLabel}`, run.base);
-  const freshRows = rows.filter((r) => r.statistics.some((s) => !ctx.released.has(s))).length;
-  const fresh = freshRows > 0 || !ctx.released.has(answerDigest);
-  const cost = fresh ? Math.min(ANSWER_COST.aggregateMaximum, Math.max(ANSWER_COST.aggregateMinimum, freshRows * ANSWER_COST.aggregateRow)) : 0;
+  // an answer listing nothing still says so: one statistic, the same for the same cohort and locus
+  const statistics = rows.length > 0 ? rows.flatMap((r) => r.statistics) : [releaseDigest(ctx.noiseKey, `aggregate:${locusLabel}`, run.base)];
   return {
     kind: 'aggregate',
     body: {
       variants: rows.map((r) => r.row),
       alleleNumber: { counts: AN_RULE, coverage: run.coverageMethods, ploidy: PLOIDY },
-      withheld: `alleles carried by fewer than ${ctx.threshold} patients, or lacked by fewer than ${ctx.threshold}, are not listed; a carrier count is withheld where it would reveal fewer than ${ctx.threshold} homozygous or heterozygous carriers`,
+      withheld: `alleles carried by fewer than ${ctx.threshold} patients, or lacked by fewer than ${ctx.threshold}, are withheld whole and not counted (their number would itself describe a few patients); a carrier cell is withheld (null, carriersPrecision "withheld") where it would reveal fewer than ${ctx.threshold} homozygous or heterozygous carriers`,
     },
     trueSize: run.base.length,
-    cohort: run.base,
-    statistics: [answerDigest, ...rows.flatMap((r) => r.statistics)],
-    cost,
+    patientSets: distinctSets([run.base, ...rows.flatMap((r) => r.patientSets)]),
+    statistics,
+    cost: statisticsCost(statistics, ctx.released),
   };
 }

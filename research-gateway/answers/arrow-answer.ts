@@ -37,9 +37,14 @@ export function aggregateTable(rows: readonly AggregateRow[]): Table {
     ref: column(rows, (r) => r.ref, text()),
     alt: column(rows, (r) => r.alt, text()),
     alleleCount: column(rows, (r) => r.alleleCount, int()),
+    alleleCountPrecision: column(rows, (r) => r.alleleCountPrecision, text()),
     alleleNumber: column(rows, (r) => r.alleleNumber, int()),
+    alleleNumberPrecision: column(rows, (r) => r.alleleNumberPrecision, text()),
     alleleFrequency: column(rows, (r) => r.alleleFrequency, new Float64()),
+    alleleFrequencyPrecision: column(rows, (r) => r.alleleFrequencyPrecision, text()),
+    /** null when withheld (carriersPrecision says so) */
     carriers: column(rows, (r) => r.carriers, int()),
+    carriersPrecision: column(rows, (r) => r.carriersPrecision, text()),
   });
 }
 

@@ -1,10 +1,10 @@
 // The count level: how many consented patients match. Noisy (Laplace, seeded by the exact set of
 // patients), and "<threshold" for anything below the threshold, zero included.
 import { measure } from '../disclosure/seeded-noise.ts';
-import { ANSWER_COST, COUNT_NOISE_SCALE } from '../disclosure/settings.ts';
+import { COUNT_NOISE_SCALE } from '../disclosure/settings.ts';
 import { showCount, type CountPrecision, type ShownCount } from '../disclosure/small-counts.ts';
 import type { CohortRun } from '../cohort/run-cohort.ts';
-import { carriersOf, freshCost, type AnswerContext, type DisclosureResult } from './disclosure-result.ts';
+import { carriersOf, statisticsCost, type AnswerContext, type DisclosureResult } from './disclosure-result.ts';
 
 export interface CountBody {
   count: ShownCount;
@@ -24,8 +24,8 @@ export function countAnswer(run: CohortRun, byVariant: boolean, ctx: AnswerConte
     kind: 'count',
     body: { count: shown.value, countPrecision: shown.precision },
     trueSize: patients.length,
-    cohort: patients,
+    patientSets: [patients],
     statistics: [shown.digest],
-    cost: freshCost([shown.digest], ctx.released, ANSWER_COST.count),
+    cost: statisticsCost([shown.digest], ctx.released),
   };
 }

@@ -1,6 +1,7 @@
 // What building an answer yields besides its body: what the privacy checks need (the true size,
-// the exact cohort it rests on, the statistics it releases) and what it costs.
+// every set of patients it describes, the statistics it releases) and what it costs.
 import type { QueryKind } from '../projects/project-events.ts';
+import { ANSWER_COST } from '../disclosure/settings.ts';
 
 export interface AnswerContext {
   threshold: number;
@@ -14,8 +15,12 @@ export interface DisclosureResult<B> {
   body: B;
   /** the true number of patients the answer rests on (audited, never answered) */
   trueSize: number;
-  /** the patients it rests on, for the differencing check; null where the check does not apply */
-  cohort: string[] | null;
+  /**
+   * every set of patients the answer says something about (its cohort, each shown allele's
+   * carriers, who covered a position), for the differencing check: each is compared with every set
+   * the project was answered on before. Empty where the check does not apply.
+   */
+  patientSets: string[][];
   /** keyed hashes of the statistics it releases */
   statistics: string[];
   /** epsilon, counting only statistics not released before */
@@ -31,6 +36,22 @@ export function carriersOf(alleles: readonly { carriers: ReadonlyMap<string, unk
   return [...all].sort();
 }
 
+/** The sets, each sorted, the same set once. */
+export function distinctSets(sets: Iterable<Iterable<string>>): string[][] {
+  const seen = new Map<string, string[]>();
+  for (const set of sets) {
+    const sorted = [...new Set(set)].sort();
+    seen.set(sorted.join('\0'), sorted);
+  }
+  return [...seen.values()];
+}
+
+/** A fixed charge for an answer when any of its statistics is new (records: exact rows, priced not composed). */
 export function freshCost(statistics: readonly string[], released: ReadonlySet<string>, cost: number): number {
   return statistics.some((s) => !released.has(s)) ? cost : 0;
+}
+
+/** Sequential composition: epsilon per noisy statistic not released before, each counted once. */
+export function statisticsCost(statistics: readonly string[], released: ReadonlySet<string>): number {
+  return new Set(statistics.filter((s) => !released.has(s))).size * ANSWER_COST.statistic;
 }

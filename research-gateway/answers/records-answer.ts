@@ -3,6 +3,11 @@
 // condition codes and variants only where at least the threshold of patients in the visible cohort
 // share them (a rarer one would single a person out). No name, MRN, patient or sample id, no date
 // beyond the year. A cohort smaller than the threshold gets no rows, only "<threshold".
+// Asked by variant, the visible cohort is the carriers of the alleles shown (carried by at least the
+// threshold), not of any matching allele: a row listing none of the shown variants, or a count
+// including them, would say "carries a withheld rare variant".
+// Rows are exact, so not differentially private: the level is for projects the board trusts with
+// them, and each release costs a fixed, documented charge (ANSWER_COST.records).
 import { createHash } from 'node:crypto';
 import { releaseDigest } from '../disclosure/seeded-noise.ts';
 import { pseudonym } from '../disclosure/pseudonyms.ts';
@@ -11,7 +16,7 @@ import { ANSWER_COST } from '../disclosure/settings.ts';
 import type { CountPrecision, ShownCount } from '../disclosure/small-counts.ts';
 import type { CohortRun } from '../cohort/run-cohort.ts';
 import { shownCountOf } from './count-answer.ts';
-import { carriersOf, freshCost, type AnswerContext, type DisclosureResult } from './disclosure-result.ts';
+import { carriersOf, distinctSets, freshCost, statisticsCost, type AnswerContext, type DisclosureResult } from './disclosure-result.ts';
 
 export interface RecordVariant {
   chrom: string;
@@ -54,23 +59,23 @@ function sharedValues(perPatient: Iterable<readonly string[]>, threshold: number
 
 export function recordsAnswer(run: CohortRun, byVariant: boolean, ctx: RecordsContext): DisclosureResult<RecordsBody> {
   const k = ctx.threshold;
-  const visible = byVariant ? carriersOf(run.alleles) : run.base;
+  const shownAlleles = run.alleles.filter((a) => a.carriers.size >= k);
+  const visible = byVariant ? carriersOf(shownAlleles) : run.base;
   const withheld = `no rows for fewer than ${k} patients; condition codes and variants shared by fewer than ${k} of the patients shown are left out`;
   if (visible.length < k) {
     const shown = shownCountOf(visible, ctx);
     return {
       kind: 'records', body: { count: shown.value, countPrecision: shown.precision, records: [], withheld },
-      trueSize: visible.length, cohort: visible, statistics: [shown.digest], cost: freshCost([shown.digest], ctx.released, ANSWER_COST.count),
+      trueSize: visible.length, patientSets: [visible], statistics: [shown.digest], cost: statisticsCost([shown.digest], ctx.released),
     };
   }
   const chrom = run.chrom ?? '';
-  const visibleAlleles = new Set(run.alleles.filter((a) => a.carriers.size >= k).map((a) => `${a.pos}:${a.ref}:${a.alt}`));
   const conditionsOf = (id: string) => run.demographics.get(id)?.conditions ?? [];
   const sharedConditions = sharedValues(visible.map(conditionsOf), k);
   const records = visible.map((id): DeidentifiedRecord => {
     const d = run.demographics.get(id);
-    const variants = run.alleles
-      .filter((a) => a.carriers.has(id) && visibleAlleles.has(`${a.pos}:${a.ref}:${a.alt}`))
+    const variants = shownAlleles
+      .filter((a) => a.carriers.has(id))
       .map((a) => ({ chrom, pos: a.pos, ref: a.ref, alt: a.alt, zygosity: a.carriers.get(id)!.zygosity }));
     return {
       pseudonym: pseudonym(ctx.pseudonymKey, ctx.projectId, id),
@@ -83,12 +88,13 @@ export function recordsAnswer(run: CohortRun, byVariant: boolean, ctx: RecordsCo
   });
   // pseudonym order: neither the order of ids nor of ingest leaks
   records.sort((a, b) => (a.pseudonym < b.pseudonym ? -1 : 1));
-  const digest = releaseDigest(ctx.noiseKey, `records:${ctx.projectId}`, [...visible, ...[...visibleAlleles].map((a) => `allele:${a}`)]);
+  const digest = releaseDigest(ctx.noiseKey, `records:${ctx.projectId}`, [...visible, ...shownAlleles.map((a) => `allele:${a.pos}:${a.ref}:${a.alt}`)]);
   return {
     kind: 'records',
     body: { count: records.length, countPrecision: 'exact', records, withheld },
     trueSize: visible.length,
-    cohort: visible,
+    // the rows show each shown allele's carriers exactly
+    patientSets: distinctSets([visible, ...shownAlleles.map((a) => a.carriers.keys())]),
     statistics: [digest],
     cost: freshCost([digest], ctx.released, ANSWER_COST.records),
   };

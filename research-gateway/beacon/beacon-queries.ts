@@ -15,9 +15,10 @@ import type { QueryPipeline } from '../query-pipeline.ts';
 import { runProjectCohort } from '../cohort/cohort-runner.ts';
 import type { CohortRun } from '../cohort/run-cohort.ts';
 import { specOf } from '../cohort-queries.ts';
-import { carriersOf, freshCost, type AnswerContext, type DisclosureResult } from '../answers/disclosure-result.ts';
+import { canonicalJson } from '../answers/records-answer.ts';
+import { carriersOf, distinctSets, statisticsCost, type AnswerContext, type DisclosureResult } from '../answers/disclosure-result.ts';
 import { measure, releaseDigest } from '../disclosure/seeded-noise.ts';
-import { ANSWER_COST, COUNT_NOISE_SCALE, type DisclosureSettings } from '../disclosure/settings.ts';
+import { COUNT_NOISE_SCALE, type DisclosureSettings } from '../disclosure/settings.ts';
 import { beaconResponse, type BeaconSummary } from './beacon-documents.ts';
 
 export interface BeaconRequest {
@@ -52,23 +53,31 @@ function withoutDatasets(parameters: BeaconVariantParameters): Omit<BeaconVarian
   return rest;
 }
 
-export function beaconAnswer(run: CohortRun, granularity: 'boolean' | 'count', ctx: AnswerContext): DisclosureResult<BeaconSummary> {
+/** `question`: what was asked (an answer finding nothing is charged once per question and cohort). */
+export function beaconAnswer(run: CohortRun, granularity: 'boolean' | 'count', question: string, ctx: AnswerContext): DisclosureResult<BeaconSummary> {
   const k = ctx.threshold;
-  const visible = run.alleles.filter((a) => a.carriers.size >= k && a.carriers.size + measure(ctx.noiseKey, 'count', a.carriers.keys(), COUNT_NOISE_SCALE).noise >= k);
-  const carriers = carriersOf(visible);
+  const present = run.alleles
+    .map((a) => ({ carriers: a.carriers, m: measure(ctx.noiseKey, 'count', a.carriers.keys(), COUNT_NOISE_SCALE) }))
+    .filter(({ carriers, m }) => carriers.size >= k && carriers.size + m.noise >= k);
+  const carriers = carriersOf(present);
   const exists = carriers.length > 0;
+  // what the answer describes: each allele found present (its noisy carrier count decided it) and,
+  // for a count, their carriers together. An answer finding nothing costs one statistic per question
+  // and cohort, whatever the data: a charge that told "rare" from "absent" would be a leak itself.
+  const perAllele = exists ? present.map(({ m }) => m.digest) : [releaseDigest(ctx.noiseKey, `beacon-absent:${question}`, run.base)];
+  const alleleSets = distinctSets(present.map((a) => a.carriers.keys()));
   if (granularity === 'boolean') {
-    const digest = releaseDigest(ctx.noiseKey, 'beacon-exists', carriers);
-    return { kind: 'beacon_boolean', body: { exists }, trueSize: carriers.length, cohort: null, statistics: [digest], cost: freshCost([digest], ctx.released, ANSWER_COST.beacon) };
+    return { kind: 'beacon_boolean', body: { exists }, trueSize: carriers.length, patientSets: alleleSets, statistics: perAllele, cost: statisticsCost(perAllele, ctx.released) };
   }
   const m = measure(ctx.noiseKey, 'count', carriers, COUNT_NOISE_SCALE);
+  const statistics = exists ? [m.digest, ...perAllele] : perAllele;
   return {
     kind: 'beacon_count',
     body: { exists, numTotalResults: exists ? Math.max(k, carriers.length + m.noise) : 0, countPrecision: 'imprecise' },
     trueSize: carriers.length,
-    cohort: carriers,
-    statistics: [m.digest],
-    cost: freshCost([m.digest], ctx.released, ANSWER_COST.beacon),
+    patientSets: exists ? distinctSets([carriers, ...alleleSets]) : [],
+    statistics,
+    cost: statisticsCost(statistics, ctx.released),
   };
 }
 
@@ -104,7 +113,7 @@ export class BeaconQueries {
     const answered = await this.pipeline.answer(ctx, async (released) => {
       const run = await runProjectCohort(this.deps, ctx.project, spec);
       build = run.build;
-      return { ...beaconAnswer(run, granularity, { threshold: this.settings.threshold, noiseKey: this.deps.keys.noise, released }), universe: run.takingPart };
+      return { ...beaconAnswer(run, granularity, canonicalJson(variant), { threshold: this.settings.threshold, noiseKey: this.deps.keys.noise, released }), universe: run.takingPart };
     });
     return beaconResponse({
       requestedGranularity: request.requestedGranularity,

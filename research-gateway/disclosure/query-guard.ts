@@ -2,10 +2,13 @@
 // - repeat lockout: the same query, asked `repeatLimit` times within the window, is refused until
 //   the oldest of them leaves the window. Repeats learn nothing new (the noise is fixed per
 //   cohort), but a script asking the same thing in a loop is stopped and shows up in the report;
-// - differencing: an answer resting on a cohort that differs from an earlier answered cohort of
-//   the same project by 1 to threshold-1 patients is refused: the two answers together would
-//   describe those few patients. Cohorts that are both below the threshold are left alone (both
-//   answers say only "<threshold"), and so is the very same cohort (it gets the very same answer).
+// - differencing: an answer is refused when any set of patients it describes (its cohort, each
+//   allele's carriers, who covered a position) differs from any set an earlier answer of the same
+//   project described by 1 to threshold-1 patients: the two together would describe those few
+//   patients (count{gene} minus one shown allele's carriers would count the carriers of withheld
+//   rare alleles). Sets that are both below the threshold are left alone (both answers say only
+//   "<threshold"), and so is a set described before (it gets the very same answer). Sets of one
+//   answer are not compared with each other: an aggregate's rows never describe a difference alone.
 //   Patients who gave or withdrew consent in between are left out of the comparison: that change
 //   is theirs, not the researcher's, and would otherwise refuse every repeated question.
 import type { ProjectState } from '../projects/project-state.ts';
@@ -24,21 +27,40 @@ export function repeatLockout(state: ProjectState, fingerprint: string, now: num
 }
 
 /**
- * Whether the cohort differs from an earlier answered one of the project by 1 to threshold-1
- * patients, both counted over the patients taking part at both times (`universe`: now).
+ * Whether any of the sets differs from a set an earlier answer of the project described by 1 to
+ * threshold-1 patients, both counted over the patients taking part at both times (`universe`: now).
  */
-export function differsByFew(state: ProjectState, cohort: readonly string[], universe: ReadonlySet<string>, threshold: number): boolean {
-  for (const q of state.queries) {
-    if (q.outcome !== 'answered' || !q.cohort) continue;
+export function differsByFew(state: ProjectState, sets: readonly (readonly string[])[], universe: ReadonlySet<string>, threshold: number): boolean {
+  const earlier = state.queries.flatMap((q) => {
+    const described = q.patientSets ?? (q.cohort ? [q.cohort] : []);
+    if (q.outcome !== 'answered' || described.length === 0) return [];
     const then = q.universe !== undefined ? state.universes.get(q.universe) : undefined;
     const common = (id: string) => universe.has(id) && (!then || then.has(id));
-    const mine = cohort.filter(common);
-    const other = q.cohort.filter(common);
-    if (Math.max(other.length, mine.length) < threshold || Math.abs(other.length - mine.length) >= threshold) continue;
-    const difference = symmetricDifference(new Set(mine), other, threshold);
-    if (difference > 0 && difference < threshold) return true;
+    return [{ common, sets: described }];
+  });
+  // a set described before, exactly, tells nothing new: a repeated answer is never refused
+  const fresh = sets.filter((set) => !earlier.some((q) => q.sets.some((other) => sameSet(set.filter(q.common), other.filter(q.common)))));
+  for (const q of earlier) {
+    const mine = fresh.map((set) => set.filter(q.common));
+    for (const other of q.sets) {
+      const theirs = other.filter(q.common);
+      if (mine.some((set) => closeSets(set, theirs, threshold))) return true;
+    }
   }
   return false;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const other = new Set(b);
+  return a.every((id) => other.has(id));
+}
+
+/** Two sets, not both below the threshold, differing by 1 to threshold-1 patients. */
+function closeSets(mine: readonly string[], other: readonly string[], threshold: number): boolean {
+  if (Math.max(other.length, mine.length) < threshold || Math.abs(other.length - mine.length) >= threshold) return false;
+  const difference = symmetricDifference(new Set(mine), other, threshold);
+  return difference > 0 && difference < threshold;
 }
 
 /** |a Δ b|, counted up to `limit` (beyond it the exact size does not matter). */

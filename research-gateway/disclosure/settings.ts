@@ -18,16 +18,21 @@ export interface DisclosureSettings {
  */
 export const EPSILON_PER_STATISTIC = 0.5;
 
-/** What one answer costs when it releases anything not released before (identical releases are free). */
+/**
+ * What answers cost, by sequential composition: an answer is charged EPSILON_PER_STATISTIC for every
+ * noisy statistic it computes that the project was not given before (a statistic released again
+ * costs nothing: it is the same value). There is no cap: an aggregate of thirty alleles costs thirty
+ * times what one costs, and is refused when that exceeds the remaining budget.
+ */
 export const ANSWER_COST = {
-  count: EPSILON_PER_STATISTIC,
-  /** per variant row shown, for its allele count, allele number and carriers together */
-  aggregateRow: EPSILON_PER_STATISTIC,
-  aggregateMinimum: EPSILON_PER_STATISTIC,
-  aggregateMaximum: 10 * EPSILON_PER_STATISTIC,
-  /** record-level rows are not noisy: Safe Harbor and the threshold protect them, and they cost ten counts */
+  /** per fresh noisy statistic: a count, and per allele of an aggregate its carriers, AC and AN (three) */
+  statistic: EPSILON_PER_STATISTIC,
+  /**
+   * record-level rows are exact, so not differentially private at all: Safe Harbor, the threshold
+   * and the board's trust in the project protect them. This fixed charge is a bookkeeping price
+   * (ten counts) that keeps record releases scarce, not a privacy guarantee.
+   */
   records: 10 * EPSILON_PER_STATISTIC,
-  beacon: EPSILON_PER_STATISTIC,
   /** a differencing refusal tells the caller two cohorts are close: it costs as much as a count */
   differencingRefusal: EPSILON_PER_STATISTIC,
 } as const;

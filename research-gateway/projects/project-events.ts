@@ -1,6 +1,6 @@
 // The project log's events. A project is proposed, then decided on by the ethics board (approve,
 // reject, suspend, reinstate; each with a reason); every query it makes is recorded with the true
-// size and exact membership of its cohort (what differencing checks against) and the epsilon it
+// size and exact membership of every patient set it described (what differencing checks against) and the epsilon it
 // cost; every record-level release is frozen as a manifest. Nothing is overwritten: a project's
 // state is derived by replaying its events.
 import type { ProjectDecisionKind, ProjectProposal, ResearchLevel } from '../../schemas/research.ts';
@@ -44,7 +44,12 @@ export interface QueryRecorded {
   outcome: string;
   /** the true number of patients the answer rests on; null when refused before the data was read */
   trueSize: number | null;
-  /** answered only: the patients the answer rests on, sorted (what later cohorts are compared with) */
+  /**
+   * answered only: every set of patients the answer described (its cohort, each shown allele's
+   * carriers...), each sorted: what later answers' sets are compared with
+   */
+  patientSets?: string[][];
+  /** answered, in logs written before `patientSets`: the one cohort the answer rested on */
   cohort?: string[];
   /** answered only: the keyed hashes of the statistics released (re-releasing one costs nothing) */
   statistics?: string[];

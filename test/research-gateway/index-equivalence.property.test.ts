@@ -129,7 +129,7 @@ describe('research gateway: the cohort index answers as the per-sample partition
           const ctx = { threshold: 5, noiseKey: KEYS.noise, released: new Set<string>() };
           const answers = (run: CohortRun) => coverage
             ? aggregateAnswer(run, JSON.stringify(query.variant), ctx)
-            : [countAnswer(run, true, ctx), beaconAnswer(run, 'count', ctx), beaconAnswer(run, 'boolean', ctx)];
+            : [countAnswer(run, true, ctx), beaconAnswer(run, 'count', 'q', ctx), beaconAnswer(run, 'boolean', 'q', ctx)];
           assert.deepEqual(answers(viaIndex), answers(viaSamples));
         },
       ),
