@@ -1,5 +1,6 @@
 // Projects as researchers and the ethics board use them: a researcher proposes (and becomes a
-// member), the board approves, rejects, suspends or reinstates with a reason, members and the
+// member), the board approves, rejects, suspends or reinstates with a reason, or includes and
+// excludes groups of review consents for an approved project, members and the
 // board read the project, the board reads its report. Every step is decided by the vault's
 // authorize() and audited; a project is invisible (404) to anyone neither a member nor on the board.
 import { randomBytes } from 'node:crypto';
@@ -75,7 +76,7 @@ export class ProjectService {
       const today = this.today();
       const refusal = decisionRefusal(state, decision.decision, today);
       if (refusal) throw new ResearchError('decision_not_allowed', refusal);
-      const end = decision.end ?? state.proposal.end;
+      const end = decision.end ?? state.approval?.end ?? state.proposal.end;
       if (decision.decision === 'approve' && (end < today || end < state.proposal.start)) {
         throw new ResearchError('decision_not_allowed', 'an approval must end today or later, and not before the project starts: give a later end to renew it', { field: 'end' });
       }
