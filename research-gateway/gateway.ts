@@ -5,7 +5,7 @@
 import type { CohortQuery, ProjectDecision, ProjectProposal } from '../schemas/research.ts';
 import type { ResearchCaller, ResearchGatewayDeps } from './ports.ts';
 import { ProjectBook } from './projects/project-book.ts';
-import { ProjectService } from './projects/project-service.ts';
+import { ProjectService, type MemberProjectPurpose } from './projects/project-service.ts';
 import type { ProjectReport, ProjectView } from './projects/project-views.ts';
 import { QueryPipeline } from './query-pipeline.ts';
 import { CohortQueries, type AnswerFormat, type CohortAnswer } from './cohort-queries.ts';
@@ -54,6 +54,15 @@ export class ResearchGateway {
 
   report(caller: ResearchCaller, projectId: string): Promise<ProjectReport> {
     return this.projectService.report(caller, projectId);
+  }
+
+  /**
+   * For the vault's access policy (rule researcher-uses-consented-data): the project's purpose and
+   * the review groups its board included, when the account is a member of it and it is approved,
+   * current and unsuspended; otherwise null.
+   */
+  memberPurpose(accountId: string, projectId: string): MemberProjectPurpose | null {
+    return this.projectService.memberPurpose(accountId, projectId);
   }
 
   cohortQuery(caller: ResearchCaller, projectId: string, query: CohortQuery, format: AnswerFormat): Promise<CohortAnswer> {

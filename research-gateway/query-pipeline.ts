@@ -100,7 +100,7 @@ export class QueryPipeline {
       await this.refuse(ctx, 'differencing_refused', `a set of patients this answer describes differs from one this project was already answered on by fewer than ${this.settings.threshold} patients`, result.trueSize, { epsilon: charge });
     }
     if (result.cost > remaining + 1e-9) {
-      await this.refuse(ctx, 'budget_exhausted', 'the project\u2019s privacy budget does not cover this answer; the ethics board may renew the approval with a new budget', result.trueSize);
+      await this.refuse(ctx, 'budget_exhausted', 'the project\u2019s privacy budget does not cover this answer; the ethics board may approve a larger budget', result.trueSize);
     }
     const universeNumber = await this.recordUniverse(project, universe);
     await this.book.append({

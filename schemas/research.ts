@@ -60,22 +60,28 @@ export const ProjectProposalSchema = z
   .meta({ id: 'ProjectProposal' });
 export type ProjectProposal = z.infer<typeof ProjectProposalSchema>;
 
-export const PROJECT_DECISIONS = ['approve', 'reject', 'suspend', 'reinstate'] as const;
+/** `review_groups`: include or exclude groups of review consents for an approved project, leaving its budget and dates as they are. */
+export const PROJECT_DECISIONS = ['approve', 'reject', 'suspend', 'reinstate', 'review_groups'] as const;
 export type ProjectDecisionKind = (typeof PROJECT_DECISIONS)[number];
 
 export const ProjectDecisionSchema = z
   .strictObject({
     decision: z.enum(PROJECT_DECISIONS),
     reason: lineText(500),
-    /** approve only: for each group of consents DUO matching sent to review, whether its patients take part */
+    /**
+     * approve or review_groups (required there): for each group of consents DUO matching sent to
+     * review, whether its patients take part; groups not named keep the board's earlier choice
+     */
     reviewGroups: z.record(ReviewGroupIdSchema, z.enum(['include', 'exclude'])).optional(),
-    /** approve only: the privacy budget (total epsilon) of this approval; the configured default otherwise */
+    /** approve only: the privacy budget (total epsilon); by default the approval's own, or the configured default for a first approval or a renewal after expiry */
     budget: z.number().positive().max(1000).optional(),
-    /** approve only: the last day of this approval (a renewal gives a later one); the proposal's end by default */
+    /** approve only: the last day of this approval (a renewal gives a later one); the approval's own end, else the proposal's, by default */
     end: IsoDateSchema.optional(),
   })
   .superRefine((d, ctx) => {
-    if (d.decision !== 'approve' && d.reviewGroups !== undefined) ctx.addIssue({ code: 'custom', path: ['reviewGroups'], message: 'review groups are decided with an approval' });
+    const withGroups = d.decision === 'approve' || d.decision === 'review_groups';
+    if (!withGroups && d.reviewGroups !== undefined) ctx.addIssue({ code: 'custom', path: ['reviewGroups'], message: 'review groups are decided with an approval or a review_groups decision' });
+    if (d.decision === 'review_groups' && Object.keys(d.reviewGroups ?? {}).length === 0) ctx.addIssue({ code: 'custom', path: ['reviewGroups'], message: 'name at least one review group to include or exclude' });
     if (d.decision !== 'approve' && d.budget !== undefined) ctx.addIssue({ code: 'custom', path: ['budget'], message: 'a budget is set with an approval' });
     if (d.decision !== 'approve' && d.end !== undefined) ctx.addIssue({ code: 'custom', path: ['end'], message: 'an end date is set with an approval' });
   })

@@ -3,7 +3,7 @@
 // hospital default). Pure: the same state and request always give the same facts, and nothing is
 // kept between requests, so a revocation counts from the next request on.
 import type { InsurerType, ReleasePurpose } from '../../schemas/consent/release-authorization.ts';
-import type { ResearchPurpose } from '../../schemas/duo.ts';
+import type { ConsentScope, ResearchPurpose } from '../../schemas/duo.ts';
 import { dateOf } from '../evaluation/calendar.ts';
 import { clinicalUseVerdict, type ClinicalDefault } from '../evaluation/clinical-use.ts';
 import { relativeShare } from '../evaluation/family-sharing.ts';
@@ -52,8 +52,19 @@ export interface ConsentFactRequest {
   /** the insurer's type as recorded on its account (never from the request) */
   insurerType?: InsurerType;
   releasePurpose?: ReleasePurpose;
-  /** the purpose of the caller's research project, if it is theirs and approved */
-  researchPurpose?: ResearchPurpose | null;
+  /** the caller's research project, if they are a member and it is approved, current and unsuspended */
+  researchPurpose?: ProjectResearchPurpose | null;
+}
+
+/**
+ * What the research rules learn of a project from the research gateway: its purpose, and which
+ * consents DUO matching sends to review the ethics board included for it. The board decides per
+ * group of consents with the same scope, so the answer is a question about a scope.
+ */
+export interface ProjectResearchPurpose {
+  purpose: ResearchPurpose;
+  /** whether the board included, for this project, the consents of this scope when matching answers review */
+  includesReview(scope: ConsentScope): boolean;
 }
 
 const PROXY_FACTS: Readonly<Record<ProxyPermission, ConsentFact>> = {
@@ -120,8 +131,11 @@ export function evaluateConsentFacts(state: ConsentState, request: ConsentFactRe
   }
 
   const research = researchConsent(consents);
-  if (request.researchPurpose && research.status === 'consented' && matchPurpose(research.scope, request.researchPurpose, { on: dateOf(at) }).decision === 'permit') {
-    holds('research_consent', research.directiveId);
+  const project = request.researchPurpose;
+  if (project && research.status === 'consented') {
+    const { decision } = matchPurpose(research.scope, project.purpose, { on: dateOf(at) });
+    // a review counts only where a person on the board included this scope for this project
+    if (decision === 'permit' || (decision === 'review' && project.includesReview(research.scope) === true)) holds('research_consent', research.directiveId);
   }
   return { values, bases };
 }

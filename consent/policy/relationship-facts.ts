@@ -2,7 +2,6 @@
 // care-team, break-glass, account and consent records (consent/ never reads those stores), and
 // the research gateway may register what its projects are for.
 import type { InsurerType } from '../../schemas/consent/release-authorization.ts';
-import type { ResearchPurpose } from '../../schemas/duo.ts';
 import {
   NO_CONSENT_FACTS,
   evaluateConsentFacts,
@@ -10,6 +9,7 @@ import {
   type ConsentBasis,
   type ConsentFactAnswers,
   type ConsentState,
+  type ProjectResearchPurpose,
 } from './consent-facts.ts';
 import { RELATION_FACTS, type Relation, type RelationFact } from './vocabulary.ts';
 
@@ -23,10 +23,11 @@ export interface RelationshipFacts {
   /** The patient's consent state now. Without it every consent-gated rule refuses. */
   consentState?(patientId: string): Promise<ConsentState>;
   /**
-   * The purpose of a research project, when the user is a member and the project is approved;
-   * registered by the research gateway. Null, or absent: no research rule applies.
+   * The purpose of a research project and the review groups its board included, when the user is
+   * a member and the project is approved, current and unsuspended; answered by the research
+   * gateway through the vault. Null, or absent: no research rule applies.
    */
-  researchPurpose?(userId: string, projectId: string): Promise<ResearchPurpose | null>;
+  researchPurpose?(userId: string, projectId: string): Promise<ProjectResearchPurpose | null>;
 }
 
 export type RelationSnapshot = Readonly<Record<RelationFact, boolean>>;

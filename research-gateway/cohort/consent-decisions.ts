@@ -4,7 +4,7 @@
 // terms); a group takes part only once the ethics board has included it for this project.
 import { createHmac } from 'node:crypto';
 import { matchCohort, scopeKey } from '../../consent/duo/match.ts';
-import type { DuoOutcome, ResearchPurpose } from '../../schemas/duo.ts';
+import type { ConsentScope, DuoOutcome, ResearchPurpose } from '../../schemas/duo.ts';
 import type { ResearchConsentEntry } from '../ports.ts';
 
 export interface ConsentDecision {
@@ -17,8 +17,9 @@ export interface ConsentDecision {
   reasons: string[];
 }
 
-export function reviewGroupId(key: Uint8Array, canonicalScope: string): string {
-  return `rg_${createHmac('sha256', key).update('review-group\0').update(canonicalScope).digest('hex').slice(0, 16)}`;
+/** The review group of a consent scope: a keyed hash of its canonical form, the same for every project. */
+export function reviewGroupOf(key: Uint8Array, scope: ConsentScope): string {
+  return `rg_${createHmac('sha256', key).update('review-group\0').update(scopeKey(scope)).digest('hex').slice(0, 16)}`;
 }
 
 export function decideConsents(purpose: ResearchPurpose, entries: Iterable<ResearchConsentEntry>, on: string, groupKey: Uint8Array): ConsentDecision[] {
@@ -34,7 +35,7 @@ export function decideConsents(purpose: ResearchPurpose, entries: Iterable<Resea
     decisions.push({
       patientId,
       outcome: decision.decision,
-      reviewGroup: review ? reviewGroupId(groupKey, scopeKey(scopes.get(patientId)!)) : null,
+      reviewGroup: review ? reviewGroupOf(groupKey, scopes.get(patientId)!) : null,
       rules: decision.findings.filter((f) => f.outcome === decision.decision).map((f) => f.rule),
       reasons: decision.reasons,
     });

@@ -1,5 +1,5 @@
 // The project log's events. A project is proposed, then decided on by the ethics board (approve,
-// reject, suspend, reinstate; each with a reason); every query it makes is recorded with the true
+// reject, suspend, reinstate, review_groups; each with a reason); every query it makes is recorded with the true
 // size and exact membership of every patient set it described (what differencing checks against) and the epsilon it
 // cost; every record-level release is frozen as a manifest. Nothing is overwritten: a project's
 // state is derived by replaying its events.
@@ -22,7 +22,7 @@ export interface ProjectDecided {
   at: string;
   decision: ProjectDecisionKind;
   reason: string;
-  /** approve: whether each group of review consents takes part */
+  /** approve, review_groups: whether each group of review consents named takes part (others keep their earlier choice) */
   reviewGroups?: Record<string, 'include' | 'exclude'>;
   /** approve: the budget (total epsilon) of this approval */
   budget?: number;

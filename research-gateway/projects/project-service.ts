@@ -1,17 +1,29 @@
 // Projects as researchers and the ethics board use them: a researcher proposes (and becomes a
-// member), the board approves, rejects, suspends or reinstates with a reason, members and the
+// member), the board approves, rejects, suspends or reinstates with a reason, or includes and
+// excludes groups of review consents for an approved project, members and the
 // board read the project, the board reads its report. Every step is decided by the vault's
 // authorize() and audited; a project is invisible (404) to anyone neither a member nor on the board.
 import { randomBytes } from 'node:crypto';
+import type { ConsentScope, ResearchPurpose } from '../../schemas/duo.ts';
 import type { ProjectDecision, ProjectProposal } from '../../schemas/research.ts';
 import { callerFields, type ResearchCaller, type ResearchGatewayDeps } from '../ports.ts';
 import { dayOf } from '../clock.ts';
 import { ResearchError } from '../research-error.ts';
-import { decideConsents, reviewGroupSummaries } from '../cohort/consent-decisions.ts';
+import { decideConsents, includedGroups, reviewGroupOf, reviewGroupSummaries } from '../cohort/consent-decisions.ts';
 import type { ProjectBook } from './project-book.ts';
 import { checkPurposeDiseases, purposeOf } from './project-purpose.ts';
-import { decisionRefusal, type ProjectState } from './project-state.ts';
+import { decisionRefusal, statusOf, type ProjectState } from './project-state.ts';
 import { projectReport, projectView, type ProjectReport, type ProjectView } from './project-views.ts';
+
+/**
+ * What the vault's access policy learns of a member's project: its purpose, and whether the board
+ * included a consent scope that DUO matching sends to review. The same two things decide who takes
+ * part in the project's cohorts, so the policy and the cohort agree patient by patient.
+ */
+export interface MemberProjectPurpose {
+  purpose: ResearchPurpose;
+  includesReview(scope: ConsentScope): boolean;
+}
 
 export const isBoard = (caller: ResearchCaller) => caller.roles.includes('ethics_board');
 
@@ -64,7 +76,7 @@ export class ProjectService {
       const today = this.today();
       const refusal = decisionRefusal(state, decision.decision, today);
       if (refusal) throw new ResearchError('decision_not_allowed', refusal);
-      const end = decision.end ?? state.proposal.end;
+      const end = decision.end ?? state.approval?.end ?? state.proposal.end;
       if (decision.decision === 'approve' && (end < today || end < state.proposal.start)) {
         throw new ResearchError('decision_not_allowed', 'an approval must end today or later, and not before the project starts: give a later end to renew it', { field: 'end' });
       }
@@ -76,6 +88,15 @@ export class ProjectService {
       });
       return this.view(this.book.get(projectId)!, true);
     });
+  }
+
+  /** The project's purpose when the account is a member and it is approved, current and unsuspended; otherwise null. */
+  memberPurpose(accountId: string, projectId: string): MemberProjectPurpose | null {
+    const state = this.book.get(projectId);
+    if (!state?.approval || !state.proposal.members.includes(accountId) || statusOf(state, this.today()) !== 'approved') return null;
+    const included = new Set(includedGroups(state.approval.reviewGroups));
+    const key = this.deps.keys.noise;
+    return { purpose: purposeOf(projectId, state.proposal), includesReview: (scope) => included.has(reviewGroupOf(key, scope)) };
   }
 
   /** A project the caller may see: a member's, or any for the board; otherwise not found. */

@@ -79,14 +79,25 @@ export function applyProjectEvent(projects: Map<string, ProjectState>, event: Pr
 function applyDecision(state: ProjectState, event: ProjectDecided, defaultBudget: number): void {
   state.decisions.push(event);
   switch (event.decision) {
-    case 'approve':
-      // renewal is a new approval: a new budget, new review-group choices, a new end date
+    case 'approve': {
+      // A renewal after expiry starts a fresh budget; approving again while the approval still
+      // runs (a new end, a larger budget) keeps what was spent, or re-approving would reset it.
+      // Review-group choices the approval does not name stand either way.
+      const previous = state.approval;
+      const renewal = previous !== null && event.at.slice(0, 10) > previous.end;
       state.approval = {
-        at: event.at, by: event.by, reason: event.reason, budget: event.budget ?? defaultBudget, reviewGroups: { ...event.reviewGroups },
-        start: state.proposal.start, end: event.end ?? state.proposal.end,
+        at: event.at, by: event.by, reason: event.reason,
+        budget: event.budget ?? (previous && !renewal ? previous.budget : defaultBudget),
+        reviewGroups: { ...previous?.reviewGroups, ...event.reviewGroups },
+        start: state.proposal.start, end: event.end ?? previous?.end ?? state.proposal.end,
       };
       state.rejected = false;
-      state.spent = 0;
+      if (renewal) state.spent = 0;
+      break;
+    }
+    case 'review_groups':
+      // the board's word on review groups alone: budget, dates and approval stay as they are
+      if (state.approval) state.approval = { ...state.approval, reviewGroups: { ...state.approval.reviewGroups, ...event.reviewGroups } };
       break;
     case 'reject':
       state.rejected = true;
@@ -113,5 +124,7 @@ export function decisionRefusal(state: ProjectState, decision: ProjectDecided['d
       return status === 'approved' || status === 'not_started' ? null : 'only an approved, unsuspended, unexpired project can be suspended';
     case 'reinstate':
       return status === 'suspended' ? null : 'only a suspended project can be reinstated';
+    case 'review_groups':
+      return state.approval ? null : 'review groups are decided for an approved project (or with its approval)';
   }
 }

@@ -80,3 +80,16 @@ export async function addStaff(w: World, username: string, role: Role, insurerTy
   w.accounts[username] = await enrolStaff(w.service, username, [role], PASSWORD, insurerType);
   return { accountId: w.accounts[username].accountId, token: await w.login(username) };
 }
+
+/**
+ * A research project the world's researcher proposes and the ethics board approves, through the
+ * service's own research gateway: what the policy's research rules then learn its purpose from.
+ */
+export async function approvedResearchProject(w: World, purpose: string[], extra: Record<string, unknown> = {}): Promise<string> {
+  const caller = (name: 'researcher' | 'ethics', roles: string[]) => ({ accountId: w.accounts[name]!.accountId, roles, requestId: `setup-${name}` });
+  const proposed = await w.service.research.propose(caller('researcher', ['researcher']), {
+    title: 'A consented cohort', purpose, forProfit: false, commercial: false, sensitive: [], commitments: [], country: 'US', members: [], level: 'count', start: '2026-01-01', end: '2026-12-31', ...extra,
+  });
+  await w.service.research.decide(caller('ethics', ['ethics_board']), proposed.projectId, { decision: 'approve', reason: 'approved for the test' });
+  return proposed.projectId;
+}

@@ -6,10 +6,9 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { worldForSuite } from './service-world.ts';
-import { FINDINGS_VCF, grant } from './consent-kit.ts';
-import type { ResearchPurpose } from '../../schemas/duo.ts';
+import { FINDINGS_VCF, approvedResearchProject, grant } from './consent-kit.ts';
 
-const HEALTH_RESEARCH: ResearchPurpose = { terms: ['DUO:0000006'], diseases: [], forProfit: false, commercial: false, sensitive: [], commitments: [] };
+const HEALTH_RESEARCH = ['DUO:0000006'];
 const CONSENTED = { kind: 'research_use', status: 'consented', scope: { permission: 'DUO:0000006' } };
 
 describe('research consent and its withdrawal (HTTPS)', function () {
@@ -20,10 +19,10 @@ describe('research consent and its withdrawal (HTTPS)', function () {
     it('lists the research scope for the gateway; stop_future_use removes the patient from the next decision and keeps the samples', async () => {
       const patient = await w().login('pat_a');
       const researcher = w().accounts.researcher!.accountId;
-      w().service.registerResearchPurposes((userId, projectId) => Promise.resolve(userId === researcher && projectId === 'proj-1' ? HEALTH_RESEARCH : null));
+      const projectId = await approvedResearchProject(w(), HEALTH_RESEARCH);
       const asResearcher = () =>
         w().service.authorizer.authorize(
-          { subject: { userId: researcher, roles: ['researcher'] }, patientId: w().patientA, resource: 'research_data', action: 'read', purpose: 'research', qualifiers: { projectId: 'proj-1' } },
+          { subject: { userId: researcher, roles: ['researcher'] }, patientId: w().patientA, resource: 'research_data', action: 'read', purpose: 'research', qualifiers: { projectId } },
           { requestId: 'gateway-check' },
         );
       assert.equal((await asResearcher()).allowed, false, 'no research consent: no research use');

@@ -5,11 +5,16 @@
 //   answer (count, aggregate, records, Beacon) is the same whether such patients are in the vault
 //   (served by a source that ignores whom it was asked for, so the SQL filter alone keeps them
 //   out) or absent altogether;
-// - no count, and no cell derivable from the cells shown, lies between 0 and threshold-1.
-// (Consent is compared with matchPurpose() here; authorize() has no research fact yet.)
+// - no count, and no cell derivable from the cells shown, lies between 0 and threshold-1;
+// - for every patient, the gateway's cohort of a project holds the patient exactly when the real
+//   authorizer (the shipped policy, rule researcher-uses-consented-data) permits the member to
+//   read that patient's research data for that project, whatever the board decided on each review
+//   group and whether the project is approved, suspended, expired or asked about by a non-member.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { matchPurpose } from '../../consent/duo/match.ts';
+import { createAuthorizer } from '../../consent/policy/authorize.ts';
+import type { ConsentState } from '../../consent/policy/consent-facts.ts';
 import { CohortQuerySchema, type CohortQuery } from '../../schemas/research.ts';
 import { ResearchError } from '../../research-gateway/research-error.ts';
 import { decideConsents, includedGroups } from '../../research-gateway/cohort/consent-decisions.ts';
@@ -19,7 +24,7 @@ import type { BeaconVariantParameters } from '../../schemas/beacon.ts';
 import { openSecureDuckDB, type DuckDBSession } from '../../vault/store/duckdb-session.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { ALLELES, PURPOSES, SCOPES, cohortSource, consentSource, demographicsSource, populationArbitrary, purposeForMatching, type TestPatient } from './helpers/population.ts';
-import { KEYS, RESEARCHER, approvedProject, openHarness, proposal, type Harness } from './helpers/gateway-harness.ts';
+import { BOARD, KEYS, OTHER_RESEARCHER, RESEARCHER, approvedProject, openHarness, proposal, type Harness } from './helpers/gateway-harness.ts';
 import { assertNoSmallCells, assertShownAsSmall } from './helpers/small-cells.ts';
 
 const THRESHOLD = 5;
@@ -63,6 +68,15 @@ const beaconArbitrary: fc.Arbitrary<{ parameters: BeaconVariantParameters; reque
   ),
   requestedGranularity: fc.constantFrom('boolean' as const, 'count' as const),
 });
+
+/** The patient's consent state as the ledger would hand it to authorize(): the research directive in force, if readable. */
+function consentStateOf(p: TestPatient, at: number): ConsentState {
+  const directives =
+    typeof p.consent === 'number'
+      ? [{ directiveId: `cd_${p.patientId.slice(2)}`, patientId: p.patientId, version: 1, directive: { kind: 'research_use' as const, status: 'consented' as const, scope: SCOPES[p.consent]! }, grantedAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', source: 'ledger' as const }]
+      : [];
+  return { consents: { patientId: p.patientId, directives }, at: new Date(at), clinicalUseDefault: 'permit' };
+}
 
 type Outcome = { answer: unknown; raw: Record<string, unknown> } | { refused: string };
 
@@ -119,6 +133,76 @@ describe('research gateway: consented cohorts, over generated populations', func
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('the gateway\u2019s cohort holds a patient exactly when authorize() permits the member that patient\u2019s research data for the project', async () => {
+    const seen = { permitted: 0, refused: 0, viaIncludedReview: 0, projectsWithoutAnswers: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        populationArbitrary(0, 40),
+        fc.integer({ min: 0, max: PURPOSES.length - 1 }),
+        fc.array(fc.constantFrom('include' as const, 'exclude' as const, 'undecided' as const), { minLength: SCOPES.length, maxLength: SCOPES.length }),
+        fc.constantFrom('approved', 'approved', 'approved', 'suspended', 'expired', 'non_member'),
+        async (drawn, purposeIndex, choices, situation) => {
+          // one build, so one count query with no filters reads every patient the consent filter lets through
+          const patients = drawn.map((p) => ({ ...p, build: 'GRCh38' as const }));
+          const harness = await openHarness({
+            dir: dir.path, sql: session.connection, threshold: THRESHOLD,
+            cohortData: cohortSource(patients, { honourPatientIds: false }), consents: consentSource(patients), demographics: demographicsSource(patients),
+          });
+          const byId = new Map(patients.map((p) => [p.patientId, p]));
+          const authorizer = await createAuthorizer({
+            facts: {
+              isOnCareTeam: () => Promise.resolve(false), hasActiveBreakGlass: () => Promise.resolve(false), isSelf: () => Promise.resolve(false),
+              consentState: (patientId) => Promise.resolve(consentStateOf(byId.get(patientId)!, harness.clock.now)),
+              // what the vault registers: the gateway's word on the member's project
+              researchPurpose: (userId, projectId) => Promise.resolve(harness.gateway.memberPurpose(userId, projectId)),
+            },
+            audit: () => Promise.resolve(),
+          });
+          try {
+            const PURPOSE = PURPOSES[purposeIndex]!;
+            const { projectId } = await harness.gateway.propose(RESEARCHER, proposal(PURPOSE.terms, { forProfit: PURPOSE.forProfit, commercial: PURPOSE.commercial, sensitive: PURPOSE.sensitive }));
+            const groups = (await harness.gateway.project(BOARD, projectId)).reviewGroups ?? [];
+            const reviewGroups = Object.fromEntries(groups.flatMap((g, i) => (choices[i] === 'undecided' ? [] : [[g.groupId, choices[i]!] as const])));
+            await harness.gateway.decide(BOARD, projectId, { decision: 'approve', reason: 'approved by the board', reviewGroups });
+            if (situation === 'suspended') await harness.gateway.decide(BOARD, projectId, { decision: 'suspend', reason: 'suspended by the board' });
+            if (situation === 'expired') harness.clock.now = Date.parse('2027-01-02T08:00:00Z');
+            const member = situation === 'non_member' ? OTHER_RESEARCHER : RESEARCHER;
+
+            let cohort = new Set<string>();
+            try {
+              await harness.gateway.cohortQuery(member, projectId, { level: 'count', assembly: 'GRCh38' }, 'json');
+              const recorded = (await harness.events()).findLast((e) => e.type === 'query.recorded');
+              assert.ok(recorded?.type === 'query.recorded' && recorded.outcome === 'answered' && recorded.cohort);
+              cohort = new Set(recorded.cohort);
+            } catch (err) {
+              if (!(err instanceof ResearchError)) throw err;
+              assert.notEqual(situation, 'approved', `an approved project's member is answered (${err.code})`);
+              seen.projectsWithoutAnswers++;
+            }
+            for (const p of patients) {
+              const decision = await authorizer.authorize(
+                { subject: { userId: member.accountId, roles: ['researcher'] }, patientId: p.patientId, resource: 'research_data', action: 'read', purpose: 'research', qualifiers: { projectId } },
+                { requestId: 'property' },
+              );
+              assert.equal(decision.allowed, cohort.has(p.patientId), `patient ${p.patientId} (consent ${String(p.consent)}): authorize() and the cohort disagree`);
+              if (decision.allowed) {
+                seen.permitted++;
+                assert.match(decision.rule ?? '', /researcher-uses-consented-data/);
+                if (typeof p.consent === 'number' && matchPurpose(SCOPES[p.consent]!, purposeForMatching(purposeIndex, projectId), { on: ON }).decision === 'review') seen.viaIncludedReview++;
+              } else seen.refused++;
+            }
+          } finally {
+            await harness.close();
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+    assert.ok(seen.permitted > 200 && seen.refused > 200, `both permits and refusals were compared (${JSON.stringify(seen)})`);
+    assert.ok(seen.viaIncludedReview > 10, `and permits through a review group the board included (${seen.viaIncludedReview})`);
+    assert.ok(seen.projectsWithoutAnswers > 10, `and projects that may not be queried (${seen.projectsWithoutAnswers})`);
   });
 
   it('no patient without a matching current research consent changes any answer, and no small cell is shown', async () => {

@@ -1,6 +1,8 @@
 // Projects in the gateway itself: the board's decisions follow the project's state, a board
-// member never decides on a project they belong to, and everything (approvals, budget spent,
-// earlier cohorts) comes back from the sealed project log after a restart.
+// member never decides on a project they belong to, review groups are decided without touching
+// the budget or the approval, re-approving keeps the budget spent (a renewal after expiry starts
+// afresh), and everything (approvals, review-group choices, budget spent, earlier cohorts) comes
+// back from the sealed project log after a restart.
 import assert from 'node:assert/strict';
 import { ResearchError } from '../../research-gateway/research-error.ts';
 import { openSecureDuckDB, type DuckDBSession } from '../../vault/store/duckdb-session.ts';
@@ -13,6 +15,12 @@ const PATIENTS: TestPatient[] = Array.from({ length: 30 }, (_, i) => ({
   patientId: `p_${(i + 1).toString(16).padStart(16, '0')}`, sex: i < 10 ? 'female' : 'male', birthYear: 1950 + i, zip: '02139', conditions: [], consent: 0,
   build: 'GRCh38', genotypes: new Map([[0, 'het']]), uncovered: new Set(),
 }));
+
+/** Beside them, 25 whose consent carries free-text restrictions: DUO matching sends them to review. */
+const WITH_REVIEWS: TestPatient[] = [
+  ...PATIENTS,
+  ...Array.from({ length: 25 }, (_, i): TestPatient => ({ ...PATIENTS[i]!, patientId: `p_${(i + 101).toString(16).padStart(16, '0')}`, consent: 8 })),
+];
 
 async function refusal(work: Promise<unknown>): Promise<string> {
   try {
@@ -27,10 +35,10 @@ async function refusal(work: Promise<unknown>): Promise<string> {
 describe('research projects in the gateway', () => {
   let session: DuckDBSession;
   let dir: { path: string; remove: () => Promise<void> };
-  const open = (logFile?: string, budget?: number): Promise<Harness> =>
+  const open = (logFile?: string, budget?: number, patients = PATIENTS): Promise<Harness> =>
     openHarness({
       dir: dir.path, sql: session.connection, threshold: 20, ...(logFile && { logFile }), ...(budget !== undefined && { budget }),
-      cohortData: cohortSource(PATIENTS, { honourPatientIds: true }), consents: consentSource(PATIENTS), demographics: demographicsSource(PATIENTS),
+      cohortData: cohortSource(patients, { honourPatientIds: true }), consents: consentSource(patients), demographics: demographicsSource(patients),
     });
   before(async () => {
     session = await openSecureDuckDB({ memoryLimitBytes: 128 * 1024 * 1024, threads: 1 });
@@ -56,6 +64,52 @@ describe('research projects in the gateway', () => {
       assert.equal(h.audit.filter((e) => e.action === 'research.project.reinstate' && e.outcome === 'conflict_of_interest').length, 1, 'audited');
     } finally {
       await h.close();
+    }
+  });
+
+  it('the board includes a review group on an approved project without touching its budget or approval; re-approving keeps the budget spent, a renewal after expiry starts afresh', async () => {
+    const h = await open('review-groups.gvl', 10, WITH_REVIEWS);
+    const trueCohort = async (query: Parameters<Harness['gateway']['cohortQuery']>[2]) => {
+      await h.gateway.cohortQuery(RESEARCHER, projectId, query, 'json');
+      return h.audit.findLast((e) => e.action === 'research.query')!.counts!.true_cohort;
+    };
+    const { projectId } = await h.gateway.propose(RESEARCHER, proposal(['DUO:0000042']));
+    const [group] = (await h.gateway.project(BOARD, projectId)).reviewGroups!;
+    assert.equal(group?.patients, 25);
+    const include = { decision: 'review_groups' as const, reason: 'the restrictions allow this study', reviewGroups: { [group.groupId]: 'include' as const } };
+    assert.equal(await refusal(h.gateway.decide(BOARD, projectId, include)), 'decision_not_allowed', 'decided for an approved project (or with its approval)');
+    await h.gateway.decide(BOARD, projectId, { decision: 'approve', reason: 'ok' });
+    assert.equal(await trueCohort({ level: 'count', assembly: 'GRCh38' }), 30, 'the review group waits for the board');
+
+    const before = await h.gateway.project(BOARD, projectId);
+    assert.ok(before.budget!.spent > 0);
+    const decided = await h.gateway.decide(BOARD, projectId, include);
+    assert.deepEqual(decided.budget, before.budget, 'the budget spent stands');
+    assert.deepEqual([decided.approval, decided.end, decided.status], [before.approval, before.end, 'approved'], 'the approval and its dates stand');
+    assert.equal(decided.reviewGroups!.find((g) => g.groupId === group.groupId)?.decision, 'include');
+    assert.equal(h.audit.filter((e) => e.action === 'research.project.review_groups' && e.decision === 'success').length, 1, 'audited');
+    assert.equal(await trueCohort({ level: 'count', assembly: 'GRCh38' }), 55, 'the group takes part from the next query');
+    const spent = (await h.gateway.project(BOARD, projectId)).budget!.spent;
+
+    // approving again while the approval runs (a later end) keeps the budget spent and the group's inclusion
+    const extended = await h.gateway.decide(BOARD, projectId, { decision: 'approve', reason: 'extended', end: '2026-12-31' });
+    assert.deepEqual(extended.budget, { epsilon: 10, spent, remaining: 10 - spent });
+    assert.equal(extended.reviewGroups!.find((g) => g.groupId === group.groupId)?.decision, 'include', 'a choice the approval does not repeat stands');
+
+    // after expiry, a renewal is a new approval: a fresh budget
+    h.clock.now = Date.parse('2027-01-05T08:00:00Z');
+    assert.equal((await h.gateway.project(BOARD, projectId)).status, 'expired');
+    assert.equal(await refusal(h.gateway.decide(BOARD, projectId, { decision: 'approve', reason: 'renewed' })), 'decision_not_allowed', 'a renewal gives a later end');
+    const renewed = await h.gateway.decide(BOARD, projectId, { decision: 'approve', reason: 'renewed', end: '2027-12-31', budget: 4 });
+    assert.deepEqual([renewed.status, renewed.budget], ['approved', { epsilon: 4, spent: 0, remaining: 4 }]);
+    const view = await h.gateway.project(BOARD, projectId);
+    await h.close();
+    const again = await open('review-groups.gvl', 10, WITH_REVIEWS);
+    again.clock.now = h.clock.now;
+    try {
+      assert.deepEqual(await again.gateway.project(BOARD, projectId), view, 'the same after a restart');
+    } finally {
+      await again.close();
     }
   });
 

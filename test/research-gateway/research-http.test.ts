@@ -95,8 +95,18 @@ describe('research gateway over HTTPS', function () {
     assert.equal(first.body.countPrecision, 'imprecise');
     assert.deepEqual((first.body.precision as Json).threshold, 20);
 
-    // renewal is a new approval: this one includes the review group
-    assert.equal((await decide(projectId, { decision: 'approve', reviewGroups: { [group!.groupId]: 'include' } })).status, 200);
+    // the board includes the group later, leaving the approval and the budget spent as they are
+    const include = { reviewGroups: { [group!.groupId]: 'include' } };
+    for (const wrong of [{ decision: 'review_groups' }, { decision: 'review_groups', reviewGroups: {} }, { decision: 'suspend', ...include }]) {
+      const refused = await decide(projectId, wrong);
+      assert.equal(refused.status, 400, refused.text);
+      assert.deepEqual((refused.body.errors as { path: string }[]).map((e) => e.path), ['body.reviewGroups']);
+    }
+    const before = (await w.http<Json>(`/projects/${projectId}`, { token: board })).body;
+    const included = await decide(projectId, { decision: 'review_groups', ...include });
+    assert.equal(included.status, 200, included.text);
+    assert.deepEqual([included.body.budget, included.body.approval, included.body.end], [before.budget, before.approval, before.end]);
+    assert.equal((included.body.reviewGroups as { groupId: string; decision: string }[]).find((g) => g.groupId === group!.groupId)?.decision, 'include');
     const second = await ask(projectId, { level: 'count', sex: 'female' });
     const third = await ask(projectId, { level: 'count' });
     assert.equal(third.status, 200, third.text);

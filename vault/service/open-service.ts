@@ -19,10 +19,9 @@ import type { PolicyGovernance } from '../../consent/governance/policy-governanc
 import { openPolicyGovernance } from './policy-log.ts';
 import { ConsentLedger } from '../../consent/ledger/consent-ledger.ts';
 import type { ConsentEvent } from '../../schemas/consent/events.ts';
-import type { ResearchPurpose } from '../../schemas/duo.ts';
 import { consentStateOf, currentResearchConsents, type ConsentParts, type ResearchConsentEntry } from './consent-state.ts';
 import type { ResearchGateway } from '../../research-gateway/gateway.ts';
-import { openResearch } from './research-service.ts';
+import { openResearch, type ResearchPurposeSource } from './research-service.ts';
 
 import { CONSENT_LOG_ID, LOG_KEYS, logPath } from '../log/log-files.ts';
 
@@ -47,15 +46,8 @@ export interface VaultService {
   now: () => number;
   /** every patient's research scope in force now (for the research gateway's cohorts) */
   researchConsents(): ResearchConsentEntry[];
-  /**
-   * The research gateway registers how a research rule learns a project's purpose: the purpose
-   * when the user is a member of that approved project, else null. Until then no research rule applies.
-   */
-  registerResearchPurposes(source: ResearchPurposeSource): void;
   close(): Promise<void>;
 }
-
-export type ResearchPurposeSource = (userId: string, projectId: string) => Promise<ResearchPurpose | null>;
 
 export interface ServiceOptions {
   now?: () => number;
@@ -100,13 +92,14 @@ export async function openVaultService(config: Config, options: ServiceOptions =
     const { governance } = policy;
     const authorizer = await createAuthorizer({ facts, audit: sink, policy: governance.activePolicy });
     governance.attach(authorizer);
-    const research = await openResearch({ config, vault, engine: queries.engine, cohortIndex: queries.cohortIndex, clinical, identity, consents, audit, authorizer, now });
+    // the research rules learn a project's purpose from the gateway; until it is open none applies
+    const registerResearchPurposes = (source: ResearchPurposeSource) => void (researchPurposes.purposes = source);
+    const research = await openResearch({ config, vault, engine: queries.engine, cohortIndex: queries.cohortIndex, clinical, identity, consents, audit, authorizer, registerResearchPurposes, now });
     closers.push(() => research.close());
     return {
       config, vault, queries, clinical, identity, audit, consents, authorizer, facts, governance, now,
       research: research.gateway,
       researchConsents: () => currentResearchConsents(consents),
-      registerResearchPurposes: (source) => void (researchPurposes.purposes = source),
       close: closeAll,
     };
   } catch (err) {

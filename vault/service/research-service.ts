@@ -2,6 +2,9 @@
 // its two keys (pseudonyms and noise, from the vault's named keys), an in-memory DuckDB of its own
 // that never spills, and adapters over the vault's partitions, clinical store, consent ledger,
 // audit log and authorize(), and its research index (the cohort index) when the vault keeps one.
+// It answers the access policy's research facts in turn: the purpose of a member's approved,
+// current, unsuspended project and the review groups its board included, so the policy's rule
+// researcher-uses-consented-data decides exactly as the gateway's cohorts do.
 import type { Config } from '../../schemas/config.ts';
 import { ResearchGateway } from '../../research-gateway/gateway.ts';
 import type { ResearchAuditEntry, ResearchGatewayDeps } from '../../research-gateway/ports.ts';
@@ -9,6 +12,7 @@ import type { ProjectEvent } from '../../research-gateway/projects/project-event
 import type { ConsentLedger } from '../../consent/ledger/consent-ledger.ts';
 import { diseaseOntology } from '../../consent/duo/disease-ontology.ts';
 import type { Authorizer } from '../../consent/policy/authorize.ts';
+import type { RelationshipFacts } from '../../consent/policy/relationship-facts.ts';
 import { SealedAppendLog } from '../log/sealed-append-log.ts';
 import { LOG_KEYS, logPath } from '../log/log-files.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
@@ -35,8 +39,12 @@ export interface ResearchParts {
   consents: ConsentLedger;
   audit: AuditLog;
   authorizer: Authorizer;
+  /** where the research facts of authorize() are answered from once the gateway is open */
+  registerResearchPurposes(source: ResearchPurposeSource): void;
   now: () => number;
 }
+
+export type ResearchPurposeSource = NonNullable<RelationshipFacts['researchPurpose']>;
 
 function knowsDisease(id: string): boolean {
   try {
@@ -112,6 +120,7 @@ export async function openResearch(parts: ResearchParts): Promise<{ gateway: Res
       repeatLimit: config.researchRepeatLimit,
       repeatWindowMs: config.researchRepeatHours * 3_600_000,
     });
+    parts.registerResearchPurposes((userId, projectId) => Promise.resolve(gateway.memberPurpose(userId, projectId)));
     return { gateway, close };
   } catch (err) {
     await close();

@@ -22,6 +22,8 @@ export interface Harness {
   gateway: ResearchGateway;
   audit: ResearchAuditEntry[];
   clock: { now: number };
+  /** the project log as stored (queries with their cohorts, universes, decisions) */
+  events(): Promise<ProjectEvent[]>;
   close(): Promise<void>;
 }
 
@@ -68,7 +70,12 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
     },
     { threshold: options.threshold, defaultBudget: options.budget ?? 1000, repeatLimit: options.repeatLimit ?? 1000, repeatWindowMs: 24 * 3_600_000 },
   );
-  return { gateway, audit, clock, close: () => log.close() };
+  const events = async () => {
+    const out: ProjectEvent[] = [];
+    for await (const entry of log.entries()) out.push(entry.body);
+    return out;
+  };
+  return { gateway, audit, clock, events, close: () => log.close() };
 }
 
 export function proposal(purpose: readonly string[], extra: Partial<ProjectProposal> = {}): ProjectProposal {

@@ -1,6 +1,7 @@
 // A service world (test/e2e/service-world.ts) with a research cohort: synthetic patients with
-// exome calls on chr17 (BRCA1 and TP53 among them, GRCh38, a targets BED), their clinical records,
-// and research consents in the consent ledger as the test chooses. The vault's own patients A and
+// exome calls on chr17 (BRCA1 and TP53 among them, GRCh38 unless the test puts some on GRCh37, a
+// targets BED), their clinical records, and research consents in the consent ledger as the test
+// chooses. The vault's own patients A and
 // B stay as they are (no research consent).
 import { parseConsentTerms } from '../../../consent/duo/parse-terms.ts';
 import { join } from 'node:path';
@@ -23,13 +24,20 @@ export interface ResearchWorld extends World {
   cohort: CohortPerson[];
 }
 
-/** Writes and ingests `size` synthetic exomes (chr17 only) into the vault being built. */
-async function ingestCohort(root: string, people: readonly SyntheticPatient[], writer: Vault): Promise<void> {
-  const vcf = join(root, 'cohort.vcf.gz');
-  const bed = join(root, 'cohort.targets.bed');
-  await writeSyntheticVcf(vcf, { ...SHAPE, samples: people.map((p) => p.sampleName), sexes: sexBySample(people), gzip: 'bgzf', compressionLevel: 1 });
-  await writeTargetsBed(bed, SHAPE);
-  await ingestVcf(writer, vcf, { map: new Map(people.map((p) => [p.sampleName, p.mrn])), targets: bed, workers: 0 });
+type CohortBuild = 'GRCh38' | 'GRCh37';
+
+/** Writes and ingests synthetic exomes (chr17 only) into the vault being built, one VCF per build. */
+async function ingestCohort(root: string, people: readonly SyntheticPatient[], buildOf: (index: number) => CohortBuild, writer: Vault): Promise<void> {
+  for (const build of ['GRCh38', 'GRCh37'] as const) {
+    const onBuild = people.filter((_, i) => buildOf(i) === build);
+    if (onBuild.length === 0) continue;
+    const shape = { ...SHAPE, build };
+    const vcf = join(root, `cohort-${build}.vcf.gz`);
+    const bed = join(root, `cohort-${build}.targets.bed`);
+    await writeSyntheticVcf(vcf, { ...shape, samples: onBuild.map((p) => p.sampleName), sexes: sexBySample(onBuild), gzip: 'bgzf', compressionLevel: 1 });
+    await writeTargetsBed(bed, shape);
+    await ingestVcf(writer, vcf, { map: new Map(onBuild.map((p) => [p.sampleName, p.mrn])), targets: bed, workers: 0 });
+  }
 }
 
 /** Grants (or replaces) a patient's research consent: DUO terms, as a counsellor records them from a signed form. */
@@ -49,10 +57,10 @@ export async function withdrawResearchConsent(service: VaultService, patientId: 
   await service.consents.amend({ patientId, directiveId: current.directiveId, replaces: current.version, directive, recordedBy: { accountId: COUNSELOR_ACCOUNT, role: 'genetic_counselor' }, evidence: { reference: `withdrawal-${patientId}` } });
 }
 
-/** `consentOf(i)`: the DUO terms the i-th cohort patient consented to, or null for none. */
-export async function buildResearchWorld(root: string, options: { size: number; consentOf: (index: number, person: SyntheticPatient) => string[] | null }): Promise<ResearchWorld> {
+/** `consentOf(i)`: the DUO terms the i-th cohort patient consented to, or null for none; `buildOf(i)`: the build of their exome (GRCh38 by default). */
+export async function buildResearchWorld(root: string, options: { size: number; consentOf: (index: number, person: SyntheticPatient) => string[] | null; buildOf?: (index: number) => CohortBuild }): Promise<ResearchWorld> {
   const people = generatePatients(options.size, COHORT_SEED);
-  const world = await buildWorld(root, { https: true, moreData: (writer) => ingestCohort(root, people, writer) });
+  const world = await buildWorld(root, { https: true, moreData: (writer) => ingestCohort(root, people, options.buildOf ?? (() => 'GRCh38'), writer) });
   const cohort: CohortPerson[] = [];
   for (const [i, person] of people.entries()) {
     const patientId = world.service.vault.catalog.patientByMrn(person.mrn)!.patientId;

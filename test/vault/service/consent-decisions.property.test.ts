@@ -8,17 +8,17 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { Directive } from '../../../schemas/consent/directive.ts';
-import type { ResearchPurpose } from '../../../schemas/duo.ts';
 import type { AccessRequest, Decision } from '../../../consent/policy/authorize.ts';
 import { exclusiveKey } from '../../../consent/ledger/transition-rules.ts';
 import { PURPOSES } from '../../../consent/policy/vocabulary.ts';
 import { worldForSuite } from '../../e2e/service-world.ts';
 import { enrolStaff } from '../../helpers/enrol-accounts.ts';
 import { PASSWORD } from '../../e2e/service-world.ts';
+import { approvedResearchProject } from '../../e2e/consent-kit.ts';
 
-const PROJECT = 'proj-breast-cancer';
-/** Health research on breast cancer, by a not-for-profit without an ethics approval reference. */
-const PURPOSE: ResearchPurpose = { terms: ['DUO:0000006'], diseases: ['DOID:1612'], forProfit: false, commercial: false, sensitive: [], commitments: [] };
+/** Health research on breast cancer, by a not-for-profit without an ethics approval reference (a real project, approved by the board). */
+const PURPOSE = ['DUO:0000006', 'DOID:1612'];
+let project: string;
 
 /** Research scopes and whether they permit PURPOSE, decided by hand from the DUO rules. */
 const SCOPES: [Directive & { kind: 'research_use' }, boolean][] = [
@@ -93,7 +93,7 @@ describe('authorize() over generated populations and directive histories (real l
       case 'clinical':
         return ask(a.clinician, ['clinician'], 'variants', 'treatment');
       case 'research':
-        return ask(a.researcher, ['researcher'], 'research_data', 'research', { qualifiers: { projectId: PROJECT } });
+        return ask(a.researcher, ['researcher'], 'research_data', 'research', { qualifiers: { projectId: project } });
       case 'family':
         return ask(a.relative, ['relative'], 'shared_findings', 'family');
       case 'insurer':
@@ -106,7 +106,7 @@ describe('authorize() over generated populations and directive histories (real l
   before(async () => {
     const w = world.w;
     const researcher = w.accounts.researcher!.accountId;
-    w.service.registerResearchPurposes((userId, projectId) => Promise.resolve(userId === researcher && projectId === PROJECT ? PURPOSE : null));
+    project = await approvedResearchProject(w, PURPOSE);
     const insurer = await enrolStaff(w.service, 'prop.insurer', ['insurer'], PASSWORD, 'life');
     accounts = { clinician: w.accounts.clin_a!.accountId, researcher, relative: w.accounts.relative!.accountId, insurer: insurer.accountId, proxy: w.accounts.proxy_a!.accountId };
   });

@@ -75,7 +75,7 @@ export function researchRoutes(service: VaultService) {
     defineRoute({
       method: 'post',
       path: '/projects/:id/decision',
-      summary: 'The ethics board approves, rejects, suspends or reinstates a project, with a reason',
+      summary: 'The ethics board approves, rejects, suspends or reinstates a project, or includes and excludes review groups of an approved one, with a reason',
       tags: ['research'],
       auth: 'session',
       touchesPatientData: false,

@@ -2,11 +2,11 @@
 // own accounts and time-boxed break-glass grants against a clock the test moves, and each
 // patient's directives in force (as views, the way the ledger hands them out).
 import type { RelationshipFacts } from '../../../../consent/policy/relationship-facts.ts';
-import type { ConsentState } from '../../../../consent/policy/consent-facts.ts';
+import type { ConsentState, ProjectResearchPurpose } from '../../../../consent/policy/consent-facts.ts';
 import type { DirectiveView } from '../../../../consent/ledger/directive-view.ts';
 import { legacyProxyDirective } from '../../../../consent/ledger/legacy-proxy-link.ts';
 import type { ClinicalDefault } from '../../../../consent/evaluation/clinical-use.ts';
-import type { ResearchPurpose } from '../../../../schemas/duo.ts';
+import type { ConsentScope, ResearchPurpose } from '../../../../schemas/duo.ts';
 
 const pair = (userId: string, patientId: string): string => JSON.stringify([userId, patientId]);
 
@@ -15,7 +15,7 @@ export class InMemoryRelationships implements RelationshipFacts {
   private readonly ownAccounts = new Set<string>();
   private readonly grants = new Map<string, number>();
   private readonly directives = new Map<string, DirectiveView[]>();
-  private readonly projects = new Map<string, ResearchPurpose>();
+  private readonly projects = new Map<string, ProjectResearchPurpose>();
   /** how many times each question was asked, to prove facts are looked up per request */
   lookups = 0;
   nowMs = Date.UTC(2026, 0, 1);
@@ -55,9 +55,9 @@ export class InMemoryRelationships implements RelationshipFacts {
     this.directives.set(patientId, (this.directives.get(patientId) ?? []).filter((d) => d.directiveId !== directiveId));
     return this;
   }
-  /** The user is a member of the approved project, whose purpose this is. */
-  setProject(userId: string, projectId: string, purpose: ResearchPurpose): this {
-    this.projects.set(pair(userId, projectId), purpose);
+  /** The user is a member of the approved project, whose purpose this is; the board included the review scopes `includesReview` accepts (none by default). */
+  setProject(userId: string, projectId: string, purpose: ResearchPurpose, includesReview: (scope: ConsentScope) => boolean = () => false): this {
+    this.projects.set(pair(userId, projectId), { purpose, includesReview });
     return this;
   }
 
@@ -80,7 +80,7 @@ export class InMemoryRelationships implements RelationshipFacts {
       ...(birthDate !== undefined ? { patientBirthDate: birthDate } : {}),
     });
   }
-  researchPurpose(userId: string, projectId: string): Promise<ResearchPurpose | null> {
+  researchPurpose(userId: string, projectId: string): Promise<ProjectResearchPurpose | null> {
     return this.answer(this.projects.get(pair(userId, projectId)) ?? null);
   }
 

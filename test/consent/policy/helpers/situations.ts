@@ -69,6 +69,9 @@ export const PROXY_FACTS: RelationFact[] = ['proxy_view_record', 'proxy_view_res
 const CLINICAL: RelationFact[] = ['care_team', 'break_glass', 'clinical_use'];
 const clinicalUseDenied = view({ kind: 'clinical_use', decision: 'deny' });
 const researchConsent = view({ kind: 'research_use', status: 'consented', scope: { permission: 'DUO:0000042', diseases: [], modifiers: [] } });
+/** General research with a collaboration requirement: against GRU_PURPOSE (no commitment to collaborate) DUO matching answers review. */
+const reviewConsent = view({ kind: 'research_use', status: 'consented', scope: { permission: 'DUO:0000042', diseases: [], modifiers: [{ term: 'DUO:0000020' }] } });
+const isReviewScope = (scope: { modifiers: readonly { term: string }[] }) => scope.modifiers.some((m) => m.term === 'DUO:0000020');
 const familyShare = view({ kind: 'family_sharing', relative: { accountId: USER, relationship: 'sibling' }, share: { categories: ['carrier_status'], variants: [] } });
 
 export const SITUATIONS: readonly Situation[] = [
@@ -137,6 +140,18 @@ export const SITUATIONS: readonly Situation[] = [
     about: ['research_consent'],
     facts: ['clinical_use'],
     build: (f) => void f.addDirective(view({ kind: 'research_use', status: 'withdrawn', mode: 'stop_future_use' })).setProject(USER, PROJECT, GRU_PURPOSE),
+  },
+  {
+    name: 'research consent that matching sends to review, included by the board for the project',
+    about: ['research_consent'],
+    facts: ['research_consent', 'clinical_use'],
+    build: (f) => void f.addDirective(reviewConsent).setProject(USER, PROJECT, GRU_PURPOSE, isReviewScope),
+  },
+  {
+    name: 'research consent that matching sends to review, not included by the board',
+    about: ['research_consent'],
+    facts: ['clinical_use'],
+    build: (f) => void f.addDirective(reviewConsent).setProject(USER, PROJECT, GRU_PURPOSE, (scope) => !isReviewScope(scope)),
   },
   { name: 'research consent, not a member of the project', about: ['research_consent'], facts: ['clinical_use'], build: (f) => void f.addDirective(researchConsent) },
 ];
