@@ -15,6 +15,11 @@ export interface Carrier {
   zygosity: string;
 }
 
+/** Of a patient's calls of one allele (several samples), the one kept: most copies, then the first zygosity as text (as the compiled SQL keeps it). */
+export function strongerCall(a: Carrier, b: Carrier): boolean {
+  return a.copies > b.copies || (a.copies === b.copies && a.zygosity < b.zygosity);
+}
+
 export interface AlleleCarriers {
   pos: number;
   ref: string;
