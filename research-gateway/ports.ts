@@ -139,9 +139,9 @@ export interface ResearchGatewayDeps {
   store: ProjectEventStore;
   cohortData: CohortDataSource;
   /**
-   * The vault's cohort index, when it keeps one: count, aggregate and Beacon answers read it for a
-   * build it holds every sample of (`builds()`), asking only for the consented samples that pass
-   * the clinical filters; otherwise they read `cohortData`. Records always read `cohortData`.
+   * The vault's cohort index, when it keeps one: count, aggregate, records and Beacon answers read
+   * it for a build it holds every sample of (`builds()`), asking only for the consented samples
+   * that pass the clinical filters; otherwise they read every such sample's calls from `cohortData`.
    */
   cohortIndex?: CohortIndexPort | undefined;
   consents: ResearchConsentSource;

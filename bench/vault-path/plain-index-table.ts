@@ -12,6 +12,8 @@ export interface PlainIndex {
   rows: number;
   aggregate: () => Promise<unknown>;
   count: () => Promise<unknown>;
+  /** every call in the region with its genotype, and who covered it */
+  records: () => Promise<unknown>;
   close: () => void;
 }
 
@@ -64,6 +66,7 @@ export async function plainIndexTables(vault: Vault, build: string, region: { ch
       rows,
       aggregate: async () => [await rowsOf(c, AGGREGATE, bounds), await rowsOf(c, COVERING, [...bounds, region.end, region.start])],
       count: async () => [await rowsOf(c, COUNT, bounds), await rowsOf(c, COVERING, [...bounds, region.end, region.start])],
+      records: async () => [await rowsOf(c, RECORDS, bounds), await rowsOf(c, COVERING, [...bounds, region.end, region.start])],
       close: () => session.close(),
     };
   } catch (err) {
@@ -100,6 +103,8 @@ const AGGREGATE = `WITH ${HITS},
   ORDER BY v.pos`;
 
 const COUNT = `WITH ${HITS} SELECT DISTINCT sample FROM hits`;
+
+const RECORDS = 'SELECT pos, ref, alt, sample, zygosity, gt FROM calls WHERE pos <= $1 AND stop >= $2 ORDER BY pos, ref, alt, sample';
 
 const COVERING = `WITH ${HITS}
   SELECT m.sample FROM members m JOIN intervals i ON i.profile = m.profile WHERE i.start <= $3 AND i."end" >= $4

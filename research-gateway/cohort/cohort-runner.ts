@@ -2,6 +2,8 @@
 // research consent is matched against the project's purpose now; only the patients taking part
 // (permit, or review in a group the board included) have their samples read, in one build; then
 // the compiled SQL, whose own consent filter reads every patient's decision, picks the rows.
+// When the vault's cohort index holds every sample of the build, the SQL runs over the samples
+// alone and the index answers for the locus; otherwise every taking-part sample's calls are read.
 import type { ProjectState } from '../projects/project-state.ts';
 import { purposeOf } from '../projects/project-purpose.ts';
 import type { CohortLocus, ResearchGatewayDeps } from '../ports.ts';
@@ -10,16 +12,15 @@ import { dayOf, yearOf } from '../clock.ts';
 import { decideConsents, includedGroups, type ConsentDecision } from './consent-decisions.ts';
 import type { CohortFilters } from './compile-query.ts';
 import { runCohort, type CohortRun } from './run-cohort.ts';
-import { indexAnswers, indexedRun } from './indexed-cohort.ts';
+import { indexAnswers, indexedRecordsRun, indexedRun } from './indexed-cohort.ts';
 
 export interface CohortSpec {
   locus?: CohortLocus | undefined;
   assembly?: string | undefined;
   filters: Omit<CohortFilters, 'includedReviewGroups'>;
   /**
-   * what the answer needs: each carrier's calls (records: always the per-sample path), or only
-   * who carries each allele (count, Beacon) and also who did not cover it (aggregate), which the
-   * cohort index answers when it holds every sample of the build
+   * what the answer needs: each carrier's calls with their zygosity (records), only who carries
+   * each allele (count, Beacon), or also who did not cover it (aggregate)
    */
   needs: 'calls' | 'carriers' | 'coverage';
 }
@@ -51,12 +52,13 @@ export async function runProjectCohort(deps: CohortRunDeps, project: Pick<Projec
   const patients = takingPart(decisions, included);
   const assembly = chooseAssembly(deps, spec.assembly, patients);
   const otherBuildsLeftOut = deps.cohortData.buildsOf(patients).some((b) => (deps.cohortData.canonicalBuild(b) ?? b) !== assembly);
-  const indexed = spec.locus !== undefined && spec.needs !== 'calls' && indexAnswers(deps.cohortIndex, assembly);
+  const indexed = spec.locus !== undefined && indexAnswers(deps.cohortIndex, assembly);
   // on the index path the source reads no calls: the samples alone, to pick the cohort
   const calls = await deps.cohortData.calls({ assembly, patientIds: patients, ...(spec.locus && !indexed && { locus: spec.locus }) });
   const demographics = deps.demographics.demographics(new Set(calls.samples.map((s) => s.patientId)));
   const filters = { ...spec.filters, includedReviewGroups: included };
   const run = await runCohort(deps.sql, { decisions, otherBuildsLeftOut, takingPart: patients, filters, calls, demographics, thisYear: yearOf(now) });
   if (!indexed) return run;
+  if (spec.needs === 'calls') return indexedRecordsRun(deps.cohortIndex!, run, calls.samples, spec.locus!, filters);
   return indexedRun(deps.cohortIndex!, run, calls.samples, spec.locus!, filters, spec.needs === 'coverage');
 }

@@ -1,7 +1,10 @@
 // The rows a cohort query runs over, loaded for the query into the gateway's in-memory DuckDB:
 // every patient's research-consent decision (permit, deny, review and its group), the
 // demographics, the samples, their calls in the locus and where their assays did not cover it.
-// Values arrive as whole columns, a data chunk (2,048 rows) at a time.
+// Values arrive as whole columns, a data chunk (2,048 rows) at a time. A project asks many
+// questions of one cohort: a table whose rows are the same as the last ones loaded on the
+// connection (compared by a key made of every value) is kept, so the consents, demographics and
+// samples are reloaded only when one of them changed (a withdrawal changes the consent rows).
 import { DuckDBDataChunk, DuckDBVector, INTEGER, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 
 const VARCHAR_LIST = LIST(VARCHAR);
@@ -20,13 +23,36 @@ type Row<T extends CohortTableName> = { [K in keyof (typeof COHORT_TABLES)[T]]: 
 
 export type CohortTableRows = { [T in CohortTableName]: Row<T>[] };
 
-/** Replaces the query tables with these rows (a connection serves one query at a time). */
-export async function loadCohortTables(connection: DuckDBConnection, rows: CohortTableRows): Promise<void> {
+/** Each table's rows as a key (every value, in order); null: not worth comparing, always reloaded. */
+export type CohortTableKeys = Partial<Record<CohortTableName, string>>;
+
+/** Per connection, the key of each table's rows as last loaded. */
+const loadedKeys = new WeakMap<DuckDBConnection, Map<CohortTableName, string>>();
+
+/**
+ * Replaces the query tables with these rows (a connection serves one query at a time), keeping a
+ * table whose key is the one last loaded on this connection.
+ */
+export async function loadCohortTables(connection: DuckDBConnection, rows: CohortTableRows, keys: CohortTableKeys = {}): Promise<void> {
+  let loaded = loadedKeys.get(connection);
+  if (!loaded) loadedKeys.set(connection, (loaded = new Map<CohortTableName, string>()));
   for (const [table, columns] of Object.entries(COHORT_TABLES) as [CohortTableName, Record<string, DuckDBType>][]) {
+    const key = keys[table];
+    if (key !== undefined && loaded.get(table) === key) continue;
+    // forgotten first: a load that fails halfway leaves the table to be reloaded next time
+    loaded.delete(table);
     const definition = Object.entries(columns).map(([name, type]) => `${name} ${type.toString()}`).join(', ');
     await connection.run(`CREATE OR REPLACE TEMP TABLE ${table} (${definition})`);
     await appendRows(connection, table, columns, rows[table]);
+    if (key !== undefined) loaded.set(table, key);
   }
+}
+
+/** A key of rows given as lists of their values (text, numbers, null, lists of text). */
+export function rowsKey(rows: Iterable<readonly (string | number | null | readonly string[])[]>): string {
+  const parts: string[] = [];
+  for (const row of rows) parts.push(JSON.stringify(row));
+  return parts.join('\n');
 }
 
 async function appendRows(connection: DuckDBConnection, table: string, columns: Record<string, DuckDBType>, rows: readonly Record<string, DuckDBValue>[]): Promise<void> {

@@ -74,7 +74,7 @@ function compile(filters: CohortFilters): { p: Parameters; with: string } {
 export interface CompiledCohortQuery {
   /** patient_id: the consented patients with a sample read who match the clinical filters */
   base: CompiledStatement;
-  /** patient_id, pos, ref, alt, copies, zygosity: each patient's matching alleles (one row per patient and allele) */
+  /** patient_id, pos, ref, alt, copies, zygosity: each patient's matching alleles (one row per patient and allele: the call with most copies, then the first zygosity as text) */
   hits: CompiledStatement;
   /** pos, patient_id: patients of the base none of whose samples covered a call position */
   notCovering: CompiledStatement;
@@ -87,7 +87,7 @@ export function compileCohortQuery(filters: CohortFilters): CompiledCohortQuery 
   };
   return {
     base: statement('SELECT DISTINCT patient_id FROM cohort ORDER BY patient_id'),
-    hits: statement(`SELECT patient_id, pos, ref, alt, max(copies)::INTEGER AS copies, arg_max(zygosity, copies) AS zygosity
+    hits: statement(`SELECT patient_id, pos, ref, alt, max(copies)::INTEGER AS copies, first(zygosity ORDER BY copies DESC, zygosity) AS zygosity
       FROM hits GROUP BY patient_id, pos, ref, alt ORDER BY pos, ref, alt, patient_id`),
     notCovering: statement(`, samples AS (SELECT patient_id, count(DISTINCT sample_id) AS n FROM cohort GROUP BY patient_id),
       uncovered AS (

@@ -2,12 +2,14 @@
 // sample's calls. The consent decisions and the clinical filters pick the patients first (the same
 // compiled SQL, run over the samples alone); only those patients' samples are passed to the index
 // as the allowed samples, and the carriers it names are mapped back to patients. The answers then
-// apply the same disclosure rules to the same patient sets as on the per-sample path.
-import type { CohortIndexPort, CohortIndexRequest, CohortVariantAggregate } from '../../schemas/cohort-index.ts';
+// apply the same disclosure rules to the same patient sets as on the per-sample path. Records read
+// each carrier's call of each allele (its zygosity) from the index's rows for the locus: a gene or
+// a bounded region, held by the index's windows one at a time within the engine's memory budget.
+import type { CohortIndexPort, CohortIndexRequest, CohortRecord, CohortVariantAggregate } from '../../schemas/cohort-index.ts';
 import type { GenomeBuildName } from '../../schemas/genome-build.ts';
 import type { CohortCalls, CohortLocus } from '../ports.ts';
 import type { CohortFilters } from './compile-query.ts';
-import type { AlleleCarriers, CohortRun } from './run-cohort.ts';
+import { strongerCall, type AlleleCarriers, type Carrier, type CohortRun } from './run-cohort.ts';
 
 /** The locus as the index's target. */
 function targetOf(locus: CohortLocus): CohortIndexRequest['target'] {
@@ -26,19 +28,49 @@ export function indexAnswers(index: CohortIndexPort | undefined, build: string):
  * the locus's alleles among the base and, with `coverage`, the base patients not covering them.
  */
 export async function indexedRun(index: CohortIndexPort, run: CohortRun, samples: CohortCalls['samples'], locus: CohortLocus, filters: CohortFilters, coverage: boolean): Promise<CohortRun> {
+  const { allowed, patientOf, request } = indexRequest(run, samples, locus, filters);
+  const answer = await index.aggregate({ ...request, ...(coverage && { notCovering: true }) });
+  const alleles = answer.variants.map((v) => carriersOf(v, patientOf));
+  return { ...run, chrom: answer.region.chrom, alleles, notCovering: coverage ? notCoveringPatients(answer.variants, allowed) : new Map<number, Set<string>>() };
+}
+
+/** The records level: each carrier patient of each allele with the call the per-sample SQL keeps (most copies, then zygosity as text). */
+export async function indexedRecordsRun(index: CohortIndexPort, run: CohortRun, samples: CohortCalls['samples'], locus: CohortLocus, filters: CohortFilters): Promise<CohortRun> {
+  const { patientOf, request } = indexRequest(run, samples, locus, filters);
+  const answer = await index.records(request);
+  return { ...run, chrom: answer.region.chrom, alleles: allelesOf(answer.records, patientOf) };
+}
+
+/** The base patients' samples as the index's allowed samples, and the query's locus and call filters. */
+function indexRequest(run: CohortRun, samples: CohortCalls['samples'], locus: CohortLocus, filters: CohortFilters) {
   const base = new Set(run.base);
   const allowed = samples.filter((s) => base.has(s.patientId));
   const patientOf = new Map(allowed.map((s) => [s.sampleId, s.patientId]));
-  const answer = await index.aggregate({
+  const request: CohortIndexRequest = {
     build: run.build as GenomeBuildName,
     target: targetOf(locus),
     sampleIds: allowed.map((s) => s.sampleId),
     ...(filters.zygosity && { zygosity: [...filters.zygosity] as CohortIndexRequest['zygosity'] }),
     ...(filters.significance && { significance: [...filters.significance] }),
-    ...(coverage && { notCovering: true }),
-  });
-  const alleles = answer.variants.map((v) => carriersOf(v, patientOf));
-  return { ...run, chrom: answer.region.chrom, alleles, notCovering: coverage ? notCoveringPatients(answer.variants, allowed) : new Map<number, Set<string>>() };
+  };
+  return { allowed, patientOf, request };
+}
+
+/** Records (sorted by position, REF, ALT) grouped into alleles, each carrier patient once. */
+function allelesOf(records: readonly CohortRecord[], patientOf: ReadonlyMap<string, string>): AlleleCarriers[] {
+  const alleles: AlleleCarriers[] = [];
+  let current: AlleleCarriers | undefined;
+  for (const r of records) {
+    if (!current || current.pos !== r.pos || current.ref !== r.ref || current.alt !== r.alt) {
+      current = { pos: r.pos, ref: r.ref, alt: r.alt, carriers: new Map() };
+      alleles.push(current);
+    }
+    const patientId = patientOf.get(r.sampleId)!;
+    const call: Carrier = { copies: r.zygosity === 'hom_alt' ? 2 : 1, zygosity: r.zygosity };
+    const kept = current.carriers.get(patientId);
+    if (!kept || strongerCall(call, kept)) current.carriers.set(patientId, call);
+  }
+  return alleles;
 }
 
 /** Each carrier patient once, with the most copies any of their samples carries (as the per-sample SQL takes max(copies)). */

@@ -7,12 +7,17 @@ import { significanceTermsOf } from '../../schemas/clinvar-significance.ts';
 import type { CohortCalls, CoverageMethod, PatientDemographics } from '../ports.ts';
 import { ageGroup } from '../disclosure/safe-harbor.ts';
 import type { ConsentDecision } from './consent-decisions.ts';
-import { loadCohortTables, textList, type CohortTableRows } from './cohort-tables.ts';
+import { loadCohortTables, rowsKey, textList, type CohortTableKeys, type CohortTableRows } from './cohort-tables.ts';
 import { compileCohortQuery, type CohortFilters, type CompiledStatement } from './compile-query.ts';
 
 export interface Carrier {
   copies: number;
   zygosity: string;
+}
+
+/** Of a patient's calls of one allele (several samples), the one kept: most copies, then the first zygosity as text (as the compiled SQL keeps it). */
+export function strongerCall(a: Carrier, b: Carrier): boolean {
+  return a.copies > b.copies || (a.copies === b.copies && a.zygosity < b.zygosity);
 }
 
 export interface AlleleCarriers {
@@ -67,13 +72,27 @@ function tableRows(input: CohortRunInput): CohortTableRows {
   };
 }
 
+/** Keys of the tables that stay the same from query to query while no consent, record or sample changes; the calls are keyed only when there are none. */
+function tableKeys(input: CohortRunInput): CohortTableKeys {
+  const { decisions, calls, demographics, thisYear } = input;
+  return {
+    rc_consent: rowsKey(decisions.map((d) => [d.patientId, d.outcome, d.reviewGroup])),
+    rc_patient: rowsKey(demographics.map((d) => [d.patientId, d.sex, ageGroup(d.birthYear, thisYear), d.conditions])),
+    rc_sample: rowsKey(calls.samples.map((s) => [s.sampleId, s.patientId])),
+    ...(calls.calls.length === 0 && { rc_call: '' }),
+    ...(calls.notCovering.length === 0 && { rc_uncovered: '' }),
+  };
+}
+
 export async function runCohort(connection: DuckDBConnection, input: CohortRunInput): Promise<CohortRun> {
-  await loadCohortTables(connection, tableRows(input));
+  await loadCohortTables(connection, tableRows(input), tableKeys(input));
   const compiled = compileCohortQuery(input.filters);
   const base = (await rows(connection, compiled.base)).map(([id]) => String(id));
   const alleles: AlleleCarriers[] = [];
   let current: AlleleCarriers | undefined;
-  for (const [patientId, pos, ref, alt, copies, zygosity] of await rows(connection, compiled.hits)) {
+  // no calls read (no locus, or the cohort index answers for it): no statement over them to run
+  const read = input.calls.calls.length > 0;
+  for (const [patientId, pos, ref, alt, copies, zygosity] of read ? await rows(connection, compiled.hits) : []) {
     if (!current || current.pos !== Number(pos) || current.ref !== ref || current.alt !== alt) {
       current = { pos: Number(pos), ref: String(ref), alt: String(alt), carriers: new Map() };
       alleles.push(current);
@@ -81,7 +100,7 @@ export async function runCohort(connection: DuckDBConnection, input: CohortRunIn
     current.carriers.set(String(patientId), { copies: Number(copies), zygosity: String(zygosity) });
   }
   const notCovering = new Map<number, Set<string>>();
-  for (const [pos, patientId] of await rows(connection, compiled.notCovering)) {
+  for (const [pos, patientId] of read ? await rows(connection, compiled.notCovering) : []) {
     let set = notCovering.get(Number(pos));
     if (!set) notCovering.set(Number(pos), (set = new Set()));
     set.add(String(patientId));

@@ -218,15 +218,20 @@ describe('research gateway over HTTPS', function () {
     assert.deepEqual(other.filter((p) => first.includes(p)), [], 'no pseudonym shared across projects');
   });
 
-  it('a withdrawal takes effect on the next query', async () => {
+  it('a withdrawal takes effect on the next query, though the gateway keeps its cohort tables between queries', async () => {
     const projectId = await approved();
     const before = await ask(projectId, { level: 'count' });
+    // asked again: the gateway's tables already hold this cohort's consents and are kept
+    assert.equal((await queryAudit(await ask(projectId, { level: 'count' }))).counts?.true_cohort, (await queryAudit(before)).counts!.true_cohort);
     const withdrawing = generalConsents()[0]!.patientId;
     await withdrawResearchConsent(w.service, withdrawing);
     try {
       const after = await ask(projectId, { level: 'count' });
       assert.equal(after.status, 200, after.text);
       assert.equal((await queryAudit(after)).counts?.true_cohort, (await queryAudit(before)).counts!.true_cohort! - 1);
+      const records = await ask(projectId, { level: 'records' });
+      assert.equal(records.status, 200, records.text);
+      assert.equal((records.body.records as unknown[]).length, (await queryAudit(before)).counts!.true_cohort! - 1);
     } finally {
       await grantResearchConsent(w.service, withdrawing, GRU);
     }

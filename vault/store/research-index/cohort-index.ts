@@ -152,7 +152,8 @@ export class CohortIndex implements CohortIndexPort {
 
   async records(request: CohortIndexRequest): Promise<CohortRecordsAnswer> {
     const { scope, query } = this.resolve(request);
-    const [rows, found] = [await this.engine.records(query, scope.allowed), await this.engine.aggregate(query, scope.allowed)];
+    // who covered the region: the count statement says it in one pass over each window
+    const [rows, found] = [await this.engine.records(query, scope.allowed), await this.engine.carriers(query, scope.allowed)];
     return {
       ...answerScope(scope, query, found.coveringRegion.size),
       records: rows.map((r) => ({
