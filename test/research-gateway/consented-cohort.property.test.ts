@@ -174,8 +174,9 @@ describe('research gateway: consented cohorts, over generated populations', func
             try {
               await harness.gateway.cohortQuery(member, projectId, { level: 'count', assembly: 'GRCh38' }, 'json');
               const recorded = (await harness.events()).findLast((e) => e.type === 'query.recorded');
-              assert.ok(recorded?.type === 'query.recorded' && recorded.outcome === 'answered' && recorded.cohort);
-              cohort = new Set(recorded.cohort);
+              // a count describes one set of patients: its cohort
+              assert.ok(recorded?.type === 'query.recorded' && recorded.outcome === 'answered' && recorded.patientSets?.length === 1);
+              cohort = new Set(recorded.patientSets[0]);
             } catch (err) {
               if (!(err instanceof ResearchError)) throw err;
               assert.notEqual(situation, 'approved', `an approved project's member is answered (${err.code})`);
