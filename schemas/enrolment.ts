@@ -4,6 +4,8 @@
 // their own password and receiving their own TOTP secret.
 import { z } from 'zod';
 import { lineText } from './text.ts';
+import { isoDate } from './dates.ts';
+import { PROXY_KINDS } from './consent/proxy.ts';
 
 /** The accounts that belong to a patient: their own, a legal proxy's, a relative's. */
 export const PATIENT_LINK_ROLES = ['patient', 'proxy', 'relative'] as const;
@@ -38,8 +40,15 @@ export const PatientEnrolmentBodySchema = z
     /** a reference to the identity document or proxy documentation checked in person */
     evidence: printable(200),
     relationship: z.enum(RELATIVE_RELATIONSHIPS).optional(),
+    /** a proxy's authority: a legal representative (the default), a minor's parent (ends at 18) or a guardian */
+    proxyKind: z.enum(PROXY_KINDS).optional(),
+    /** when a proxy's authority ends, if the documentation says */
+    proxyExpiresOn: isoDate().optional(),
   })
   .superRefine((body, ctx) => {
+    for (const field of ['proxyKind', 'proxyExpiresOn'] as const) {
+      if (body.role !== 'proxy' && body[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'only a proxy has it' });
+    }
     if (body.role === 'relative' && body.relationship === undefined) ctx.addIssue({ code: 'custom', path: ['relationship'], message: 'a relative needs a relationship' });
     if (body.role !== 'relative' && body.relationship !== undefined) ctx.addIssue({ code: 'custom', path: ['relationship'], message: 'only a relative has a relationship' });
   });

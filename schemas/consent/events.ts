@@ -7,11 +7,12 @@ import { AccountIdSchema, DirectiveIdSchema, DocumentReferenceSchema } from './t
 import { DirectiveSchema } from './directive.ts';
 
 /** Who may record a directive: the patient, their proxy, or staff on the patient's behalf. */
-export const RECORDER_ROLES = ['patient', 'proxy', 'genetic_counselor'] as const;
+/** registration staff record only the proxy directive of a proxy they enrolled (the enrolment is its documentation) */
+export const RECORDER_ROLES = ['patient', 'proxy', 'genetic_counselor', 'registrar'] as const;
 export type RecorderRole = (typeof RECORDER_ROLES)[number];
 
 /** Roles that record for someone else and must cite the signed form they record from. */
-export const STAFF_RECORDER_ROLES: readonly RecorderRole[] = ['genetic_counselor'];
+export const STAFF_RECORDER_ROLES: readonly RecorderRole[] = ['genetic_counselor', 'registrar'];
 
 export const RecordedBySchema = z.strictObject({ accountId: AccountIdSchema, role: z.enum(RECORDER_ROLES) });
 export type RecordedBy = z.infer<typeof RecordedBySchema>;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { PURPOSES } from '../../consent/policy/vocabulary.ts';
 import { worldForSuite } from './service-world.ts';
-import { FINDINGS_VCF, addStaff, familyShare, grant, insurerRelease, proxyDirective, revoke, thirdPartyRelease, type DirectiveBody } from './consent-kit.ts';
+import { FINDINGS_VCF, addStaff, familyShare, grant, insurerRelease, proxyDirective, revoke, thirdPartyRelease, type DirectiveBody, type Recorded } from './consent-kit.ts';
 
 const STATES = [
   'none',
@@ -18,7 +18,7 @@ const STATES = [
   'family sharing',
   'insurer release',
   'third-party release',
-  // last: once the ledger names the proxy, the proxy link from before the ledger is gone for good
+  // last: the proxy's enrolment directive is amended to this, then revoked for good
   'proxy directive without view_results',
 ] as const;
 type State = (typeof STATES)[number];
@@ -96,10 +96,19 @@ describe('every role × directive kind × purpose (HTTPS)', function () {
     }
   });
 
+  /** A proxy already has the directive its enrolment recorded: that one is amended; anything else is granted. */
+  const grantOrAmend = async (directive: DirectiveBody): Promise<Recorded> => {
+    const enrolled = directive.kind === 'proxy' ? w().service.consents.current(w().patientA).directives.find((d) => d.directive.kind === 'proxy' && d.directive.proxyAccountId === directive.proxyAccountId) : undefined;
+    if (!enrolled) return grant(w(), tokens.pat_a, w().patientA, directive);
+    const r = await w().http<Recorded>(`/patients/${w().patientA}/consents/${enrolled.directiveId}`, { method: 'POST', token: tokens.pat_a, body: { replaces: enrolled.version, directive } });
+    assert.equal(r.status, 200, r.text);
+    return r.body;
+  };
+
   for (const state of STATES) {
     it(`${state}: each role permitted exactly for its purpose, refused otherwise`, async () => {
       const directive = directiveFor(state);
-      const recorded = directive ? await grant(w(), tokens.pat_a, w().patientA, directive) : null;
+      const recorded = directive ? await grantOrAmend(directive) : null;
       const mismatches: string[] = [];
       const asks = USERS.flatMap((user) => PURPOSES.map((purpose) => ({ user, purpose })));
       for (let i = 0; i < asks.length; i += 12) {

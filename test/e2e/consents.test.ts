@@ -45,7 +45,9 @@ describe('consents over HTTPS', function () {
     assert.equal(json.status, 200);
     const own = json.body.directives.find((d) => d.directiveId === choice.directiveId)!;
     assert.equal(own.recordedBy?.role, 'patient');
-    assert.ok(json.body.directives.some((d) => d.kind === 'proxy' && d.source === 'legacy_proxy_link'), 'the enrolment proxy link counts as a directive');
+    const enrolled = json.body.directives.find((d) => d.kind === 'proxy');
+    assert.equal(enrolled?.recordedBy?.role, 'registrar', 'the proxy enrolment recorded a proxy directive, for the registrar who proofed it');
+    assert.notEqual(enrolled?.source, 'legacy_proxy_link');
 
     const fhir = await w().http<ConsentBundle>(`/patients/${w().patientA}/consents`, { token: tokens.pat_a, headers: { accept: 'application/fhir+json' } });
     assert.equal(fhir.status, 200);
@@ -125,12 +127,18 @@ describe('consents over HTTPS', function () {
     assert.equal(w().service.consents.current(w().patientA).directives.filter((d) => d.directive.kind === 'family_sharing').length, 0, 'nothing stored');
   });
 
-  it('lets a proxy manage consents only under a documented directive that permits it; a proxy link from before the ledger only views', async () => {
+  it('lets a proxy manage consents only under a documented directive that permits it; the directive recorded at enrolment only views', async () => {
     const proxy = w().accounts.proxy_a!.accountId;
     const asProxy = (directive: unknown) => w().http<Problem>(`/patients/${w().patientA}/consents`, { method: 'POST', token: tokens.proxy_a, body: { directive } });
-    assert.equal(await variants('proxy_a'), 200, 'the enrolment link lets the proxy view results');
-    assert.equal((await asProxy({ kind: 'clinical_use', decision: 'deny' })).status, 404, 'the link does not let them manage consents');
-    const documented = await grant(w(), tokens.counselor!, w().patientA, proxyDirective(proxy, { permissions: ['view_results', 'manage_consents'] }), 'court-order-2026-9');
+    assert.equal(await variants('proxy_a'), 200, 'the enrolment lets the proxy view results');
+    assert.equal((await asProxy({ kind: 'clinical_use', decision: 'deny' })).status, 404, 'the enrolment does not let them manage consents');
+    const enrolled = w().service.consents.current(w().patientA).directives.find((d) => d.directive.kind === 'proxy' && d.directive.proxyAccountId === proxy)!;
+    assert.deepEqual([w().service.consents.directive(w().patientA, enrolled.directiveId)?.recordedBy.role, enrolled.directive.kind === 'proxy' && enrolled.directive.permissions], ['registrar', ['view_record', 'view_results', 'view_access_log']]);
+    const amended = await w().http<Recorded>(`/patients/${w().patientA}/consents/${enrolled.directiveId}`, {
+      method: 'POST', token: tokens.counselor, body: { replaces: enrolled.version, directive: proxyDirective(proxy, { permissions: ['view_results', 'manage_consents'] }), evidence: { reference: 'court-order-2026-9' } },
+    });
+    assert.equal(amended.status, 200, amended.text);
+    const documented = amended.body;
     const byProxy = await asProxy({ kind: 'clinical_use', decision: 'permit' });
     assert.equal(byProxy.status, 201);
     const permit = byProxy.body as unknown as Recorded;
@@ -141,23 +149,24 @@ describe('consents over HTTPS', function () {
     await revoke(w(), tokens.proxy_a!, w().patientA, share.body as unknown as Recorded);
     assert.equal((await asProxy({ kind: 'insurer_release' })).status, 404, 'releases need authorize_releases');
     assert.equal((await asProxy(proxyDirective(proxy))).status, 404, 'a proxy never appoints proxies');
-    assert.equal((await w().http(`/patients/${w().patientA}`, { token: tokens.proxy_a })).status, 404, 'the documented directive replaced the link and grants no view_record');
+    assert.equal((await w().http(`/patients/${w().patientA}`, { token: tokens.proxy_a })).status, 404, 'the documented directive grants no view_record');
     await revoke(w(), tokens.pat_a!, w().patientA, documented);
-    assert.equal(await variants('proxy_a'), 404, 'revoked: the old link does not come back');
+    assert.equal(await variants('proxy_a'), 404, 'revoked by the patient: the enrolment link does not come back');
     assert.equal((await asProxy({ kind: 'findings_preferences', categories: { acmg_secondary: 'wish', carrier_status: 'wish', pharmacogenomic: 'wish', adult_onset: 'wish' } })).status, 404);
   });
 
   it("ends a parent's proxy authority on the patient's 18th birthday, a guardian's goes on", async () => {
     const patientB = w().patientB;
-    const parent = await addStaffProxy();
     // the birth date comes from the clinical record, read at each request
     await w().service.clinical.updatePatient(patientB, { birthDate: '2012-03-04' }, 'test');
-    const asParent = await grant(w(), tokens.counselor!, patientB, proxyDirective(parent.accountId, { proxyKind: 'parent_of_minor', permissions: ['view_record'] }), 'birth-certificate-1');
+    const parent = await addStaffProxy();
+    const asParent = w().service.consents.current(patientB).directives.find((d) => d.directive.kind === 'proxy' && d.directive.proxyAccountId === parent.accountId)!;
+    assert.equal(asParent.directive.kind === 'proxy' && asParent.directive.proxyKind, 'parent_of_minor', 'enrolled as a minor\u2019s parent');
     assert.equal((await w().http(`/patients/${patientB}`, { token: parent.token })).status, 200, 'a minor: the parent reads the record');
     await w().service.clinical.updatePatient(patientB, { birthDate: '2008-06-01' }, 'test');
     assert.equal((await w().http(`/patients/${patientB}`, { token: parent.token })).status, 404, 'the patient turned 18 today');
     const guardian = await w().http(`/patients/${patientB}/consents/${asParent.directiveId}`, {
-      method: 'POST', token: tokens.counselor, body: { replaces: 1, directive: proxyDirective(parent.accountId, { proxyKind: 'guardian', documentation: 'guardianship-order-77', permissions: ['view_record'] }), evidence: { reference: 'guardianship-order-77' } },
+      method: 'POST', token: tokens.counselor, body: { replaces: asParent.version, directive: proxyDirective(parent.accountId, { proxyKind: 'guardian', documentation: 'guardianship-order-77', permissions: ['view_record'] }), evidence: { reference: 'guardianship-order-77' } },
     });
     assert.equal(guardian.status, 200, guardian.text);
     assert.equal((await w().http(`/patients/${patientB}`, { token: parent.token })).status, 200, 'documented guardianship goes on past 18');
@@ -166,7 +175,7 @@ describe('consents over HTTPS', function () {
     async function addStaffProxy() {
       // a proxy account comes from a patient enrolment, here for patient B by the registrar over the API
       const registrar = await as('registrar');
-      const issued = await w().http<{ code: string; enrolmentId: string }>(`/patients/${patientB}/enrolments`, { method: 'POST', token: registrar, body: { role: 'proxy', evidence: 'birth certificate seen' } });
+      const issued = await w().http<{ code: string; enrolmentId: string }>(`/patients/${patientB}/enrolments`, { method: 'POST', token: registrar, body: { role: 'proxy', evidence: 'birth certificate seen', proxyKind: 'parent_of_minor' } });
       assert.equal(issued.status, 201, issued.text);
       const secondCode = await w().secondHalf(issued.body.enrolmentId); // the privacy officer confirms
       await w().service.clinical.setCareTeam(patientB, w().accounts.counselor!.accountId, true, 'test');

@@ -99,10 +99,16 @@ export async function recordDemoConsents(service: VaultService, accounts: readon
     signature: signed('demo-authorization-riverside-1', daysAfter(today, -3)), statements: STATEMENTS,
   }, patient);
 
-  await record(proxyPatientId, {
+  // the proxy's enrolment recorded a view-only proxy directive; the counselor widens it from the power of attorney
+  const proxyDirective: DirectiveInput = {
     kind: 'proxy', proxyKind: 'legal_representative', proxyAccountId: idOf('proxy'), documentation: 'demo-power-of-attorney-1',
     permissions: ['view_record', 'view_results', 'view_access_log', 'manage_consents'], expiresOn: daysAfter(today, 730),
-  }, counselor, 'demo-power-of-attorney-1');
+  };
+  const enrolled = service.consents.current(proxyPatientId).directives.find((d) => d.directive.kind === 'proxy' && d.directive.proxyAccountId === idOf('proxy'));
+  if (enrolled) {
+    checkNamedParties(service, proxyPatientId, DirectiveSchema.parse(proxyDirective));
+    await service.consents.amend({ patientId: proxyPatientId, directiveId: enrolled.directiveId, replaces: enrolled.version, directive: proxyDirective, recordedBy: counselor, evidence: { reference: 'demo-power-of-attorney-1' } });
+  } else await record(proxyPatientId, proxyDirective, counselor, 'demo-power-of-attorney-1');
   await record(proxyPatientId, { kind: 'findings_preferences', categories: { acmg_secondary: 'decline', carrier_status: 'wish', pharmacogenomic: 'wish', adult_onset: 'wish' } }, proxy);
 
   await record(clinicalUseDeniedPatientId, { kind: 'clinical_use', decision: 'deny' }, counselor, 'demo-clinical-use-form-1');

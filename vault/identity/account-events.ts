@@ -1,6 +1,7 @@
 // The events of the account log. Replayed in order they give every account's current state.
 // Secrets travel here as plain strings: the log is sealed, and these bodies are never logged.
 // (In memory they are wrapped in Secret at once.) `at` is the service clock, in ISO 8601.
+import type { ProxyKind } from '../../schemas/consent/proxy.ts';
 import type { PatientLinkRole, RelativeRelationship } from '../../schemas/enrolment.ts';
 import type { AccountKind, Role } from './roles.ts';
 import type { InsurerType } from '../../schemas/consent/release-authorization.ts';
@@ -19,6 +20,9 @@ export interface PatientLink {
   /** reference to the identity document or proxy documentation checked in person */
   evidence: string;
   relationship?: RelativeRelationship;
+  /** a proxy's authority and its end, recorded as the proxy directive when the code is redeemed */
+  proxyKind?: ProxyKind;
+  proxyExpiresOn?: string;
 }
 
 /**

@@ -64,6 +64,8 @@ export interface EnrolmentSuccess {
   patientId?: string;
   /** for a new proxy or relative: the link the caller records beside the patient */
   link?: PatientLink;
+  /** the account that issued the (first half of the) code */
+  issuedBy: string;
 }
 
 const DUMMY_HASH = hashEnrolmentSecret('');
@@ -209,6 +211,7 @@ export class EnrolmentRedemption {
     return {
       ok: true,
       enrolmentId: enrolment.enrolmentId,
+      issuedBy: enrolment.issuedBy,
       principal: principalOf(account),
       ...(totpSecret !== undefined && { totp: { secret: totpSecret, uri: otpauthUri(account.username, totpSecret) } }),
       ...(enrolment.patientId !== undefined && { patientId: enrolment.patientId }),

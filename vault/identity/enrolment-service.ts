@@ -131,7 +131,8 @@ export class EnrolmentService {
   /** A code that creates a patient's, proxy's or relative's account, after identity proofing in person. */
   async issuePatientEnrolment(link: PatientLink, actor: Actor): Promise<IssuedEnrolment> {
     requireIdentityProofer(this.ctx.store, actor);
-    const checked = PatientEnrolmentBodySchema.safeParse({ role: link.role, evidence: link.evidence, relationship: link.relationship });
+    const { role, evidence, relationship, proxyKind, proxyExpiresOn } = link;
+    const checked = PatientEnrolmentBodySchema.safeParse({ role, evidence, relationship, proxyKind, proxyExpiresOn });
     if (!checked.success) {
       const issue = checked.error.issues[0]!;
       throw invalid('invalid_enrolment', issue.path.join('.') || 'role', issue.message);

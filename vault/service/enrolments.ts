@@ -5,6 +5,7 @@
 // patient-linked account are flagged for the privacy officer and ethics board.
 import type { PatientEnrolmentBody } from '../../schemas/enrolment.ts';
 import type { EnrolmentFailure, EnrolmentSuccess, IssuedEnrolment, RedeemInput } from '../identity/enrolment-service.ts';
+import type { PatientLink } from '../identity/account-events.ts';
 import { isLoginRefusal, type LoginRefusal } from '../identity/throttled-login.ts';
 import type { Principal } from '../identity/principal.ts';
 import { EnrolmentService } from '../identity/enrolment-service.ts';
@@ -14,8 +15,12 @@ import { mapIdentityErrors } from './identity-errors-http.ts';
 import { requestOrigin, requireAccess, withPatientAccess, type AuditedRequest } from './patient-access.ts';
 import type { VaultService } from './open-service.ts';
 
-/** What redemption needs: it runs on the host too, where no query engine is open. */
-export type EnrolmentParts = Pick<VaultService, 'identity' | 'clinical' | 'audit'>;
+/**
+ * What redemption needs: it runs on the host too, where no query engine is open. With the consent
+ * ledger, a new proxy's authority is recorded as a proxy directive; without it (an older host
+ * command) the link alone stands, read as a legacy link (view only, no end).
+ */
+export type EnrolmentParts = Pick<VaultService, 'identity' | 'clinical' | 'audit'> & Partial<Pick<VaultService, 'consents'>>;
 
 /** Registration staff or a genetic counselor (the policy decides, for this patient) issue a one-time code. */
 export async function issuePatientEnrolment(service: VaultService, principal: Principal, patientId: string, body: PatientEnrolmentBody, request: AuditedRequest): Promise<IssuedEnrolment> {
@@ -94,7 +99,10 @@ export async function redeemEnrolment(parts: EnrolmentParts, input: RedeemInput,
     return result;
   }
   const { principal, link } = result;
-  if (link?.role === 'proxy') await parts.clinical.linkProxy(link.patientId, principal.accountId, principal.accountId, { enrolmentId: result.enrolmentId, evidence: link.evidence });
+  if (link?.role === 'proxy') {
+    await parts.clinical.linkProxy(link.patientId, principal.accountId, principal.accountId, { enrolmentId: result.enrolmentId, evidence: link.evidence });
+    await recordEnrolledProxy(parts, link, principal.accountId, result);
+  }
   if (link?.role === 'relative' && link.relationship) {
     await parts.clinical.linkRelative(link.patientId, principal.accountId, principal.accountId, link.relationship, { enrolmentId: result.enrolmentId, evidence: link.evidence });
   }
@@ -116,4 +124,29 @@ export function isLinkedTo(service: Pick<VaultService, 'identity' | 'clinical'>,
   const account = service.identity.getAccount(accountId);
   if (!account) return false;
   return account.patientId === patientId || service.clinical.isProxyFor(accountId, patientId) || service.clinical.relativeOf(accountId, patientId) !== undefined;
+}
+
+/**
+ * A new proxy's authority as a proxy directive, recorded for the person who proofed the proxy's
+ * identity and documentation (the enrolment is its reference): the record, results and access
+ * log to view, a minor's parent until the patient comes of age, and until the end the
+ * documentation gives. Managing consents or authorizing releases needs a directive that says so.
+ */
+async function recordEnrolledProxy(parts: EnrolmentParts, link: PatientLink, proxyAccountId: string, result: EnrolmentSuccess): Promise<void> {
+  if (!parts.consents) return;
+  const issuer = parts.identity.getAccount(result.issuedBy);
+  const role = issuer?.roles.includes('registrar') ? ('registrar' as const) : ('genetic_counselor' as const);
+  await parts.consents.grant({
+    patientId: link.patientId,
+    directive: {
+      kind: 'proxy',
+      proxyKind: link.proxyKind ?? 'legal_representative',
+      proxyAccountId,
+      documentation: result.enrolmentId,
+      permissions: ['view_record', 'view_results', 'view_access_log'],
+      ...(link.proxyExpiresOn !== undefined && { expiresOn: link.proxyExpiresOn }),
+    },
+    recordedBy: { accountId: result.issuedBy, role },
+    evidence: { reference: result.enrolmentId },
+  });
 }

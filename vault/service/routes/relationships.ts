@@ -69,6 +69,12 @@ export function relationshipRoutes(service: VaultService) {
       await withPatientAccess(service, principal, intent, ctx.state, async () => {
         if (!service.clinical.isProxyFor(params.accountId, params.id)) throw notFound('no such proxy for this patient');
         await service.clinical.unlinkProxy(params.id, params.accountId, principal.accountId);
+        // the authority goes with the link: the proxy directive naming this account is revoked too
+        const role = principal.roles.includes('registrar') ? ('registrar' as const) : ('genetic_counselor' as const);
+        for (const d of service.consents.current(params.id).directives) {
+          if (d.directive.kind !== 'proxy' || d.directive.proxyAccountId !== params.accountId) continue;
+          await service.consents.revoke({ patientId: params.id, directiveId: d.directiveId, replaces: d.version, recordedBy: { accountId: principal.accountId, role }, evidence: { reference: `proxy-removed:${requestId}` } });
+        }
         await recordOutcome(service.audit, { requestId, actor: principal, action: 'proxy.remove', resource: 'patient_account', patientId: params.id, decision: 'success', reason: params.accountId, flagged: true });
       });
       ctx.status = 204;
