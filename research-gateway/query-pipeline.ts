@@ -21,6 +21,7 @@ import type { DisclosureResult } from './answers/disclosure-result.ts';
 import { releaseDigest } from './disclosure/seeded-noise.ts';
 import { differsByFew, repeatLockout } from './disclosure/query-guard.ts';
 import { ANSWER_COST, type DisclosureSettings } from './disclosure/settings.ts';
+import { CONSENT_VOCABULARIES } from './cohort/consent-decisions.ts';
 
 export interface QueryContext {
   caller: ResearchCaller;
@@ -106,7 +107,7 @@ export class QueryPipeline {
     await this.book.append({
       type: 'query.recorded', projectId: project.projectId, queryId: ctx.queryId, by: ctx.caller.accountId, at: isoOf(this.deps.now()), kind: ctx.kind, level: ctx.level,
       fingerprint: ctx.fingerprint, outcome: 'answered', trueSize: result.trueSize, ...(result.patientSets.length > 0 && { patientSets: result.patientSets }), statistics: result.statistics,
-      universe: universeNumber, epsilon: result.cost,
+      universe: universeNumber, epsilon: result.cost, vocabularies: { ...CONSENT_VOCABULARIES },
     });
     await this.audit(ctx, project.projectId, 'answered', { true_cohort: result.trueSize, epsilon_milli: Math.round(result.cost * 1000) });
     return { result, queryId: ctx.queryId, privacy: { epsilonCharged: result.cost, budget: budgetOf(this.book.get(project.projectId)!)! } };

@@ -4,6 +4,9 @@
 // terms); a group takes part only once the ethics board has included it for this project.
 import { createHmac } from 'node:crypto';
 import { matchCohort, scopeKey } from '../../consent/duo/match.ts';
+
+/** The vocabulary releases every consent decision here is made under, recorded with each query and project decision. */
+export { DUO_VERSIONS as CONSENT_VOCABULARIES } from '../../consent/duo/versions.ts';
 import type { ConsentScope, DuoOutcome, ResearchPurpose } from '../../schemas/duo.ts';
 import type { ResearchConsentEntry } from '../ports.ts';
 

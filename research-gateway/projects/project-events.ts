@@ -3,6 +3,7 @@
 // size and exact membership of every patient set it described (what differencing checks against) and the epsilon it
 // cost; every record-level release is frozen as a manifest. Nothing is overwritten: a project's
 // state is derived by replaying its events.
+import type { DuoVersions } from '../../schemas/duo.ts';
 import type { ProjectDecisionKind, ProjectProposal, ResearchLevel } from '../../schemas/research.ts';
 
 export type QueryKind = 'count' | 'aggregate' | 'records' | 'beacon_boolean' | 'beacon_count';
@@ -28,6 +29,8 @@ export interface ProjectDecided {
   budget?: number;
   /** approve: the last day of this approval (a renewal moves it) */
   end?: string;
+  /** the DUO and disease-ontology releases the consents were matched under (absent in older logs) */
+  vocabularies?: DuoVersions;
 }
 
 export interface QueryRecorded {
@@ -56,6 +59,8 @@ export interface QueryRecorded {
   /** answered only: the patients taking part when it was answered (a CohortUniverse of this project) */
   universe?: number;
   epsilon: number;
+  /** answered: the DUO and disease-ontology releases its consents were matched under (absent in older logs) */
+  vocabularies?: DuoVersions;
 }
 
 /**

@@ -3,6 +3,7 @@
 // excludes groups of review consents for an approved project, members and the
 // board read the project, the board reads its report. Every step is decided by the vault's
 // authorize() and audited; a project is invisible (404) to anyone neither a member nor on the board.
+import { CONSENT_VOCABULARIES } from '../cohort/consent-decisions.ts';
 import { randomBytes } from 'node:crypto';
 import type { ConsentScope, ResearchPurpose } from '../../schemas/duo.ts';
 import type { ProjectDecision, ProjectProposal } from '../../schemas/research.ts';
@@ -81,7 +82,7 @@ export class ProjectService {
         throw new ResearchError('decision_not_allowed', 'an approval must end today or later, and not before the project starts: give a later end to renew it', { field: 'end' });
       }
       await this.book.append({
-        type: 'project.decided', projectId, by: caller.accountId, at: new Date(this.deps.now()).toISOString(), decision: decision.decision, reason: decision.reason,
+        type: 'project.decided', projectId, by: caller.accountId, at: new Date(this.deps.now()).toISOString(), decision: decision.decision, reason: decision.reason, vocabularies: { ...CONSENT_VOCABULARIES },
         ...(decision.reviewGroups !== undefined && { reviewGroups: decision.reviewGroups }),
         ...(decision.budget !== undefined && { budget: decision.budget }),
         ...(decision.decision === 'approve' && { end }),

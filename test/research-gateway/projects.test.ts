@@ -5,6 +5,7 @@
 // back from the sealed project log after a restart.
 import assert from 'node:assert/strict';
 import { ResearchError } from '../../research-gateway/research-error.ts';
+import { DUO_VERSIONS } from '../../consent/duo/versions.ts';
 import { openSecureDuckDB, type DuckDBSession } from '../../vault/store/duckdb-session.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { cohortSource, consentSource, demographicsSource, type TestPatient } from './helpers/population.ts';
@@ -131,6 +132,21 @@ describe('research projects in the gateway', () => {
       assert.equal(await refusal(again.gateway.cohortQuery(RESEARCHER, projectId, { level: 'count', age: { max: 75 }, assembly: 'GRCh38' }, 'json')), 'differencing_refused');
     } finally {
       await again.close();
+    }
+  });
+
+  it('records the DUO and disease-ontology releases with every decision and every answered query', async () => {
+    const h = await open('vocabularies.gvl');
+    try {
+      const projectId = await approvedProject(h, proposal(['DUO:0000042']));
+      await h.gateway.cohortQuery(RESEARCHER, projectId, { level: 'count', assembly: 'GRCh38' }, 'json');
+      const events = await h.events();
+      const decided = events.filter((e) => e.type === 'project.decided');
+      const answered = events.filter((e) => e.type === 'query.recorded' && e.outcome === 'answered');
+      assert.ok(decided.length > 0 && answered.length === 1);
+      for (const e of [...decided, ...answered]) assert.deepEqual('vocabularies' in e && e.vocabularies, { ...DUO_VERSIONS }, e.type);
+    } finally {
+      await h.close();
     }
   });
 });
