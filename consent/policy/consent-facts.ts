@@ -41,10 +41,15 @@ export type ConsentFact = Exclude<RelationFact, 'care_team' | 'break_glass' | 's
 /** What a consent fact rested on: a directive (at its version), or the hospital default. */
 export type ConsentBasis = { fact: ConsentFact; directiveId: string; version: number } | { fact: ConsentFact; hospitalDefault: true };
 
+/** What keeps a consent fact from holding: a directive that says no, or is defective (its defect codes). */
+export type ConsentBar = { fact: ConsentFact; directiveId: string; version: number; defects: readonly string[] } | { fact: ConsentFact; hospitalDefault: true };
+
 export interface ConsentFactAnswers {
   values: Readonly<Record<ConsentFact, boolean>>;
   /** for each fact that holds, what it rests on */
   bases: readonly ConsentBasis[];
+  /** for a fact that does not hold because of a directive (or the hospital default), that directive and why */
+  bars?: readonly ConsentBar[];
 }
 
 export interface ConsentFactRequest {
@@ -95,6 +100,8 @@ export function evaluateConsentFacts(state: ConsentState, request: ConsentFactRe
   const { consents, at } = state;
   const values: Record<ConsentFact, boolean> = { ...NO_CONSENT_FACTS.values };
   const bases: ConsentBasis[] = [];
+  const bars: ConsentBar[] = [];
+  const barred = (fact: ConsentFact, directiveId: string, defects: readonly string[]) => bars.push({ fact, directiveId, version: versionOf(consents, directiveId), defects });
   const holds = (fact: ConsentFact, directiveId: string) => {
     values[fact] = true;
     bases.push({ fact, directiveId, version: versionOf(consents, directiveId) });
@@ -106,6 +113,10 @@ export function evaluateConsentFacts(state: ConsentState, request: ConsentFactRe
     values.clinical_use = true;
     bases.push({ fact: 'clinical_use', hospitalDefault: true });
   }
+  if (!clinical.permitted) {
+    if (clinical.basis === 'directive') barred('clinical_use', clinical.directiveId, ['clinical_use_denied']);
+    else bars.push({ fact: 'clinical_use', hospitalDefault: true });
+  }
 
   for (const [permission, fact] of Object.entries(PROXY_FACTS) as [ProxyPermission, ConsentFact][]) {
     const proxy = findProxyAuthority(consents, request.userId, {
@@ -115,6 +126,7 @@ export function evaluateConsentFacts(state: ConsentState, request: ConsentFactRe
       ...(state.ageOfMajority !== undefined ? { ageOfMajority: state.ageOfMajority } : {}),
     });
     if (proxy.permitted) holds(fact, proxy.directiveId);
+    else if (proxy.reason === 'defective') barred(fact, proxy.directiveId, proxy.defects);
   }
 
   const share = relativeShare(consents, request.userId);
@@ -125,9 +137,11 @@ export function evaluateConsentFacts(state: ConsentState, request: ConsentFactRe
     if (request.insurerType !== undefined) {
       const insurer = findReleaseAuthorization(consents, { kind: 'insurer_release', recipientId: request.userId, insurerType: request.insurerType, purpose: request.releasePurpose, at });
       if (insurer.permitted) holds('insurer_authorization', insurer.directiveId);
+      else if (insurer.reason === 'defective') for (const d of insurer.defective) barred('insurer_authorization', d.directiveId, d.defects);
     }
     const recipient = findReleaseAuthorization(consents, { kind: 'third_party_release', recipientId: request.userId, purpose: request.releasePurpose, at });
     if (recipient.permitted) holds('recipient_authorization', recipient.directiveId);
+    else if (recipient.reason === 'defective') for (const d of recipient.defective) barred('recipient_authorization', d.directiveId, d.defects);
   }
 
   const research = researchConsent(consents);
@@ -136,8 +150,9 @@ export function evaluateConsentFacts(state: ConsentState, request: ConsentFactRe
     const { decision } = matchPurpose(research.scope, project.purpose, { on: dateOf(at) });
     // a review counts only where a person on the board included this scope for this project
     if (decision === 'permit' || (decision === 'review' && project.includesReview(research.scope) === true)) holds('research_consent', research.directiveId);
+    else barred('research_consent', research.directiveId, [decision === 'review' ? 'duo_review_not_included' : 'duo_deny']);
   }
-  return { values, bases };
+  return { values, bases, bars };
 }
 
 function versionOf(consents: PatientConsents, directiveId: string): number {

@@ -6,6 +6,7 @@ import {
   NO_CONSENT_FACTS,
   evaluateConsentFacts,
   type AccessQualifiers,
+  type ConsentBar,
   type ConsentBasis,
   type ConsentFactAnswers,
   type ConsentState,
@@ -45,6 +46,8 @@ export interface GatheredFacts {
   relations: RelationSnapshot;
   /** what each consent fact that holds rests on (directive and version, or the hospital default) */
   bases: readonly ConsentBasis[];
+  /** what keeps a consent fact from holding, where a directive (or the hospital default) does */
+  bars: readonly ConsentBar[];
 }
 
 /**
@@ -54,7 +57,7 @@ export interface GatheredFacts {
  */
 export async function gatherRelations(facts: RelationshipFacts, request: FactRequest): Promise<GatheredFacts> {
   const { patientId } = request;
-  if (patientId === null) return { relations: NO_RELATIONS, bases: [] };
+  if (patientId === null) return { relations: NO_RELATIONS, bases: [], bars: [] };
   const { userId } = request.subject;
   const projectId = request.qualifiers?.projectId;
   const [careTeam, breakGlass, self, state, researchPurpose] = await Promise.all([
@@ -79,7 +82,7 @@ export async function gatherRelations(facts: RelationshipFacts, request: FactReq
     self: self === true,
     ...Object.fromEntries(Object.entries(consent.values).map(([fact, value]) => [fact, value === true])),
   }) as RelationSnapshot;
-  return { relations, bases: consent.bases };
+  return { relations, bases: consent.bases, bars: consent.bars ?? [] };
 }
 
 /** The consent bases a rule's relation relied on (none for a rule that needs no consent fact). */

@@ -169,6 +169,8 @@ const ExplainedSchema = z.object({
   explanation: z.string(),
   /** what a permit rested on in the patient's consents (looked-up facts only): a directive and its version, or the hospital default */
   consentBasis: z.array(z.union([z.object({ fact: z.string(), directiveId: z.string(), version: z.number() }), z.object({ fact: z.string(), hospitalDefault: z.literal(true) })])),
+  /** for a refusal on looked-up facts: the directives (with their defect codes), or the hospital default, that kept a rule for the request from applying */
+  consentBars: z.array(z.union([z.object({ fact: z.string(), directiveId: z.string(), version: z.number(), defects: z.array(z.string()) }), z.object({ fact: z.string(), hospitalDefault: z.literal(true) })])),
 });
 
 export const ExplainAnswerSchema = z

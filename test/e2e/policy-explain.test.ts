@@ -19,6 +19,7 @@ interface Explained {
   rule: { id: string; line: number; text: string; sentence: string } | null;
   explanation: string;
   consentBasis: ({ fact: string; directiveId: string; version: number } | { fact: string; hospitalDefault: true })[];
+  consentBars: ({ fact: string; directiveId: string; version: number; defects: string[] } | { fact: string; hospitalDefault: true })[];
   relations: Record<string, boolean>;
   factsFrom: string;
   underProposal?: { proposalId: string; decision: string; rule: { id: string } | null };
@@ -84,7 +85,7 @@ describe('policy explain (HTTPS)', function () {
     assert.ok(inPatientsLog.body.items.some((item) => item.who === 'auditor' && item.action === 'policy.explain_lookup'), 'the patient sees who looked');
   });
 
-  it('names the directive a looked-up permit rested on (or the hospital default), and none for a refusal', async () => {
+  it('names the directive a looked-up permit rested on (or the hospital default), and the one that kept a refused request\u2019s rule from applying', async () => {
     const { w } = suite;
     const ask = (user: string) => explain({ subject: { accountId: w.accounts[user]!.accountId }, patientId: w.patientA, resource: 'variants', action: 'read', purpose: 'treatment' }, 'auditor');
     const byDefault = await ask('clin_a');
@@ -98,6 +99,15 @@ describe('policy explain (HTTPS)', function () {
     const given = await explain({ subject: { roles: ['clinician'] }, relations: { care_team: true, clinical_use: true }, patientId: w.patientA, resource: 'variants', action: 'read', purpose: 'treatment' });
     assert.deepEqual(given.body.consentBasis, [], 'given facts name no directive');
     await revoke(w, await w.login('pat_a'), w.patientA, permit);
+    assert.deepEqual((await ask('clin_b')).body.consentBars, [], 'off the care team: no directive kept the rule from applying');
+
+    // a refusal names the directive that kept the rule from applying, and why
+    const deny = await grant(w, await w.login('pat_a'), w.patientA, { kind: 'clinical_use', decision: 'deny' });
+    const refused = await ask('clin_a');
+    assert.equal(refused.body.decision, 'deny');
+    assert.deepEqual(refused.body.consentBars, [{ fact: 'clinical_use', directiveId: deny.directiveId, version: deny.version, defects: ['clinical_use_denied'] }]);
+    assert.ok(refused.body.explanation.includes(`directive ${deny.directiveId} (version ${deny.version}): clinical_use_denied`), refused.body.explanation);
+    await revoke(w, await w.login('pat_a'), w.patientA, deny);
   });
 
   it('answers under a proposal beside the active version', async () => {

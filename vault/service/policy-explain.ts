@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { ExplainBodySchema } from '../../schemas/policy/api.ts';
 import { explainDecision } from '../../consent/governance/explain-decision.ts';
 import { gatherRelations, type RelationSnapshot } from '../../consent/policy/relationship-facts.ts';
-import type { ConsentBasis } from '../../consent/policy/consent-facts.ts';
+import type { ConsentGrounds } from '../../consent/governance/explain-decision.ts';
 import { FACTS } from '../../consent/policy/vocabulary.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
 import type { Principal } from '../identity/principal.ts';
@@ -29,14 +29,16 @@ export async function explainRequest(service: VaultService, principal: Principal
   const { accountId } = body.subject;
   let roles: readonly string[];
   let relations: RelationSnapshot;
-  let bases: readonly ConsentBasis[] = [];
+  let grounds: ConsentGrounds = { bases: [], bars: [] };
   if (accountId !== undefined) {
     const account = service.identity.getAccount(accountId);
     if (!account) throw notFound('no such account');
     roles = body.subject.roles ?? account.roles;
     const subject = { userId: accountId, ...(account.insurerType !== undefined && { insurerType: account.insurerType }) };
     const qualifiers = body.releasePurpose !== undefined ? { qualifiers: { releasePurpose: body.releasePurpose } } : {};
-    ({ relations, bases } = await gatherRelations(service.facts, { subject, patientId: body.patientId, ...qualifiers }));
+    const gathered = await gatherRelations(service.facts, { subject, patientId: body.patientId, ...qualifiers });
+    relations = gathered.relations;
+    grounds = { bases: gathered.bases, bars: gathered.bars };
     await recordOutcome(service.audit, {
       requestId: request.requestId, actor: principal, action: 'policy.explain_lookup', resource: 'policy',
       patientId: body.patientId, targetId: accountId, decision: 'success', reason: 'relationship_facts_looked_up',
@@ -47,10 +49,10 @@ export async function explainRequest(service: VaultService, principal: Principal
   }
   const input = { userId: accountId ?? 'explained-subject', roles, patientId: body.patientId, resource: body.resource, action: body.action, purpose: body.purpose };
   const active = service.governance.activePolicy;
-  const underProposal = body.proposalId === undefined ? undefined : { proposalId: body.proposalId, ...explainDecision(await service.governance.compiledProposal(body.proposalId), input, relations, bases) };
+  const underProposal = body.proposalId === undefined ? undefined : { proposalId: body.proposalId, ...explainDecision(await service.governance.compiledProposal(body.proposalId), input, relations, grounds) };
   return {
     policyVersion: active.version,
-    ...explainDecision(active, input, relations, bases),
+    ...explainDecision(active, input, relations, grounds),
     relations: { ...relations },
     factsFrom: accountId !== undefined ? ('lookup' as const) : ('request' as const),
     ...(underProposal && { underProposal }),
