@@ -96,6 +96,8 @@ export const IngestQuerySchema = z.object({
   patient: MrnSchema,
   sample: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'a sample column name of the VCF (printable, no spaces)').optional(),
   build: z.string().regex(/^[A-Za-z0-9._-]{1,20}$/, 'a reference build: GRCh37 or GRCh38 (hg19, hg38)').optional(),
+  /** a target set the vault knows (`genovault targets add`): the regions the sample's assay covered */
+  targets: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a target set name: letters, digits, . _ -').optional(),
 });
 
 export const IngestReceiptSchema = z.object({

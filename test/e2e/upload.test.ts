@@ -3,7 +3,9 @@
 // during the upload seeing none of it and after it all of it.
 import { strict as assert } from 'node:assert';
 import { request as httpsRequest } from 'node:https';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { addTargetSet, listTargetSets } from '../../vault/ingest/target-sets.ts';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { worldForSuite, type World } from './service-world.ts';
@@ -92,6 +94,31 @@ describe('POST /v1/ingests: VCFs into the running vault', function () {
     assert.equal(outcome[0]!.body.status, 201);
     assert.equal(entries.filter((e) => e.body.decision === 'permit' && e.body.rule?.includes('lab-uploads-variants')).length, 1);
     assert.ok(!JSON.stringify(entries).includes('MRN-LAB-0001'), 'no MRN in the audit');
+  });
+
+  it('records the coverage of a target set the vault knows by name, and refuses a name it does not know, storing nothing', async () => {
+    const { w } = world;
+    const bed = join(w.dataDir, '..', 'kit.bed');
+    await writeFile(bed, '20\t14000\t18000\n20\t1230000\t1240000\n');
+    assert.equal(await addTargetSet(w.dataDir, 'exome-kit-v1', bed), 2);
+    assert.deepEqual(await listTargetSets(w.dataDir), ['exome-kit-v1']);
+    // another file (one more header line): the test world already holds simple.vcf's NA00001
+    const kitVcf = vcf.replace('##fileformat=VCFv4.3\n', '##fileformat=VCFv4.3\n##source=exome-kit-test\n');
+    assert.notEqual(kitVcf, vcf);
+    const r = await w.http<Receipt & { samples: { coverage: string }[] }>('/ingests?patient=MRN-KIT-0001&sample=NA00001&targets=exome-kit-v1', { method: 'POST', token: lab, body: kitVcf, headers: { 'content-type': 'text/vcf' } });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.body.samples[0]!.coverage, 'targets');
+    assert.equal(w.service.vault.catalog.sample(r.body.samples[0]!.sampleId)?.coverage.intervals, 2);
+    const before = await storedData(w);
+    const unknown = await w.http<{ errors: { path: string }[] }>('/ingests?patient=MRN-KIT-0002&sample=NA00001&targets=no-such-kit', { method: 'POST', token: lab, body: vcf, headers: { 'content-type': 'text/vcf' } });
+    assert.deepEqual([unknown.status, unknown.body.errors[0]?.path], [400, 'query.targets']);
+    assert.ok(!unknown.text.includes('no-such-kit'), 'the name is not repeated');
+    assert.deepEqual(await storedData(w), before, 'nothing stored');
+    // the same bytes again: a conflict that names nobody, nothing stored
+    const again = await w.http('/ingests?patient=MRN-KIT-0001&sample=NA00001&targets=exome-kit-v1', { method: 'POST', token: lab, body: kitVcf, headers: { 'content-type': 'text/vcf' } });
+    assert.deepEqual([again.status, (again.body as { code?: string }).code], [409, 'already_ingested']);
+    assert.ok(!again.text.includes(r.body.samples[0]!.patientId) && !again.text.includes(r.body.samples[0]!.sampleId));
+    assert.deepEqual(await storedData(w), before, 'nothing stored the second time');
   });
 
   it('refuses callers without the right, other media types, oversized and malformed bodies, storing nothing', async () => {

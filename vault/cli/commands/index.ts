@@ -36,6 +36,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   users: lazy('staff accounts on the host: add (the first admin), enrol, reset, list', () => import('./users.ts'), (m) => ({ help: m.usersHelp, run: (a, f, io) => m.usersCommand(a, f, io) })),
   totp: lazy('print the current TOTP code for a secret', () => import('./totp.ts'), (m) => ({ help: m.totpHelp, run: (a, f, io) => m.totpCommand(a, f, io) })),
   certs: lazy('issue client certificates (mutual TLS); show the CA', () => import('./certs.ts'), (m) => ({ help: m.certsHelp, run: (a, f, io) => m.certsCommand(a, f, io) })),
+  targets: lazy('name capture-kit target BEDs for uploads', () => import('./targets.ts'), (m) => ({ help: m.targetsHelp, run: (a, f, io) => m.targetsCommand(a, f, io) })),
   audit: lazy('verify the audit, clinical, account, consent and policy logs', () => import('./audit.ts'), (m) => ({ help: m.auditHelp, run: (a, f, io) => m.auditCommand(a, f, io) })),
   duo: lazy('match a research purpose against a consent (GA4GH DUO)', () => import('./duo.ts'), (m) => ({ help: m.duoHelp, run: (a, f, io) => m.duoCommand(a, f, io) })),
 };

@@ -11,8 +11,9 @@ import { IngestQuerySchema, IngestReceiptSchema } from '../../../schemas/api.ts'
 import { principalOf } from '../authenticate.ts';
 import { requestOrigin, requireAccess, vaultBusyAsUnavailable } from '../patient-access.ts';
 import { REQUEST_OUTCOME_ACTION, REQUEST_OUTCOME_RESOURCE } from '../request-audit.ts';
-import { ingestVcf, type IngestOptions, type IngestReport } from '../../ingest/ingest-vcf.ts';
+import { DuplicateIngestError, ingestVcf, type IngestOptions, type IngestReport } from '../../ingest/ingest-vcf.ts';
 import { parseBuildOption } from '../../ingest/ingest-build.ts';
+import { targetSetPath } from '../../ingest/target-sets.ts';
 import { VcfFormatError } from '../../ingest/vcf/vcf-format-error.ts';
 import { SampleMappingError } from '../../ingest/sample-mapping.ts';
 import { IngestBuildError } from '../../ingest/ingest-build.ts';
@@ -54,6 +55,10 @@ function badUpload(err: unknown): never {
   }
   if (err instanceof IngestBuildError) throw validationFailed([{ path: 'query.build', message: withoutQuotedText(err.message).replace(/--build/g, 'build') }]);
   if (err instanceof Error && err.name === 'IngestInputError') throw validationFailed([{ path: 'body', message: 'not a readable VCF (plain, gzip or BGZF)' }]);
+  // the same bytes' sample column is already stored: said without naming whose (the uploader reads no patient)
+  if (err instanceof DuplicateIngestError) {
+    throw new ApiError({ code: 'already_ingested', status: 409, title: 'Conflict', detail: 'this sample of this file (the same bytes) is already in the vault; nothing was stored' });
+  }
   vaultBusyAsUnavailable(err);
 }
 
@@ -112,6 +117,11 @@ export function ingestRoutes(service: VaultService) {
           } catch (err) {
             badUpload(err);
           }
+        }
+        if (query.targets !== undefined) {
+          const path = await targetSetPath(service.config.dataDir, query.targets);
+          if (path === null) throw validationFailed([{ path: 'query.targets', message: 'no target set of that name in this vault (genovault targets list)' }]);
+          options.targets = path;
         }
         if (service.config.ingestWorkers !== undefined) options.workers = service.config.ingestWorkers;
         const input = { name: UPLOAD_NAME, bytes: limitedBody(ctx.req, limit, overflow), ...(Number.isFinite(declared) && { sizeHint: declared }) };
