@@ -59,7 +59,7 @@ describe('research consent and its withdrawal (HTTPS)', function () {
       assert.notEqual(await readFile(`${w().service.config.dataDir}.master-key`, 'utf8'), keyBefore, 'the master key was replaced');
       const entries = await w().auditOf(erased);
       const erasure = entries.find((e) => e.body.action === 'research.erase_sample');
-      assert.deepEqual([erasure?.body.decision, erasure?.body.targetId, erasure?.body.patientId], ['success', sample.sampleId, w().patientA]);
+      assert.deepEqual([erasure?.body.decision, erasure?.body.targetId, erasure?.body.patientId, erasure?.body.flagged], ['success', sample.sampleId, w().patientA, true], 'destroying data is flagged for review');
       const variants = await w().http<{ variants: unknown[]; notes: { code: string }[] }>(`/patients/${w().patientA}/variants`, { token: clinician });
       assert.equal(variants.status, 200);
       assert.deepEqual(variants.body.variants, []);

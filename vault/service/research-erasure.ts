@@ -51,7 +51,7 @@ export async function eraseSamplesOnWithdrawal(service: VaultService, principal:
         throw err;
       }
       await service.queries.engine.evictSample(sampleId);
-      await service.audit.record({ ...entry(sampleId), decision: 'success', reason: 'research_withdrawal_erase_samples' });
+      await service.audit.record({ ...entry(sampleId), decision: 'success', reason: 'research_withdrawal_erase_samples', flagged: true });
     }
     return { status: 'erased', samplesErased: samples.length, samplesPending: 0 };
   });
