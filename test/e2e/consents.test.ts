@@ -155,6 +155,31 @@ describe('consents over HTTPS', function () {
     assert.equal((await asProxy({ kind: 'findings_preferences', categories: { acmg_secondary: 'wish', carrier_status: 'wish', pharmacogenomic: 'wish', adult_onset: 'wish' } })).status, 404);
   });
 
+  it('lets a proxy link from before the ledger be revoked through the consents route, for good', async () => {
+    const { patientB } = w();
+    const proxy = w().accounts.proxy_a!.accountId;
+    // an older vault: a link in the clinical log and no directive naming the proxy for patient B
+    await w().service.clinical.linkProxy(patientB, proxy, 'older-version', { enrolmentId: 'enr_olderver', evidence: 'linked by an older version' });
+    await w().service.clinical.setCareTeam(patientB, w().accounts.counselor!.accountId, true, 'test');
+    try {
+      assert.equal((await w().http(`/patients/${patientB}`, { token: tokens.proxy_a })).status, 200, 'the old link views the record');
+      const listed = await consentsOf('counselor', patientB);
+      const legacy = listed.body.directives.find((d) => d.kind === 'proxy' && d.source === 'legacy_proxy_link')!;
+      assert.ok(legacy, 'the link is listed as a directive');
+      const stale = await w().http<Problem>(`/patients/${patientB}/consents/${legacy.directiveId}/revoke`, { method: 'POST', token: tokens.counselor, body: { replaces: 7, evidence: { reference: 'form-b-2' } } });
+      assert.equal(stale.status, 409);
+      const revoked = await w().http(`/patients/${patientB}/consents/${legacy.directiveId}/revoke`, { method: 'POST', token: tokens.counselor, body: { replaces: 1, evidence: { reference: 'form-b-2' } } });
+      assert.equal(revoked.status, 200, revoked.text);
+      assert.equal((await w().http(`/patients/${patientB}`, { token: tokens.proxy_a })).status, 404, 'revoked: the proxy no longer reads');
+      assert.ok(!(await consentsOf('counselor', patientB)).body.directives.some((d) => d.kind === 'proxy'), 'and the old link is not listed again');
+      const asProxy = await w().http(`/patients/${patientB}/consents/${legacy.directiveId}/revoke`, { method: 'POST', token: tokens.proxy_a, body: { replaces: 1 } });
+      assert.equal(asProxy.status, 404);
+    } finally {
+      await w().service.clinical.unlinkProxy(patientB, proxy, 'test');
+      await w().service.clinical.setCareTeam(patientB, w().accounts.counselor!.accountId, false, 'test');
+    }
+  });
+
   it("ends a parent's proxy authority on the patient's 18th birthday, a guardian's goes on", async () => {
     const patientB = w().patientB;
     // the birth date comes from the clinical record, read at each request

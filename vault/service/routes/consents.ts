@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { consentBundle } from '../../../consent/fhir/consent-bundle.ts';
 import { clinicalUseVerdict } from '../../../consent/evaluation/clinical-use.ts';
 import type { DirectiveRecord } from '../../../consent/ledger/directive-view.ts';
+import { ConsentLedgerError } from '../../../consent/ledger/ledger-errors.ts';
 import type { HttpRouterContext } from '../../http/http-context.ts';
 import type { Principal } from '../../identity/principal.ts';
 import { principalOf } from '../authenticate.ts';
@@ -60,8 +61,13 @@ export function consentRoutes(service: VaultService) {
     return { ...directiveView(record), ...(erasure ? { erasure } : {}) };
   }
 
+  /** A proxy link from before the ledger, shown as a directive under this id (none for a ledger id). */
+  const legacyLinkOf = (patientId: string, directiveId: string) =>
+    service.consents.directive(patientId, directiveId) ? undefined : consentsInForce(service, patientId).directives.find((d) => d.directiveId === directiveId && d.source === 'legacy_proxy_link');
+
   /** The kind of an existing directive (its rule decides who may change it); unknown ids are decided as consents and then answer 404. */
-  const kindOf = (patientId: string, directiveId: string): DirectiveKind => service.consents.directive(patientId, directiveId)?.kind ?? 'clinical_use';
+  const kindOf = (patientId: string, directiveId: string): DirectiveKind =>
+    service.consents.directive(patientId, directiveId)?.kind ?? (legacyLinkOf(patientId, directiveId) ? 'proxy' : 'clinical_use');
 
   return defineRouteTable('consents', [
     defineRoute({
@@ -171,12 +177,18 @@ export function consentRoutes(service: VaultService) {
         409: { description: '`replaces` is not the current version, or already revoked' },
       },
       handler({ params, body }, ctx) {
-        return change(ctx, params.id, kindOf(params.id, params.directiveId), 'revoke', (granted, principal) =>
-          service.consents.revoke({
-            patientId: params.id, directiveId: params.directiveId, replaces: body.replaces, recordedBy: recorderOf(principal, granted),
-            ...(body.reason ? { reason: body.reason } : {}), ...(body.evidence ? { evidence: body.evidence } : {}),
-          }),
-        );
+        const extras = { ...(body.reason ? { reason: body.reason } : {}), ...(body.evidence ? { evidence: body.evidence } : {}) };
+        return change(ctx, params.id, kindOf(params.id, params.directiveId), 'revoke', async (granted, principal) => {
+          const recordedBy = recorderOf(principal, granted);
+          const legacy = legacyLinkOf(params.id, params.directiveId);
+          if (!legacy) return service.consents.revoke({ patientId: params.id, directiveId: params.directiveId, replaces: body.replaces, recordedBy, ...extras });
+          // a link from before the ledger becomes a directive at last, revoked at once: the ledger then
+          // names the proxy, so the old link never comes back
+          if (body.replaces !== legacy.version) throw new ConsentLedgerError('stale_version', `not the current version (which is ${legacy.version}): read the directive again`, 'replaces');
+          const evidence = body.evidence ? { evidence: body.evidence } : {};
+          const recorded = await service.consents.grant({ patientId: params.id, directive: legacy.directive, recordedBy, ...evidence });
+          return service.consents.revoke({ patientId: params.id, directiveId: recorded.directiveId, replaces: recorded.version, recordedBy, ...extras });
+        });
       },
     }),
   ]);
