@@ -1,16 +1,9 @@
 // The FHIR R4 shapes the consent export emits, and nothing more: every field in the output is
 // one we chose to send.
 
-export interface Coding {
-  system: string;
-  code: string;
-  display?: string;
-}
+import type { CodeableConcept, Coding } from '../../schemas/fhir-datatypes.ts';
 
-export interface CodeableConcept {
-  coding?: Coding[];
-  text?: string;
-}
+export type { CodeableConcept, Coding };
 
 /** Logical references only (identifier and type): accounts and recipients are not resources here. */
 export interface Reference {

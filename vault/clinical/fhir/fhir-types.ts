@@ -1,16 +1,9 @@
 // The FHIR R4 shapes this exporter emits, and nothing more: a narrow type keeps us from
 // adding a field by accident (every field in the output is one we chose to send).
 
-export interface Coding {
-  system: string;
-  code: string;
-  display?: string;
-}
+import type { CodeableConcept, Coding } from '../../../schemas/fhir-datatypes.ts';
 
-export interface CodeableConcept {
-  coding?: Coding[];
-  text?: string;
-}
+export type { CodeableConcept, Coding };
 
 export interface Reference {
   /** always `urn:uuid:...`, resolved against an entry's fullUrl in the same Bundle */
