@@ -76,12 +76,6 @@ export function duoTerm(id: string): DuoTerm {
   return term;
 }
 
-/** "HMB (health or medical or biomedical research)", or "genetic research (DUO:0000038)". */
-export function nameTerm(id: string): string {
-  const term = duoTerm(id);
-  return term.shorthand ? `${term.shorthand} (${term.label})` : `${term.label} (${term.id})`;
-}
-
 /** The shorthand, or the id for a purpose term: the stable rule code of a finding. */
 export function ruleCode(id: string): string {
   return duoTerm(id).shorthand ?? id;

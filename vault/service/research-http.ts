@@ -3,11 +3,13 @@
 // names the reason, the field named and the value never repeated.
 import { ApiError } from '../http/api-error.ts';
 import type { HttpState } from '../http/http-context.ts';
-import type { Principal } from '../identity/principal.ts';
+import { principalOf } from './authenticate.ts';
 import type { ResearchCaller } from '../../research-gateway/ports.ts';
 import { ResearchError } from '../../research-gateway/research-error.ts';
 
-export function researchCaller(principal: Principal, state: HttpState): ResearchCaller {
+/** The signed-in caller of this request, as the gateway sees it. */
+export function researchCaller(state: HttpState): ResearchCaller {
+  const principal = principalOf(state);
   return { accountId: principal.accountId, roles: principal.roles, requestId: state.requestId, request: state };
 }
 

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { API_PREFIX } from '../../http/app.ts';
 import { BeaconQueryStringSchema, BeaconRequestBodySchema } from '../../../schemas/beacon.ts';
-import { principalOf } from '../authenticate.ts';
 import type { VaultService } from '../open-service.ts';
 import { researchCaller, withResearchErrors } from '../research-http.ts';
 
@@ -53,7 +52,7 @@ export function beaconRoutes(service: VaultService) {
       responses: answers,
       async handler({ query }, ctx) {
         const { requestedGranularity = 'boolean', ...parameters } = query;
-        return withResearchErrors(() => gateway.beaconQuery(researchCaller(principalOf(ctx.state), ctx.state), { parameters, requestedGranularity }), 'query');
+        return withResearchErrors(() => gateway.beaconQuery(researchCaller(ctx.state), { parameters, requestedGranularity }), 'query');
       },
     }),
     defineRoute({
@@ -69,7 +68,7 @@ export function beaconRoutes(service: VaultService) {
         const given = body.query?.requestParameters ?? {};
         const parameters = 'g_variant' in given ? given.g_variant : given;
         const requestedGranularity = body.query?.requestedGranularity ?? 'boolean';
-        return withResearchErrors(() => gateway.beaconQuery(researchCaller(principalOf(ctx.state), ctx.state), { parameters, requestedGranularity }));
+        return withResearchErrors(() => gateway.beaconQuery(researchCaller(ctx.state), { parameters, requestedGranularity }));
       },
     }),
   ]);

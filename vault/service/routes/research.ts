@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { CohortQuerySchema, ProjectDecisionSchema, ProjectIdSchema, ProjectProposalSchema } from '../../../schemas/research.ts';
 import { ARROW_STREAM } from '../../../research-gateway/answers/arrow-answer.ts';
-import { principalOf } from '../authenticate.ts';
 import type { VaultService } from '../open-service.ts';
 import { researchCaller, withResearchErrors } from '../research-http.ts';
 
@@ -42,7 +41,7 @@ export function researchRoutes(service: VaultService) {
       request: { body: ProjectProposalSchema },
       responses: { 201: { description: 'the project, awaiting the board', schema: ProjectViewSchema }, 400: refusals[400], 403: refusals[403] },
       async handler({ body }, ctx) {
-        const view = await withResearchErrors(() => gateway.propose(researchCaller(principalOf(ctx.state), ctx.state), body));
+        const view = await withResearchErrors(() => gateway.propose(researchCaller(ctx.state), body));
         ctx.status = 201;
         return view;
       },
@@ -56,7 +55,7 @@ export function researchRoutes(service: VaultService) {
       touchesPatientData: false,
       responses: { 200: { description: 'projects', schema: z.object({ items: z.array(ProjectViewSchema) }) }, 403: refusals[403] },
       async handler(_input, ctx) {
-        return { items: await withResearchErrors(() => gateway.projects(researchCaller(principalOf(ctx.state), ctx.state))) };
+        return { items: await withResearchErrors(() => gateway.projects(researchCaller(ctx.state))) };
       },
     }),
     defineRoute({
@@ -69,7 +68,7 @@ export function researchRoutes(service: VaultService) {
       request: { params: ProjectParams },
       responses: { 200: { description: 'the project', schema: ProjectViewSchema }, 404: refusals[404] },
       async handler({ params }, ctx) {
-        return withResearchErrors(() => gateway.project(researchCaller(principalOf(ctx.state), ctx.state), params.id));
+        return withResearchErrors(() => gateway.project(researchCaller(ctx.state), params.id));
       },
     }),
     defineRoute({
@@ -87,7 +86,7 @@ export function researchRoutes(service: VaultService) {
         409: { description: 'decision_not_allowed: this decision cannot follow the project\u2019s state' },
       },
       async handler({ params, body }, ctx) {
-        return withResearchErrors(() => gateway.decide(researchCaller(principalOf(ctx.state), ctx.state), params.id, body));
+        return withResearchErrors(() => gateway.decide(researchCaller(ctx.state), params.id, body));
       },
     }),
     defineRoute({
@@ -100,7 +99,7 @@ export function researchRoutes(service: VaultService) {
       request: { params: ProjectParams },
       responses: { 200: { description: 'the report', schema: z.looseObject({ projectId: z.string() }) }, 403: refusals[403], 404: refusals[404] },
       async handler({ params }, ctx) {
-        return withResearchErrors(() => gateway.report(researchCaller(principalOf(ctx.state), ctx.state), params.id));
+        return withResearchErrors(() => gateway.report(researchCaller(ctx.state), params.id));
       },
     }),
     defineRoute({
@@ -117,7 +116,7 @@ export function researchRoutes(service: VaultService) {
       },
       async handler({ params, body }, ctx) {
         const arrow = wantsArrow(ctx.get('accept'));
-        const answer = await withResearchErrors(() => gateway.cohortQuery(researchCaller(principalOf(ctx.state), ctx.state), params.id, body, arrow ? 'arrow' : 'json'));
+        const answer = await withResearchErrors(() => gateway.cohortQuery(researchCaller(ctx.state), params.id, body, arrow ? 'arrow' : 'json'));
         if (!answer.arrow) return answer.json;
         ctx.type = ARROW_STREAM;
         return Buffer.from(answer.arrow);
