@@ -12,7 +12,7 @@ import { FACTS } from '../../consent/policy/vocabulary.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
 import type { Principal } from '../identity/principal.ts';
 import { recordOutcome } from './audit-outcome.ts';
-import type { AuditedRequest } from './patient-access.ts';
+import { requestOrigin, type AuditedRequest } from './patient-access.ts';
 import type { VaultService } from './open-service.ts';
 
 type ExplainBody = z.infer<typeof ExplainBodySchema>;
@@ -40,7 +40,7 @@ export async function explainRequest(service: VaultService, principal: Principal
     relations = gathered.relations;
     grounds = { bases: gathered.bases, bars: gathered.bars };
     await recordOutcome(service.audit, {
-      requestId: request.requestId, actor: principal, action: 'policy.explain_lookup', resource: 'policy',
+      ...requestOrigin(request), actor: principal, action: 'policy.explain_lookup', resource: 'policy',
       patientId: body.patientId, targetId: accountId, decision: 'success', reason: 'relationship_facts_looked_up',
     });
   } else {

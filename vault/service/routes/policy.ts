@@ -14,7 +14,7 @@ import { HOST_PROPOSER } from '../../../consent/governance/policy-governance.ts'
 import type { Principal } from '../../identity/principal.ts';
 import type { Action } from '../../../consent/policy/vocabulary.ts';
 import { principalOf } from '../authenticate.ts';
-import { requireAccess, type AuditedRequest } from '../patient-access.ts';
+import { requestOrigin, requireAccess, type AuditedRequest } from '../patient-access.ts';
 import { recordOutcome, type Outcome } from '../audit-outcome.ts';
 import { policyViews } from '../policy-views.ts';
 import { recordedDecisions } from '../policy-log.ts';
@@ -31,7 +31,7 @@ export function policyRoutes(service: VaultService) {
 
   /** Runs a governance step; audits its success (`reasonOf`) or its refusal (the code), answering the refusal as a problem. */
   async function audited<T>(request: AuditedRequest, principal: Principal, outcome: Pick<Outcome, 'action' | 'targetId'> & Partial<Outcome>, step: () => Promise<T>, after: (result: T) => Partial<Outcome>): Promise<T> {
-    const base = { requestId: request.requestId, actor: principal, resource: 'policy', ...outcome };
+    const base = { ...requestOrigin(request), actor: principal, resource: 'policy', ...outcome };
     let result: T;
     try {
       result = await step();
@@ -141,7 +141,7 @@ export function policyRoutes(service: VaultService) {
           },
           () => ({ reason: decision }),
         );
-        if (activated) await recordOutcome(service.audit, { requestId: ctx.state.requestId, actor: principal, action: 'policy.activate', resource: 'policy', decision: 'success', reason: 'approved', targetId: proposal.proposalId, counts: { version: activated.version } });
+        if (activated) await recordOutcome(service.audit, { ...requestOrigin(ctx.state), actor: principal, action: 'policy.activate', resource: 'policy', decision: 'success', reason: 'approved', targetId: proposal.proposalId, counts: { version: activated.version } });
         return views.summary(proposal);
       },
     }),

@@ -37,11 +37,10 @@ export function relationshipRoutes(service: VaultService) {
       ...RELATIONSHIP_ROUTE,
       async handler({ params }, ctx) {
         const principal = principalOf(ctx.state);
-        const { requestId } = ctx.state;
         await requireAccess(service, principal, { patientId: params.id, resource: 'care_team', action: member ? 'create' : 'delete', purpose: 'operations' }, ctx.state);
         if (!service.vault.catalog.patient(params.id) && !service.clinical.get(params.id)) throw notFound('no such patient');
         if (params.accountId === principal.accountId) {
-          await recordOutcome(service.audit, { requestId, actor: principal, action: 'care_team.change', resource: 'care_team', patientId: params.id, decision: 'failure', reason: 'own_membership', flagged: true });
+          await recordOutcome(service.audit, { ...requestOrigin(ctx.state), actor: principal, action: 'care_team.change', resource: 'care_team', patientId: params.id, decision: 'failure', reason: 'own_membership', flagged: true });
           throw new ApiError({ code: 'not_permitted', status: 403, title: 'Forbidden', detail: 'nobody changes their own care-team membership' });
         }
         const account = service.identity.getAccount(params.accountId);
@@ -75,7 +74,7 @@ export function relationshipRoutes(service: VaultService) {
           if (d.directive.kind !== 'proxy' || d.directive.proxyAccountId !== params.accountId) continue;
           await service.consents.revoke({ patientId: params.id, directiveId: d.directiveId, replaces: d.version, recordedBy: { accountId: principal.accountId, role }, evidence: { reference: `proxy-removed:${requestId}` } });
         }
-        await recordOutcome(service.audit, { requestId, actor: principal, action: 'proxy.remove', resource: 'patient_account', patientId: params.id, decision: 'success', reason: params.accountId, flagged: true });
+        await recordOutcome(service.audit, { ...requestOrigin(ctx.state), actor: principal, action: 'proxy.remove', resource: 'patient_account', patientId: params.id, decision: 'success', reason: params.accountId, flagged: true });
       });
       ctx.status = 204;
       return undefined;
