@@ -42,6 +42,26 @@ describe('research consent and its withdrawal (HTTPS)', function () {
       assert.equal(w().service.vault.catalog.samplesOf(w().patientA).length, 1, 'the samples stay');
     });
 
+    it('refuses a proxy who manages consents the erasure of the samples: nothing recorded, nothing erased, the refusal audited', async () => {
+      const proxy = w().accounts.proxy_a!.accountId;
+      const counselor = await w().login('counselor');
+      const enrolled = w().service.consents.current(w().patientA).directives.find((d) => d.directive.kind === 'proxy' && d.directive.proxyAccountId === proxy)!;
+      const widened = await w().http(`/patients/${w().patientA}/consents/${enrolled.directiveId}`, {
+        method: 'POST', token: counselor, body: { replaces: enrolled.version, directive: { kind: 'proxy', proxyKind: 'legal_representative', proxyAccountId: proxy, documentation: 'poa-2026-3', permissions: ['view_results', 'manage_consents'] }, evidence: { reference: 'poa-2026-3' } },
+      });
+      assert.equal(widened.status, 200, widened.text);
+      const before = w().service.consents.history(w().patientA).length;
+      const samples = w().service.vault.catalog.samplesOf(w().patientA).length;
+      const refused = await w().http(`/patients/${w().patientA}/consents`, {
+        method: 'POST', token: await w().login('proxy_a'), body: { directive: { kind: 'research_use', status: 'withdrawn', mode: 'erase_samples' } },
+      });
+      assert.equal(refused.status, 404);
+      assert.equal(w().service.consents.history(w().patientA).length, before, 'nothing recorded');
+      assert.equal(w().service.vault.catalog.samplesOf(w().patientA).length, samples, 'nothing erased');
+      const decisions = (await w().auditOf(refused)).filter((e) => e.body.resource === 'variants' && e.body.action === 'delete');
+      assert.deepEqual(decisions.map((e) => e.body.decision), ['deny']);
+    });
+
     it('erases every sample on erase_samples, rotating the master key, audited; clinical reads then find no samples', async () => {
       const patient = await w().login('pat_a');
       const clinician = await w().login('clin_a');

@@ -5,7 +5,7 @@
 // is read or written, and every entry names who recorded it.
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { AmendDirectiveBodySchema, GrantDirectiveBodySchema, RevokeDirectiveBodySchema } from '../../../schemas/consent/events.ts';
-import type { DirectiveKind } from '../../../schemas/consent/directive.ts';
+import type { Directive, DirectiveKind } from '../../../schemas/consent/directive.ts';
 import { ConsentHistoryEntrySchema, ConsentPathSchema, CurrentConsentsSchema, DirectiveChangeSchema, DirectivePathSchema } from '../../../schemas/consent/api.ts';
 import { z } from 'zod';
 import { consentBundle } from '../../../consent/fhir/consent-bundle.ts';
@@ -15,7 +15,7 @@ import { ConsentLedgerError } from '../../../consent/ledger/ledger-errors.ts';
 import type { HttpRouterContext } from '../../http/http-context.ts';
 import type { Principal } from '../../identity/principal.ts';
 import { principalOf } from '../authenticate.ts';
-import { defaultPurpose, requestOrigin, withPatientAccess, type Granted } from '../patient-access.ts';
+import { defaultPurpose, requestOrigin, requireAccess, withPatientAccess, type Granted } from '../patient-access.ts';
 import { consentsInForce } from '../consent-state.ts';
 import { checkNamedParties, directiveView, ledgerCall, recorderOf, resourceOfKind } from '../consent-recording.ts';
 import { eraseSamplesOnWithdrawal, type ErasureOutcome } from '../research-erasure.ts';
@@ -26,6 +26,9 @@ const PATIENT_ID_SYSTEM = 'urn:genovault:patient-id';
 /** What every route here shares: a patient in the path, session auth, audited by patient. */
 const CONSENT_ROUTE = { tags: ['consents'], auth: 'session' as const, touchesPatientData: true, patientParam: 'id' };
 
+/** A research withdrawal asking for the samples to be erased. */
+const erasesSamples = (d: Directive): boolean => d.kind === 'research_use' && d.status === 'withdrawn' && d.mode === 'erase_samples';
+
 export function consentRoutes(service: VaultService) {
   /** Records one change under the policy's decision for its kind, audits it, and erases samples when a research withdrawal asks. */
   async function change(
@@ -34,11 +37,16 @@ export function consentRoutes(service: VaultService) {
     kind: DirectiveKind,
     operation: 'grant' | 'amend' | 'revoke',
     apply: (granted: Granted, principal: Principal) => Promise<DirectiveRecord>,
+    askedToErase = false,
   ) {
     const principal = principalOf(ctx.state);
     const resource = resourceOfKind(kind);
     const intent = { patientId, resource, action: operation === 'grant' ? ('create' as const) : ('update' as const), purpose: defaultPurpose(principal) };
-    const record = await withPatientAccess(service, principal, intent, ctx.state, (granted) => ledgerCall(() => apply(granted, principal)));
+    const record = await withPatientAccess(service, principal, intent, ctx.state, async (granted) => {
+      // erasing the samples is decided on its own (resource variants, action delete) before anything is recorded
+      if (askedToErase) await requireAccess(service, principal, { patientId, resource: 'variants', action: 'delete', purpose: intent.purpose }, ctx.state);
+      return ledgerCall(() => apply(granted, principal));
+    });
     await service.audit.record({
       ...requestOrigin(ctx.state),
       actorId: principal.accountId,
@@ -54,7 +62,7 @@ export function consentRoutes(service: VaultService) {
     });
     const d = record.directive;
     let erasure: ErasureOutcome | undefined;
-    if (operation !== 'revoke' && d.kind === 'research_use' && d.status === 'withdrawn' && d.mode === 'erase_samples') {
+    if (operation !== 'revoke' && erasesSamples(d)) {
       erasure = await eraseSamplesOnWithdrawal(service, principal, patientId, ctx.state);
     }
     ctx.status = operation === 'grant' ? 201 : 200;
@@ -139,7 +147,7 @@ export function consentRoutes(service: VaultService) {
         return change(ctx, params.id, body.directive.kind, 'grant', (granted, principal) => {
           checkNamedParties(service, params.id, body.directive);
           return service.consents.grant({ patientId: params.id, directive: body.directive, recordedBy: recorderOf(principal, granted), ...(body.evidence ? { evidence: body.evidence } : {}) });
-        });
+        }, erasesSamples(body.directive));
       },
     }),
     defineRoute({
@@ -161,7 +169,7 @@ export function consentRoutes(service: VaultService) {
             patientId: params.id, directiveId: params.directiveId, replaces: body.replaces, directive: body.directive,
             recordedBy: recorderOf(principal, granted), ...(body.evidence ? { evidence: body.evidence } : {}),
           });
-        });
+        }, erasesSamples(body.directive));
       },
     }),
     defineRoute({
