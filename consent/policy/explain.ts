@@ -41,6 +41,7 @@ const RESOURCE_NAMES: Readonly<Record<string, string>> = {
   released_findings: 'the findings the patient authorized to be released to them',
   research_data: "the patient's data for a research project (de-identified, through the research gateway)",
   consent_report: 'counts of consent directives by kind and state (no patient\'s directives)',
+  api_token: 'their own API token (the one the service presents)',
   [WILDCARD]: 'anything',
 };
 

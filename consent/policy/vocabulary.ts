@@ -40,6 +40,8 @@ export const RESOURCES = [
   'enrolment_approval',
   /** which patient an account (a patient's, a proxy's, a relative's) is linked to */
   'patient_link',
+  /** a service account's own API token, replaced by the service itself (the token it presents) */
+  'api_token',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 

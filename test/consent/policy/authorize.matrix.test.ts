@@ -80,6 +80,8 @@ const INTENDED: [string, string, string, string, Relation][] = [
   ['privacy_officer', 'consent_report', 'read', 'operations', 'any'],
   ['privacy_officer', 'enrolment_approval', 'create', 'operations', 'any'],
   ['privacy_officer', 'patient_link', 'read', 'operations', 'any'],
+  ['ehr_service', 'api_token', 'update', 'operations', 'any'],
+  ['lab_service', 'api_token', 'update', 'operations', 'any'],
 ];
 
 function permitted(role: string, resource: string, action: string, purpose: string, facts: ReadonlySet<RelationFact>): boolean {
