@@ -6,7 +6,7 @@ import { decideUnder, type DecisionInput } from '../policy/decide.ts';
 import { explain } from '../policy/explain.ts';
 import { basesOfRelation, type RelationSnapshot } from '../policy/relationship-facts.ts';
 import type { ConsentBar, ConsentBasis } from '../policy/consent-facts.ts';
-import { RELATION_FACTS, WILDCARD } from '../policy/vocabulary.ts';
+import { FACTS, RELATION_FACTS, WILDCARD, type RelationFact } from '../policy/vocabulary.ts';
 import { ruleView, type RuleView } from './policy-diff.ts';
 
 export interface ExplainedDecision {
@@ -40,6 +40,20 @@ export function explainDecision(policy: CompiledPolicy, input: DecisionInput, re
     consentBasis,
     consentBars,
   };
+}
+
+/**
+ * The facts any rule written for this request (its roles, resource, action, purpose; allow or
+ * deny) reads: all an explanation needs to show of how the person relates to the patient.
+ */
+export function factsReadFor(policy: CompiledPolicy, input: DecisionInput): RelationFact[] {
+  const fits = (ruleValue: string, asked: string) => ruleValue === WILDCARD || ruleValue === asked;
+  const read = new Set<RelationFact>();
+  for (const rule of policy.rules) {
+    if (!input.roles.includes(rule.role) || !fits(rule.resource, input.resource) || !fits(rule.action, input.action) || !fits(rule.purpose, input.purpose)) continue;
+    RELATION_FACTS[rule.relation].forEach((fact) => read.add(fact));
+  }
+  return FACTS.filter((fact) => read.has(fact));
 }
 
 /**

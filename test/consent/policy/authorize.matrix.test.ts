@@ -81,6 +81,8 @@ const INTENDED: [string, string, string, string, Relation][] = [
   ['privacy_officer', 'enrolment_approval', 'create', 'operations', 'any'],
   ['privacy_officer', 'patient_link', 'read', 'operations', 'any'],
   ['ehr_service', 'api_token', 'update', 'operations', 'any'],
+  ['auditor', 'decision_facts', 'read', 'operations', 'any'],
+  ['privacy_officer', 'decision_facts', 'read', 'operations', 'any'],
   ['lab_service', 'api_token', 'update', 'operations', 'any'],
 ];
 
