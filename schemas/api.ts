@@ -100,12 +100,16 @@ export const IngestQuerySchema = z.object({
   targets: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a target set name: letters, digits, . _ -').optional(),
 });
 
-export const IngestReceiptSchema = z.object({
+/**
+ * What an uploader gets back: what it needs to match its own records (sample ids and names, build,
+ * counts), never the internal patient id or the MRN (the uploader reads no patient data).
+ */
+export const IngestReceiptSchema = z.strictObject({
   build: z.string(),
   records: z.number(),
   bytesRead: z.number(),
-  samples: z.array(z.object({
-    sampleId: z.string(), patientId: z.string(), name: z.string(), calls: z.number(), partitions: z.number(), coverage: z.string(),
+  samples: z.array(z.strictObject({
+    sampleId: z.string(), name: z.string(), calls: z.number(), partitions: z.number(), coverage: z.string(),
   })),
   warnings: z.array(z.string()),
 });

@@ -2,11 +2,11 @@
 // (its line and plain words) and one sentence, under a given policy version. It calls the same
 // decideUnder() as authorize(), so the explanation is the decision authorize() would take.
 import type { CompiledPolicy } from '../policy/compiled-policy.ts';
-import { decideUnder, type DecisionInput } from '../policy/decide.ts';
+import { decideUnder, isWrittenFor, type DecisionInput } from '../policy/decide.ts';
 import { explain } from '../policy/explain.ts';
 import { basesOfRelation, type RelationSnapshot } from '../policy/relationship-facts.ts';
 import type { ConsentBar, ConsentBasis } from '../policy/consent-facts.ts';
-import { RELATION_FACTS, WILDCARD } from '../policy/vocabulary.ts';
+import { FACTS, RELATION_FACTS, type RelationFact } from '../policy/vocabulary.ts';
 import { ruleView, type RuleView } from './policy-diff.ts';
 
 export interface ExplainedDecision {
@@ -43,15 +43,26 @@ export function explainDecision(policy: CompiledPolicy, input: DecisionInput, re
 }
 
 /**
+ * The facts any rule written for this request (its roles, resource, action, purpose; allow or
+ * deny) reads: all an explanation needs to show of how the person relates to the patient.
+ */
+export function factsReadFor(policy: CompiledPolicy, input: DecisionInput): RelationFact[] {
+  const read = new Set<RelationFact>();
+  for (const rule of policy.rules) {
+    if (!isWrittenFor(rule, input)) continue;
+    RELATION_FACTS[rule.relation].forEach((fact) => read.add(fact));
+  }
+  return FACTS.filter((fact) => read.has(fact));
+}
+
+/**
  * The allow rules written for this request (role, resource, action, purpose) whose relation did
  * not hold, and among the consent facts they needed, the ones a directive (or the default) kept false.
  */
 function barsOfCandidates(policy: CompiledPolicy, input: DecisionInput, relations: RelationSnapshot, bars: readonly ConsentBar[]): ConsentBar[] {
-  const fits = (ruleValue: string, asked: string) => ruleValue === WILDCARD || ruleValue === asked;
   const missing = new Set<string>();
   for (const rule of policy.rules) {
-    if (rule.effect !== 'allow' || !input.roles.includes(rule.role)) continue;
-    if (!fits(rule.resource, input.resource) || !fits(rule.action, input.action) || !fits(rule.purpose, input.purpose)) continue;
+    if (rule.effect !== 'allow' || !isWrittenFor(rule, input)) continue;
     const needed: readonly string[] = RELATION_FACTS[rule.relation];
     const unmet = needed.filter((fact) => relations[fact as keyof RelationSnapshot] !== true);
     // only a rule that nothing but consent facts kept from applying points at a directive

@@ -4,7 +4,7 @@
 // data. The active version can be switched while the service runs (`activate`): each decision
 // takes the version active when it decides, and its audit entry names that version.
 import { DEFAULT_MODEL_PATH, DEFAULT_POLICY_PATH, compilePolicyFile, type CompiledPolicy } from './compiled-policy.ts';
-import { decideUnder } from './decide.ts';
+import { couldPermitForSomePatient, decideUnder } from './decide.ts';
 import { explain } from './explain.ts';
 import { formatRuleLine, type PolicyRule } from './policy-file.ts';
 import { basesOfRelation, gatherRelations, type RelationshipFacts } from './relationship-facts.ts';
@@ -95,6 +95,12 @@ export interface Authorizer {
   readonly policy: CompiledPolicy;
   /** Makes `policy` the active version: every decision taken after this call uses it. */
   activate(policy: CompiledPolicy): void;
+  /**
+   * Role-level, under the active version: could any patient's facts make a line permit this for
+   * these roles? Decides nothing and audits nothing: a caller refused here is refused through
+   * authorize() (which audits) before anything it asks about is looked up.
+   */
+  couldPermitForSomePatient(request: Pick<AccessRequest, 'resource' | 'action' | 'purpose'> & { roles: readonly string[] }): boolean;
 }
 
 export class AuthorizationRequestError extends Error {
@@ -156,6 +162,9 @@ export async function createAuthorizer(options: AuthorizerOptions): Promise<Auth
     },
     activate(policy: CompiledPolicy) {
       active = policy;
+    },
+    couldPermitForSomePatient(request) {
+      return couldPermitForSomePatient(active, { userId: 'role-level', ...request });
     },
   };
 }

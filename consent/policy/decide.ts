@@ -4,8 +4,10 @@
 import type { Enforcer } from 'casbin';
 import type { Verdict } from './explain.ts';
 import type { CompiledPolicy } from './compiled-policy.ts';
+import type { PolicyRule } from './policy-file.ts';
 import type { EnforcementSubject } from './matcher-functions.ts';
-import type { RelationSnapshot } from './relationship-facts.ts';
+import { NO_RELATIONS, type RelationSnapshot } from './relationship-facts.ts';
+import { RELATION_FACTS, WILDCARD } from './vocabulary.ts';
 
 /** What a decision depends on besides the facts: who asks (id, roles), about whom, what, why. */
 export interface DecisionInput {
@@ -27,6 +29,31 @@ export function decideUnder(policy: CompiledPolicy, input: DecisionInput, relati
   if (ordinary.allowed || !relations.break_glass) return ordinary;
   const withGrant = enforce(policy, input, relations);
   return withGrant.allowed ? { ...withGrant, breakGlass: true } : ordinary;
+}
+
+/** A line written for this request: one of its roles, and its resource, action and purpose (or `*`), whatever the relation. */
+export function isWrittenFor(rule: PolicyRule, input: Pick<DecisionInput, 'roles' | 'resource' | 'action' | 'purpose'>): boolean {
+  const fits = (ruleValue: string, asked: string) => ruleValue === WILDCARD || ruleValue === asked;
+  return input.roles.includes(rule.role) && fits(rule.resource, input.resource) && fits(rule.action, input.action) && fits(rule.purpose, input.purpose);
+}
+
+/** Stands in for "some patient" when asking whether any patient's facts could permit a request. */
+const SOME_PATIENT = 'p_some_patient';
+
+/**
+ * Role-level: could the policy permit this request for some patient, whatever the facts between
+ * user and patient? Each allow line written for these roles is tried with exactly the facts its
+ * relation needs (the fewest: more facts can only bring in more deny lines), under the same
+ * decideUnder. False means no patient and no relationship opens it, so a caller may be refused
+ * before anything about the patient or the object asked for is looked up.
+ */
+export function couldPermitForSomePatient(policy: CompiledPolicy, input: Omit<DecisionInput, 'patientId'>): boolean {
+  return policy.rules.some((rule) => {
+    if (rule.effect !== 'allow' || !isWrittenFor(rule, input)) return false;
+    const needed: readonly string[] = RELATION_FACTS[rule.relation];
+    const relations = Object.fromEntries(Object.keys(NO_RELATIONS).map((fact) => [fact, needed.includes(fact)])) as RelationSnapshot;
+    return decideUnder(policy, { ...input, patientId: SOME_PATIENT }, relations).allowed;
+  });
 }
 
 /**

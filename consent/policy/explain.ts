@@ -41,6 +41,8 @@ const RESOURCE_NAMES: Readonly<Record<string, string>> = {
   released_findings: 'the findings the patient authorized to be released to them',
   research_data: "the patient's data for a research project (de-identified, through the research gateway)",
   consent_report: 'counts of consent directives by kind and state (no patient\'s directives)',
+  api_token: 'their own API token (the one the service presents)',
+  decision_facts: "how a person relates to the patient (looked up to explain a decision)",
   [WILDCARD]: 'anything',
 };
 

@@ -40,6 +40,10 @@ export const RESOURCES = [
   'enrolment_approval',
   /** which patient an account (a patient's, a proxy's, a relative's) is linked to */
   'patient_link',
+  /** a service account's own API token, replaced by the service itself (the token it presents) */
+  'api_token',
+  /** how a person relates to a patient (people and consent facts), looked up to explain a decision */
+  'decision_facts',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 

@@ -85,6 +85,32 @@ describe('policy explain (HTTPS)', function () {
     assert.ok(inPatientsLog.body.items.some((item) => item.who === 'auditor' && item.action === 'policy.explain_lookup'), 'the patient sees who looked');
   });
 
+  it('decides a lookup for the patient: the board and every other role without the line are refused alike for any account, audited under the patient; the privacy officer sees only the facts the request\u2019s rules read', async () => {
+    const { w } = suite;
+    const lookUp = (accountId: string) => ({ subject: { accountId }, patientId: w.patientA, resource: 'variants', action: 'read', purpose: 'treatment' });
+    const answer = (r: { status: number; body: unknown }) => {
+      const { instance: _instance, ...problem } = r.body as Record<string, unknown>;
+      return JSON.stringify([r.status, problem]);
+    };
+    for (const user of ['ethics', 'clin_a', 'admin', 'registrar', 'pat_a']) {
+      const real = await explain(lookUp(w.accounts.clin_a!.accountId), user);
+      const unknown = await explain(lookUp('acc_00000000deadbeef'), user);
+      assert.equal(real.status, 404, `${user}: ${real.text}`);
+      assert.equal(answer(real), answer(unknown), `${user}: a real account answered as an unknown one`);
+      const entries = await w.auditOf(real);
+      assert.deepEqual(entries.filter((e) => e.body.resource === 'decision_facts').map((e) => [e.body.decision, e.body.patientId]), [['deny', w.patientA]], `${user}: refused for the patient, audited`);
+      assert.equal(entries.some((e) => e.body.action === 'policy.explain_lookup'), false, `${user}: nothing looked up`);
+    }
+    const given = await explain({ subject: { roles: ['clinician'] }, relations: { care_team: true, clinical_use: true }, patientId: w.patientA, resource: 'variants', action: 'read', purpose: 'treatment' });
+    assert.equal(given.status, 200, 'the board still explains on facts it gives');
+
+    const byPrivacy = await explain(lookUp(w.accounts.clin_a!.accountId), 'privacy');
+    assert.equal(byPrivacy.status, 200, byPrivacy.text);
+    assert.deepEqual(Object.keys(byPrivacy.body.relations).sort(), ['break_glass', 'care_team', 'clinical_use'], 'the facts the clinician\u2019s variant rules read, nothing about proxies, relatives or releases');
+    const permitted = (await w.auditOf(byPrivacy)).filter((e) => e.body.resource === 'decision_facts' || e.body.action === 'policy.explain_lookup');
+    assert.deepEqual(permitted.map((e) => `${e.body.action} ${e.body.decision} ${e.body.patientId === w.patientA}`).sort(), ['policy.explain_lookup success true', 'read permit true']);
+  });
+
   it('names the directive a looked-up permit rested on (or the hospital default), and the one that kept a refused request\u2019s rule from applying', async () => {
     const { w } = suite;
     const ask = (user: string) => explain({ subject: { accountId: w.accounts[user]!.accountId }, patientId: w.patientA, resource: 'variants', action: 'read', purpose: 'treatment' }, 'auditor');

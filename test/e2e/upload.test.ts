@@ -24,7 +24,7 @@ async function serviceToken(w: World, username: string, role: 'lab_service' | 'e
 interface Receipt {
   build: string;
   records: number;
-  samples: { sampleId: string; patientId: string; name: string; calls: number }[];
+  samples: { sampleId: string; name: string; calls: number }[];
   warnings: string[];
 }
 
@@ -78,17 +78,21 @@ describe('POST /v1/ingests: VCFs into the running vault', function () {
     assert.ok(stored!.calls > 0);
     assert.equal(r.body.build, 'NCBI36');
     assert.equal(r.body.records, 5);
-    const patient = w.service.vault.catalog.patientByMrn('MRN-LAB-0001');
-    assert.equal(patient?.patientId, stored!.patientId);
+    const patientId = w.service.vault.catalog.patientByMrn('MRN-LAB-0001')?.patientId;
+    assert.equal(w.service.vault.catalog.sample(stored!.sampleId)?.patientId, patientId);
+    // the uploader gets what it needs to match its records, never the patient (internal id or MRN)
+    assert.deepEqual(Object.keys(r.body).sort(), ['build', 'bytesRead', 'records', 'samples', 'warnings']);
+    assert.deepEqual(Object.keys(stored!).sort(), ['calls', 'coverage', 'name', 'partitions', 'sampleId']);
+    assert.ok(!r.text.includes(patientId!) && !r.text.includes('MRN-LAB-0001'), 'neither the patient id nor the MRN in the receipt');
     // registering grants nobody access: no clinician reads it, and the laboratory reads nothing
     for (const who of ['clin_a', 'clin_b']) {
       const token = await w.login(who);
-      assert.equal((await w.http(`/patients/${stored!.patientId}/variants`, { token })).status, 404, who);
+      assert.equal((await w.http(`/patients/${patientId}/variants`, { token })).status, 404, who);
     }
-    assert.equal((await w.http(`/patients/${stored!.patientId}/variants`, { token: lab })).status, 404);
+    assert.equal((await w.http(`/patients/${patientId}/variants`, { token: lab })).status, 404);
     const entries = await w.auditOf(r);
     const perSample = entries.filter((e) => e.body.action === 'create' && e.body.resource === 'variants' && e.body.decision === 'success');
-    assert.deepEqual(perSample.map((e) => [e.body.patientId, e.body.targetId]), [[stored!.patientId, stored!.sampleId]]);
+    assert.deepEqual(perSample.map((e) => [e.body.patientId, e.body.targetId]), [[patientId, stored!.sampleId]]);
     const outcome = entries.filter((e) => e.body.action === 'request');
     assert.equal(outcome.length, 1);
     assert.equal(outcome[0]!.body.status, 201);
@@ -117,7 +121,7 @@ describe('POST /v1/ingests: VCFs into the running vault', function () {
     // the same bytes again: a conflict that names nobody, nothing stored
     const again = await w.http('/ingests?patient=MRN-KIT-0001&sample=NA00001&targets=exome-kit-v1', { method: 'POST', token: lab, body: kitVcf, headers: { 'content-type': 'text/vcf' } });
     assert.deepEqual([again.status, (again.body as { code?: string }).code], [409, 'already_ingested']);
-    assert.ok(!again.text.includes(r.body.samples[0]!.patientId) && !again.text.includes(r.body.samples[0]!.sampleId));
+    assert.ok(!again.text.includes(w.service.vault.catalog.patientByMrn('MRN-KIT-0001')!.patientId) && !again.text.includes(r.body.samples[0]!.sampleId));
     assert.deepEqual(await storedData(w), before, 'nothing stored the second time');
   });
 
@@ -201,7 +205,8 @@ describe('POST /v1/ingests: VCFs into the running vault', function () {
     await lock.release();
     const r = await upload;
     assert.equal(r.status, 201, r.text);
-    assert.equal(r.body.samples[0]!.patientId, w.patientA, 'a known MRN is the known patient');
+    assert.equal(w.service.vault.catalog.sample(r.body.samples[0]!.sampleId)?.patientId, w.patientA, 'a known MRN is the known patient');
+    assert.ok(!r.text.includes(w.patientA), 'the receipt does not name the patient');
     const after = await variants();
     assert.equal(after.samplesQueried, 2);
     const newSample = r.body.samples[0]!.sampleId;

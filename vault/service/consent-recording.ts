@@ -15,8 +15,12 @@ import type { Principal } from '../identity/principal.ts';
 import type { Granted } from './patient-access.ts';
 import type { VaultService } from './open-service.ts';
 
+/** The policy resources directives fall under, in the order a revocation (which names no kind) asks them. */
+export const DIRECTIVE_RESOURCES = ['consent', 'release_authorization', 'proxy_authority'] as const satisfies readonly Resource[];
+export type DirectiveResource = (typeof DIRECTIVE_RESOURCES)[number];
+
 /** The policy resource a directive of this kind is recorded, amended or revoked under. */
-export function resourceOfKind(kind: DirectiveKind): Extract<Resource, 'consent' | 'release_authorization' | 'proxy_authority'> {
+export function resourceOfKind(kind: DirectiveKind): DirectiveResource {
   if (kind === 'insurer_release' || kind === 'third_party_release') return 'release_authorization';
   if (kind === 'proxy') return 'proxy_authority';
   return 'consent';
@@ -85,7 +89,7 @@ export async function ledgerCall<T>(work: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof ConsentLedgerError) {
       const refusal = REFUSALS[err.code];
-      if (err.code === 'unknown_directive') throw notFound('no such directive for this patient');
+      if (err.code === 'unknown_directive') throw notFound('no such directive for this patient'); // as routes/consents.ts answers a directive the caller may not change
       const path = refusal.path ?? (err.field ? `body.${err.field}` : undefined);
       throw new ApiError({ code: err.code, status: refusal.status, title: refusal.title, detail: err.message, ...(path ? { errors: [{ path, message: err.message }] } : {}) });
     }

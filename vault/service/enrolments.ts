@@ -12,7 +12,7 @@ import { EnrolmentService } from '../identity/enrolment-service.ts';
 import { IdentityError } from '../identity/identity-errors.ts';
 import { auditedStep, recordOutcome, type AuditOrigin } from './audit-outcome.ts';
 import { mapIdentityErrors } from './identity-errors-http.ts';
-import { requestOrigin, requireAccess, withPatientAccess, type AuditedRequest } from './patient-access.ts';
+import { requestOrigin, requireAccess, requireRoleLevelAccess, withPatientAccess, type AuditedRequest } from './patient-access.ts';
 import type { VaultService } from './open-service.ts';
 
 /**
@@ -39,14 +39,23 @@ export async function issuePatientEnrolment(service: VaultService, principal: Pr
 
 /**
  * The second person approves an enrolment and receives its second half. The policy decides
- * first: for a patient's circle, for that patient (registration staff, a counsellor on the care
- * team, the privacy officer); for a staff account, with no patient (the identity service then
- * insists on a privacy officer). An unknown enrolment is refused as a decision without a patient.
+ * first, for the caller's roles alone: one whose roles may approve no enrolment at all is refused
+ * (403) before the id is looked up, so the answer says nothing about which enrolments exist; the
+ * attempt is audited (flagged) with the enrolment and its patient. Then for a patient's circle,
+ * for that patient (registration staff, a counsellor on the care team, the privacy officer); for
+ * a staff account, with no patient (the identity service then insists on a privacy officer). An
+ * unknown enrolment is refused as a decision without a patient.
  */
 export async function approveEnrolment(service: VaultService, principal: Principal, enrolmentId: string, evidence: string, request: AuditedRequest): Promise<IssuedEnrolment> {
+  const roleLevel = { resource: 'enrolment_approval' as const, action: 'create' as const, purpose: 'operations' };
+  await requireRoleLevelAccess(service, principal, roleLevel, request, async () => {
+    // looked up only for the audit entry, once the answer is settled
+    const about = service.identity.enrolments.outline(enrolmentId)?.patientId ?? null;
+    await recordOutcome(service.audit, { ...requestOrigin(request), actor: principal, action: 'enrolment.approve', resource: about === null ? 'account' : 'patient_account', patientId: about, decision: 'failure', reason: `${enrolmentId} not_an_approver`, flagged: true });
+  });
   const outline = service.identity.enrolments.outline(enrolmentId);
   const patientId = outline?.patientId ?? null;
-  const intent = { patientId, resource: 'enrolment_approval' as const, action: 'create' as const, purpose: 'operations' };
+  const intent = { patientId, ...roleLevel };
   const approve = () =>
     mapIdentityErrors(() =>
       auditedStep(

@@ -55,14 +55,36 @@ export function defaultPurpose(principal: Principal): string {
   return 'operations';
 }
 
+const forbidden = () => new ApiError({ code: 'forbidden', status: 403, title: 'Forbidden', detail: 'the access policy does not permit this' });
+
 /** Decides and audits; throws 404 (patient data) or 403 (anything else) on refusal. */
 export async function requireAccess(service: VaultService, principal: Principal, intent: AccessIntent, request: AuditedRequest): Promise<Granted> {
   const allowed = await mayAccess(service, principal, intent, request);
   if (!allowed.allowed) {
     if (intent.patientId !== null) throw notFound('no such patient');
-    throw new ApiError({ code: 'forbidden', status: 403, title: 'Forbidden', detail: 'the access policy does not permit this' });
+    throw forbidden();
   }
   return { breakGlass: allowed.breakGlass, rule: allowed.rule, consentBasis: allowed.consentBasis };
+}
+
+/**
+ * Role-level, before the request's object (an enrolment, a directive) is looked up: when no
+ * patient's facts could let the caller's roles do this, the refusal is decided and audited with
+ * no patient and answered 403, the same whether the object exists or not (`afterRefusal` may
+ * audit what was asked, once the answer is settled). Returns otherwise, and the caller decides
+ * for the patient as usual.
+ */
+export async function requireRoleLevelAccess(
+  service: VaultService,
+  principal: Principal,
+  intent: Omit<AccessIntent, 'patientId' | 'qualifiers'>,
+  request: AuditedRequest,
+  afterRefusal?: () => Promise<void>,
+): Promise<void> {
+  if (service.authorizer.couldPermitForSomePatient({ roles: principal.roles, ...intent })) return;
+  await mayAccess(service, principal, { ...intent, patientId: null }, request);
+  await afterRefusal?.();
+  throw forbidden();
 }
 
 /** Decides and audits, and answers the decision instead of throwing (e.g. whether an update may echo the record). */

@@ -1,18 +1,20 @@
 // POST /policy/explain: permit or deny, the rule and a sentence, for a request described by its
 // subject, patient, resource, action and purpose. The relationship facts are either given (a
-// hypothetical question that reads nothing stored) or looked up fresh for a real account and
-// patient, as authorize() would; that lookup reveals how a person relates to a patient, so it is
-// audited (under the patient, before the answer leaves) like any other access.
+// hypothetical question that reads nothing stored; resource `policy`, action `explain`) or looked
+// up fresh for a real account and patient, as authorize() would. That lookup reveals how a person
+// relates to a patient, so it is decided for that patient (resource `decision_facts`) before the
+// account is looked at, refused as any patient access is, audited under the patient, and its
+// answer shows only the facts the request's rules read.
 import type { z } from 'zod';
 import type { ExplainBodySchema } from '../../schemas/policy/api.ts';
-import { explainDecision } from '../../consent/governance/explain-decision.ts';
+import { explainDecision, factsReadFor } from '../../consent/governance/explain-decision.ts';
 import { gatherRelations, type RelationSnapshot } from '../../consent/policy/relationship-facts.ts';
 import type { ConsentGrounds } from '../../consent/governance/explain-decision.ts';
-import { FACTS } from '../../consent/policy/vocabulary.ts';
+import { FACTS, type RelationFact } from '../../consent/policy/vocabulary.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
 import type { Principal } from '../identity/principal.ts';
 import { recordOutcome } from './audit-outcome.ts';
-import { requestOrigin, type AuditedRequest } from './patient-access.ts';
+import { requestOrigin, requireAccess, type AuditedRequest } from './patient-access.ts';
 import type { VaultService } from './open-service.ts';
 
 type ExplainBody = z.infer<typeof ExplainBodySchema>;
@@ -27,10 +29,12 @@ function givenFacts(given: Record<string, boolean>): RelationSnapshot {
 
 export async function explainRequest(service: VaultService, principal: Principal, body: ExplainBody, request: AuditedRequest) {
   const { accountId } = body.subject;
+  const lookUp = accountId !== undefined && body.patientId !== null;
+  await requireAccess(service, principal, lookUp ? { patientId: body.patientId, resource: 'decision_facts', action: 'read', purpose: 'operations' } : { patientId: null, resource: 'policy', action: 'explain', purpose: 'operations' }, request);
   let roles: readonly string[];
   let relations: RelationSnapshot;
   let grounds: ConsentGrounds = { bases: [], bars: [] };
-  if (accountId !== undefined) {
+  if (lookUp) {
     const account = service.identity.getAccount(accountId);
     if (!account) throw notFound('no such account');
     roles = body.subject.roles ?? account.roles;
@@ -49,12 +53,15 @@ export async function explainRequest(service: VaultService, principal: Principal
   }
   const input = { userId: accountId ?? 'explained-subject', roles, patientId: body.patientId, resource: body.resource, action: body.action, purpose: body.purpose };
   const active = service.governance.activePolicy;
-  const underProposal = body.proposalId === undefined ? undefined : { proposalId: body.proposalId, ...explainDecision(await service.governance.compiledProposal(body.proposalId), input, relations, grounds) };
+  const proposal = body.proposalId === undefined ? undefined : await service.governance.compiledProposal(body.proposalId);
+  const underProposal = proposal && { proposalId: body.proposalId!, ...explainDecision(proposal, input, relations, grounds) };
+  // looked-up facts: only those the rules written for this request read, under either version
+  const shown = lookUp ? new Set([...factsReadFor(active, input), ...(proposal ? factsReadFor(proposal, input) : [])]) : undefined;
   return {
     policyVersion: active.version,
     ...explainDecision(active, input, relations, grounds),
-    relations: { ...relations },
-    factsFrom: accountId !== undefined ? ('lookup' as const) : ('request' as const),
+    relations: Object.fromEntries(Object.entries(relations).filter(([fact]) => shown === undefined || shown.has(fact as RelationFact))),
+    factsFrom: lookUp ? ('lookup' as const) : ('request' as const),
     ...(underProposal && { underProposal }),
   };
 }

@@ -80,6 +80,10 @@ const INTENDED: [string, string, string, string, Relation][] = [
   ['privacy_officer', 'consent_report', 'read', 'operations', 'any'],
   ['privacy_officer', 'enrolment_approval', 'create', 'operations', 'any'],
   ['privacy_officer', 'patient_link', 'read', 'operations', 'any'],
+  ['ehr_service', 'api_token', 'update', 'operations', 'any'],
+  ['auditor', 'decision_facts', 'read', 'operations', 'any'],
+  ['privacy_officer', 'decision_facts', 'read', 'operations', 'any'],
+  ['lab_service', 'api_token', 'update', 'operations', 'any'],
 ];
 
 function permitted(role: string, resource: string, action: string, purpose: string, facts: ReadonlySet<RelationFact>): boolean {
@@ -160,4 +164,25 @@ describe('authorize(): the whole permission matrix for one patient', () => {
       assert.equal(calls, situations.length * RESOURCES.length * ACTIONS.length * PURPOSES.length);
     });
   }
+
+  it('answers role-level (could any patient permit it?) exactly when some intended line could, for every role alone and with an administrator\u2019s denials', () => {
+    const authorizer = authorizers.get(SITUATIONS[0]!)!;
+    const everyFact = new Set<RelationFact>(FACTS);
+    const mismatches: string[] = [];
+    const pairs = ROLES.flatMap((role) => (role === 'admin' ? [[role]] : [[role], [role, 'admin']]));
+    for (const roles of pairs) {
+      for (const resource of RESOURCES) {
+        for (const action of ACTIONS) {
+          for (const purpose of PURPOSES) {
+            const intendedAny = roles.some((role) => permitted(role, resource, action, purpose, everyFact));
+            // a role with a deny line for it (any relation) is refused whatever its other roles allow
+            const deniedAny = authorizer.rules.some((r) => r.effect === 'deny' && roles.includes(r.role) && [resource, ALL].includes(r.resource) && [action, ALL].includes(r.action) && [purpose, ALL].includes(r.purpose));
+            const expected = intendedAny && !deniedAny;
+            if (authorizer.couldPermitForSomePatient({ roles, resource, action, purpose }) !== expected) mismatches.push(`${roles.join('+')}: ${action} ${resource} for ${purpose}: expected ${expected}`);
+          }
+        }
+      }
+    }
+    assert.deepEqual(mismatches, []);
+  });
 });

@@ -2,7 +2,8 @@
 // nobody issues one over the API: a token is a whole credential for its service, so tokens are
 // issued on the vault host (`genovault users issue-token`), which holds the master key and the CA
 // anyway. A service replaces the token it presents (the old one works on for the configured
-// overlap), flagged for review. Each step is audited with its outcome.
+// overlap), flagged for review, when the policy allows its role (resource `api_token`). Each step
+// is audited with its outcome.
 import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { AccountIdSchema, ApiTokenIdSchema, ApiTokenSummarySchema, IssuedApiTokenSchema, RotateApiTokenBodySchema } from '../../../schemas/api.ts';
@@ -10,7 +11,7 @@ import { adminAccountAction } from '../admin-account-action.ts';
 import { principalOf, requestToken } from '../authenticate.ts';
 import { auditedStep } from '../audit-outcome.ts';
 import { mapIdentityErrors } from '../identity-errors-http.ts';
-import { requestOrigin } from '../patient-access.ts';
+import { requestOrigin, requireAccess } from '../patient-access.ts';
 import type { VaultService } from '../open-service.ts';
 
 const AccountParams = z.object({ accountId: AccountIdSchema });
@@ -43,10 +44,12 @@ export function apiTokenRoutes(service: VaultService) {
       request: { body: RotateApiTokenBodySchema },
       responses: {
         201: { description: 'the replacement, and when the old token stops', schema: IssuedApiTokenSchema.extend({ previous: z.object({ tokenId: z.string(), expiresAt: z.string() }) }) },
-        403: { description: 'the request presents no API token (a person\u2019s session, a client certificate)' },
+        403: { description: 'the policy does not let the caller rotate a token (only service roles), or the request presents no API token of its own (a person\u2019s session, a client certificate)' },
       },
       async handler({ body }, ctx) {
         const principal = principalOf(ctx.state);
+        // its own resource in the policy: a line about `account` (an administrator's) never opens it
+        await requireAccess(service, principal, { patientId: null, resource: 'api_token', action: 'update', purpose: 'operations' }, ctx.state);
         const request = body.expiresInDays === undefined ? {} : { lifetimeDays: body.expiresInDays };
         const rotated = await mapIdentityErrors(() =>
           auditedStep(

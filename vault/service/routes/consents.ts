@@ -1,8 +1,8 @@
 // A patient's consent directives: the ones in force (JSON, or FHIR R4 Consents), the full
 // history, and granting, amending and revoking one. The patient, a proxy whose directive lets
 // them, or a genetic counselor on the care team (citing the signed form) records; the policy
-// decides which, per kind (consents, release authorizations, proxy authority), before anything
-// is read or written, and every entry names who recorded it.
+// decides which, per kind (consents, release authorizations, proxy authority), for the patient
+// before the ledger is read or written, and every entry names who recorded it.
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { AmendDirectiveBodySchema, GrantDirectiveBodySchema, RevokeDirectiveBodySchema } from '../../../schemas/consent/events.ts';
 import type { Directive, DirectiveKind } from '../../../schemas/consent/directive.ts';
@@ -15,9 +15,10 @@ import { ConsentLedgerError } from '../../../consent/ledger/ledger-errors.ts';
 import type { HttpRouterContext } from '../../http/http-context.ts';
 import type { Principal } from '../../identity/principal.ts';
 import { principalOf } from '../authenticate.ts';
-import { defaultPurpose, requestOrigin, requireAccess, withPatientAccess, type Granted } from '../patient-access.ts';
+import { currentVault, defaultPurpose, mayAccess, patientExists, requestOrigin, requireAccess, withPatientAccess, type Granted } from '../patient-access.ts';
+import { notFound } from '../../http/api-error.ts';
 import { consentsInForce } from '../consent-state.ts';
-import { checkNamedParties, directiveView, ledgerCall, recorderOf, resourceOfKind } from '../consent-recording.ts';
+import { DIRECTIVE_RESOURCES, checkNamedParties, directiveView, ledgerCall, recorderOf, resourceOfKind, type DirectiveResource } from '../consent-recording.ts';
 import { eraseSamplesOnWithdrawal, type ErasureOutcome } from '../research-erasure.ts';
 import { wantsFhir, FHIR_JSON } from '../fhir-negotiation.ts';
 import type { VaultService } from '../open-service.ts';
@@ -29,24 +30,31 @@ const CONSENT_ROUTE = { tags: ['consents'], auth: 'session' as const, touchesPat
 /** A research withdrawal asking for the samples to be erased. */
 const erasesSamples = (d: Directive): boolean => d.kind === 'research_use' && d.status === 'withdrawn' && d.mode === 'erase_samples';
 
+/** A directive this caller may not change answers as one that does not exist (and as the ledger's unknown_directive). */
+const noSuchDirective = () => notFound('no such directive for this patient');
+
+/** The policy's permit for a change, and the resource it was decided on. */
+interface DirectiveAccess {
+  resource: DirectiveResource;
+  granted: Granted;
+}
+
 export function consentRoutes(service: VaultService) {
-  /** Records one change under the policy's decision for its kind, audits it, and erases samples when a research withdrawal asks. */
+  /** Records one change under the policy's decision (`decide`), audits it, and erases samples when a research withdrawal asks. */
   async function change(
     ctx: HttpRouterContext,
     patientId: string,
-    kind: DirectiveKind,
     operation: 'grant' | 'amend' | 'revoke',
+    decide: (principal: Principal, purpose: string) => Promise<DirectiveAccess>,
     apply: (granted: Granted, principal: Principal) => Promise<DirectiveRecord>,
     askedToErase = false,
   ) {
     const principal = principalOf(ctx.state);
-    const resource = resourceOfKind(kind);
-    const intent = { patientId, resource, action: operation === 'grant' ? ('create' as const) : ('update' as const), purpose: defaultPurpose(principal) };
-    const record = await withPatientAccess(service, principal, intent, ctx.state, async (granted) => {
-      // erasing the samples is decided on its own (resource variants, action delete) before anything is recorded
-      if (askedToErase) await requireAccess(service, principal, { patientId, resource: 'variants', action: 'delete', purpose: intent.purpose }, ctx.state);
-      return ledgerCall(() => apply(granted, principal));
-    });
+    const purpose = defaultPurpose(principal);
+    const { resource, granted } = await decide(principal, purpose);
+    // erasing the samples is decided on its own (resource variants, action delete) before anything is recorded
+    if (askedToErase) await requireAccess(service, principal, { patientId, resource: 'variants', action: 'delete', purpose }, ctx.state);
+    const record = await ledgerCall(() => apply(granted, principal));
     await service.audit.record({
       ...requestOrigin(ctx.state),
       actorId: principal.accountId,
@@ -54,7 +62,7 @@ export function consentRoutes(service: VaultService) {
       action: `consent.${operation}`,
       resource,
       patientId,
-      purpose: intent.purpose,
+      purpose,
       decision: 'success',
       rule: null,
       reason: record.kind,
@@ -73,9 +81,46 @@ export function consentRoutes(service: VaultService) {
   const legacyLinkOf = (patientId: string, directiveId: string) =>
     service.consents.directive(patientId, directiveId) ? undefined : consentsInForce(service, patientId).directives.find((d) => d.directiveId === directiveId && d.source === 'legacy_proxy_link');
 
-  /** The kind of an existing directive (its rule decides who may change it); unknown ids are decided as consents and then answer 404. */
-  const kindOf = (patientId: string, directiveId: string): DirectiveKind =>
-    service.consents.directive(patientId, directiveId)?.kind ?? (legacyLinkOf(patientId, directiveId) ? 'proxy' : 'clinical_use');
+  /** The kind of an existing directive (its rule decides who may change it); undefined for an id this patient has none under. */
+  const kindOf = (patientId: string, directiveId: string): DirectiveKind | undefined =>
+    service.consents.directive(patientId, directiveId)?.kind ?? (legacyLinkOf(patientId, directiveId) ? 'proxy' : undefined);
+
+  /** A new directive: decided on its kind's resource, for the patient. */
+  const grantAccess = (ctx: HttpRouterContext, patientId: string, kind: DirectiveKind) => async (principal: Principal, purpose: string): Promise<DirectiveAccess> => {
+    const resource = resourceOfKind(kind);
+    const granted = await withPatientAccess(service, principal, { patientId, resource, action: 'create', purpose }, ctx.state, (g) => g);
+    return { resource, granted };
+  };
+
+  /**
+   * A change of an existing directive. The patient first, before the ledger is read: the caller
+   * must be permitted to change this patient's directives under one of `resources` (what the
+   * request names: an amendment's kind, or for a revocation any kind the caller's roles could
+   * change), else 404 as for any patient. Only then the directive: an unknown id, another
+   * patient's, or one of a kind the caller may not change (decided too) all answer the same 404,
+   * so nobody learns which ids exist or what kind they are without the right to change them.
+   */
+  const changeAccess = (ctx: HttpRouterContext, patientId: string, directiveId: string, resources: readonly DirectiveResource[]) => async (principal: Principal, purpose: string): Promise<DirectiveAccess> => {
+    const ask = async (resource: DirectiveResource) => ({ resource, decision: await mayAccess(service, principal, { patientId, resource, action: 'update', purpose }, ctx.state) });
+    const possible = resources.filter((resource) => service.authorizer.couldPermitForSomePatient({ roles: principal.roles, resource, action: 'update', purpose }));
+    let permitted: Awaited<ReturnType<typeof ask>> | undefined;
+    // one audited refusal for a caller whose roles could change none of them
+    for (const resource of possible.length > 0 ? possible : resources.slice(0, 1)) {
+      const asked = await ask(resource);
+      if (asked.decision.allowed) {
+        permitted = asked;
+        break;
+      }
+    }
+    if (permitted === undefined) throw notFound('no such patient');
+    await currentVault(service);
+    if (!patientExists(service, patientId)) throw notFound('no such patient');
+    const kind = kindOf(patientId, directiveId);
+    if (kind === undefined) throw noSuchDirective();
+    const own = permitted.resource === resourceOfKind(kind) ? permitted : await ask(resourceOfKind(kind));
+    if (!own.decision.allowed) throw noSuchDirective();
+    return { resource: own.resource, granted: own.decision };
+  };
 
   return defineRouteTable('consents', [
     defineRoute({
@@ -144,7 +189,7 @@ export function consentRoutes(service: VaultService) {
         409: { description: 'a directive on the same subject is already in force' },
       },
       handler({ params, body }, ctx) {
-        return change(ctx, params.id, body.directive.kind, 'grant', (granted, principal) => {
+        return change(ctx, params.id, 'grant', grantAccess(ctx, params.id, body.directive.kind), (granted, principal) => {
           checkNamedParties(service, params.id, body.directive);
           return service.consents.grant({ patientId: params.id, directive: body.directive, recordedBy: recorderOf(principal, granted), ...(body.evidence ? { evidence: body.evidence } : {}) });
         }, erasesSamples(body.directive));
@@ -163,7 +208,7 @@ export function consentRoutes(service: VaultService) {
         409: { description: '`replaces` is not the current version, or the directive was revoked' },
       },
       handler({ params, body }, ctx) {
-        return change(ctx, params.id, kindOf(params.id, params.directiveId), 'amend', (granted, principal) => {
+        return change(ctx, params.id, 'amend', changeAccess(ctx, params.id, params.directiveId, [resourceOfKind(body.directive.kind)]), (granted, principal) => {
           checkNamedParties(service, params.id, body.directive);
           return service.consents.amend({
             patientId: params.id, directiveId: params.directiveId, replaces: body.replaces, directive: body.directive,
@@ -186,7 +231,7 @@ export function consentRoutes(service: VaultService) {
       },
       handler({ params, body }, ctx) {
         const extras = { ...(body.reason ? { reason: body.reason } : {}), ...(body.evidence ? { evidence: body.evidence } : {}) };
-        return change(ctx, params.id, kindOf(params.id, params.directiveId), 'revoke', async (granted, principal) => {
+        return change(ctx, params.id, 'revoke', changeAccess(ctx, params.id, params.directiveId, DIRECTIVE_RESOURCES), async (granted, principal) => {
           const recordedBy = recorderOf(principal, granted);
           const legacy = legacyLinkOf(params.id, params.directiveId);
           if (!legacy) return service.consents.revoke({ patientId: params.id, directiveId: params.directiveId, replaces: body.replaces, recordedBy, ...extras });

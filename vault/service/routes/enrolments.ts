@@ -91,7 +91,7 @@ export function enrolmentRoutes(service: VaultService) {
       request: { params: z.object({ enrolmentId: EnrolmentIdSchema }), body: ApproveEnrolmentBodySchema },
       responses: {
         201: { description: 'the second half: hand it to the person, who types both halves', schema: IssuedEnrolmentSchema },
-        403: { description: 'not a permitted approver, or the issuer, or the person enrolled' },
+        403: { description: 'not a permitted approver (for a caller whose roles may approve no enrolment, whether the id exists or not), or the issuer, or the person enrolled' },
         409: { description: 'the enrolment is not waiting for approval (already approved, spent, withdrawn, expired, or a whole code)' },
       },
       async handler({ params, body }, ctx) {

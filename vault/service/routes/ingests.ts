@@ -131,7 +131,9 @@ export function ingestRoutes(service: VaultService) {
         });
         await auditStored(service, ctx, principal, report);
         ctx.status = 201;
-        return { build: report.build, records: report.records, bytesRead: report.bytesRead, samples: report.samples, warnings: report.warnings };
+        // the receipt names samples, never the patient (internal id or MRN): the uploader reads no patient data
+        const samples = report.samples.map(({ sampleId, name, calls, partitions, coverage }) => ({ sampleId, name, calls, partitions, coverage }));
+        return { build: report.build, records: report.records, bytesRead: report.bytesRead, samples, warnings: report.warnings };
       },
     }),
   ]);

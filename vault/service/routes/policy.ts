@@ -147,12 +147,16 @@ export function policyRoutes(service: VaultService) {
     }),
     defineRoute({
       method: 'post', path: '/policy/explain', ...ROUTE, touchesPatientData: true,
-      summary: 'Would this request be permitted, and by which rule? Under the active version, and optionally a proposal (ethics board, auditors)',
+      summary: 'Would this request be permitted, and by which rule? Under the active version, and optionally a proposal (ethics board, auditors, on given facts; auditors and the privacy officer, on facts looked up for a real account and patient, decided for that patient)',
       request: { body: ExplainBodySchema },
-      responses: { 200: { description: 'the decision, explained', schema: ExplainAnswerSchema }, 404: problem('no such account or proposal') },
+      responses: {
+        200: { description: 'the decision, explained', schema: ExplainAnswerSchema },
+        403: problem('not permitted to explain on given facts'),
+        404: problem('no such account or proposal, or not permitted to look facts up for that patient'),
+      },
       async handler({ body }, ctx) {
         const principal = principalOf(ctx.state);
-        await mayAct(principal, 'explain', ctx.state);
+        // decided inside: on given facts (policy, explain), or for the patient when facts are looked up
         try {
           return await explainRequest(service, principal, body, ctx.state);
         } catch (err) {
