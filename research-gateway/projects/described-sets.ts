@@ -1,0 +1,27 @@
+// The sets of patients a project's answers described, as the project state keeps them for the
+// differencing check: each set's ids sorted, as a Set for lookups, and a content key (a plain
+// hash of the sorted ids, held in memory only) by which an identical set is found at once. The
+// project log records each distinct set once (CohortSets) and names it by number after.
+import { createHash } from 'node:crypto';
+
+export interface DescribedSet {
+  ids: readonly string[];
+  members: ReadonlySet<string>;
+  key: string;
+}
+
+/** The ids sorted (the same array when they already are). */
+export function sortedIds(ids: readonly string[]): readonly string[] {
+  for (let i = 1; i < ids.length; i++) if (ids[i - 1]! > ids[i]!) return [...ids].sort();
+  return ids;
+}
+
+/** The content key of a set given as sorted ids. */
+export function setKey(sorted: readonly string[]): string {
+  return createHash('sha256').update(sorted.join('\0')).update(`\0${sorted.length}`).digest('base64');
+}
+
+export function describedSet(ids: readonly string[]): DescribedSet {
+  const sorted = sortedIds(ids);
+  return { ids: sorted, members: new Set(sorted), key: setKey(sorted) };
+}
