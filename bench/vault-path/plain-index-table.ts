@@ -12,6 +12,8 @@ export interface PlainIndex {
   rows: number;
   aggregate: () => Promise<unknown>;
   count: () => Promise<unknown>;
+  /** the carriers alone (no coverage): the statement a gateway count answer runs */
+  carriers: () => Promise<unknown>;
   /** every call in the region with its genotype, and who covered it */
   records: () => Promise<unknown>;
   close: () => void;
@@ -66,6 +68,7 @@ export async function plainIndexTables(vault: Vault, build: string, region: { ch
       rows,
       aggregate: async () => [await rowsOf(c, AGGREGATE, bounds), await rowsOf(c, COVERING, [...bounds, region.end, region.start])],
       count: async () => [await rowsOf(c, COUNT, bounds), await rowsOf(c, COVERING, [...bounds, region.end, region.start])],
+      carriers: () => rowsOf(c, COUNT, bounds),
       records: async () => [await rowsOf(c, RECORDS, bounds), await rowsOf(c, COVERING, [...bounds, region.end, region.start])],
       close: () => session.close(),
     };

@@ -31,7 +31,7 @@ export function indexAnswers(index: CohortIndexPort | undefined, build: string):
 export async function indexedRun(index: CohortIndexPort, run: CohortRun, samples: CohortCalls['samples'], locus: CohortLocus, filters: CohortFilters, needs: 'carriers' | 'coverage' | 'patients'): Promise<CohortRun> {
   const { cohort, allowed, patientOf, request } = indexRequest(run, samples, locus, filters);
   if (needs === 'patients') {
-    const answer = await index.count(request);
+    const answer = await (index.carriers ? index.carriers(request) : index.count(request));
     return { ...run, chrom: answer.region.chrom, alleles: [], carrierPatients: patientsOfSamples(run, cohort, answer.carrierSampleIds), notCovering: new Map<number, Set<string>>() };
   }
   const coverage = needs === 'coverage';
@@ -76,7 +76,9 @@ function indexedCohort(run: CohortRun, samples: CohortCalls['samples']): Indexed
 
 /** The base patients carrying any of these samples' calls, sorted (ranks sorted as numbers: no text comparison). */
 function patientsOfSamples(run: CohortRun, cohort: IndexedCohort, sampleIds: readonly string[]): string[] {
-  const ranks = Int32Array.from(sampleIds, (id) => cohort.rankOf.get(id)!).sort();
+  const ranks = new Int32Array(sampleIds.length);
+  for (let i = 0; i < sampleIds.length; i++) ranks[i] = cohort.rankOf.get(sampleIds[i]!)!;
+  ranks.sort();
   const out: string[] = [];
   for (let i = 0; i < ranks.length; i++) if (i === 0 || ranks[i] !== ranks[i - 1]) out.push(run.base[ranks[i]!]!);
   return out;

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 
 export interface DescribedSet {
   ids: readonly string[];
-  members: ReadonlySet<string>;
+  /** the ids as a Set, made on first use (most sets are only ever compared by key and size) */
+  readonly members: ReadonlySet<string>;
   key: string;
 }
 
@@ -16,12 +17,28 @@ export function sortedIds(ids: readonly string[]): readonly string[] {
   return ids;
 }
 
+/** Sorted ids, each followed by a NUL, as one text (kept per array: the noise and the set's key hash the same text). */
+const texts = new WeakMap<readonly string[], string>();
+
+export function idsText(sorted: readonly string[]): string {
+  let text = texts.get(sorted);
+  if (text === undefined) texts.set(sorted, (text = sorted.length > 0 ? `${sorted.join('\0')}\0` : ''));
+  return text;
+}
+
 /** The content key of a set given as sorted ids. */
 export function setKey(sorted: readonly string[]): string {
-  return createHash('sha256').update(sorted.join('\0')).update(`\0${sorted.length}`).digest('base64');
+  return createHash('sha256').update(idsText(sorted)).digest('base64');
 }
 
 export function describedSet(ids: readonly string[]): DescribedSet {
   const sorted = sortedIds(ids);
-  return { ids: sorted, members: new Set(sorted), key: setKey(sorted) };
+  let members: Set<string> | undefined;
+  return {
+    ids: sorted,
+    key: setKey(sorted),
+    get members() {
+      return (members ??= new Set(sorted));
+    },
+  };
 }

@@ -114,6 +114,7 @@ export function vaultCohortIndex(index: CohortIndex): CohortIndexPort {
   return {
     builds: () => index.builds(),
     count: (request) => index.count(request).catch(refused),
+    carriers: (request) => index.carriers(request).catch(refused),
     aggregate: (request) => index.aggregate(request).catch(refused),
     records: (request) => index.records(request).catch(refused),
   };

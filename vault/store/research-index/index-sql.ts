@@ -125,6 +125,13 @@ export function carriersSql(w: LoadedWindow, allowed: string, f: SqlFilters): St
   return { sql, values: p.values, types: p.types };
 }
 
+/** The allowed samples with a call that passes the filters, and nothing else: what a count answer rests on. */
+export function carrierSamplesSql(w: LoadedWindow, allowed: string, f: SqlFilters): Statement {
+  const p = new Params();
+  const hits = hitsAndChosen(w, allowed, f, p);
+  return { sql: `WITH ${hits} SELECT DISTINCT sample FROM chosen`, values: p.values, types: p.types };
+}
+
 export function recordsSql(w: LoadedWindow, allowed: string, f: SqlFilters): Statement {
   const p = new Params();
   const hits = hitsAndChosen(w, allowed, f, p);

@@ -1,5 +1,5 @@
 // The research index's answers held to the per-sample partitions' for one region and allowed set:
-// the operator's carriers and allele counts, and the gateway's aggregate, count and records.
+// the operator's carriers and allele counts, and the gateway's aggregate, count, carriers and records.
 import { strict as assert } from 'node:assert';
 import type { PatientQueries } from '../../../../../vault/store/patient-queries.ts';
 
@@ -40,6 +40,8 @@ export async function compare(q: PatientQueries, samples: readonly string[], r: 
   assert.deepEqual(fromIndex.records.map((x) => `${key(x)}:${x.sampleId}:${x.zygosity}:${x.genotype}`).sort(), records.sort());
   const count = await index.count(request);
   assert.deepEqual([...count.carrierSampleIds].sort(), [...new Set(aggregate.variants.flatMap((v) => v.carrierSampleIds))].sort());
+  // the carriers alone (the gateway's count level): the same samples, in the same order
+  assert.deepEqual((await index.carriers(request)).carrierSampleIds, count.carrierSampleIds);
   // no sample outside the allowed set appears in any answer
   const may = new Set(allowed ?? samples);
   for (const id of [...count.carrierSampleIds, ...fromIndex.records.map((x) => x.sampleId)]) assert.ok(may.has(id), 'a sample outside the allowed set answered');
