@@ -2,6 +2,8 @@
 // the operator's carriers and allele counts, and the gateway's aggregate, count, carriers and records.
 import { strict as assert } from 'node:assert';
 import type { PatientQueries } from '../../../../../vault/store/patient-queries.ts';
+import type { Vault } from '../../../../../vault/store/vault.ts';
+import { vaultCohortData } from '../../../../../vault/service/research-sources.ts';
 
 const key = (v: { pos: number; ref: string; alt: string }) => `${v.pos}:${v.ref}:${v.alt}`;
 
@@ -47,3 +49,22 @@ export async function compare(q: PatientQueries, samples: readonly string[], r: 
   for (const id of [...count.carrierSampleIds, ...fromIndex.records.map((x) => x.sampleId)]) assert.ok(may.has(id), 'a sample outside the allowed set answered');
 }
 
+
+/**
+ * Who did not cover each allele's position (the aggregate's allele number leaves them out): the
+ * index's list held to the per-sample reading (each sample's targets BED or gVCF blocks, and its calls).
+ */
+export async function compareNotCovering(vault: Vault, q: PatientQueries, samples: readonly string[], r: { chrom: string; start: number; length: number }, bits: boolean[] | undefined): Promise<number> {
+  const allowed = bits ? samples.filter((_, i) => bits[i % bits.length]) : [...samples];
+  const patientOf = new Map(vault.catalog.data.samples.map((s) => [s.sampleId, s.patientId]));
+  const region = { chrom: r.chrom, start: r.start, end: r.start + r.length };
+  const perSample = await vaultCohortData(vault, q.engine).calls({ assembly: 'GRCh38', patientIds: new Set(allowed.map((id) => patientOf.get(id)!)), locus: { kind: 'region', ...region } });
+  const expected = new Map(perSample.notCovering.map((n) => [n.pos, [...n.sampleIds].sort()]));
+  const fromIndex = await q.cohortIndex!.aggregate({ build: 'GRCh38', target: { region }, sampleIds: allowed, notCovering: true });
+  let listed = 0;
+  for (const v of fromIndex.variants) {
+    assert.deepEqual([...(v.notCoveringSampleIds ?? [])].sort(), expected.get(v.pos) ?? [], `who did not cover ${v.pos}`);
+    listed += v.notCoveringSampleIds?.length ?? 0;
+  }
+  return listed;
+}
