@@ -16,6 +16,7 @@ import { RECORD_COLUMNS, canonicalJson, recordsAnswer, recordsHash, type Records
 import { aggregateTable, arrowStream, countTable, recordsTable } from './answers/arrow-answer.ts';
 import type { DisclosureResult } from './answers/disclosure-result.ts';
 import { mechanismOf, type DisclosureSettings } from './disclosure/settings.ts';
+import type { CohortCache } from './cohort/cohort-cache.ts';
 
 export type AnswerFormat = 'json' | 'arrow';
 
@@ -37,7 +38,7 @@ function locusOf(variant: CohortQuery['variant']): CohortLocus | undefined {
   return { kind: 'allele', chrom: variant.chrom, pos: variant.pos, ref: variant.ref.toUpperCase(), alt: variant.alt.toUpperCase() };
 }
 
-const NEEDS = { count: 'carriers', aggregate: 'coverage', records: 'calls' } as const;
+const NEEDS = { count: 'patients', aggregate: 'coverage', records: 'calls' } as const;
 
 /** `level`: what the answer is built at (Beacon answers are counts). */
 export function specOf(query: Omit<CohortQuery, 'level'>, level: CohortQuery['level']): CohortSpec {
@@ -65,6 +66,7 @@ export class CohortQueries {
     private readonly book: ProjectBook,
     private readonly pipeline: QueryPipeline,
     private readonly settings: DisclosureSettings,
+    private readonly cache: CohortCache,
   ) {}
 
   async ask(caller: ResearchCaller, projectId: string, query: CohortQuery, format: AnswerFormat): Promise<CohortAnswer> {
@@ -72,7 +74,7 @@ export class CohortQueries {
     const spec = specOf(query, query.level);
     let run: CohortRun | undefined;
     const answered = await this.pipeline.answer<Body>(ctx, async (released) => {
-      run = await runProjectCohort(this.deps, ctx.project, spec);
+      run = await runProjectCohort(this.deps, ctx.project, spec, this.cache);
       return { ...this.build(run, query, projectId, released), universe: run.takingPart };
     });
     const { body } = answered.result;

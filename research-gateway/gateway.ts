@@ -8,6 +8,7 @@ import { ProjectBook } from './projects/project-book.ts';
 import { ProjectService, type MemberProjectPurpose } from './projects/project-service.ts';
 import type { ProjectReport, ProjectView } from './projects/project-views.ts';
 import { QueryPipeline } from './query-pipeline.ts';
+import { CohortCache } from './cohort/cohort-cache.ts';
 import { CohortQueries, type AnswerFormat, type CohortAnswer } from './cohort-queries.ts';
 import { BeaconQueries, type BeaconRequest } from './beacon/beacon-queries.ts';
 import { beaconInfo, beaconMap } from './beacon/beacon-documents.ts';
@@ -26,7 +27,9 @@ export class ResearchGateway {
   static async open(deps: ResearchGatewayDeps, settings: DisclosureSettings): Promise<ResearchGateway> {
     const book = await ProjectBook.open(deps.store, settings.defaultBudget);
     const pipeline = new QueryPipeline(deps, book, settings);
-    return new ResearchGateway(settings, new ProjectService(deps, book), new CohortQueries(deps, book, pipeline, settings), new BeaconQueries(deps, book, pipeline, settings));
+    // shared by cohort and Beacon queries: both ask of the same projects' cohorts
+    const cache = new CohortCache();
+    return new ResearchGateway(settings, new ProjectService(deps, book), new CohortQueries(deps, book, pipeline, settings, cache), new BeaconQueries(deps, book, pipeline, settings, cache));
   }
 
   /** One at a time, in arrival order; a failure does not stop the next. */

@@ -56,6 +56,11 @@ export interface CohortDataSource {
   /** the canonical name of a build as a user wrote it (hg38 → GRCh38), or null when unknown */
   canonicalBuild(name: string): string | null;
   calls(request: CohortCallsRequest): Promise<CohortCalls>;
+  /**
+   * A value that stays the same (===) while nothing this source answers changes, and differs after
+   * any change: the gateway then reuses what it derived from the source. Absent: read afresh every time.
+   */
+  version?(): unknown;
 }
 
 /** A research consent as the ledger holds it now; `scope: null` when it cannot be read (counted as no consent). */
@@ -64,9 +69,14 @@ export interface ResearchConsentEntry {
   scope: ConsentScope | null;
 }
 
-/** The patients' current research consents, read afresh for every query (a withdrawal counts at once). */
+/** The patients' current research consents, as they stand at every query (a withdrawal counts at once). */
 export interface ResearchConsentSource {
   currentResearchConsents(): Iterable<ResearchConsentEntry>;
+  /**
+   * A value that stays the same (===) while nothing this source answers changes, and differs after
+   * any change: the gateway then reuses what it derived from the source. Absent: read afresh every time.
+   */
+  version?(): unknown;
 }
 
 /** What the gateway may know of a patient's record: never a name, MRN or full date. */
@@ -82,6 +92,11 @@ export interface PatientDemographics {
 
 export interface DemographicsSource {
   demographics(patientIds: Iterable<string>): PatientDemographics[];
+  /**
+   * A value that stays the same (===) while nothing this source answers changes, and differs after
+   * any change: the gateway then reuses what it derived from the source. Absent: read afresh every time.
+   */
+  version?(): unknown;
 }
 
 /** One audit entry the gateway asks the vault to record; ids, codes and sizes only. */

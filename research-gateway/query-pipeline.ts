@@ -5,7 +5,8 @@
 //   3. the repeat lockout;
 //   4. the answer is built (consent decided now, the data read, the SQL run, the rules applied);
 //   5. differencing against the patient sets of the project's earlier answers, then the privacy budget;
-//   6. the query is recorded in the project log (true size, patient sets, statistics, epsilon) and audited.
+//   6. the query is recorded in the project log (true size, patient sets, statistics, epsilon) and audited;
+//      a set or universe the project has not seen before is recorded once, and named by its number after.
 // A refusal at steps 2-5 is recorded and audited with its code, then answered as problem+json.
 import { randomBytes } from 'node:crypto';
 import { RESEARCH_LEVELS, type ResearchLevel } from '../schemas/research.ts';
@@ -21,6 +22,7 @@ import type { DisclosureResult } from './answers/disclosure-result.ts';
 import { releaseDigest } from './disclosure/seeded-noise.ts';
 import { differsByFew, repeatLockout } from './disclosure/query-guard.ts';
 import { ANSWER_COST, type DisclosureSettings } from './disclosure/settings.ts';
+import { describedSet, type DescribedSet } from './projects/described-sets.ts';
 import { CONSENT_VOCABULARIES } from './cohort/consent-decisions.ts';
 
 export interface QueryContext {
@@ -96,30 +98,61 @@ export class QueryPipeline {
     const budget = project.approval!.budget;
     const remaining = budget - project.spent;
     const universe = result.universe ?? new Set<string>();
-    if (differsByFew(project, result.patientSets, universe, this.settings.threshold)) {
+    const current = this.latestUniverseIfSame(project, universe);
+    const described = result.patientSets.map((ids) => describedSet(ids));
+    if (differsByFew(project, described, universe, current, this.settings.threshold)) {
       const charge = Math.min(ANSWER_COST.differencingRefusal, Math.max(0, remaining));
       await this.refuse(ctx, 'differencing_refused', `a set of patients this answer describes differs from one this project was already answered on by fewer than ${this.settings.threshold} patients`, result.trueSize, { epsilon: charge });
     }
     if (result.cost > remaining + 1e-9) {
       await this.refuse(ctx, 'budget_exhausted', 'the project\u2019s privacy budget does not cover this answer; the ethics board may approve a larger budget', result.trueSize);
     }
-    const universeNumber = await this.recordUniverse(project, universe);
+    const universeNumber = current ?? (await this.recordUniverse(project, universe));
+    const sets = await this.recordSets(project, described);
     await this.book.append({
       type: 'query.recorded', projectId: project.projectId, queryId: ctx.queryId, by: ctx.caller.accountId, at: isoOf(this.deps.now()), kind: ctx.kind, level: ctx.level,
-      fingerprint: ctx.fingerprint, outcome: 'answered', trueSize: result.trueSize, ...(result.patientSets.length > 0 && { patientSets: result.patientSets }), statistics: result.statistics,
+      fingerprint: ctx.fingerprint, outcome: 'answered', trueSize: result.trueSize, ...(sets.length > 0 && { sets }), statistics: result.statistics,
       universe: universeNumber, epsilon: result.cost, vocabularies: { ...CONSENT_VOCABULARIES },
     });
     await this.audit(ctx, project.projectId, 'answered', { true_cohort: result.trueSize, epsilon_milli: Math.round(result.cost * 1000) });
     return { result, queryId: ctx.queryId, privacy: { epsilonCharged: result.cost, budget: budgetOf(this.book.get(project.projectId)!)! } };
   }
 
-  /** The number of the project's universe equal to these patients, recorded first if it is new. */
-  private async recordUniverse(project: ProjectState, patients: ReadonlySet<string>): Promise<number> {
+  /** Per universe object (the gateway reuses one while no consent changes), the project's universe found equal to it. */
+  private readonly sameUniverse = new WeakMap<ReadonlySet<string>, Map<string, number>>();
+
+  /** The number of the project's latest universe when it holds exactly these patients, else null. */
+  private latestUniverseIfSame(project: ProjectState, patients: ReadonlySet<string>): number | null {
     const latest = Math.max(0, ...project.universes.keys());
+    const known = this.sameUniverse.get(patients)?.get(project.projectId);
+    if (known !== undefined && known === latest) return latest;
     const last = project.universes.get(latest);
-    if (last && last.size === patients.size && [...patients].every((id) => last.has(id))) return latest;
-    await this.book.append({ type: 'cohort.universe', projectId: project.projectId, universe: latest + 1, patients: [...patients].sort() });
-    return latest + 1;
+    if (!last || last.size !== patients.size || ![...patients].every((id) => last.has(id))) return null;
+    let byProject = this.sameUniverse.get(patients);
+    if (!byProject) this.sameUniverse.set(patients, (byProject = new Map<string, number>()));
+    byProject.set(project.projectId, latest);
+    return latest;
+  }
+
+  /** Records a new universe of the project holding these patients; its number. */
+  private async recordUniverse(project: ProjectState, patients: ReadonlySet<string>): Promise<number> {
+    const next = Math.max(0, ...project.universes.keys()) + 1;
+    await this.book.append({ type: 'cohort.universe', projectId: project.projectId, universe: next, patients: [...patients].sort() });
+    return next;
+  }
+
+  /** The numbers of these sets in the project, recording first (in one entry) those it has not described before. */
+  private async recordSets(project: ProjectState, sets: readonly DescribedSet[]): Promise<number[]> {
+    let next = Math.max(0, ...project.sets.keys()) + 1;
+    const fresh = new Map<string, { set: number; patients: string[] }>();
+    const numbers = sets.map(({ ids, key }) => {
+      const known = project.setNumbers.get(key) ?? fresh.get(key)?.set;
+      if (known !== undefined) return known;
+      fresh.set(key, { set: next, patients: [...ids] });
+      return next++;
+    });
+    if (fresh.size > 0) await this.book.append({ type: 'cohort.sets', projectId: project.projectId, sets: [...fresh.values()] });
+    return numbers;
   }
 
   /** Records and audits a refusal, then throws it. */

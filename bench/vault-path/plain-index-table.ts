@@ -11,7 +11,11 @@ import { openSecureDuckDB, type DuckDBSession } from '../../vault/store/duckdb-s
 export interface PlainIndex {
   rows: number;
   aggregate: () => Promise<unknown>;
+  /** the same, and who did not cover each allele's position: the statements a gateway aggregate runs */
+  aggregateWithUncovered: () => Promise<unknown>;
   count: () => Promise<unknown>;
+  /** the carriers alone (no coverage): the statement a gateway count answer runs */
+  carriers: () => Promise<unknown>;
   /** every call in the region with its genotype, and who covered it */
   records: () => Promise<unknown>;
   close: () => void;
@@ -65,7 +69,9 @@ export async function plainIndexTables(vault: Vault, build: string, region: { ch
     return {
       rows,
       aggregate: async () => [await rowsOf(c, AGGREGATE, bounds), await rowsOf(c, COVERING, [...bounds, region.end, region.start])],
+      aggregateWithUncovered: async () => [await rowsOf(c, AGGREGATE, bounds), await rowsOf(c, COVERING, [...bounds, region.end, region.start]), await rowsOf(c, NOT_COVERING, bounds)],
       count: async () => [await rowsOf(c, COUNT, bounds), await rowsOf(c, COVERING, [...bounds, region.end, region.start])],
+      carriers: () => rowsOf(c, COUNT, bounds),
       records: async () => [await rowsOf(c, RECORDS, bounds), await rowsOf(c, COVERING, [...bounds, region.end, region.start])],
       close: () => session.close(),
     };
@@ -103,6 +109,18 @@ const AGGREGATE = `WITH ${HITS},
   ORDER BY v.pos`;
 
 const COUNT = `WITH ${HITS} SELECT DISTINCT sample FROM hits`;
+
+/** The index engine's not-covering statement (index-sql.ts) over every sample: all of them are profiled (exomes) here. */
+const NOT_COVERING = `WITH ${HITS},
+  positions AS (SELECT DISTINCT pos FROM hits),
+  missed AS (
+    SELECT ps.pos, pr.profile FROM positions ps CROSS JOIN (SELECT DISTINCT profile FROM members) pr
+    WHERE NOT EXISTS (SELECT 1 FROM intervals i WHERE i.profile = pr.profile AND ps.pos BETWEEN i.start AND i."end")),
+  candidates AS (SELECT mi.pos, m.sample FROM missed mi JOIN members m ON m.profile = mi.profile)
+  SELECT c.pos, c.sample FROM candidates c
+  WHERE NOT EXISTS (SELECT 1 FROM members m JOIN intervals i ON i.profile = m.profile WHERE m.sample = c.sample AND c.pos BETWEEN i.start AND i."end")
+    AND NOT EXISTS (SELECT 1 FROM calls k WHERE k.sample = c.sample AND k.pos = c.pos)
+  ORDER BY c.pos, c.sample`;
 
 const RECORDS = 'SELECT pos, ref, alt, sample, zygosity, gt FROM calls WHERE pos <= $1 AND stop >= $2 ORDER BY pos, ref, alt, sample';
 

@@ -59,6 +59,7 @@ function invalidEvent(error: z.ZodError): ConsentLedgerError {
 export class ConsentLedger {
   private commits: Promise<unknown> = Promise.resolve();
   private failure: ConsentLedgerUnavailableError | null = null;
+  private committedEvents = 0;
 
   private constructor(
     private readonly store: ConsentEventStore,
@@ -71,8 +72,19 @@ export class ConsentLedger {
   static async open(store: ConsentEventStore, options: { newDirectiveId?: () => string } = {}): Promise<ConsentLedger> {
     const pending = new LedgerState();
     const committed = new LedgerState();
-    for await (const stored of store.entries()) pending.apply(applyStored(committed, stored));
-    return new ConsentLedger(store, pending, committed, options.newDirectiveId ?? newDirectiveId);
+    let events = 0;
+    for await (const stored of store.entries()) {
+      pending.apply(applyStored(committed, stored));
+      events++;
+    }
+    const ledger = new ConsentLedger(store, pending, committed, options.newDirectiveId ?? newDirectiveId);
+    ledger.committedEvents = events;
+    return ledger;
+  }
+
+  /** How many events are committed: changes with every grant, amendment and revocation (a reader's cache key). */
+  get revision(): number {
+    return this.committedEvents;
   }
 
   grant(input: GrantInput): Promise<DirectiveRecord> {
@@ -142,7 +154,9 @@ export class ConsentLedger {
     ).then(
       (stored) => {
         if (this.failure) throw this.failure;
-        return this.committed.apply({ ...stored, body: event });
+        const record = this.committed.apply({ ...stored, body: event });
+        this.committedEvents++;
+        return record;
       },
       (err: unknown) => {
         this.failure ??= new ConsentLedgerUnavailableError();

@@ -62,20 +62,28 @@ interface ShownRow {
   patientSets: string[][];
 }
 
-function shownRow(run: CohortRun, allele: AlleleCarriers, ctx: AnswerContext): ShownRow | null {
+/** What every row of one answer shares: the whole cohort's measurement and AN, for positions every patient covered. */
+interface WholeCohort {
+  an: number;
+  measured?: ReturnType<typeof measure>;
+}
+
+function shownRow(run: CohortRun, allele: AlleleCarriers, ctx: AnswerContext, whole: WholeCohort): ShownRow | null {
   const k = ctx.threshold;
   const chrom = run.chrom ?? '';
   const carriers = [...allele.carriers.keys()];
   const uncovered = run.notCovering.get(allele.pos);
-  const covering = run.base.filter((id) => !uncovered?.has(id) || allele.carriers.has(id));
+  // where every patient covered the position (exomes on one BED, whole genomes) the covering set is the cohort itself
+  const everyone = uncovered === undefined || uncovered.size === 0;
+  const covering = everyone ? run.base : run.base.filter((id) => !uncovered.has(id) || allele.carriers.has(id));
   const sexOf = (id: string) => run.demographics.get(id)?.sex;
-  const an = covering.reduce((n, id) => n + ploidy(chrom, sexOf(id)), 0);
+  const an = everyone ? whole.an : covering.reduce((n, id) => n + ploidy(chrom, sexOf(id)), 0);
   const ac = [...allele.carriers.values()].reduce((n, c) => n + c.copies, 0);
   // true cells: the allele must be neither rare nor nearly universal in the covering cohort
   if (carriers.length < k || covering.length - carriers.length < k || an - ac < k) return null;
 
   const mCarriers = measure(ctx.noiseKey, 'count', carriers, COUNT_NOISE_SCALE);
-  const mCovering = measure(ctx.noiseKey, 'count', covering, COUNT_NOISE_SCALE);
+  const mCovering = everyone ? (whole.measured ??= measure(ctx.noiseKey, 'count', covering, COUNT_NOISE_SCALE)) : measure(ctx.noiseKey, 'count', covering, COUNT_NOISE_SCALE);
   const mAc = measure(ctx.noiseKey, `ac:${chrom}:${allele.pos}:${allele.ref}:${allele.alt}`, [...allele.carriers].map(([id, c]) => `${id}:${c.copies}`), ALLELE_COUNT_NOISE_SCALE);
   const shownCarriers = carriers.length + mCarriers.noise;
   const shownCovering = covering.length + mCovering.noise;
@@ -99,7 +107,8 @@ function shownRow(run: CohortRun, allele: AlleleCarriers, ctx: AnswerContext): S
 }
 
 export function aggregateAnswer(run: CohortRun, locusLabel: string, ctx: AnswerContext): DisclosureResult<AggregateBody> {
-  const rows = run.alleles.map((a) => shownRow(run, a, ctx)).filter((r): r is ShownRow => r !== null);
+  const whole: WholeCohort = { an: run.base.reduce((n, id) => n + ploidy(run.chrom ?? '', run.demographics.get(id)?.sex), 0) };
+  const rows = run.alleles.map((a) => shownRow(run, a, ctx, whole)).filter((r): r is ShownRow => r !== null);
   // an answer listing nothing still says so: one statistic, the same for the same cohort and locus
   const statistics = rows.length > 0 ? rows.flatMap((r) => r.statistics) : [releaseDigest(ctx.noiseKey, `aggregate:${locusLabel}`, run.base)];
   return {

@@ -18,7 +18,7 @@ export function shownCountOf(patients: readonly string[], ctx: AnswerContext) {
 }
 
 export function countAnswer(run: CohortRun, byVariant: boolean, ctx: AnswerContext): DisclosureResult<CountBody> {
-  const patients = byVariant ? carriersOf(run.alleles) : run.base;
+  const patients = byVariant ? (run.carrierPatients ?? carriersOf(run.alleles)) : run.base;
   const shown = shownCountOf(patients, ctx);
   return {
     kind: 'count',

@@ -2,6 +2,7 @@
 // every set of patients it describes, the statistics it releases) and what it costs.
 import type { QueryKind } from '../projects/project-events.ts';
 import { ANSWER_COST } from '../disclosure/settings.ts';
+import { idsText } from '../projects/described-sets.ts';
 
 export interface AnswerContext {
   threshold: number;
@@ -36,14 +37,23 @@ export function carriersOf(alleles: readonly { carriers: ReadonlyMap<string, unk
   return [...all].sort();
 }
 
-/** The sets, each sorted, the same set once. */
+/** The sets, each sorted, the same set once (an answer names one array many times, e.g. the whole cohort as every allele's covering set). */
 export function distinctSets(sets: Iterable<Iterable<string>>): string[][] {
+  const seenArrays = new Set<Iterable<string>>();
   const seen = new Map<string, string[]>();
   for (const set of sets) {
-    const sorted = [...new Set(set)].sort();
-    seen.set(sorted.join('\0'), sorted);
+    if (seenArrays.has(set)) continue;
+    seenArrays.add(set);
+    const sorted = uniqueSorted(Array.isArray(set) ? (set as string[]) : [...set]);
+    seen.set(idsText(sorted), sorted);
   }
   return [...seen.values()];
+}
+
+/** The ids sorted without repeats: the same array when they already are. */
+function uniqueSorted(ids: string[]): string[] {
+  for (let i = 1; i < ids.length; i++) if (ids[i - 1]! >= ids[i]!) return [...new Set(ids)].sort();
+  return ids;
 }
 
 /** A fixed charge for an answer when any of its statistics is new (records: exact rows, priced not composed). */

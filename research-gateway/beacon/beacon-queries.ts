@@ -20,6 +20,7 @@ import { carriersOf, distinctSets, statisticsCost, type AnswerContext, type Disc
 import { measure, releaseDigest } from '../disclosure/seeded-noise.ts';
 import { COUNT_NOISE_SCALE, type DisclosureSettings } from '../disclosure/settings.ts';
 import { beaconResponse, type BeaconSummary } from './beacon-documents.ts';
+import type { CohortCache } from '../cohort/cohort-cache.ts';
 
 export interface BeaconRequest {
   parameters: BeaconVariantParameters;
@@ -87,6 +88,7 @@ export class BeaconQueries {
     private readonly book: ProjectBook,
     private readonly pipeline: QueryPipeline,
     private readonly settings: DisclosureSettings,
+    private readonly cache: CohortCache,
   ) {}
 
   /** The dataset asked for, or the caller's one approved project when none is named. */
@@ -108,10 +110,11 @@ export class BeaconQueries {
     const granularity = request.requestedGranularity === 'boolean' ? 'boolean' : 'count';
     const query = { variant, ...(parameters.assemblyId !== undefined && { assembly: parameters.assemblyId }) };
     const ctx = await this.pipeline.queryable(caller, projectId, { kind: `beacon_${granularity}`, level: 'count', query, action: 'beacon.query' }, true);
-    const spec = specOf(query, 'count');
+    // each allele's carriers: one carried by fewer than the threshold answers as an absent one
+    const spec = { ...specOf(query, 'count'), needs: 'carriers' as const };
     let build = '';
     const answered = await this.pipeline.answer(ctx, async (released) => {
-      const run = await runProjectCohort(this.deps, ctx.project, spec);
+      const run = await runProjectCohort(this.deps, ctx.project, spec, this.cache);
       build = run.build;
       return { ...beaconAnswer(run, granularity, canonicalJson(variant), { threshold: this.settings.threshold, noiseKey: this.deps.keys.noise, released }), universe: run.takingPart };
     });

@@ -13,16 +13,17 @@ import { decideConsents, includedGroups, type ConsentDecision } from './consent-
 import type { CohortFilters } from './compile-query.ts';
 import { runCohort, type CohortRun } from './run-cohort.ts';
 import { indexAnswers, indexedRecordsRun, indexedRun } from './indexed-cohort.ts';
+import { versionsOf, type CohortCache } from './cohort-cache.ts';
 
 export interface CohortSpec {
   locus?: CohortLocus | undefined;
   assembly?: string | undefined;
   filters: Omit<CohortFilters, 'includedReviewGroups'>;
   /**
-   * what the answer needs: each carrier's calls with their zygosity (records), only who carries
-   * each allele (count, Beacon), or also who did not cover it (aggregate)
+   * what the answer needs: each carrier's calls with their zygosity (records), who carries each
+   * allele (Beacon), also who did not cover it (aggregate), or only who carries any (count)
    */
-  needs: 'calls' | 'carriers' | 'coverage';
+  needs: 'calls' | 'carriers' | 'coverage' | 'patients';
 }
 
 /** The build of the query: the one asked for, or the only one the taking-part samples are on. */
@@ -45,20 +46,49 @@ export function takingPart(decisions: readonly ConsentDecision[], included: read
 /** What a cohort run reads of the gateway's dependencies. */
 export type CohortRunDeps = Pick<ResearchGatewayDeps, 'cohortData' | 'cohortIndex' | 'consents' | 'demographics' | 'sql' | 'keys' | 'now'>;
 
-export async function runProjectCohort(deps: CohortRunDeps, project: Pick<ProjectState, 'projectId' | 'proposal' | 'approval'>, spec: CohortSpec): Promise<CohortRun> {
-  const now = deps.now();
-  const decisions = decideConsents(purposeOf(project.projectId, project.proposal), deps.consents.currentResearchConsents(), dayOf(now), deps.keys.noise);
+/** Who takes part in a project today, and in which build its question is read. */
+interface Participation {
+  decisions: ConsentDecision[];
+  included: string[];
+  patients: Set<string>;
+  assembly: string;
+  otherBuildsLeftOut: boolean;
+}
+
+function participation(deps: CohortRunDeps, project: Pick<ProjectState, 'projectId' | 'proposal' | 'approval'>, asked: string | undefined, day: string): Participation {
+  const decisions = decideConsents(purposeOf(project.projectId, project.proposal), deps.consents.currentResearchConsents(), day, deps.keys.noise);
   const included = includedGroups(project.approval?.reviewGroups ?? {});
   const patients = takingPart(decisions, included);
-  const assembly = chooseAssembly(deps, spec.assembly, patients);
+  const assembly = chooseAssembly(deps, asked, patients);
   const otherBuildsLeftOut = deps.cohortData.buildsOf(patients).some((b) => (deps.cohortData.canonicalBuild(b) ?? b) !== assembly);
+  return { decisions, included, patients, assembly, otherBuildsLeftOut };
+}
+
+/**
+ * `cache`: reuses the consent decisions and, on the index path, the cohort over the samples while
+ * the consents, the clinical record and the vault's samples are unchanged (each reports a version).
+ */
+export async function runProjectCohort(deps: CohortRunDeps, project: Pick<ProjectState, 'projectId' | 'proposal' | 'approval'>, spec: CohortSpec, cache?: CohortCache): Promise<CohortRun> {
+  const now = deps.now();
+  const day = dayOf(now);
+  const cached = <T>(key: unknown[], sources: Parameters<typeof versionsOf>[0], derive: () => Promise<T>): Promise<T> =>
+    cache ? cache.get(JSON.stringify(key), versionsOf(sources), derive) : derive();
+  // what the consent decisions rest on besides the sources: the purpose, the board's review groups, the day
+  const projectKey = [project.projectId, project.proposal, project.approval?.at ?? null, includedGroups(project.approval?.reviewGroups ?? {}), day, spec.assembly ?? null];
+  const { decisions, included, patients, assembly, otherBuildsLeftOut } = await cached(['participation', ...projectKey], [deps.consents, deps.cohortData], () => Promise.resolve().then(() => participation(deps, project, spec.assembly, day)));
   const indexed = spec.locus !== undefined && indexAnswers(deps.cohortIndex, assembly);
-  // on the index path the source reads no calls: the samples alone, to pick the cohort
-  const calls = await deps.cohortData.calls({ assembly, patientIds: patients, ...(spec.locus && !indexed && { locus: spec.locus }) });
-  const demographics = deps.demographics.demographics(new Set(calls.samples.map((s) => s.patientId)));
   const filters = { ...spec.filters, includedReviewGroups: included };
-  const run = await runCohort(deps.sql, { decisions, otherBuildsLeftOut, takingPart: patients, filters, calls, demographics, thisYear: yearOf(now) });
-  if (!indexed) return run;
-  if (spec.needs === 'calls') return indexedRecordsRun(deps.cohortIndex!, run, calls.samples, spec.locus!, filters);
-  return indexedRun(deps.cohortIndex!, run, calls.samples, spec.locus!, filters, spec.needs === 'coverage');
+  const thisYear = yearOf(now);
+  const overSamples = async (locus?: CohortLocus) => {
+    const calls = await deps.cohortData.calls({ assembly, patientIds: patients, ...(locus && { locus }) });
+    const demographics = deps.demographics.demographics(new Set(calls.samples.map((s) => s.patientId)));
+    const run = await runCohort(deps.sql, { decisions, otherBuildsLeftOut, takingPart: patients, filters, calls, demographics, thisYear });
+    return { run, samples: calls.samples };
+  };
+  if (!indexed) return (await overSamples(spec.locus)).run;
+  // on the index path the source reads no calls: the samples alone pick the cohort, the index answers for the locus
+  const { sex, age, conditions } = filters;
+  const { run, samples } = await cached(['cohort', ...projectKey, sex ?? null, age ?? null, conditions ?? null, thisYear], [deps.consents, deps.cohortData, deps.demographics], () => overSamples());
+  if (spec.needs === 'calls') return indexedRecordsRun(deps.cohortIndex!, run, samples, spec.locus!, filters);
+  return indexedRun(deps.cohortIndex!, run, samples, spec.locus!, filters, spec.needs);
 }

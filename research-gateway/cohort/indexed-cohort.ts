@@ -25,10 +25,16 @@ export function indexAnswers(index: CohortIndexPort | undefined, build: string):
 
 /**
  * `run`: the run over the samples alone (base, demographics, coverage), which this completes with
- * the locus's alleles among the base and, with `coverage`, the base patients not covering them.
+ * the locus's alleles among the base and, for `coverage`, the base patients not covering them; for
+ * `patients`, only the base patients carrying any of the alleles (the index's count, one pass).
  */
-export async function indexedRun(index: CohortIndexPort, run: CohortRun, samples: CohortCalls['samples'], locus: CohortLocus, filters: CohortFilters, coverage: boolean): Promise<CohortRun> {
-  const { allowed, patientOf, request } = indexRequest(run, samples, locus, filters);
+export async function indexedRun(index: CohortIndexPort, run: CohortRun, samples: CohortCalls['samples'], locus: CohortLocus, filters: CohortFilters, needs: 'carriers' | 'coverage' | 'patients'): Promise<CohortRun> {
+  const { cohort, allowed, patientOf, request } = indexRequest(run, samples, locus, filters);
+  if (needs === 'patients') {
+    const answer = await (index.carriers ? index.carriers(request) : index.count(request));
+    return { ...run, chrom: answer.region.chrom, alleles: [], carrierPatients: patientsOfSamples(run, cohort, answer.carrierSampleIds), notCovering: new Map<number, Set<string>>() };
+  }
+  const coverage = needs === 'coverage';
   const answer = await index.aggregate({ ...request, ...(coverage && { notCovering: true }) });
   const alleles = answer.variants.map((v) => carriersOf(v, patientOf));
   return { ...run, chrom: answer.region.chrom, alleles, notCovering: coverage ? notCoveringPatients(answer.variants, allowed) : new Map<number, Set<string>>() };
@@ -41,19 +47,54 @@ export async function indexedRecordsRun(index: CohortIndexPort, run: CohortRun, 
   return { ...run, chrom: answer.region.chrom, alleles: allelesOf(answer.records, patientOf) };
 }
 
+/** The base patients' samples as the index takes them, worked out once per cohort run (a project asks many questions of one cohort). */
+interface IndexedCohort {
+  allowed: CohortCalls['samples'];
+  sampleIds: string[];
+  patientOf: Map<string, string>;
+  /** sample id → the position of its patient in the run's sorted base */
+  rankOf: Map<string, number>;
+}
+
+const indexedCohorts = new WeakMap<CohortRun, WeakMap<CohortCalls['samples'], IndexedCohort>>();
+
+function indexedCohort(run: CohortRun, samples: CohortCalls['samples']): IndexedCohort {
+  let bySamples = indexedCohorts.get(run);
+  if (!bySamples) indexedCohorts.set(run, (bySamples = new WeakMap()));
+  let cohort = bySamples.get(samples);
+  if (cohort) return cohort;
+  const rankOfPatient = new Map(run.base.map((id, i) => [id, i]));
+  const allowed = samples.filter((s) => rankOfPatient.has(s.patientId));
+  cohort = {
+    allowed, sampleIds: allowed.map((s) => s.sampleId),
+    patientOf: new Map(allowed.map((s) => [s.sampleId, s.patientId])),
+    rankOf: new Map(allowed.map((s) => [s.sampleId, rankOfPatient.get(s.patientId)!])),
+  };
+  bySamples.set(samples, cohort);
+  return cohort;
+}
+
+/** The base patients carrying any of these samples' calls, sorted (ranks sorted as numbers: no text comparison). */
+function patientsOfSamples(run: CohortRun, cohort: IndexedCohort, sampleIds: readonly string[]): string[] {
+  const ranks = new Int32Array(sampleIds.length);
+  for (let i = 0; i < sampleIds.length; i++) ranks[i] = cohort.rankOf.get(sampleIds[i]!)!;
+  ranks.sort();
+  const out: string[] = [];
+  for (let i = 0; i < ranks.length; i++) if (i === 0 || ranks[i] !== ranks[i - 1]) out.push(run.base[ranks[i]!]!);
+  return out;
+}
+
 /** The base patients' samples as the index's allowed samples, and the query's locus and call filters. */
 function indexRequest(run: CohortRun, samples: CohortCalls['samples'], locus: CohortLocus, filters: CohortFilters) {
-  const base = new Set(run.base);
-  const allowed = samples.filter((s) => base.has(s.patientId));
-  const patientOf = new Map(allowed.map((s) => [s.sampleId, s.patientId]));
+  const cohort = indexedCohort(run, samples);
   const request: CohortIndexRequest = {
     build: run.build as GenomeBuildName,
     target: targetOf(locus),
-    sampleIds: allowed.map((s) => s.sampleId),
+    sampleIds: cohort.sampleIds,
     ...(filters.zygosity && { zygosity: [...filters.zygosity] as CohortIndexRequest['zygosity'] }),
     ...(filters.significance && { significance: [...filters.significance] }),
   };
-  return { allowed, patientOf, request };
+  return { cohort, allowed: cohort.allowed, patientOf: cohort.patientOf, request };
 }
 
 /** Records (sorted by position, REF, ALT) grouped into alleles, each carrier patient once. */

@@ -34,6 +34,8 @@ export interface CohortRun {
   base: string[];
   /** alleles matching the variant filters, in position order, with their carriers among the base */
   alleles: AlleleCarriers[];
+  /** when only the count is asked of the index: the base patients carrying any of the alleles, sorted (`alleles` is then empty) */
+  carrierPatients?: string[];
   /** position → base patients none of whose samples covered it */
   notCovering: Map<number, Set<string>>;
   otherBuildsLeftOut: boolean;

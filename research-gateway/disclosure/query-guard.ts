@@ -13,6 +13,7 @@
 //   is theirs, not the researcher's, and would otherwise refuse every repeated question.
 import type { ProjectState } from '../projects/project-state.ts';
 import type { DisclosureSettings } from './settings.ts';
+import { describedSet, type DescribedSet } from '../projects/described-sets.ts';
 
 /** Seconds until the same query may be asked again, or null when it may be asked now. */
 export function repeatLockout(state: ProjectState, fingerprint: string, now: number, settings: DisclosureSettings): number | null {
@@ -26,48 +27,69 @@ export function repeatLockout(state: ProjectState, fingerprint: string, now: num
   return Math.max(1, Math.ceil((freedAt - now) / 1000));
 }
 
+/** Earlier sets as compared now: over the patients taking part at both times. */
+interface EarlierGroup {
+  /** null: the group's universe is the current one, so its sets are compared as they are */
+  common: ((id: string) => boolean) | null;
+  sets: readonly DescribedSet[];
+}
+
+/** Per current universe (an object the gateway reuses while no consent changes), each older group's sets filtered to the common patients. */
+const filteredGroups = new WeakMap<ReadonlySet<string>, Map<Map<string, DescribedSet>, { size: number; sets: DescribedSet[] }>>();
+
+function earlierGroups(state: ProjectState, universe: ReadonlySet<string>, current: number | null): EarlierGroup[] {
+  let memo = filteredGroups.get(universe);
+  if (!memo) filteredGroups.set(universe, (memo = new Map<Map<string, DescribedSet>, { size: number; sets: DescribedSet[] }>()));
+  const groups: EarlierGroup[] = [];
+  for (const [number, described] of state.described) {
+    if (number !== null && number === current) {
+      groups.push({ common: null, sets: [...described.values()] });
+      continue;
+    }
+    const then = number !== null ? state.universes.get(number) : undefined;
+    const common = (id: string) => universe.has(id) && (!then || then.has(id));
+    let filtered = memo.get(described);
+    if (!filtered || filtered.size !== described.size) {
+      memo.set(described, (filtered = { size: described.size, sets: [...described.values()].map((set) => describedSet(set.ids.filter(common))) }));
+    }
+    groups.push({ common, sets: filtered.sets });
+  }
+  return groups;
+}
+
 /**
  * Whether any of the sets differs from a set an earlier answer of the project described by 1 to
- * threshold-1 patients, both counted over the patients taking part at both times (`universe`: now).
+ * threshold-1 patients, both counted over the patients taking part at both times (`universe`: now;
+ * `current`: its number when the project already recorded it as its latest universe).
  */
-export function differsByFew(state: ProjectState, sets: readonly (readonly string[])[], universe: ReadonlySet<string>, threshold: number): boolean {
-  const earlier = state.queries.flatMap((q) => {
-    const described = q.patientSets ?? (q.cohort ? [q.cohort] : []);
-    if (q.outcome !== 'answered' || described.length === 0) return [];
-    const then = q.universe !== undefined ? state.universes.get(q.universe) : undefined;
-    const common = (id: string) => universe.has(id) && (!then || then.has(id));
-    return [{ common, sets: described }];
-  });
+export function differsByFew(state: ProjectState, mine: readonly DescribedSet[], universe: ReadonlySet<string>, current: number | null, threshold: number): boolean {
+  const groups = earlierGroups(state, universe, current);
+  /** my set as a group compares it: filtered to the common patients when the group's universe is an older one */
+  const asCompared = (set: DescribedSet, group: EarlierGroup) => (group.common === null ? set : describedSet(set.ids.filter(group.common)));
   // a set described before, exactly, tells nothing new: a repeated answer is never refused
-  const fresh = sets.filter((set) => !earlier.some((q) => q.sets.some((other) => sameSet(set.filter(q.common), other.filter(q.common)))));
-  for (const q of earlier) {
-    const mine = fresh.map((set) => set.filter(q.common));
-    for (const other of q.sets) {
-      const theirs = other.filter(q.common);
-      if (mine.some((set) => closeSets(set, theirs, threshold))) return true;
-    }
+  const fresh = mine.filter((set) => !groups.some((g) => {
+    const key = asCompared(set, g).key;
+    return g.sets.some((other) => other.key === key);
+  }));
+  for (const g of groups) {
+    const compared = fresh.map((set) => asCompared(set, g));
+    for (const other of g.sets) if (compared.some((set) => closeSets(set, other, threshold))) return true;
   }
   return false;
 }
 
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  const other = new Set(b);
-  return a.every((id) => other.has(id));
-}
-
 /** Two sets, not both below the threshold, differing by 1 to threshold-1 patients. */
-function closeSets(mine: readonly string[], other: readonly string[], threshold: number): boolean {
-  if (Math.max(other.length, mine.length) < threshold || Math.abs(other.length - mine.length) >= threshold) return false;
-  const difference = symmetricDifference(new Set(mine), other, threshold);
+function closeSets(mine: DescribedSet, other: DescribedSet, threshold: number): boolean {
+  const [a, b] = [mine.ids.length, other.ids.length];
+  if (Math.max(a, b) < threshold || Math.abs(a - b) >= threshold) return false;
+  const difference = symmetricDifference(mine, other, threshold);
   return difference > 0 && difference < threshold;
 }
 
 /** |a Δ b|, counted up to `limit` (beyond it the exact size does not matter). */
-function symmetricDifference(a: ReadonlySet<string>, b: readonly string[], limit: number): number {
-  const other = new Set(b);
+function symmetricDifference(a: DescribedSet, b: DescribedSet, limit: number): number {
   let n = 0;
-  for (const id of b) if (!a.has(id) && ++n >= limit) return n;
-  for (const id of a) if (!other.has(id) && ++n >= limit) return n;
+  for (const id of b.ids) if (!a.members.has(id) && ++n >= limit) return n;
+  for (const id of a.ids) if (!b.members.has(id) && ++n >= limit) return n;
   return n;
 }

@@ -1,7 +1,8 @@
 // The project log's events. A project is proposed, then decided on by the ethics board (approve,
 // reject, suspend, reinstate, review_groups; each with a reason); every query it makes is recorded with the true
-// size and exact membership of every patient set it described (what differencing checks against) and the epsilon it
-// cost; every record-level release is frozen as a manifest. Nothing is overwritten: a project's
+// size and exact membership of every patient set it described (what differencing checks against; each distinct
+// set recorded once per project and named by its number after) and the epsilon it cost; every record-level
+// release is frozen as a manifest. Nothing is overwritten: a project's
 // state is derived by replaying its events.
 import type { DuoVersions } from '../../schemas/duo.ts';
 import type { ProjectDecisionKind, ProjectProposal, ResearchLevel } from '../../schemas/research.ts';
@@ -49,8 +50,10 @@ export interface QueryRecorded {
   trueSize: number | null;
   /**
    * answered only: every set of patients the answer described (its cohort, each shown allele's
-   * carriers...), each sorted: what later answers' sets are compared with
+   * carriers...), as the numbers of this project's CohortSets: what later answers' sets are compared with
    */
+  sets?: number[];
+  /** answered, in logs written before `sets`: the same sets written out, each sorted */
   patientSets?: string[][];
   /** answered, in logs written before `patientSets`: the one cohort the answer rested on */
   cohort?: string[];
@@ -76,6 +79,13 @@ export interface CohortUniverse {
   patients: string[];
 }
 
+/** Sets of patients an answer described that no earlier answer of the project did, each numbered and sorted; recorded before the query naming them. */
+export interface CohortSets {
+  type: 'cohort.sets';
+  projectId: string;
+  sets: { set: number; patients: string[] }[];
+}
+
 export interface ReleaseManifest {
   releaseId: string;
   projectId: string;
@@ -93,4 +103,4 @@ export interface ReleaseFrozen {
   manifest: ReleaseManifest;
 }
 
-export type ProjectEvent = ProjectProposed | ProjectDecided | QueryRecorded | CohortUniverse | ReleaseFrozen;
+export type ProjectEvent = ProjectProposed | ProjectDecided | QueryRecorded | CohortUniverse | CohortSets | ReleaseFrozen;

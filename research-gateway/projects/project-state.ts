@@ -3,6 +3,7 @@
 // status is a function of the state and the day: an approval ends by itself at its end date.
 import type { ProjectProposal } from '../../schemas/research.ts';
 import type { ProjectDecided, ProjectEvent, QueryRecorded, ReleaseManifest } from './project-events.ts';
+import { describedSet, type DescribedSet } from './described-sets.ts';
 
 export type ProjectStatus = 'proposed' | 'rejected' | 'approved' | 'not_started' | 'suspended' | 'expired';
 
@@ -34,6 +35,11 @@ export interface ProjectState {
   released: Set<string>;
   /** the patients taking part, by universe number; the last one is the latest */
   universes: Map<number, ReadonlySet<string>>;
+  /** the numbered sets of patients the project's answers described (CohortSets), and each one's number by its content key */
+  sets: Map<number, DescribedSet>;
+  setNumbers: Map<string, number>;
+  /** the distinct sets answered queries described, by the universe they were answered in (null: older logs without one), by content key */
+  described: Map<number | null, Map<string, DescribedSet>>;
 }
 
 export function statusOf(state: ProjectState, today: string): ProjectStatus {
@@ -52,6 +58,7 @@ export function applyProjectEvent(projects: Map<string, ProjectState>, event: Pr
     projects.set(event.projectId, {
       projectId: event.projectId, proposal: event.proposal, proposedBy: event.by, proposedAt: event.at,
       decisions: [], approval: null, suspended: false, rejected: false, queries: [], releases: [], spent: 0, released: new Set(), universes: new Map(),
+      sets: new Map(), setNumbers: new Map(), described: new Map(),
     });
     return;
   }
@@ -66,6 +73,7 @@ export function applyProjectEvent(projects: Map<string, ProjectState>, event: Pr
       state.queries.push(event);
       state.spent += event.epsilon;
       for (const s of event.statistics ?? []) state.released.add(s);
+      if (event.outcome === 'answered') noteDescribed(state, event);
       break;
     case 'release.frozen':
       state.releases.push(event.manifest);
@@ -73,7 +81,25 @@ export function applyProjectEvent(projects: Map<string, ProjectState>, event: Pr
     case 'cohort.universe':
       state.universes.set(event.universe, new Set(event.patients));
       break;
+    case 'cohort.sets':
+      for (const { set, patients } of event.sets) {
+        const described = describedSet(patients);
+        state.sets.set(set, described);
+        state.setNumbers.set(described.key, set);
+      }
+      break;
   }
+}
+
+/** Keeps the sets an answered query described, once each, under the universe it was answered in. */
+function noteDescribed(state: ProjectState, event: QueryRecorded): void {
+  const sets = event.sets?.flatMap((n) => state.sets.get(n) ?? [])
+    ?? (event.patientSets ?? (event.cohort ? [event.cohort] : [])).map((ids) => describedSet(ids));
+  if (sets.length === 0) return;
+  const universe = event.universe ?? null;
+  let described = state.described.get(universe);
+  if (!described) state.described.set(universe, (described = new Map<string, DescribedSet>()));
+  for (const set of sets) described.set(set.key, set);
 }
 
 function applyDecision(state: ProjectState, event: ProjectDecided, defaultBudget: number): void {

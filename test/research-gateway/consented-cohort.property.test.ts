@@ -173,10 +173,13 @@ describe('research gateway: consented cohorts, over generated populations', func
             let cohort = new Set<string>();
             try {
               await harness.gateway.cohortQuery(member, projectId, { level: 'count', assembly: 'GRCh38' }, 'json');
-              const recorded = (await harness.events()).findLast((e) => e.type === 'query.recorded');
-              // a count describes one set of patients: its cohort
-              assert.ok(recorded?.type === 'query.recorded' && recorded.outcome === 'answered' && recorded.patientSets?.length === 1);
-              cohort = new Set(recorded.patientSets[0]);
+              const events = await harness.events();
+              const recorded = events.findLast((e) => e.type === 'query.recorded');
+              // a count describes one set of patients: its cohort, recorded once and named by its number
+              assert.ok(recorded?.type === 'query.recorded' && recorded.outcome === 'answered' && recorded.sets?.length === 1);
+              const named = events.flatMap((e) => (e.type === 'cohort.sets' && e.projectId === projectId ? e.sets : [])).find((s) => s.set === recorded.sets![0]);
+              assert.ok(named, 'the set the query names is in the log');
+              cohort = new Set(named.patients);
             } catch (err) {
               if (!(err instanceof ResearchError)) throw err;
               assert.notEqual(situation, 'approved', `an approved project's member is answered (${err.code})`);

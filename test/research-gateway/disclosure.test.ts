@@ -5,7 +5,9 @@ import fc from 'fast-check';
 import { LOW_POPULATION_ZIP3, NINETY_PLUS, ageGroup, birthYearShown, zip3 } from '../../research-gateway/disclosure/safe-harbor.ts';
 import { showCount } from '../../research-gateway/disclosure/small-counts.ts';
 import { measure } from '../../research-gateway/disclosure/seeded-noise.ts';
-import { pseudonym } from '../../research-gateway/disclosure/pseudonyms.ts';
+import { pseudonym, pseudonymOf } from '../../research-gateway/disclosure/pseudonyms.ts';
+import { canonicalJson, canonicalRecordsJson, type DeidentifiedRecord } from '../../research-gateway/answers/records-answer.ts';
+import { distinctSets } from '../../research-gateway/answers/disclosure-result.ts';
 
 const KEY = Buffer.alloc(32, 1);
 
@@ -69,5 +71,31 @@ describe('pseudonyms', () => {
     assert.notEqual(pseudonym(KEY, 'rp_0000000000000001', 'p_00000000000000ab'), one);
     assert.match(one, /^ps_[0-9a-f]{20}$/);
     assert.ok(!one.includes('aa00'));
+  });
+
+  it('remembered ones are the same as computed ones, per key, project and patient', () => {
+    fc.assert(fc.property(fc.constantFrom('rp_0000000000000001', 'rp_0000000000000002'), fc.stringMatching(/^p_[0-9a-f]{16}$/), fc.boolean(), (projectId, patientId, otherKey) => {
+      const key = otherKey ? Buffer.alloc(32, 2) : KEY;
+      assert.equal(pseudonymOf(key, projectId, patientId), pseudonym(key, projectId, patientId));
+      assert.equal(pseudonymOf(key, projectId, patientId), pseudonym(key, projectId, patientId));
+    }));
+  });
+});
+
+describe('the answers\' building blocks', () => {
+  it('writes records as the same canonical JSON as canonicalJson, which the release hash is over', () => {
+    const variant = fc.record({ chrom: fc.constantFrom('chr17', 'chrX'), pos: fc.integer({ min: 1, max: 1e9 }), ref: fc.stringMatching(/^[ACGT]{1,4}$/), alt: fc.stringMatching(/^[ACGT]{1,4}$/), zygosity: fc.constantFrom('het', 'hom_alt') });
+    const record: fc.Arbitrary<DeidentifiedRecord> = fc.record({
+      pseudonym: fc.stringMatching(/^ps_[0-9a-f]{20}$/), sex: fc.constantFrom('female', 'male', 'unknown'),
+      birthYear: fc.oneof(fc.integer({ min: 1930, max: 2026 }), fc.constant(NINETY_PLUS), fc.constant(null)),
+      zip3: fc.oneof(fc.constant(null), fc.stringMatching(/^[0-9]{3}$/)), conditions: fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }), variants: fc.array(variant, { maxLength: 3 }),
+    });
+    fc.assert(fc.property(fc.array(record, { maxLength: 8 }), (records) => assert.equal(canonicalRecordsJson(records), canonicalJson(records))));
+  });
+
+  it('lists each described set once, sorted, whether given as the same array again, an equal one, or unsorted with repeats', () => {
+    const base = ['p_a', 'p_b', 'p_c'];
+    const sets = distinctSets([base, ['p_c', 'p_a'], base, new Set(['p_b', 'p_a', 'p_c']), ['p_c', 'p_a', 'p_c']]);
+    assert.deepEqual(sets, [['p_a', 'p_b', 'p_c'], ['p_a', 'p_c']]);
   });
 });

@@ -26,7 +26,14 @@ export class ClinicalStore {
   private readonly relatives = new Map<string, RelativeRelationship>();
   private readonly grants: BreakGlassGrant[] = [];
 
+  private applied = 0;
+
   private constructor(private readonly log: SealedAppendLog<ClinicalEvent>) {}
+
+  /** How many events are applied: changes with every change to a record, team or link (a reader's cache key). */
+  get revision(): number {
+    return this.applied;
+  }
 
   static async open(log: SealedAppendLog<ClinicalEvent>): Promise<ClinicalStore> {
     const store = new ClinicalStore(log);
@@ -36,6 +43,7 @@ export class ClinicalStore {
 
   private apply(entry: LogEntry<ClinicalEvent>): void {
     const e = entry.body;
+    this.applied++;
     switch (e.type) {
       case 'patient.recorded': {
         const previous = this.records.get(e.patientId);

@@ -70,6 +70,8 @@ export function vaultCohortData(vault: Vault, engine: QueryEngine): CohortDataSo
       }
       return { ...answer, chrom, calls, notCovering: notCovering.filter((n) => n.sampleIds.length > 0) };
     },
+    // a commit (ingest, erasure, rotation) replaces the catalog's data
+    version: () => vault.catalog.data,
   };
 }
 
@@ -89,6 +91,7 @@ export function clinicalDemographics(clinical: ClinicalStore): DemographicsSourc
       }
       return out;
     },
+    version: () => clinical.revision,
   };
 }
 
@@ -98,6 +101,7 @@ export function ledgerResearchConsents(ledger: ConsentLedger): ResearchConsentSo
     *currentResearchConsents() {
       for (const { patientId, scope } of currentResearchConsents(ledger)) yield { patientId, scope };
     },
+    version: () => ledger.revision,
   };
 }
 
@@ -110,6 +114,7 @@ export function vaultCohortIndex(index: CohortIndex): CohortIndexPort {
   return {
     builds: () => index.builds(),
     count: (request) => index.count(request).catch(refused),
+    carriers: (request) => index.carriers(request).catch(refused),
     aggregate: (request) => index.aggregate(request).catch(refused),
     records: (request) => index.records(request).catch(refused),
   };

@@ -5,7 +5,7 @@
 // hold every sample of a build does not answer for it (see `builds()`; `genovault index rebuild`).
 import { genomeBuildOf, type GenomeBuildName } from '../../../schemas/genome-build.ts';
 import {
-  cohortIndexRequestSchema, type CohortAggregateAnswer, type CohortCountAnswer, type CohortIndexPort, type CohortIndexRequest, type CohortRecordsAnswer, type CohortScope, type CohortZygosity,
+  cohortIndexRequestSchema, type CohortAggregateAnswer, type CohortCarriersAnswer, type CohortCountAnswer, type CohortIndexPort, type CohortIndexRequest, type CohortRecordsAnswer, type CohortScope, type CohortZygosity,
 } from '../../../schemas/cohort-index.ts';
 import { Zygosity, ZYGOSITY_NAMES, type ZygosityCode } from '../../ingest/call-columns.ts';
 import type { CatalogData } from '../catalog.ts';
@@ -131,6 +131,12 @@ export class CohortIndex implements CohortIndexPort {
     const { scope, query } = this.resolve(request);
     const found = await this.engine.carriers(query, scope.allowed);
     return { ...answerScope(scope, query, found.coveringRegion.size), carrierSampleIds: idsOf(scope, found.carriers) };
+  }
+
+  async carriers(request: CohortIndexRequest): Promise<CohortCarriersAnswer> {
+    const { scope, query } = this.resolve(request);
+    const carriers = await this.engine.carrierSamples(query, scope.allowed);
+    return { build: scope.build, region: { chrom: query.chrom, start: query.start, end: query.end }, carrierSampleIds: idsOf(scope, carriers) };
   }
 
   async aggregate(request: CohortIndexRequest): Promise<CohortAggregateAnswer> {

@@ -12,7 +12,7 @@ import { indexView, type IndexCatalog, type IndexSegment } from './index-catalog
 import { readCallsSegment, readCoverageSegment, type SegmentKeys } from './segment-store.ts';
 import { loadWindow, unloadWindow, windowKey, type LoadedWindow } from './window-tables.ts';
 import { WindowCache } from './window-cache.ts';
-import { aggregateSql, carriersSql, coveringSql, notCoveringSql, recordsSql, type SqlFilters } from './index-sql.ts';
+import { aggregateSql, carrierSamplesSql, carriersSql, coveringSql, notCoveringSql, recordsSql, type SqlFilters } from './index-sql.ts';
 
 /** The vault as the index engine reads it: its current catalog and the keys that open segments. */
 export interface IndexSource extends SegmentKeys {
@@ -142,6 +142,14 @@ export class IndexEngine {
       samples.forEach((n, i) => (Number(kinds[i]) === 1 ? carriers : covering).push(Number(n)));
       return { carriers, covering };
     }).then((parts) => ({ carriers: new Set(parts.flatMap((p) => p.carriers)), coveringRegion: new Set(parts.flatMap((p) => p.covering)) }));
+  }
+
+  /** Allowed samples with a matching call, without who covered the region. */
+  carrierSamples(q: WindowQuery, allowed: AllowedSamples): Promise<Set<number>> {
+    return this.windows(q, allowed, async (w, table, filters) => {
+      const c = carrierSamplesSql(w, table, filters);
+      return ((await this.connection.runAndReadAll(c.sql, c.values, c.types)).getColumnsJS()[0] ?? []).map(Number);
+    }).then((parts) => new Set(parts.flat()));
   }
 
   /** Every allowed sample's call of each matching allele. */

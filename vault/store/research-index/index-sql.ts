@@ -70,22 +70,32 @@ export function aggregateSql(w: LoadedWindow, allowed: string, f: SqlFilters, wi
 }
 
 /**
- * Per position of a chosen call: allowed samples that are not whole genomes, whose profile has no
- * interval over the position and that have no call of any
- * allele there. Exomes share a targets BED, so most positions list nobody.
+ * Per position of a chosen call: allowed samples that are not whole genomes, none of whose profiles
+ * has an interval over the position and that have no call of any allele there. Profiles are few
+ * (exomes share a targets BED), so the positions are first tried against each profile: only the
+ * samples of a profile that misses a position (or with no profile in the window) are checked against
+ * their own intervals and calls (measured: ~10 ms of CPU against ~21 ms trying every sample at every
+ * position, 10,000 exomes, BRCA1).
  */
 export function notCoveringSql(w: LoadedWindow, allowed: string, f: SqlFilters): Statement {
   const p = new Params();
   const hits = hitsAndChosen(w, allowed, f, p);
   const sql = `WITH ${hits},
     positions AS (SELECT DISTINCT pos FROM chosen),
-    profiled AS (SELECT sample FROM ${allowed} WHERE wgs = 0)
-    SELECT ps.pos, s.sample FROM positions ps CROSS JOIN profiled s
+    profiled AS (SELECT a.sample, m.profile FROM ${allowed} a LEFT JOIN ${w.members} m USING (sample) WHERE a.wgs = 0),
+    missed AS (
+      SELECT ps.pos, pr.profile FROM positions ps CROSS JOIN (SELECT DISTINCT profile FROM profiled WHERE profile IS NOT NULL) pr
+      WHERE NOT EXISTS (SELECT 1 FROM ${w.intervals} i WHERE i.profile = pr.profile AND ps.pos BETWEEN i.start AND i."end")),
+    candidates AS (
+      SELECT mi.pos, s.sample FROM missed mi JOIN profiled s ON s.profile = mi.profile
+      UNION
+      SELECT ps.pos, s.sample FROM positions ps CROSS JOIN profiled s WHERE s.profile IS NULL)
+    SELECT c.pos, c.sample FROM candidates c
     WHERE NOT EXISTS (
         SELECT 1 FROM ${w.members} m JOIN ${w.intervals} i ON i.profile = m.profile
-        WHERE m.sample = s.sample AND ps.pos BETWEEN i.start AND i."end")
-      AND NOT EXISTS (SELECT 1 FROM ${w.calls} c WHERE c.sample = s.sample AND c.pos = ps.pos)
-    ORDER BY ps.pos, s.sample`;
+        WHERE m.sample = c.sample AND c.pos BETWEEN i.start AND i."end")
+      AND NOT EXISTS (SELECT 1 FROM ${w.calls} k WHERE k.sample = c.sample AND k.pos = c.pos)
+    ORDER BY c.pos, c.sample`;
   return { sql, values: p.values, types: p.types };
 }
 
@@ -123,6 +133,13 @@ export function carriersSql(w: LoadedWindow, allowed: string, f: SqlFilters): St
         WHERE i.start <= ${p.add(f.end, INTEGER)} AND i."end" >= ${p.add(f.start, INTEGER)}
       UNION SELECT sample FROM hit WHERE wgs = 0)`;
   return { sql, values: p.values, types: p.types };
+}
+
+/** The allowed samples with a call that passes the filters, and nothing else: what a count answer rests on. */
+export function carrierSamplesSql(w: LoadedWindow, allowed: string, f: SqlFilters): Statement {
+  const p = new Params();
+  const hits = hitsAndChosen(w, allowed, f, p);
+  return { sql: `WITH ${hits} SELECT DISTINCT sample FROM chosen`, values: p.values, types: p.types };
 }
 
 export function recordsSql(w: LoadedWindow, allowed: string, f: SqlFilters): Statement {

@@ -1,14 +1,15 @@
 // The research index gives the answers the per-sample partitions give, for every generated
 // population (several ingests of whole genomes, exomes with a targets BED and gVCFs; merged
 // windows; deletions reaching across windows), region, allele and allowed set of samples: the
-// operator's carriers and allele counts, and the gateway's aggregate, count and records built from them.
+// operator's carriers and allele counts, and the gateway's aggregate (with who did not cover each
+// allele), count and records built from them.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { makeTempDir } from '../../../helpers/temp-dir.ts';
 import { Vault } from '../../../../vault/store/vault.ts';
 import { openQueries } from '../../../../vault/store/patient-queries.ts';
 import { CHROMS, SPAN, ingestPopulation, population } from './helpers/random-population.ts';
-import { compare } from './helpers/compare-answers.ts';
+import { compare, compareNotCovering } from './helpers/compare-answers.ts';
 
 const region = fc.record({ chrom: fc.constantFrom(...CHROMS), start: fc.integer({ min: 1, max: SPAN + 200 }), length: fc.integer({ min: 0, max: 3_000 }) });
 const allowedBits = fc.option(fc.array(fc.boolean(), { minLength: 24, maxLength: 24 }), { nil: undefined });
@@ -19,6 +20,7 @@ describe('research index: the same answers as the per-sample partitions', functi
 
   it('for generated populations, regions, alleles and allowed sets (fast-check)', async () => {
     let merged = 0;
+    let uncovered = 0;
     await fc.assert(fc.asyncProperty(population, queries, async (batches, qs) => {
       const dir = await makeTempDir('genovault-index-prop-');
       try {
@@ -30,7 +32,10 @@ describe('research index: the same answers as the per-sample partitions', functi
           const index = vault.catalog.data.index!;
           if (new Set(index.segments.map((s) => `${s.kind}:${s.chrom}:${s.window}`)).size < index.segments.length) merged++;
           const samples = vault.catalog.data.samples.map((s) => s.sampleId);
-          for (const { region: r, allowed } of qs) await compare(q, samples, r, allowed);
+          for (const { region: r, allowed } of qs) {
+            await compare(q, samples, r, allowed);
+            uncovered += await compareNotCovering(vault, q, samples, r, allowed);
+          }
         } finally {
           await q.close();
           await vault.close();
@@ -39,7 +44,8 @@ describe('research index: the same answers as the per-sample partitions', functi
         await dir.remove();
       }
     }), { numRuns: 30 });
-    // windows holding several segments (merges pending) were among the cases
+    // windows holding several segments (merges pending) were among the cases, and samples not covering an allele
     assert.ok(merged > 0);
+    assert.ok(uncovered > 0, 'some allele had samples not covering it');
   });
 });

@@ -1,7 +1,9 @@
 // The research index's answers held to the per-sample partitions' for one region and allowed set:
-// the operator's carriers and allele counts, and the gateway's aggregate, count and records.
+// the operator's carriers and allele counts, and the gateway's aggregate, count, carriers and records.
 import { strict as assert } from 'node:assert';
 import type { PatientQueries } from '../../../../../vault/store/patient-queries.ts';
+import type { Vault } from '../../../../../vault/store/vault.ts';
+import { vaultCohortData } from '../../../../../vault/service/research-sources.ts';
 
 const key = (v: { pos: number; ref: string; alt: string }) => `${v.pos}:${v.ref}:${v.alt}`;
 
@@ -40,8 +42,29 @@ export async function compare(q: PatientQueries, samples: readonly string[], r: 
   assert.deepEqual(fromIndex.records.map((x) => `${key(x)}:${x.sampleId}:${x.zygosity}:${x.genotype}`).sort(), records.sort());
   const count = await index.count(request);
   assert.deepEqual([...count.carrierSampleIds].sort(), [...new Set(aggregate.variants.flatMap((v) => v.carrierSampleIds))].sort());
+  // the carriers alone (the gateway's count level): the same samples, in the same order
+  assert.deepEqual((await index.carriers(request)).carrierSampleIds, count.carrierSampleIds);
   // no sample outside the allowed set appears in any answer
   const may = new Set(allowed ?? samples);
   for (const id of [...count.carrierSampleIds, ...fromIndex.records.map((x) => x.sampleId)]) assert.ok(may.has(id), 'a sample outside the allowed set answered');
 }
 
+
+/**
+ * Who did not cover each allele's position (the aggregate's allele number leaves them out): the
+ * index's list held to the per-sample reading (each sample's targets BED or gVCF blocks, and its calls).
+ */
+export async function compareNotCovering(vault: Vault, q: PatientQueries, samples: readonly string[], r: { chrom: string; start: number; length: number }, bits: boolean[] | undefined): Promise<number> {
+  const allowed = bits ? samples.filter((_, i) => bits[i % bits.length]) : [...samples];
+  const patientOf = new Map(vault.catalog.data.samples.map((s) => [s.sampleId, s.patientId]));
+  const region = { chrom: r.chrom, start: r.start, end: r.start + r.length };
+  const perSample = await vaultCohortData(vault, q.engine).calls({ assembly: 'GRCh38', patientIds: new Set(allowed.map((id) => patientOf.get(id)!)), locus: { kind: 'region', ...region } });
+  const expected = new Map(perSample.notCovering.map((n) => [n.pos, [...n.sampleIds].sort()]));
+  const fromIndex = await q.cohortIndex!.aggregate({ build: 'GRCh38', target: { region }, sampleIds: allowed, notCovering: true });
+  let listed = 0;
+  for (const v of fromIndex.variants) {
+    assert.deepEqual([...(v.notCoveringSampleIds ?? [])].sort(), expected.get(v.pos) ?? [], `who did not cover ${v.pos}`);
+    listed += v.notCoveringSampleIds?.length ?? 0;
+  }
+  return listed;
+}

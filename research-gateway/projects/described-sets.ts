@@ -1,0 +1,44 @@
+// The sets of patients a project's answers described, as the project state keeps them for the
+// differencing check: each set's ids sorted, as a Set for lookups, and a content key (a plain
+// hash of the sorted ids, held in memory only) by which an identical set is found at once. The
+// project log records each distinct set once (CohortSets) and names it by number after.
+import { createHash } from 'node:crypto';
+
+export interface DescribedSet {
+  ids: readonly string[];
+  /** the ids as a Set, made on first use (most sets are only ever compared by key and size) */
+  readonly members: ReadonlySet<string>;
+  key: string;
+}
+
+/** The ids sorted (the same array when they already are). */
+export function sortedIds(ids: readonly string[]): readonly string[] {
+  for (let i = 1; i < ids.length; i++) if (ids[i - 1]! > ids[i]!) return [...ids].sort();
+  return ids;
+}
+
+/** Sorted ids, each followed by a NUL, as one text (kept per array: the noise and the set's key hash the same text). */
+const texts = new WeakMap<readonly string[], string>();
+
+export function idsText(sorted: readonly string[]): string {
+  let text = texts.get(sorted);
+  if (text === undefined) texts.set(sorted, (text = sorted.length > 0 ? `${sorted.join('\0')}\0` : ''));
+  return text;
+}
+
+/** The content key of a set given as sorted ids. */
+export function setKey(sorted: readonly string[]): string {
+  return createHash('sha256').update(idsText(sorted)).digest('base64');
+}
+
+export function describedSet(ids: readonly string[]): DescribedSet {
+  const sorted = sortedIds(ids);
+  let members: Set<string> | undefined;
+  return {
+    ids: sorted,
+    key: setKey(sorted),
+    get members() {
+      return (members ??= new Set(sorted));
+    },
+  };
+}
