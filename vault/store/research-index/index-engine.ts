@@ -10,7 +10,7 @@ import type { MemoryBudget } from '../memory-budget.ts';
 import type { CatalogData } from '../catalog.ts';
 import { indexView, type IndexCatalog, type IndexSegment } from './index-catalog.ts';
 import { readCallsSegment, readCoverageSegment, type SegmentKeys } from './segment-store.ts';
-import { loadWindow, unloadWindow, windowKey, type LoadedWindow } from './window-tables.ts';
+import { attachWindowCatalog, loadWindow, unloadWindow, windowKey, type LoadedWindow } from './window-tables.ts';
 import { WindowCache } from './window-cache.ts';
 import { aggregateSql, carriersSql, coveringSql, notCoveringSql, recordsSql, type SqlFilters } from './index-sql.ts';
 
@@ -85,6 +85,7 @@ export class IndexEngine {
   private allowedTable: { name: string; numbers: Int32Array; wholeGenome: Uint8Array } | null = null;
   private counters = { windowsLoaded: 0, cacheHits: 0 };
   private closed = false;
+  private attached = false;
 
   constructor(
     private readonly source: IndexSource,
@@ -163,6 +164,10 @@ export class IndexEngine {
       await this.dropStale(index);
       const needed = indexView(index).windowsFor(q.build, q.chrom, q.start, q.end);
       if (needed.length === 0 || allowed.numbers.length === 0) return [];
+      if (!this.attached) {
+        await attachWindowCatalog(this.connection);
+        this.attached = true;
+      }
       const table = await this.allowed(allowed);
       const out: T[] = [];
       for (const { segments } of needed) {
