@@ -2,7 +2,8 @@
 // numbers each), kept LRU under the engine's memory budget, and parameterised SQL over them with the
 // allowed samples (the consented cohort, decided per query by the caller) as a table joined in. A
 // region is read window by window and each window's answer is final (a variant lives in the window
-// of its position), so memory holds at most the budget plus one window whatever the region.
+// of its position), so cached windows hold at most their share of the budget (window-cache.ts)
+// plus the one in use, whatever the region.
 import { INTEGER, UTINYINT, type DuckDBConnection } from '@duckdb/node-api';
 import { loadColumns } from '../chunk-loader.ts';
 import { TextDictionary } from '../text-dictionary.ts';

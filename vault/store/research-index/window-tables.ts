@@ -27,9 +27,9 @@ export interface LoadedWindow {
   bytes: number;
 }
 
-// The least a window is counted at (a measure taken while the per-sample engine released memory on
-// the same database could read low): a quarter of the compressed size measured per call row, and
-// the tables' first blocks.
+// The least a window is counted at (the measure is DuckDB's whole table memory before and after the
+// load, which reads low if the per-sample engine drops a partition meanwhile): about a quarter of the
+// compressed size measured per call, and the tables' first blocks.
 const MIN_BYTES_PER_ROW = 1;
 const MIN_BYTES_PER_WINDOW = 64 * 1024;
 
