@@ -12,6 +12,13 @@ const position = z.number().int().min(1).max(2_147_483_647);
 const allele = z.string().min(1).max(10_000).regex(/^[A-Za-z*<>[\]:.0-9_-]+$/, 'an allele');
 const contig = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.\-*]+$/, 'a contig');
 
+/**
+ * The widest region (bases) an aggregate or records request may name: their answers list sample ids
+ * per allele (or per call), which grows with region x cohort. A gene is never refused (the largest,
+ * RBFOX1 on GRCh38, spans 2.47 Mb); count lists each sample at most once and takes any region.
+ */
+export const COHORT_LISTED_REGION_MAX = 5_000_000;
+
 export const cohortIndexRequestSchema = z.object({
   build: z.enum(GENOME_BUILDS),
   /** one target: a region ('17:43044295-43170245' or its parts), a gene symbol (its span in the build), or one allele */

@@ -2,7 +2,7 @@
 // every tenth left out, as a research project's consent filter would), at each population size,
 // cold (a fresh engine reading the windows from disk) and warm (timed in turn with plain DuckDB
 // running the same SQL over the same rows without the consent filter), and the peak memory of the
-// largest size's queries beside the engine's budget (a fresh process, memory-probe style).
+// largest size's queries beside the engine's budget (a fresh process, index-memory-probe.ts).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
@@ -35,7 +35,7 @@ export async function benchCohortIndex(o: VaultBenchOptions, population: Populat
   figures.push(figure({
     section: SECTION, name: `peak RSS growth of index queries, ${largest.samples.toLocaleString('en-US')} samples`, value: memory.peakBytes / MiB, unit: 'MiB',
     baseline: memory.budgetBytes / MiB, baselineName: "the engine's cache budget (default config)", target: '<= budget',
-    note: `fresh process: count and aggregate over BRCA1, then an aggregate over all of ${span.chrom} (${memory.chromosomeRows.toLocaleString('en-US')} calls, ${memory.windowsLoaded} windows read in turn, ${memory.cachedWindows} left cached, ${(memory.cachedBytes / MiB).toFixed(0)} MiB by the engine's estimate); held after a full GC: ${(memory.heldBytes / MiB).toFixed(0)} MiB`,
+    note: `fresh process: count and aggregate over BRCA1, an aggregate with sample lists over the widest region allowed (${memory.listedIds.toLocaleString('en-US')} carrier ids), then a count and the allele counts over all of ${span.chrom} (${memory.chromosomeRows.toLocaleString('en-US')} calls, ${memory.windowsLoaded} windows read in turn, ${memory.cachedWindows} left cached, ${(memory.cachedBytes / MiB).toFixed(0)} MiB as DuckDB measured them); held after a full GC: ${(memory.heldBytes / MiB).toFixed(0)} MiB`,
   }));
   const s = population.setup;
   notes.push(`cohort index population: ${s.files} files of ${o.samplesPerFile} samples on ${o.cohortChromosomes.join(', ')} (~${o.cohortVariantsPerSample} calls each, targets BED), `

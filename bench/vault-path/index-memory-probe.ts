@@ -1,12 +1,14 @@
 // Peak memory of cohort index queries in a fresh process: open the vault, full GC, note RSS; then
-// count and aggregate over BRCA1 and aggregate over the whole cohort chromosome (every window read
-// in turn under the engine's budget); report peak RSS growth beside the budget. Run by
+// count and aggregate over BRCA1, aggregate with sample lists over the widest region the port allows
+// around it, and count and aggregate (the operator's allele counts) over the whole cohort chromosome
+// (every window read in turn under the engine's budget); report peak RSS growth beside the budget. Run by
 // cohort-index-bench.ts as `node --import tsx index-memory-probe.ts DATA_DIR CHROM BUDGET_MB`, with
 // the bench's throwaway master key in GENOVAULT_MASTER_KEY. Prints one JSON line.
 import { masterKeyFromBase64 } from '../../vault/crypto/master-key.ts';
 import { Vault } from '../../vault/store/vault.ts';
 import { openQueries } from '../../vault/store/patient-queries.ts';
 import { CHROMOSOME_LENGTHS } from '../../schemas/genome-build.ts';
+import { COHORT_LISTED_REGION_MAX } from '../../schemas/cohort-index.ts';
 import { collectGarbage } from './timing.ts';
 
 export interface IndexMemoryResult {
@@ -19,8 +21,10 @@ export interface IndexMemoryResult {
   cachedBytes: number;
   windowsLoaded: number;
   cachedWindows: number;
-  /** rows the whole-chromosome aggregate read */
+  /** calls the whole-chromosome aggregate counted */
   chromosomeRows: number;
+  /** carrier ids the widest listed aggregate returned */
+  listedIds: number;
 }
 
 const [dataDir, chrom, budgetText] = process.argv.slice(2);
@@ -36,7 +40,12 @@ try {
     const port = queries.cohortIndex!;
     await port.count({ build: 'GRCh38', target: { gene: 'BRCA1' }, sampleIds });
     await port.aggregate({ build: 'GRCh38', target: { gene: 'BRCA1' }, sampleIds });
-    const whole = await port.aggregate({ build: 'GRCh38', target: { region: { chrom, start: 1, end: CHROMOSOME_LENGTHS.GRCh38[chrom] ?? 1 } }, sampleIds });
+    const start = 41_000_000;
+    const listed = await port.aggregate({ build: 'GRCh38', target: { region: { chrom, start, end: start + COHORT_LISTED_REGION_MAX - 1 } }, sampleIds });
+    const listedIds = listed.variants.reduce((n, v) => n + v.carrierSampleIds.length, 0);
+    const end = CHROMOSOME_LENGTHS.GRCh38[chrom] ?? 1;
+    await port.count({ build: 'GRCh38', target: { region: { chrom, start: 1, end } }, sampleIds });
+    const whole = await queries.alleleCounts(`${chrom}:1-${end}`, { build: 'GRCh38' });
     collectGarbage();
     const stats = port.engine.stats();
     const result: IndexMemoryResult = {
@@ -48,6 +57,7 @@ try {
       windowsLoaded: stats.windowsLoaded,
       cachedWindows: stats.cachedWindows,
       chromosomeRows: whole.variants.reduce((n, v) => n + v.carriers, 0),
+      listedIds,
     };
     console.log(JSON.stringify(result));
   } finally {

@@ -15,11 +15,12 @@ export interface LoadColumn {
   isNull?: (value: number) => boolean;
 }
 
-export async function loadColumns(connection: DuckDBConnection, table: string, columns: readonly LoadColumn[], rows: number): Promise<void> {
+/** `catalog`: the attached database holding `table` (its main schema); the connection's default when absent. */
+export async function loadColumns(connection: DuckDBConnection, table: string, columns: readonly LoadColumn[], rows: number, catalog?: string): Promise<void> {
   for (const column of columns) {
     if (column.values.length < rows) throw new RangeError(`column of ${column.type.toString()} has ${column.values.length} values, expected ${rows}`);
   }
-  const appender = await connection.createAppender(table);
+  const appender = await connection.createAppender(table, catalog === undefined ? undefined : 'main', catalog);
   try {
     const size = DuckDBVector.standardSize();
     const chunk = DuckDBDataChunk.create(columns.map((c) => c.type));

@@ -5,7 +5,7 @@
 // hold every sample of a build does not answer for it (see `builds()`; `genovault index rebuild`).
 import { genomeBuildOf, type GenomeBuildName } from '../../../schemas/genome-build.ts';
 import {
-  cohortIndexRequestSchema, type CohortAggregateAnswer, type CohortCarriersAnswer, type CohortCountAnswer, type CohortIndexPort, type CohortIndexRequest, type CohortRecordsAnswer, type CohortScope, type CohortZygosity,
+  COHORT_LISTED_REGION_MAX, cohortIndexRequestSchema, type CohortAggregateAnswer, type CohortCarriersAnswer, type CohortCountAnswer, type CohortIndexPort, type CohortIndexRequest, type CohortRecordsAnswer, type CohortScope, type CohortZygosity,
 } from '../../../schemas/cohort-index.ts';
 import { Zygosity, ZYGOSITY_NAMES, type ZygosityCode } from '../../ingest/call-columns.ts';
 import type { CatalogData } from '../catalog.ts';
@@ -140,7 +140,7 @@ export class CohortIndex implements CohortIndexPort {
   }
 
   async aggregate(request: CohortIndexRequest): Promise<CohortAggregateAnswer> {
-    const { scope, query } = this.resolve(request);
+    const { scope, query } = this.resolve(request, 'lists');
     const found = await this.engine.aggregate(query, scope.allowed, { samples: true, notCovering: request.notCovering === true });
     return {
       ...answerScope(scope, query, found.coveringRegion.size),
@@ -157,7 +157,7 @@ export class CohortIndex implements CohortIndexPort {
   }
 
   async records(request: CohortIndexRequest): Promise<CohortRecordsAnswer> {
-    const { scope, query } = this.resolve(request);
+    const { scope, query } = this.resolve(request, 'lists');
     // who covered the region: the count statement says it in one pass over each window
     const [rows, found] = [await this.engine.records(query, scope.allowed), await this.engine.carriers(query, scope.allowed)];
     return {
@@ -168,13 +168,16 @@ export class CohortIndex implements CohortIndexPort {
     };
   }
 
-  /** Checks the request and turns it into the engine's terms. */
-  private resolve(input: CohortIndexRequest): { scope: IndexScope; query: WindowQuery } {
+  /** Checks the request and turns it into the engine's terms; `lists`: the answer lists samples per allele, so a region is held to COHORT_LISTED_REGION_MAX. */
+  private resolve(input: CohortIndexRequest, lists?: 'lists'): { scope: IndexScope; query: WindowQuery } {
     const parsed = cohortIndexRequestSchema.safeParse(input);
     if (!parsed.success) throw new QueryInputError(`cohort query: ${parsed.error.issues[0]?.path.join('.') || 'request'} is not valid`);
     const request = parsed.data;
     const build = request.build;
     const region = targetRegion(request.target, build);
+    if (lists && 'region' in request.target && region.end - region.start + 1 > COHORT_LISTED_REGION_MAX) {
+      throw new QueryInputError(`region: at most ${COHORT_LISTED_REGION_MAX.toLocaleString('en-US')} bases when the answer lists samples (aggregate, records); ask by gene, or in parts`, 'region');
+    }
     const scope = this.scope(build, request.sampleIds);
     const query: WindowQuery = { build, ...region };
     if ('variant' in request.target) query.variant = { pos: request.target.variant.pos, ref: request.target.variant.ref.toUpperCase(), alt: request.target.variant.alt.toUpperCase() };

@@ -2,7 +2,8 @@
 // numbers each), kept LRU under the engine's memory budget, and parameterised SQL over them with the
 // allowed samples (the consented cohort, decided per query by the caller) as a table joined in. A
 // region is read window by window and each window's answer is final (a variant lives in the window
-// of its position), so memory holds at most the budget plus one window whatever the region.
+// of its position), so cached windows hold at most their share of the budget (window-cache.ts)
+// plus the one in use, whatever the region.
 import { INTEGER, UTINYINT, type DuckDBConnection } from '@duckdb/node-api';
 import { loadColumns } from '../chunk-loader.ts';
 import { TextDictionary } from '../text-dictionary.ts';
@@ -10,7 +11,7 @@ import type { MemoryBudget } from '../memory-budget.ts';
 import type { CatalogData } from '../catalog.ts';
 import { indexView, type IndexCatalog, type IndexSegment } from './index-catalog.ts';
 import { readCallsSegment, readCoverageSegment, type SegmentKeys } from './segment-store.ts';
-import { loadWindow, unloadWindow, windowKey, type LoadedWindow } from './window-tables.ts';
+import { attachWindowCatalog, loadWindow, unloadWindow, windowKey, type LoadedWindow } from './window-tables.ts';
 import { WindowCache } from './window-cache.ts';
 import { aggregateSql, carrierSamplesSql, carriersSql, coveringSql, notCoveringSql, recordsSql, type SqlFilters } from './index-sql.ts';
 
@@ -85,6 +86,7 @@ export class IndexEngine {
   private allowedTable: { name: string; numbers: Int32Array; wholeGenome: Uint8Array } | null = null;
   private counters = { windowsLoaded: 0, cacheHits: 0 };
   private closed = false;
+  private attached = false;
 
   constructor(
     private readonly source: IndexSource,
@@ -171,6 +173,10 @@ export class IndexEngine {
       await this.dropStale(index);
       const needed = indexView(index).windowsFor(q.build, q.chrom, q.start, q.end);
       if (needed.length === 0 || allowed.numbers.length === 0) return [];
+      if (!this.attached) {
+        await attachWindowCatalog(this.connection);
+        this.attached = true;
+      }
       const table = await this.allowed(allowed);
       const out: T[] = [];
       for (const { segments } of needed) {

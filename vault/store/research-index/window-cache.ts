@@ -1,9 +1,12 @@
 // Loaded index windows, least recently used first, counted against the engine's memory budget
-// (memory-budget.ts): after each window a query reads, windows are evicted until everything on the
-// budget fits, except the one the query is using. A query over any region therefore holds at most
-// the budget plus one window, whatever the cohort size.
+// (memory-budget.ts) at what DuckDB measured they took: after each window a query reads, windows
+// are evicted until everything on the budget fits in three quarters of it, except the one the query
+// is using. The last quarter is the running query's: its window, DuckDB's work and the answer.
 import type { MemoryBudget } from '../memory-budget.ts';
 import type { LoadedWindow } from './window-tables.ts';
+
+/** The share of the budget cached windows may fill (with everything else on the budget). */
+export const WINDOW_CACHE_SHARE = 0.75;
 
 export class WindowCache {
   /** in recency order: a hit is moved to the end */
@@ -48,9 +51,9 @@ export class WindowCache {
     return entry;
   }
 
-  /** Oldest first, never `pinned`, until the budget holds everything (or nothing else of ours is left). */
+  /** Oldest first, never `pinned`, until the cache's share of the budget holds everything (or nothing else of ours is left). */
   victims(pinned: string | null): LoadedWindow[] {
-    let excess = this.budget.heldBytes - this.budget.limitBytes;
+    let excess = this.budget.heldBytes - this.budget.limitBytes * WINDOW_CACHE_SHARE;
     const out: LoadedWindow[] = [];
     for (const entry of this.entries.values()) {
       if (excess <= 0) break;

@@ -1,11 +1,17 @@
 // One window of the research index loaded into DuckDB: its segments decrypted, decoded and
 // concatenated into three tables of numbers (calls, coverage intervals, coverage members), REF,
 // ALT and genotype text as the index engine's dictionary codes, so every window speaks the same codes.
+// The tables live in an attached in-memory database that compresses what it holds at each
+// checkpoint: measured over chr17 at 10,000 samples, 20.8 million calls took 92 MiB compressed
+// against 1,216 MiB as plain in-memory tables, and a cold BRCA1 count took the same time.
 import { INTEGER, UTINYINT, type DuckDBConnection } from '@duckdb/node-api';
 import { loadColumns } from '../chunk-loader.ts';
 import type { TextDictionary } from '../text-dictionary.ts';
 import type { IndexSegment } from './index-catalog.ts';
 import type { CallsSegment, CoverageSegment } from './segment-codec.ts';
+
+/** The attached database the windows' tables live in (see attachWindowCatalog). */
+export const WINDOW_CATALOG = 'ixwindows';
 
 export interface LoadedWindow {
   /** build, chromosome, window and the ids of the segments loaded: a commit that changes a window changes its key */
@@ -17,14 +23,26 @@ export interface LoadedWindow {
   rows: number;
   /** dictionary references held, released on unload */
   codes: Int32Array;
+  /** DuckDB's table memory the window took, as measured when it was loaded */
   bytes: number;
 }
 
-// Memory estimate per loaded call row (8 numeric columns in DuckDB, ~33 B, and block slack) and per
-// window (three tables' first blocks); calibrated by the cohort bench's memory probe.
-const BYTES_PER_ROW = 48;
-const BYTES_PER_MEMBER = 16;
-const BYTES_PER_WINDOW = 768 * 1024;
+// The least a window is counted at (the measure is DuckDB's whole table memory before and after the
+// load, which reads low if the per-sample engine drops a partition meanwhile): about a quarter of the
+// compressed size measured per call, and the tables' first blocks.
+const MIN_BYTES_PER_ROW = 1;
+const MIN_BYTES_PER_WINDOW = 64 * 1024;
+
+/** Attaches the compressed in-memory database the windows load into (once per DuckDB instance). */
+export async function attachWindowCatalog(connection: DuckDBConnection): Promise<void> {
+  await connection.run(`ATTACH IF NOT EXISTS ':memory:' AS ${WINDOW_CATALOG} (COMPRESS)`);
+}
+
+/** Bytes DuckDB holds in tables, across its databases. */
+async function tableMemory(connection: DuckDBConnection): Promise<number> {
+  const [row] = (await connection.runAndReadAll(`SELECT coalesce(sum(memory_usage_bytes), 0)::BIGINT FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'`)).getRowsJS();
+  return Number(row?.[0] ?? 0);
+}
 
 export function windowKey(segments: readonly IndexSegment[]): string {
   const first = segments[0];
@@ -87,25 +105,30 @@ export async function loadWindow(
     offset += most + 1;
   }
   const codes = Int32Array.from(held.flatMap((c) => [...c]));
-  const names = { calls: `ixc${handle}`, intervals: `ixi${handle}`, members: `ixm${handle}` };
+  const local = { calls: `ixc${handle}`, intervals: `ixi${handle}`, members: `ixm${handle}` };
+  const names = { calls: `${WINDOW_CATALOG}.${local.calls}`, intervals: `${WINDOW_CATALOG}.${local.intervals}`, members: `${WINDOW_CATALOG}.${local.members}` };
+  const before = await tableMemory(connection);
   try {
     await connection.run(`CREATE TABLE ${names.calls} (pos INTEGER NOT NULL, stop INTEGER NOT NULL, ref INTEGER NOT NULL, alt INTEGER NOT NULL, sample INTEGER NOT NULL, zygosity UTINYINT NOT NULL, gt INTEGER NOT NULL, sig INTEGER NOT NULL)`);
-    await loadColumns(connection, names.calls, [
+    await loadColumns(connection, local.calls, [
       { type: INTEGER, values: pos }, { type: INTEGER, values: stop }, { type: INTEGER, values: ref }, { type: INTEGER, values: alt },
       { type: INTEGER, values: sample }, { type: UTINYINT, values: zygosity }, { type: INTEGER, values: gt }, { type: INTEGER, values: sig },
-    ], rows);
+    ], rows, WINDOW_CATALOG);
     await connection.run(`CREATE TABLE ${names.intervals} (profile INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL)`);
-    await loadColumns(connection, names.intervals, [{ type: INTEGER, values: profile }, { type: INTEGER, values: start }, { type: INTEGER, values: end }], intervals);
+    await loadColumns(connection, local.intervals, [{ type: INTEGER, values: profile }, { type: INTEGER, values: start }, { type: INTEGER, values: end }], intervals, WINDOW_CATALOG);
     await connection.run(`CREATE TABLE ${names.members} (sample INTEGER NOT NULL, profile INTEGER NOT NULL)`);
-    await loadColumns(connection, names.members, [{ type: INTEGER, values: memberSample }, { type: INTEGER, values: memberProfile }], members);
+    await loadColumns(connection, local.members, [{ type: INTEGER, values: memberSample }, { type: INTEGER, values: memberProfile }], members, WINDOW_CATALOG);
+    // the checkpoint compresses the appended rows (until then they are held uncompressed)
+    await connection.run(`CHECKPOINT ${WINDOW_CATALOG}`);
   } catch (err) {
     await dropTables(connection, names);
     dictionary.release(codes);
     throw err;
   }
+  const measured = (await tableMemory(connection)) - before;
   return {
     key: windowKey(segments), segmentIds: segments.map((s) => s.id), ...names, rows, codes,
-    bytes: BYTES_PER_WINDOW + rows * BYTES_PER_ROW + (intervals * 3 + members * 2) * BYTES_PER_MEMBER / 2,
+    bytes: Math.max(measured, MIN_BYTES_PER_WINDOW + rows * MIN_BYTES_PER_ROW),
   };
 }
 

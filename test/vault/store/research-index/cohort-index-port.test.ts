@@ -2,7 +2,7 @@
 // vault never appear, whatever they carry), samples of another build or unknown ids are left out and
 // counted, zygosity and significance filters choose the calls, the answer says what coverage its
 // samples have, and a malformed request is refused without echoing it. A window cache under a
-// tiny budget still answers a whole chromosome, holding no more than the budget and one window.
+// tiny budget still answers a whole chromosome, evicting windows as the query moves on.
 import { strict as assert } from 'node:assert';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -106,7 +106,7 @@ describe('research index: the gateway port', function () {
     }
   });
 
-  it('a tiny budget still answers a whole chromosome, holding at most the budget and one window', async () => {
+  it('a tiny budget still answers a whole chromosome, evicting windows as the query moves on', async () => {
     const made = await ingestPopulation(join(dir.path, 'small'), Array.from({ length: 3 }, (_, b): RandomBatch => ({
       coverage: 'wgs', samples: 5, blocks: [],
       records: Array.from({ length: 25 }, (_, i) => ({ chrom: 'chr1', pos: 1 + i * 240 + b, ref: 'A', alts: ['C'], clnsig: null, gts: ['0/1', '1/1', '0/0', '0/1', '0/1'] })),
@@ -119,7 +119,9 @@ describe('research index: the gateway port', function () {
       assert.equal(answer.variants.length, 75);
       const stats = tiny.cohortIndex!.engine.stats();
       assert.ok(stats.windowsLoaded >= 6, `${stats.windowsLoaded} windows read`);
-      assert.equal(stats.cachedWindows, 1, 'one window fits the budget; the others were evicted as the query moved on');
+      assert.ok(stats.cachedWindows < stats.windowsLoaded, `${stats.cachedWindows} of ${stats.windowsLoaded} windows kept`);
+      // all but the window in use fit the cache's share of the budget (index-memory.test.ts)
+      assert.ok(stats.cachedBytes - stats.cachedBytes / stats.cachedWindows <= 0.75 * 1024 * 1024, `${stats.cachedBytes} bytes kept`);
     } finally {
       await tiny.close();
       await small.close();
