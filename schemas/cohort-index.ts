@@ -115,8 +115,8 @@ export interface CohortRecord {
 export interface CohortCarriersAnswer {
   build: string;
   region: { chrom: string; start: number; end: number };
-  /** samples in scope with at least one call that matches, in the vault's order */
-  carrierSampleIds: string[];
+  /** the samples in scope with at least one call that matches, as positions in the request's `sampleIds` (ascending) */
+  carrierPositions: Int32Array;
 }
 
 export interface CohortRecordsAnswer extends CohortScope {

@@ -31,8 +31,11 @@ export function indexAnswers(index: CohortIndexPort | undefined, build: string):
 export async function indexedRun(index: CohortIndexPort, run: CohortRun, samples: CohortCalls['samples'], locus: CohortLocus, filters: CohortFilters, needs: 'carriers' | 'coverage' | 'patients'): Promise<CohortRun> {
   const { cohort, allowed, patientOf, request } = indexRequest(run, samples, locus, filters);
   if (needs === 'patients') {
-    const answer = await (index.carriers ? index.carriers(request) : index.count(request));
-    return { ...run, chrom: answer.region.chrom, alleles: [], carrierPatients: patientsOfSamples(run, cohort, answer.carrierSampleIds), notCovering: new Map<number, Set<string>>() };
+    // the carriers alone, as positions in the request (one statement, no text mapping); a port without it answers the count
+    const carriers = index.carriers
+      ? await index.carriers(request).then((a) => ({ chrom: a.region.chrom, patients: patientsAtPositions(run, cohort, a.carrierPositions) }))
+      : await index.count(request).then((a) => ({ chrom: a.region.chrom, patients: patientsOfSamples(run, cohort, a.carrierSampleIds) }));
+    return { ...run, chrom: carriers.chrom, alleles: [], carrierPatients: carriers.patients, notCovering: new Map<number, Set<string>>() };
   }
   const coverage = needs === 'coverage';
   const answer = await index.aggregate({ ...request, ...(coverage && { notCovering: true }) });
@@ -54,6 +57,8 @@ interface IndexedCohort {
   patientOf: Map<string, string>;
   /** sample id → the position of its patient in the run's sorted base */
   rankOf: Map<string, number>;
+  /** by position in `sampleIds`, the same */
+  rankAt: Int32Array;
 }
 
 const indexedCohorts = new WeakMap<CohortRun, WeakMap<CohortCalls['samples'], IndexedCohort>>();
@@ -69,6 +74,7 @@ function indexedCohort(run: CohortRun, samples: CohortCalls['samples']): Indexed
     allowed, sampleIds: allowed.map((s) => s.sampleId),
     patientOf: new Map(allowed.map((s) => [s.sampleId, s.patientId])),
     rankOf: new Map(allowed.map((s) => [s.sampleId, rankOfPatient.get(s.patientId)!])),
+    rankAt: Int32Array.from(allowed, (s) => rankOfPatient.get(s.patientId)!),
   };
   bySamples.set(samples, cohort);
   return cohort;
@@ -78,6 +84,15 @@ function indexedCohort(run: CohortRun, samples: CohortCalls['samples']): Indexed
 function patientsOfSamples(run: CohortRun, cohort: IndexedCohort, sampleIds: readonly string[]): string[] {
   const ranks = new Int32Array(sampleIds.length);
   for (let i = 0; i < sampleIds.length; i++) ranks[i] = cohort.rankOf.get(sampleIds[i]!)!;
+  return patientsOfRanks(run, ranks);
+}
+
+/** The same, for samples given as positions in the cohort's sample ids (the index's carriers answer). */
+function patientsAtPositions(run: CohortRun, cohort: IndexedCohort, positions: Int32Array): string[] {
+  return patientsOfRanks(run, Int32Array.from(positions, (p) => cohort.rankAt[p]!));
+}
+
+function patientsOfRanks(run: CohortRun, ranks: Int32Array): string[] {
   ranks.sort();
   const out: string[] = [];
   for (let i = 0; i < ranks.length; i++) if (i === 0 || ranks[i] !== ranks[i - 1]) out.push(run.base[ranks[i]!]!);

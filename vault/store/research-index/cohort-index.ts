@@ -26,6 +26,8 @@ export interface IndexScope {
   allowed: AllowedSamples;
   /** sample ids by number, for the samples in scope */
   idOf: Map<number, string>;
+  /** by sample number, its first position in the request's sample ids (-1: not in scope) */
+  positionOf: Int32Array;
   wholeGenome: number;
   kinds: CohortScope['coverage'];
   leftOut: CohortScope['samplesLeftOut'];
@@ -108,9 +110,10 @@ export class CohortIndex implements CohortIndexPort {
   private scopeOf(build: GenomeBuildName, sampleIds: readonly string[], facts: Map<string, SampleFacts>): IndexScope {
     const numbers: number[] = [];
     const idOf = new Map<number, string>();
+    const positions: [number, number][] = [];
     const kinds = { wholeGenome: 0, targets: 0, gvcf: 0 };
     const leftOut = { otherBuild: 0, unknown: 0 };
-    for (const id of sampleIds) {
+    for (const [position, id] of sampleIds.entries()) {
       const f = facts.get(id);
       if (!f) leftOut.unknown++;
       else if (f.build !== build) leftOut.otherBuild++;
@@ -118,13 +121,16 @@ export class CohortIndex implements CohortIndexPort {
       else if (!idOf.has(f.n)) {
         idOf.set(f.n, id);
         numbers.push(f.n);
+        positions.push([f.n, position]);
         kinds[f.kind]++;
       }
     }
     const sorted = Int32Array.from(numbers).sort();
     const wholeGenome = new Uint8Array(sorted.length);
     sorted.forEach((n, i) => (wholeGenome[i] = facts.get(idOf.get(n)!)!.kind === 'wholeGenome' ? 1 : 0));
-    return { build, kinds, leftOut, wholeGenome: kinds.wholeGenome, idOf, allowed: { numbers: sorted, wholeGenome } };
+    const positionOf = new Int32Array(sorted.length > 0 ? sorted[sorted.length - 1]! + 1 : 0).fill(-1);
+    for (const [n, position] of positions) positionOf[n] = position;
+    return { build, kinds, leftOut, wholeGenome: kinds.wholeGenome, idOf, positionOf, allowed: { numbers: sorted, wholeGenome } };
   }
 
   async count(request: CohortIndexRequest): Promise<CohortCountAnswer> {
@@ -136,7 +142,8 @@ export class CohortIndex implements CohortIndexPort {
   async carriers(request: CohortIndexRequest): Promise<CohortCarriersAnswer> {
     const { scope, query } = this.resolve(request);
     const carriers = await this.engine.carrierSamples(query, scope.allowed);
-    return { build: scope.build, region: { chrom: query.chrom, start: query.start, end: query.end }, carrierSampleIds: idsOf(scope, carriers) };
+    const carrierPositions = Int32Array.from(carriers, (n) => scope.positionOf[n]!).sort();
+    return { build: scope.build, region: { chrom: query.chrom, start: query.start, end: query.end }, carrierPositions };
   }
 
   async aggregate(request: CohortIndexRequest): Promise<CohortAggregateAnswer> {

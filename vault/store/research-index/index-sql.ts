@@ -135,11 +135,18 @@ export function carriersSql(w: LoadedWindow, allowed: string, f: SqlFilters): St
   return { sql, values: p.values, types: p.types };
 }
 
-/** The allowed samples with a call that passes the filters, and nothing else: what a count answer rests on. */
+/**
+ * The allowed samples with a call that passes the filters, and nothing else: what a count answer
+ * rests on. Calls are reduced to their distinct samples before the allowed samples are joined (as
+ * in carriersSql).
+ */
 export function carrierSamplesSql(w: LoadedWindow, allowed: string, f: SqlFilters): Statement {
   const p = new Params();
-  const hits = hitsAndChosen(w, allowed, f, p);
-  return { sql: `WITH ${hits} SELECT DISTINCT sample FROM chosen`, values: p.values, types: p.types };
+  let where = `pos <= ${p.add(f.end, INTEGER)} AND stop >= ${p.add(f.start, INTEGER)}`;
+  if (f.variant) where += ` AND pos = ${p.add(f.variant.pos, INTEGER)} AND ref = ${p.add(f.variant.ref, INTEGER)} AND alt = ${p.add(f.variant.alt, INTEGER)}`;
+  if (f.zygosity) where += ` AND list_contains(${p.add(listValue(f.zygosity), LIST(INTEGER))}, zygosity::INTEGER)`;
+  if (f.significance !== undefined) where += ` AND (sig & ${p.add(f.significance, INTEGER)}) <> 0`;
+  return { sql: `SELECT s.sample FROM (SELECT DISTINCT sample FROM ${w.calls} WHERE ${where}) s JOIN ${allowed} a USING (sample)`, values: p.values, types: p.types };
 }
 
 export function recordsSql(w: LoadedWindow, allowed: string, f: SqlFilters): Statement {
