@@ -39,8 +39,8 @@ export async function indexedRun(index: CohortIndexPort, run: CohortRun, samples
   }
   const coverage = needs === 'coverage';
   const answer = await index.aggregate({ ...request, ...(coverage && { notCovering: true }) });
-  const alleles = answer.variants.map((v) => carriersOf(v, patientOf));
-  return { ...run, chrom: answer.region.chrom, alleles, notCovering: coverage ? notCoveringPatients(answer.variants, allowed) : new Map<number, Set<string>>() };
+  const alleles = answer.variants.map((v) => carriersOf(v, run, cohort));
+  return { ...run, chrom: answer.region.chrom, alleles, notCovering: coverage ? notCoveringPatients(answer.variants, allowed, patientOf) : new Map<number, Set<string>>() };
 }
 
 /** The records level: each carrier patient of each allele with the call the per-sample SQL keeps (most copies, then zygosity as text). */
@@ -129,32 +129,43 @@ function allelesOf(records: readonly CohortRecord[], patientOf: ReadonlyMap<stri
   return alleles;
 }
 
-/** Each carrier patient once, with the most copies any of their samples carries (as the per-sample SQL takes max(copies)). */
-function carriersOf(v: CohortVariantAggregate, patientOf: ReadonlyMap<string, string>): AlleleCarriers {
+/**
+ * Each carrier patient once, with the most copies any of their samples carries (as the per-sample
+ * SQL takes max(copies)), in patient id order: the answers then find every set already sorted.
+ */
+function carriersOf(v: CohortVariantAggregate, run: CohortRun, cohort: IndexedCohort): AlleleCarriers {
   const hom = new Set(v.homAltSampleIds);
-  const carriers: AlleleCarriers['carriers'] = new Map();
+  const copiesByRank = new Map<number, number>();
   for (const sampleId of v.carrierSampleIds) {
-    const patientId = patientOf.get(sampleId)!;
+    const rank = cohort.rankOf.get(sampleId)!;
     const copies = hom.has(sampleId) ? 2 : 1;
-    if ((carriers.get(patientId)?.copies ?? 0) < copies) carriers.set(patientId, { copies, zygosity: copies === 2 ? 'hom_alt' : 'het' });
+    if ((copiesByRank.get(rank) ?? 0) < copies) copiesByRank.set(rank, copies);
+  }
+  const carriers: AlleleCarriers['carriers'] = new Map();
+  for (const rank of Int32Array.from(copiesByRank.keys()).sort()) {
+    const copies = copiesByRank.get(rank)!;
+    carriers.set(run.base[rank]!, { copies, zygosity: copies === 2 ? 'hom_alt' : 'het' });
   }
   return { pos: v.pos, ref: v.ref, alt: v.alt, carriers };
 }
 
 /** Per position, the patients none of whose allowed samples covered it. */
-function notCoveringPatients(variants: readonly CohortVariantAggregate[], allowed: CohortCalls['samples']): Map<number, Set<string>> {
-  const samplesOf = new Map<string, number>();
-  for (const s of allowed) samplesOf.set(s.patientId, (samplesOf.get(s.patientId) ?? 0) + 1);
-  const patientOf = new Map(allowed.map((s) => [s.sampleId, s.patientId]));
+function notCoveringPatients(variants: readonly CohortVariantAggregate[], allowed: CohortCalls['samples'], patientOf: ReadonlyMap<string, string>): Map<number, Set<string>> {
   const out = new Map<number, Set<string>>();
+  // most answers list nobody (exomes on one BED): count samples per patient only when needed
+  let samplesOf: Map<string, number> | undefined;
   for (const v of variants) {
     if (out.has(v.pos) || !v.notCoveringSampleIds?.length) continue;
+    if (!samplesOf) {
+      samplesOf = new Map<string, number>();
+      for (const s of allowed) samplesOf.set(s.patientId, (samplesOf.get(s.patientId) ?? 0) + 1);
+    }
     const uncovered = new Map<string, number>();
     for (const id of v.notCoveringSampleIds) {
       const patientId = patientOf.get(id)!;
       uncovered.set(patientId, (uncovered.get(patientId) ?? 0) + 1);
     }
-    const patients = [...uncovered].filter(([patientId, n]) => n === samplesOf.get(patientId)).map(([patientId]) => patientId);
+    const patients = [...uncovered].filter(([patientId, n]) => n === samplesOf!.get(patientId)).map(([patientId]) => patientId);
     if (patients.length > 0) out.set(v.pos, new Set(patients));
   }
   return out;
