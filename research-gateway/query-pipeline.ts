@@ -23,6 +23,7 @@ import { releaseDigest } from './disclosure/seeded-noise.ts';
 import { differsByFew, repeatLockout } from './disclosure/query-guard.ts';
 import { ANSWER_COST, type DisclosureSettings } from './disclosure/settings.ts';
 import { describedSet, type DescribedSet } from './projects/described-sets.ts';
+import { idSlices, setEntries } from './projects/log-parts.ts';
 import { CONSENT_VOCABULARIES } from './cohort/consent-decisions.ts';
 
 export interface QueryContext {
@@ -123,7 +124,7 @@ export class QueryPipeline {
 
   /** The number of the project's latest universe when it holds exactly these patients, else null. */
   private latestUniverseIfSame(project: ProjectState, patients: ReadonlySet<string>): number | null {
-    const latest = Math.max(0, ...project.universes.keys());
+    const latest = project.lastUniverse;
     const known = this.sameUniverse.get(patients)?.get(project.projectId);
     if (known !== undefined && known === latest) return latest;
     const last = project.universes.get(latest);
@@ -136,22 +137,25 @@ export class QueryPipeline {
 
   /** Records a new universe of the project holding these patients; its number. */
   private async recordUniverse(project: ProjectState, patients: ReadonlySet<string>): Promise<number> {
-    const next = Math.max(0, ...project.universes.keys()) + 1;
-    await this.book.append({ type: 'cohort.universe', projectId: project.projectId, universe: next, patients: [...patients].sort() });
+    const next = project.lastUniverse + 1;
+    const slices = idSlices([...patients].sort());
+    for (const [i, slice] of slices.entries()) {
+      await this.book.append({ type: 'cohort.universe', projectId: project.projectId, universe: next, patients: slice, ...(i < slices.length - 1 && { more: true as const }) });
+    }
     return next;
   }
 
   /** The numbers of these sets in the project, recording first (in one entry) those it has not described before. */
   private async recordSets(project: ProjectState, sets: readonly DescribedSet[]): Promise<number[]> {
-    let next = Math.max(0, ...project.sets.keys()) + 1;
-    const fresh = new Map<string, { set: number; patients: string[] }>();
+    let next = project.lastSet + 1;
+    const fresh = new Map<string, { set: number; patients: readonly string[] }>();
     const numbers = sets.map(({ ids, key }) => {
       const known = project.setNumbers.get(key) ?? fresh.get(key)?.set;
       if (known !== undefined) return known;
-      fresh.set(key, { set: next, patients: [...ids] });
+      fresh.set(key, { set: next, patients: ids });
       return next++;
     });
-    if (fresh.size > 0) await this.book.append({ type: 'cohort.sets', projectId: project.projectId, sets: [...fresh.values()] });
+    for (const entry of setEntries([...fresh.values()])) await this.book.append({ type: 'cohort.sets', projectId: project.projectId, sets: entry });
     return numbers;
   }
 

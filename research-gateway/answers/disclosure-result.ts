@@ -19,7 +19,7 @@ export interface DisclosureResult<B> {
   /**
    * every set of patients the answer says something about (its cohort, each shown allele's
    * carriers, who covered a position), for the differencing check: each is compared with every set
-   * the project was answered on before. Empty where the check does not apply.
+   * the project was answered on before. Each lies within `universe`. Empty where the check does not apply.
    */
   patientSets: string[][];
   /** keyed hashes of the statistics it releases */

@@ -13,7 +13,7 @@ import { decideConsents, includedGroups, type ConsentDecision } from './consent-
 import type { CohortFilters } from './compile-query.ts';
 import { runCohort, type CohortRun } from './run-cohort.ts';
 import { indexAnswers, indexedRecordsRun, indexedRun } from './indexed-cohort.ts';
-import { versionsOf, type CohortCache } from './cohort-cache.ts';
+import { versionsOf, type CohortCache, type SourceVersions } from './cohort-cache.ts';
 
 export interface CohortSpec {
   locus?: CohortLocus | undefined;
@@ -71,11 +71,13 @@ function participation(deps: CohortRunDeps, project: Pick<ProjectState, 'project
 export async function runProjectCohort(deps: CohortRunDeps, project: Pick<ProjectState, 'projectId' | 'proposal' | 'approval'>, spec: CohortSpec, cache?: CohortCache): Promise<CohortRun> {
   const now = deps.now();
   const day = dayOf(now);
-  const cached = <T>(key: unknown[], sources: Parameters<typeof versionsOf>[0], derive: () => Promise<T>): Promise<T> =>
-    cache ? cache.get(JSON.stringify(key), versionsOf(sources), derive) : derive();
+  const cached = <T>(key: unknown[], versions: SourceVersions, derive: () => Promise<T>): Promise<T> =>
+    cache ? cache.get(JSON.stringify(key), versions, derive) : derive();
   // what the consent decisions rest on besides the sources: the purpose, the board's review groups, the day
   const projectKey = [project.projectId, project.proposal, project.approval?.at ?? null, includedGroups(project.approval?.reviewGroups ?? {}), day, spec.assembly ?? null];
-  const { decisions, included, patients, assembly, otherBuildsLeftOut } = await cached(['participation', ...projectKey], [deps.consents, deps.cohortData], () => Promise.resolve().then(() => participation(deps, project, spec.assembly, day)));
+  // the executor runs at once (no await between reading the versions and the sources); a throw rejects
+  const taking = await cached(['participation', ...projectKey], versionsOf([deps.consents, deps.cohortData]), () => new Promise<Participation>((resolve) => resolve(participation(deps, project, spec.assembly, day))));
+  const { decisions, included, patients, assembly, otherBuildsLeftOut } = taking;
   const indexed = spec.locus !== undefined && indexAnswers(deps.cohortIndex, assembly);
   const filters = { ...spec.filters, includedReviewGroups: included };
   const thisYear = yearOf(now);
@@ -88,7 +90,9 @@ export async function runProjectCohort(deps: CohortRunDeps, project: Pick<Projec
   if (!indexed) return (await overSamples(spec.locus)).run;
   // on the index path the source reads no calls: the samples alone pick the cohort, the index answers for the locus
   const { sex, age, conditions } = filters;
-  const { run, samples } = await cached(['cohort', ...projectKey, sex ?? null, age ?? null, conditions ?? null, thisYear], [deps.consents, deps.cohortData, deps.demographics], () => overSamples());
+  // the cohort is tied to the very participation it was picked from (a consent committed between the two lookups gives a new one)
+  const sources = versionsOf([deps.cohortData, deps.demographics]);
+  const { run, samples } = await cached(['cohort', ...projectKey, sex ?? null, age ?? null, conditions ?? null, thisYear], sources && [taking, ...sources], () => overSamples());
   if (spec.needs === 'calls') return indexedRecordsRun(deps.cohortIndex!, run, samples, spec.locus!, filters);
   return indexedRun(deps.cohortIndex!, run, samples, spec.locus!, filters, spec.needs);
 }

@@ -83,13 +83,23 @@ function indexedCohort(run: CohortRun, samples: CohortCalls['samples']): Indexed
 /** The base patients carrying any of these samples' calls, sorted (ranks sorted as numbers: no text comparison). */
 function patientsOfSamples(run: CohortRun, cohort: IndexedCohort, sampleIds: readonly string[]): string[] {
   const ranks = new Int32Array(sampleIds.length);
-  for (let i = 0; i < sampleIds.length; i++) ranks[i] = cohort.rankOf.get(sampleIds[i]!)!;
+  for (let i = 0; i < sampleIds.length; i++) ranks[i] = rankOf(cohort, sampleIds[i]!);
   return patientsOfRanks(run, ranks);
 }
 
 /** The same, for samples given as positions in the cohort's sample ids (the index's carriers answer). */
 function patientsAtPositions(run: CohortRun, cohort: IndexedCohort, positions: Int32Array): string[] {
-  return patientsOfRanks(run, Int32Array.from(positions, (p) => cohort.rankAt[p]!));
+  return patientsOfRanks(run, Int32Array.from(positions, (p) => {
+    if (!(p >= 0 && p < cohort.rankAt.length)) throw new Error('cohort index: a carrier outside the samples asked about');
+    return cohort.rankAt[p]!;
+  }));
+}
+
+/** The rank of a sample's patient; the index never names a sample it was not asked about, so one it does is a fault. */
+function rankOf(cohort: IndexedCohort, sampleId: string): number {
+  const rank = cohort.rankOf.get(sampleId);
+  if (rank === undefined) throw new Error('cohort index: a carrier outside the samples asked about');
+  return rank;
 }
 
 function patientsOfRanks(run: CohortRun, ranks: Int32Array): string[] {
@@ -137,7 +147,7 @@ function carriersOf(v: CohortVariantAggregate, run: CohortRun, cohort: IndexedCo
   const hom = new Set(v.homAltSampleIds);
   const copiesByRank = new Map<number, number>();
   for (const sampleId of v.carrierSampleIds) {
-    const rank = cohort.rankOf.get(sampleId)!;
+    const rank = rankOf(cohort, sampleId);
     const copies = hom.has(sampleId) ? 2 : 1;
     if ((copiesByRank.get(rank) ?? 0) < copies) copiesByRank.set(rank, copies);
   }

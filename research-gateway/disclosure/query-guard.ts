@@ -60,7 +60,9 @@ function earlierGroups(state: ProjectState, universe: ReadonlySet<string>, curre
 /**
  * Whether any of the sets differs from a set an earlier answer of the project described by 1 to
  * threshold-1 patients, both counted over the patients taking part at both times (`universe`: now;
- * `current`: its number when the project already recorded it as its latest universe).
+ * `current`: its number when the project already recorded it as its latest universe). Every set an
+ * answer describes lies within its universe (each is drawn from the patients taking part), which is
+ * why sets answered in the current universe are compared as they are, unfiltered.
  */
 export function differsByFew(state: ProjectState, mine: readonly DescribedSet[], universe: ReadonlySet<string>, current: number | null, threshold: number): boolean {
   const groups = earlierGroups(state, universe, current);

@@ -17,18 +17,26 @@ export function sortedIds(ids: readonly string[]): readonly string[] {
   return ids;
 }
 
-/** Sorted ids, each followed by a NUL, as one text (kept per array: the noise and the set's key hash the same text). */
+/** Sorted ids, each followed by a NUL, as one text. */
+function joined(sorted: readonly string[]): string {
+  return sorted.length > 0 ? `${sorted.join('\0')}\0` : '';
+}
+
+/**
+ * The same, kept per array while the array lives: an answer's noise and the set's key then hash one
+ * text. Only an answer's own (short-lived) arrays are kept here; the project state's are not.
+ */
 const texts = new WeakMap<readonly string[], string>();
 
 export function idsText(sorted: readonly string[]): string {
   let text = texts.get(sorted);
-  if (text === undefined) texts.set(sorted, (text = sorted.length > 0 ? `${sorted.join('\0')}\0` : ''));
+  if (text === undefined) texts.set(sorted, (text = joined(sorted)));
   return text;
 }
 
-/** The content key of a set given as sorted ids. */
+/** The content key of a set given as sorted ids (its text reused if an answer already made it, never kept). */
 export function setKey(sorted: readonly string[]): string {
-  return createHash('sha256').update(idsText(sorted)).digest('base64');
+  return createHash('sha256').update(texts.get(sorted) ?? joined(sorted)).digest('base64');
 }
 
 export function describedSet(ids: readonly string[]): DescribedSet {

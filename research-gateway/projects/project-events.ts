@@ -77,13 +77,16 @@ export interface CohortUniverse {
   projectId: string;
   universe: number;
   patients: string[];
+  /** the universe's patients continue in the next entry of the same number (an entry holds at most 1 MiB) */
+  more?: true;
 }
 
 /** Sets of patients an answer described that no earlier answer of the project did, each numbered and sorted; recorded before the query naming them. */
 export interface CohortSets {
   type: 'cohort.sets';
   projectId: string;
-  sets: { set: number; patients: string[] }[];
+  /** `more`: the set's patients continue in the next entry (an entry holds at most 1 MiB) */
+  sets: { set: number; patients: string[]; more?: true }[];
 }
 
 export interface ReleaseManifest {

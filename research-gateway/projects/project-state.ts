@@ -35,6 +35,11 @@ export interface ProjectState {
   released: Set<string>;
   /** the patients taking part, by universe number; the last one is the latest */
   universes: Map<number, ReadonlySet<string>>;
+  /** the highest universe and set numbers recorded (0: none yet) */
+  lastUniverse: number;
+  lastSet: number;
+  /** patients of a universe or set whose next part is still to come ('u1', 's7') */
+  parts: Map<string, string[]>;
   /** the numbered sets of patients the project's answers described (CohortSets), and each one's number by its content key */
   sets: Map<number, DescribedSet>;
   setNumbers: Map<string, number>;
@@ -58,7 +63,7 @@ export function applyProjectEvent(projects: Map<string, ProjectState>, event: Pr
     projects.set(event.projectId, {
       projectId: event.projectId, proposal: event.proposal, proposedBy: event.by, proposedAt: event.at,
       decisions: [], approval: null, suspended: false, rejected: false, queries: [], releases: [], spent: 0, released: new Set(), universes: new Map(),
-      sets: new Map(), setNumbers: new Map(), described: new Map(),
+      sets: new Map(), setNumbers: new Map(), described: new Map(), lastUniverse: 0, lastSet: 0, parts: new Map(),
     });
     return;
   }
@@ -78,22 +83,47 @@ export function applyProjectEvent(projects: Map<string, ProjectState>, event: Pr
     case 'release.frozen':
       state.releases.push(event.manifest);
       break;
-    case 'cohort.universe':
-      state.universes.set(event.universe, new Set(event.patients));
+    case 'cohort.universe': {
+      const patients = joinParts(state, `u${event.universe}`, event.patients, event.more);
+      if (!patients) break;
+      state.universes.set(event.universe, new Set(patients));
+      state.lastUniverse = Math.max(state.lastUniverse, event.universe);
       break;
+    }
     case 'cohort.sets':
-      for (const { set, patients } of event.sets) {
+      for (const part of event.sets) {
+        const { set } = part;
+        const patients = joinParts(state, `s${set}`, part.patients, part.more);
+        if (!patients) continue;
         const described = describedSet(patients);
         state.sets.set(set, described);
         state.setNumbers.set(described.key, set);
+        state.lastSet = Math.max(state.lastSet, set);
       }
       break;
   }
 }
 
+/** The whole list once its last part has come; undefined while more are to come. */
+function joinParts(state: ProjectState, slot: string, patients: string[], more: true | undefined): string[] | undefined {
+  const before = state.parts.get(slot);
+  const all = before ? [...before, ...patients] : patients;
+  if (more) {
+    state.parts.set(slot, all);
+    return undefined;
+  }
+  state.parts.delete(slot);
+  return all;
+}
+
+function unknownSet(queryId: string, set: number): never {
+  throw new Error(`project log: query ${queryId} names set ${set}, which no earlier entry records`);
+}
+
 /** Keeps the sets an answered query described, once each, under the universe it was answered in. */
 function noteDescribed(state: ProjectState, event: QueryRecorded): void {
-  const sets = event.sets?.flatMap((n) => state.sets.get(n) ?? [])
+  // the log records a set before the query naming it: an unknown number cannot be read back
+  const sets = event.sets?.map((n) => state.sets.get(n) ?? unknownSet(event.queryId, n))
     ?? (event.patientSets ?? (event.cohort ? [event.cohort] : [])).map((ids) => describedSet(ids));
   if (sets.length === 0) return;
   const universe = event.universe ?? null;

@@ -7,20 +7,25 @@ import { runProjectCohort, type CohortRunDeps } from '../../research-gateway/coh
 import { CohortCache } from '../../research-gateway/cohort/cohort-cache.ts';
 import { specOf } from '../../research-gateway/cohort-queries.ts';
 import type { CohortDataSource, ResearchConsentSource } from '../../research-gateway/ports.ts';
+import type { CohortIndexPort } from '../../schemas/cohort-index.ts';
+import { decideConsents } from '../../research-gateway/cohort/consent-decisions.ts';
+import { purposeOf } from '../../research-gateway/projects/project-purpose.ts';
 import { clinicalDemographics, ledgerResearchConsents, vaultCohortData, vaultCohortIndex } from '../../vault/service/research-sources.ts';
 import { openSecureDuckDB, type DuckDBSession } from '../../vault/store/duckdb-session.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { buildResearchWorld, withdrawResearchConsent, type ResearchWorld } from './helpers/research-world.ts';
 import { KEYS, proposal } from './helpers/gateway-harness.ts';
+import { SCOPES } from './helpers/population.ts';
 
 const NOW = Date.parse('2026-06-01T08:00:00Z');
+const project = { projectId: 'rp_00000000000000c1', proposal: proposal(['DUO:0000042']), approval: { at: '2026-01-01T00:00:00Z', by: '', reason: '', budget: 1, reviewGroups: {} as Record<string, 'include' | 'exclude'>, start: '2026-01-01', end: '2026-12-31' } };
+const countSpec = (extra: { sex?: 'female' | 'male' } = {}) => specOf({ variant: { gene: 'BRCA1' }, assembly: 'GRCh38', ...extra }, 'count');
 
 describe('research gateway: what a project derives from its sources is reused only while they are unchanged', function () {
   this.timeout(600_000);
   let world: ResearchWorld;
   let session: DuckDBSession;
   let dir: { path: string; remove: () => Promise<void> };
-  const project = { projectId: 'rp_00000000000000c1', proposal: proposal(['DUO:0000042']), approval: { at: '2026-01-01T00:00:00Z', by: '', reason: '', budget: 1, reviewGroups: {}, start: '2026-01-01', end: '2026-12-31' } };
 
   before(async () => {
     dir = await makeTempDir('genovault-cohort-cache-');
@@ -52,7 +57,6 @@ describe('research gateway: what a project derives from its sources is reused on
     return { deps, reads };
   }
 
-  const countSpec = (extra: { sex?: 'female' | 'male' } = {}) => specOf({ variant: { gene: 'BRCA1' }, assembly: 'GRCh38', ...extra }, 'count');
 
   it('decides the consents and picks the cohort once while nothing changes, and gives the same answer', async () => {
     const { deps, reads } = counted({ versions: true });
@@ -99,6 +103,86 @@ describe('research gateway: what a project derives from its sources is reused on
     await runProjectCohort(deps, project, countSpec(), cache);
     await runProjectCohort(deps, project, countSpec(), cache);
     assert.deepEqual(reads, { consents: 2, samples: 2 });
+  });
+});
+
+describe('research gateway: the cohort cache against sources that change under it', () => {
+  // small sources whose data and versions the test changes: 30 patients, one whole-genome sample each, every one a carrier
+  let session: DuckDBSession;
+  before(async () => {
+    session = await openSecureDuckDB({ memoryLimitBytes: 128 * 1024 * 1024, threads: 1 });
+  });
+  after(() => session?.close());
+
+  function world() {
+    const patients = Array.from({ length: 30 }, (_, i) => `p_${(i + 1).toString(16).padStart(16, '0')}`);
+    const state = { consented: new Set(patients), consentVersion: 0, samples: patients.map((p) => ({ sampleId: `s_${p.slice(2)}`, patientId: p, coverage: 'whole_genome' as const })), catalogVersion: 0, withdrawWhileDeciding: null as string | null };
+    const consents: ResearchConsentSource = {
+      *currentResearchConsents() {
+        for (const patientId of state.consented) yield { patientId, scope: { permission: 'DUO:0000042', diseases: [], modifiers: [] } as never };
+        const who = state.withdrawWhileDeciding;
+        if (who) {
+          state.withdrawWhileDeciding = null;
+          // a ledger commit landing one microtask later, between the gateway's two lookups
+          queueMicrotask(() => {
+            state.consented.delete(who);
+            state.consentVersion++;
+          });
+        }
+      },
+      version: () => state.consentVersion,
+    };
+    const cohortData: CohortDataSource = {
+      buildsOf: () => ['GRCh38'],
+      canonicalBuild: (b) => (b === 'GRCh38' ? b : null),
+      calls: ({ patientIds }) => Promise.resolve({ build: 'GRCh38', chrom: null, samples: state.samples.filter((x) => patientIds.has(x.patientId)), calls: [], notCovering: [] }),
+      version: () => state.catalogVersion,
+    };
+    const cohortIndex: CohortIndexPort = {
+      builds: () => ['GRCh38'],
+      count: () => Promise.reject(new Error('not asked')),
+      carriers: (r) => Promise.resolve({ build: 'GRCh38', region: { chrom: 'chr17', start: 1, end: 2 }, carrierPositions: Int32Array.from(r.sampleIds.keys()) }),
+      aggregate: () => Promise.reject(new Error('not asked')),
+      records: () => Promise.reject(new Error('not asked')),
+    };
+    const deps: CohortRunDeps = {
+      cohortData, consents, cohortIndex, sql: session.connection, keys: KEYS, now: () => NOW,
+      demographics: { demographics: (ids) => [...ids].map((patientId) => ({ patientId, sex: 'female' as const, birthYear: 1970, zip: null, conditions: [] })), version: () => 1 },
+    };
+    return { patients, state, deps };
+  }
+
+  it('a withdrawal committed between deciding the consents and picking the cohort counts on the next question', async () => {
+    const { patients, state, deps } = world();
+    const cache = new CohortCache();
+    state.withdrawWhileDeciding = patients[0]!;
+    await runProjectCohort(deps, project, countSpec(), cache);
+    assert.equal(state.consentVersion, 1, 'the withdrawal committed during the first question');
+    const next = await runProjectCohort(deps, project, countSpec(), cache);
+    assert.ok(!next.takingPart.has(patients[0]!) && !next.base.includes(patients[0]!) && !next.carrierPatients!.includes(patients[0]!), 'the patient who withdrew takes no part');
+  });
+
+  it('an erased sample (a new catalog) counts on the next question', async () => {
+    const { patients, state, deps } = world();
+    const cache = new CohortCache();
+    assert.ok((await runProjectCohort(deps, project, countSpec(), cache)).carrierPatients!.includes(patients[3]!));
+    state.samples = state.samples.filter((x) => x.patientId !== patients[3]);
+    state.catalogVersion++;
+    const after = await runProjectCohort(deps, project, countSpec(), cache);
+    assert.ok(!after.base.includes(patients[3]!) && !after.carrierPatients!.includes(patients[3]!));
+  });
+
+  it('a board decision on review groups, or a new approval, is a new cohort', async () => {
+    const { deps } = world();
+    const cache = new CohortCache();
+    // every consent now needs review: free-text restrictions the matcher cannot decide alone
+    const review = { ...deps, consents: { currentResearchConsents: () => world().patients.map((patientId) => ({ patientId, scope: SCOPES[8]! })), version: () => 7 } };
+    const excluded = await runProjectCohort(review, project, countSpec(), cache);
+    assert.equal(excluded.base.length, 0, 'review consents take no part until the board includes them');
+    const group = decideConsents(purposeOf(project.projectId, project.proposal), review.consents.currentResearchConsents(), '2026-06-01', KEYS.noise).find((d) => d.reviewGroup)?.reviewGroup;
+    assert.ok(group, 'the consents form a review group');
+    const included = { ...project, approval: { ...project.approval, at: '2026-02-01T00:00:00Z', reviewGroups: { [group]: 'include' as const } } };
+    assert.equal((await runProjectCohort(review, included, countSpec(), cache)).base.length, 30, 'the board included them: they take part at once');
   });
 });
 

@@ -7,7 +7,11 @@ import assert from 'node:assert/strict';
 import { ResearchError } from '../../research-gateway/research-error.ts';
 import { DUO_VERSIONS } from '../../consent/duo/versions.ts';
 import { openSecureDuckDB, type DuckDBSession } from '../../vault/store/duckdb-session.ts';
+import { join } from 'node:path';
 import { makeTempDir } from '../helpers/temp-dir.ts';
+import { SealedAppendLog } from '../../vault/log/sealed-append-log.ts';
+import type { ProjectEvent } from '../../research-gateway/projects/project-events.ts';
+import { setEntries } from '../../research-gateway/projects/log-parts.ts';
 import { cohortSource, consentSource, demographicsSource, type TestPatient } from './helpers/population.ts';
 import { BOARD, RESEARCHER, approvedProject, openHarness, proposal, type Harness } from './helpers/gateway-harness.ts';
 
@@ -130,6 +134,32 @@ describe('research projects in the gateway', () => {
       assert.equal(await refusal(again.gateway.cohortQuery(RESEARCHER, projectId, { level: 'count', sex: 'other', assembly: 'GRCh38' }, 'json')), 'budget_exhausted');
       // 29 of the 30 differ by one from the first cohort: refused, as it would have been before the restart
       assert.equal(await refusal(again.gateway.cohortQuery(RESEARCHER, projectId, { level: 'count', age: { max: 75 }, assembly: 'GRCh38' }, 'json')), 'differencing_refused');
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('names each distinct patient set once in the log, and keeps numbering them after a restart, however many there are', async () => {
+    const first = await open('sets.gvl');
+    const projectId = await approvedProject(first, proposal(['DUO:0000042']));
+    await first.gateway.cohortQuery(RESEARCHER, projectId, { level: 'count', assembly: 'GRCh38' }, 'json');
+    await first.gateway.cohortQuery(RESEARCHER, projectId, { level: 'count', assembly: 'GRCh38' }, 'json');
+    const events = await first.events();
+    const named = events.flatMap((e) => (e.type === 'cohort.sets' ? e.sets : []));
+    const queries = events.filter((e) => e.type === 'query.recorded' && e.outcome === 'answered');
+    assert.deepEqual(named.map((x) => [x.set, x.patients.length]), [[1, 30]], 'the cohort recorded once, in full');
+    assert.deepEqual(queries.map((q) => q.type === 'query.recorded' && q.sets), [[1], [1]], 'each query names it by number');
+    await first.close();
+    // a project whose log already names 130,000 sets (more than a spread into Math.max can take)
+    const log = await SealedAppendLog.open<ProjectEvent>(join(dir.path, 'sets.gvl'), { key: Buffer.alloc(32, 3), logId: 'research' });
+    const many = Array.from({ length: 130_000 }, (_, i) => ({ set: i + 2, patients: [`p_${(i + 1000).toString(16).padStart(16, '0')}`] }));
+    for (const entry of setEntries(many)) await log.append({ type: 'cohort.sets', projectId, sets: entry });
+    await log.close();
+    const again = await open('sets.gvl');
+    try {
+      await again.gateway.cohortQuery(RESEARCHER, projectId, { level: 'count', sex: 'female', assembly: 'GRCh38' }, 'json');
+      const latest = (await again.events()).filter((e) => e.type === 'cohort.sets').at(-1);
+      assert.deepEqual(latest?.type === 'cohort.sets' && latest.sets.map((x) => x.set), [130_002], 'the next number after the highest recorded');
     } finally {
       await again.close();
     }

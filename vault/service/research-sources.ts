@@ -43,6 +43,16 @@ function filterOf(locus: NonNullable<CohortCallsRequest['locus']>, build: string
   }
 }
 
+const catalogNumbers = new WeakMap<object, number>();
+let lastCatalogNumber = 0;
+
+/** A number per catalog object, the same while it is the vault's current one. */
+function catalogNumber(data: object): number {
+  let n = catalogNumbers.get(data);
+  if (n === undefined) catalogNumbers.set(data, (n = ++lastCatalogNumber));
+  return n;
+}
+
 export function vaultCohortData(vault: Vault, engine: QueryEngine): CohortDataSource {
   const coverage = new CoverageIndex((partitionId) => vault.read({ partitionId }));
   const samplesOf = (patientIds: ReadonlySet<string>) => vault.catalog.data.samples.filter((s) => patientIds.has(s.patientId));
@@ -70,8 +80,8 @@ export function vaultCohortData(vault: Vault, engine: QueryEngine): CohortDataSo
       }
       return { ...answer, chrom, calls, notCovering: notCovering.filter((n) => n.sampleIds.length > 0) };
     },
-    // a commit (ingest, erasure, rotation) replaces the catalog's data
-    version: () => vault.catalog.data,
+    // a commit (ingest, erasure, rotation) replaces the catalog's data: numbered, so a cache holds no old catalog alive
+    version: () => catalogNumber(vault.catalog.data),
   };
 }
 
