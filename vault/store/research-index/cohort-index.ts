@@ -221,10 +221,11 @@ function sameIds(a: readonly string[], b: readonly string[]): boolean {
 
 /** Sample ids in the vault's order (index numbers ascending): sorting thousands of ids as text cost more than the query. */
 function idsOf(scope: IndexScope, numbers: Iterable<number>): string[] {
-  return Int32Array.from(numbers).sort().reduce<string[]>((out, n) => {
-    out.push(scope.idOf.get(n)!);
-    return out;
-  }, []);
+  const sorted = Int32Array.from(numbers).sort();
+  const out: string[] = [];
+  // each sample once (the engine's lists are not deduplicated: a file may repeat a call)
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(scope.idOf.get(sorted[i]!)!);
+  return out;
 }
 
 function answerScope(scope: IndexScope, query: WindowQuery, coveringProfiled: number): CohortScope {

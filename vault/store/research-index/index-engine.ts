@@ -53,7 +53,7 @@ export interface IndexVariantRow {
   missing: number;
   /** allowed samples that are not whole genomes and whose assay covered the position (or who carry this allele) */
   coveringProfiled: number;
-  /** carrier sample numbers, and those whose counted call is hom_alt, when asked for */
+  /** carrier sample numbers, and those whose counted call is hom_alt, when asked for (unordered; a sample twice when a file repeats its call) */
   samples?: number[];
   homAltSamples?: number[];
   /** allowed samples not covering the position (see notCoveringSql), when asked for */

@@ -50,7 +50,7 @@ export function aggregateSql(w: LoadedWindow, allowed: string, f: SqlFilters, wi
   const sql = `WITH ${hits},
     variants AS (
       SELECT pos, ref, alt, sum(CASE WHEN zygosity = 2 THEN 2 ELSE 1 END)::INTEGER AS copies, count(DISTINCT sample)::INTEGER AS carriers,
-        ${zyg(1)} AS het, ${zyg(2)} AS hom_alt, ${zyg(3)} AS hemizygous, ${zyg(4)} AS missing${withSamples ? `, list(DISTINCT sample ORDER BY sample) AS samples, list(DISTINCT sample ORDER BY sample) FILTER (WHERE zygosity = 2) AS hom_samples` : ''}
+        ${zyg(1)} AS het, ${zyg(2)} AS hom_alt, ${zyg(3)} AS hemizygous, ${zyg(4)} AS missing${withSamples ? `, list(sample) AS samples, list(sample) FILTER (WHERE zygosity = 2) AS hom_samples` : ''}
       FROM chosen GROUP BY pos, ref, alt),
     per_profile AS (SELECT m.profile, count(*)::INTEGER AS n FROM ${w.members} m JOIN ${allowed} a USING (sample) GROUP BY m.profile),
     by_profile AS (
