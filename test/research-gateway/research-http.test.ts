@@ -12,6 +12,7 @@ import { PASSWORD } from '../e2e/service-world.ts';
 import { canonicalJson } from '../../research-gateway/answers/records-answer.ts';
 import { ANSWER_METADATA_KEY, ARROW_STREAM } from '../../research-gateway/answers/arrow-answer.ts';
 import { buildResearchWorld, grantResearchConsent, withdrawResearchConsent, type ResearchWorld } from './helpers/research-world.ts';
+import { runCli } from '../helpers/run-cli.ts';
 
 const GRU = ['DUO:0000042'];
 const HMB_COL = ['DUO:0000006', 'DUO:0000020'];
@@ -30,7 +31,7 @@ describe('research gateway over HTTPS', function () {
   let board: string;
   before(async () => {
     dir = await makeTempDir();
-    w = await buildResearchWorld(dir.path, { size: 60, consentOf: (i) => (i % 12 === 11 ? null : i % 12 === 10 ? HMB_COL : GRU) });
+    w = await buildResearchWorld(dir.path, { size: 60, consentOf: (i) => (i % 12 === 11 ? null : i % 12 === 10 ? HMB_COL : GRU), masterKeyFile: true });
     w.accounts.researcher2 = await enrolStaff(w.service, 'researcher2', ['researcher'], PASSWORD);
   });
   beforeEach(async () => {
@@ -292,5 +293,26 @@ describe('research gateway over HTTPS', function () {
     const both = await ask(projectId, { level: 'aggregate', variant: { gene: 'BRCA1' }, zygosity: ['het'] });
     assert.equal(both.status, 400);
     assert.match(both.text, /body\.zygosity/);
+  });
+
+  // last: it erases a sample for good
+  it('a sample erased by the command line while the service runs is out of the next answer (count, and a gene\'s carriers)', async () => {
+    const projectId = await approved();
+    const before = await ask(projectId, { level: 'count' });
+    const gene = await ask(projectId, { level: 'count', variant: { gene: 'BRCA1' } });
+    const patientId = generalConsents()[1]!.patientId;
+    const [sample] = w.service.vault.catalog.samplesOf(patientId);
+    assert.ok(sample, 'the patient has a sample');
+    const erased = await runCli(['erase-sample', '--sample-id', sample.sampleId, '--yes', '--data-dir', w.dataDir], { env: w.keyEnv });
+    assert.equal(erased.code, 0, erased.stderr);
+    // the cohort now differs from the one answered by one patient: refused as differencing, the true size audited
+    const after = await ask(projectId, { level: 'count' });
+    assert.equal(after.body.code, 'differencing_refused', after.text);
+    assert.equal((await queryAudit(after)).counts?.true_cohort, (await queryAudit(before)).counts!.true_cohort! - 1, 'the patient has no sample left: not in the cohort');
+    // a new project is answered on the cohort without them
+    const fresh = await ask(await approved(), { level: 'count', variant: { gene: 'BRCA1' } });
+    assert.equal(fresh.status, 200, fresh.text);
+    assert.ok((await queryAudit(fresh)).counts!.true_cohort! <= (await queryAudit(gene)).counts!.true_cohort!, 'never more carriers than before');
+    assert.ok(!w.service.vault.catalog.samplesOf(patientId).length, 'the service took the erasure in');
   });
 });

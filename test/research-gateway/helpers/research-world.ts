@@ -58,9 +58,9 @@ export async function withdrawResearchConsent(service: VaultService, patientId: 
 }
 
 /** `consentOf(i)`: the DUO terms the i-th cohort patient consented to, or null for none; `buildOf(i)`: the build of their exome (GRCh38 by default). */
-export async function buildResearchWorld(root: string, options: { size: number; consentOf: (index: number, person: SyntheticPatient) => string[] | null; buildOf?: (index: number) => CohortBuild }): Promise<ResearchWorld> {
+export async function buildResearchWorld(root: string, options: { size: number; consentOf: (index: number, person: SyntheticPatient) => string[] | null; buildOf?: (index: number) => CohortBuild; masterKeyFile?: boolean }): Promise<ResearchWorld> {
   const people = generatePatients(options.size, COHORT_SEED);
-  const world = await buildWorld(root, { https: true, moreData: (writer) => ingestCohort(root, people, options.buildOf ?? (() => 'GRCh38'), writer) });
+  const world = await buildWorld(root, { https: true, ...(options.masterKeyFile && { masterKeyFile: true }), moreData: (writer) => ingestCohort(root, people, options.buildOf ?? (() => 'GRCh38'), writer) });
   const cohort: CohortPerson[] = [];
   for (const [i, person] of people.entries()) {
     const patientId = world.service.vault.catalog.patientByMrn(person.mrn)!.patientId;

@@ -7,6 +7,7 @@ import { API_PREFIX } from '../../http/app.ts';
 import { BeaconQueryStringSchema, BeaconRequestBodySchema } from '../../../schemas/beacon.ts';
 import type { VaultService } from '../open-service.ts';
 import { researchCaller, withResearchErrors } from '../research-http.ts';
+import { currentVault } from '../patient-access.ts';
 
 const BeaconDocumentSchema = z.looseObject({ meta: z.looseObject({ beaconId: z.string(), apiVersion: z.string() }) });
 const answers = {
@@ -52,6 +53,7 @@ export function beaconRoutes(service: VaultService) {
       responses: answers,
       async handler({ query }, ctx) {
         const { requestedGranularity = 'boolean', ...parameters } = query;
+        await currentVault(service);
         return withResearchErrors(() => gateway.beaconQuery(researchCaller(ctx.state), { parameters, requestedGranularity }), 'query');
       },
     }),
@@ -68,6 +70,7 @@ export function beaconRoutes(service: VaultService) {
         const given = body.query?.requestParameters ?? {};
         const parameters = 'g_variant' in given ? given.g_variant : given;
         const requestedGranularity = body.query?.requestedGranularity ?? 'boolean';
+        await currentVault(service);
         return withResearchErrors(() => gateway.beaconQuery(researchCaller(ctx.state), { parameters, requestedGranularity }));
       },
     }),
