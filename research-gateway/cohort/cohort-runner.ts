@@ -71,12 +71,12 @@ function participation(deps: CohortRunDeps, project: Pick<ProjectState, 'project
 export async function runProjectCohort(deps: CohortRunDeps, project: Pick<ProjectState, 'projectId' | 'proposal' | 'approval'>, spec: CohortSpec, cache?: CohortCache): Promise<CohortRun> {
   const now = deps.now();
   const day = dayOf(now);
-  const cached = <T>(key: unknown[], versions: SourceVersions, derive: () => Promise<T>): Promise<T> =>
-    cache ? cache.get(JSON.stringify(key), versions, derive) : derive();
+  const cached = <T>(key: unknown[], versions: SourceVersions, derive: () => Promise<T>, weigh: (value: T) => number): Promise<T> =>
+    cache ? cache.get(JSON.stringify(key), versions, derive, weigh) : derive();
   // what the consent decisions rest on besides the sources: the purpose, the board's review groups, the day
   const projectKey = [project.projectId, project.proposal, project.approval?.at ?? null, includedGroups(project.approval?.reviewGroups ?? {}), day, spec.assembly ?? null];
   // the executor runs at once (no await between reading the versions and the sources); a throw rejects
-  const taking = await cached(['participation', ...projectKey], versionsOf([deps.consents, deps.cohortData]), () => new Promise<Participation>((resolve) => resolve(participation(deps, project, spec.assembly, day))));
+  const taking = await cached(['participation', ...projectKey], versionsOf([deps.consents, deps.cohortData]), () => new Promise<Participation>((resolve) => resolve(participation(deps, project, spec.assembly, day))), (p) => p.decisions.length);
   const { decisions, included, patients, assembly, otherBuildsLeftOut } = taking;
   const indexed = spec.locus !== undefined && indexAnswers(deps.cohortIndex, assembly);
   const filters = { ...spec.filters, includedReviewGroups: included };
@@ -92,7 +92,7 @@ export async function runProjectCohort(deps: CohortRunDeps, project: Pick<Projec
   const { sex, age, conditions } = filters;
   // the cohort is tied to the very participation it was picked from (a consent committed between the two lookups gives a new one)
   const sources = versionsOf([deps.cohortData, deps.demographics]);
-  const { run, samples } = await cached(['cohort', ...projectKey, sex ?? null, age ?? null, conditions ?? null, thisYear], sources && [taking, ...sources], () => overSamples());
+  const { run, samples } = await cached(['cohort', ...projectKey, sex ?? null, age ?? null, conditions ?? null, thisYear], sources && [taking, ...sources], () => overSamples(), (c) => c.samples.length + c.run.base.length);
   if (spec.needs === 'calls') return indexedRecordsRun(deps.cohortIndex!, run, samples, spec.locus!, filters);
   return indexedRun(deps.cohortIndex!, run, samples, spec.locus!, filters, spec.needs);
 }

@@ -205,6 +205,24 @@ describe('CohortCache', () => {
     assert.equal(await cache.get('k', [1], () => Promise.resolve('yes')), 'yes');
   });
 
+  it('drops the least recently used entries beyond the patients they hold in all, keeping the one just derived', async () => {
+    const cache = new CohortCache(64, 100);
+    const list = (n: number) => () => Promise.resolve(Array.from({ length: n }, (_, i) => `p_${i}`));
+    const weigh = (v: string[]) => v.length;
+    await cache.get('a', [1], list(40), weigh);
+    await cache.get('b', [1], list(40), weigh);
+    assert.equal(cache.patientsHeld, 80);
+    await cache.get('c', [1], list(40), weigh);
+    await Promise.resolve();
+    assert.equal(cache.patientsHeld, 80, 'a dropped: 120 would be over 100');
+    let derived = 0;
+    await cache.get('a', [1], () => (derived++, Promise.resolve(['x'])), weigh);
+    assert.equal(derived, 1, 'a was derived again');
+    await cache.get('huge', [1], list(500), weigh);
+    await Promise.resolve();
+    assert.equal(cache.patientsHeld, 500, 'one entry over the bound alone is kept, the rest dropped');
+  });
+
   it('drops the least recently used entry beyond its capacity', async () => {
     const cache = new CohortCache(2);
     let derived = 0;
