@@ -46,6 +46,22 @@ describe('answers that say nothing about what exists (HTTPS)', function () {
       assert.equal((await approve(w, ids.staff, privacy)).status, 201);
       assert.equal((await approve(w, ids.unknown, privacy)).status, 404, 'who may approve learns that an id is unknown');
     });
+    it('gives a counsellor (who may approve enrolments on its care teams) one answer for another patient\u2019s enrolment, a staff enrolment and an unknown id', async () => {
+      const { w } = world;
+      await w.service.clinical.setCareTeam(w.patientB, w.accounts.counselor!.accountId, false, 'test');
+      const other = await w.http<Issued>(`/patients/${w.patientB}/enrolments`, { method: 'POST', token: await w.login('registrar'), body: { role: 'relative', relationship: 'sibling', evidence: 'identity document checked in person' } });
+      assert.equal(other.status, 201, other.text);
+      const staff = await w.http<{ enrolment: Issued }>('/users', { method: 'POST', token: await w.login('admin'), body: { username: 'dr.oracle2', roles: ['clinician'] } });
+      assert.equal(staff.status, 201, staff.text);
+      const counselor = await w.login('counselor');
+      const answers = [other.body.enrolmentId, staff.body.enrolment.enrolmentId, 'enr_zzzzzzzz'].map((id) => approve(w, id, counselor));
+      const [forOther, forStaff, forUnknown] = await Promise.all(answers);
+      assert.equal(forUnknown!.status, 403, forUnknown!.text);
+      assert.equal(answerOf(forOther!), answerOf(forUnknown!), 'another patient\u2019s enrolment answered like an unknown id');
+      assert.equal(answerOf(forStaff!), answerOf(forUnknown!), 'a staff enrolment answered like an unknown id');
+      const decided = (await w.auditOf(forOther!)).filter((e) => e.body.resource === 'enrolment_approval').map((e) => [e.body.decision, e.body.patientId]);
+      assert.deepEqual(decided, [['deny', w.patientB]], 'decided for that patient, and audited');
+    });
   });
 
   describe('amending and revoking a directive (/v1/patients/{id}/consents/{directiveId})', () => {
@@ -80,10 +96,15 @@ describe('answers that say nothing about what exists (HTTPS)', function () {
       // an amendment naming the proxy kind is refused for the patient, whatever the id
       const asProxy = proxyDirective(proxyAccount, { permissions: ['view_results', 'manage_consents', 'authorize_releases'] });
       assert.equal(answerOf(await amend(w, w.patientA, ids.proxyDirective, proxy, asProxy)), answerOf(await amend(w, w.patientA, ids.unknown, proxy, asProxy)));
-      // the patient decided first (the proxy may change its consents), then the directive's kind, refused and audited
-      const refusal = await revoke(w, w.patientA, ids.proxyDirective, proxy);
-      const decisions = (await w.auditOf(refusal)).filter((e) => ['consent', 'release_authorization', 'proxy_authority'].includes(e.body.resource));
-      assert.deepEqual(decisions.map((e) => `${e.body.resource} ${e.body.decision}`).sort(), ['consent permit', 'proxy_authority deny']);
+      // every kind the proxy's roles could change is decided for the patient before any directive is
+      // read, in one order: the audit trail (which the patient, and a proxy with view_access_log,
+      // reads) is the same for the proxy directive and an unknown id
+      const trail = async (id: string) => (await w.auditOf(await revoke(w, w.patientA, id, proxy)))
+        .filter((e) => ['consent', 'release_authorization', 'proxy_authority'].includes(e.body.resource)).map((e) => `${e.body.resource} ${e.body.action} ${e.body.decision}`).sort();
+      const forProxyDirective = await trail(ids.proxyDirective);
+      assert.deepEqual(forProxyDirective, ['consent update permit', 'release_authorization update deny']);
+      assert.deepEqual(await trail(ids.unknown), forProxyDirective);
+      assert.deepEqual(await trail(ids.otherPatients), forProxyDirective);
       assert.equal(w.service.consents.directive(w.patientA, ids.proxyDirective)?.revokedAt, undefined);
       assert.equal((await revoke(w, w.patientA, consent.directiveId, proxy)).status, 200);
     });

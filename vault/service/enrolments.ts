@@ -12,7 +12,7 @@ import { EnrolmentService } from '../identity/enrolment-service.ts';
 import { IdentityError } from '../identity/identity-errors.ts';
 import { auditedStep, recordOutcome, type AuditOrigin } from './audit-outcome.ts';
 import { mapIdentityErrors } from './identity-errors-http.ts';
-import { requestOrigin, requireAccess, requireRoleLevelAccess, withPatientAccess, type AuditedRequest } from './patient-access.ts';
+import { forbidden, mayAccess, requestOrigin, requireAccess, requireRoleLevelAccess, withPatientAccess, type AuditedRequest } from './patient-access.ts';
 import type { VaultService } from './open-service.ts';
 
 /**
@@ -44,7 +44,8 @@ export async function issuePatientEnrolment(service: VaultService, principal: Pr
  * attempt is audited (flagged) with the enrolment and its patient. Then for a patient's circle,
  * for that patient (registration staff, a counsellor on the care team, the privacy officer); for
  * a staff account, with no patient (the identity service then insists on a privacy officer). An
- * unknown enrolment is refused as a decision without a patient.
+ * unknown enrolment is refused as a decision without a patient. Every refusal answers the same
+ * 403, so a caller who may approve some enrolments cannot tell others' ids from unknown ones.
  */
 export async function approveEnrolment(service: VaultService, principal: Principal, enrolmentId: string, evidence: string, request: AuditedRequest): Promise<IssuedEnrolment> {
   const roleLevel = { resource: 'enrolment_approval' as const, action: 'create' as const, purpose: 'operations' };
@@ -69,7 +70,10 @@ export async function approveEnrolment(service: VaultService, principal: Princip
     await requireAccess(service, principal, intent, request);
     return approve();
   }
-  return withPatientAccess(service, principal, { ...intent, patientId }, request, approve);
+  // refused for this patient: the same 403 as for an unknown id or a staff enrolment, so a caller
+  // who may approve some enrolments (a counsellor on other care teams) cannot tell them apart
+  if (!(await mayAccess(service, principal, { ...intent, patientId }, request)).allowed) throw forbidden();
+  return approve();
 }
 
 /**

@@ -55,7 +55,8 @@ export function defaultPurpose(principal: Principal): string {
   return 'operations';
 }
 
-const forbidden = () => new ApiError({ code: 'forbidden', status: 403, title: 'Forbidden', detail: 'the access policy does not permit this' });
+/** The policy's refusal where no patient's existence is at stake (or must not show). */
+export const forbidden = () => new ApiError({ code: 'forbidden', status: 403, title: 'Forbidden', detail: 'the access policy does not permit this' });
 
 /** Decides and audits; throws 404 (patient data) or 403 (anything else) on refusal. */
 export async function requireAccess(service: VaultService, principal: Principal, intent: AccessIntent, request: AuditedRequest): Promise<Granted> {

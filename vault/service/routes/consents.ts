@@ -101,26 +101,41 @@ export function consentRoutes(service: VaultService) {
    * so nobody learns which ids exist or what kind they are without the right to change them.
    */
   const changeAccess = (ctx: HttpRouterContext, patientId: string, directiveId: string, resources: readonly DirectiveResource[]) => async (principal: Principal, purpose: string): Promise<DirectiveAccess> => {
-    const ask = async (resource: DirectiveResource) => ({ resource, decision: await mayAccess(service, principal, { patientId, resource, action: 'update', purpose }, ctx.state) });
     const possible = resources.filter((resource) => service.authorizer.couldPermitForSomePatient({ roles: principal.roles, resource, action: 'update', purpose }));
-    let permitted: Awaited<ReturnType<typeof ask>> | undefined;
-    // one audited refusal for a caller whose roles could change none of them
+    // every resource the request could need, decided up front in a fixed order (one audited refusal
+    // for a caller whose roles could change none): the audit trail and the work are the same
+    // whatever the id turns out to be
+    const decided: { resource: DirectiveResource; decision: Awaited<ReturnType<typeof mayAccess>> }[] = [];
     for (const resource of possible.length > 0 ? possible : resources.slice(0, 1)) {
-      const asked = await ask(resource);
-      if (asked.decision.allowed) {
-        permitted = asked;
-        break;
-      }
+      decided.push({ resource, decision: await mayAccess(service, principal, { patientId, resource, action: 'update', purpose }, ctx.state) });
     }
-    if (permitted === undefined) throw notFound('no such patient');
+    if (!decided.some((d) => d.decision.allowed)) throw notFound('no such patient');
     await currentVault(service);
     if (!patientExists(service, patientId)) throw notFound('no such patient');
     const kind = kindOf(patientId, directiveId);
-    if (kind === undefined) throw noSuchDirective();
-    const own = permitted.resource === resourceOfKind(kind) ? permitted : await ask(resourceOfKind(kind));
-    if (!own.decision.allowed) throw noSuchDirective();
+    const own = kind === undefined ? undefined : decided.find((d) => d.resource === resourceOfKind(kind));
+    // unknown, or of a kind not decided (an amendment names its kind) or refused: the same 404
+    if (!own?.decision.allowed) throw noSuchDirective();
     return { resource: own.resource, granted: own.decision };
   };
+
+  /**
+   * The kinds of directive this caller may read for the patient, beyond consents (decided already):
+   * release authorizations and proxy authority are each decided (and audited) for the patient, only
+   * for roles the policy could let read them; others see none of that kind, and nothing of them.
+   */
+  async function readableResources(ctx: HttpRouterContext, principal: Principal, patientId: string, purpose: string): Promise<Set<DirectiveResource>> {
+    const readable = new Set<DirectiveResource>(['consent']);
+    for (const resource of DIRECTIVE_RESOURCES) {
+      if (resource === 'consent' || !service.authorizer.couldPermitForSomePatient({ roles: principal.roles, resource, action: 'read', purpose })) continue;
+      if ((await mayAccess(service, principal, { patientId, resource, action: 'read', purpose }, ctx.state)).allowed) readable.add(resource);
+    }
+    return readable;
+  }
+
+  /** Whether a directive is shown: its kind's resource is readable, or it is the caller's own authority as a proxy. */
+  const mayRead = (readable: ReadonlySet<DirectiveResource>, principal: Principal, d: Directive): boolean =>
+    readable.has(resourceOfKind(d.kind)) || (d.kind === 'proxy' && d.proxyAccountId === principal.accountId);
 
   return defineRouteTable('consents', [
     defineRoute({
@@ -133,13 +148,16 @@ export function consentRoutes(service: VaultService) {
       handler({ params }, ctx) {
         const principal = principalOf(ctx.state);
         const intent = { patientId: params.id, resource: 'consent' as const, action: 'read' as const, purpose: defaultPurpose(principal) };
-        return withPatientAccess(service, principal, intent, ctx.state, () => {
-          const consents = consentsInForce(service, params.id);
+        return withPatientAccess(service, principal, intent, ctx.state, async () => {
+          const readable = await readableResources(ctx, principal, params.id, intent.purpose);
+          const all = consentsInForce(service, params.id);
+          // what the caller may read: a release authorization or a proxy's authority only with its own permit (a proxy sees its own)
+          const consents = { ...all, directives: all.directives.filter((d) => mayRead(readable, principal, d.directive)) };
           if (wantsFhir(ctx)) {
             ctx.type = FHIR_JSON;
             return consentBundle({ patient: { type: 'Patient', identifier: { system: PATIENT_ID_SYSTEM, value: params.id } }, directives: consents.directives });
           }
-          const clinical = clinicalUseVerdict(consents, { hospitalDefault: service.config.clinicalUseDefault });
+          const clinical = clinicalUseVerdict(all, { hospitalDefault: service.config.clinicalUseDefault });
           const records = consents.directives.map((view) => service.consents.directive(params.id, view.directiveId) ?? view);
           return { patientId: params.id, directives: records.map(directiveView), clinicalUse: { permitted: clinical.permitted, basis: clinical.basis } };
         });
@@ -155,9 +173,12 @@ export function consentRoutes(service: VaultService) {
       handler({ params }, ctx) {
         const principal = principalOf(ctx.state);
         const intent = { patientId: params.id, resource: 'consent' as const, action: 'read' as const, purpose: defaultPurpose(principal) };
-        return withPatientAccess(service, principal, intent, ctx.state, () => {
+        return withPatientAccess(service, principal, intent, ctx.state, async () => {
+          const readable = await readableResources(ctx, principal, params.id, intent.purpose);
           const kinds = new Map(service.consents.directives(params.id).map((d) => [d.directiveId, d.kind]));
-          const items = service.consents.history(params.id).map(({ at, version, event }) => ({
+          const ownProxy = new Set(service.consents.directives(params.id).filter((d) => mayRead(readable, principal, d.directive)).map((d) => d.directiveId));
+          const visible = service.consents.history(params.id).filter(({ event }) => readable.has(resourceOfKind(kinds.get(event.directiveId)!)) || ownProxy.has(event.directiveId));
+          const items = visible.map(({ at, version, event }) => ({
             at,
             type: event.type,
             directiveId: event.directiveId,
