@@ -129,7 +129,7 @@ export interface CohortIndexPort {
   builds(): string[];
   count(request: CohortIndexRequest): Promise<CohortCountAnswer>;
   /** the samples in scope carrying a matching call, and nothing else (no coverage): the count level's one statement */
-  carriers?(request: CohortIndexRequest): Promise<CohortCarriersAnswer>;
+  carriers(request: CohortIndexRequest): Promise<CohortCarriersAnswer>;
   aggregate(request: CohortIndexRequest): Promise<CohortAggregateAnswer>;
   records(request: CohortIndexRequest): Promise<CohortRecordsAnswer>;
 }

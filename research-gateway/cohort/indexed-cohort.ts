@@ -31,11 +31,9 @@ export function indexAnswers(index: CohortIndexPort | undefined, build: string):
 export async function indexedRun(index: CohortIndexPort, run: CohortRun, samples: CohortCalls['samples'], locus: CohortLocus, filters: CohortFilters, needs: 'carriers' | 'coverage' | 'patients'): Promise<CohortRun> {
   const { cohort, allowed, patientOf, request } = indexRequest(run, samples, locus, filters);
   if (needs === 'patients') {
-    // the carriers alone, as positions in the request (one statement, no text mapping); a port without it answers the count
-    const carriers = index.carriers
-      ? await index.carriers(request).then((a) => ({ chrom: a.region.chrom, patients: patientsAtPositions(run, cohort, a.carrierPositions) }))
-      : await index.count(request).then((a) => ({ chrom: a.region.chrom, patients: patientsOfSamples(run, cohort, a.carrierSampleIds) }));
-    return { ...run, chrom: carriers.chrom, alleles: [], carrierPatients: carriers.patients, notCovering: new Map<number, Set<string>>() };
+    // the carriers alone, as positions in the request (one statement, no text mapping)
+    const answer = await index.carriers(request);
+    return { ...run, chrom: answer.region.chrom, alleles: [], carrierPatients: patientsAtPositions(run, cohort, answer.carrierPositions), notCovering: new Map<number, Set<string>>() };
   }
   const coverage = needs === 'coverage';
   const answer = await index.aggregate({ ...request, ...(coverage && { notCovering: true }) });
@@ -80,30 +78,15 @@ function indexedCohort(run: CohortRun, samples: CohortCalls['samples']): Indexed
   return cohort;
 }
 
-/** The base patients carrying any of these samples' calls, sorted (ranks sorted as numbers: no text comparison). */
-function patientsOfSamples(run: CohortRun, cohort: IndexedCohort, sampleIds: readonly string[]): string[] {
-  const ranks = new Int32Array(sampleIds.length);
-  for (let i = 0; i < sampleIds.length; i++) ranks[i] = rankOf(cohort, sampleIds[i]!);
-  return patientsOfRanks(run, ranks);
-}
+/** The index never names a sample it was not asked about: one it does is a fault, not a patient. */
+const outsideRequest = () => new Error('cohort index: a carrier outside the samples asked about');
 
-/** The same, for samples given as positions in the cohort's sample ids (the index's carriers answer). */
+/** The base patients carrying any of the samples at these positions of the cohort's sample ids, sorted (ranks sorted as numbers: no text comparison). */
 function patientsAtPositions(run: CohortRun, cohort: IndexedCohort, positions: Int32Array): string[] {
-  return patientsOfRanks(run, Int32Array.from(positions, (p) => {
-    if (!(p >= 0 && p < cohort.rankAt.length)) throw new Error('cohort index: a carrier outside the samples asked about');
+  const ranks = Int32Array.from(positions, (p) => {
+    if (!(p >= 0 && p < cohort.rankAt.length)) throw outsideRequest();
     return cohort.rankAt[p]!;
-  }));
-}
-
-/** The rank of a sample's patient; the index never names a sample it was not asked about, so one it does is a fault. */
-function rankOf(cohort: IndexedCohort, sampleId: string): number {
-  const rank = cohort.rankOf.get(sampleId);
-  if (rank === undefined) throw new Error('cohort index: a carrier outside the samples asked about');
-  return rank;
-}
-
-function patientsOfRanks(run: CohortRun, ranks: Int32Array): string[] {
-  ranks.sort();
+  }).sort();
   const out: string[] = [];
   for (let i = 0; i < ranks.length; i++) if (i === 0 || ranks[i] !== ranks[i - 1]) out.push(run.base[ranks[i]!]!);
   return out;
@@ -143,6 +126,13 @@ function allelesOf(records: readonly CohortRecord[], patientOf: ReadonlyMap<stri
  * Each carrier patient once, with the most copies any of their samples carries (as the per-sample
  * SQL takes max(copies)), in patient id order: the answers then find every set already sorted.
  */
+/** The rank of a sample's patient in the run's base. */
+function rankOf(cohort: IndexedCohort, sampleId: string): number {
+  const rank = cohort.rankOf.get(sampleId);
+  if (rank === undefined) throw outsideRequest();
+  return rank;
+}
+
 function carriersOf(v: CohortVariantAggregate, run: CohortRun, cohort: IndexedCohort): AlleleCarriers {
   const hom = new Set(v.homAltSampleIds);
   const copiesByRank = new Map<number, number>();

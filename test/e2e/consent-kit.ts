@@ -75,6 +75,17 @@ export async function revoke(w: World, token: string, patientId: string, recorde
   return r;
 }
 
+/** proxy_a's directive for patient A (made at its enrolment), amended by the counsellor to these permissions, citing a court order; answers its id. */
+export async function setProxyPermissions(w: World, counselorToken: string, permissions: string[]): Promise<Recorded> {
+  const proxyAccountId = w.accounts.proxy_a!.accountId;
+  const current = w.service.consents.current(w.patientA).directives.find((d) => d.directive.kind === 'proxy' && d.directive.proxyAccountId === proxyAccountId)!;
+  const r = await w.http<Recorded>(`/patients/${w.patientA}/consents/${current.directiveId}`, {
+    method: 'POST', token: counselorToken, body: { replaces: current.version, directive: proxyDirective(proxyAccountId, { permissions }), evidence: { reference: 'court-order-2026-9' } },
+  });
+  assert.equal(r.status, 200, r.text);
+  return r.body;
+}
+
 /** A staff account made by the host for the test (an insurer records its type), logged in. */
 export async function addStaff(w: World, username: string, role: Role, insurerType?: InsurerType): Promise<{ accountId: string; token: string }> {
   w.accounts[username] = await enrolStaff(w.service, username, [role], PASSWORD, insurerType);

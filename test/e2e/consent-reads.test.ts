@@ -4,7 +4,7 @@
 // in the list, the FHIR bundle or the history; each extra decision is audited. Over HTTPS.
 import { strict as assert } from 'node:assert';
 import { worldForSuite } from './service-world.ts';
-import { grant, insurerRelease, proxyDirective, type Recorded } from './consent-kit.ts';
+import { grant, insurerRelease, setProxyPermissions } from './consent-kit.ts';
 
 interface Listed { directives: { kind: string; directiveId: string }[] }
 
@@ -16,16 +16,7 @@ describe('reading a patient\u2019s directives, kind by kind (HTTPS)', function (
     const { w } = world;
     const counselor = await w.login('counselor');
     const patient = await w.login('pat_a');
-    const proxyAccount = w.accounts.proxy_a!.accountId;
-    const enrolled = w.service.consents.current(w.patientA).directives.find((d) => d.directive.kind === 'proxy' && d.directive.proxyAccountId === proxyAccount)!;
-    const setPermissions = async (permissions: string[], version: number) => {
-      const r = await w.http<Recorded>(`/patients/${w.patientA}/consents/${enrolled.directiveId}`, {
-        method: 'POST', token: counselor, body: { replaces: version, directive: proxyDirective(proxyAccount, { permissions }), evidence: { reference: 'court-order-2026-11' } },
-      });
-      assert.equal(r.status, 200, r.text);
-      return r.body.version;
-    };
-    const version = await setPermissions(['view_results', 'manage_consents'], enrolled.version);
+    const enrolled = await setProxyPermissions(w, counselor, ['view_results', 'manage_consents']);
     const release = await grant(w, patient, w.patientA, insurerRelease(w.accounts.insurer!.accountId));
 
     const proxy = await w.login('proxy_a');
@@ -46,7 +37,7 @@ describe('reading a patient\u2019s directives, kind by kind (HTTPS)', function (
 
     for (const token of [patient, counselor]) assert.ok((await kinds(token)).includes('insurer_release'), 'the patient and the counsellor on the care team see it');
 
-    await setPermissions(['view_results', 'manage_consents', 'authorize_releases'], version);
+    await setProxyPermissions(w, counselor, ['view_results', 'manage_consents', 'authorize_releases']);
     assert.ok((await kinds(await w.login('proxy_a'))).includes('insurer_release'), 'once allowed to authorize releases, the proxy sees them');
   });
 });

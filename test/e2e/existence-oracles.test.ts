@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { worldForSuite, type World } from './service-world.ts';
 import type { HttpResult } from '../helpers/http-client.ts';
-import { grant, proxyDirective, type Recorded } from './consent-kit.ts';
+import { grant, proxyDirective, setProxyPermissions } from './consent-kit.ts';
 
 interface Issued { enrolmentId: string; code: string }
 
@@ -74,11 +74,7 @@ describe('answers that say nothing about what exists (HTTPS)', function () {
       const patient = await w.login('pat_a');
       // the proxy's enrolment directive, amended by the counsellor to let it manage consents (not proxies)
       const proxyAccount = w.accounts.proxy_a!.accountId;
-      const enrolled = w.service.consents.current(w.patientA).directives.find((d) => d.directive.kind === 'proxy' && d.directive.proxyAccountId === proxyAccount)!;
-      const documented = await w.http<Recorded>(`/patients/${w.patientA}/consents/${enrolled.directiveId}`, {
-        method: 'POST', token: counselor, body: { replaces: enrolled.version, directive: proxyDirective(proxyAccount, { permissions: ['view_results', 'manage_consents'] }), evidence: { reference: 'court-order-2026-9' } },
-      });
-      assert.equal(documented.status, 200, documented.text);
+      const enrolled = await setProxyPermissions(w, counselor, ['view_results', 'manage_consents']);
       const consent = await grant(w, patient, w.patientA, { kind: 'clinical_use', decision: 'permit' });
       await w.service.clinical.setCareTeam(w.patientB, w.accounts.counselor!.accountId, true, 'test');
       const elsewhere = await grant(w, counselor, w.patientB, { kind: 'clinical_use', decision: 'permit' }, 'form-b-7');
