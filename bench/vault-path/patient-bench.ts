@@ -2,6 +2,7 @@
 // engine: decrypt from disk, decode, load, query) and warm (cached), beside plain DuckDB over
 // the same rows already in memory, and beside a tabix-indexed `bcftools view -r`.
 import { INTEGER, VARCHAR } from '@duckdb/node-api';
+import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { figure, median, type Figure } from '../figure.ts';
 import { geneLocation, type GeneSpan } from '../../vault/genes/gene-table.ts';
@@ -95,9 +96,10 @@ async function plainPatient(vault: Vault, span: GeneSpan): Promise<{ run: () => 
 
 /** The same sample cut out of the cohort file, indexed, then queried by region; median of runs. */
 export async function bcftoolsRegion(tool: PeerTool, vcf: CohortVcf, sampleName: string, span: GeneSpan, work: string, repeats: number): Promise<{ ms: number; lines: number }> {
-  const file = join(work, 'patient.vcf.gz');
+  // a new file each call: bcftools refuses to index over an index no older than the file (same second)
+  const file = await mkdtemp(join(work, 'bcftools-region-')).then((dir) => join(dir, 'patient.vcf.gz'));
   await runTool(tool, ['view', '-s', sampleName, '-c', '1', '-Oz', '-o', file, vcf.path]);
-  await runTool(tool, ['index', '-t', file]);
+  await runTool(tool, ['index', '-f', '-t', file]);
   const args = ['view', '-H', '-r', `${span.chrom}:${span.start}-${span.end}`, file];
   const lines = (await runTool(tool, args, true)).stdout.split('\n').filter((l) => l !== '').length;
   const times: number[] = [];
