@@ -16,7 +16,7 @@ export const realFile = (name: string): string => join(import.meta.dirname, '../
 export function indexedCopy(file: string, dir: string, name: string): string {
   const out = join(dir, `${name}.vcf.gz`);
   execFileSync('bcftools', ['view', '--no-version', '-Oz', '-o', out, file], { stdio: ['ignore', 'ignore', 'ignore'] });
-  execFileSync('bcftools', ['index', '-t', out], { stdio: ['ignore', 'ignore', 'ignore'] });
+  execFileSync('bcftools', ['index', '-f', '-t', out], { stdio: ['ignore', 'ignore', 'ignore'] });
   return out;
 }
 
