@@ -12,7 +12,7 @@ import { eraseSample, prepareReplacement } from '../../../../vault/store/key-ope
 import { openQueries } from '../../../../vault/store/patient-queries.ts';
 import { rangesHold } from '../../../../vault/store/research-index/index-catalog.ts';
 import { readCallsSegment, readCoverageSegment } from '../../../../vault/store/research-index/segment-store.ts';
-import { CHROMS, SPAN, batch, batchFiles, ingestPopulation } from './helpers/random-population.ts';
+import { CHROMS, SPAN, batch, batchFiles, ingestPopulation, type RandomBatch } from './helpers/random-population.ts';
 import { compare } from './helpers/compare-answers.ts';
 
 /** Every sample number any segment holds, read from the segments themselves, and each segment's numbers. */
@@ -66,6 +66,13 @@ describe('research index: changes prepared while others commit', function () {
       concurrent: fc.array(batch, { minLength: 2, maxLength: 4 }),
       erase: fc.boolean(),
     });
+    // a case that must merge (seven files with calls in one window, FANOUT 4), so the check below
+    // that merges were exercised does not rest on the random draw alone
+    const shared = (n: number): RandomBatch => ({ coverage: 'wgs', samples: 2, blocks: [], records: [
+      { chrom: 'chr1', pos: 100 + n, ref: 'A', alts: ['C'], clnsig: null, gts: ['0/1', '1/1'] },
+      { chrom: 'chr1', pos: 400, ref: 'G', alts: ['T'], clnsig: 'Pathogenic', gts: ['0/1', '0/0'] },
+    ] });
+    const mustMerge = { before: [0, 1, 2].map(shared), concurrent: [3, 4, 5, 6].map(shared), erase: true };
     let merged = 0;
     await fc.assert(fc.asyncProperty(cases, async ({ before, concurrent, erase }) => {
       const dir = await makeTempDir('genovault-index-concurrent-');
@@ -93,7 +100,7 @@ describe('research index: changes prepared while others commit', function () {
       } finally {
         await dir.remove();
       }
-    }), { numRuns: 12 });
+    }), { numRuns: 12, examples: [[mustMerge]] });
     assert.ok(merged > 0, 'some cases merged windows holding several files\' samples');
   });
 });
