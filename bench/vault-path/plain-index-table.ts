@@ -4,6 +4,7 @@
 // allowed-samples join.
 import { INTEGER, type DuckDBConnection } from '@duckdb/node-api';
 import type { Vault } from '../../vault/store/vault.ts';
+import { forEachInteger } from '../../vault/store/integer-column.ts';
 import { indexView } from '../../vault/store/research-index/index-catalog.ts';
 import { readCallsSegment, readCoverageSegment } from '../../vault/store/research-index/segment-store.ts';
 import { openSecureDuckDB, type DuckDBSession } from '../../vault/store/duckdb-session.ts';
@@ -71,7 +72,7 @@ export async function plainIndexTables(vault: Vault, build: string, region: { ch
       aggregate: async () => [await rowsOf(c, AGGREGATE, bounds), await rowsOf(c, COVERING, [...bounds, region.end, region.start])],
       aggregateWithUncovered: async () => [await rowsOf(c, AGGREGATE, bounds), await rowsOf(c, COVERING, [...bounds, region.end, region.start]), await rowsOf(c, NOT_COVERING, bounds)],
       count: async () => [await rowsOf(c, COUNT, bounds), await rowsOf(c, COVERING, [...bounds, region.end, region.start])],
-      carriers: () => rowsOf(c, COUNT, bounds),
+      carriers: () => integersOf(c, COUNT, bounds),
       records: async () => [await rowsOf(c, RECORDS, bounds), await rowsOf(c, COVERING, [...bounds, region.end, region.start])],
       close: () => session.close(),
     };
@@ -79,6 +80,13 @@ export async function plainIndexTables(vault: Vault, build: string, region: { ch
     session.close();
     throw err;
   }
+}
+
+/** The first column's values read as the index engine reads a count's carriers (from the vectors, no row objects). */
+async function integersOf(c: DuckDBConnection, sql: string, values: number[]): Promise<number[]> {
+  const out: number[] = [];
+  forEachInteger(await c.run(sql, values, values.map(() => INTEGER)), 0, (n) => out.push(n));
+  return out;
 }
 
 function rowsOf(c: DuckDBConnection, sql: string, values: number[]) {

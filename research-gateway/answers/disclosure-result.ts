@@ -2,7 +2,7 @@
 // every set of patients it describes, the statistics it releases) and what it costs.
 import type { QueryKind } from '../projects/project-events.ts';
 import { ANSWER_COST } from '../disclosure/settings.ts';
-import { idsText } from '../projects/described-sets.ts';
+import { idsText, isKnownSorted } from '../projects/described-sets.ts';
 
 export interface AnswerContext {
   threshold: number;
@@ -52,6 +52,7 @@ export function distinctSets(sets: Iterable<Iterable<string>>): string[][] {
 
 /** The ids sorted without repeats: the same array when they already are. */
 function uniqueSorted(ids: string[]): string[] {
+  if (isKnownSorted(ids)) return ids;
   for (let i = 1; i < ids.length; i++) if (ids[i - 1]! >= ids[i]!) return [...new Set(ids)].sort();
   return ids;
 }

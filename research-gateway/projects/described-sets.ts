@@ -11,8 +11,20 @@ export interface DescribedSet {
   key: string;
 }
 
+/** Id arrays made sorted and without repeats, frozen so they stay so: found sorted without comparing thousands of ids again. */
+const knownSorted = new WeakSet<readonly string[]>();
+
+/** Marks (and freezes) an array its maker built sorted without repeats. */
+export function madeSorted(ids: string[]): readonly string[] {
+  knownSorted.add(Object.freeze(ids));
+  return ids;
+}
+
+export const isKnownSorted = (ids: readonly string[]): boolean => knownSorted.has(ids);
+
 /** The ids sorted (the same array when they already are). */
 export function sortedIds(ids: readonly string[]): readonly string[] {
+  if (knownSorted.has(ids)) return ids;
   for (let i = 1; i < ids.length; i++) if (ids[i - 1]! > ids[i]!) return [...ids].sort();
   return ids;
 }

@@ -99,13 +99,14 @@ export class CohortIndex implements CohortIndexPort {
     // a project asks many questions of one cohort: the last scope serves while the ids and the catalog are the same
     const data = this.catalog();
     const last = this.lastScope;
-    if (last && last.data === data && last.scope.build === build && sameIds(last.ids, sampleIds)) return last.scope;
+    if (last && last.data === data && last.scope.build === build && (last.ids === sampleIds || sameIds(last.ids, sampleIds))) return last.scope;
     const scope = this.scopeOf(build, sampleIds, catalogFacts(data).samples);
-    this.lastScope = { data, ids: [...sampleIds], scope };
+    // a frozen list cannot change, so the very list is kept and found again by identity
+    this.lastScope = { data, ids: Object.isFrozen(sampleIds) ? sampleIds : [...sampleIds], scope };
     return scope;
   }
 
-  private lastScope: { data: CatalogData; ids: string[]; scope: IndexScope } | null = null;
+  private lastScope: { data: CatalogData; ids: readonly string[]; scope: IndexScope } | null = null;
 
   private scopeOf(build: GenomeBuildName, sampleIds: readonly string[], facts: Map<string, SampleFacts>): IndexScope {
     const numbers: number[] = [];
@@ -142,7 +143,11 @@ export class CohortIndex implements CohortIndexPort {
   async carriers(request: CohortIndexRequest): Promise<CohortCarriersAnswer> {
     const { scope, query } = this.resolve(request);
     const carriers = await this.engine.carrierSamples(query, scope.allowed);
-    const carrierPositions = Int32Array.from(carriers, (n) => scope.positionOf[n]!).sort();
+    // positions marked, then read in order: ascending without a sort
+    const marked = new Uint8Array(request.sampleIds.length);
+    for (let i = 0; i < carriers.length; i++) marked[scope.positionOf[carriers[i]!]!] = 1;
+    const carrierPositions = new Int32Array(carriers.length);
+    for (let p = 0, at = 0; p < marked.length; p++) if (marked[p] === 1) carrierPositions[at++] = p;
     return { build: scope.build, region: { chrom: query.chrom, start: query.start, end: query.end }, carrierPositions };
   }
 

@@ -5,6 +5,7 @@
 // of its position), so cached windows hold at most their share of the budget (window-cache.ts)
 // plus the one in use, whatever the region.
 import { INTEGER, UTINYINT, type DuckDBConnection } from '@duckdb/node-api';
+import { forEachInteger } from '../integer-column.ts';
 import { loadColumns } from '../chunk-loader.ts';
 import { TextDictionary } from '../text-dictionary.ts';
 import type { MemoryBudget } from '../memory-budget.ts';
@@ -146,12 +147,25 @@ export class IndexEngine {
     }).then((parts) => ({ carriers: new Set(parts.flatMap((p) => p.carriers)), coveringRegion: new Set(parts.flatMap((p) => p.covering)) }));
   }
 
-  /** Allowed samples with a matching call, without who covered the region. */
-  carrierSamples(q: WindowQuery, allowed: AllowedSamples): Promise<Set<number>> {
-    return this.windows(q, allowed, async (w, table, filters) => {
-      const c = carrierSamplesSql(w, table, filters);
-      return ((await this.connection.runAndReadAll(c.sql, c.values, c.types)).getColumnsJS()[0] ?? []).map(Number);
-    }).then((parts) => new Set(parts.flat()));
+  /**
+   * Allowed samples with a matching call, without who covered the region: each window's distinct
+   * carriers read from DuckDB's vectors, kept where the allowed samples' mask says (a lookup per
+   * carrier costs less than joining the allowed table in SQL). Each sample once, in no set order.
+   */
+  async carrierSamples(q: WindowQuery, allowed: AllowedSamples): Promise<Int32Array> {
+    const mask = allowedMask(allowed);
+    const seen = new Uint8Array(mask.length);
+    const found: number[] = [];
+    await this.windows(q, allowed, async (w, _table, filters) => {
+      const c = carrierSamplesSql(w, filters);
+      forEachInteger(await this.connection.run(c.sql, c.values, c.types), 0, (n) => {
+        if (mask[n] === 1 && seen[n] === 0) {
+          seen[n] = 1;
+          found.push(n);
+        }
+      });
+    }, { allowedTable: false });
+    return Int32Array.from(found);
   }
 
   /** Every allowed sample's call of each matching allele. */
@@ -166,7 +180,8 @@ export class IndexEngine {
   }
 
   /** Runs `work` on each window the region needs, one at a time, with the allowed samples loaded. */
-  private windows<T>(q: WindowQuery, allowed: AllowedSamples, work: (w: LoadedWindow, allowedTable: string, filters: SqlFilters) => Promise<T>): Promise<T[]> {
+  /** `allowedTable: false`: the work filters by the allowed samples itself, so no table of them is loaded. */
+  private windows<T>(q: WindowQuery, allowed: AllowedSamples, work: (w: LoadedWindow, allowedTable: string, filters: SqlFilters) => Promise<T>, options: { allowedTable: boolean } = { allowedTable: true }): Promise<T[]> {
     return this.exclusive(async () => {
       const index = this.index;
       if (!index) throw new Error('this vault keeps no research index');
@@ -177,7 +192,7 @@ export class IndexEngine {
         await attachWindowCatalog(this.connection);
         this.attached = true;
       }
-      const table = await this.allowed(allowed);
+      const table = options.allowedTable ? await this.allowed(allowed) : '';
       const out: T[] = [];
       for (const { segments } of needed) {
         const window = await this.window(segments);
@@ -277,4 +292,16 @@ function sameArray(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** Per allowed set, a byte per sample number: 1 where allowed (made once per set; a project asks many questions of one). */
+const masks = new WeakMap<AllowedSamples, Uint8Array>();
+
+function allowedMask(allowed: AllowedSamples): Uint8Array {
+  let mask = masks.get(allowed);
+  if (mask) return mask;
+  mask = new Uint8Array(allowed.numbers.length > 0 ? allowed.numbers[allowed.numbers.length - 1]! + 1 : 0);
+  for (const n of allowed.numbers) mask[n] = 1;
+  masks.set(allowed, mask);
+  return mask;
 }

@@ -136,17 +136,16 @@ export function carriersSql(w: LoadedWindow, allowed: string, f: SqlFilters): St
 }
 
 /**
- * The allowed samples with a call that passes the filters, and nothing else: what a count answer
- * rests on. Calls are reduced to their distinct samples before the allowed samples are joined (as
- * in carriersSql).
+ * The distinct samples with a call that passes the filters, and nothing else: what a count answer
+ * rests on. Every sample's: the caller keeps the allowed ones (IndexEngine.carrierSamples).
  */
-export function carrierSamplesSql(w: LoadedWindow, allowed: string, f: SqlFilters): Statement {
+export function carrierSamplesSql(w: LoadedWindow, f: SqlFilters): Statement {
   const p = new Params();
   let where = `pos <= ${p.add(f.end, INTEGER)} AND stop >= ${p.add(f.start, INTEGER)}`;
   if (f.variant) where += ` AND pos = ${p.add(f.variant.pos, INTEGER)} AND ref = ${p.add(f.variant.ref, INTEGER)} AND alt = ${p.add(f.variant.alt, INTEGER)}`;
   if (f.zygosity) where += ` AND list_contains(${p.add(listValue(f.zygosity), LIST(INTEGER))}, zygosity::INTEGER)`;
   if (f.significance !== undefined) where += ` AND (sig & ${p.add(f.significance, INTEGER)}) <> 0`;
-  return { sql: `SELECT s.sample FROM (SELECT DISTINCT sample FROM ${w.calls} WHERE ${where}) s JOIN ${allowed} a USING (sample)`, values: p.values, types: p.types };
+  return { sql: `SELECT DISTINCT sample FROM ${w.calls} WHERE ${where}`, values: p.values, types: p.types };
 }
 
 export function recordsSql(w: LoadedWindow, allowed: string, f: SqlFilters): Statement {
