@@ -91,16 +91,16 @@ export interface CohortVariantAggregate {
   alleleNumber: number;
   /** distinct carrier samples */
   carriers: number;
-  /** in the vault's order (not sorted as text) */
-  carrierSampleIds: string[];
-  /** the carriers whose counted call is hom_alt (two copies), in the vault's order */
-  homAltSampleIds: string[];
+  /** the carrier samples, as positions in the request's `sampleIds` (ascending, each once) */
+  carrierPositions: Int32Array;
+  /** the carriers whose counted call is hom_alt (two copies), as positions likewise */
+  homAltPositions: Int32Array;
   zygosity: { het: number; homAlt: number; hemizygous: number; missing: number };
   /**
    * when asked (`notCovering`): samples in scope that are not whole genomes, whose assay did not
    * cover the position and that have no call there (a call of any allele at a position covers it)
    */
-  notCoveringSampleIds?: string[];
+  notCoveringPositions?: Int32Array;
 }
 
 export interface CohortAggregateAnswer extends CohortScope {

@@ -42,7 +42,7 @@ try {
     await port.aggregate({ build: 'GRCh38', target: { gene: 'BRCA1' }, sampleIds });
     const start = 41_000_000;
     const listed = await port.aggregate({ build: 'GRCh38', target: { region: { chrom, start, end: start + COHORT_LISTED_REGION_MAX - 1 } }, sampleIds });
-    const listedIds = listed.variants.reduce((n, v) => n + v.carrierSampleIds.length, 0);
+    const listedIds = listed.variants.reduce((n, v) => n + v.carrierPositions.length, 0);
     const end = CHROMOSOME_LENGTHS.GRCh38[chrom] ?? 1;
     await port.count({ build: 'GRCh38', target: { region: { chrom, start: 1, end } }, sampleIds });
     const whole = await queries.alleleCounts(`${chrom}:1-${end}`, { build: 'GRCh38' });

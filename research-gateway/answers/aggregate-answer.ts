@@ -71,20 +71,27 @@ interface WholeCohort {
 function shownRow(run: CohortRun, allele: AlleleCarriers, ctx: AnswerContext, whole: WholeCohort): ShownRow | null {
   const k = ctx.threshold;
   const chrom = run.chrom ?? '';
-  const carriers = [...allele.carriers.keys()];
+  // one pass over the carriers: their ids, AC, and what AC's noise is seeded by (each id with its copies)
+  const carriers: string[] = [];
+  const copiesOf: string[] = [];
+  let ac = 0;
+  allele.carriers.forEach((c, id) => {
+    carriers.push(id);
+    copiesOf.push(`${id}:${c.copies}`);
+    ac += c.copies;
+  });
   const uncovered = run.notCovering.get(allele.pos);
   // where every patient covered the position (exomes on one BED, whole genomes) the covering set is the cohort itself
   const everyone = uncovered === undefined || uncovered.size === 0;
   const covering = everyone ? run.base : run.base.filter((id) => !uncovered.has(id) || allele.carriers.has(id));
   const sexOf = (id: string) => run.demographics.get(id)?.sex;
   const an = everyone ? whole.an : covering.reduce((n, id) => n + ploidy(chrom, sexOf(id)), 0);
-  const ac = [...allele.carriers.values()].reduce((n, c) => n + c.copies, 0);
   // true cells: the allele must be neither rare nor nearly universal in the covering cohort
   if (carriers.length < k || covering.length - carriers.length < k || an - ac < k) return null;
 
   const mCarriers = measure(ctx.noiseKey, 'count', carriers, COUNT_NOISE_SCALE);
   const mCovering = everyone ? (whole.measured ??= measure(ctx.noiseKey, 'count', covering, COUNT_NOISE_SCALE)) : measure(ctx.noiseKey, 'count', covering, COUNT_NOISE_SCALE);
-  const mAc = measure(ctx.noiseKey, `ac:${chrom}:${allele.pos}:${allele.ref}:${allele.alt}`, [...allele.carriers].map(([id, c]) => `${id}:${c.copies}`), ALLELE_COUNT_NOISE_SCALE);
+  const mAc = measure(ctx.noiseKey, `ac:${chrom}:${allele.pos}:${allele.ref}:${allele.alt}`, copiesOf, ALLELE_COUNT_NOISE_SCALE);
   const shownCarriers = carriers.length + mCarriers.noise;
   const shownCovering = covering.length + mCovering.noise;
   const shownAn = an + 2 * mCovering.noise;
@@ -106,8 +113,20 @@ function shownRow(run: CohortRun, allele: AlleleCarriers, ctx: AnswerContext, wh
   };
 }
 
+/** The whole cohort's AN on a chromosome, per cohort (base and demographics are reused while the cohort is): a lookup per patient. */
+const wholeAn = new WeakMap<readonly string[], { demographics: CohortRun['demographics']; byChrom: Map<string, number> }>();
+
+function wholeCohortAn(run: CohortRun): number {
+  const chrom = run.chrom ?? '';
+  let known = wholeAn.get(run.base);
+  if (!known || known.demographics !== run.demographics) wholeAn.set(run.base, (known = { demographics: run.demographics, byChrom: new Map() }));
+  let an = known.byChrom.get(chrom);
+  if (an === undefined) known.byChrom.set(chrom, (an = run.base.reduce((n, id) => n + ploidy(chrom, run.demographics.get(id)?.sex), 0)));
+  return an;
+}
+
 export function aggregateAnswer(run: CohortRun, locusLabel: string, ctx: AnswerContext): DisclosureResult<AggregateBody> {
-  const whole: WholeCohort = { an: run.base.reduce((n, id) => n + ploidy(run.chrom ?? '', run.demographics.get(id)?.sex), 0) };
+  const whole: WholeCohort = { an: wholeCohortAn(run) };
   const rows = run.alleles.map((a) => shownRow(run, a, ctx, whole)).filter((r): r is ShownRow => r !== null);
   // an answer listing nothing still says so: one statistic, the same for the same cohort and locus
   const statistics = rows.length > 0 ? rows.flatMap((r) => r.statistics) : [releaseDigest(ctx.noiseKey, `aggregate:${locusLabel}`, run.base)];

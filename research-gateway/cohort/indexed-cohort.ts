@@ -30,7 +30,7 @@ export function indexAnswers(index: CohortIndexPort | undefined, build: string):
  * `patients`, only the base patients carrying any of the alleles (the index's count, one pass).
  */
 export async function indexedRun(index: CohortIndexPort, run: CohortRun, samples: CohortCalls['samples'], locus: CohortLocus, filters: CohortFilters, needs: 'carriers' | 'coverage' | 'patients'): Promise<CohortRun> {
-  const { cohort, allowed, patientOf, request } = indexRequest(run, samples, locus, filters);
+  const { cohort, request } = indexRequest(run, samples, locus, filters);
   if (needs === 'patients') {
     // the carriers alone, as positions in the request (one statement, no text mapping)
     const answer = await index.carriers(request);
@@ -38,8 +38,9 @@ export async function indexedRun(index: CohortIndexPort, run: CohortRun, samples
   }
   const coverage = needs === 'coverage';
   const answer = await index.aggregate({ ...request, ...(coverage && { notCovering: true }) });
-  const alleles = answer.variants.map((v) => carriersOf(v, run, cohort));
-  return { ...run, chrom: answer.region.chrom, alleles, notCovering: coverage ? notCoveringPatients(answer.variants, allowed, patientOf) : new Map<number, Set<string>>() };
+  const copies = new Uint8Array(run.base.length);
+  const alleles = answer.variants.map((v) => carriersOf(v, run, cohort, copies));
+  return { ...run, chrom: answer.region.chrom, alleles, notCovering: coverage ? notCoveringPatients(answer.variants, run, cohort) : new Map<number, Set<string>>() };
 }
 
 /** The records level: each carrier patient of each allele with the call the per-sample SQL keeps (most copies, then zygosity as text). */
@@ -127,50 +128,57 @@ function allelesOf(records: readonly CohortRecord[], patientOf: ReadonlyMap<stri
   return alleles;
 }
 
+/** The rank in the run's base of the patient of the sample at this position of the request. */
+function rankAt(cohort: IndexedCohort, position: number): number {
+  if (!(position >= 0 && position < cohort.rankAt.length)) throw outsideRequest();
+  return cohort.rankAt[position]!;
+}
+
+const HET: Carrier = Object.freeze({ copies: 1, zygosity: 'het' });
+const HOM_ALT: Carrier = Object.freeze({ copies: 2, zygosity: 'hom_alt' });
+
 /**
  * Each carrier patient once, with the most copies any of their samples carries (as the per-sample
  * SQL takes max(copies)), in patient id order: the answers then find every set already sorted.
+ * `copies`: a zeroed scratch array by rank, left zeroed.
  */
-/** The rank of a sample's patient in the run's base. */
-function rankOf(cohort: IndexedCohort, sampleId: string): number {
-  const rank = cohort.rankOf.get(sampleId);
-  if (rank === undefined) throw outsideRequest();
-  return rank;
-}
-
-function carriersOf(v: CohortVariantAggregate, run: CohortRun, cohort: IndexedCohort): AlleleCarriers {
-  const hom = new Set(v.homAltSampleIds);
-  const copiesByRank = new Map<number, number>();
-  for (const sampleId of v.carrierSampleIds) {
-    const rank = rankOf(cohort, sampleId);
-    const copies = hom.has(sampleId) ? 2 : 1;
-    if ((copiesByRank.get(rank) ?? 0) < copies) copiesByRank.set(rank, copies);
+function carriersOf(v: CohortVariantAggregate, run: CohortRun, cohort: IndexedCohort, copies: Uint8Array): AlleleCarriers {
+  const ranks: number[] = [];
+  for (const p of v.carrierPositions) {
+    const rank = rankAt(cohort, p);
+    if (copies[rank] === 0) ranks.push(rank);
+    copies[rank] = Math.max(copies[rank]!, 1);
+  }
+  for (const p of v.homAltPositions) {
+    const rank = rankAt(cohort, p);
+    if (copies[rank] === 0) ranks.push(rank);
+    copies[rank] = 2;
   }
   const carriers: AlleleCarriers['carriers'] = new Map();
-  for (const rank of Int32Array.from(copiesByRank.keys()).sort()) {
-    const copies = copiesByRank.get(rank)!;
-    carriers.set(run.base[rank]!, { copies, zygosity: copies === 2 ? 'hom_alt' : 'het' });
+  for (const rank of Int32Array.from(ranks).sort()) {
+    carriers.set(run.base[rank]!, copies[rank] === 2 ? HOM_ALT : HET);
+    copies[rank] = 0;
   }
   return { pos: v.pos, ref: v.ref, alt: v.alt, carriers };
 }
 
 /** Per position, the patients none of whose allowed samples covered it. */
-function notCoveringPatients(variants: readonly CohortVariantAggregate[], allowed: CohortCalls['samples'], patientOf: ReadonlyMap<string, string>): Map<number, Set<string>> {
+function notCoveringPatients(variants: readonly CohortVariantAggregate[], run: CohortRun, cohort: IndexedCohort): Map<number, Set<string>> {
   const out = new Map<number, Set<string>>();
   // most answers list nobody (exomes on one BED): count samples per patient only when needed
-  let samplesOf: Map<string, number> | undefined;
+  let samplesOf: Uint32Array | undefined;
   for (const v of variants) {
-    if (out.has(v.pos) || !v.notCoveringSampleIds?.length) continue;
+    if (out.has(v.pos) || !v.notCoveringPositions?.length) continue;
     if (!samplesOf) {
-      samplesOf = new Map<string, number>();
-      for (const s of allowed) samplesOf.set(s.patientId, (samplesOf.get(s.patientId) ?? 0) + 1);
+      samplesOf = new Uint32Array(run.base.length);
+      for (const rank of cohort.rankAt) samplesOf[rank]!++;
     }
-    const uncovered = new Map<string, number>();
-    for (const id of v.notCoveringSampleIds) {
-      const patientId = patientOf.get(id)!;
-      uncovered.set(patientId, (uncovered.get(patientId) ?? 0) + 1);
+    const uncovered = new Map<number, number>();
+    for (const p of v.notCoveringPositions) {
+      const rank = rankAt(cohort, p);
+      uncovered.set(rank, (uncovered.get(rank) ?? 0) + 1);
     }
-    const patients = [...uncovered].filter(([patientId, n]) => n === samplesOf!.get(patientId)).map(([patientId]) => patientId);
+    const patients = [...uncovered].filter(([rank, n]) => n === samplesOf![rank]).map(([rank]) => run.base[rank]!);
     if (patients.length > 0) out.set(v.pos, new Set(patients));
   }
   return out;

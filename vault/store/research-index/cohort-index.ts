@@ -160,9 +160,9 @@ export class CohortIndex implements CohortIndexPort {
         const covering = scope.wholeGenome + v.coveringProfiled;
         return {
           chrom: query.chrom, pos: v.pos, ref: v.ref, alt: v.alt, alleleCount: v.alleleCount, samplesCovering: covering, alleleNumber: 2 * covering,
-          carriers: v.carriers, carrierSampleIds: idsOf(scope, v.samples ?? []), homAltSampleIds: idsOf(scope, v.homAltSamples ?? []),
+          carriers: v.carriers, carrierPositions: positionsOf(scope, request, v.samples ?? []), homAltPositions: positionsOf(scope, request, v.homAltSamples ?? []),
           zygosity: { het: v.het, homAlt: v.homAlt, hemizygous: v.hemizygous, missing: v.missing },
-          ...(v.notCovering && { notCoveringSampleIds: idsOf(scope, v.notCovering) }),
+          ...(v.notCovering && { notCoveringPositions: positionsOf(scope, request, v.notCovering) }),
         };
       }),
     };
@@ -225,6 +225,15 @@ function sameIds(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** Sample ids in the vault's order (index numbers ascending): sorting thousands of ids as text cost more than the query. */
+/** Sample numbers as positions in the request's sample ids: ascending, each once (the engine's lists may repeat a sample whose file repeats a call). */
+function positionsOf(scope: IndexScope, request: CohortIndexRequest, numbers: readonly number[]): Int32Array {
+  const positions = Int32Array.from(numbers, (n) => scope.positionOf[n]!).sort();
+  let kept = 0;
+  for (let i = 0; i < positions.length; i++) if (i === 0 || positions[i] !== positions[i - 1]) positions[kept++] = positions[i]!;
+  if (kept > 0 && (positions[0]! < 0 || positions[kept - 1]! >= request.sampleIds.length)) throw new Error('cohort index: a sample outside the request');
+  return positions.slice(0, kept);
+}
+
 function idsOf(scope: IndexScope, numbers: Iterable<number>): string[] {
   const sorted = Int32Array.from(numbers).sort();
   const out: string[] = [];

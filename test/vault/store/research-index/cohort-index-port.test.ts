@@ -57,8 +57,12 @@ describe('research index: the gateway port', function () {
     assert.deepEqual(all.region, { chrom: 'chr17', start: 43044295, end: 43170245 });
     assert.deepEqual(all.variants.map((v) => [v.pos, v.alleleCount, v.carriers, v.alleleNumber]), [[B, 4, 3, 8], [B + 10, 2, 2, 8]]);
     const some = await port.aggregate({ build: 'GRCh38', target: { gene: 'BRCA1' }, sampleIds: [ids.A!, ids.C!] });
-    assert.deepEqual(some.variants.map((v) => [v.pos, v.alleleCount, v.carriers, v.alleleNumber, v.carrierSampleIds]), [[B, 1, 1, 4, [ids.A]], [B + 10, 1, 1, 4, [ids.C]]]);
+    // carriers named by their positions in the request: A is at 0, C at 1
+    assert.deepEqual(some.variants.map((v) => [v.pos, v.alleleCount, v.carriers, v.alleleNumber, [...v.carrierPositions]]), [[B, 1, 1, 4, [0]], [B + 10, 1, 1, 4, [1]]]);
     assert.equal(some.samplesInScope, 2);
+    // in any order, a sample named twice: its first position, once; B's hom_alt call listed apart
+    const shuffled = await port.aggregate({ build: 'GRCh38', target: { gene: 'BRCA1' }, sampleIds: [ids.C!, ids.B!, ids.A!, ids.C!] });
+    assert.deepEqual(shuffled.variants.map((v) => [v.pos, [...v.carrierPositions], [...v.homAltPositions]]), [[B, [1, 2], [1]], [B + 10, [0, 1], []]]);
     const none = await port.aggregate({ build: 'GRCh38', target: { gene: 'BRCA1' }, sampleIds: [] });
     assert.deepEqual([none.variants, none.samplesInScope, none.samplesCovering], [[], 0, 0]);
     const records = await port.records({ build: 'GRCh38', target: { gene: 'BRCA1' }, sampleIds: [ids.B!] });

@@ -33,7 +33,8 @@ export async function compare(q: PatientQueries, samples: readonly string[], r: 
     const want = fromSamples.variants[i]!;
     assert.deepEqual([v.alleleCount, v.carriers, v.samplesCovering, v.alleleNumber], [want.alleleCount, want.carriers, want.samplesCovering, 2 * want.samplesCovering], key(v));
     const carriers = carriersOf.get(key(v))!.carriers;
-    assert.deepEqual([...v.carrierSampleIds].sort(), [...new Set(carriers.map((c) => c.sampleId))].sort());
+    assert.deepEqual(idsAt(request.sampleIds, v.carrierPositions), [...new Set(carriers.map((c) => c.sampleId))].sort());
+    assert.deepEqual(idsAt(request.sampleIds, v.homAltPositions), [...new Set(carriers.filter((c) => c.zygosity === 'hom_alt').map((c) => c.sampleId))].sort());
     const by = (z: string) => new Set(carriers.filter((c) => c.zygosity === z).map((c) => c.sampleId)).size;
     assert.deepEqual(v.zygosity, { het: by('het'), homAlt: by('hom_alt'), hemizygous: by('hemizygous'), missing: by('missing') });
     for (const c of carriers) records.push(`${key(v)}:${c.sampleId}:${c.zygosity}:${c.genotype}`);
@@ -41,14 +42,20 @@ export async function compare(q: PatientQueries, samples: readonly string[], r: 
   const fromIndex = await index.records(request);
   assert.deepEqual(fromIndex.records.map((x) => `${key(x)}:${x.sampleId}:${x.zygosity}:${x.genotype}`).sort(), records.sort());
   const count = await index.count(request);
-  assert.deepEqual([...count.carrierSampleIds].sort(), [...new Set(aggregate.variants.flatMap((v) => v.carrierSampleIds))].sort());
+  assert.deepEqual([...count.carrierSampleIds].sort(), [...new Set(aggregate.variants.flatMap((v) => idsAt(request.sampleIds, v.carrierPositions)))].sort());
   // the carriers alone (the gateway's count level): the same samples, named by their positions in the request
-  assert.deepEqual([...(await index.carriers(request)).carrierPositions].map((p) => request.sampleIds[p]).sort(), [...count.carrierSampleIds].sort());
+  assert.deepEqual(idsAt(request.sampleIds, (await index.carriers(request)).carrierPositions), [...count.carrierSampleIds].sort());
   // no sample outside the allowed set appears in any answer
   const may = new Set(allowed ?? samples);
   for (const id of [...count.carrierSampleIds, ...fromIndex.records.map((x) => x.sampleId)]) assert.ok(may.has(id), 'a sample outside the allowed set answered');
 }
 
+
+/** The sample ids at these positions of a request's ids, sorted as text; positions must ascend, each once, within the request. */
+export function idsAt(sampleIds: readonly string[], positions: Int32Array): string[] {
+  positions.forEach((p, i) => assert.ok(p >= 0 && p < sampleIds.length && (i === 0 || p > positions[i - 1]!), 'positions ascend, each once, within the request'));
+  return [...positions].map((p) => sampleIds[p]!).sort();
+}
 
 /**
  * Who did not cover each allele's position (the aggregate's allele number leaves them out): the
@@ -63,8 +70,8 @@ export async function compareNotCovering(vault: Vault, q: PatientQueries, sample
   const fromIndex = await q.cohortIndex!.aggregate({ build: 'GRCh38', target: { region }, sampleIds: allowed, notCovering: true });
   let listed = 0;
   for (const v of fromIndex.variants) {
-    assert.deepEqual([...(v.notCoveringSampleIds ?? [])].sort(), expected.get(v.pos) ?? [], `who did not cover ${v.pos}`);
-    listed += v.notCoveringSampleIds?.length ?? 0;
+    assert.deepEqual(idsAt(allowed, v.notCoveringPositions ?? new Int32Array()), expected.get(v.pos) ?? [], `who did not cover ${v.pos}`);
+    listed += v.notCoveringPositions?.length ?? 0;
   }
   return listed;
 }
