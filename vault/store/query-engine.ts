@@ -6,7 +6,7 @@ import { INTEGER, LIST, listValue, type DuckDBConnection, type DuckDBType, type 
 import type { PartitionRef, PartitionSource } from './partition-ref.ts';
 import { openSecureDuckDB, type DuckDBSession } from './duckdb-session.ts';
 import { TextDictionary } from './text-dictionary.ts';
-import { loadPartition, unloadPartition, type LoadedPartition } from './loaded-partition.ts';
+import { expectedBytes, loadPartition, unloadPartition, type LoadedPartition } from './loaded-partition.ts';
 import { PartitionCache } from './partition-cache.ts';
 import { MemoryBudget } from './memory-budget.ts';
 import { CohortTables } from './cohort-tables.ts';
@@ -179,15 +179,20 @@ export class QueryEngine {
     if (terms && terms.length === 0) throw new QueryInputError('significance: give at least one term', 'significance');
     const { region, gene } = filter;
     const wanted = refs.filter((ref) => (!region || partitionReaches(ref, region)) && (!gene?.span || partitionReaches(ref, gene.span)));
-    return await this.withPartitions(wanted, async (loaded) => {
-      const rows: VariantRow[] = [];
-      const withSignificance = new Set<string>();
-      for (const partition of loaded) {
-        if (partition.data.text.clnsig.values.length > 0) withSignificance.add(partition.ref.sampleId);
-        for (const row of await matchingRows(this.connection, partition, { region, gene, terms })) rows.push(variantRow(partition, row));
-      }
-      return { rows: rows.sort(compareVariantRows), samplesRead: new Set(loaded.map((p) => p.ref.sampleId)), samplesWithSignificance: withSignificance };
-    });
+    const rows: VariantRow[] = [];
+    const samplesRead = new Set<string>();
+    const withSignificance = new Set<string>();
+    // each partition is read on its own, so a cohort's partitions are held a group at a time (within the budget), not all at once
+    for (const group of budgetGroups(wanted, this.cache.budgetBytes / 2)) {
+      await this.withPartitions(group, async (loaded) => {
+        for (const partition of loaded) {
+          samplesRead.add(partition.ref.sampleId);
+          if (partition.data.text.clnsig.values.length > 0) withSignificance.add(partition.ref.sampleId);
+          for (const row of await matchingRows(this.connection, partition, { region, gene, terms })) rows.push(variantRow(partition, row));
+        }
+      });
+    }
+    return { rows: rows.sort(compareVariantRows), samplesRead, samplesWithSignificance: withSignificance };
   }
 
   /** One patient's variant rows; see patientVariants. */
@@ -319,4 +324,23 @@ function compareText(a: string, b: string): number {
 
 function checkPosition(pos: number): void {
   if (!Number.isInteger(pos) || pos < 1 || pos > MAX_POSITION) throw new QueryInputError(`position: must be a whole number from 1 to ${MAX_POSITION}`);
+}
+
+/** The partitions in order, in groups whose expected size stays within `bytes` (a larger partition alone). */
+export function budgetGroups(refs: readonly PartitionRef[], bytes: number): PartitionRef[][] {
+  const groups: PartitionRef[][] = [];
+  let group: PartitionRef[] = [];
+  let size = 0;
+  for (const ref of refs) {
+    const expected = expectedBytes(ref);
+    if (group.length > 0 && size + expected > bytes) {
+      groups.push(group);
+      group = [];
+      size = 0;
+    }
+    group.push(ref);
+    size += expected;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
 }

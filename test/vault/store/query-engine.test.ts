@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { QueryEngine, QueryInputError, type VariantRow } from '../../../vault/store/query-engine.ts';
+import { QueryEngine, QueryInputError, budgetGroups, type VariantRow } from '../../../vault/store/query-engine.ts';
+import { expectedBytes } from '../../../vault/store/loaded-partition.ts';
 import { parseRegion } from '../../../vault/store/region.ts';
 import type { PartitionRef } from '../../../vault/store/partition-ref.ts';
 import { makeBatch, MemorySource } from './helpers/call-batches.ts';
@@ -256,7 +257,7 @@ describe('query engine: cache budget', () => {
     const source = new MemorySource();
     const calls = Array.from({ length: 2000 }, (_, i) => ({ pos: 1000 + i * 10, ref: 'A', alt: 'G' }));
     const [s1, s2, s3] = ['s1', 's2', 's3'].map((s) => source.add(s, makeBatch('chr1', calls)));
-    const engine = await QueryEngine.open(source, { cacheBudgetBytes: 1_200_000, threads: 1 }); // holds two
+    const engine = await QueryEngine.open(source, { cacheBudgetBytes: 4_300_000, threads: 1 }); // holds two
     try {
       await engine.variantsOfPatient([s1!]);
       await engine.variantsOfPatient([s2!]);
@@ -276,8 +277,8 @@ describe('query engine: cache budget', () => {
     const source = new MemorySource();
     const calls = Array.from({ length: 2000 }, (_, i) => ({ pos: 1000 + i * 10, ref: 'A', alt: 'G' }));
     const refs = ['s1', 's2', 's3'].map((s) => source.add(s, makeBatch('chr1', calls)));
-    // one partition estimates at ~580 kB (448 KiB per table + 2,000 rows): a 1.2 MB budget holds two
-    const budget = 1_200_000;
+    // one partition is counted at 2 MiB (DuckDB's eight 256 KiB blocks for a table of 2,000 rows): a 4.3 MB budget holds two
+    const budget = 4_300_000;
     const engine = await QueryEngine.open(source, { cacheBudgetBytes: budget, threads: 1 });
     try {
       for (const ref of refs) await engine.variantsOfPatient([ref]);
@@ -300,5 +301,45 @@ describe('query engine: cache budget', () => {
     } finally {
       await engine.close();
     }
+  });
+
+  it('reads a cohort\'s partitions for variant rows a group at a time within the budget, however many', async () => {
+    const source = new MemorySource();
+    const calls = Array.from({ length: 2000 }, (_, i) => ({ pos: 1000 + i * 10, ref: 'A', alt: 'G' }));
+    const refs = Array.from({ length: 12 }, (_, i) => source.add(`s${i}`, makeBatch('chr1', calls)));
+    const budget = 4_300_000;
+    const engine = await QueryEngine.open(source, { cacheBudgetBytes: budget, threads: 1 });
+    // how many partitions were held when each was read: all twelve at once would be ~25 MB against a 4.3 MB budget
+    const heldAtRead: number[] = [];
+    const read = source.readPartition.bind(source);
+    source.readPartition = (ref) => {
+      heldAtRead.push(engine.stats().cachedPartitions);
+      return read(ref);
+    };
+    try {
+      const answer = await engine.patientVariants(refs, { region: parseRegion('chr1:1000-1100') });
+      assert.equal(answer.rows.length, 12 * 11, 'every sample\'s rows in the region');
+      assert.equal(answer.samplesRead.size, 12);
+      assert.equal(heldAtRead.length, 12);
+      assert.ok(Math.max(...heldAtRead) <= 2, `at most two partitions held when one was read (saw ${Math.max(...heldAtRead)})`);
+      assert.ok(engine.stats().cachedBytes <= budget);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('budget groups keep the partitions in order, each group within the size unless one partition alone exceeds it (property)', () => {
+    const ref = (rows: number, i: number): PartitionRef => ({ partitionId: `p${i}`, sampleId: `s${i}`, chrom: 'chr1', minPos: 1, maxPos: 2, rows, build: 'GRCh38' });
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 400_000 }), { maxLength: 40 }), fc.integer({ min: 1, max: 64 * 1024 * 1024 }), (rows, bytes) => {
+      const refs = rows.map(ref);
+      const groups = budgetGroups(refs, bytes);
+      assert.deepEqual(groups.flat(), refs);
+      for (const g of groups) {
+        assert.ok(g.length > 0);
+        if (g.length > 1) assert.ok(g.reduce((n, r) => n + expectedBytes(r), 0) <= bytes);
+      }
+      // a group is cut only where the next partition would not have fitted
+      for (let i = 1; i < groups.length; i++) assert.ok(groups[i - 1]!.reduce((n, r) => n + expectedBytes(r), 0) + expectedBytes(groups[i]![0]!) > bytes);
+    }));
   });
 });
