@@ -103,6 +103,13 @@ describe('policy explain (HTTPS)', function () {
     }
     const given = await explain({ subject: { roles: ['clinician'] }, relations: { care_team: true, clinical_use: true }, patientId: w.patientA, resource: 'variants', action: 'read', purpose: 'treatment' });
     assert.equal(given.status, 200, 'the board still explains on facts it gives');
+    // a patient who does not exist: refused alike to those who may not look up, "no such patient" (not a fact sheet of falses) to those who may
+    const nobody = { ...lookUp(w.accounts.clin_a!.accountId), patientId: 'p_00000000deadbeef' };
+    assert.equal(answer(await explain(nobody, 'ethics')), answer(await explain(lookUp(w.accounts.clin_a!.accountId), 'ethics')), 'the board cannot tell a patient who exists');
+    const forAuditor = await explain(nobody, 'auditor');
+    assert.equal(forAuditor.status, 404, forAuditor.text);
+    assert.match(forAuditor.text, /no such patient/);
+    assert.equal((await w.auditOf(forAuditor)).some((e) => e.body.action === 'policy.explain_lookup'), false, 'nothing looked up');
 
     const byPrivacy = await explain(lookUp(w.accounts.clin_a!.accountId), 'privacy');
     assert.equal(byPrivacy.status, 200, byPrivacy.text);

@@ -14,7 +14,7 @@ import { FACTS, type RelationFact } from '../../consent/policy/vocabulary.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
 import type { Principal } from '../identity/principal.ts';
 import { recordOutcome } from './audit-outcome.ts';
-import { requestOrigin, requireAccess, type AuditedRequest } from './patient-access.ts';
+import { currentVault, patientExists, requestOrigin, requireAccess, type AuditedRequest } from './patient-access.ts';
 import type { VaultService } from './open-service.ts';
 
 type ExplainBody = z.infer<typeof ExplainBodySchema>;
@@ -35,6 +35,9 @@ export async function explainRequest(service: VaultService, principal: Principal
   let relations: RelationSnapshot;
   let grounds: ConsentGrounds = { bases: [], bars: [] };
   if (lookUp) {
+    // after the permit, so only those allowed to look up learn whether the patient exists
+    await currentVault(service);
+    if (!patientExists(service, body.patientId!)) throw notFound('no such patient');
     const account = service.identity.getAccount(accountId);
     if (!account) throw notFound('no such account');
     roles = body.subject.roles ?? account.roles;
