@@ -55,9 +55,7 @@ interface IndexedCohort {
   allowed: CohortCalls['samples'];
   sampleIds: readonly string[];
   patientOf: Map<string, string>;
-  /** sample id → the position of its patient in the run's sorted base */
-  rankOf: Map<string, number>;
-  /** by position in `sampleIds`, the same */
+  /** by position in `sampleIds`, the position of its patient in the run's sorted base */
   rankAt: Int32Array;
 }
 
@@ -74,7 +72,6 @@ function indexedCohort(run: CohortRun, samples: CohortCalls['samples']): Indexed
     // frozen: the index then knows the list by identity on the next question (no check of every id again)
     allowed, sampleIds: Object.freeze(allowed.map((s) => s.sampleId)),
     patientOf: new Map(allowed.map((s) => [s.sampleId, s.patientId])),
-    rankOf: new Map(allowed.map((s) => [s.sampleId, rankOfPatient.get(s.patientId)!])),
     rankAt: Int32Array.from(allowed, (s) => rankOfPatient.get(s.patientId)!),
   };
   bySamples.set(samples, cohort);

@@ -118,12 +118,13 @@ export class CohortQueries {
 
   private async carriersFromIndex(choice: BuildChoice, key: VariantKey): Promise<{ found: Carrier[]; covering: number }> {
     const index = this.index!;
-    const scope = index.scope(choice.build, choice.samples.map((s) => s.sampleId));
     const query = { build: choice.build, chrom: key.chrom, start: key.pos, end: key.pos, variant: key };
-    const rows = await index.engine.records(query, scope.allowed);
-    const { coveringRegion } = await index.engine.aggregate(query, scope.allowed);
-    const found = rows.map((r) => ({ sampleId: scope.idOf.get(r.sample)!, zygosity: zygosityName(r.zygosity), genotype: r.genotype }));
-    return { found: found.sort((a, b) => compareText(a.sampleId, b.sampleId)), covering: scope.wholeGenome + coveringRegion.size };
+    return index.withScope(choice.build, choice.samples.map((s) => s.sampleId), async (scope) => {
+      const rows = await index.engine.records(query, scope.allowed);
+      const { coveringRegion } = await index.engine.aggregate(query, scope.allowed);
+      const found = rows.map((r) => ({ sampleId: scope.idOf.get(r.sample)!, zygosity: zygosityName(r.zygosity), genotype: r.genotype }));
+      return { found: found.sort((a, b) => compareText(a.sampleId, b.sampleId)), covering: scope.wholeGenome + coveringRegion.size };
+    });
   }
 
   async alleleCounts(regionText: string, options: CohortOptions): Promise<AlleleCountsAnswer> {
@@ -156,12 +157,13 @@ export class CohortQueries {
 
   private async countsFromIndex(choice: BuildChoice, region: Region, end: number): Promise<RegionCounts> {
     const index = this.index!;
-    const scope = index.scope(choice.build, choice.samples.map((s) => s.sampleId));
-    const found = await index.engine.aggregate({ build: choice.build, chrom: region.chrom, start: region.start, end }, scope.allowed);
-    return {
-      queried: scope.wholeGenome + found.coveringRegion.size,
-      variants: sortVariants(found.variants).map((v) => ({ pos: v.pos, ref: v.ref, alt: v.alt, alleleCount: v.alleleCount, carriers: v.carriers, samplesCovering: scope.wholeGenome + v.coveringProfiled })),
-    };
+    return index.withScope(choice.build, choice.samples.map((s) => s.sampleId), async (scope) => {
+      const found = await index.engine.aggregate({ build: choice.build, chrom: region.chrom, start: region.start, end }, scope.allowed);
+      return {
+        queried: scope.wholeGenome + found.coveringRegion.size,
+        variants: sortVariants(found.variants).map((v) => ({ pos: v.pos, ref: v.ref, alt: v.alt, alleleCount: v.alleleCount, carriers: v.carriers, samplesCovering: scope.wholeGenome + v.coveringProfiled })),
+      };
+    });
   }
 
   /** Whether the research index answers this (it holds every sample of the build, and the caller did not ask for the per-sample path). */

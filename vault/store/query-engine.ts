@@ -137,21 +137,34 @@ export class QueryEngine {
 
   /** Loads what `refs` needs, runs `work`, then trims the cache back to its budget. */
   private withPartitions<T>(refs: readonly PartitionRef[], work: (loaded: LoadedPartition[]) => Promise<T>): Promise<T> {
+    return this.exclusive(() => this.pinned(refs, work));
+  }
+
+  /**
+   * Each group loaded and held in turn, all in one turn of the engine: nothing else (an erased
+   * sample's eviction included) runs between the groups of one query.
+   */
+  private withPartitionGroups(groups: readonly (readonly PartitionRef[])[], work: (loaded: LoadedPartition[]) => Promise<void>): Promise<void> {
     return this.exclusive(async () => {
-      const pinned = new Set(refs.map((r) => r.partitionId));
-      try {
-        const loaded: LoadedPartition[] = [];
-        for (const ref of refs) {
-          // cache hits stay synchronous: a cohort query touches ~1,000 cached partitions
-          const hit = this.cache.touch(ref.partitionId);
-          if (hit) this.counters.cacheHits++;
-          loaded.push(hit ?? (await this.load(ref, pinned)));
-        }
-        return await work(loaded);
-      } finally {
-        await this.evict(this.cache.victims(new Set()));
-      }
+      for (const group of groups) await this.pinned(group, work);
     });
+  }
+
+  /** Runs `work` with these partitions loaded and pinned, then trims the cache to the budget. */
+  private async pinned<T>(refs: readonly PartitionRef[], work: (loaded: LoadedPartition[]) => Promise<T>): Promise<T> {
+    const pinned = new Set(refs.map((r) => r.partitionId));
+    try {
+      const loaded: LoadedPartition[] = [];
+      for (const ref of refs) {
+        // cache hits stay synchronous: a cohort query touches ~1,000 cached partitions
+        const hit = this.cache.touch(ref.partitionId);
+        if (hit) this.counters.cacheHits++;
+        loaded.push(hit ?? (await this.load(ref, pinned)));
+      }
+      return await work(loaded);
+    } finally {
+      await this.evict(this.cache.victims(new Set()));
+    }
   }
 
   private async load(ref: PartitionRef, pinned: ReadonlySet<string>): Promise<LoadedPartition> {
@@ -183,15 +196,13 @@ export class QueryEngine {
     const samplesRead = new Set<string>();
     const withSignificance = new Set<string>();
     // each partition is read on its own, so a cohort's partitions are held a group at a time (within the budget), not all at once
-    for (const group of budgetGroups(wanted, this.cache.budgetBytes / 2)) {
-      await this.withPartitions(group, async (loaded) => {
-        for (const partition of loaded) {
-          samplesRead.add(partition.ref.sampleId);
-          if (partition.data.text.clnsig.values.length > 0) withSignificance.add(partition.ref.sampleId);
-          for (const row of await matchingRows(this.connection, partition, { region, gene, terms })) rows.push(variantRow(partition, row));
-        }
-      });
-    }
+    await this.withPartitionGroups(budgetGroups(wanted, this.cache.budgetBytes / 2), async (loaded) => {
+      for (const partition of loaded) {
+        samplesRead.add(partition.ref.sampleId);
+        if (partition.data.text.clnsig.values.length > 0) withSignificance.add(partition.ref.sampleId);
+        for (const row of await matchingRows(this.connection, partition, { region, gene, terms })) rows.push(variantRow(partition, row));
+      }
+    });
     return { rows: rows.sort(compareVariantRows), samplesRead, samplesWithSignificance: withSignificance };
   }
 

@@ -15,7 +15,7 @@ import { resolveGene } from '../gene-query.ts';
 import { checkContig } from '../query-contigs.ts';
 import { checkSignificance } from '../significance-check.ts';
 import { indexView } from './index-catalog.ts';
-import type { AllowedSamples, IndexEngine, IndexVariantRow, WindowQuery } from './index-engine.ts';
+import { IndexChangedError, type AllowedSamples, type IndexEngine, type IndexVariantRow, type WindowQuery } from './index-engine.ts';
 import { termsMask } from './significance-mask.ts';
 
 const ZYGOSITY_CODES: Record<CohortZygosity, ZygosityCode> = { het: Zygosity.het, hom_alt: Zygosity.homAlt, hemizygous: Zygosity.hemizygous, missing: Zygosity.missing };
@@ -100,7 +100,7 @@ export class CohortIndex implements CohortIndexPort {
     const data = this.catalog();
     const last = this.lastScope;
     if (last && last.data === data && last.scope.build === build && (last.ids === sampleIds || sameIds(last.ids, sampleIds))) return last.scope;
-    const scope = this.scopeOf(build, sampleIds, catalogFacts(data).samples);
+    const scope = this.scopeOf(build, sampleIds, catalogFacts(data).samples, data.index);
     // a frozen list cannot change, so the very list is kept and found again by identity
     this.lastScope = { data, ids: Object.isFrozen(sampleIds) ? sampleIds : [...sampleIds], scope };
     return scope;
@@ -108,7 +108,7 @@ export class CohortIndex implements CohortIndexPort {
 
   private lastScope: { data: CatalogData; ids: readonly string[]; scope: IndexScope } | null = null;
 
-  private scopeOf(build: GenomeBuildName, sampleIds: readonly string[], facts: Map<string, SampleFacts>): IndexScope {
+  private scopeOf(build: GenomeBuildName, sampleIds: readonly string[], facts: Map<string, SampleFacts>, from: CatalogData['index']): IndexScope {
     const numbers: number[] = [];
     const idOf = new Map<number, string>();
     const positions: [number, number][] = [];
@@ -131,57 +131,82 @@ export class CohortIndex implements CohortIndexPort {
     sorted.forEach((n, i) => (wholeGenome[i] = facts.get(idOf.get(n)!)!.kind === 'wholeGenome' ? 1 : 0));
     const positionOf = new Int32Array(sorted.length > 0 ? sorted[sorted.length - 1]! + 1 : 0).fill(-1);
     for (const [n, position] of positions) positionOf[n] = position;
-    return { build, kinds, leftOut, wholeGenome: kinds.wholeGenome, idOf, positionOf, allowed: { numbers: sorted, wholeGenome } };
+    return { build, kinds, leftOut, wholeGenome: kinds.wholeGenome, idOf, positionOf, allowed: { numbers: sorted, wholeGenome, from } };
   }
 
-  async count(request: CohortIndexRequest): Promise<CohortCountAnswer> {
-    const { scope, query } = this.resolve(request);
-    const found = await this.engine.carriers(query, scope.allowed);
-    return { ...answerScope(scope, query, found.coveringRegion.size), carrierSampleIds: idsOf(scope, found.carriers) };
+  /**
+   * Runs `work` over the scope of these samples; again, with the scope read afresh, when the index
+   * changed before the engine's turn came (sample numbers are the index's own: a rebuild renumbers them).
+   */
+  async withScope<T>(build: GenomeBuildName, sampleIds: readonly string[], work: (scope: IndexScope) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work(this.scope(build, sampleIds));
+      } catch (err) {
+        if (!(err instanceof IndexChangedError) || attempt >= 3) throw err;
+      }
+    }
   }
 
-  async carriers(request: CohortIndexRequest): Promise<CohortCarriersAnswer> {
-    const { scope, query } = this.resolve(request);
-    const carriers = await this.engine.carrierSamples(query, scope.allowed);
-    // positions marked, then read in order: ascending without a sort
-    const marked = new Uint8Array(request.sampleIds.length);
-    for (let i = 0; i < carriers.length; i++) marked[scope.positionOf[carriers[i]!]!] = 1;
-    const carrierPositions = new Int32Array(carriers.length);
-    for (let p = 0, at = 0; p < marked.length; p++) if (marked[p] === 1) carrierPositions[at++] = p;
-    return { build: scope.build, region: { chrom: query.chrom, start: query.start, end: query.end }, carrierPositions };
+  // async: a request refused while it is read rejects, as the engine's refusals do
+  async count(input: CohortIndexRequest): Promise<CohortCountAnswer> {
+    const { request, query } = this.resolve(input);
+    return await this.withScope(request.build, request.sampleIds, async (scope) => {
+      const found = await this.engine.carriers(query, scope.allowed);
+      return { ...answerScope(scope, query, found.coveringRegion.size), carrierSampleIds: idsOf(scope, found.carriers) };
+    });
   }
 
-  async aggregate(request: CohortIndexRequest): Promise<CohortAggregateAnswer> {
-    const { scope, query } = this.resolve(request, 'lists');
-    const found = await this.engine.aggregate(query, scope.allowed, { samples: true, notCovering: request.notCovering === true });
-    return {
-      ...answerScope(scope, query, found.coveringRegion.size),
-      variants: sortVariants(found.variants).map((v) => {
-        const covering = scope.wholeGenome + v.coveringProfiled;
-        return {
-          chrom: query.chrom, pos: v.pos, ref: v.ref, alt: v.alt, alleleCount: v.alleleCount, samplesCovering: covering, alleleNumber: 2 * covering,
-          carriers: v.carriers, carrierPositions: positionsOf(scope, request, v.samples ?? []), homAltPositions: positionsOf(scope, request, v.homAltSamples ?? []),
-          zygosity: { het: v.het, homAlt: v.homAlt, hemizygous: v.hemizygous, missing: v.missing },
-          ...(v.notCovering && { notCoveringPositions: positionsOf(scope, request, v.notCovering) }),
-        };
-      }),
-    };
+  async carriers(input: CohortIndexRequest): Promise<CohortCarriersAnswer> {
+    const { request, query } = this.resolve(input);
+    return await this.withScope(request.build, request.sampleIds, async (scope) => {
+      const carriers = await this.engine.carrierSamples(query, scope.allowed);
+      // positions marked, then read in order: ascending without a sort
+      const marked = new Uint8Array(request.sampleIds.length);
+      for (let i = 0; i < carriers.length; i++) marked[positionIn(scope, carriers[i]!)] = 1;
+      const carrierPositions = new Int32Array(carriers.length);
+      let at = 0;
+      for (let p = 0; p < marked.length; p++) if (marked[p] === 1) carrierPositions[at++] = p;
+      if (at !== carriers.length) throw outsideScope();
+      return { build: scope.build, region: { chrom: query.chrom, start: query.start, end: query.end }, carrierPositions };
+    });
   }
 
-  async records(request: CohortIndexRequest): Promise<CohortRecordsAnswer> {
-    const { scope, query } = this.resolve(request, 'lists');
-    // who covered the region: the count statement says it in one pass over each window
-    const [rows, found] = [await this.engine.records(query, scope.allowed), await this.engine.carriers(query, scope.allowed)];
-    return {
-      ...answerScope(scope, query, found.coveringRegion.size),
-      records: rows.map((r) => ({
-        chrom: query.chrom, pos: r.pos, ref: r.ref, alt: r.alt, sampleId: scope.idOf.get(r.sample)!, zygosity: ZYGOSITY_NAMES[r.zygosity as ZygosityCode] as CohortZygosity, genotype: r.genotype,
-      })).sort((a, b) => a.pos - b.pos || compareText(a.ref, b.ref) || compareText(a.alt, b.alt) || compareText(a.sampleId, b.sampleId)),
-    };
+  async aggregate(input: CohortIndexRequest): Promise<CohortAggregateAnswer> {
+    const { request, query } = this.resolve(input, 'lists');
+    return await this.withScope(request.build, request.sampleIds, async (scope) => {
+      const found = await this.engine.aggregate(query, scope.allowed, { samples: true, notCovering: request.notCovering === true });
+      return {
+        ...answerScope(scope, query, found.coveringRegion.size),
+        variants: sortVariants(found.variants).map((v) => {
+          const covering = scope.wholeGenome + v.coveringProfiled;
+          return {
+            chrom: query.chrom, pos: v.pos, ref: v.ref, alt: v.alt, alleleCount: v.alleleCount, samplesCovering: covering, alleleNumber: 2 * covering,
+            carriers: v.carriers, carrierPositions: positionsOf(scope, v.samples ?? []), homAltPositions: positionsOf(scope, v.homAltSamples ?? []),
+            zygosity: { het: v.het, homAlt: v.homAlt, hemizygous: v.hemizygous, missing: v.missing },
+            ...(v.notCovering && { notCoveringPositions: positionsOf(scope, v.notCovering) }),
+          };
+        }),
+      };
+    });
+  }
+
+  async records(input: CohortIndexRequest): Promise<CohortRecordsAnswer> {
+    const { request, query } = this.resolve(input, 'lists');
+    return await this.withScope(request.build, request.sampleIds, async (scope) => {
+      // who covered the region: the count statement says it in one pass over each window
+      const [rows, found] = [await this.engine.records(query, scope.allowed), await this.engine.carriers(query, scope.allowed)];
+      return {
+        ...answerScope(scope, query, found.coveringRegion.size),
+        records: rows.map((r) => ({
+          chrom: query.chrom, pos: r.pos, ref: r.ref, alt: r.alt, sampleId: scope.idOf.get(r.sample)!, zygosity: ZYGOSITY_NAMES[r.zygosity as ZygosityCode] as CohortZygosity, genotype: r.genotype,
+        })).sort((a, b) => a.pos - b.pos || compareText(a.ref, b.ref) || compareText(a.alt, b.alt) || compareText(a.sampleId, b.sampleId)),
+      };
+    });
   }
 
   /** Checks the request and turns it into the engine's terms; `lists`: the answer lists samples per allele, so a region is held to COHORT_LISTED_REGION_MAX. */
-  private resolve(input: CohortIndexRequest, lists?: 'lists'): { scope: IndexScope; query: WindowQuery } {
+  private resolve(input: CohortIndexRequest, lists?: 'lists'): { request: CohortIndexRequest; query: WindowQuery } {
     const parsed = cohortIndexRequestSchema.safeParse(input);
     if (!parsed.success) throw new QueryInputError(`cohort query: ${parsed.error.issues[0]?.path.join('.') || 'request'} is not valid`);
     const request = parsed.data;
@@ -190,13 +215,13 @@ export class CohortIndex implements CohortIndexPort {
     if (lists && 'region' in request.target && region.end - region.start + 1 > COHORT_LISTED_REGION_MAX) {
       throw new QueryInputError(`region: at most ${COHORT_LISTED_REGION_MAX.toLocaleString('en-US')} bases when the answer lists samples (aggregate, records); ask by gene, or in parts`, 'region');
     }
-    const scope = this.scope(build, request.sampleIds);
+    if (!this.answersFor(build)) throw new QueryInputError(`build: the cohort index does not hold every ${build} sample yet; run genovault index rebuild`, 'build');
     const query: WindowQuery = { build, ...region };
     if ('variant' in request.target) query.variant = { pos: request.target.variant.pos, ref: request.target.variant.ref.toUpperCase(), alt: request.target.variant.alt.toUpperCase() };
     if (request.zygosity) query.zygosity = [...new Set(request.zygosity.map((z) => ZYGOSITY_CODES[z]))];
     const terms = checkSignificance(request.significance);
     if (terms) query.significance = termsMask(terms);
-    return { scope, query };
+    return { request, query };
   }
 }
 
@@ -225,15 +250,25 @@ function sameIds(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** Sample ids in the vault's order (index numbers ascending): sorting thousands of ids as text cost more than the query. */
+/** The index never names a sample outside the allowed ones: one it does is a fault, never a position. */
+const outsideScope = () => new Error('cohort index: a sample outside the samples asked about');
+
+/** The position in the request's sample ids of an allowed sample number. */
+function positionIn(scope: IndexScope, n: number): number {
+  const position = n >= 0 && n < scope.positionOf.length ? scope.positionOf[n]! : -1;
+  if (position < 0) throw outsideScope();
+  return position;
+}
+
 /** Sample numbers as positions in the request's sample ids: ascending, each once (the engine's lists may repeat a sample whose file repeats a call). */
-function positionsOf(scope: IndexScope, request: CohortIndexRequest, numbers: readonly number[]): Int32Array {
-  const positions = Int32Array.from(numbers, (n) => scope.positionOf[n]!).sort();
+function positionsOf(scope: IndexScope, numbers: readonly number[]): Int32Array {
+  const positions = Int32Array.from(numbers, (n) => positionIn(scope, n)).sort();
   let kept = 0;
   for (let i = 0; i < positions.length; i++) if (i === 0 || positions[i] !== positions[i - 1]) positions[kept++] = positions[i]!;
-  if (kept > 0 && (positions[0]! < 0 || positions[kept - 1]! >= request.sampleIds.length)) throw new Error('cohort index: a sample outside the request');
   return positions.slice(0, kept);
 }
 
+/** Sample ids of these numbers, in the vault's order, each once. */
 function idsOf(scope: IndexScope, numbers: Iterable<number>): string[] {
   const sorted = Int32Array.from(numbers).sort();
   const out: string[] = [];

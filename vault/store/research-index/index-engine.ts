@@ -40,6 +40,16 @@ export interface WindowQuery {
 export interface AllowedSamples {
   numbers: Int32Array;
   wholeGenome: Uint8Array;
+  /** the index the numbers were read from: a query refuses to run on another (a rebuild renumbers samples) */
+  from?: IndexCatalog | undefined;
+}
+
+/** The index changed between reading the allowed samples' numbers and the query's turn: read them again. */
+export class IndexChangedError extends Error {
+  constructor() {
+    super('the research index changed while the query waited');
+    this.name = 'IndexChangedError';
+  }
 }
 
 export interface IndexVariantRow {
@@ -186,6 +196,7 @@ export class IndexEngine {
     return this.exclusive(async () => {
       const index = this.index;
       if (!index) throw new Error('this vault keeps no research index');
+      if (allowed.from !== undefined && allowed.from !== index) throw new IndexChangedError();
       await this.dropStale(index);
       const needed = indexView(index).windowsFor(q.build, q.chrom, q.start, q.end);
       if (needed.length === 0 || allowed.numbers.length === 0) return [];

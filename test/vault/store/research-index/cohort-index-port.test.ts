@@ -87,6 +87,10 @@ describe('research index: the gateway port', function () {
     assert.deepEqual([...positions], [...positions].sort((a, b) => a - b));
     assert.deepEqual([...positions].map((p) => reversed[p]).sort(), [ids.B, ids.D].sort());
     assert.deepEqual([...(await port.carriers({ build: 'GRCh38', target: { gene: 'BRCA1' }, sampleIds: [ids.A!], zygosity: ['hom_alt', 'hemizygous'] })).carrierPositions], [], 'only the allowed samples');
+    // C alone, named twice: A and B (numbered before it) and D (after it) carry BRCA1 alleles too, and are never named
+    assert.deepEqual([...(await port.carriers({ build: 'GRCh38', target: { gene: 'BRCA1' }, sampleIds: [ids.C!, ids.C!] })).carrierPositions], [0]);
+    const onlyC = await port.aggregate({ build: 'GRCh38', target: { gene: 'BRCA1' }, sampleIds: [ids.C!, ids.C!] });
+    assert.deepEqual(onlyC.variants.map((v) => [v.pos, [...v.carrierPositions], [...v.homAltPositions]]), [[B + 10, [0], []]]);
     const pathogenic = await port.aggregate({ build: 'GRCh38', target: { gene: 'BRCA1' }, sampleIds: everyone, significance: ['pathogenic'] });
     assert.deepEqual(pathogenic.variants.map((v) => [v.pos, v.zygosity]), [[B, { het: 1, homAlt: 1, hemizygous: 1, missing: 0 }]]);
     const one = await port.aggregate({ build: 'GRCh38', target: { variant: { chrom: 'chr17', pos: B + 10, ref: 'A', alt: 'G' } }, sampleIds: everyone });

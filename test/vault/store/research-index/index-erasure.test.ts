@@ -14,6 +14,7 @@ import { openQueries } from '../../../../vault/store/patient-queries.ts';
 import { readCallsSegment, readCoverageSegment, sealedSegment } from '../../../../vault/store/research-index/segment-store.ts';
 import { openObject } from '../../../../vault/crypto/sealed-object.ts';
 import type { IndexSegment } from '../../../../vault/store/research-index/index-catalog.ts';
+import { IndexChangedError } from '../../../../vault/store/research-index/index-engine.ts';
 import { ingestPopulation, type RandomBatch } from './helpers/random-population.ts';
 
 /** Five batches alike (so their windows merge), each of two samples over windows 0-2 of chr1, exomes with targets. */
@@ -90,6 +91,63 @@ describe('research index: erasure', function () {
     for (const s of holding) {
       assert.ok(!files.has(s.file));
       await assert.rejects(access(join(made.dir, s.file)), `${s.file} is still on disk`);
+    }
+  });
+
+  it('a cohort asked again with the very same (frozen) list of ids after the erasure: the erased sample is unknown, never named', async () => {
+    const made = await ingestPopulation(dir.path, batches());
+    const keyFile = join(dir.path, 'vault.master-key');
+    await writeMasterKeyFile(keyFile, made.kek);
+    const vault = await Vault.open(made.dir, made.kek, { write: true });
+    const queries = await openQueries(vault, { cacheBudgetMb: 64 });
+    try {
+      const port = queries.cohortIndex!;
+      const ids = Object.freeze(vault.catalog.data.samples.map((s) => s.sampleId));
+      const erased = vault.catalog.samplesOf(vault.catalog.patientByMrn('B0-S0')!.patientId)[0]!.sampleId;
+      const request = { build: 'GRCh38' as const, target: { variant: { chrom: 'chr1', pos: 100, ref: 'A', alt: 'C' } }, sampleIds: ids };
+      const named = async () => [...(await port.carriers(request)).carrierPositions].map((p) => ids[p]);
+      assert.ok((await named()).includes(erased), 'before: a carrier');
+      assert.ok((await port.aggregate(request)).variants[0]!.carrierPositions.includes(ids.indexOf(erased)));
+      await eraseSample(vault, erased, await prepareReplacement({ currentKeyFile: keyFile }));
+      assert.ok(!(await named()).includes(erased), 'after: not named by the count');
+      const after = await port.aggregate(request);
+      assert.ok(!after.variants.some((v) => v.carrierPositions.includes(ids.indexOf(erased))), 'nor by the aggregate');
+      assert.equal(after.samplesLeftOut.unknown, 1, 'counted as unknown');
+    } finally {
+      await queries.close();
+      await vault.close();
+    }
+  });
+
+  it('a question whose samples were numbered on an older index is refused by the engine, and the port reads the numbers again', async () => {
+    const made = await ingestPopulation(dir.path, batches());
+    const vault = await Vault.open(made.dir, made.kek, { write: false });
+    const queries = await openQueries(vault, { cacheBudgetMb: 64 });
+    try {
+      const index = queries.cohortIndex!;
+      const ids = vault.catalog.data.samples.map((s) => s.sampleId);
+      const scope = index.scope('GRCh38', ids);
+      const query = { build: 'GRCh38', chrom: 'chr1', start: 1, end: 3_000 };
+      const stale = { ...scope.allowed, from: structuredClone(vault.catalog.data.index!) };
+      await assert.rejects(index.engine.carrierSamples(query, stale), IndexChangedError);
+      await assert.rejects(index.engine.aggregate(query, stale), IndexChangedError);
+      // the port retries with a scope read afresh: a first attempt refused as stale still answers
+      let attempts = 0;
+      const answer = await index.withScope('GRCh38', ids, async (fresh) => {
+        attempts++;
+        return index.engine.carrierSamples(query, attempts === 1 ? stale : fresh.allowed);
+      });
+      assert.equal(attempts, 2);
+      assert.ok(answer.length > 0);
+      let refused = 0;
+      await assert.rejects(index.withScope('GRCh38', ids, () => {
+        refused++;
+        return index.engine.carrierSamples(query, stale);
+      }), IndexChangedError, 'not forever: three attempts, then the error');
+      assert.equal(refused, 3);
+    } finally {
+      await queries.close();
+      await vault.close();
     }
   });
 });
