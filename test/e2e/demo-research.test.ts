@@ -8,7 +8,7 @@ import { makeTempDir } from '../helpers/temp-dir.ts';
 import type { VaultService } from '../../vault/service/open-service.ts';
 import type { DemoService } from '../../vault/demo/demo-service.ts';
 import { buildDemoVault } from './demo-kit.ts';
-import { typicalQuestions, type TypicalQuestion } from '../../vault/demo/demo-research.ts';
+import { printedQuestions, typicalQuestions, type TypicalQuestion } from '../../vault/demo/demo-research.ts';
 import { ResearchError } from '../../research-gateway/research-error.ts';
 import { BeaconQueryStringSchema } from '../../schemas/beacon.ts';
 
@@ -103,5 +103,29 @@ describe('the demo research project', function () {
     assert.equal(report.log.at(-1)!.trueSize, 160);
     assert.ok(report.budget!.spent > 0 && report.budget!.spent <= report.budget!.epsilon);
     await assert.rejects(service.research.report(demo.callerOf('researcher'), demo.research.project.projectId), (err: ResearchError) => err.code === 'forbidden');
+  });
+});
+
+describe('the research examples the demo prints', function () {
+  this.timeout(300_000);
+
+  it('asked in their printed order on the fresh project, are all answered (the aggregate again as Arrow), and the records answer lists rows', async () => {
+    const dir = await makeTempDir('genovault-demo-printed-');
+    const { service, demo } = await buildDemoVault(dir.path);
+    try {
+      for (const [i, question] of printedQuestions().entries()) {
+        const o = await ask(service, demo, question, `printed-${i}`);
+        assert.equal(o.outcome, 'answered', `${JSON.stringify(question)}: ${o.outcome}`);
+        if (question.kind === 'cohort' && question.query.level === 'aggregate') {
+          const arrow = await service.research.cohortQuery(demo.callerOf('researcher', `printed-${i}-arrow`), demo.research.project.projectId, question.query, 'arrow');
+          assert.ok(arrow.arrow && arrow.arrow.byteLength > 0, 'the Arrow stream');
+          assert.equal((arrow.json.privacy as { epsilonCharged: number }).epsilonCharged, 0, 'asked again: free');
+        }
+        if (question.kind === 'cohort' && question.query.level === 'records') assert.ok((o.answer!.records as unknown[]).length > 0, 'the records example shows rows');
+      }
+    } finally {
+      await service.close();
+      await dir.remove();
+    }
   });
 });

@@ -60,7 +60,7 @@ describe('npm run demo', function () {
     assert.ok(project, 'the demo research project is printed as approved');
     assert.match(run.stdout, new RegExp(`-d '\\{"level":"count",.*/v1/projects/${project}/cohort-queries$`, 'm'), 'a count to try');
     assert.match(run.stdout, new RegExp(`-d '\\{"level":"aggregate",.*/v1/projects/${project}/cohort-queries$`, 'm'), 'an aggregate to try');
-    assert.match(run.stdout, new RegExp(`/v1/beacon/g_variants\\?geneId=BRCA1&assemblyId=GRCh38&datasetIds=${project}&`), 'a Beacon query to try');
+    assert.match(run.stdout, new RegExp(`/v1/beacon/g_variants\\?geneId=TP53&assemblyId=GRCh38&requestedGranularity=count&datasetIds=${project}'`), 'a Beacon query to try');
     assert.match(run.stdout, /^Consents: every role permitted one thing and refused another/m, 'the consent trials are printed (test/e2e/demo-consents.test.ts runs them)');
     assert.match(run.stdout, /^ {2}gv_login demo\.insurer 'Insurer#Demo-[0-9a-f]{8}' [A-Z2-7]{32}$/m);
     assert.match(run.stdout, /^Not served \(--no-serve\)\. To serve it: npx genovault serve --data-dir \S+\/vault /m, 'says how to serve what it built');

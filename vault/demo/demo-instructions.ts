@@ -3,7 +3,7 @@
 import { relative } from 'node:path';
 import { TOTP_STEP_SECONDS } from '../identity/totp.ts';
 import type { DemoAccount, DemoFocus } from './demo-accounts.ts';
-import type { DemoProject } from './demo-research.ts';
+import { printedQuestions, type DemoProject } from './demo-research.ts';
 
 export interface LoginContext {
   accounts: readonly DemoAccount[];
@@ -111,11 +111,12 @@ export function researchInstructions(ctx: LoginContext, research: DemoProject): 
     '',
     'As the researcher, ask a count, aggregates, records, and the same through Beacon v2:',
     ...sessionFor(researcher, ctx),
-    query('{"level":"count","variant":{"gene":"BRCA1"},"sex":"female","assembly":"GRCh38"}'),
-    query('{"level":"aggregate","variant":{"gene":"TP53"},"assembly":"GRCh38"}'),
-    `${query('{"level":"aggregate","variant":{"gene":"TP53"},"assembly":"GRCh38"}')} -H 'accept: application/vnd.apache.arrow.stream' -o tp53.arrows`,
-    query('{"level":"records","variant":{"gene":"BRCA1"},"significance":["pathogenic","likely_pathogenic"],"assembly":"GRCh38"}'),
-    `  curl ${cacert} ${auth} '${ctx.baseUrl}/v1/beacon/g_variants?geneId=BRCA1&assemblyId=GRCh38&datasetIds=${project.projectId}&requestedGranularity=count'`,
+    ...printedQuestions().flatMap((q) => {
+      if (q.kind === 'beacon') return [`  curl ${cacert} ${auth} '${ctx.baseUrl}/v1/beacon/g_variants?${q.search}&datasetIds=${project.projectId}'`];
+      const line = query(JSON.stringify(q.query));
+      // the aggregate once more as an Arrow IPC stream (the same answer, free: asked again)
+      return q.query.level === 'aggregate' ? [line, `${line} -H 'accept: application/vnd.apache.arrow.stream' -o ${q.query.variant && 'gene' in q.query.variant ? q.query.variant.gene.toLowerCase() : 'aggregate'}.arrows`] : [line];
+    }),
     `  curl ${cacert} ${ctx.baseUrl}/v1/beacon/info   # the published mechanism: threshold, noise, epsilon per answer, budget`,
     '',
     'As the ethics board, read the project (with its review groups) and its report (every query, its true cohort size, budget use):',

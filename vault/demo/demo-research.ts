@@ -87,6 +87,20 @@ export async function openDemoProject(service: VaultService, researcher: Researc
 export type TypicalQuestion = { kind: 'cohort'; query: CohortQuery } | { kind: 'beacon'; search: string };
 
 /**
+ * The research questions the demo prints for a new user to try, in the order printed (each a
+ * copy-paste `curl`; the aggregate is printed twice, the second time asking for Arrow): chosen so
+ * that, asked in this order on the fresh project, none is refused and the records answer lists rows.
+ */
+export function printedQuestions(): TypicalQuestion[] {
+  return [
+    { kind: 'cohort', query: { level: 'count', variant: { gene: 'BRCA1' }, sex: 'female', assembly: 'GRCh38' } },
+    { kind: 'cohort', query: { level: 'aggregate', variant: { gene: 'TP53' }, assembly: 'GRCh38' } },
+    { kind: 'cohort', query: { level: 'records', variant: { gene: 'TP53' }, assembly: 'GRCh38' } },
+    { kind: 'beacon', search: 'geneId=TP53&assemblyId=GRCh38&requestedGranularity=count' },
+  ];
+}
+
+/**
  * A researcher's first session on the project: the size of the consented cohort and its main
  * subgroups, then the cancer genes, significance and zygosity, aggregates, a few Beacon
  * questions, and some questions asked twice (as people do).
