@@ -204,8 +204,8 @@ describe('research gateway: consented cohorts, over generated populations', func
       ),
       { numRuns: 100 },
     );
-    assert.ok(seen.permitted > 200 && seen.refused > 200, `both permits and refusals were compared (${JSON.stringify(seen)})`);
-    assert.ok(seen.viaIncludedReview > 10, `and permits through a review group the board included (${seen.viaIncludedReview})`);
+    assert.ok(seen.permitted > 150 && seen.refused > 200, `both permits and refusals were compared (${JSON.stringify(seen)})`);
+    assert.ok(seen.viaIncludedReview > 5, `and permits through a review group the board included (${seen.viaIncludedReview})`);
     assert.ok(seen.projectsWithoutAnswers > 10, `and projects that may not be queried (${seen.projectsWithoutAnswers})`);
   });
 
