@@ -84,11 +84,7 @@ const outsideRequest = () => new Error('cohort index: a carrier outside the samp
 /** The base patients carrying any of the samples at these positions of the cohort's sample ids, sorted (marked by rank, then read in rank order: no sort, no text comparison). */
 function patientsAtPositions(run: CohortRun, cohort: IndexedCohort, positions: Int32Array): string[] {
   const marked = new Uint8Array(run.base.length);
-  for (let i = 0; i < positions.length; i++) {
-    const p = positions[i]!;
-    if (!(p >= 0 && p < cohort.rankAt.length)) throw outsideRequest();
-    marked[cohort.rankAt[p]!] = 1;
-  }
+  for (const p of positions) marked[rankAt(cohort, p)] = 1;
   const out: string[] = [];
   for (let rank = 0; rank < marked.length; rank++) if (marked[rank] === 1) out.push(run.base[rank]!);
   madeSorted(out);
@@ -143,8 +139,10 @@ function carriersOf(v: CohortVariantAggregate, run: CohortRun, cohort: IndexedCo
   const ranks: number[] = [];
   for (const p of v.carrierPositions) {
     const rank = rankAt(cohort, p);
-    if (copies[rank] === 0) ranks.push(rank);
-    copies[rank] = Math.max(copies[rank]!, 1);
+    if (copies[rank] === 0) {
+      ranks.push(rank);
+      copies[rank] = 1;
+    }
   }
   for (const p of v.homAltPositions) {
     const rank = rankAt(cohort, p);

@@ -175,9 +175,10 @@ export function consentRoutes(service: VaultService) {
         const intent = { patientId: params.id, resource: 'consent' as const, action: 'read' as const, purpose: defaultPurpose(principal) };
         return withPatientAccess(service, principal, intent, ctx.state, async () => {
           const readable = await readableResources(ctx, principal, params.id, intent.purpose);
-          const kinds = new Map(service.consents.directives(params.id).map((d) => [d.directiveId, d.kind]));
-          const ownProxy = new Set(service.consents.directives(params.id).filter((d) => mayRead(readable, principal, d.directive)).map((d) => d.directiveId));
-          const visible = service.consents.history(params.id).filter(({ event }) => readable.has(resourceOfKind(kinds.get(event.directiveId)!)) || ownProxy.has(event.directiveId));
+          const directives = service.consents.directives(params.id);
+          const kinds = new Map(directives.map((d) => [d.directiveId, d.kind]));
+          const shown = new Set(directives.filter((d) => mayRead(readable, principal, d.directive)).map((d) => d.directiveId));
+          const visible = service.consents.history(params.id).filter(({ event }) => shown.has(event.directiveId));
           const items = visible.map(({ at, version, event }) => ({
             at,
             type: event.type,

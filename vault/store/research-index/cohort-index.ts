@@ -215,7 +215,6 @@ export class CohortIndex implements CohortIndexPort {
     if (lists && 'region' in request.target && region.end - region.start + 1 > COHORT_LISTED_REGION_MAX) {
       throw new QueryInputError(`region: at most ${COHORT_LISTED_REGION_MAX.toLocaleString('en-US')} bases when the answer lists samples (aggregate, records); ask by gene, or in parts`, 'region');
     }
-    if (!this.answersFor(build)) throw new QueryInputError(`build: the cohort index does not hold every ${build} sample yet; run genovault index rebuild`, 'build');
     const query: WindowQuery = { build, ...region };
     if ('variant' in request.target) query.variant = { pos: request.target.variant.pos, ref: request.target.variant.ref.toUpperCase(), alt: request.target.variant.alt.toUpperCase() };
     if (request.zygosity) query.zygosity = [...new Set(request.zygosity.map((z) => ZYGOSITY_CODES[z]))];
@@ -249,7 +248,6 @@ function sameIds(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-/** Sample ids in the vault's order (index numbers ascending): sorting thousands of ids as text cost more than the query. */
 /** The index never names a sample outside the allowed ones: one it does is a fault, never a position. */
 const outsideScope = () => new Error('cohort index: a sample outside the samples asked about');
 
@@ -268,7 +266,7 @@ function positionsOf(scope: IndexScope, numbers: readonly number[]): Int32Array 
   return positions.slice(0, kept);
 }
 
-/** Sample ids of these numbers, in the vault's order, each once. */
+/** Sample ids in the vault's order (index numbers ascending), each once: sorting thousands of ids as text cost more than the query. */
 function idsOf(scope: IndexScope, numbers: Iterable<number>): string[] {
   const sorted = Int32Array.from(numbers).sort();
   const out: string[] = [];

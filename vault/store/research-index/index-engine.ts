@@ -190,8 +190,10 @@ export class IndexEngine {
     }).then((parts) => parts.flat());
   }
 
-  /** Runs `work` on each window the region needs, one at a time, with the allowed samples loaded. */
-  /** `allowedTable: false`: the work filters by the allowed samples itself, so no table of them is loaded. */
+  /**
+   * Runs `work` on each window the region needs, one at a time, with the allowed samples loaded
+   * (`allowedTable: false`: the work keeps the allowed samples itself, so no table of them is loaded).
+   */
   private windows<T>(q: WindowQuery, allowed: AllowedSamples, work: (w: LoadedWindow, allowedTable: string, filters: SqlFilters) => Promise<T>, options: { allowedTable: boolean } = { allowedTable: true }): Promise<T[]> {
     return this.exclusive(async () => {
       const index = this.index;

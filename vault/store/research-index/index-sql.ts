@@ -32,13 +32,25 @@ class Params {
   }
 }
 
+/** Calls whose REF overlaps the bounds, and of the allele asked for; `c`: the calls' alias with its dot. */
+function overlapWhere(f: SqlFilters, p: Params, c = ''): string {
+  let where = `${c}pos <= ${p.add(f.end, INTEGER)} AND ${c}stop >= ${p.add(f.start, INTEGER)}`;
+  if (f.variant) where += ` AND ${c}pos = ${p.add(f.variant.pos, INTEGER)} AND ${c}ref = ${p.add(f.variant.ref, INTEGER)} AND ${c}alt = ${p.add(f.variant.alt, INTEGER)}`;
+  return where;
+}
+
+/** The call filters (zygosity, ClinVar significance) as one condition; null when the query has none. */
+function callFilter(f: SqlFilters, p: Params): string | null {
+  const parts: string[] = [];
+  if (f.zygosity) parts.push(`list_contains(${p.add(listValue(f.zygosity), LIST(INTEGER))}, zygosity::INTEGER)`);
+  if (f.significance !== undefined) parts.push(`(sig & ${p.add(f.significance, INTEGER)}) <> 0`);
+  return parts.length > 0 ? parts.join(' AND ') : null;
+}
+
 /** Calls of allowed samples whose REF overlaps the bounds (and the allele asked for): `hits`; those passing the call filters: `chosen`. */
 function hitsAndChosen(w: LoadedWindow, allowed: string, f: SqlFilters, p: Params): string {
-  let where = `c.pos <= ${p.add(f.end, INTEGER)} AND c.stop >= ${p.add(f.start, INTEGER)}`;
-  if (f.variant) where += ` AND c.pos = ${p.add(f.variant.pos, INTEGER)} AND c.ref = ${p.add(f.variant.ref, INTEGER)} AND c.alt = ${p.add(f.variant.alt, INTEGER)}`;
-  let chosen = 'TRUE';
-  if (f.zygosity) chosen += ` AND list_contains(${p.add(listValue(f.zygosity), LIST(INTEGER))}, zygosity::INTEGER)`;
-  if (f.significance !== undefined) chosen += ` AND (sig & ${p.add(f.significance, INTEGER)}) <> 0`;
+  const where = overlapWhere(f, p, 'c.');
+  const chosen = callFilter(f, p) ?? 'TRUE';
   return `hits AS (SELECT c.pos, c.ref, c.alt, c.sample, c.zygosity, c.gt, c.sig, a.wgs FROM ${w.calls} c JOIN ${allowed} a USING (sample) WHERE ${where}),
     chosen AS (SELECT * FROM hits WHERE ${chosen})`;
 }
@@ -118,12 +130,9 @@ export function coveringSql(w: LoadedWindow, allowed: string, f: SqlFilters): St
  */
 export function carriersSql(w: LoadedWindow, allowed: string, f: SqlFilters): Statement {
   const p = new Params();
-  let where = `pos <= ${p.add(f.end, INTEGER)} AND stop >= ${p.add(f.start, INTEGER)}`;
-  if (f.variant) where += ` AND pos = ${p.add(f.variant.pos, INTEGER)} AND ref = ${p.add(f.variant.ref, INTEGER)} AND alt = ${p.add(f.variant.alt, INTEGER)}`;
-  let chosen = 'TRUE';
-  if (f.zygosity) chosen += ` AND list_contains(${p.add(listValue(f.zygosity), LIST(INTEGER))}, zygosity::INTEGER)`;
-  if (f.significance !== undefined) chosen += ` AND (sig & ${p.add(f.significance, INTEGER)}) <> 0`;
-  const perSample = chosen === 'TRUE' ? `SELECT DISTINCT sample, TRUE AS chosen FROM ${w.calls} WHERE ${where}` : `SELECT sample, bool_or(${chosen}) AS chosen FROM ${w.calls} WHERE ${where} GROUP BY sample`;
+  const where = overlapWhere(f, p);
+  const chosen = callFilter(f, p);
+  const perSample = chosen === null ? `SELECT DISTINCT sample, TRUE AS chosen FROM ${w.calls} WHERE ${where}` : `SELECT sample, bool_or(${chosen}) AS chosen FROM ${w.calls} WHERE ${where} GROUP BY sample`;
   const sql = `WITH per_sample AS (${perSample}),
     hit AS (SELECT s.sample, s.chosen, a.wgs FROM per_sample s JOIN ${allowed} a USING (sample))
     SELECT sample, 1 AS k FROM hit WHERE chosen
@@ -141,11 +150,9 @@ export function carriersSql(w: LoadedWindow, allowed: string, f: SqlFilters): St
  */
 export function carrierSamplesSql(w: LoadedWindow, f: SqlFilters): Statement {
   const p = new Params();
-  let where = `pos <= ${p.add(f.end, INTEGER)} AND stop >= ${p.add(f.start, INTEGER)}`;
-  if (f.variant) where += ` AND pos = ${p.add(f.variant.pos, INTEGER)} AND ref = ${p.add(f.variant.ref, INTEGER)} AND alt = ${p.add(f.variant.alt, INTEGER)}`;
-  if (f.zygosity) where += ` AND list_contains(${p.add(listValue(f.zygosity), LIST(INTEGER))}, zygosity::INTEGER)`;
-  if (f.significance !== undefined) where += ` AND (sig & ${p.add(f.significance, INTEGER)}) <> 0`;
-  return { sql: `SELECT DISTINCT sample FROM ${w.calls} WHERE ${where}`, values: p.values, types: p.types };
+  const where = overlapWhere(f, p);
+  const chosen = callFilter(f, p);
+  return { sql: `SELECT DISTINCT sample FROM ${w.calls} WHERE ${where}${chosen === null ? '' : ` AND ${chosen}`}`, values: p.values, types: p.types };
 }
 
 export function recordsSql(w: LoadedWindow, allowed: string, f: SqlFilters): Statement {
