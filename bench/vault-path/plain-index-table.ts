@@ -4,7 +4,7 @@
 // allowed-samples join.
 import { INTEGER, type DuckDBConnection } from '@duckdb/node-api';
 import type { Vault } from '../../vault/store/vault.ts';
-import { forEachInteger } from '../../vault/store/integer-column.ts';
+import { forEachInteger } from './integer-column.ts';
 import { indexView } from '../../vault/store/research-index/index-catalog.ts';
 import { readCallsSegment, readCoverageSegment } from '../../vault/store/research-index/segment-store.ts';
 import { openSecureDuckDB, type DuckDBSession } from '../../vault/store/duckdb-session.ts';

@@ -84,11 +84,24 @@ export class AnchorWriter {
   }
 
   async commit(seq: number, hash: Buffer): Promise<void> {
+    await this.write(seq, hash);
+    await this.sync();
+  }
+
+  /**
+   * Writes the commit into the next slot without waiting for the disk: readers see it at once and
+   * it survives the process. `sync()` must complete before the next write, so that at most one
+   * slot is ever unsynced (a power loss can then tear only that one).
+   */
+  async write(seq: number, hash: Buffer): Promise<void> {
     const slot: 0 | 1 = this.current === 0 ? 1 : 0;
     const bytes = sealSlot(this.key, this.logId, slot, seq, hash);
     await this.handle.write(bytes, 0, bytes.length, slotOffset(slot));
-    await this.handle.datasync();
     this.current = slot;
+  }
+
+  sync(): Promise<void> {
+    return this.handle.datasync();
   }
 
   close(): Promise<void> {

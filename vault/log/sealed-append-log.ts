@@ -1,6 +1,7 @@
 // A sealed, hash-chained, append-only log (format in README.md). Appends resolve only once the
-// entry and the anchor recording it are fsynced; appends that arrive during a flush share the
-// next one (group commit), so many concurrent writers pay for few fsyncs.
+// entry is fsynced and the anchor recording it written (its fsync follows, before the next anchor
+// write); appends that arrive during a flush share the next one (group commit), so many
+// concurrent writers pay for few fsyncs.
 import { open as openFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -79,6 +80,8 @@ export class SealedAppendLog<T> {
   private failure: LogUnavailableError | null = null;
   private closing: Promise<void> | null = null;
   private commits = 0;
+  /** the last anchor slot's fsync (and, for a shared log, the lock release after it) */
+  private anchorSettled: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly path: string,
@@ -168,17 +171,36 @@ export class SealedAppendLog<T> {
   }
 
   private async flush(batch: string[]): Promise<LogEntry<T>[]> {
+    await this.anchorSettled;
     if (this.failure) throw this.failure;
-    if (!this.options.sharedWriters) return this.write(batch);
+    if (!this.options.sharedWriters) {
+      const entries = await this.write(batch);
+      this.anchorSettled = this.syncAnchor();
+      return entries;
+    }
     const release = await lockAcrossProcesses(this.path, this.options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS).catch((err: unknown) => {
       throw new LogUnavailableError(this.file, `another writer held the log too long (${err instanceof Error ? err.name : 'lock'}); try again`);
     });
     try {
       await this.catchUp();
-      return await this.write(batch);
+      // another writer's last anchor slot may still be unsynced: made durable before the other slot is written
+      return await this.write(batch, () => this.anchor.sync());
     } finally {
       await release();
+      this.anchorSettled = this.syncAnchor();
     }
+  }
+
+  /**
+   * The anchor slot just written, made durable. Not awaited by the appends it records (their
+   * entries are already durable in the log, and an entry past the anchor is kept on open), but
+   * by the next flush and by close, so at most one anchor slot is ever unsynced.
+   */
+  private syncAnchor(): Promise<void> {
+    return this.anchor.sync().catch((err: unknown) => {
+      const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';
+      this.failure ??= new LogUnavailableError(this.file, `a write to the log's anchor failed (${code}); reopen the log to recover`);
+    });
   }
 
   /** Under the append lock: take in what other processes appended since this writer last looked. */
@@ -197,7 +219,8 @@ export class SealedAppendLog<T> {
     if (caught.entries.length > 0) this.options.onForeignEntries?.(caught.entries);
   }
 
-  private async write(batch: string[]): Promise<LogEntry<T>[]> {
+  /** `beforeAnchor`: run after the frames are durable, before the anchor slot is written. */
+  private async write(batch: string[], beforeAnchor?: () => Promise<void>): Promise<LogEntry<T>[]> {
     const at = new Date().toISOString();
     let seq = this.headSeq;
     let prev = this.headHash;
@@ -214,7 +237,8 @@ export class SealedAppendLog<T> {
     try {
       await writeAll(this.handle, bytes, this.end);
       await this.handle.datasync();
-      await this.anchor.commit(seq, prev);
+      await beforeAnchor?.();
+      await this.anchor.write(seq, prev);
     } catch (err) {
       // After a failed write or fsync the file's state is unknown: refuse further appends here
       // and let a reopen judge the file.
@@ -248,6 +272,7 @@ export class SealedAppendLog<T> {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.committer.drain();
+      await this.anchorSettled;
       await this.handle.close();
       await this.anchor.close();
       await this.unlock();

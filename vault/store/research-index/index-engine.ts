@@ -6,7 +6,6 @@
 // of its position), so cached windows hold at most their share of the budget (window-cache.ts)
 // plus the one in use, whatever the region.
 import { INTEGER, UTINYINT, type DuckDBConnection } from '@duckdb/node-api';
-import { forEachInteger } from '../integer-column.ts';
 import { loadColumns } from '../chunk-loader.ts';
 import { TextDictionary } from '../text-dictionary.ts';
 import type { MemoryBudget } from '../memory-budget.ts';
@@ -15,7 +14,8 @@ import { indexView, type IndexCatalog, type IndexSegment } from './index-catalog
 import { readCallsSegment, readCoverageSegment, type SegmentKeys } from './segment-store.ts';
 import { attachWindowCatalog, loadWindow, unloadWindow, windowKey, type LoadedWindow } from './window-tables.ts';
 import { WindowCache } from './window-cache.ts';
-import { aggregateSql, carrierSamplesSql, carriersSql, coveringSql, notCoveringSql, recordsSql, type SqlFilters } from './index-sql.ts';
+import { scanCarriers } from './window-scan.ts';
+import { aggregateSql, carriersSql, coveringSql, notCoveringSql, recordsSql, type SqlFilters } from './index-sql.ts';
 
 /** The vault as the index engine reads it: its current catalog and the keys that open segments. */
 export interface IndexSource extends SegmentKeys {
@@ -159,22 +159,17 @@ export class IndexEngine {
   }
 
   /**
-   * Allowed samples with a matching call, without who covered the region: each window's distinct
-   * carriers read from DuckDB's vectors, kept where the allowed samples' mask says (a lookup per
-   * carrier costs less than joining the allowed table in SQL). Each sample once, in no set order.
+   * Allowed samples with a matching call, without who covered the region: each window's columns
+   * scanned over the locus's rows, a sample kept where the allowed samples' mask says
+   * (window-scan.ts). Each sample once, in no set order.
    */
   async carrierSamples(q: WindowQuery, allowed: AllowedSamples): Promise<Int32Array> {
     const mask = allowedMask(allowed);
     const seen = new Uint8Array(mask.length);
     const found: number[] = [];
-    await this.windows(q, allowed, async (w, _table, filters) => {
-      const c = carrierSamplesSql(w, filters);
-      forEachInteger(await this.connection.run(c.sql, c.values, c.types), 0, (n) => {
-        if (mask[n] === 1 && seen[n] === 0) {
-          seen[n] = 1;
-          found.push(n);
-        }
-      });
+    await this.windows(q, allowed, (w, _table, filters) => {
+      scanCarriers(w.columns, filters, mask, seen, (n) => found.push(n));
+      return Promise.resolve();
     }, { allowedTable: false });
     return Int32Array.from(found);
   }

@@ -144,17 +144,6 @@ export function carriersSql(w: LoadedWindow, allowed: string, f: SqlFilters): St
   return { sql, values: p.values, types: p.types };
 }
 
-/**
- * The distinct samples with a call that passes the filters, and nothing else: what a count answer
- * rests on. Every sample's: the caller keeps the allowed ones (IndexEngine.carrierSamples).
- */
-export function carrierSamplesSql(w: LoadedWindow, f: SqlFilters): Statement {
-  const p = new Params();
-  const where = overlapWhere(f, p);
-  const chosen = callFilter(f, p);
-  return { sql: `SELECT DISTINCT sample FROM ${w.calls} WHERE ${where}${chosen === null ? '' : ` AND ${chosen}`}`, values: p.values, types: p.types };
-}
-
 export function recordsSql(w: LoadedWindow, allowed: string, f: SqlFilters): Statement {
   const p = new Params();
   const hits = hitsAndChosen(w, allowed, f, p);

@@ -1,6 +1,7 @@
 // One window of the research index loaded into DuckDB: its segments decrypted, decoded and
 // concatenated into three tables of numbers (calls, coverage intervals, coverage members), REF,
 // ALT and genotype text as the index engine's dictionary codes, so every window speaks the same codes.
+// The calls' columns are also kept as typed arrays, which the count level scans (window-scan.ts).
 // The tables live in an attached in-memory database that compresses what it holds at each
 // checkpoint: measured over chr17 at 10,000 samples, 20.8 million calls took 92 MiB compressed
 // against 1,216 MiB as plain in-memory tables, and a cold BRCA1 count took the same time.
@@ -9,6 +10,7 @@ import { loadColumns } from '../chunk-loader.ts';
 import type { TextDictionary } from '../text-dictionary.ts';
 import type { IndexSegment } from './index-catalog.ts';
 import type { CallsSegment, CoverageSegment } from './segment-codec.ts';
+import { columnBytes, segmentBounds, type CallColumns } from './window-scan.ts';
 
 /** The attached database the windows' tables live in (see attachWindowCatalog). */
 export const WINDOW_CATALOG = 'ixwindows';
@@ -21,9 +23,11 @@ export interface LoadedWindow {
   intervals: string;
   members: string;
   rows: number;
+  /** the calls as typed columns too, for the count level (window-scan.ts) */
+  columns: CallColumns;
   /** dictionary references held, released on unload */
   codes: Int32Array;
-  /** DuckDB's table memory the window took, as measured when it was loaded */
+  /** DuckDB's table memory the window took, as measured when it was loaded, and the columns kept */
   bytes: number;
 }
 
@@ -63,7 +67,9 @@ export async function loadWindow(
   const gt = new Int32Array(rows);
   const sig = new Int32Array(rows);
   let at = 0;
+  const bounds: CallColumns['segments'] = [];
   for (const s of calls) {
+    const first = at;
     const alleleCodes = dictionary.acquire(s.alleles);
     const genotypeCodes = dictionary.acquire(s.genotypes);
     held.push(alleleCodes, genotypeCodes);
@@ -78,6 +84,7 @@ export async function loadWindow(
       gt[at] = genotypeCodes[s.gt[i]!]!;
       sig[at] = s.significance[i]!;
     }
+    bounds.push(segmentBounds(pos, stop, first, at));
   }
   // profiles numbered anew across the window's coverage segments
   const intervals = coverage.reduce((n, s) => n + s.profile.length, 0);
@@ -126,9 +133,10 @@ export async function loadWindow(
     throw err;
   }
   const measured = (await tableMemory(connection)) - before;
+  const columns: CallColumns = { pos, stop, ref, alt, sample, zygosity, sig, segments: bounds };
   return {
-    key: windowKey(segments), segmentIds: segments.map((s) => s.id), ...names, rows, codes,
-    bytes: Math.max(measured, MIN_BYTES_PER_WINDOW + rows * MIN_BYTES_PER_ROW),
+    key: windowKey(segments), segmentIds: segments.map((s) => s.id), ...names, rows, codes, columns,
+    bytes: Math.max(measured, MIN_BYTES_PER_WINDOW + rows * MIN_BYTES_PER_ROW) + columnBytes(columns),
   };
 }
 
