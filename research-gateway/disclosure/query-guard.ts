@@ -18,10 +18,13 @@ import { describedSet, type DescribedSet } from '../projects/described-sets.ts';
 /** Seconds until the same query may be asked again, or null when it may be asked now. */
 export function repeatLockout(state: ProjectState, fingerprint: string, now: number, settings: DisclosureSettings): number | null {
   const since = now - settings.repeatWindowMs;
-  const times = state.queries
-    .filter((q) => q.fingerprint === fingerprint && q.outcome !== 'repeat_lockout')
-    .map((q) => Date.parse(q.at))
-    .filter((t) => t > since);
+  const times: number[] = [];
+  // the fingerprint first: only this query's earlier askings have their time read
+  for (const q of state.queries) {
+    if (q.fingerprint !== fingerprint || q.outcome === 'repeat_lockout') continue;
+    const at = Date.parse(q.at);
+    if (at > since) times.push(at);
+  }
   if (times.length < settings.repeatLimit) return null;
   const freedAt = Math.min(...times) + settings.repeatWindowMs;
   return Math.max(1, Math.ceil((freedAt - now) / 1000));
