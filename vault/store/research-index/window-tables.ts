@@ -1,7 +1,8 @@
 // One window of the research index loaded into DuckDB: its segments decrypted, decoded and
 // concatenated into three tables of numbers (calls, coverage intervals, coverage members), REF,
 // ALT and genotype text as the index engine's dictionary codes, so every window speaks the same codes.
-// The calls' columns are also kept as typed arrays, which the count level scans (window-scan.ts).
+// The calls are also kept in JS, as runs of one allele over sample and zygosity columns, which the
+// count level scans (window-scan.ts).
 // The tables live in an attached in-memory database that compresses what it holds at each
 // checkpoint: measured over chr17 at 10,000 samples, 20.8 million calls took 92 MiB compressed
 // against 1,216 MiB as plain in-memory tables, and a cold BRCA1 count took the same time.
@@ -10,7 +11,7 @@ import { loadColumns } from '../chunk-loader.ts';
 import type { TextDictionary } from '../text-dictionary.ts';
 import type { IndexSegment } from './index-catalog.ts';
 import type { CallsSegment, CoverageSegment } from './segment-codec.ts';
-import { columnBytes, segmentBounds, type CallColumns } from './window-scan.ts';
+import { callColumns, columnBytes, type CallColumns } from './window-scan.ts';
 
 /** The attached database the windows' tables live in (see attachWindowCatalog). */
 export const WINDOW_CATALOG = 'ixwindows';
@@ -23,7 +24,7 @@ export interface LoadedWindow {
   intervals: string;
   members: string;
   rows: number;
-  /** the calls as typed columns too, for the count level (window-scan.ts) */
+  /** the calls kept in JS too, as runs of one allele, for the count level (window-scan.ts) */
   columns: CallColumns;
   /** dictionary references held, released on unload */
   codes: Int32Array;
@@ -67,9 +68,8 @@ export async function loadWindow(
   const gt = new Int32Array(rows);
   const sig = new Int32Array(rows);
   let at = 0;
-  const bounds: CallColumns['segments'] = [];
+  const segmentEnds: number[] = [];
   for (const s of calls) {
-    const first = at;
     const alleleCodes = dictionary.acquire(s.alleles);
     const genotypeCodes = dictionary.acquire(s.genotypes);
     held.push(alleleCodes, genotypeCodes);
@@ -84,7 +84,7 @@ export async function loadWindow(
       gt[at] = genotypeCodes[s.gt[i]!]!;
       sig[at] = s.significance[i]!;
     }
-    bounds.push(segmentBounds(pos, stop, first, at));
+    segmentEnds.push(at);
   }
   // profiles numbered anew across the window's coverage segments
   const intervals = coverage.reduce((n, s) => n + s.profile.length, 0);
@@ -133,7 +133,7 @@ export async function loadWindow(
     throw err;
   }
   const measured = (await tableMemory(connection)) - before;
-  const columns: CallColumns = { pos, stop, ref, alt, sample, zygosity, sig, segments: bounds };
+  const columns = callColumns({ pos, stop, ref, alt, sample, zygosity, sig }, segmentEnds);
   return {
     key: windowKey(segments), segmentIds: segments.map((s) => s.id), ...names, rows, codes, columns,
     bytes: Math.max(measured, MIN_BYTES_PER_WINDOW + rows * MIN_BYTES_PER_ROW) + columnBytes(columns),

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { INTEGER, LIST, UTINYINT, listValue, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { openSecureDuckDB, type DuckDBSession } from '../../../../vault/store/duckdb-session.ts';
 import { loadColumns } from '../../../../vault/store/chunk-loader.ts';
-import { scanCarriers, segmentBounds, type CallColumns } from '../../../../vault/store/research-index/window-scan.ts';
+import { callColumns, scanCarriers, type CallColumns } from '../../../../vault/store/research-index/window-scan.ts';
 import type { SqlFilters } from '../../../../vault/store/research-index/index-sql.ts';
 
 const SAMPLES = 12;
@@ -24,9 +24,9 @@ const call = fc.record({
   sig: fc.integer({ min: 0, max: 15 }),
 });
 
-/** Segments of calls; most sorted by position as the index writes them, some not (the scan must not rely on it unchecked). */
+/** Segments of calls; most sorted by position as the index writes them (an allele's rows then run together), some not (the scan must not rely on it unchecked). */
 const segments = fc.array(fc.tuple(fc.array(call, { maxLength: 40 }), fc.boolean()), { minLength: 1, maxLength: 4 })
-  .map((segs) => segs.map(([calls, sorted]) => (sorted ? [...calls].sort((a, b) => a.pos - b.pos) : calls)));
+  .map((segs) => segs.map(([calls, sorted]) => (sorted ? [...calls].sort((a, b) => a.pos - b.pos || a.ref - b.ref || a.alt - b.alt || a.sample - b.sample) : calls)));
 
 const filters = fc.record({
   start: fc.integer({ min: 1, max: 70 }),
@@ -40,16 +40,20 @@ const filters = fc.record({
 
 function columnsOf(segs: Call[][]): CallColumns {
   const rows = segs.flat();
-  const c: CallColumns = {
-    pos: Int32Array.from(rows, (r) => r.pos), stop: Int32Array.from(rows, (r) => r.pos + r.span - 1), ref: Int32Array.from(rows, (r) => r.ref), alt: Int32Array.from(rows, (r) => r.alt),
-    sample: Int32Array.from(rows, (r) => r.sample), zygosity: Uint8Array.from(rows, (r) => r.zygosity), sig: Int32Array.from(rows, (r) => r.sig), segments: [],
-  };
   let at = 0;
-  for (const seg of segs) {
-    c.segments.push(segmentBounds(c.pos, c.stop, at, at + seg.length));
-    at += seg.length;
-  }
-  return c;
+  return callColumns({
+    pos: Int32Array.from(rows, (r) => r.pos), stop: Int32Array.from(rows, (r) => r.pos + r.span - 1), ref: Int32Array.from(rows, (r) => r.ref), alt: Int32Array.from(rows, (r) => r.alt),
+    sample: Int32Array.from(rows, (r) => r.sample), zygosity: Uint8Array.from(rows, (r) => r.zygosity), sig: Int32Array.from(rows, (r) => r.sig),
+  }, segs.map((seg) => (at += seg.length)));
+}
+
+/** The rows as the oracle's table holds them. */
+function rowsOf(segs: Call[][]) {
+  const rows = segs.flat();
+  return {
+    n: rows.length, pos: Int32Array.from(rows, (r) => r.pos), stop: Int32Array.from(rows, (r) => r.pos + r.span - 1), ref: Int32Array.from(rows, (r) => r.ref), alt: Int32Array.from(rows, (r) => r.alt),
+    sample: Int32Array.from(rows, (r) => r.sample), zygosity: Uint8Array.from(rows, (r) => r.zygosity), sig: Int32Array.from(rows, (r) => r.sig),
+  };
 }
 
 /** The oracle: the conditions written as SQL, independently of window-scan.ts. */
@@ -87,11 +91,12 @@ describe('window scan (the count level over a window\u2019s columns)', () => {
     let nonEmpty = 0;
     await fc.assert(fc.asyncProperty(segments, filters, fc.oneof(fc.constant([...Array(SAMPLES).keys()]), fc.uniqueArray(fc.integer({ min: 0, max: SAMPLES - 1 }))), async (segs, f, allowed) => {
       const c = columnsOf(segs);
+      const t = rowsOf(segs);
       await session.connection.run('CREATE OR REPLACE TABLE calls (pos INTEGER, stop INTEGER, ref INTEGER, alt INTEGER, sample INTEGER, zygosity UTINYINT, sig INTEGER)');
       await loadColumns(session.connection, 'calls', [
-        { type: INTEGER, values: c.pos }, { type: INTEGER, values: c.stop }, { type: INTEGER, values: c.ref }, { type: INTEGER, values: c.alt },
-        { type: INTEGER, values: c.sample }, { type: UTINYINT, values: c.zygosity }, { type: INTEGER, values: c.sig },
-      ], c.pos.length);
+        { type: INTEGER, values: t.pos }, { type: INTEGER, values: t.stop }, { type: INTEGER, values: t.ref }, { type: INTEGER, values: t.alt },
+        { type: INTEGER, values: t.sample }, { type: UTINYINT, values: t.zygosity }, { type: INTEGER, values: t.sig },
+      ], t.n);
       const mask = new Uint8Array(SAMPLES);
       for (const s of allowed) mask[s] = 1;
       const seen = new Uint8Array(SAMPLES);
@@ -108,6 +113,9 @@ describe('window scan (the count level over a window\u2019s columns)', () => {
     }), { numRuns: 300, examples: [
       // a long deletion starting before the bounds reaches into them, in a sorted segment
       [[[{ pos: 2, span: 20, ref: 1, alt: 2, sample: 3, zygosity: 1, sig: 0 }, { pos: 30, span: 1, ref: 1, alt: 2, sample: 4, zygosity: 1, sig: 0 }]], { start: 15, end: 18 }, [3, 4]],
+      // rows of one allele whose other fields differ are not one run
+      [[[{ pos: 5, span: 1, ref: 1, alt: 2, sample: 1, zygosity: 1, sig: 1 }, { pos: 5, span: 1, ref: 1, alt: 2, sample: 2, zygosity: 1, sig: 2 }]], { start: 1, end: 10, significance: 2 }, [1, 2]],
+      [[[{ pos: 5, span: 1, ref: 1, alt: 2, sample: 1, zygosity: 1, sig: 0 }, { pos: 5, span: 9, ref: 1, alt: 2, sample: 2, zygosity: 1, sig: 0 }]], { start: 8, end: 10 }, [1, 2]],
     ] });
     assert.ok(nonEmpty > 20, `${nonEmpty} cases named someone`);
   });
