@@ -146,12 +146,11 @@ export class CohortQueries {
     const coverages = await this.coverages(choice);
     const allWhole = coverages.every((c) => c.wholeGenome);
     const counts = await this.engine.alleleCounts(refs, region, { carrierSamples: !allWhole });
-    const carriersAny = new Set(counts.variants.flatMap((v) => v.carrierSamples ?? []));
-    const counted = choice.samples.map((s, i) => coverages[i]!.wholeGenome || carriersAny.has(s.sampleId) || coverages[i]!.coveredBases(region.chrom, region.start, end) > 0);
-    const queried = counted.filter(Boolean).length;
+    const shared = sharedCoverages(choice.samples, coverages);
+    const queried = countCovering(shared, (c) => c.coveredBases(region.chrom, region.start, end) > 0, counts.variants.flatMap((v) => v.carrierSamples ?? []));
     return {
       queried,
-      variants: counts.variants.map((v) => ({ ...v, samplesCovering: allWhole ? queried : coveringAt(choice.samples, coverages, region.chrom, v.pos, v.carrierSamples ?? []) })),
+      variants: counts.variants.map((v) => ({ ...v, samplesCovering: allWhole ? queried : countCovering(shared, (c) => c.covers(region.chrom, v.pos), v.carrierSamples ?? []) })),
     };
   }
 
@@ -200,12 +199,36 @@ interface RegionCounts {
 
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function coveringAt(samples: readonly CatalogSample[], coverages: readonly SampleCoverage[], chrom: string, pos: number, carriers: readonly string[]): number {
-  const carrying = new Set(carriers);
-  let n = 0;
+/** The samples grouped by their coverage (samples on one targets BED share one: CoverageIndex), and each sample's. */
+interface SharedCoverages {
+  groups: Map<SampleCoverage, number>;
+  of: Map<string, SampleCoverage>;
+}
+
+function sharedCoverages(samples: readonly CatalogSample[], coverages: readonly SampleCoverage[]): SharedCoverages {
+  const groups = new Map<SampleCoverage, number>();
+  const of = new Map<string, SampleCoverage>();
   samples.forEach((s, i) => {
-    if (carrying.has(s.sampleId) || coverages[i]!.covers(chrom, pos)) n++;
+    const c = coverages[i]!;
+    groups.set(c, (groups.get(c) ?? 0) + 1);
+    of.set(s.sampleId, c);
   });
+  return { groups, of };
+}
+
+/** Samples whose coverage passes `covered` (each distinct coverage tested once), and carriers whose coverage does not (a carrier covered it). */
+function countCovering(shared: SharedCoverages, covered: (c: SampleCoverage) => boolean, carriers: readonly string[]): number {
+  const passes = new Map<SampleCoverage, boolean>();
+  let n = 0;
+  for (const [c, samples] of shared.groups) {
+    const yes = c.wholeGenome || covered(c);
+    passes.set(c, yes);
+    if (yes) n += samples;
+  }
+  for (const id of new Set(carriers)) {
+    const c = shared.of.get(id);
+    if (c && !passes.get(c)) n++;
+  }
   return n;
 }
 
