@@ -2,7 +2,7 @@
 // every set of patients it describes, the statistics it releases) and what it costs.
 import type { QueryKind } from '../projects/project-events.ts';
 import { ANSWER_COST } from '../disclosure/settings.ts';
-import { idsText, isKnownSorted } from '../projects/described-sets.ts';
+import { answerSetKey, isKnownSorted } from '../projects/described-sets.ts';
 
 export interface AnswerContext {
   threshold: number;
@@ -45,7 +45,7 @@ export function distinctSets(sets: Iterable<Iterable<string>>): string[][] {
     if (seenArrays.has(set)) continue;
     seenArrays.add(set);
     const sorted = uniqueSorted(Array.isArray(set) ? (set as string[]) : [...set]);
-    seen.set(idsText(sorted), sorted);
+    seen.set(answerSetKey(sorted), sorted);
   }
   return [...seen.values()];
 }

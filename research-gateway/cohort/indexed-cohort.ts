@@ -9,7 +9,7 @@ import type { CohortIndexPort, CohortIndexRequest, CohortRecord, CohortVariantAg
 import type { GenomeBuildName } from '../../schemas/genome-build.ts';
 import type { CohortCalls, CohortLocus } from '../ports.ts';
 import type { CohortFilters } from './compile-query.ts';
-import { madeSorted } from '../projects/described-sets.ts';
+import { madeFromRanks } from '../projects/described-sets.ts';
 import { strongerCall, type AlleleCarriers, type Carrier, type CohortRun } from './run-cohort.ts';
 
 /** The locus as the index's target. */
@@ -87,7 +87,7 @@ function patientsAtPositions(run: CohortRun, cohort: IndexedCohort, positions: I
   for (const p of positions) marked[rankAt(cohort, p)] = 1;
   const out: string[] = [];
   for (let rank = 0; rank < marked.length; rank++) if (marked[rank] === 1) out.push(run.base[rank]!);
-  madeSorted(out);
+  madeFromRanks(out, run.base, marked);
   return out;
 }
 

@@ -90,6 +90,8 @@ export async function runCohort(connection: DuckDBConnection, input: CohortRunIn
   await loadCohortTables(connection, tableRows(input), tableKeys(input));
   const compiled = compileCohortQuery(input.filters);
   const base = (await rows(connection, compiled.base)).map(([id]) => String(id));
+  // frozen: answers copy their sets' bytes from the cohort's by rank (described-sets.ts), so it must never change
+  Object.freeze(base);
   const alleles: AlleleCarriers[] = [];
   let current: AlleleCarriers | undefined;
   // no calls read (no locus, or the cohort index answers for it): no statement over them to run

@@ -8,6 +8,7 @@ import { measure } from '../../research-gateway/disclosure/seeded-noise.ts';
 import { pseudonym, pseudonymOf } from '../../research-gateway/disclosure/pseudonyms.ts';
 import { canonicalJson, canonicalRecordsJson, type DeidentifiedRecord } from '../../research-gateway/answers/records-answer.ts';
 import { distinctSets } from '../../research-gateway/answers/disclosure-result.ts';
+import { describedSet, madeFromRanks } from '../../research-gateway/projects/described-sets.ts';
 
 const KEY = Buffer.alloc(32, 1);
 
@@ -50,6 +51,20 @@ describe('seeded noise', () => {
     assert.deepEqual(measure(KEY, 'count', ['p_3', 'p_1', 'p_2'], 2), a);
     assert.notEqual(measure(Buffer.alloc(32, 2), 'count', ['p_1', 'p_2', 'p_3'], 2).digest, a.digest);
     assert.notEqual(measure(KEY, 'ac:chr17:1:A:G', ['p_1', 'p_2', 'p_3'], 2).digest, a.digest);
+  });
+
+  it('a set made from a cohort by ranks gets the noise and the content key the same ids given as a plain array get (fast-check)', () => {
+    // ids of any length and characters (non-ASCII too): the ranked copy takes each id's bytes from the cohort's
+    const cohort = fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12, unit: 'binary' }), { maxLength: 60 }).map((ids) => ids.sort());
+    fc.assert(fc.property(cohort.chain((base) => fc.tuple(fc.constant(base), fc.array(fc.boolean(), { minLength: base.length, maxLength: base.length }))), ([base, picks]) => {
+      Object.freeze(base);
+      const marked = Uint8Array.from(picks, (p) => (p ? 1 : 0));
+      const ranked = madeFromRanks(base.filter((_, i) => picks[i]), base, marked);
+      const plain = base.filter((_, i) => picks[i]);
+      assert.deepEqual(measure(KEY, 'count', ranked, 2), measure(KEY, 'count', plain, 2));
+      assert.equal(describedSet(ranked).key, describedSet(plain).key);
+      assert.deepEqual(distinctSets([ranked, plain]), [plain]);
+    }), { numRuns: 300 });
   });
 
   it('is Laplace noise of the stated scale over many sets, centred on zero, independent of the set size', () => {
