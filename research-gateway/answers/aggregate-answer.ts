@@ -15,6 +15,7 @@
 // exome was sequenced on, the reference blocks of a gVCF.
 import type { CoverageMethod } from '../ports.ts';
 import { measure, releaseDigest } from '../disclosure/seeded-noise.ts';
+import { idsOfOneLength, madeFromRanks } from '../projects/described-sets.ts';
 import { ALLELE_COUNT_NOISE_SCALE, COUNT_NOISE_SCALE } from '../disclosure/settings.ts';
 import type { AlleleCarriers, CohortRun } from '../cohort/run-cohort.ts';
 import { distinctSets, statisticsCost, type AnswerContext, type DisclosureResult } from './disclosure-result.ts';
@@ -74,12 +75,21 @@ function shownRow(run: CohortRun, allele: AlleleCarriers, ctx: AnswerContext, wh
   // one pass over the carriers: their ids, AC, and what AC's noise is seeded by (each id with its copies)
   const carriers: string[] = [];
   const copiesOf: string[] = [];
+  const digits = new Uint8Array(allele.carriers.size);
   let ac = 0;
+  let oneDigit = true;
   allele.carriers.forEach((c, id) => {
+    digits[carriers.length] = c.copies;
+    if (!(c.copies >= 0 && c.copies <= 9)) oneDigit = false;
     carriers.push(id);
     copiesOf.push(`${id}:${c.copies}`);
     ac += c.copies;
   });
+  if (allele.ranks) {
+    // the carriers in rank order, so sorted: their bytes are copied from the cohort's, and with ids of one length so are the `id:copies` texts
+    madeFromRanks(carriers, run.base, allele.ranks);
+    if (oneDigit && idsOfOneLength(run.base)) madeFromRanks(copiesOf, run.base, allele.ranks, digits);
+  }
   const uncovered = run.notCovering.get(allele.pos);
   // where every patient covered the position (exomes on one BED, whole genomes) the covering set is the cohort itself
   const everyone = uncovered === undefined || uncovered.size === 0;

@@ -86,8 +86,14 @@ function patientsAtPositions(run: CohortRun, cohort: IndexedCohort, positions: I
   const marked = new Uint8Array(run.base.length);
   for (const p of positions) marked[rankAt(cohort, p)] = 1;
   const out: string[] = [];
-  for (let rank = 0; rank < marked.length; rank++) if (marked[rank] === 1) out.push(run.base[rank]!);
-  madeFromRanks(out, run.base, marked);
+  const ranks: number[] = [];
+  for (let rank = 0; rank < marked.length; rank++) {
+    if (marked[rank] === 1) {
+      out.push(run.base[rank]!);
+      ranks.push(rank);
+    }
+  }
+  madeFromRanks(out, run.base, Int32Array.from(ranks));
   return out;
 }
 
@@ -150,11 +156,12 @@ function carriersOf(v: CohortVariantAggregate, run: CohortRun, cohort: IndexedCo
     copies[rank] = 2;
   }
   const carriers: AlleleCarriers['carriers'] = new Map();
-  for (const rank of Int32Array.from(ranks).sort()) {
+  const sorted = Int32Array.from(ranks).sort();
+  for (const rank of sorted) {
     carriers.set(run.base[rank]!, copies[rank] === 2 ? HOM_ALT : HET);
     copies[rank] = 0;
   }
-  return { pos: v.pos, ref: v.ref, alt: v.alt, carriers };
+  return { pos: v.pos, ref: v.ref, alt: v.alt, carriers, ranks: sorted };
 }
 
 /** Per position, the patients none of whose allowed samples covered it. */

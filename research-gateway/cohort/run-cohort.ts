@@ -25,6 +25,8 @@ export interface AlleleCarriers {
   ref: string;
   alt: string;
   carriers: Map<string, Carrier>;
+  /** when known: the carriers' ranks in the run's base, ascending, in the order `carriers` lists them */
+  ranks?: Int32Array;
 }
 
 export interface CohortRun {

@@ -51,42 +51,71 @@ function bytesOfBase(base: readonly string[]): BaseBytes {
   return known;
 }
 
-/** Arrays made from a cohort's sorted ids by marking ranks (madeFromRanks): their bytes are copied from the cohort's in runs. */
-const fromRanks = new WeakMap<readonly string[], { base: readonly string[]; marked: Uint8Array }>();
+/** Arrays made from a cohort's sorted ids by their ranks (madeFromRanks): their bytes are copied from the cohort's in runs. */
+interface RankedOrigin {
+  base: readonly string[];
+  ranks: Int32Array;
+  /** per rank, a digit each id is followed by after a colon (`id:2`) */
+  digits?: Uint8Array;
+}
+
+const fromRanks = new WeakMap<readonly string[], RankedOrigin>();
+
+const COLON = 0x3a;
+const ZERO = 0x30;
 
 /**
- * Marks (and freezes) `ids`, made of the ids of `base` (sorted, frozen while used) whose `marked`
- * entry is 1, in rank order. `marked` must not change after.
+ * Marks (and freezes) `ids`, the ids of `base` (sorted, frozen) at `ranks` (ascending, each once),
+ * in that order; with `digits`, each id followed by `:` and its digit (0-9). The caller must know
+ * the texts sorted (with digits: ids of one length, idsOfOneLength). `ranks` and `digits` must
+ * not change after.
  */
-export function madeFromRanks(ids: string[], base: readonly string[], marked: Uint8Array): readonly string[] {
+export function madeFromRanks(ids: string[], base: readonly string[], ranks: Int32Array, digits?: Uint8Array): readonly string[] {
   madeSorted(ids);
-  fromRanks.set(ids, { base, marked });
+  fromRanks.set(ids, { base, ranks, ...(digits && { digits }) });
   return ids;
 }
 
-function bytesFromRanks(base: readonly string[], marked: Uint8Array): Buffer {
+function bytesFromRanks({ base, ranks, digits }: RankedOrigin): Buffer {
   const { bytes, offsets } = bytesOfBase(base);
+  const extra = digits ? 2 : 0;
   let total = 0;
-  for (let r = 0; r < marked.length; r++) if (marked[r] === 1) total += offsets[r + 1]! - offsets[r]!;
+  for (const r of ranks) total += offsets[r + 1]! - offsets[r]! + extra;
   const out = Buffer.allocUnsafe(total);
   let at = 0;
-  for (let r = 0; r < marked.length;) {
-    if (marked[r] !== 1) {
-      r++;
-      continue;
+  for (let i = 0; i < ranks.length;) {
+    // consecutive ranks without digits are one copy
+    let j = i + 1;
+    if (!digits) while (j < ranks.length && ranks[j] === ranks[j - 1]! + 1) j++;
+    const from = offsets[ranks[i]!]!;
+    // with digits, the id's NUL is written after them
+    const to = offsets[ranks[j - 1]! + 1]! - (digits ? 1 : 0);
+    // a short run byte by byte: Buffer.copy's own cost exceeds copying an id
+    if (to - from < 64) for (let k = from; k < to; k++) out[at++] = bytes[k]!;
+    else at += bytes.copy(out, at, from, to);
+    if (digits) {
+      out[at++] = COLON;
+      out[at++] = ZERO + digits[i]!;
+      out[at++] = 0;
     }
-    let end = r + 1;
-    while (end < marked.length && marked[end] === 1) end++;
-    at += bytes.copy(out, at, offsets[r], offsets[end]);
-    r = end;
+    i = j;
   }
   return out;
+}
+
+/** Per cohort: whether all its ids have one length (then `id:suffix` texts sort as their ids do). */
+const uniformLengths = new WeakMap<readonly string[], boolean>();
+
+export function idsOfOneLength(base: readonly string[]): boolean {
+  let known = uniformLengths.get(base);
+  if (known === undefined) uniformLengths.set(base, (known = base.every((id) => id.length === base[0]!.length)));
+  return known;
 }
 
 /** The bytes a set is hashed by: its sorted ids, each followed by a NUL, in UTF-8. */
 function bytesOf(sorted: readonly string[]): Buffer {
   const origin = fromRanks.get(sorted);
-  return origin ? bytesFromRanks(origin.base, origin.marked) : Buffer.from(joined(sorted), 'utf8');
+  return origin ? bytesFromRanks(origin) : Buffer.from(joined(sorted), 'utf8');
 }
 
 /**

@@ -8,7 +8,7 @@ import { measure } from '../../research-gateway/disclosure/seeded-noise.ts';
 import { pseudonym, pseudonymOf } from '../../research-gateway/disclosure/pseudonyms.ts';
 import { canonicalJson, canonicalRecordsJson, type DeidentifiedRecord } from '../../research-gateway/answers/records-answer.ts';
 import { distinctSets } from '../../research-gateway/answers/disclosure-result.ts';
-import { describedSet, madeFromRanks } from '../../research-gateway/projects/described-sets.ts';
+import { describedSet, idsOfOneLength, madeFromRanks } from '../../research-gateway/projects/described-sets.ts';
 
 const KEY = Buffer.alloc(32, 1);
 
@@ -58,13 +58,29 @@ describe('seeded noise', () => {
     const cohort = fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12, unit: 'binary' }), { maxLength: 60 }).map((ids) => ids.sort());
     fc.assert(fc.property(cohort.chain((base) => fc.tuple(fc.constant(base), fc.array(fc.boolean(), { minLength: base.length, maxLength: base.length }))), ([base, picks]) => {
       Object.freeze(base);
-      const marked = Uint8Array.from(picks, (p) => (p ? 1 : 0));
-      const ranked = madeFromRanks(base.filter((_, i) => picks[i]), base, marked);
+      const ranks = Int32Array.from(base.keys()).filter((i) => picks[i]);
+      const ranked = madeFromRanks(base.filter((_, i) => picks[i]), base, ranks);
       const plain = base.filter((_, i) => picks[i]);
       assert.deepEqual(measure(KEY, 'count', ranked, 2), measure(KEY, 'count', plain, 2));
       assert.equal(describedSet(ranked).key, describedSet(plain).key);
       assert.deepEqual(distinctSets([ranked, plain]), [plain]);
     }), { numRuns: 300 });
+  });
+
+  it('takes sorted ids of one length followed by any suffix as sorted too (an allele count\'s `id:copies` members), and knows ids of several lengths', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 6 }).chain((n) => fc.uniqueArray(fc.string({ minLength: n, maxLength: n, unit: fc.integer({ min: 0, max: 0xd7ff }).map((c) => String.fromCharCode(c)) }), { minLength: 1 })), fc.array(fc.integer({ min: 1, max: 2 })), (ids, copies) => {
+      const base = ids.sort();
+      assert.equal(idsOfOneLength(base), true);
+      const digits = Uint8Array.from(base, (_, i) => copies[i % Math.max(1, copies.length)] ?? 1);
+      const texts = base.map((id, i) => `${id}:${digits[i]}`);
+      assert.deepEqual(texts, [...texts].sort());
+      // the same texts made from the cohort's bytes by rank: the same noise
+      const ranked = madeFromRanks([...texts], Object.freeze([...base]), Int32Array.from(base.keys()), digits);
+      assert.deepEqual(measure(KEY, 'ac:chr1:1:A:G', ranked, 2), measure(KEY, 'ac:chr1:1:A:G', texts, 2));
+    }));
+    const mixed = ['p1', 'p10', 'p2'];
+    assert.equal(idsOfOneLength(mixed), false);
+    assert.notDeepEqual(mixed.map((id) => `${id}:1`), mixed.map((id) => `${id}:1`).sort(), 'why: p1:1 sorts after p10:1');
   });
 
   it('is Laplace noise of the stated scale over many sets, centred on zero, independent of the set size', () => {

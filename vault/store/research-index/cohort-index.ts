@@ -260,7 +260,9 @@ function positionIn(scope: IndexScope, n: number): number {
 
 /** Sample numbers as positions in the request's sample ids: ascending, each once (the engine's lists may repeat a sample whose file repeats a call). */
 function positionsOf(scope: IndexScope, numbers: readonly number[]): Int32Array {
-  const positions = Int32Array.from(numbers, (n) => positionIn(scope, n)).sort();
+  const positions = new Int32Array(numbers.length);
+  for (let i = 0; i < numbers.length; i++) positions[i] = positionIn(scope, numbers[i]!);
+  positions.sort();
   let kept = 0;
   for (let i = 0; i < positions.length; i++) if (i === 0 || positions[i] !== positions[i - 1]) positions[kept++] = positions[i]!;
   return positions.slice(0, kept);
