@@ -69,27 +69,44 @@ interface WholeCohort {
   measured?: ReturnType<typeof measure>;
 }
 
+/**
+ * One pass over an allele's carriers: their ids, AC, and what AC's noise is seeded by (each id with
+ * its copies). Where the carriers come with their ranks in the cohort, both sets are made from the
+ * cohort's bytes (described-sets.ts), and no map by id is needed.
+ */
+function carrierMembers(run: CohortRun, allele: AlleleCarriers): { carriers: string[]; copiesOf: string[]; ac: number } {
+  const carriers: string[] = [];
+  const copiesOf: string[] = [];
+  let ac = 0;
+  const { ranks, copies } = allele;
+  if (!ranks || !copies) {
+    allele.carriers.forEach((c, id) => {
+      carriers.push(id);
+      copiesOf.push(`${id}:${c.copies}`);
+      ac += c.copies;
+    });
+    return { carriers, copiesOf, ac };
+  }
+  let oneDigit = true;
+  ranks.forEach((rank, i) => {
+    const id = run.base[rank]!;
+    carriers.push(id);
+    copiesOf.push(`${id}:${copies[i]}`);
+    ac += copies[i]!;
+    if (copies[i]! > 9) oneDigit = false;
+  });
+  // in rank order, so sorted; with ids of one length, so are the `id:copies` texts
+  madeFromRanks(carriers, run.base, ranks);
+  if (oneDigit && idsOfOneLength(run.base)) madeFromRanks(copiesOf, run.base, ranks, copies);
+  return { carriers, copiesOf, ac };
+}
+
 function shownRow(run: CohortRun, allele: AlleleCarriers, ctx: AnswerContext, whole: WholeCohort): ShownRow | null {
   const k = ctx.threshold;
   const chrom = run.chrom ?? '';
-  // one pass over the carriers: their ids, AC, and what AC's noise is seeded by (each id with its copies)
-  const carriers: string[] = [];
-  const copiesOf: string[] = [];
-  const digits = new Uint8Array(allele.carriers.size);
-  let ac = 0;
-  let oneDigit = true;
-  allele.carriers.forEach((c, id) => {
-    digits[carriers.length] = c.copies;
-    if (!(c.copies >= 0 && c.copies <= 9)) oneDigit = false;
-    carriers.push(id);
-    copiesOf.push(`${id}:${c.copies}`);
-    ac += c.copies;
-  });
-  if (allele.ranks) {
-    // the carriers in rank order, so sorted: their bytes are copied from the cohort's, and with ids of one length so are the `id:copies` texts
-    madeFromRanks(carriers, run.base, allele.ranks);
-    if (oneDigit && idsOfOneLength(run.base)) madeFromRanks(copiesOf, run.base, allele.ranks, digits);
-  }
+  // a rare allele is withheld whole: nothing of it is built
+  if ((allele.ranks?.length ?? allele.carriers.size) < k) return null;
+  const { carriers, copiesOf, ac } = carrierMembers(run, allele);
   const uncovered = run.notCovering.get(allele.pos);
   // where every patient covered the position (exomes on one BED, whole genomes) the covering set is the cohort itself
   const everyone = uncovered === undefined || uncovered.size === 0;

@@ -155,13 +155,24 @@ function carriersOf(v: CohortVariantAggregate, run: CohortRun, cohort: IndexedCo
     if (copies[rank] === 0) ranks.push(rank);
     copies[rank] = 2;
   }
-  const carriers: AlleleCarriers['carriers'] = new Map();
   const sorted = Int32Array.from(ranks).sort();
-  for (const rank of sorted) {
-    carriers.set(run.base[rank]!, copies[rank] === 2 ? HOM_ALT : HET);
+  const copiesByRank = new Uint8Array(sorted.length);
+  sorted.forEach((rank, i) => {
+    copiesByRank[i] = copies[rank]!;
     copies[rank] = 0;
-  }
-  return { pos: v.pos, ref: v.ref, alt: v.alt, carriers, ranks: sorted };
+  });
+  let carriers: AlleleCarriers['carriers'] | undefined;
+  return {
+    pos: v.pos, ref: v.ref, alt: v.alt, ranks: sorted, copies: copiesByRank,
+    // the map by id only when an answer asks for it (an aggregate reads ranks and copies)
+    get carriers() {
+      if (!carriers) {
+        carriers = new Map();
+        sorted.forEach((rank, i) => carriers!.set(run.base[rank]!, copiesByRank[i] === 2 ? HOM_ALT : HET));
+      }
+      return carriers;
+    },
+  };
 }
 
 /** Per position, the patients none of whose allowed samples covered it. */

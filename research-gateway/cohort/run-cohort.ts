@@ -25,8 +25,9 @@ export interface AlleleCarriers {
   ref: string;
   alt: string;
   carriers: Map<string, Carrier>;
-  /** when known: the carriers' ranks in the run's base, ascending, in the order `carriers` lists them */
+  /** when known: the carriers' ranks in the run's base, ascending, in the order `carriers` lists them, and each one's copies */
   ranks?: Int32Array;
+  copies?: Uint8Array;
 }
 
 export interface CohortRun {
