@@ -23,10 +23,11 @@ const MiB = 1024 * 1024;
 const BUDGET_MB = 1024;
 const SECTION = 'research-gateway';
 
-function probe(v: CohortVault, work: string, path: 'index' | 'samples', asked: 'count' | 'all' = 'count'): Promise<GatewayProbeResult> {
+function probe(v: CohortVault, work: string, warmRepeats: number, path: 'index' | 'samples', asked: 'count' | 'all' = 'count'): Promise<GatewayProbeResult> {
   const script = join(import.meta.dirname, 'gateway-probe.ts');
   return execFileAsync(process.execPath, ['--import', 'tsx', script, v.dataDir, work, String(BUDGET_MB), path, asked], {
-    env: { ...process.env, GENOVAULT_MASTER_KEY: v.kek.bytes.toString('base64') }, maxBuffer: 1 << 20,
+    // as many repeats as the plain baseline's warm figures take
+    env: { ...process.env, GENOVAULT_MASTER_KEY: v.kek.bytes.toString('base64'), WARM_REPEATS: String(warmRepeats) }, maxBuffer: 1 << 20,
   }).then(({ stdout }) => JSON.parse(stdout.trim().split('\n').pop() ?? '') as GatewayProbeResult);
 }
 
@@ -62,7 +63,7 @@ export async function benchGateway(o: VaultBenchOptions, population: Population,
   const notes: string[] = [];
   for (const [i, v] of population.vaults.entries()) {
     const runs: GatewayProbeResult[] = [];
-    for (let r = 0; r < o.coldRepeats; r++) runs.push(await probe(v, work, 'index', r === o.coldRepeats - 1 ? 'all' : 'count'));
+    for (let r = 0; r < o.coldRepeats; r++) runs.push(await probe(v, work, o.warmRepeats, 'index', r === o.coldRepeats - 1 ? 'all' : 'count'));
     const plain = await plainTimes(v, o.warmRepeats);
     const n = v.samples.toLocaleString('en-US');
     const last = runs.at(-1)!;
@@ -82,7 +83,7 @@ export async function benchGateway(o: VaultBenchOptions, population: Population,
       if (ms === undefined) continue;
       figures.push(figure({
         section: SECTION, name: `gateway ${what}, ${n} samples, research index`, value: ms, unit: 'ms', baseline, baselineName: 'plain DuckDB, same rows, no consent filter, warm',
-        note: 'one process, median of the repeats after the first answer: the windows are cached, and so are the consent decisions and the cohort while no consent, record or sample changes; each answer still decided, recorded in the project log (fdatasync) and audited',
+        note: `one process, median of ${o.warmRepeats} repeats after the first answer (as many as plain DuckDB's): the windows are cached, and so are the consent decisions and the cohort while no consent, record or sample changes; each answer still decided, recorded in the project log (fdatasync) and audited`,
       }));
     }
     figures.push(figure({
@@ -90,7 +91,7 @@ export async function benchGateway(o: VaultBenchOptions, population: Population,
       baseline: BUDGET_MB, baselineName: "the engine's cache budget (default config)", note: 'whole process: Node, the vault opened, the engines, the gateway and the query',
     }));
     if (i === 0) {
-      const samples = await probe(v, work, 'samples').catch((err: unknown) => {
+      const samples = await probe(v, work, o.warmRepeats, 'samples').catch((err: unknown) => {
         // the per-sample path may exceed the engine's DuckDB memory limit: a finding, not a bench failure
         notes.push(`research gateway without the index, ${n} samples: the count failed (${err instanceof Error && /could not allocate/.test(err.message) ? "DuckDB's memory limit reached loading the partitions" : 'see stderr'})`);
         return null;
