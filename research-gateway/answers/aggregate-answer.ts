@@ -60,7 +60,7 @@ interface ShownRow {
   row: AggregateRow;
   statistics: string[];
   /** the carriers and the patients covering the position: the sets the row describes */
-  patientSets: string[][];
+  patientSets: (readonly string[])[];
 }
 
 /** What every row of one answer shares: the whole cohort's measurement and AN, for positions every patient covered. */

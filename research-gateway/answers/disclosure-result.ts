@@ -21,7 +21,7 @@ export interface DisclosureResult<B> {
    * carriers, who covered a position), for the differencing check: each is compared with every set
    * the project was answered on before. Each lies within `universe`. Empty where the check does not apply.
    */
-  patientSets: string[][];
+  patientSets: (readonly string[])[];
   /** keyed hashes of the statistics it releases */
   statistics: string[];
   /** epsilon, counting only statistics not released before */

@@ -9,6 +9,7 @@ import { ageGroup } from '../disclosure/safe-harbor.ts';
 import type { ConsentDecision } from './consent-decisions.ts';
 import { loadCohortTables, rowsKey, textList, type CohortTableKeys, type CohortTableRows } from './cohort-tables.ts';
 import { compileCohortQuery, type CohortFilters, type CompiledStatement } from './compile-query.ts';
+import { sortedIds } from '../projects/described-sets.ts';
 
 export interface Carrier {
   copies: number;
@@ -34,7 +35,7 @@ export interface CohortRun {
   build: string;
   chrom: string | null;
   /** consented patients with a sample read who match the clinical filters, sorted */
-  base: string[];
+  base: readonly string[];
   /** alleles matching the variant filters, in position order, with their carriers among the base */
   alleles: AlleleCarriers[];
   /** when only the count is asked of the index: the base patients carrying any of the alleles, sorted (`alleles` is then empty) */
@@ -93,7 +94,9 @@ export async function runCohort(connection: DuckDBConnection, input: CohortRunIn
   await loadCohortTables(connection, tableRows(input), tableKeys(input));
   const compiled = compileCohortQuery(input.filters);
   const base = (await rows(connection, compiled.base)).map(([id]) => String(id));
-  // frozen: answers copy their sets' bytes from the cohort's by rank (described-sets.ts), so it must never change
+  // in JS's order (DuckDB sorts text by UTF-8 bytes, which differs beyond the BMP), and frozen:
+  // answers take sets made by rank as sorted and copy their bytes from the cohort's (described-sets.ts)
+  if (sortedIds(base) !== base) base.sort();
   Object.freeze(base);
   const alleles: AlleleCarriers[] = [];
   let current: AlleleCarriers | undefined;

@@ -75,7 +75,9 @@ describe('updating a patient record (HTTPS)', function () {
         const reply = await patch({ zip: '02199', [field]: value });
         assert.deepEqual(reply.body.errors.map((e) => e.path), [`body.${field}`]);
         assert.match(reply.body.errors[0]!.message, /cannot be changed/);
-        assert.ok(!reply.text.includes(String(value)), 'the value is not echoed');
+        // the instance id is random hex and may hold any short number by chance (it held "99" once)
+        const { instance: _instance, ...answered } = JSON.parse(reply.text) as Record<string, unknown>;
+        assert.ok(!JSON.stringify(answered).includes(String(value)), 'the value is not echoed');
       });
     }
 

@@ -8,6 +8,8 @@ import { measure } from '../../research-gateway/disclosure/seeded-noise.ts';
 import { pseudonym, pseudonymOf } from '../../research-gateway/disclosure/pseudonyms.ts';
 import { canonicalJson, canonicalRecordsJson, type DeidentifiedRecord } from '../../research-gateway/answers/records-answer.ts';
 import { distinctSets } from '../../research-gateway/answers/disclosure-result.ts';
+import { aggregateAnswer } from '../../research-gateway/answers/aggregate-answer.ts';
+import type { AlleleCarriers, CohortRun } from '../../research-gateway/cohort/run-cohort.ts';
 import { describedSet, idsOfOneLength, madeFromRanks } from '../../research-gateway/projects/described-sets.ts';
 
 const KEY = Buffer.alloc(32, 1);
@@ -128,5 +130,38 @@ describe('the answers\' building blocks', () => {
     const base = ['p_a', 'p_b', 'p_c'];
     const sets = distinctSets([base, ['p_c', 'p_a'], base, new Set(['p_b', 'p_a', 'p_c']), ['p_c', 'p_a', 'p_c']]);
     assert.deepEqual(sets, [['p_a', 'p_b', 'p_c'], ['p_a', 'p_c']]);
+  });
+});
+
+describe('an aggregate from carriers given by rank', () => {
+  it('answers and is charged exactly as from the same carriers given by id, whatever the ids (one length or several, prefixes of each other) (fast-check)', () => {
+    const ids = fc.oneof(
+      fc.uniqueArray(fc.stringMatching(/^p[0-9a-f]{1,3}$/), { minLength: 25, maxLength: 60 }),
+      fc.uniqueArray(fc.stringMatching(/^p_[0-9a-f]{4}$/), { minLength: 25, maxLength: 60 }),
+    );
+    fc.assert(fc.property(ids.chain((list) => {
+      const base = Object.freeze([...list].sort());
+      const allele = fc.array(fc.integer({ min: 0, max: 2 }), { minLength: base.length, maxLength: base.length });
+      return fc.tuple(fc.constant(base), fc.array(allele, { minLength: 1, maxLength: 4 }));
+    }), ([base, alleles]) => {
+      const byId: AlleleCarriers[] = [];
+      const byRank: AlleleCarriers[] = [];
+      alleles.forEach((copiesOf, a) => {
+        const ranks = Int32Array.from(base.keys()).filter((r) => copiesOf[r]! > 0);
+        const copies = Uint8Array.from(ranks, (r) => copiesOf[r]!);
+        const carriers = new Map([...ranks].map((r, i) => [base[r]!, { copies: copies[i]!, zygosity: copies[i] === 2 ? 'hom_alt' : 'het' }]));
+        const key = { pos: 1000 + a, ref: 'A', alt: 'G' };
+        byId.push({ ...key, carriers });
+        byRank.push({ ...key, carriers, ranks, copies });
+      });
+      const run = (list: AlleleCarriers[]): CohortRun => ({
+        build: 'GRCh38', chrom: 'chr1', base, alleles: list, notCovering: new Map(), otherBuildsLeftOut: false, coverageMethods: ['whole_genome'], demographics: new Map(), takingPart: new Set(base),
+      });
+      const ctx = { threshold: 5, noiseKey: KEY, released: new Set<string>() };
+      const [plain, ranked] = [aggregateAnswer(run(byId), 'locus', ctx), aggregateAnswer(run(byRank), 'locus', ctx)];
+      assert.deepEqual(ranked.body, plain.body);
+      assert.deepEqual(ranked.statistics, plain.statistics);
+      assert.deepEqual(ranked.patientSets, plain.patientSets);
+    }), { numRuns: 200 });
   });
 });

@@ -59,7 +59,8 @@ async function scanFrames(
   const result = (extra: Partial<ScanOutcome>) => ({ entries: seq, head: { seq, hash, end }, anchor, beyondAnchor: Math.max(0, seq - anchor.seq), ...extra });
   for await (const frame of readFrames(handle, HEADER_BYTES, size)) {
     const expected = seq + 1;
-    // Past the anchor nothing was acknowledged, so a damaged frame there is a crash's leftover.
+    // Past the anchor a damaged frame is a crash's leftover: nothing there was acknowledged, save a
+    // one-writer log's last batch after a power loss (README: commit and crash recovery).
     if (frame.kind === 'torn') {
       if (expected > anchor.seq) return result({ tornTail: { offset: frame.offset, bytes: frame.bytes } });
       return result({ broken: { seq: expected, reason: 'truncated', detail: `the log ends inside entry ${expected} but its anchor records ${anchor.seq} entries` } });

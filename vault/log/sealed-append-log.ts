@@ -1,7 +1,8 @@
 // A sealed, hash-chained, append-only log (format in README.md). Appends resolve only once the
-// entry is fsynced and the anchor recording it written (its fsync follows, before the next anchor
-// write); appends that arrive during a flush share the next one (group commit), so many
-// concurrent writers pay for few fsyncs.
+// entry is fsynced and the anchor recording it written (and, for a log with several writer
+// processes, fsynced; with one writer its fsync follows, before the next anchor write); appends
+// that arrive during a flush share the next one (group commit), so many concurrent writers pay
+// for few fsyncs.
 import { open as openFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -171,10 +172,10 @@ export class SealedAppendLog<T> {
   }
 
   private async flush(batch: string[]): Promise<LogEntry<T>[]> {
-    await this.anchorSettled;
     if (this.failure) throw this.failure;
     if (!this.options.sharedWriters) {
-      const entries = await this.write(batch);
+      // the previous anchor slot's fsync may still run: awaited before this batch's anchor write, not before its entries
+      const entries = await this.write(batch, 'anchor synced after');
       this.anchorSettled = this.syncAnchor();
       return entries;
     }
@@ -183,18 +184,16 @@ export class SealedAppendLog<T> {
     });
     try {
       await this.catchUp();
-      // another writer's last anchor slot may still be unsynced: made durable before the other slot is written
-      return await this.write(batch, () => this.anchor.sync());
+      return await this.write(batch, 'anchor synced before');
     } finally {
       await release();
-      this.anchorSettled = this.syncAnchor();
     }
   }
 
   /**
    * The anchor slot just written, made durable. Not awaited by the appends it records (their
    * entries are already durable in the log, and an entry past the anchor is kept on open), but
-   * by the next flush and by close, so at most one anchor slot is ever unsynced.
+   * before the next anchor write and by close, so at most one anchor slot is ever unsynced.
    */
   private syncAnchor(): Promise<void> {
     return this.anchor.sync().catch((err: unknown) => {
@@ -219,8 +218,12 @@ export class SealedAppendLog<T> {
     if (caught.entries.length > 0) this.options.onForeignEntries?.(caught.entries);
   }
 
-  /** `beforeAnchor`: run after the frames are durable, before the anchor slot is written. */
-  private async write(batch: string[], beforeAnchor?: () => Promise<void>): Promise<LogEntry<T>[]> {
+  /**
+   * Writes and fsyncs the batch's frames, then the anchor slot recording them: fsynced before the
+   * batch is acknowledged (a shared log: the audit log's anchor is never behind what it
+   * acknowledged), or after (one writer: its fsync is awaited before the next anchor write).
+   */
+  private async write(batch: string[], anchoring: 'anchor synced before' | 'anchor synced after'): Promise<LogEntry<T>[]> {
     const at = new Date().toISOString();
     let seq = this.headSeq;
     let prev = this.headHash;
@@ -237,9 +240,14 @@ export class SealedAppendLog<T> {
     try {
       await writeAll(this.handle, bytes, this.end);
       await this.handle.datasync();
-      await beforeAnchor?.();
-      await this.anchor.write(seq, prev);
+      if (anchoring === 'anchor synced before') await this.anchor.commit(seq, prev);
+      else {
+        await this.anchorSettled;
+        if (this.failure) throw this.failure;
+        await this.anchor.write(seq, prev);
+      }
     } catch (err) {
+      if (err === this.failure) throw err;
       // After a failed write or fsync the file's state is unknown: refuse further appends here
       // and let a reopen judge the file.
       const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';

@@ -110,6 +110,9 @@ export class CoverageIndex {
   /** Forgets the coverage of samples the catalog no longer holds (erased). */
   retainOnly(partitionIds: ReadonlySet<string>): void {
     for (const id of [...this.kept.keys()]) if (!partitionIds.has(id)) this.kept.delete(id);
+    // a coverage no kept sample holds goes too (an erased gVCF sample's blocks are its own)
+    const held = new Set(this.kept.values());
+    for (const [digest, coverage] of [...this.byContent]) if (!held.has(coverage)) this.byContent.delete(digest);
   }
 
   async of(sample: CatalogSample): Promise<SampleCoverage> {

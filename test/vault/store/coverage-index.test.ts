@@ -28,4 +28,19 @@ describe('coverage index', () => {
     assert.equal(await index.of(sample('s1', 'c1')), a1);
     assert.equal(reads.length, 3);
   });
+
+  it('forgets a coverage once no sample it still holds has it (erasure)', async () => {
+    const stored = new Map([['c1', encodeCoverage(BED_A)], ['c2', encodeCoverage(BED_A)], ['c3', encodeCoverage(BED_B)]]);
+    const index = new CoverageIndex((id) => Promise.resolve(stored.get(id)!));
+    const a = await index.of(sample('s1', 'c1'));
+    await index.of(sample('s2', 'c2'));
+    const b = await index.of(sample('s3', 'c3'));
+    // s3 erased: its coverage is not kept for anyone; s1's is still shared with s2
+    index.retainOnly(new Set(['c1', 'c2']));
+    assert.equal(await index.of(sample('s2', 'c2')), a);
+    assert.notEqual(await index.of(sample('s4', 'c3')), b, 'decoded afresh, not the erased sample\'s copy');
+    // both of BED_A's samples erased: a new sample on it gets a new copy
+    index.retainOnly(new Set(['c3']));
+    assert.notEqual(await index.of(sample('s5', 'c1')), a);
+  });
 });
