@@ -11,7 +11,7 @@ import { QueryPipeline } from './query-pipeline.ts';
 import { CohortCache } from './cohort/cohort-cache.ts';
 import { CohortQueries, type AnswerFormat, type CohortAnswer } from './cohort-queries.ts';
 import { BeaconQueries, type BeaconRequest } from './beacon/beacon-queries.ts';
-import { beaconInfo, beaconMap } from './beacon/beacon-documents.ts';
+import { beaconConfiguration, beaconEntryTypes, beaconFilteringTerms, beaconInfo, beaconMap, beaconServiceInfo } from './beacon/beacon-documents.ts';
 import { mechanismOf, type DisclosureSettings } from './disclosure/settings.ts';
 
 export class ResearchGateway {
@@ -83,5 +83,21 @@ export class ResearchGateway {
   /** `apiRoot`: the absolute URL of the API (https://host:port/v1) */
   beaconMap(apiRoot: string) {
     return beaconMap(apiRoot);
+  }
+
+  beaconServiceInfo(apiRoot: string) {
+    return beaconServiceInfo(mechanismOf(this.settings), apiRoot);
+  }
+
+  beaconConfiguration() {
+    return beaconConfiguration();
+  }
+
+  beaconEntryTypes() {
+    return beaconEntryTypes();
+  }
+
+  beaconFilteringTerms() {
+    return beaconFilteringTerms();
   }
 }

@@ -1,16 +1,21 @@
 // The Beacon v2 documents this gateway answers with: /info (the beacon and its published
-// disclosure mechanism), /map (its one endpoint set, genomic variants) and the boolean or count
-// response to a g_variants query. They validate against the Beacon v2.1.1 framework schemas
-// copied in schemas/ beside this file.
+// disclosure mechanism), /service-info (the same as a GA4GH service-info), /configuration and
+// /entry_types (its one entry type, genomic variants, queried at boolean or count granularity
+// under controlled access), /filtering_terms (none: filters are refused), /map (its one endpoint
+// set) and the boolean or count response to a g_variants query. They validate against the
+// Beacon v2.1.1 framework schemas copied in schemas/ beside this file.
 import type { Mechanism } from '../disclosure/settings.ts';
 
 export const BEACON_API_VERSION = 'v2.0.0';
 export const BEACON_ID = 'org.genovault.beacon';
 const G_VARIANT_SCHEMA = { entityType: 'genomicVariant', schema: 'beacon-g_variant-v2.0.0' };
 
+const META = { beaconId: BEACON_ID, apiVersion: BEACON_API_VERSION, returnedSchemas: [] };
+const SCHEMAS = 'https://raw.githubusercontent.com/ga4gh-beacon/beacon-v2/main';
+
 export function beaconInfo(mechanism: Mechanism) {
   return {
-    meta: { beaconId: BEACON_ID, apiVersion: BEACON_API_VERSION, returnedSchemas: [] },
+    meta: META,
     response: {
       id: BEACON_ID,
       name: 'GenoVault research beacon',
@@ -25,9 +30,60 @@ export function beaconInfo(mechanism: Mechanism) {
   };
 }
 
+const GENOMIC_VARIANT_ENTRY = {
+  id: 'genomicVariant',
+  name: 'Genomic variants',
+  description: 'Alleles in the consented cohort of one of the caller’s approved research projects (each project a dataset), answered whether present or how many carry them, never who.',
+  ontologyTermForThisType: { id: 'ENSGLOSSARY:0000092', label: 'Variant' },
+  partOfSpecification: 'Beacon v2.0.0',
+  defaultSchema: {
+    id: G_VARIANT_SCHEMA.schema,
+    name: 'Default schema for a genomic variation',
+    referenceToSchemaDefinition: `${SCHEMAS}/models/json/beacon-v2-default-schemas/genomicVariations/defaultSchema.json`,
+    schemaVersion: 'v2.0.0',
+  },
+  nonFilteredQueriesAllowed: true,
+};
+
+export function beaconConfiguration() {
+  return {
+    meta: META,
+    response: {
+      $schema: `${SCHEMAS}/framework/json/configuration/beaconConfigurationSchema.json`,
+      maturityAttributes: { productionStatus: 'PROD' },
+      // answers only to signed-in members of an approved project, never more than a count
+      securityAttributes: { defaultGranularity: 'boolean', securityLevels: ['CONTROLLED'] },
+      entryTypes: { genomicVariant: GENOMIC_VARIANT_ENTRY },
+    },
+  };
+}
+
+export function beaconEntryTypes() {
+  return { meta: META, response: { entryTypes: { genomicVariant: GENOMIC_VARIANT_ENTRY } } };
+}
+
+/** No filtering terms: a query with filters is refused (the disclosure rules are built for variant queries). */
+export function beaconFilteringTerms() {
+  return { meta: META, response: { filteringTerms: [] } };
+}
+
+/** The beacon as a GA4GH service-info document; `apiRoot` stands for the organization's address (the service as the client reached it). */
+export function beaconServiceInfo(mechanism: Mechanism, apiRoot: string) {
+  const { response } = beaconInfo(mechanism);
+  return {
+    id: BEACON_ID,
+    name: response.name,
+    type: { group: 'org.ga4gh', artifact: 'beacon', version: BEACON_API_VERSION },
+    description: response.description,
+    organization: { name: response.organization.name, url: `${apiRoot}/beacon/info` },
+    version: BEACON_API_VERSION,
+    environment: response.environment,
+  };
+}
+
 export function beaconMap(apiRoot: string) {
   return {
-    meta: { beaconId: BEACON_ID, apiVersion: BEACON_API_VERSION, returnedSchemas: [] },
+    meta: META,
     response: {
       $schema: 'https://raw.githubusercontent.com/ga4gh-beacon/beacon-v2/main/framework/json/configuration/beaconMapSchema.json',
       endpointSets: { genomicVariant: { entryType: 'genomicVariant', rootUrl: `${apiRoot}/beacon/g_variants` } },

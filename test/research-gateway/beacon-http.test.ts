@@ -79,6 +79,35 @@ describe('Beacon v2 over HTTPS', function () {
     assert.equal(map.body.response.endpointSets.genomicVariant.rootUrl, `${w.url}/beacon/g_variants`);
   });
 
+  it('publishes the rest of the framework\'s documents to anyone, each valid against its schema: the root, service-info, configuration, entry types, filtering terms', async () => {
+    const documents = [
+      ['/beacon', 'framework/json/responses/beaconInfoResponse.json'],
+      ['/beacon/service-info', 'framework/json/responses/ga4gh-service-info-1-0-0-schema.json'],
+      ['/beacon/configuration', 'framework/json/responses/beaconConfigurationResponse.json'],
+      ['/beacon/entry_types', 'framework/json/responses/beaconEntryTypesResponse.json'],
+      ['/beacon/filtering_terms', 'framework/json/responses/beaconFilteringTermsResponse.json'],
+    ] as const;
+    const keys = await w.service.vault.namedKeys([RESEARCH_KEYS.noise, RESEARCH_KEYS.pseudonyms]);
+    const bodies: Record<string, Json> = {};
+    for (const [path, schema] of documents) {
+      const reply = await w.http<Json>(path);
+      assert.equal(reply.status, 200, `${path}: ${reply.text}`);
+      assert.deepEqual(validate(schema, reply.body), [], path);
+      for (const key of keys) for (const text of [key.toString('hex'), key.toString('base64')]) assert.ok(!reply.text.includes(text), `no key in ${path}`);
+      bodies[path] = reply.body;
+    }
+    assert.deepEqual(bodies['/beacon'], (await w.http<Json>('/beacon/info')).body, 'the root is the info');
+    const service = bodies['/beacon/service-info'] as { type: Json; organization: { url: string } };
+    assert.deepEqual(service.type, { group: 'org.ga4gh', artifact: 'beacon', version: 'v2.0.0' });
+    assert.equal(service.organization.url, `${w.url}/beacon/info`);
+    const configuration = bodies['/beacon/configuration'] as { response: { securityAttributes: Json; entryTypes: Record<string, Json> } };
+    assert.deepEqual(configuration.response.securityAttributes, { defaultGranularity: 'boolean', securityLevels: ['CONTROLLED'] });
+    // the one entry type, as the map and the entry types name it
+    assert.deepEqual(Object.keys(configuration.response.entryTypes), ['genomicVariant']);
+    assert.deepEqual((bodies['/beacon/entry_types'] as { response: { entryTypes: Json } }).response.entryTypes, configuration.response.entryTypes);
+    assert.deepEqual((bodies['/beacon/filtering_terms'] as { response: { filteringTerms: unknown[] } }).response.filteringTerms, [], 'no filters: a query with filters is refused');
+  });
+
   it('answers boolean and count queries, GET and POST, each a valid Beacon v2 response', async () => {
     const projectId = await approved();
     const common = alleles.filter((a) => a.carriers >= 30)[0]!;
