@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ProjectIdSchema } from './research.ts';
 
 const Bases = z.string().regex(/^[ACGTacgt]{1,200}$/, 'bases A, C, G or T (wildcards are not supported)');
-const ReferenceName = z.string().regex(/^(chr)?([1-9]|1[0-9]|2[0-2]|X|Y|M|MT)$/i, 'a chromosome: 1-22, X, Y or M, with or without chr');
+const ReferenceName = z.string().regex(/^((chr)?([1-9]|1[0-9]|2[0-2]|X|Y|M|MT)|NC_0\d{5}\.\d{1,2})$/i, 'a chromosome: 1-22, X, Y or M, with or without chr, or its RefSeq accession (NC_000017.11)');
 const GeneId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, 'a gene symbol such as BRCA1');
 const Assembly = z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'a reference build name such as GRCh38');
 export const BEACON_GRANULARITIES = ['boolean', 'count', 'record'] as const;
@@ -45,6 +45,12 @@ export const BeaconQueryStringSchema = z.strictObject({
     .pipe(z.array(ProjectIdSchema).min(1).max(20))
     .optional(),
   requestedGranularity: z.enum(BEACON_GRANULARITIES).optional(),
+  // Beacon's paging and result-set parameters, accepted as clients send them: a boolean or count
+  // answer has no result sets or pages to shape, so they change nothing
+  includeResultsetResponses: z.enum(['HIT', 'MISS', 'ALL', 'NONE']).optional(),
+  skip: z.string().regex(/^\d{1,9}$/, 'skip: a whole number').optional(),
+  limit: z.string().regex(/^\d{1,9}$/, 'limit: a whole number').optional(),
+  testMode: z.enum(['true', 'false']).optional(),
 });
 
 export const BeaconRequestBodySchema = z

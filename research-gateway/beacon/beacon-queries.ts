@@ -5,6 +5,8 @@
 // least the threshold of patients (true and noisy) exist for the beacon: a rarer allele gets
 // exactly the answer an absent one gets, `exists` included.
 import type { BeaconVariantParameters } from '../../schemas/beacon.ts';
+import { chromosomeOfAccession } from '../../schemas/refseq-accessions.ts';
+import { genomeBuildOf } from '../../schemas/genome-build.ts';
 import type { CohortVariant } from '../../schemas/research.ts';
 import type { ResearchCaller, ResearchGatewayDeps } from '../ports.ts';
 import { ResearchError } from '../research-error.ts';
@@ -29,8 +31,24 @@ export interface BeaconRequest {
 
 const unsupported = (message: string) => new ResearchError('unsupported_query', message);
 
+/**
+ * The chromosome a query names and the build it implies: a RefSeq accession names both
+ * (NC_000017.11: chr17 of GRCh38), and must then agree with assemblyId.
+ */
+export function referenceOf(p: BeaconVariantParameters): { referenceName?: string; assembly?: string } {
+  const assembly = p.assemblyId;
+  if (p.referenceName === undefined || !/^NC_/i.test(p.referenceName)) return { ...(p.referenceName !== undefined && { referenceName: p.referenceName }), ...(assembly !== undefined && { assembly }) };
+  const named = chromosomeOfAccession(p.referenceName);
+  if (!named) throw unsupported('referenceName: not the RefSeq accession of a GRCh37 or GRCh38 chromosome');
+  const given = assembly === undefined ? null : genomeBuildOf(assembly);
+  if (named.build !== null && assembly !== undefined && given !== named.build) throw unsupported(`referenceName: the accession is of ${named.build}, not of the assemblyId given`);
+  const implied = assembly ?? named.build;
+  return { referenceName: named.chromosome, ...(implied !== null && { assembly: implied }) };
+}
+
 /** Beacon's 0-based, half-open coordinates as a cohort query's variant (1-based, inclusive). */
-export function variantOf(p: BeaconVariantParameters): CohortVariant {
+export function variantOf(given: BeaconVariantParameters): CohortVariant {
+  const p = { ...given, referenceName: referenceOf(given).referenceName };
   if (p.start && p.start.length > 1) throw unsupported('bracket queries (two start or end values) are not supported');
   if (p.end && p.end.length > 1) throw unsupported('bracket queries (two start or end values) are not supported');
   const start = p.start?.[0];
@@ -107,8 +125,9 @@ export class BeaconQueries {
     await this.pipeline.requireQueryPermit(caller);
     const projectId = this.datasetOf(caller, parameters.datasetIds);
     const variant = variantOf(parameters);
+    const { assembly } = referenceOf(parameters);
     const granularity = request.requestedGranularity === 'boolean' ? 'boolean' : 'count';
-    const query = { variant, ...(parameters.assemblyId !== undefined && { assembly: parameters.assemblyId }) };
+    const query = { variant, ...(assembly !== undefined && { assembly }) };
     const ctx = await this.pipeline.queryable(caller, projectId, { kind: `beacon_${granularity}`, level: 'count', query, action: 'beacon.query' }, true);
     // each allele's carriers: one carried by fewer than the threshold answers as an absent one
     const spec = { ...specOf(query, 'count'), needs: 'carriers' as const };

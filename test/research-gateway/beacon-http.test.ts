@@ -18,7 +18,7 @@ type Json = Record<string, unknown>;
 interface BeaconAnswer {
   meta: { returnedGranularity: string; receivedRequestSummary: Json };
   responseSummary: { exists: boolean; numTotalResults?: number; countPrecision?: string };
-  info: { datasetId: string; queryId: string; privacy: { epsilonCharged: number } };
+  info: { datasetId: string; assemblyId: string; queryId: string; privacy: { epsilonCharged: number } };
 }
 
 describe('Beacon v2 over HTTPS', function () {
@@ -198,5 +198,31 @@ describe('Beacon v2 over HTTPS', function () {
     assert.match(wildcard.text, /query\.referenceBases/);
     const anonymous = await w.http<Json>(`/beacon/g_variants?geneId=BRCA1&datasetIds=${projectId}`);
     assert.equal(anonymous.status, 401);
+  });
+
+  it('takes a chromosome\'s RefSeq accession for referenceName (its build implied, or checked against assemblyId), and Beacon\'s paging and result-set parameters, which change nothing', async () => {
+    const projectId = await approved();
+    const common = alleles.reduce((a, b) => (b.carriers > a.carriers ? b : a));
+    const ask = (q: string) => w.http<BeaconAnswer & Json>(`/beacon/g_variants?${q}&start=${common.pos - 1}&referenceBases=${common.ref}&alternateBases=${common.alt}&datasetIds=${projectId}&requestedGranularity=count`, { token: researcher });
+    const byName = await ask('referenceName=17&assemblyId=GRCh38');
+    assert.equal(byName.status, 200, byName.text);
+    assert.equal(byName.body.responseSummary.exists, true);
+    for (const q of ['referenceName=NC_000017.11', 'referenceName=NC_000017.11&assemblyId=hg38', 'referenceName=17&assemblyId=GRCh38&includeResultsetResponses=HIT&skip=0&limit=10&testMode=false']) {
+      const reply = await ask(q);
+      assert.equal(reply.status, 200, `${q}: ${reply.text}`);
+      assert.deepEqual(validate(COUNT, reply.body), []);
+      assert.deepEqual(reply.body.responseSummary, byName.body.responseSummary, q);
+      assert.equal(reply.body.info.assemblyId, 'GRCh38', q);
+    }
+    for (const q of ['referenceName=NC_000017.10&assemblyId=GRCh38', 'referenceName=NC_000099.1']) {
+      const refused = await ask(q);
+      assert.equal(refused.status, 400, q);
+      assert.equal(refused.body.code, 'unsupported_query', q);
+      assert.match(refused.text, /referenceName/);
+      assert.ok(!refused.text.includes(q.split('&')[0]!.split('=')[1]!), 'the accession is not repeated');
+    }
+    const badPage = await ask('referenceName=17&limit=ten');
+    assert.equal(badPage.status, 400);
+    assert.match(badPage.text, /query\.limit/);
   });
 });

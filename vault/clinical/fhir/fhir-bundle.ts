@@ -15,7 +15,7 @@ import { variantObservation } from './variant-observation.ts';
 import { maskedFindingObservation, type MaskedFinding } from './masked-finding.ts';
 import { genomicReport, type ReportNote } from './genomic-report.ts';
 import { clinicalSignificanceConcept, diagnosticImplication } from './diagnostic-implication.ts';
-import { normaliseBuild } from './refseq-accessions.ts';
+import { normaliseBuild } from '../../../schemas/refseq-accessions.ts';
 import { fullUrlOf, OccurrenceCounter, stableUuid } from './resource-ids.ts';
 import { checkOptions, checkRecord, checkVariantRow } from './export-input-checks.ts';
 import { DEFAULT_MRN_SYSTEM } from './terminology.ts';

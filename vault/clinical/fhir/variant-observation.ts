@@ -3,8 +3,8 @@
 // rather than guessed (no build → no assembly, accession or gHGVS; './1' → no allelic state).
 import type { CodeableConcept, Coding, Observation, ObservationComponent, Reference } from './fhir-types.ts';
 import type { VariantRow, VariantZygosity } from './variant-row.ts';
-import type { ReferenceBuild } from './refseq-accessions.ts';
-import { refSeqAccession } from './refseq-accessions.ts';
+import type { ReferenceBuild } from '../../../schemas/refseq-accessions.ts';
+import { refSeqAccession } from '../../../schemas/refseq-accessions.ts';
 import { ANSWER, CATEGORY, LOINC, PROFILE, SYSTEM } from './terminology.ts';
 import { genomicHgvs, interbaseInterval, isPlainAllele, readableVariantName } from './variant-notation.ts';
 

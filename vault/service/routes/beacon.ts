@@ -53,7 +53,7 @@ export function beaconRoutes(service: VaultService) {
       request: { query: BeaconQueryStringSchema },
       responses: answers,
       async handler({ query }, ctx) {
-        const { requestedGranularity = 'boolean', ...parameters } = query;
+        const { requestedGranularity = 'boolean', includeResultsetResponses: _sets, skip: _skip, limit: _limit, testMode: _test, ...parameters } = query;
         await currentVault(service);
         return withResearchErrors(() => gateway.beaconQuery(researchCaller(ctx.state), { parameters, requestedGranularity }), 'query');
       },

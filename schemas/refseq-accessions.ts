@@ -1,5 +1,5 @@
-// RefSeq accessions of the primary-assembly chromosomes, per build, for the 48013-7 component
-// and gHGVS. Source: NCBI assembly reports GCF_000001405.25 (GRCh37.p13) and
+// RefSeq accessions of the primary-assembly chromosomes, per build: the FHIR export's 48013-7
+// component and gHGVS name chromosomes by them, and a Beacon query may. Source: NCBI assembly reports GCF_000001405.25 (GRCh37.p13) and
 // GCF_000001405.40 (GRCh38.p14); patches do not change these chromosome accessions.
 
 export type ReferenceBuild = 'GRCh37' | 'GRCh38';
@@ -46,4 +46,18 @@ export function canonicalChromosome(chrom: string): string | null {
 export function refSeqAccession(chrom: string, build: ReferenceBuild): string | null {
   const chromosome = canonicalChromosome(chrom);
   return chromosome === null ? null : (ACCESSIONS[build][chromosome] ?? null);
+}
+
+/**
+ * The chromosome and build an accession names (NC_000017.11 → '17', GRCh38); the build is null for
+ * the mitochondrion, whose accession is the same in both. Null for an accession of no primary chromosome.
+ */
+export function chromosomeOfAccession(accession: string): { chromosome: string; build: ReferenceBuild | null } | null {
+  const wanted = accession.trim().toUpperCase();
+  const found: { chromosome: string; build: ReferenceBuild }[] = [];
+  for (const build of ['GRCh37', 'GRCh38'] as const) {
+    for (const [chromosome, known] of Object.entries(ACCESSIONS[build])) if (known === wanted) found.push({ chromosome, build });
+  }
+  if (found.length === 0) return null;
+  return { chromosome: found[0]!.chromosome, build: found.length === 1 ? found[0]!.build : null };
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CHROMOSOMES, canonicalChromosome, normaliseBuild, refSeqAccession } from '../../../../vault/clinical/fhir/refseq-accessions.ts';
+import { CHROMOSOMES, canonicalChromosome, chromosomeOfAccession, normaliseBuild, refSeqAccession } from '../../schemas/refseq-accessions.ts';
 
 describe('RefSeq chromosome accessions', () => {
   it('covers chr1-22, X, Y and MT in both builds with the NC number of the chromosome', () => {
@@ -18,6 +18,16 @@ describe('RefSeq chromosome accessions', () => {
       const version = (build: 'GRCh37' | 'GRCh38') => Number(refSeqAccession(chromosome, build)?.split('.')[1]);
       assert.equal(version('GRCh38'), version('GRCh37') + 1, chromosome);
     }
+  });
+
+  it('reads every accession back to its chromosome and build (the mitochondrion\'s to no build: the same in both); others to nothing', () => {
+    for (const chromosome of CHROMOSOMES) {
+      for (const build of ['GRCh37', 'GRCh38'] as const) {
+        assert.deepEqual(chromosomeOfAccession(refSeqAccession(chromosome, build)!), { chromosome, build: chromosome === 'MT' ? null : build });
+      }
+    }
+    assert.deepEqual(chromosomeOfAccession('nc_000017.11'), { chromosome: '17', build: 'GRCh38' });
+    for (const other of ['NC_000017.12', 'NC_000017', 'NC_001807.4', 'NT_187361.1', '17']) assert.equal(chromosomeOfAccession(other), null, other);
   });
 
   it('matches published accessions', () => {
