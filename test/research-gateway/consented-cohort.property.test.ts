@@ -137,6 +137,14 @@ describe('research gateway: consented cohorts, over generated populations', func
 
   it('the gateway\u2019s cohort holds a patient exactly when authorize() permits the member that patient\u2019s research data for the project', async () => {
     const seen = { permitted: 0, refused: 0, viaIncludedReview: 0, projectsWithoutAnswers: 0 };
+    // a case run beside the drawn ones that certainly permits through an included review group
+    // (the draw alone gave 5 on one seed): a purpose whose match with a scope is 'review', every patient on that scope
+    const reviewed = PURPOSES.flatMap((_, purposeIndex) => SCOPES.flatMap((scope, consent) =>
+      (matchPurpose(scope, purposeForMatching(purposeIndex, 'rp_0000000000000001'), { on: ON }).decision === 'review' ? [{ purposeIndex, consent }] : [])))[0]!;
+    const onReview: TestPatient[] = Array.from({ length: 12 }, (_, i) => ({
+      patientId: `p_${(i + 1).toString(16).padStart(16, '0')}`, sex: 'female', birthYear: 1970, zip: '02139', conditions: [], consent: reviewed.consent, build: 'GRCh38',
+      genotypes: new Map(), uncovered: new Set(),
+    }));
     await fc.assert(
       fc.asyncProperty(
         populationArbitrary(0, 40),
@@ -202,7 +210,7 @@ describe('research gateway: consented cohorts, over generated populations', func
           }
         },
       ),
-      { numRuns: 100 },
+      { numRuns: 100, examples: [[onReview, reviewed.purposeIndex, SCOPES.map(() => 'include' as const), 'approved']] },
     );
     assert.ok(seen.permitted > 150 && seen.refused > 200, `both permits and refusals were compared (${JSON.stringify(seen)})`);
     assert.ok(seen.viaIncludedReview > 5, `and permits through a review group the board included (${seen.viaIncludedReview})`);
