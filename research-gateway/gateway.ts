@@ -85,8 +85,8 @@ export class ResearchGateway {
     return beaconMap(apiRoot);
   }
 
-  beaconServiceInfo(apiRoot: string) {
-    return beaconServiceInfo(mechanismOf(this.settings), apiRoot);
+  beaconServiceInfo(apiRoot: string, organizationUrl?: string) {
+    return beaconServiceInfo(mechanismOf(this.settings), apiRoot, organizationUrl);
   }
 
   beaconConfiguration() {

@@ -20,7 +20,7 @@ import { budgetOf, type ProjectView } from './projects/project-views.ts';
 import { canonicalJson } from './answers/records-answer.ts';
 import type { DisclosureResult } from './answers/disclosure-result.ts';
 import { releaseDigest } from './disclosure/seeded-noise.ts';
-import { differsByFew, repeatLockout } from './disclosure/query-guard.ts';
+import { differsByFew, lockoutForm, repeatLockout } from './disclosure/query-guard.ts';
 import { ANSWER_COST, type DisclosureSettings } from './disclosure/settings.ts';
 import { describedSet, type DescribedSet } from './projects/described-sets.ts';
 import { idSlices, setEntries } from './projects/log-parts.ts';
@@ -68,7 +68,7 @@ export class QueryPipeline {
     const project = this.book.get(projectId);
     const ctx: QueryContext = {
       caller, project: project!, kind: request.kind, level: request.level, action: request.action, queryId: `rq_${randomBytes(8).toString('hex')}`,
-      fingerprint: releaseDigest(this.deps.keys.noise, `query:${canonicalJson({ kind: request.kind, level: request.level, query: request.query })}`, []),
+      fingerprint: releaseDigest(this.deps.keys.noise, `query:${canonicalJson({ kind: request.kind, level: request.level, query: lockoutForm(request.query) })}`, []),
     };
     // the policy first: a role that may not query cohorts learns nothing of which projects exist
     if (!permitted) await this.requireQueryPermit(caller);

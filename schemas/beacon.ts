@@ -46,7 +46,8 @@ export const BeaconQueryStringSchema = z.strictObject({
     .optional(),
   requestedGranularity: z.enum(BEACON_GRANULARITIES).optional(),
   // Beacon's paging and result-set parameters, accepted as clients send them: a boolean or count
-  // answer has no result sets or pages to shape, so they change nothing
+  // answer has no result sets or pages to shape, so they change nothing (testMode=true is refused:
+  // there is no test data to answer from)
   includeResultsetResponses: z.enum(['HIT', 'MISS', 'ALL', 'NONE']).optional(),
   skip: z.string().regex(/^\d{1,9}$/, 'skip: a whole number').optional(),
   limit: z.string().regex(/^\d{1,9}$/, 'limit: a whole number').optional(),
@@ -62,6 +63,7 @@ export const BeaconRequestBodySchema = z
         requestParameters: z.union([BeaconVariantParametersSchema, z.strictObject({ g_variant: BeaconVariantParametersSchema })]).optional(),
         requestedGranularity: z.enum(BEACON_GRANULARITIES).optional(),
         filters: z.array(z.unknown()).max(0, 'filters are not supported: ask by variant, region or gene').optional(),
+        testMode: z.boolean().optional(),
       })
       .optional(),
   })

@@ -71,6 +71,8 @@ export const ConfigSchema = z.object({
   /** the same query asked this many times by one project within researchRepeatHours is refused until the window passes */
   researchRepeatLimit: positiveInt.default(3),
   researchRepeatHours: positiveInt.default(24),
+  /** the hospital's website, as the Beacon's GA4GH service-info names its organization (unset: the beacon's own info address) */
+  beaconOrganizationUrl: z.url({ protocol: /^https?$/ }).max(500).optional(),
   /** the largest VCF accepted by POST /v1/ingests, in MiB (as sent: compressed if it is) */
   uploadMaxMb: positiveInt.default(2048),
   /** how long one request may take to arrive whole (an upload's body included), in minutes */
@@ -113,6 +115,7 @@ export const CONFIG_ENV: Record<keyof z.input<typeof ConfigSchema>, string> = {
   researchBudget: 'GENOVAULT_RESEARCH_BUDGET',
   researchRepeatLimit: 'GENOVAULT_RESEARCH_REPEAT_LIMIT',
   researchRepeatHours: 'GENOVAULT_RESEARCH_REPEAT_HOURS',
+  beaconOrganizationUrl: 'GENOVAULT_BEACON_ORGANIZATION_URL',
   uploadMaxMb: 'GENOVAULT_UPLOAD_MAX_MB',
   requestTimeoutMinutes: 'GENOVAULT_REQUEST_TIMEOUT_MINUTES',
   clinicalUseDefault: 'GENOVAULT_CLINICAL_USE_DEFAULT',

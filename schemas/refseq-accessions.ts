@@ -2,6 +2,8 @@
 // component and gHGVS name chromosomes by them, and a Beacon query may. Source: NCBI assembly reports GCF_000001405.25 (GRCh37.p13) and
 // GCF_000001405.40 (GRCh38.p14); patches do not change these chromosome accessions.
 
+import { genomeBuildOf } from './genome-build.ts';
+
 export type ReferenceBuild = 'GRCh37' | 'GRCh38';
 
 // The mitochondrion is the rCRS, NC_012920.1, in both builds (UCSC hg19's chrM was a
@@ -26,13 +28,10 @@ const ACCESSIONS: Record<ReferenceBuild, Readonly<Record<string, string>>> = {
 /** The chromosome names the table knows: '1'..'22', 'X', 'Y', 'MT'. */
 export const CHROMOSOMES: readonly string[] = Object.keys(ACCESSIONS.GRCh38);
 
-/** GRCh37 / GRCh38 from the names the vault meets (hg19, b37, hg38); null when unknown. */
+/** GRCh37 / GRCh38 from any name the vault knows them by (genome-build.ts: hg19, b37, hg38...); null otherwise. */
 export function normaliseBuild(build: string | null | undefined): ReferenceBuild | null {
-  if (!build) return null;
-  const name = build.trim().toLowerCase();
-  if (name === 'grch37' || name === 'hg19' || name === 'b37') return 'GRCh37';
-  if (name === 'grch38' || name === 'hg38') return 'GRCh38';
-  return null;
+  const named = build ? genomeBuildOf(build) : null;
+  return named === 'GRCh37' || named === 'GRCh38' ? named : null;
 }
 
 /** '1'..'22', 'X', 'Y', 'MT' from 'chr17', '17', 'chrM', 'MT'...; null for other contigs. */

@@ -11,7 +11,8 @@ export const BEACON_ID = 'org.genovault.beacon';
 const G_VARIANT_SCHEMA = { entityType: 'genomicVariant', schema: 'beacon-g_variant-v2.0.0' };
 
 const META = { beaconId: BEACON_ID, apiVersion: BEACON_API_VERSION, returnedSchemas: [] };
-const SCHEMAS = 'https://raw.githubusercontent.com/ga4gh-beacon/beacon-v2/main';
+// the release whose framework schemas are copied in schemas/ (its manifest)
+const SCHEMAS = 'https://raw.githubusercontent.com/ga4gh-beacon/beacon-v2/v2.1.1';
 
 export function beaconInfo(mechanism: Mechanism) {
   return {
@@ -39,7 +40,7 @@ const GENOMIC_VARIANT_ENTRY = {
   defaultSchema: {
     id: G_VARIANT_SCHEMA.schema,
     name: 'Default schema for a genomic variation',
-    referenceToSchemaDefinition: `${SCHEMAS}/models/json/beacon-v2-default-schemas/genomicVariations/defaultSchema.json`,
+    referenceToSchemaDefinition: `${SCHEMAS}/models/json/beacon-v2-default-model/genomicVariations/defaultSchema.json`,
     schemaVersion: 'v2.0.0',
   },
   nonFilteredQueriesAllowed: true,
@@ -67,15 +68,15 @@ export function beaconFilteringTerms() {
   return { meta: META, response: { filteringTerms: [] } };
 }
 
-/** The beacon as a GA4GH service-info document; `apiRoot` stands for the organization's address (the service as the client reached it). */
-export function beaconServiceInfo(mechanism: Mechanism, apiRoot: string) {
+/** The beacon as a GA4GH service-info document; `organizationUrl`: the hospital's website (configured), else the beacon's info address. */
+export function beaconServiceInfo(mechanism: Mechanism, apiRoot: string, organizationUrl?: string) {
   const { response } = beaconInfo(mechanism);
   return {
     id: BEACON_ID,
     name: response.name,
     type: { group: 'org.ga4gh', artifact: 'beacon', version: BEACON_API_VERSION },
     description: response.description,
-    organization: { name: response.organization.name, url: `${apiRoot}/beacon/info` },
+    organization: { name: response.organization.name, url: organizationUrl ?? `${apiRoot}/beacon/info` },
     version: BEACON_API_VERSION,
     environment: response.environment,
   };

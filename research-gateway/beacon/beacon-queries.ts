@@ -40,8 +40,11 @@ export function referenceOf(p: BeaconVariantParameters): { referenceName?: strin
   if (p.referenceName === undefined || !/^NC_/i.test(p.referenceName)) return { ...(p.referenceName !== undefined && { referenceName: p.referenceName }), ...(assembly !== undefined && { assembly }) };
   const named = chromosomeOfAccession(p.referenceName);
   if (!named) throw unsupported('referenceName: not the RefSeq accession of a GRCh37 or GRCh38 chromosome');
+  // an assemblyId no build answers to is refused as such further on
   const given = assembly === undefined ? null : genomeBuildOf(assembly);
-  if (named.build !== null && assembly !== undefined && given !== named.build) throw unsupported(`referenceName: the accession is of ${named.build}, not of the assemblyId given`);
+  if (named.build !== null && given !== null && given !== named.build) throw unsupported(`referenceName: the accession is of ${named.build}, not of the assemblyId given`);
+  // UCSC hg19's chrM is not the rCRS (NC_012920.1) but NC_001807.4
+  if (named.chromosome === 'MT' && assembly?.trim().toLowerCase() === 'hg19') throw unsupported('referenceName: the accession of the rCRS, the mitochondrion of GRCh37 and GRCh38, is not hg19\'s chrM (another sequence)');
   const implied = assembly ?? named.build;
   return { referenceName: named.chromosome, ...(implied !== null && { assembly: implied }) };
 }

@@ -12,8 +12,36 @@
 //   Patients who gave or withdrew consent in between are left out of the comparison: that change
 //   is theirs, not the researcher's, and would otherwise refuse every repeated question.
 import type { ProjectState } from '../projects/project-state.ts';
+import { genomeBuildOf } from '../../schemas/genome-build.ts';
 import type { DisclosureSettings } from './settings.ts';
 import { describedSet, type DescribedSet } from '../projects/described-sets.ts';
+
+/** A chromosome as one name whatever its spelling: chr17, CHR17 and 17 alike; chrM and MT alike. */
+const chromosomeName = (chrom: string): string => {
+  const bare = chrom.replace(/^chr/i, '').toUpperCase();
+  return bare === 'M' ? 'MT' : bare;
+};
+
+/**
+ * What the repeat lockout counts a query as: its locus and build written one way, so respelling a
+ * question (chr17 or 17, hg38 or GRCh38, bases or a gene in lower case) is still the same question.
+ */
+export function lockoutForm(query: unknown): unknown {
+  if (typeof query !== 'object' || query === null) return query;
+  const { variant, assembly, ...rest } = query as { variant?: Record<string, unknown>; assembly?: unknown };
+  const out: Record<string, unknown> = { ...rest };
+  if (typeof assembly === 'string') out.assembly = genomeBuildOf(assembly) ?? assembly;
+  if (variant && typeof variant === 'object') {
+    const v: Record<string, unknown> = { ...variant };
+    if (typeof v.gene === 'string') v.gene = v.gene.toUpperCase();
+    if (typeof v.chrom === 'string') v.chrom = chromosomeName(v.chrom);
+    if (typeof v.ref === 'string') v.ref = v.ref.toUpperCase();
+    if (typeof v.alt === 'string') v.alt = v.alt.toUpperCase();
+    if (typeof v.region === 'string') v.region = v.region.replace(/^[^:]+/, (chrom) => chromosomeName(chrom));
+    out.variant = v;
+  }
+  return out;
+}
 
 /** Seconds until the same query may be asked again, or null when it may be asked now. */
 export function repeatLockout(state: ProjectState, fingerprint: string, now: number, settings: DisclosureSettings): number | null {

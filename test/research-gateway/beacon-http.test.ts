@@ -2,6 +2,7 @@
 // repository; an allele carried by fewer patients than the threshold answers exactly as an absent
 // one; each project is a dataset picked by datasetIds; the budget and the project's approval apply.
 import assert from 'node:assert/strict';
+import { loadConfig } from '../../vault/config/load-config.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { enrolStaff } from '../helpers/enrol-accounts.ts';
 import { PASSWORD } from '../e2e/service-world.ts';
@@ -99,7 +100,12 @@ describe('Beacon v2 over HTTPS', function () {
     assert.deepEqual(bodies['/beacon'], (await w.http<Json>('/beacon/info')).body, 'the root is the info');
     const service = bodies['/beacon/service-info'] as { type: Json; organization: { url: string } };
     assert.deepEqual(service.type, { group: 'org.ga4gh', artifact: 'beacon', version: 'v2.0.0' });
-    assert.equal(service.organization.url, `${w.url}/beacon/info`);
+    assert.equal(service.organization.url, `${w.url}/beacon/info`, 'unset: the beacon\'s own info address');
+    // the hospital's website, when configured (a web address only)
+    const configured = w.service.research.beaconServiceInfo(w.url, loadConfig({ dataDir: dir.path, beaconOrganizationUrl: 'https://genetics.hospital.example/' }, {}).beaconOrganizationUrl);
+    assert.equal(configured.organization.url, 'https://genetics.hospital.example/');
+    assert.deepEqual(validate('framework/json/responses/ga4gh-service-info-1-0-0-schema.json', configured), []);
+    for (const bad of ['javascript:alert(1)', 'not a url', 'ftp://hospital.example/']) assert.throws(() => loadConfig({ dataDir: dir.path, beaconOrganizationUrl: bad }, {}), /beaconOrganizationUrl/, bad);
     const configuration = bodies['/beacon/configuration'] as { response: { securityAttributes: Json; entryTypes: Record<string, Json> } };
     assert.deepEqual(configuration.response.securityAttributes, { defaultGranularity: 'boolean', securityLevels: ['CONTROLLED'] });
     // the one entry type, as the map and the entry types name it
@@ -201,28 +207,51 @@ describe('Beacon v2 over HTTPS', function () {
   });
 
   it('takes a chromosome\'s RefSeq accession for referenceName (its build implied, or checked against assemblyId), and Beacon\'s paging and result-set parameters, which change nothing', async () => {
-    const projectId = await approved();
+    // the same question at most three times per project (the repeat lockout): a project per group of asks
+    const [first, second, third] = [await approved(), await approved(), await approved()];
     const common = alleles.reduce((a, b) => (b.carriers > a.carriers ? b : a));
-    const ask = (q: string) => w.http<BeaconAnswer & Json>(`/beacon/g_variants?${q}&start=${common.pos - 1}&referenceBases=${common.ref}&alternateBases=${common.alt}&datasetIds=${projectId}&requestedGranularity=count`, { token: researcher });
-    const byName = await ask('referenceName=17&assemblyId=GRCh38');
+    const allele = `start=${common.pos - 1}&referenceBases=${common.ref}&alternateBases=${common.alt}&requestedGranularity=count`;
+    const ask = (projectId: string, q: string) => w.http<BeaconAnswer & Json>(`/beacon/g_variants?${q}&${allele}&datasetIds=${projectId}`, { token: researcher });
+    const byName = await ask(first, 'referenceName=17&assemblyId=GRCh38');
     assert.equal(byName.status, 200, byName.text);
     assert.equal(byName.body.responseSummary.exists, true);
-    for (const q of ['referenceName=NC_000017.11', 'referenceName=NC_000017.11&assemblyId=hg38', 'referenceName=17&assemblyId=GRCh38&includeResultsetResponses=HIT&skip=0&limit=10&testMode=false']) {
-      const reply = await ask(q);
+    for (const [projectId, q] of [[first, 'referenceName=NC_000017.11'], [first, 'referenceName=NC_000017.11&assemblyId=hg38'], [second, 'referenceName=17&assemblyId=GRCh38&includeResultsetResponses=HIT&skip=0&limit=10&testMode=false']] as const) {
+      const reply = await ask(projectId, q);
       assert.equal(reply.status, 200, `${q}: ${reply.text}`);
       assert.deepEqual(validate(COUNT, reply.body), []);
       assert.deepEqual(reply.body.responseSummary, byName.body.responseSummary, q);
       assert.equal(reply.body.info.assemblyId, 'GRCh38', q);
     }
-    for (const q of ['referenceName=NC_000017.10&assemblyId=GRCh38', 'referenceName=NC_000099.1']) {
-      const refused = await ask(q);
+    for (const q of ['referenceName=NC_000017.10&assemblyId=GRCh38', 'referenceName=NC_000099.1', 'referenceName=NC_012920.1&assemblyId=hg19']) {
+      const refused = await ask(second, q);
       assert.equal(refused.status, 400, q);
       assert.equal(refused.body.code, 'unsupported_query', q);
       assert.match(refused.text, /referenceName/);
       assert.ok(!refused.text.includes(q.split('&')[0]!.split('=')[1]!), 'the accession is not repeated');
     }
-    const badPage = await ask('referenceName=17&limit=ten');
+    const badPage = await ask(second, 'referenceName=17&limit=ten');
     assert.equal(badPage.status, 400);
     assert.match(badPage.text, /query\.limit/);
+    // the accession's build is the one asked about: GRCh37's chr17 in a cohort of GRCh38 exomes finds nothing
+    const older = await ask(second, 'referenceName=NC_000017.10');
+    assert.equal(older.status, 200, older.text);
+    assert.equal(older.body.info.assemblyId, 'GRCh37');
+    assert.equal(older.body.responseSummary.exists, false);
+    // a Beacon request body, flat or under g_variant
+    const body = { referenceName: 'NC_000017.11', start: [common.pos - 1], referenceBases: common.ref, alternateBases: common.alt, datasetIds: [third] };
+    for (const requestParameters of [body, { g_variant: body }]) {
+      const posted = await w.http<BeaconAnswer & Json>('/beacon/g_variants', { method: 'POST', token: researcher, body: { meta: { apiVersion: 'v2.0' }, query: { requestParameters, requestedGranularity: 'count' } } });
+      assert.equal(posted.status, 200, posted.text);
+      assert.deepEqual(posted.body.responseSummary, byName.body.responseSummary);
+    }
+    const mismatched = await w.http<Json>('/beacon/g_variants', { method: 'POST', token: researcher, body: { query: { requestParameters: { ...body, assemblyId: 'b37' } } } });
+    assert.equal(mismatched.status, 400);
+    assert.equal(mismatched.body.code, 'unsupported_query');
+    // test mode: no test data here, so it is refused rather than answered from patients and charged
+    const testMode = await ask(third, 'referenceName=17&assemblyId=GRCh38&testMode=true');
+    assert.equal(testMode.status, 400);
+    assert.match(testMode.text, /testMode/);
+    const postedTest = await w.http<Json>('/beacon/g_variants', { method: 'POST', token: researcher, body: { query: { testMode: true, requestParameters: { geneId: 'BRCA1', datasetIds: [third] } } } });
+    assert.equal(postedTest.status, 400);
   });
 });

@@ -247,6 +247,16 @@ describe('research gateway over HTTPS', function () {
     assert.ok(Number(locked.headers.get('retry-after')) > 0);
     assert.equal((await queryAudit(locked)).outcome, 'repeat_lockout');
     assert.equal((await queryAudit(locked)).flagged, true);
+    // the same question respelled (chromosome, bases, gene and build names) is still the same question
+    const respelled = await approved();
+    const spellings = [
+      { variant: { gene: 'BRCA1' }, assembly: 'GRCh38' }, { variant: { gene: 'brca1' }, assembly: 'hg38' }, { variant: { gene: 'Brca1' }, assembly: 'grch38' },
+      { variant: { gene: 'BRCA1' }, assembly: 'b38' },
+    ];
+    for (const [i, spelling] of spellings.entries()) assert.equal((await ask(respelled, { level: 'count', ...spelling })).status, i < 3 ? 200 : 429, JSON.stringify(spelling));
+    const regions = await approved();
+    const region = ['chr17:43044295-43125483', '17:43044295-43125483', 'CHR17:43044295-43125483', 'Chr17:43044295-43125483'];
+    for (const [i, text] of region.entries()) assert.equal((await ask(regions, { level: 'count', variant: { region: text }, assembly: 'GRCh38' })).status, i < 3 ? 200 : 429, text);
 
     // an age bound that leaves out only the oldest few of the consented cohort
     const differencing = await approved();

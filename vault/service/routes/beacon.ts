@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { defineRoute, defineRouteTable } from '../../http/route.ts';
 import { API_PREFIX } from '../../http/app.ts';
 import type { HttpRouterContext } from '../../http/http-context.ts';
+import { ApiError } from '../../http/api-error.ts';
 import { BeaconQueryStringSchema, BeaconRequestBodySchema } from '../../../schemas/beacon.ts';
 import type { VaultService } from '../open-service.ts';
 import { researchCaller, withResearchErrors } from '../research-http.ts';
@@ -30,6 +31,11 @@ function frameworkDocument(path: string, summary: string, description: string, h
   });
 }
 
+/** This beacon holds no test data: a test-mode query would be answered from patients', and charged. */
+function refuseTestMode(asked: boolean): void {
+  if (asked) throw new ApiError({ code: 'unsupported_query', status: 400, title: 'Bad request', detail: 'testMode: this beacon holds no test data; ask without testMode (or with testMode=false)' });
+}
+
 export function beaconRoutes(service: VaultService) {
   const gateway = service.research;
   // the address the client reached us by; without a Host header, the configured port on localhost
@@ -38,7 +44,7 @@ export function beaconRoutes(service: VaultService) {
   return defineRouteTable('beacon', [
     frameworkDocument('/beacon', info, 'beaconInfoResponse (the beacon\'s root)', () => gateway.beaconInfo()),
     frameworkDocument('/beacon/info', info, 'beaconInfoResponse', () => gateway.beaconInfo()),
-    frameworkDocument('/beacon/service-info', 'This beacon as a GA4GH service-info document', 'GA4GH service-info 1.0.0', (ctx) => gateway.beaconServiceInfo(apiRoot(ctx)), ServiceInfoSchema),
+    frameworkDocument('/beacon/service-info', 'This beacon as a GA4GH service-info document', 'GA4GH service-info 1.0.0', (ctx) => gateway.beaconServiceInfo(apiRoot(ctx), service.config.beaconOrganizationUrl), ServiceInfoSchema),
     frameworkDocument('/beacon/configuration', 'Beacon v2 configuration: maturity, security (controlled access, boolean by default) and the entry types', 'beaconConfigurationResponse', () => gateway.beaconConfiguration()),
     frameworkDocument('/beacon/entry_types', 'Beacon v2 entry types: genomic variants', 'beaconEntryTypesResponse', () => gateway.beaconEntryTypes()),
     frameworkDocument('/beacon/filtering_terms', 'Beacon v2 filtering terms: none (a query with filters is refused)', 'beaconFilteringTermsResponse', () => gateway.beaconFilteringTerms()),
@@ -53,7 +59,8 @@ export function beaconRoutes(service: VaultService) {
       request: { query: BeaconQueryStringSchema },
       responses: answers,
       async handler({ query }, ctx) {
-        const { requestedGranularity = 'boolean', includeResultsetResponses: _sets, skip: _skip, limit: _limit, testMode: _test, ...parameters } = query;
+        const { requestedGranularity = 'boolean', includeResultsetResponses: _sets, skip: _skip, limit: _limit, testMode, ...parameters } = query;
+        refuseTestMode(testMode === 'true');
         await currentVault(service);
         return withResearchErrors(() => gateway.beaconQuery(researchCaller(ctx.state), { parameters, requestedGranularity }), 'query');
       },
@@ -71,6 +78,7 @@ export function beaconRoutes(service: VaultService) {
         const given = body.query?.requestParameters ?? {};
         const parameters = 'g_variant' in given ? given.g_variant : given;
         const requestedGranularity = body.query?.requestedGranularity ?? 'boolean';
+        refuseTestMode(body.query?.testMode === true);
         await currentVault(service);
         return withResearchErrors(() => gateway.beaconQuery(researchCaller(ctx.state), { parameters, requestedGranularity }));
       },
