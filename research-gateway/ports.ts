@@ -167,6 +167,11 @@ export interface ResearchGatewayDeps {
   isResearcher(accountId: string): boolean;
   /** whether the disease ontology knows a DOID or MONDO id */
   knowsDisease(id: string): boolean;
+  /**
+   * Takes in what other processes committed (an ingest, an erasure) before an answer is built:
+   * called only for a query that passed the policy and its project's checks.
+   */
+  catchUp?: () => Promise<void>;
   /** an in-memory DuckDB connection that never spills to disk, for the compiled cohort SQL */
   sql: DuckDBConnection;
   /** 32-byte keys from the vault's named keys: never logged, never answered */

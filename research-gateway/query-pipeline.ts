@@ -89,6 +89,8 @@ export class QueryPipeline {
     const { project } = ctx;
     const retryAfter = repeatLockout(project, ctx.fingerprint, this.deps.now(), this.settings);
     if (retryAfter !== null) await this.refuse(ctx, 'repeat_lockout', `this query was asked ${this.settings.repeatLimit} times within ${this.settings.repeatWindowMs / 3_600_000} hours`, null, { retryAfterSeconds: retryAfter });
+    // other processes' commits count in this answer, taken in only now that the query may be answered
+    await this.deps.catchUp?.();
     let result: DisclosureResult<B>;
     try {
       result = await build(project.released);

@@ -13,7 +13,7 @@ import { SealedAppendLog } from '../../vault/log/sealed-append-log.ts';
 import type { ProjectEvent } from '../../research-gateway/projects/project-events.ts';
 import { setEntries } from '../../research-gateway/projects/log-parts.ts';
 import { cohortSource, consentSource, demographicsSource, type TestPatient } from './helpers/population.ts';
-import { BOARD, RESEARCHER, approvedProject, openHarness, proposal, type Harness } from './helpers/gateway-harness.ts';
+import { BOARD, OTHER_RESEARCHER, RESEARCHER, approvedProject, openHarness, proposal, type Harness } from './helpers/gateway-harness.ts';
 
 /** 30 patients with general research consent, all carrying the first allele; the first 10 female. */
 const PATIENTS: TestPatient[] = Array.from({ length: 30 }, (_, i) => ({
@@ -52,6 +52,31 @@ describe('research projects in the gateway', () => {
   after(async () => {
     session.close();
     await dir.remove();
+  });
+
+  it('takes in other processes\' commits only for a query that may be answered: never for a refused role, a non-member or a project that may not be queried', async () => {
+    const h = await open();
+    try {
+      const projectId = await approvedProject(h, proposal(['DUO:0000042'], { members: [RESEARCHER.accountId], level: 'count' }));
+      const beacon = (caller: typeof RESEARCHER) => h.gateway.beaconQuery(caller, { parameters: { geneId: 'BRCA1', datasetIds: [projectId] }, requestedGranularity: 'count' });
+      const count = (caller: typeof RESEARCHER, level: 'count' | 'aggregate' = 'count') => h.gateway.cohortQuery(caller, projectId, { level, assembly: 'GRCh38' }, 'json');
+      const refused = [
+        ['a role the policy refuses', count({ ...RESEARCHER, roles: ['clinician'] })],
+        ['a non-member', count(OTHER_RESEARCHER)],
+        ['a level not approved', count(RESEARCHER, 'aggregate')],
+        ['a non-member on Beacon', beacon(OTHER_RESEARCHER)],
+      ] as const;
+      for (const [who, work] of refused) assert.notEqual(await refusal(work), 'answered', who);
+      assert.equal(h.catchUps.count, 0, 'nothing taken in for a refused query');
+      assert.equal(await refusal(count(RESEARCHER)), 'answered');
+      assert.equal(await refusal(beacon(RESEARCHER)), 'answered');
+      assert.equal(h.catchUps.count, 2, 'once per answered query');
+      await h.gateway.decide(BOARD, projectId, { decision: 'suspend', reason: 'suspended' });
+      assert.equal(await refusal(count(RESEARCHER)), 'project_suspended');
+      assert.equal(h.catchUps.count, 2, 'nor for a suspended project');
+    } finally {
+      await h.close();
+    }
   });
 
   it('takes only the decisions the state allows, and never from a board member who belongs to the project', async () => {

@@ -104,7 +104,7 @@ export async function mayAccess(service: VaultService, principal: Principal, int
  * rotation) committed is taken in first. A change this process cannot follow (a rotated key it
  * cannot find) answers 503 rather than serving what may no longer be true.
  */
-export async function currentVault(service: VaultService): Promise<VaultService['vault']> {
+export async function currentVault(service: Pick<VaultService, 'vault'>): Promise<VaultService['vault']> {
   try {
     await service.vault.refresh();
   } catch (err) {

@@ -22,7 +22,7 @@ import type { Vault } from '../store/vault.ts';
 import type { QueryEngine } from '../store/query-engine.ts';
 import type { CohortIndex } from '../store/research-index/cohort-index.ts';
 import { openSecureDuckDB } from '../store/duckdb-session.ts';
-import { requestOrigin, type AuditedRequest } from './patient-access.ts';
+import { currentVault, requestOrigin, type AuditedRequest } from './patient-access.ts';
 import { clinicalDemographics, ledgerResearchConsents, vaultCohortData, vaultCohortIndex } from './research-sources.ts';
 
 export const RESEARCH_KEYS = { pseudonyms: 'research:pseudonyms', noise: 'research:noise' } as const;
@@ -110,6 +110,9 @@ export async function openResearch(parts: ResearchParts): Promise<{ gateway: Res
         return account !== undefined && !account.disabled && account.roles.includes('researcher');
       },
       knowsDisease,
+      catchUp: async () => {
+        await currentVault({ vault });
+      },
       sql: sql.connection,
       keys: { pseudonyms: pseudonyms!, noise: noise! },
       now: parts.now,

@@ -24,6 +24,8 @@ export interface Harness {
   clock: { now: number };
   /** the project log as stored (queries with their cohorts, universes, decisions) */
   events(): Promise<ProjectEvent[]>;
+  /** how many times the gateway asked to take in other processes' commits (its catchUp port) */
+  catchUps: { count: number };
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
     audit: () => Promise.resolve(),
   });
   const clock = { now: Date.parse('2026-06-01T08:00:00Z') };
+  const catchUps = { count: 0 };
   const gateway = await ResearchGateway.open(
     {
       store: log,
@@ -64,6 +67,10 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
       authorize: async (caller, intent) => (await authorizer.authorize({ subject: { userId: caller.accountId, roles: caller.roles }, patientId: null, ...intent }, { requestId: caller.requestId })).allowed,
       isResearcher: (id) => id === RESEARCHER.accountId || id === OTHER_RESEARCHER.accountId,
       knowsDisease: (id) => /^DOID:\d+$/.test(id),
+      catchUp: () => {
+        catchUps.count++;
+        return Promise.resolve();
+      },
       sql: options.sql,
       keys: KEYS,
       now: () => clock.now,
@@ -75,7 +82,7 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
     for await (const entry of log.entries()) out.push(entry.body);
     return out;
   };
-  return { gateway, audit, clock, events, close: () => log.close() };
+  return { gateway, audit, clock, events, catchUps, close: () => log.close() };
 }
 
 export function proposal(purpose: readonly string[], extra: Partial<ProjectProposal> = {}): ProjectProposal {

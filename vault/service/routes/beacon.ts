@@ -10,7 +10,6 @@ import { ApiError } from '../../http/api-error.ts';
 import { BeaconQueryStringSchema, BeaconRequestBodySchema } from '../../../schemas/beacon.ts';
 import type { VaultService } from '../open-service.ts';
 import { researchCaller, withResearchErrors } from '../research-http.ts';
-import { currentVault } from '../patient-access.ts';
 
 const BeaconDocumentSchema = z.looseObject({ meta: z.looseObject({ beaconId: z.string(), apiVersion: z.string() }) });
 const ServiceInfoSchema = z.looseObject({ id: z.string(), name: z.string(), type: z.looseObject({ group: z.string(), artifact: z.string(), version: z.string() }) });
@@ -61,7 +60,6 @@ export function beaconRoutes(service: VaultService) {
       async handler({ query }, ctx) {
         const { requestedGranularity = 'boolean', includeResultsetResponses: _sets, skip: _skip, limit: _limit, testMode, ...parameters } = query;
         refuseTestMode(testMode === 'true');
-        await currentVault(service);
         return withResearchErrors(() => gateway.beaconQuery(researchCaller(ctx.state), { parameters, requestedGranularity }), 'query');
       },
     }),
@@ -79,7 +77,6 @@ export function beaconRoutes(service: VaultService) {
         const parameters = 'g_variant' in given ? given.g_variant : given;
         const requestedGranularity = body.query?.requestedGranularity ?? 'boolean';
         refuseTestMode(body.query?.testMode === true);
-        await currentVault(service);
         return withResearchErrors(() => gateway.beaconQuery(researchCaller(ctx.state), { parameters, requestedGranularity }));
       },
     }),

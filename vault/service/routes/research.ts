@@ -7,7 +7,6 @@ import { CohortQuerySchema, ProjectDecisionSchema, ProjectIdSchema, ProjectPropo
 import { ARROW_STREAM } from '../../../research-gateway/answers/arrow-answer.ts';
 import type { VaultService } from '../open-service.ts';
 import { researchCaller, withResearchErrors } from '../research-http.ts';
-import { currentVault } from '../patient-access.ts';
 
 const ProjectParams = z.object({ id: ProjectIdSchema });
 const ProjectViewSchema = z.looseObject({ projectId: z.string(), status: z.string(), level: z.string(), members: z.array(z.string()) });
@@ -117,8 +116,6 @@ export function researchRoutes(service: VaultService) {
       },
       async handler({ params, body }, ctx) {
         const arrow = wantsArrow(ctx.get('accept'));
-        // what another process committed (an ingest, an erasure) counts in this answer
-        await currentVault(service);
         const answer = await withResearchErrors(() => gateway.cohortQuery(researchCaller(ctx.state), params.id, body, arrow ? 'arrow' : 'json'));
         if (!answer.arrow) return answer.json;
         ctx.type = ARROW_STREAM;
