@@ -86,7 +86,7 @@ export function beaconMap(apiRoot: string) {
   return {
     meta: META,
     response: {
-      $schema: 'https://raw.githubusercontent.com/ga4gh-beacon/beacon-v2/main/framework/json/configuration/beaconMapSchema.json',
+      $schema: `${SCHEMAS}/framework/json/configuration/beaconMapSchema.json`,
       endpointSets: { genomicVariant: { entryType: 'genomicVariant', rootUrl: `${apiRoot}/beacon/g_variants` } },
     },
   };
