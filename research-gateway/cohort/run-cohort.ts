@@ -93,11 +93,9 @@ function tableKeys(input: CohortRunInput): CohortTableKeys {
 export async function runCohort(connection: DuckDBConnection, input: CohortRunInput): Promise<CohortRun> {
   await loadCohortTables(connection, tableRows(input), tableKeys(input));
   const compiled = compileCohortQuery(input.filters);
-  const base = (await rows(connection, compiled.base)).map(([id]) => String(id));
   // in JS's order (DuckDB sorts text by UTF-8 bytes, which differs beyond the BMP), and frozen:
   // answers take sets made by rank as sorted and copy their bytes from the cohort's (described-sets.ts)
-  if (sortedIds(base) !== base) base.sort();
-  Object.freeze(base);
+  const base = Object.freeze(sortedIds((await rows(connection, compiled.base)).map(([id]) => String(id))));
   const alleles: AlleleCarriers[] = [];
   let current: AlleleCarriers | undefined;
   // no calls read (no locus, or the cohort index answers for it): no statement over them to run

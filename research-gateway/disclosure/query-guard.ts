@@ -13,14 +13,12 @@
 //   is theirs, not the researcher's, and would otherwise refuse every repeated question.
 import type { ProjectState } from '../projects/project-state.ts';
 import { genomeBuildOf } from '../../schemas/genome-build.ts';
+import { canonicalChromosome } from '../../schemas/refseq-accessions.ts';
 import type { DisclosureSettings } from './settings.ts';
 import { describedSet, type DescribedSet } from '../projects/described-sets.ts';
 
 /** A chromosome as one name whatever its spelling: chr17, CHR17 and 17 alike; chrM and MT alike. */
-const chromosomeName = (chrom: string): string => {
-  const bare = chrom.replace(/^chr/i, '').toUpperCase();
-  return bare === 'M' ? 'MT' : bare;
-};
+const chromosomeName = (chrom: string): string => canonicalChromosome(chrom) ?? chrom;
 
 /**
  * What the repeat lockout counts a query as: its locus and build written one way, so respelling a

@@ -15,7 +15,7 @@ export interface DescribedSet {
 const knownSorted = new WeakSet<readonly string[]>();
 
 /** Marks (and freezes) an array its maker built sorted without repeats. */
-export function madeSorted(ids: string[]): readonly string[] {
+function madeSorted(ids: string[]): readonly string[] {
   knownSorted.add(Object.freeze(ids));
   return ids;
 }
@@ -144,7 +144,7 @@ export function answerSetKey(sorted: readonly string[]): string {
 }
 
 /** The content key of a set given as sorted ids (an answer's kept one if there is one; never kept otherwise). */
-export function setKey(sorted: readonly string[]): string {
+function setKey(sorted: readonly string[]): string {
   const kept = answerBytes.get(sorted);
   return kept ? answerSetKey(sorted) : contentKey(bytesOf(sorted));
 }

@@ -251,6 +251,7 @@ describe('Beacon v2 over HTTPS', function () {
     const testMode = await ask(third, 'referenceName=17&assemblyId=GRCh38&testMode=true');
     assert.equal(testMode.status, 400);
     assert.match(testMode.text, /testMode/);
+    assert.deepEqual((await w.auditOf(testMode)).map((e) => [e.body.route, e.body.decision, e.body.outcome]), [['GET /v1/beacon/g_variants', 'failure', 'unsupported_query']], 'the refusal is audited');
     const postedTest = await w.http<Json>('/beacon/g_variants', { method: 'POST', token: researcher, body: { query: { testMode: true, requestParameters: { geneId: 'BRCA1', datasetIds: [third] } } } });
     assert.equal(postedTest.status, 400);
   });

@@ -1,7 +1,8 @@
 // The research index's query engine: windows loaded on demand (decrypted, decoded, three tables of
 // numbers each), kept LRU under the engine's memory budget, and parameterised SQL over them with the
 // allowed samples (the consented cohort, decided per query by the caller) as a table joined in (a
-// count's carriers: a mask over sample numbers applied as they are read). A
+// count's carriers instead: the window's calls scanned in JS, window-scan.ts, with a mask over
+// sample numbers). A
 // region is read window by window and each window's answer is final (a variant lives in the window
 // of its position), so cached windows hold at most their share of the budget (window-cache.ts)
 // plus the one in use, whatever the region.
